@@ -1,0 +1,71 @@
+// Package activities holds every step of a migration that touches Zendesk. Each one is
+// idempotent: a retried or re-run activity never creates, links or converts twice.
+package activities
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/platform"
+)
+
+// Deps are what the activities need, injected by the worker.
+type Deps struct {
+	Platform *platform.Client
+	// SupportToken is the Support API token used with the acting user's email.
+	SupportToken string
+	// SellTokenTemplate gives the Sell API token of an account; "{account_id}" is replaced.
+	SellTokenTemplate string
+	// Clock is time.Now unless a test sets it.
+	Clock  func() time.Time
+	Logger *zap.Logger
+}
+
+// Activities is registered on the worker with w.RegisterActivity.
+type Activities struct {
+	platform          *platform.Client
+	supportToken      string
+	sellTokenTemplate string
+	now               func() time.Time
+	logger            *zap.Logger
+	// jobPoll is how often a Zendesk job status is polled.
+	jobPoll time.Duration
+}
+
+// New checks the dependencies and builds the activities.
+func New(d Deps) (*Activities, error) {
+	if d.Platform == nil {
+		return nil, fmt.Errorf("activities: a platform client is required")
+	}
+	if strings.TrimSpace(d.SupportToken) == "" {
+		return nil, fmt.Errorf("activities: zendesk.api_token is empty; set the Support API token the worker acts with")
+	}
+	if !strings.Contains(d.SellTokenTemplate, "{account_id}") {
+		return nil, fmt.Errorf("activities: zendesk.sell_token_template %q must contain {account_id}, e.g. sell-demo-{account_id}", d.SellTokenTemplate)
+	}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = zap.NewNop()
+	}
+	return &Activities{
+		platform:          d.Platform,
+		supportToken:      d.SupportToken,
+		sellTokenTemplate: d.SellTokenTemplate,
+		now:               d.Clock,
+		logger:            d.Logger,
+		jobPoll:           100 * time.Millisecond,
+	}, nil
+}
+
+func (a *Activities) sell(sellAccountID string) *platform.Sell {
+	return a.platform.Sell(strings.ReplaceAll(a.sellTokenTemplate, "{account_id}", sellAccountID))
+}
+
+func (a *Activities) supportAs(subdomain, email string) *platform.Support {
+	return a.platform.Support(subdomain, platform.Credentials{Email: email, APIToken: a.supportToken})
+}

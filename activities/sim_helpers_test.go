@@ -1,0 +1,94 @@
+package activities
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/sellmigrate/sellmigrate/platform"
+	"github.com/sellmigrate/sellmigrate/platform/sim"
+)
+
+// simFixture is the real simulator over real HTTP, with a switch that makes chosen
+// requests fail, to stand for a crash at an exact point.
+type simFixture struct {
+	sim  *sim.Sim
+	srv  *httptest.Server
+	acts *Activities
+	// failJobPolls, while > 0, makes that many job-status polls answer 503.
+	failJobPolls atomic.Int32
+	// failJobPollsFromSellPage arms failJobPolls when that Sell page is read.
+	failJobPollsFromSellPage string
+	mu                       sync.Mutex
+	sellPages                []string
+}
+
+func newSimFixture(t *testing.T) *simFixture {
+	t.Helper()
+	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), RateLimitPerMinute: 100000})
+	require.NoError(t, err)
+	f := &simFixture{sim: s}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && filepath.Base(filepath.Dir(r.URL.Path)) == "job_statuses" && f.failJobPolls.Load() > 0 {
+			f.failJobPolls.Add(-1)
+			http.Error(w, `{"error":"ServiceUnavailable","description":"injected"}`, http.StatusServiceUnavailable)
+			return
+		}
+		if r.URL.Path == "/sell/v2/users" {
+			f.mu.Lock()
+			page := r.URL.Query().Get("page")
+			f.sellPages = append(f.sellPages, page)
+			if page == f.failJobPollsFromSellPage {
+				f.failJobPolls.Store(1000)
+			}
+			f.mu.Unlock()
+		}
+		s.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { f.srv.Close(); _ = s.Close() })
+	client, err := platform.New(platform.Config{
+		SupportURL: f.srv.URL + "/zendesk/{subdomain}",
+		SellURL:    f.srv.URL + "/sell",
+		Timeout:    5 * time.Second,
+	})
+	require.NoError(t, err)
+	f.acts, err = New(Deps{Platform: client, SupportToken: sim.DemoSupportToken, SellTokenTemplate: "sell-demo-{account_id}"})
+	require.NoError(t, err)
+	f.acts.jobPoll = 5 * time.Millisecond
+	return f
+}
+
+func (f *simFixture) env() *testsuite.TestActivityEnvironment {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(f.acts)
+	return env
+}
+
+// ledger counts the simulator's side effects by kind and by kind+subject.
+func (f *simFixture) ledger(t *testing.T) (byKind map[string]int, bySubject map[string]int) {
+	t.Helper()
+	entries, err := f.sim.Ledger(context.Background())
+	require.NoError(t, err)
+	byKind, bySubject = map[string]int{}, map[string]int{}
+	for _, e := range entries {
+		byKind[e.Kind]++
+		bySubject[e.Kind+" "+e.Subject]++
+	}
+	return byKind, bySubject
+}
+
+func requireNoDuplicates(t *testing.T, bySubject map[string]int) {
+	t.Helper()
+	for subject, n := range bySubject {
+		require.Equal(t, 1, n, "side effect %q happened %d times", subject, n)
+	}
+}

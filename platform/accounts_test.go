@@ -1,0 +1,73 @@
+package platform
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestAccountsAvailable(t *testing.T) {
+	f := newFakeZendesk(0, 0)
+	c := newTestClient(t, f.handler())
+	ctx := context.Background()
+	for sub, want := range map[string]bool{"acme": false, "taken": false, "newco": true, "Bad_Name": false, "a b": false} {
+		got, err := c.Accounts().Available(ctx, sub)
+		if err != nil {
+			t.Fatalf("Available(%q): %v", sub, err)
+		}
+		if got != want {
+			t.Errorf("Available(%q) = %v, want %v", sub, got, want)
+		}
+	}
+}
+
+func TestAccountsCreateIsIdempotentWithAKey(t *testing.T) {
+	f := newFakeZendesk(0, 0)
+	c := newTestClient(t, f.handler())
+	ctx := context.Background()
+	na := NewAccount{Name: "Newco", Subdomain: "newco", OwnerName: "Ada Admin", OwnerEmail: "admin@newco.test"}
+
+	first, err := c.Accounts().Create(ctx, na, "migration-1001-create")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Subdomain != "newco" || first.Name != "Newco" || first.URL == "" || first.OwnerID == 0 {
+		t.Errorf("created %+v", first)
+	}
+	again, err := c.Accounts().Create(ctx, na, "migration-1001-create")
+	if err != nil {
+		t.Fatalf("replay with the same key: %v", err)
+	}
+	if again != first || f.creations != 1 {
+		t.Errorf("replay gave %+v after %d creations; want the first answer and one creation", again, f.creations)
+	}
+
+	// Without the key the second call is a new creation attempt, and the name is taken.
+	_, err = c.Accounts().Create(ctx, na, "")
+	ae := mustAPIError(t, err, 422)
+	if ae.FieldCode("subdomain") != "DuplicateValue" || ae.Retryable() {
+		t.Errorf("taken: %+v", ae)
+	}
+	want := "zendesk support POST /api/v2/accounts: 422 RecordInvalid: subdomain: Subdomain has already been taken"
+	if err.Error() != want {
+		t.Errorf("Error()\n got %s\nwant %s", err, want)
+	}
+}
+
+func TestAccountsCreateRejections(t *testing.T) {
+	f := newFakeZendesk(0, 0)
+	c := newTestClient(t, f.handler())
+	ctx := context.Background()
+
+	_, err := c.Accounts().Create(ctx, NewAccount{Name: "X", Subdomain: "no_underscores", OwnerEmail: "a@x.test"}, "k1")
+	if ae := mustAPIError(t, err, 422); ae.FieldCode("subdomain") != "InvalidValue" {
+		t.Errorf("malformed: %+v", ae)
+	}
+	_, err = c.Accounts().Create(ctx, NewAccount{Name: "X", Subdomain: "x"}, "")
+	if err == nil || !strings.Contains(err.Error(), "owner email") {
+		t.Errorf("missing owner email: %v", err)
+	}
+	if f.creations != 0 {
+		t.Errorf("%d accounts created", f.creations)
+	}
+}

@@ -1,0 +1,111 @@
+package platform
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// Defaults used by New when a Config field is left empty.
+const (
+	DefaultSupportURL        = "https://{subdomain}.zendesk.com"
+	DefaultAccountsSubdomain = "www"
+	DefaultSellURL           = "https://api.getbase.com"
+	DefaultTimeout           = 15 * time.Second
+	DefaultUserAgent         = "sellmigrate-platform/1.0"
+)
+
+// SubdomainPlaceholder is replaced by the account's subdomain in Config.SupportURL.
+const SubdomainPlaceholder = "{subdomain}"
+
+// Config configures a Client. The zero value talks to production Zendesk.
+type Config struct {
+	// SupportURL is the Support API base URL template; it must contain {subdomain}.
+	// Production: "https://{subdomain}.zendesk.com"; the simulator:
+	// "http://127.0.0.1:8081/zendesk/{subdomain}".
+	SupportURL string
+	// AccountsSubdomain is the subdomain under which the partner calls (availability
+	// check, account creation) are made; they are not tied to one account.
+	AccountsSubdomain string
+	// SellURL is the Sell API base URL.
+	SellURL string
+	// Timeout bounds each HTTP request, from dialling to reading the whole body.
+	Timeout time.Duration
+	// UserAgent identifies us to Zendesk; it appears in their logs when they help debug.
+	UserAgent string
+	// HTTPClient, if set, carries the requests (proxies, TLS settings). Its own Timeout
+	// still applies on top of Config.Timeout.
+	HTTPClient *http.Client
+	// Logger receives one debug entry per call; never credentials.
+	Logger *zap.Logger
+}
+
+// dnsLabel is what AccountsSubdomain may be: one lowercase DNS label.
+var dnsLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// withDefaults fills empty fields and checks the rest, so a bad setting fails at start-up
+// with the field named rather than on the first call with a confusing URL error.
+func (cfg Config) withDefaults() (Config, error) {
+	if cfg.SupportURL == "" {
+		cfg.SupportURL = DefaultSupportURL
+	}
+	if cfg.AccountsSubdomain == "" {
+		cfg.AccountsSubdomain = DefaultAccountsSubdomain
+	}
+	if cfg.SellURL == "" {
+		cfg.SellURL = DefaultSellURL
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.HTTPClient == nil {
+		// No client-level timeout: Config.Timeout is applied per request through the
+		// context, which also covers reading the body.
+		cfg.HTTPClient = &http.Client{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = zap.NewNop()
+	}
+
+	cfg.SupportURL = strings.TrimRight(strings.TrimSpace(cfg.SupportURL), "/")
+	if !strings.Contains(cfg.SupportURL, SubdomainPlaceholder) ||
+		!isHTTPURL(strings.ReplaceAll(cfg.SupportURL, SubdomainPlaceholder, "example")) {
+		return cfg, fmt.Errorf("platform: SupportURL %q must be an http(s) URL containing %s, without credentials, query or fragment, like %q or %q",
+			cfg.SupportURL, SubdomainPlaceholder, DefaultSupportURL, "http://127.0.0.1:8081/zendesk/{subdomain}")
+	}
+	cfg.SellURL = strings.TrimRight(strings.TrimSpace(cfg.SellURL), "/")
+	if !isHTTPURL(cfg.SellURL) {
+		return cfg, fmt.Errorf("platform: SellURL %q must be an http(s) URL without credentials, query or fragment, like %q or %q",
+			cfg.SellURL, DefaultSellURL, "http://127.0.0.1:8081/sell")
+	}
+	if !dnsLabel.MatchString(cfg.AccountsSubdomain) {
+		return cfg, fmt.Errorf("platform: AccountsSubdomain %q must be one lowercase DNS label (letters, digits, inner hyphens) like %q",
+			cfg.AccountsSubdomain, DefaultAccountsSubdomain)
+	}
+	if cfg.Timeout < 0 {
+		return cfg, fmt.Errorf("platform: Timeout %s must be positive (or 0 for the default %s)", cfg.Timeout, DefaultTimeout)
+	}
+	if strings.ContainsAny(cfg.UserAgent, "\r\n") {
+		return cfg, fmt.Errorf("platform: UserAgent %q must be a single line", cfg.UserAgent)
+	}
+	return cfg, nil
+}
+
+// isHTTPURL reports whether s is an absolute http or https URL with a host, usable as a
+// base that API paths are appended to.
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil {
+		return false
+	}
+	return (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.RawQuery == "" && u.Fragment == "" && u.User == nil
+}

@@ -1,0 +1,183 @@
+package platform
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// Service names, as they appear in errors and logs.
+const (
+	ServiceSupport = "support"
+	ServiceSell    = "sell"
+)
+
+// Response bodies are read whole, so they are capped: a success body far larger than any
+// documented page means something is wrong, and an error body only feeds a message.
+const (
+	maxBodyBytes      = 16 << 20
+	maxErrorBodyBytes = 64 << 10
+)
+
+// endpoint is one API base with the credentials its calls carry.
+type endpoint struct {
+	c       *Client
+	service string
+	base    string
+	auth    string   // Authorization header value; empty for unauthenticated calls
+	secrets []string // substrings scrubbed from anything we echo back from the server
+}
+
+// request is one API call. path is relative to the endpoint base and is what errors and
+// logs show; query is kept out of both because it may carry an email address.
+type request struct {
+	method         string
+	path           string
+	query          url.Values
+	body           any
+	idempotencyKey string
+	out            any // decoded from a 2xx body when non-nil
+}
+
+// do performs r with the per-request timeout. A non-2xx answer becomes *APIError, a
+// failure to get an answer *NetworkError, a cancelled caller context the context error.
+func (e endpoint) do(ctx context.Context, r request) error {
+	callCtx, cancel := context.WithTimeout(ctx, e.c.timeout)
+	defer cancel()
+	req, err := e.newRequest(callCtx, r)
+	if err != nil {
+		return err
+	}
+
+	start := time.Now()
+	resp, body, err := e.send(req)
+	elapsed := time.Since(start)
+	if err != nil {
+		err = e.transportError(ctx, r, err)
+		if ce := e.c.log.Check(zap.DebugLevel, "zendesk call failed"); ce != nil {
+			ce.Write(e.logFields(r, 0, nil, elapsed, zap.Error(err))...)
+		}
+		return err
+	}
+	if ce := e.c.log.Check(zap.DebugLevel, "zendesk call"); ce != nil {
+		ce.Write(e.logFields(r, resp.StatusCode, resp.Header, elapsed)...)
+	}
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return parseAPIError(e.service, r.method, r.path, resp.StatusCode, resp.Header, body, e.secrets, time.Now())
+	}
+	if r.out == nil {
+		return nil
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return fmt.Errorf("zendesk %s %s %s: %d response has an empty body where JSON was expected; check that the base URL points at the Zendesk API",
+			e.service, r.method, r.path, resp.StatusCode)
+	}
+	if err := json.Unmarshal(body, r.out); err != nil {
+		return fmt.Errorf("zendesk %s %s %s: %d response is not the documented JSON (%s); check that the base URL points at the Zendesk API: %w",
+			e.service, r.method, r.path, resp.StatusCode, snippet(redact(string(body), e.secrets)), err)
+	}
+	return nil
+}
+
+// newRequest builds the HTTP request with the headers every call carries.
+func (e endpoint) newRequest(ctx context.Context, r request) (*http.Request, error) {
+	target := e.base + r.path
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
+	}
+	var body io.Reader
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, fmt.Errorf("zendesk %s %s %s: encoding the request body: %w", e.service, r.method, r.path, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, target, body)
+	if err != nil {
+		// Only a subdomain that cannot form a URL gets here; the message names the path,
+		// never the Authorization header.
+		return nil, fmt.Errorf("zendesk %s %s %s: building the request for base %q: %w", e.service, r.method, r.path, e.base, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", e.c.userAgent)
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if e.auth != "" {
+		req.Header.Set("Authorization", e.auth)
+	}
+	if r.idempotencyKey != "" {
+		req.Header.Set("Idempotency-Key", r.idempotencyKey)
+	}
+	return req, nil
+}
+
+// send runs the request and reads the (capped) body while the timeout still applies.
+func (e endpoint) send(req *http.Request) (*http.Response, []byte, error) {
+	resp, err := e.c.http.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	limit := int64(maxBodyBytes)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		limit = maxErrorBodyBytes
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the %d response body: %w", resp.StatusCode, err)
+	}
+	return resp, body, nil
+}
+
+// transportError classifies a failure to get a response. The caller's own cancellation
+// is returned as such (not retryable: the caller gave up); anything else, including our
+// per-request timeout, is a retryable *NetworkError.
+func (e endpoint) transportError(ctx context.Context, r request, err error) error {
+	// *url.Error repeats the full URL; we name method and path ourselves.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("zendesk %s %s %s: %w", e.service, r.method, r.path, ctxErr)
+	}
+	ne := &NetworkError{Service: e.service, Method: r.method, Path: r.path, Err: err}
+	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+		ne.Timeout = e.c.timeout
+	}
+	return ne
+}
+
+// isTimeout reports whether err is a net.Error timeout.
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+// logFields describes a call without credentials, bodies or query strings.
+func (e endpoint) logFields(r request, status int, h http.Header, d time.Duration, extra ...zap.Field) []zap.Field {
+	f := []zap.Field{
+		zap.String("service", e.service),
+		zap.String("method", r.method),
+		zap.String("path", r.path),
+		zap.Duration("duration", d),
+	}
+	if status != 0 {
+		f = append(f, zap.Int("status", status))
+	}
+	if v := h.Get("X-Rate-Limit-Remaining"); v != "" {
+		f = append(f, zap.String("rate_limit_remaining", v))
+	}
+	return append(f, extra...)
+}

@@ -1,0 +1,115 @@
+package sim
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// supportHandler is a Support endpoint that runs for an authenticated user of an account.
+type supportHandler func(w http.ResponseWriter, r *http.Request, acct supportAccount, me supportUser)
+
+// supportAuthed resolves the subdomain (404 if no such account) and then the caller
+// (401 unless the credentials name an active user of THAT account).
+func (s *Sim) supportAuthed(h supportHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		acct, err := accountBySubdomain(r.Context(), s.store.db, r.PathValue("sub"))
+		if errors.Is(err, errNotFound) {
+			supportNotFound(w)
+			return
+		}
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		me, err := s.authenticateSupport(r.Context(), r, acct)
+		if errors.Is(err, errUnauthenticated) {
+			supportUnauthorized(w)
+			return
+		}
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		h(w, r, acct, me)
+	}
+}
+
+var errUnauthenticated = errors.New("unauthenticated")
+
+// authenticateSupport accepts Zendesk's API-token Basic auth, "{email}/token:{token}",
+// for any active, unsuspended user of the account, and a Bearer token (standing in for
+// OAuth) that acts as the account owner. Both use DemoSupportToken.
+func (s *Sim) authenticateSupport(ctx context.Context, r *http.Request, acct supportAccount) (supportUser, error) {
+	scheme, cred, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok {
+		return supportUser{}, errUnauthenticated
+	}
+	var u supportUser
+	var err error
+	switch strings.ToLower(scheme) {
+	case "basic":
+		raw, decErr := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+		if decErr != nil {
+			return supportUser{}, errUnauthenticated
+		}
+		login, token, ok := strings.Cut(string(raw), ":")
+		email, isToken := strings.CutSuffix(login, "/token")
+		if !ok || !isToken || !tokenEqual(token, DemoSupportToken) {
+			return supportUser{}, errUnauthenticated
+		}
+		u, err = userByEmail(ctx, s.store.db, acct.ID, email)
+	case "bearer":
+		if !tokenEqual(strings.TrimSpace(cred), DemoSupportToken) {
+			return supportUser{}, errUnauthenticated
+		}
+		u, err = userByID(ctx, s.store.db, acct.ID, acct.OwnerID)
+	default:
+		return supportUser{}, errUnauthenticated
+	}
+	if errors.Is(err, errNotFound) {
+		return supportUser{}, errUnauthenticated
+	}
+	if err != nil {
+		return supportUser{}, err
+	}
+	if !u.Active || u.Suspended {
+		return supportUser{}, errUnauthenticated
+	}
+	return u, nil
+}
+
+// tokenEqual compares secrets in constant time.
+func tokenEqual(got, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// sellHandler is a Sell endpoint that runs for the account its bearer token names.
+type sellHandler func(w http.ResponseWriter, r *http.Request, acct sellAccount)
+
+// sellAuthed accepts "Authorization: Bearer sell-demo-<accountID>" for an existing account.
+func (s *Sim) sellAuthed(h sellHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		idText, isDemo := strings.CutPrefix(strings.TrimSpace(token), sellTokenPrefix)
+		id, parseErr := strconv.ParseInt(idText, 10, 64)
+		if !strings.EqualFold(scheme, "bearer") || !isDemo || parseErr != nil {
+			sellError(w, http.StatusUnauthorized, "unauthorized", "Invalid or missing access token", "")
+			return
+		}
+		acct, err := sellAccountByID(r.Context(), s.store.db, id)
+		if errors.Is(err, errNotFound) {
+			sellError(w, http.StatusUnauthorized, "unauthorized", "Invalid or missing access token", "")
+			return
+		}
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		h(w, r, acct)
+	}
+}

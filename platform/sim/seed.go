@@ -1,0 +1,192 @@
+package sim
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// seedTime stamps every demo row, so two fresh simulators serve identical data.
+const seedTime = "2024-01-15T09:00:00Z"
+
+// First ids handed out, so Support user ids, custom role ids and Sell user ids live in
+// visibly different ranges (a client that mixes them up fails loudly, not by luck).
+var idFloors = map[string]int64{
+	"support_accounts": 100,
+	"custom_roles":     360000000000,
+	"support_users":    10000000000,
+	"sell_users":       200000,
+}
+
+type seedPerson struct{ name, email string }
+
+type seedSellAccount struct {
+	id        int64
+	name      string
+	subdomain string // "" while legacy
+	admin     seedPerson
+	users     []seedPerson
+}
+
+// seedSupportAccount is a Zendesk account that exists before any migration runs.
+type seedSupportAccount struct {
+	subdomain, name string
+	owner           seedPerson
+	endUsers        []seedPerson
+	contributors    []seedPerson
+	linkedSellID    int64
+}
+
+var demoSellAccounts = []seedSellAccount{
+	{id: 1001, name: "Acme", admin: seedPerson{"Acme Admin", "admin@acme.test"}, users: []seedPerson{
+		{"Ana Alvarez", "ana@acme.test"}, {"Ben Brooks", "ben@acme.test"},
+		{"Carla Chen", "carla@acme.test"}, {"Dan Diaz", "dan@acme.test"},
+	}},
+	{id: 1002, name: "Globex", admin: seedPerson{"Globex Admin", "admin@globex.test"}, users: []seedPerson{
+		{"Olivia Owner", "owner@globex.test"}, {"Lee Lambert", "lee@globex.test"},
+		{"Mia Moreau", "mia@globex.test"}, {"Noah Novak", "noah@globex.test"},
+		{"Priya Patel", "priya@globex.test"}, {"Quinn Quade", "quinn@globex.test"},
+		{"Rosa Rossi", "rosa@globex.test"},
+	}},
+	{id: 1003, name: "Initech", admin: seedPerson{"Initech Admin", "admin@initech.test"}, users: []seedPerson{
+		{"Peter Gibbons", "peter@initech.test"}, {"Samir Nagheenanajar", "samir@initech.test"},
+		{"Milton Waddams", "milton@initech.test"},
+	}},
+	{id: 1004, name: "Umbrella", subdomain: "umbrella", admin: seedPerson{"Umbrella Admin", "admin@umbrella.test"}, users: []seedPerson{
+		{"Jill Valentine", "jill@umbrella.test"}, {"Chris Redfield", "chris@umbrella.test"},
+	}},
+	{id: 1005, name: "Hooli", admin: seedPerson{"Hooli Admin", "admin@hooli.test"}},
+}
+
+// hooliUsers is how many Sell users Hooli has in total (its admin included).
+const hooliUsers = 2500
+
+var demoSupportAccounts = []seedSupportAccount{
+	{subdomain: "globex", name: "Globex", owner: seedPerson{"Olivia Owner", "owner@globex.test"},
+		endUsers: []seedPerson{{"Lee Lambert", "lee@globex.test"}}},
+	{subdomain: "initech", name: "Initech", owner: seedPerson{"Bill Lumbergh", "owner@initech.test"}},
+	{subdomain: "umbrella", name: "Umbrella", owner: seedPerson{"Umbrella Admin", "admin@umbrella.test"},
+		contributors: []seedPerson{{"Jill Valentine", "jill@umbrella.test"}, {"Chris Redfield", "chris@umbrella.test"}},
+		linkedSellID: 1004},
+	{subdomain: "taken", name: "Taken", owner: seedPerson{"Tess Taken", "owner@taken.test"}},
+}
+
+// seedIfEmpty loads the demo data once, in one transaction: a crash mid-seed leaves an
+// empty database that the next start seeds again, never a half-seeded one.
+func (s *store) seedIfEmpty(ctx context.Context) (bool, error) {
+	seeded := false
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var v string
+		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'seeded_at'`).Scan(&v)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err := seedDemo(ctx, tx); err != nil {
+			return err
+		}
+		seeded = true
+		_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('seeded_at', ?)`, seedTime)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("sim: seed demo data: %w", err)
+	}
+	return seeded, nil
+}
+
+func seedDemo(ctx context.Context, tx *sql.Tx) error {
+	for table, floor := range idFloors {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)`, table, floor); err != nil {
+			return fmt.Errorf("set id floor of %s: %w", table, err)
+		}
+	}
+	if err := seedSell(ctx, tx); err != nil {
+		return err
+	}
+	for _, a := range demoSupportAccounts {
+		if err := seedSupport(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func seedSell(ctx context.Context, tx *sql.Tx) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO sell_users
+		(account_id, name, email, role, status, confirmed, created_at, updated_at) VALUES (?, ?, ?, ?, 'active', 1, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, a := range demoSellAccounts {
+		var sub, linkedAt any
+		if a.subdomain != "" {
+			sub, linkedAt = a.subdomain, seedTime
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sell_accounts (id, name, subdomain, linked_at, currency, time_zone, created_at)
+			VALUES (?, ?, ?, ?, 'USD', 'UTC', ?)`, a.id, a.name, sub, linkedAt, seedTime); err != nil {
+			return fmt.Errorf("insert sell account %d: %w", a.id, err)
+		}
+		if _, err := stmt.ExecContext(ctx, a.id, a.admin.name, a.admin.email, sellRoleAdmin, seedTime, seedTime); err != nil {
+			return fmt.Errorf("insert sell admin of %d: %w", a.id, err)
+		}
+		users := a.users
+		if a.id == 1005 {
+			users = hooliPeople()
+		}
+		for _, u := range users {
+			if _, err := stmt.ExecContext(ctx, a.id, u.name, u.email, sellRoleUser, seedTime, seedTime); err != nil {
+				return fmt.Errorf("insert sell user %s: %w", u.email, err)
+			}
+		}
+	}
+	return nil
+}
+
+// hooliPeople are user0001..user2499@hooli.test; with the admin, 2,500 Sell users.
+func hooliPeople() []seedPerson {
+	out := make([]seedPerson, 0, hooliUsers-1)
+	for i := 1; i < hooliUsers; i++ {
+		out = append(out, seedPerson{fmt.Sprintf("Hooli User %04d", i), fmt.Sprintf("user%04d@hooli.test", i)})
+	}
+	return out
+}
+
+func seedSupport(ctx context.Context, tx *sql.Tx, a seedSupportAccount) error {
+	acct, err := insertAccount(ctx, tx, a.subdomain, a.name, a.owner.name, a.owner.email, seedTime)
+	if err != nil {
+		return err
+	}
+	for _, p := range a.endUsers {
+		if _, err := insertUser(ctx, tx, supportUser{AccountID: acct.ID, Name: p.name, Email: p.email, Role: roleEndUser,
+			Active: true, Verified: true, CreatedAt: seedTime, UpdatedAt: seedTime}); err != nil {
+			return err
+		}
+	}
+	if len(a.contributors) > 0 {
+		var roleID int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM custom_roles WHERE account_id = ? AND name = ?`,
+			acct.ID, contributorRoleName).Scan(&roleID); err != nil {
+			return fmt.Errorf("find contributor role of %s: %w", a.subdomain, err)
+		}
+		for _, p := range a.contributors {
+			if _, err := insertUser(ctx, tx, supportUser{AccountID: acct.ID, Name: p.name, Email: p.email, Role: roleAgent,
+				CustomRoleID: sql.NullInt64{Int64: roleID, Valid: true},
+				RoleType:     sql.NullInt64{Int64: roleTypeContributor, Valid: true},
+				Active:       true, Verified: true, CreatedAt: seedTime, UpdatedAt: seedTime}); err != nil {
+				return err
+			}
+		}
+	}
+	if a.linkedSellID != 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE support_accounts SET linked_sell_id = ? WHERE id = ?`,
+			a.linkedSellID, acct.ID); err != nil {
+			return fmt.Errorf("link %s to sell %d: %w", a.subdomain, a.linkedSellID, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+// Package sim simulates the Zendesk Support and Zendesk Sell APIs that a Sell→Zendesk
+// migration uses, with state in a SQLite file, injectable faults and a ledger of every
+// side effect. Off-the-shelf Zendesk clients work against it with only the base URL
+// changed: Support for subdomain S is served under /zendesk/S (a ".json" suffix is
+// accepted as on Zendesk), Sell under /sell, and the simulator's own controls, which
+// are never faulted and need no auth, under /_sim.
+//
+// Where Zendesk publishes nothing, the simulator makes these assumptions:
+//   - DELETE /api/v2/accounts/{subdomain}, by the account owner, releases an account
+//     not linked to Sell (204; 404 if gone; 409 AccountLinked if linked) and forgets
+//     the Idempotency-Key that created it, so a restarted migration can create it again.
+//   - GET /api/v2/account returns {name, subdomain, url, owner_id}.
+//   - POST /sell/v2/accounts/self/zendesk_link links a Sell account to a subdomain.
+//   - A Sell license is being an active Sell user of the account.
+//   - "Authorization: Bearer demo-token" on the Support API acts as the account owner.
+//   - Bulk jobs run inside the request's transaction: the POST answers "queued" and the
+//     first GET of the job answers "completed" with every result.
+//   - user_converted is recorded for every user create_many creates, and for an update
+//     that turns a user into a contributor.
+package sim
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// Demo credentials. Any active user of a simulated Support account authenticates with
+// its email and DemoSupportToken; a Sell account with DemoSellToken(id).
+const DemoSupportToken = "demo-token"
+
+// DemoSellToken is the Sell API bearer token of a simulated Sell account.
+func DemoSellToken(accountID int64) string { return fmt.Sprintf("%s%d", sellTokenPrefix, accountID) }
+
+const sellTokenPrefix = "sell-demo-"
+
+// Config configures a simulator.
+type Config struct {
+	// DBPath is the SQLite file holding all state; created (and seeded) if absent.
+	DBPath string
+	// Faults are injected from the start; change them later with SetFaults or PUT /_sim/faults.
+	Faults Faults
+	// Seed seeds the fault RNG, so a run with the same requests fails the same way.
+	Seed int64
+	// Logger receives request logs at debug level; nil discards them.
+	Logger *zap.Logger
+	// BaseURL (e.g. http://127.0.0.1:8081) is used in url fields and pagination links;
+	// empty means derive it from each request's Host.
+	BaseURL string
+	// RateLimitPerMinute is the Support requests allowed per account per minute before
+	// 429s; 0 means Zendesk's 700.
+	RateLimitPerMinute int
+}
+
+// Sim is a running simulator: a SQLite store, fault injection and an HTTP handler.
+type Sim struct {
+	cfg     Config
+	log     *zap.Logger
+	store   *store
+	faults  *faultInjector
+	limiter *rateLimiter
+	now     func() time.Time
+	handler http.Handler
+}
+
+// New opens (or creates) the SQLite file in WAL mode, creates the schema, seeds the
+// demo data if the database is empty, and builds the HTTP handler.
+func New(cfg Config) (*Sim, error) {
+	if err := cfg.Faults.validate(); err != nil {
+		return nil, fmt.Errorf("sim: Config.Faults: %w", err)
+	}
+	if cfg.RateLimitPerMinute < 0 {
+		return nil, fmt.Errorf("sim: Config.RateLimitPerMinute is %d; give a positive limit or 0 for Zendesk's %d",
+			cfg.RateLimitPerMinute, defaultRateLimit)
+	}
+	if cfg.RateLimitPerMinute == 0 {
+		cfg.RateLimitPerMinute = defaultRateLimit
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	log := cfg.Logger
+	if log == nil {
+		log = zap.NewNop()
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	seeded, err := st.seedIfEmpty(ctx)
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	s := &Sim{
+		cfg:     cfg,
+		log:     log.Named("sim"),
+		store:   st,
+		faults:  newFaultInjector(cfg.Faults, cfg.Seed),
+		limiter: newRateLimiter(cfg.RateLimitPerMinute, time.Now),
+		now:     time.Now,
+	}
+	s.handler = s.routes()
+	s.log.Info("simulator state ready", zap.String("db", cfg.DBPath), zap.Bool("seeded_demo_data", seeded))
+	return s, nil
+}
+
+// Handler serves the Support API under /zendesk/{subdomain}, the Sell API under /sell
+// and the simulator controls under /_sim.
+func (s *Sim) Handler() http.Handler { return s.handler }
+
+// Close closes the SQLite database; the handler must no longer be serving.
+func (s *Sim) Close() error {
+	if err := s.store.close(); err != nil {
+		return fmt.Errorf("sim: close database: %w", err)
+	}
+	return nil
+}
+
+// nowString is the current time as stored and served.
+func (s *Sim) nowString() string { return formatTime(s.now()) }
+
+// baseURL is the scheme and host the simulator is reached at, for url fields and links.
+func (s *Sim) baseURL(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// supportBase is the Support API base of a subdomain, e.g. http://127.0.0.1:8081/zendesk/acme.
+func (s *Sim) supportBase(r *http.Request, subdomain string) string {
+	return s.baseURL(r) + supportPrefix + subdomain
+}

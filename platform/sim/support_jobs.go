@@ -1,0 +1,270 @@
+package sim
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Bulk calls run their whole job inside the request's transaction, so a job is either
+// fully applied or (on a crash or a fault) not at all. The POST still answers "queued",
+// as Zendesk does, and GET /api/v2/job_statuses/{id} answers "completed" with the results.
+
+// maxBulkUsers is how many users one create_many or update_many may carry.
+const maxBulkUsers = 100
+
+// jobResult is one row of a job's results.
+type jobResult struct {
+	ID      int64  `json:"id,omitempty"`
+	Index   int    `json:"index"`
+	Email   string `json:"email,omitempty"`
+	Status  string `json:"status"` // Created | Updated | Failed
+	Error   string `json:"error,omitempty"`
+	Details string `json:"details,omitempty"`
+}
+
+// jobStatusJSON is a job_status object.
+type jobStatusJSON struct {
+	ID       string      `json:"id"`
+	URL      string      `json:"url"`
+	Status   string      `json:"status"`
+	Progress int         `json:"progress"`
+	Total    int         `json:"total"`
+	Message  *string     `json:"message"`
+	Results  []jobResult `json:"results"`
+}
+
+func (s *Sim) jobURL(r *http.Request, acct supportAccount, id string) string {
+	return s.supportBase(r, acct.Subdomain) + "/api/v2/job_statuses/" + id + ".json"
+}
+
+// newJobID is a 32-hex-digit id like Zendesk's. It uses crypto/rand, not the fault RNG,
+// so creating jobs does not shift the fault sequence.
+func newJobID() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generate job id: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// runJob stores a finished job in tx and returns the queued job_status response.
+func (s *Sim) runJob(ctx context.Context, tx *sql.Tx, r *http.Request, acct supportAccount, results []jobResult) (storedResponse, error) {
+	id, err := newJobID()
+	if err != nil {
+		return storedResponse{}, err
+	}
+	raw, err := json.Marshal(results)
+	if err != nil {
+		return storedResponse{}, fmt.Errorf("encode job results: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO job_statuses (id, account_id, total, results, created_at) VALUES (?, ?, ?, ?, ?)`,
+		id, acct.ID, len(results), string(raw), s.nowString()); err != nil {
+		return storedResponse{}, fmt.Errorf("store job %s: %w", id, err)
+	}
+	return jsonResponse(http.StatusOK, map[string]jobStatusJSON{"job_status": {
+		ID: id, URL: s.jobURL(r, acct, id), Status: "queued", Total: len(results),
+	}}), nil
+}
+
+// newUserRequest is one user of POST /api/v2/users/create_many.
+type newUserRequest struct {
+	Name         string `json:"name"`
+	Email        string `json:"email"`
+	Role         string `json:"role"`
+	CustomRoleID *int64 `json:"custom_role_id"`
+	Verified     bool   `json:"verified"`
+}
+
+// handleCreateMany serves POST /api/v2/users/create_many. A user whose email already
+// exists in the account is a Failed row and is left exactly as it was.
+func (s *Sim) handleCreateMany(w http.ResponseWriter, r *http.Request, acct supportAccount, _ supportUser) {
+	var body struct {
+		Users []newUserRequest `json:"users"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<20)).Decode(&body); err != nil {
+		supportBadRequest(w, "InvalidJSON", `Request body must be {"users":[...]}: `+err.Error())
+		return
+	}
+	if len(body.Users) == 0 || len(body.Users) > maxBulkUsers {
+		supportBadRequest(w, "InvalidValue", fmt.Sprintf("users must hold 1 to %d users; got %d", maxBulkUsers, len(body.Users)))
+		return
+	}
+	var resp storedResponse
+	err := s.store.write(r.Context(), func(tx *sql.Tx) error {
+		results := make([]jobResult, 0, len(body.Users))
+		for i, nu := range body.Users {
+			res, err := s.createOne(r.Context(), tx, acct, i, nu)
+			if err != nil {
+				return err
+			}
+			results = append(results, res)
+		}
+		var err error
+		resp, err = s.runJob(r.Context(), tx, r, acct, results)
+		return err
+	})
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	writeStored(w, resp, false)
+}
+
+// createOne creates one user of a create_many job and records the conversion.
+func (s *Sim) createOne(ctx context.Context, tx *sql.Tx, acct supportAccount, i int, nu newUserRequest) (jobResult, error) {
+	email := normalizeEmail(nu.Email)
+	failed := func(code, details string) (jobResult, error) {
+		return jobResult{Index: i, Email: email, Status: "Failed", Error: code, Details: details}, nil
+	}
+	name := strings.TrimSpace(nu.Name)
+	role := nu.Role
+	if role == "" {
+		role = roleEndUser
+	}
+	switch {
+	case email == "":
+		return failed("InvalidValue", "Email: cannot be blank")
+	case !validEmail(email):
+		return failed("InvalidValue", "Email: "+email+" is not properly formatted")
+	case name == "":
+		return failed("InvalidValue", "Name: cannot be blank")
+	}
+	if _, err := userByEmail(ctx, tx, acct.ID, email); err == nil {
+		return failed("EmailAlreadyTaken", "Email: "+email+" is already being used by another user")
+	} else if !errors.Is(err, errNotFound) {
+		return jobResult{}, err
+	}
+	crID, roleType, prob, err := resolveRole(ctx, tx, acct.ID, role, nu.CustomRoleID)
+	if err != nil {
+		return jobResult{}, err
+	}
+	if prob != nil {
+		return failed(prob.Code, prob.Description)
+	}
+	now := s.nowString()
+	u := supportUser{AccountID: acct.ID, Name: name, Email: email, Role: role, CustomRoleID: crID, RoleType: roleType,
+		Active: true, Verified: nu.Verified, CreatedAt: now, UpdatedAt: now}
+	id, err := insertUser(ctx, tx, u)
+	if err != nil {
+		return jobResult{}, err
+	}
+	u.ID = id
+	detail := "created as " + role
+	if isContributor(u) {
+		detail = "created as contributor"
+	}
+	if err := appendLedger(ctx, tx, LedgerUserConverted, acct.Subdomain+"/"+email, detail, now); err != nil {
+		return jobResult{}, err
+	}
+	return jobResult{ID: id, Index: i, Email: email, Status: "Created"}, nil
+}
+
+// handleUpdateMany serves PUT /api/v2/users/update_many: either ?ids=1,2 with one
+// {"user":{...}} applied to each, or {"users":[{"id":1,...},...]} with one update each.
+func (s *Sim) handleUpdateMany(w http.ResponseWriter, r *http.Request, acct supportAccount, _ supportUser) {
+	var body struct {
+		User  map[string]json.RawMessage   `json:"user"`
+		Users []map[string]json.RawMessage `json:"users"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<20)).Decode(&body); err != nil {
+		supportBadRequest(w, "InvalidJSON", `Request body must be {"user":{...}} or {"users":[...]}: `+err.Error())
+		return
+	}
+	type item struct {
+		id    int64
+		patch map[string]json.RawMessage
+	}
+	var items []item
+	if body.User != nil {
+		ids, err := parseIDs(r.URL.Query().Get("ids"))
+		if err != nil {
+			supportBadRequest(w, "InvalidValue", err.Error())
+			return
+		}
+		for _, id := range ids {
+			items = append(items, item{id, body.User})
+		}
+	} else {
+		if len(body.Users) == 0 || len(body.Users) > maxBulkUsers {
+			supportBadRequest(w, "InvalidValue", fmt.Sprintf("users must hold 1 to %d users; got %d", maxBulkUsers, len(body.Users)))
+			return
+		}
+		for _, u := range body.Users {
+			var id int64
+			if err := json.Unmarshal(u["id"], &id); err != nil {
+				supportBadRequest(w, "InvalidValue", "every entry of users needs a numeric id")
+				return
+			}
+			items = append(items, item{id, u})
+		}
+	}
+	var resp storedResponse
+	err := s.store.write(r.Context(), func(tx *sql.Tx) error {
+		results := make([]jobResult, 0, len(items))
+		for i, it := range items {
+			res := jobResult{ID: it.id, Index: i, Status: "Updated"}
+			patch, prob := parseUserPatch(it.patch)
+			u, err := userByID(r.Context(), tx, acct.ID, it.id)
+			switch {
+			case prob != nil:
+				res.Status, res.Error, res.Details = "Failed", prob.Code, prob.Description
+			case errors.Is(err, errNotFound):
+				res.Status, res.Error, res.Details = "Failed", "RecordNotFound", fmt.Sprintf("User %d not found", it.id)
+			case err != nil:
+				return err
+			default:
+				updated, prob, err := s.applyUserPatch(r.Context(), tx, acct, u, patch)
+				if err != nil {
+					return err
+				}
+				res.Email = updated.Email
+				if prob != nil {
+					res.Status, res.Error, res.Details = "Failed", prob.Code, prob.Description
+				}
+			}
+			results = append(results, res)
+		}
+		var err error
+		resp, err = s.runJob(r.Context(), tx, r, acct, results)
+		return err
+	})
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	writeStored(w, resp, false)
+}
+
+// handleJobStatus serves GET /api/v2/job_statuses/{id}: the job, completed.
+func (s *Sim) handleJobStatus(w http.ResponseWriter, r *http.Request, acct supportAccount, _ supportUser) {
+	id := r.PathValue("id")
+	var total int
+	var raw, createdAt string
+	err := s.store.db.QueryRowContext(r.Context(), `SELECT total, results, created_at FROM job_statuses
+		WHERE id = ? AND account_id = ?`, id, acct.ID).Scan(&total, &raw, &createdAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		supportNotFound(w)
+		return
+	}
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	var results []jobResult
+	if err := json.Unmarshal([]byte(raw), &results); err != nil {
+		s.internalError(w, r, fmt.Errorf("decode results of job %s: %w", id, err))
+		return
+	}
+	msg := "Completed at " + createdAt
+	writeJSON(w, http.StatusOK, map[string]jobStatusJSON{"job_status": {
+		ID: id, URL: s.jobURL(r, acct, id), Status: "completed", Progress: total, Total: total,
+		Message: &msg, Results: results,
+	}})
+}

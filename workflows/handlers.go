@@ -1,0 +1,276 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.temporal.io/sdk/workflow"
+)
+
+// input is one kind of human input: how to check it against the current state, and
+// how to take it once accepted. The same pair serves the signal and the update.
+type input[T any] struct {
+	name     string
+	by       func(T) string
+	detail   func(T) string
+	validate func(T) error
+	accept   func(T)
+}
+
+// registerInputs registers a signal and an update (with validator) for every input.
+func (m *migration) registerInputs(ctx workflow.Context) error {
+	if err := register(ctx, m, input[ChooseSubdomainInput]{
+		name:     ChooseSubdomainName,
+		by:       func(in ChooseSubdomainInput) string { return in.By },
+		detail:   func(in ChooseSubdomainInput) string { return "subdomain " + in.Subdomain },
+		validate: m.validateChooseSubdomain,
+		accept:   func(in ChooseSubdomainInput) { m.inbox.subdomain = &in },
+	}); err != nil {
+		return err
+	}
+	if err := register(ctx, m, input[OwnerLoginInput]{
+		name:     OwnerLoginName,
+		by:       func(in OwnerLoginInput) string { return in.UserEmail },
+		detail:   func(in OwnerLoginInput) string { return "logged in as " + in.UserEmail },
+		validate: m.validateOwnerLogin,
+		accept: func(in OwnerLoginInput) {
+			m.inbox.ownerLogin = &in
+			m.inbox.loginSeq++
+		},
+	}); err != nil {
+		return err
+	}
+	if err := register(ctx, m, input[LicenseAssignedInput]{
+		name:     LicenseAssignedName,
+		by:       func(in LicenseAssignedInput) string { return in.By },
+		detail:   func(LicenseAssignedInput) string { return "Sell license assigned to the owner" },
+		validate: m.validateLicenseAssigned,
+		accept:   func(in LicenseAssignedInput) { m.inbox.license = &in },
+	}); err != nil {
+		return err
+	}
+	if err := register(ctx, m, input[BackInput]{
+		name:     BackName,
+		by:       func(in BackInput) string { return in.By },
+		detail:   func(BackInput) string { return "back to choose another subdomain" },
+		validate: m.validateBack,
+		accept:   func(in BackInput) { m.inbox.back = &in },
+	}); err != nil {
+		return err
+	}
+	return register(ctx, m, input[AcceptDisclaimersInput]{
+		name:   AcceptDisclaimersName,
+		by:     func(in AcceptDisclaimersInput) string { return in.By },
+		detail: func(in AcceptDisclaimersInput) string { return "accepted disclaimers version " + m.disclaimerVersion(in) },
+		validate: m.validateAcceptDisclaimers,
+		accept: func(in AcceptDisclaimersInput) {
+			in.Version = m.disclaimerVersion(in)
+			m.inbox.disclaimers = &in
+		},
+	})
+}
+
+// register wires one input as a signal and as an update. A signal that fails
+// validation is not lost: it is recorded in the progress as rejected, with the reason.
+func register[T any](ctx workflow.Context, m *migration, in input[T]) error {
+	ch := workflow.GetSignalChannel(ctx, in.name)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var payload T
+			if !ch.Receive(ctx, &payload) {
+				return
+			}
+			if err := in.validate(payload); err != nil {
+				m.recordInput(ctx, in.name, in.by(payload), in.detail(payload), err)
+				m.logger.Warn("signal rejected", "Input", in.name, "Reason", err.Error())
+				continue
+			}
+			in.accept(payload)
+			m.recordInput(ctx, in.name, in.by(payload), in.detail(payload), nil)
+		}
+	})
+	return workflow.SetUpdateHandlerWithOptions(ctx, in.name,
+		func(ctx workflow.Context, payload T) (Progress, error) {
+			in.accept(payload)
+			m.recordInput(ctx, in.name, in.by(payload), in.detail(payload), nil)
+			if in.name == OwnerLoginName {
+				return m.awaitLoginOutcome(ctx)
+			}
+			return m.progress, nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(payload T) error { return in.validate(payload) }},
+	)
+}
+
+// awaitLoginOutcome lets the owner-login update answer with the verification result,
+// so whoever logged in learns at once whether they were accepted and, if not, why.
+func (m *migration) awaitLoginOutcome(ctx workflow.Context) (Progress, error) {
+	seq := m.inbox.loginSeq
+	if err := workflow.Await(ctx, func() bool { return m.inbox.loginDone >= seq || m.closing }); err != nil {
+		return m.progress, err
+	}
+	if reason, done := m.inbox.loginOutcomes[seq]; done && reason != "" {
+		return m.progress, errors.New(reason)
+	}
+	if m.inbox.loginDone < seq {
+		return m.progress, fmt.Errorf("the migration ended (%s) before the login was verified", m.progress.Status)
+	}
+	return m.progress, nil
+}
+
+// finishLogin records the verification of the pending owner login.
+func (m *migration) finishLogin(email, refusal string) {
+	m.inbox.loginDone = m.inbox.loginSeq
+	m.inbox.loginOutcomes[m.inbox.loginSeq] = refusal
+	if refusal != "" {
+		m.progress.LastError = refusal
+		m.recordLastInputOutcome(OwnerLoginName, refusal)
+	}
+}
+
+// recordLastInputOutcome marks the latest input of that name as refused after the fact
+// (an owner login refused by verification, a license that still is not there).
+func (m *migration) recordLastInputOutcome(name, refusal string) {
+	for i := len(m.progress.Inputs) - 1; i >= 0; i-- {
+		if m.progress.Inputs[i].Name == name {
+			m.progress.Inputs[i].Accepted = false
+			m.progress.Inputs[i].Reason = refusal
+			return
+		}
+	}
+}
+
+func (m *migration) recordInput(ctx workflow.Context, name, by, detail string, rejection error) {
+	rec := InputRecord{Name: name, By: by, Detail: detail, At: workflow.Now(ctx), Accepted: rejection == nil}
+	if rejection != nil {
+		rec.Reason = rejection.Error()
+	}
+	m.progress.Inputs = append(m.progress.Inputs, rec)
+	m.progress.UpdatedAt = rec.At
+}
+
+func (m *migration) disclaimerVersion(in AcceptDisclaimersInput) string {
+	if v := strings.TrimSpace(in.Version); v != "" {
+		return v
+	}
+	return m.in.Policy.DisclaimerVersion
+}
+
+// Validators. They only read state, and say what the sender should do instead.
+
+func (m *migration) validateSender(by string) error {
+	if !looksLikeEmail(by) {
+		return fmt.Errorf("by %q must be the email of the person sending this input", by)
+	}
+	return nil
+}
+
+func (m *migration) notNow(name string) error {
+	what := string(m.progress.Status)
+	if m.progress.WaitingFor != "" {
+		what += ", waiting for " + m.progress.WaitingFor
+	}
+	return fmt.Errorf("%s is not expected now: the migration is at step %s (%s)", name, m.progress.Step, what)
+}
+
+func (m *migration) validateChooseSubdomain(in ChooseSubdomainInput) error {
+	if err := m.validateSender(in.By); err != nil {
+		return err
+	}
+	early := m.progress.Step == StepPreflight && m.in.Subdomain == ""
+	if m.progress.Status != StatusNeedsSubdomain && !early {
+		if m.progress.Status.Waiting() {
+			return fmt.Errorf("%w; to change the subdomain send %s first", m.notNow(ChooseSubdomainName), BackName)
+		}
+		return m.notNow(ChooseSubdomainName)
+	}
+	if m.inbox.subdomain != nil {
+		return fmt.Errorf("subdomain %q was already chosen and is being checked", m.inbox.subdomain.Subdomain)
+	}
+	return ValidateSubdomain(in.Subdomain)
+}
+
+func (m *migration) validateOwnerLogin(in OwnerLoginInput) error {
+	if !looksLikeEmail(in.UserEmail) {
+		return fmt.Errorf("userEmail %q must be the email of the Zendesk user who logged in", in.UserEmail)
+	}
+	if m.in.Mode != ModeExisting {
+		return fmt.Errorf("owner-login is only for migrations into an existing Zendesk account; this one creates a new account")
+	}
+	switch m.progress.Step {
+	case StepPreflight, StepSubdomain:
+	case StepOwnerLogin:
+		if m.progress.Status == StatusOwnerNeedsSellLicense {
+			return fmt.Errorf("the owner %s is verified and needs a Sell license; assign one, then send %s", m.progress.OwnerEmail, LicenseAssignedName)
+		}
+	default:
+		return fmt.Errorf("the account owner %s was already verified; the migration is at step %s", m.progress.OwnerEmail, m.progress.Step)
+	}
+	if m.inbox.ownerLogin != nil || m.inbox.loginDone < m.inbox.loginSeq {
+		return fmt.Errorf("a login is already being verified; wait for its outcome")
+	}
+	return nil
+}
+
+func (m *migration) validateLicenseAssigned(in LicenseAssignedInput) error {
+	if err := m.validateSender(in.By); err != nil {
+		return err
+	}
+	if m.progress.Status != StatusOwnerNeedsSellLicense {
+		return m.notNow(LicenseAssignedName)
+	}
+	if m.inbox.license != nil {
+		return fmt.Errorf("license-assigned was already received and the license is being checked")
+	}
+	return nil
+}
+
+func (m *migration) validateBack(in BackInput) error {
+	if err := m.validateSender(in.By); err != nil {
+		return err
+	}
+	switch m.progress.Status {
+	case StatusAwaitingOwnerLogin, StatusOwnerNeedsSellLicense, StatusAwaitingDisclaimers:
+	default:
+		return fmt.Errorf("%w; back is possible after a subdomain is settled and before the disclaimers are accepted", m.notNow(BackName))
+	}
+	if m.inbox.back != nil {
+		return fmt.Errorf("back was already received")
+	}
+	return nil
+}
+
+func (m *migration) validateAcceptDisclaimers(in AcceptDisclaimersInput) error {
+	if err := m.validateSender(in.By); err != nil {
+		return err
+	}
+	if m.progress.Status != StatusAwaitingDisclaimers {
+		return m.notNow(AcceptDisclaimersName)
+	}
+	if v := m.disclaimerVersion(in); v != m.in.Policy.DisclaimerVersion {
+		return fmt.Errorf("disclaimer version %q is not the current one; read and accept version %q", v, m.in.Policy.DisclaimerVersion)
+	}
+	if m.inbox.disclaimers != nil || m.inbox.back != nil {
+		return fmt.Errorf("an answer to the disclaimers was already received")
+	}
+	return nil
+}
+
+func looksLikeEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n,;<>") && strings.Count(s, "@") == 1 &&
+		strings.Contains(s[at+1:], ".")
+}
+
+func isDigits(s string) bool {
+	if s == "" || len(s) > 19 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

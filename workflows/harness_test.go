@@ -1,0 +1,128 @@
+package workflows
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/sellmigrate/sellmigrate/activities"
+)
+
+// harness runs MigrationWorkflow in the SDK's test environment with mocked activities,
+// and sends human inputs at moments of the workflow's (skipped) clock.
+type harness struct {
+	t       *testing.T
+	env     *testsuite.TestWorkflowEnvironment
+	a       *activities.Activities
+	updates []*updateOutcome
+	// reminders counts reminders sent.
+	reminders int
+}
+
+type updateOutcome struct {
+	name     string
+	rejected error
+	failed   error
+	done     bool
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetTestTimeout(30 * time.Second)
+	var a *activities.Activities
+	env.RegisterActivity(a)
+	env.RegisterWorkflowWithOptions(MigrationWorkflow, RegisterOptions())
+	h := &harness{t: t, env: env, a: a}
+	env.OnActivity(a.SendReminder, mock.Anything, mock.Anything).
+		Return(func(_ context.Context, _ activities.ReminderInput) error { h.reminders++; return nil }).Maybe()
+	return h
+}
+
+func testPolicy() Policy {
+	p := DefaultPolicy()
+	p.ReminderInterval = time.Hour
+	p.WaitDeadline = 5 * time.Hour
+	p.RetryInitialInterval = time.Second
+	p.RetryMaxInterval = 4 * time.Second
+	p.RetryMaxAttempts = 4
+	return p
+}
+
+func newInput(account string, mode Mode, subdomain string) StartInput {
+	return StartInput{SellAccountID: account, Mode: mode, Subdomain: subdomain, RequestedBy: "admin@acme.test", Policy: testPolicy()}
+}
+
+// at runs fn when the workflow clock has advanced by d.
+func (h *harness) at(d time.Duration, fn func()) { h.env.RegisterDelayedCallback(fn, d) }
+
+// update sends a human input as an update and remembers how it went.
+func (h *harness) update(name string, payload any) *updateOutcome {
+	out := &updateOutcome{name: name}
+	h.updates = append(h.updates, out)
+	h.env.UpdateWorkflow(name, fmt.Sprintf("%s-%d", name, len(h.updates)), &testsuite.TestUpdateCallback{
+		OnAccept:   func() {},
+		OnReject:   func(err error) { out.rejected = err; out.done = true },
+		OnComplete: func(_ any, err error) { out.failed = err; out.done = true },
+	}, payload)
+	return out
+}
+
+// progress queries the workflow's progress.
+func (h *harness) progress() Progress {
+	h.t.Helper()
+	v, err := h.env.QueryWorkflow(ProgressQuery)
+	require.NoError(h.t, err)
+	var p Progress
+	require.NoError(h.t, v.Get(&p))
+	return p
+}
+
+// expectStatus checks the status at a moment of the workflow clock.
+func (h *harness) expectStatus(d time.Duration, want Status) {
+	h.at(d, func() { require.Equal(h.t, want, h.progress().Status, "status at %s", d) })
+}
+
+func (h *harness) run(in StartInput) {
+	h.env.ExecuteWorkflow(MigrationWorkflow, in)
+	require.True(h.t, h.env.IsWorkflowCompleted())
+}
+
+func (h *harness) result() Result {
+	h.t.Helper()
+	require.NoError(h.t, h.env.GetWorkflowError())
+	var r Result
+	require.NoError(h.t, h.env.GetWorkflowResult(&r))
+	return r
+}
+
+// Mocks of the usual happy steps.
+
+func (h *harness) preflightLegacy() {
+	h.env.OnActivity(h.a.Preflight, mock.Anything, mock.Anything).
+		Return(activities.PreflightResult{AccountName: "Acme", AdminName: "Acme Admin"}, nil).Once()
+}
+
+func (h *harness) reserveCreates(subdomain string) {
+	h.env.OnActivity(h.a.ReserveSubdomain, mock.Anything, mock.MatchedBy(func(in activities.ReserveSubdomainInput) bool { return in.Subdomain == subdomain })).
+		Return(activities.ReserveSubdomainResult{Created: true, LoginURL: "https://" + subdomain + ".zendesk.com"}, nil).Once()
+}
+
+func (h *harness) linkAndConvert(subdomain string, converted int) {
+	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.MatchedBy(func(in activities.LinkInput) bool { return in.Subdomain == subdomain })).
+		Return(activities.LinkResult{LinkedAt: time.Now(), LoginURL: "https://" + subdomain + ".zendesk.com"}, nil).Once()
+	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.MatchedBy(func(in activities.ConvertContributorsInput) bool { return in.Subdomain == subdomain })).
+		Return(activities.ContributorProgress{NextPage: 2, SellUsers: converted + 1, Converted: converted, AlreadyAgents: 1}, nil).Once()
+}
+
+func accept(by string) AcceptDisclaimersInput { return AcceptDisclaimersInput{By: by} }

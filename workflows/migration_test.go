@@ -1,0 +1,259 @@
+package workflows
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/sellmigrate/sellmigrate/activities"
+)
+
+func TestNewModeCompletes(t *testing.T) {
+	h := newHarness(t)
+	h.preflightLegacy()
+	h.reserveCreates("acme")
+	h.linkAndConvert("acme", 4)
+	h.expectStatus(time.Minute, StatusAwaitingDisclaimers)
+	h.at(2*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@acme.test")) })
+	h.run(newInput("1001", ModeNew, "acme"))
+
+	r := h.result()
+	require.Equal(t, StatusCompleted, r.Outcome)
+	require.Equal(t, "https://acme.zendesk.com", r.LoginURL)
+	require.Equal(t, 4, r.UsersConverted)
+	p := h.progress()
+	require.Equal(t, StepDone, p.Step)
+	require.Equal(t, StatusCompleted, p.Status)
+	require.True(t, p.Linked)
+	require.Equal(t, "2024-01", p.DisclaimerVersion)
+	require.Len(t, p.Inputs, 1)
+	require.Equal(t, "admin@acme.test", p.Inputs[0].By)
+	require.NotEmpty(t, r.StepDurations)
+}
+
+func TestExistingModeWithOwnerLogin(t *testing.T) {
+	h := newHarness(t)
+	h.preflightLegacy()
+	h.env.OnActivity(h.a.CheckSubdomainExists, mock.Anything, "globex").Return(true, nil).Once()
+	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.Anything).
+		Return(activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: true}, nil).Once()
+	h.linkAndConvert("globex", 6)
+	h.expectStatus(time.Minute, StatusAwaitingOwnerLogin)
+	var login *updateOutcome
+	h.at(2*time.Minute, func() { login = h.update(OwnerLoginName, OwnerLoginInput{UserEmail: "owner@globex.test"}) })
+	h.expectStatus(3*time.Minute, StatusAwaitingDisclaimers)
+	h.at(4*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@globex.test")) })
+	in := newInput("1002", ModeExisting, "globex")
+	in.RequestedBy = "admin@globex.test"
+	h.run(in)
+
+	require.Equal(t, StatusCompleted, h.result().Outcome)
+	require.True(t, login.done)
+	require.NoError(t, login.rejected)
+	require.NoError(t, login.failed)
+	require.Equal(t, "owner@globex.test", h.progress().OwnerEmail)
+}
+
+func TestAlreadyConnectedEndsAtOnce(t *testing.T) {
+	h := newHarness(t)
+	h.env.OnActivity(h.a.Preflight, mock.Anything, mock.Anything).
+		Return(activities.PreflightResult{AccountName: "Umbrella", Connected: true, ConnectedSubdomain: "umbrella", LoginURL: "https://umbrella.zendesk.com"}, nil).Once()
+	h.run(newInput("1004", ModeNew, "umbrella"))
+	r := h.result()
+	require.Equal(t, StatusAlreadyConnected, r.Outcome)
+	require.Equal(t, "umbrella", r.Subdomain)
+	require.Equal(t, StatusAlreadyConnected, h.progress().Status)
+}
+
+func TestTakenSubdomainAsksAgain(t *testing.T) {
+	h := newHarness(t)
+	h.preflightLegacy()
+	h.env.OnActivity(h.a.ReserveSubdomain, mock.Anything, mock.MatchedBy(func(in activities.ReserveSubdomainInput) bool { return in.Subdomain == "taken" })).
+		Return(activities.ReserveSubdomainResult{Reason: "taken is already taken"}, nil).Once()
+	h.reserveCreates("acme")
+	h.linkAndConvert("acme", 4)
+	h.at(time.Minute, func() {
+		p := h.progress()
+		require.Equal(t, StatusNeedsSubdomain, p.Status)
+		require.Contains(t, p.WaitingFor, "taken is already taken")
+	})
+	var bad *updateOutcome
+	h.at(2*time.Minute, func() {
+		bad = h.update(ChooseSubdomainName, ChooseSubdomainInput{Subdomain: "Acme Corp", By: "admin@acme.test"})
+	})
+	h.at(3*time.Minute, func() { h.update(ChooseSubdomainName, ChooseSubdomainInput{Subdomain: "acme", By: "admin@acme.test"}) })
+	h.at(4*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@acme.test")) })
+	h.run(newInput("1001", ModeNew, "taken"))
+
+	require.Equal(t, StatusCompleted, h.result().Outcome)
+	require.ErrorContains(t, bad.rejected, "spaces are not allowed")
+	require.ErrorContains(t, bad.rejected, `try "acme-corp"`)
+	require.Equal(t, "acme", h.progress().Subdomain)
+}
+
+func TestWrongOwnerIsRefusedThenRightOwnerAccepted(t *testing.T) {
+	h := newHarness(t)
+	h.preflightLegacy()
+	h.env.OnActivity(h.a.CheckSubdomainExists, mock.Anything, "globex").Return(true, nil).Once()
+	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.MatchedBy(func(in activities.VerifyOwnerInput) bool { return in.UserEmail == "lee@globex.test" })).
+		Return(activities.VerifyOwnerResult{Reason: "lee@globex.test is a user of globex but not its account owner"}, nil).Once()
+	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.MatchedBy(func(in activities.VerifyOwnerInput) bool { return in.UserEmail == "owner@globex.test" })).
+		Return(activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: true}, nil).Once()
+	h.linkAndConvert("globex", 6)
+	var wrong *updateOutcome
+	h.at(time.Minute, func() { wrong = h.update(OwnerLoginName, OwnerLoginInput{UserEmail: "lee@globex.test"}) })
+	h.expectStatus(2*time.Minute, StatusAwaitingOwnerLogin)
+	h.at(3*time.Minute, func() { h.env.SignalWorkflow(OwnerLoginName, OwnerLoginInput{UserEmail: "owner@globex.test"}) })
+	h.at(4*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@globex.test")) })
+	h.run(newInput("1002", ModeExisting, "globex"))
+
+	require.Equal(t, StatusCompleted, h.result().Outcome)
+	require.ErrorContains(t, wrong.failed, "not its account owner")
+	p := h.progress()
+	require.False(t, p.Inputs[0].Accepted)
+	require.Contains(t, p.Inputs[0].Reason, "not its account owner")
+	require.True(t, p.Inputs[1].Accepted)
+}
+
+func TestOwnerWithoutLicenseWaitsForLicense(t *testing.T) {
+	h := newHarness(t)
+	h.preflightLegacy()
+	h.env.OnActivity(h.a.CheckSubdomainExists, mock.Anything, "initech").Return(true, nil).Once()
+	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.Anything).
+		Return(activities.VerifyOwnerResult{IsOwner: true, Reason: "the account owner owner@initech.test has no Sell license"}, nil).Once()
+	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.Anything).
+		Return(activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: true}, nil).Once()
+	h.linkAndConvert("initech", 3)
+	var early *updateOutcome
+	h.at(time.Minute, func() { early = h.update(LicenseAssignedName, LicenseAssignedInput{By: "admin@initech.test"}) })
+	h.at(2*time.Minute, func() { h.update(OwnerLoginName, OwnerLoginInput{UserEmail: "owner@initech.test"}) })
+	h.at(3*time.Minute, func() {
+		p := h.progress()
+		require.Equal(t, StatusOwnerNeedsSellLicense, p.Status)
+		require.Contains(t, p.LastError, "no Sell license")
+	})
+	h.at(4*time.Minute, func() { h.update(LicenseAssignedName, LicenseAssignedInput{By: "admin@initech.test"}) })
+	h.at(5*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@initech.test")) })
+	h.run(newInput("1003", ModeExisting, "initech"))
+
+	require.Equal(t, StatusCompleted, h.result().Outcome)
+	require.ErrorContains(t, early.rejected, "license-assigned is not expected now")
+}
+
+func TestBackReleasesTheCreatedSubdomain(t *testing.T) {
+	h := newHarness(t)
+	h.preflightLegacy()
+	h.reserveCreates("acme-one")
+	h.reserveCreates("acme")
+	h.env.OnActivity(h.a.ReleaseSubdomain, mock.Anything, activities.ReleaseSubdomainInput{Subdomain: "acme-one", OwnerEmail: "admin@acme.test"}).Return(nil).Once()
+	h.linkAndConvert("acme", 4)
+	h.at(time.Minute, func() { h.update(BackName, BackInput{By: "admin@acme.test"}) })
+	h.at(2*time.Minute, func() {
+		p := h.progress()
+		require.Equal(t, StatusNeedsSubdomain, p.Status)
+		require.Contains(t, p.Compensation, "released subdomain acme-one")
+	})
+	h.at(3*time.Minute, func() { h.update(ChooseSubdomainName, ChooseSubdomainInput{Subdomain: "acme", By: "admin@acme.test"}) })
+	h.at(4*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@acme.test")) })
+	h.run(newInput("1001", ModeNew, "acme-one"))
+	require.Equal(t, StatusCompleted, h.result().Outcome)
+	require.Equal(t, "acme", h.progress().Subdomain)
+}
+
+func TestDeadlineExpiresAndReleases(t *testing.T) {
+	h := newHarness(t)
+	h.preflightLegacy()
+	h.reserveCreates("acme")
+	h.env.OnActivity(h.a.ReleaseSubdomain, mock.Anything, mock.Anything).Return(nil).Once()
+	h.run(newInput("1001", ModeNew, "acme"))
+
+	err := h.env.GetWorkflowError()
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(err, &appErr))
+	require.Equal(t, ErrTypeExpired, appErr.Type())
+	p := h.progress()
+	require.Equal(t, StatusExpired, p.Status)
+	require.Contains(t, p.Compensation, "released subdomain acme")
+	require.Equal(t, 4, p.RemindersSent) // 5h deadline, a reminder every hour
+	require.Equal(t, 4, h.reminders)
+}
+
+func TestCancelCompensates(t *testing.T) {
+	h := newHarness(t)
+	h.preflightLegacy()
+	h.reserveCreates("acme")
+	h.env.OnActivity(h.a.ReleaseSubdomain, mock.Anything, mock.Anything).Return(nil).Once()
+	h.at(time.Minute, func() { h.env.CancelWorkflow() })
+	h.run(newInput("1001", ModeNew, "acme"))
+
+	require.True(t, temporal.IsCanceledError(h.env.GetWorkflowError()))
+	p := h.progress()
+	require.Equal(t, StatusCancelled, p.Status)
+	require.Equal(t, "released subdomain acme, created by this migration and never linked", p.Compensation)
+	require.Empty(t, p.CreatedSubdomain)
+}
+
+func TestTransientFailuresAreRetried(t *testing.T) {
+	h := newHarness(t)
+	h.preflightLegacy()
+	h.reserveCreates("acme")
+	unavailable := temporal.NewApplicationError("link: zendesk sell 503", "ZendeskUnavailable")
+	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.Anything).Return(activities.LinkResult{}, unavailable).Twice()
+	h.linkAndConvert("acme", 4)
+	h.at(time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@acme.test")) })
+	h.run(newInput("1001", ModeNew, "acme"))
+	require.Equal(t, StatusCompleted, h.result().Outcome)
+	h.env.AssertNumberOfCalls(t, "LinkAccounts", 3)
+}
+
+func TestNonRetryableFailureIsSurfaced(t *testing.T) {
+	h := newHarness(t)
+	h.env.OnActivity(h.a.Preflight, mock.Anything, mock.Anything).Return(activities.PreflightResult{},
+		temporal.NewNonRetryableApplicationError("ana@acme.test is not an active admin of Sell account 1001 (Acme); only a Sell admin may start the connection", ErrTypeNotSellAdmin, nil)).Once()
+	in := newInput("1001", ModeNew, "acme")
+	in.RequestedBy = "ana@acme.test"
+	h.run(in)
+	require.ErrorContains(t, h.env.GetWorkflowError(), "only a Sell admin may start the connection")
+	p := h.progress()
+	require.Equal(t, StatusFailed, p.Status)
+	require.Equal(t, "ana@acme.test is not an active admin of Sell account 1001 (Acme); only a Sell admin may start the connection", p.LastError)
+	h.env.AssertNumberOfCalls(t, "Preflight", 1)
+}
+
+func TestOutOfOrderInputsAreRejectedAndRecorded(t *testing.T) {
+	h := newHarness(t)
+	h.preflightLegacy()
+	h.reserveCreates("acme")
+	h.linkAndConvert("acme", 4)
+	var login, version, sender *updateOutcome
+	h.at(time.Minute, func() {
+		login = h.update(OwnerLoginName, OwnerLoginInput{UserEmail: "owner@acme.test"})
+		version = h.update(AcceptDisclaimersName, AcceptDisclaimersInput{By: "admin@acme.test", Version: "1999-01"})
+		sender = h.update(AcceptDisclaimersName, AcceptDisclaimersInput{By: "nobody"})
+		h.env.SignalWorkflow(LicenseAssignedName, LicenseAssignedInput{By: "admin@acme.test"})
+	})
+	h.at(2*time.Minute, func() {
+		p := h.progress()
+		require.Equal(t, StatusAwaitingDisclaimers, p.Status)
+		require.Len(t, p.Inputs, 1) // only the signal is recorded; rejected updates change nothing
+		require.False(t, p.Inputs[0].Accepted)
+		require.Contains(t, p.Inputs[0].Reason, "license-assigned is not expected now")
+	})
+	h.at(3*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@acme.test")) })
+	h.run(newInput("1001", ModeNew, "acme"))
+	require.Equal(t, StatusCompleted, h.result().Outcome)
+	require.ErrorContains(t, login.rejected, "only for migrations into an existing Zendesk account")
+	require.ErrorContains(t, version.rejected, `accept version "2024-01"`)
+	require.ErrorContains(t, sender.rejected, `by "nobody" must be the email`)
+}
+
+func TestInvalidStartInputFails(t *testing.T) {
+	h := newHarness(t)
+	in := newInput("acme", ModeNew, "acme")
+	h.run(in)
+	require.ErrorContains(t, h.env.GetWorkflowError(), `sellAccountId "acme" must be the numeric Sell account ID`)
+}

@@ -1,0 +1,26 @@
+package workflows
+
+import (
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+)
+
+// Typed search attributes the workflow upserts at every change, so dashboards and
+// `list` read where each migration stands from Temporal visibility, not a side database.
+var (
+	SearchAttrStep          = temporal.NewSearchAttributeKeyKeyword("MigrationStep")
+	SearchAttrStatus        = temporal.NewSearchAttributeKeyKeyword("MigrationStatus")
+	SearchAttrSellAccountID = temporal.NewSearchAttributeKeyKeyword("SellAccountID")
+	SearchAttrSubdomain     = temporal.NewSearchAttributeKeyKeyword("Subdomain")
+	SearchAttrMode          = temporal.NewSearchAttributeKeyKeyword("MigrationMode")
+)
+
+// SearchAttributes lists the custom search attributes a namespace must have registered
+// before a worker runs migrations.
+var SearchAttributes = map[string]enumspb.IndexedValueType{
+	SearchAttrStep.GetName():          enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+	SearchAttrStatus.GetName():        enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+	SearchAttrSellAccountID.GetName(): enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+	SearchAttrSubdomain.GetName():     enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+	SearchAttrMode.GetName():          enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+}
