@@ -24,7 +24,9 @@ const WorkflowIDPrefix = "sell-migration-"
 func WorkflowID(sellAccountID string) string { return WorkflowIDPrefix + sellAccountID }
 
 // AccountIDFromRef accepts a Sell account ID or a workflow ID and returns the account ID.
-func AccountIDFromRef(ref string) string { return strings.TrimPrefix(strings.TrimSpace(ref), WorkflowIDPrefix) }
+func AccountIDFromRef(ref string) string {
+	return strings.TrimPrefix(strings.TrimSpace(ref), WorkflowIDPrefix)
+}
 
 // Human inputs. Each is accepted as a signal (fire and forget; a rejected one is recorded
 // in the progress) and as an update of the same name (a validator rejects a bad or

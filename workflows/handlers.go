@@ -60,9 +60,11 @@ func (m *migration) registerInputs(ctx workflow.Context) error {
 		return err
 	}
 	return register(ctx, m, input[AcceptDisclaimersInput]{
-		name:   AcceptDisclaimersName,
-		by:     func(in AcceptDisclaimersInput) string { return in.By },
-		detail: func(in AcceptDisclaimersInput) string { return "accepted disclaimers version " + m.disclaimerVersion(in) },
+		name: AcceptDisclaimersName,
+		by:   func(in AcceptDisclaimersInput) string { return in.By },
+		detail: func(in AcceptDisclaimersInput) string {
+			return "accepted disclaimers version " + m.disclaimerVersion(in)
+		},
 		validate: m.validateAcceptDisclaimers,
 		accept: func(in AcceptDisclaimersInput) {
 			in.Version = m.disclaimerVersion(in)
@@ -94,13 +96,43 @@ func register[T any](ctx workflow.Context, m *migration, in input[T]) error {
 		func(ctx workflow.Context, payload T) (Progress, error) {
 			in.accept(payload)
 			m.recordInput(ctx, in.name, in.by(payload), in.detail(payload), nil)
-			if in.name == OwnerLoginName {
-				return m.awaitLoginOutcome(ctx)
-			}
-			return m.progress, nil
+			return m.answer(ctx, in.name)
 		},
 		workflow.UpdateHandlerOptions{Validator: func(payload T) error { return in.validate(payload) }},
 	)
+}
+
+// answer lets an update reply with what its input led to, not just that it arrived:
+// the next wait, or why the input did not get the migration further. It waits until
+// the main loop has acted on the input (or the workflow is closing).
+func (m *migration) answer(ctx workflow.Context, name string) (Progress, error) {
+	settled := func() bool { return m.closing || m.progress.Status != StatusRunning }
+	var until func() bool
+	switch name {
+	case OwnerLoginName:
+		return m.awaitLoginOutcome(ctx)
+	case AcceptDisclaimersName:
+		// Linking and converting may take long; answer once the migration moves on.
+		until = func() bool { return m.closing || m.progress.Step != StepDisclaimers }
+	case ChooseSubdomainName:
+		until = func() bool { return m.inbox.subdomain == nil && settled() }
+	case LicenseAssignedName:
+		until = func() bool { return m.inbox.license == nil && settled() }
+	case BackName:
+		until = func() bool { return m.inbox.back == nil && settled() }
+	default:
+		return m.progress, nil
+	}
+	if err := workflow.Await(ctx, until); err != nil {
+		return m.progress, err
+	}
+	switch {
+	case name == ChooseSubdomainName && m.progress.Status == StatusNeedsSubdomain:
+		return m.progress, fmt.Errorf("the subdomain was not accepted: %s", m.progress.LastError)
+	case name == LicenseAssignedName && m.progress.Status == StatusOwnerNeedsSellLicense:
+		return m.progress, fmt.Errorf("the license is not there yet: %s", m.progress.LastError)
+	}
+	return m.progress, nil
 }
 
 // awaitLoginOutcome lets the owner-login update answer with the verification result,

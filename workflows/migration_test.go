@@ -32,7 +32,13 @@ func TestNewModeCompletes(t *testing.T) {
 	require.Equal(t, "2024-01", p.DisclaimerVersion)
 	require.Len(t, p.Inputs, 1)
 	require.Equal(t, "admin@acme.test", p.Inputs[0].By)
-	require.NotEmpty(t, r.StepDurations)
+	var sum time.Duration
+	for _, d := range r.StepDurations {
+		sum += d.Duration
+	}
+	require.Equal(t, r.Duration, sum, "step durations add up to the whole run: %+v", r.StepDurations)
+	require.Equal(t, StepPreflight, r.StepDurations[0].Step)
+	require.Zero(t, r.StepDurations[0].Duration, "preflight ends when the subdomain step starts")
 }
 
 func TestExistingModeWithOwnerLogin(t *testing.T) {
@@ -73,7 +79,7 @@ func TestTakenSubdomainAsksAgain(t *testing.T) {
 	h := newHarness(t)
 	h.preflightLegacy()
 	h.env.OnActivity(h.a.ReserveSubdomain, mock.Anything, mock.MatchedBy(func(in activities.ReserveSubdomainInput) bool { return in.Subdomain == "taken" })).
-		Return(activities.ReserveSubdomainResult{Reason: "taken is already taken"}, nil).Once()
+		Return(activities.ReserveSubdomainResult{Reason: "taken is already taken"}, nil).Twice()
 	h.reserveCreates("acme")
 	h.linkAndConvert("acme", 4)
 	h.at(time.Minute, func() {
@@ -85,9 +91,17 @@ func TestTakenSubdomainAsksAgain(t *testing.T) {
 	h.at(2*time.Minute, func() {
 		bad = h.update(ChooseSubdomainName, ChooseSubdomainInput{Subdomain: "Acme Corp", By: "admin@acme.test"})
 	})
-	h.at(3*time.Minute, func() { h.update(ChooseSubdomainName, ChooseSubdomainInput{Subdomain: "acme", By: "admin@acme.test"}) })
-	h.at(4*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@acme.test")) })
+	var stillTaken, good *updateOutcome
+	h.at(3*time.Minute, func() {
+		stillTaken = h.update(ChooseSubdomainName, ChooseSubdomainInput{Subdomain: "taken", By: "admin@acme.test"})
+	})
+	h.at(4*time.Minute, func() {
+		good = h.update(ChooseSubdomainName, ChooseSubdomainInput{Subdomain: "acme", By: "admin@acme.test"})
+	})
+	h.at(5*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@acme.test")) })
 	h.run(newInput("1001", ModeNew, "taken"))
+	require.ErrorContains(t, stillTaken.failed, "the subdomain was not accepted: taken is already taken")
+	require.NoError(t, good.failed)
 
 	require.Equal(t, StatusCompleted, h.result().Outcome)
 	require.ErrorContains(t, bad.rejected, "spaces are not allowed")
@@ -124,7 +138,7 @@ func TestOwnerWithoutLicenseWaitsForLicense(t *testing.T) {
 	h.preflightLegacy()
 	h.env.OnActivity(h.a.CheckSubdomainExists, mock.Anything, "initech").Return(true, nil).Once()
 	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.Anything).
-		Return(activities.VerifyOwnerResult{IsOwner: true, Reason: "the account owner owner@initech.test has no Sell license"}, nil).Once()
+		Return(activities.VerifyOwnerResult{IsOwner: true, Reason: "the account owner owner@initech.test has no Sell license"}, nil).Twice()
 	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.Anything).
 		Return(activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: true}, nil).Once()
 	h.linkAndConvert("initech", 3)
@@ -136,9 +150,13 @@ func TestOwnerWithoutLicenseWaitsForLicense(t *testing.T) {
 		require.Equal(t, StatusOwnerNeedsSellLicense, p.Status)
 		require.Contains(t, p.LastError, "no Sell license")
 	})
-	h.at(4*time.Minute, func() { h.update(LicenseAssignedName, LicenseAssignedInput{By: "admin@initech.test"}) })
-	h.at(5*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@initech.test")) })
+	var tooSoon, licensed *updateOutcome
+	h.at(4*time.Minute, func() { tooSoon = h.update(LicenseAssignedName, LicenseAssignedInput{By: "admin@initech.test"}) })
+	h.at(5*time.Minute, func() { licensed = h.update(LicenseAssignedName, LicenseAssignedInput{By: "admin@initech.test"}) })
+	h.at(6*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@initech.test")) })
 	h.run(newInput("1003", ModeExisting, "initech"))
+	require.ErrorContains(t, tooSoon.failed, "the license is not there yet")
+	require.NoError(t, licensed.failed)
 
 	require.Equal(t, StatusCompleted, h.result().Outcome)
 	require.ErrorContains(t, early.rejected, "license-assigned is not expected now")

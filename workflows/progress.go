@@ -40,6 +40,7 @@ func (m *migration) setStatus(ctx workflow.Context, status Status, waitingFor st
 
 // enterStep opens a timeline entry for a step.
 func (m *migration) enterStep(ctx workflow.Context, step Step) {
+	m.endStep(ctx)
 	m.progress.Step = step
 	m.progress.Timeline = append(m.progress.Timeline, StepRecord{Step: step, StartedAt: workflow.Now(ctx)})
 	m.progress.Status = StatusRunning

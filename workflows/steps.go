@@ -47,6 +47,7 @@ func (m *migration) chooseSubdomain(ctx workflow.Context) error {
 		}
 		m.subdomainChoices++
 		if err := ValidateSubdomain(candidate); err != nil {
+			m.progress.LastError = err.Error()
 			candidate, problem = "", "a valid subdomain: "+err.Error()
 			continue
 		}
@@ -144,6 +145,7 @@ func (m *migration) ownerLogin(ctx workflow.Context) error {
 				return err
 			}
 			if !res.HasSellLicense {
+				m.progress.LastError = res.Reason
 				m.recordLastInputOutcome(LicenseAssignedName, res.Reason)
 			}
 		}

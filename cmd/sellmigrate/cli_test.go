@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sellmigrate/sellmigrate/config"
+)
+
+// run executes one command line in process, with the environment cleared of
+// SELLMIGRATE_* settings and Temporal pointed at a closed loopback port, so nothing
+// here can reach a server.
+func run(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Setenv(config.FileEnvVar, "")
+	for _, k := range config.Keys() {
+		t.Setenv(config.EnvVar(k), "")
+	}
+	t.Setenv(config.EnvVar("temporal.address"), "127.0.0.1:1")
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	var out, errb bytes.Buffer
+	code = execute(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// wantOneLineError checks the failure contract: exit 1 and exactly one line,
+// "error: <reason>", on stderr.
+func wantOneLineError(t *testing.T, code int, stderr, contains string) {
+	t.Helper()
+	if code != 1 {
+		t.Errorf("exit code %d, want 1 (stderr %q)", code, stderr)
+	}
+	if !strings.HasPrefix(stderr, "error: ") || strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, "\n") {
+		t.Errorf("stderr %q is not one line \"error: ...\"", stderr)
+	}
+	if !strings.Contains(stderr, contains) {
+		t.Errorf("stderr %q does not contain %q", stderr, contains)
+	}
+}
+
+func TestArgumentErrors(t *testing.T) {
+	cases := []struct {
+		name     string
+		args     []string
+		contains string
+	}{
+		{"start without flags", []string{"start"}, "start needs --account"},
+		{"start without mode", []string{"start", "--account", "1001", "--requested-by", "admin@acme.test"}, "start needs --mode"},
+		{"start without requester", []string{"start", "--account", "1001", "--mode", "new"}, "start needs --requested-by"},
+		{"start bad account", []string{"start", "--account", "acme", "--mode", "new", "--requested-by", "admin@acme.test"}, `Sell account ID "acme" must be digits only`},
+		{"start bad mode", []string{"start", "--account", "1001", "--mode", "newish", "--requested-by", "admin@acme.test"}, `mode "newish" is not known`},
+		{"start bad subdomain", []string{"start", "--account", "1001", "--mode", "new", "--subdomain", "Acme Inc", "--requested-by", "admin@acme.test"}, `subdomain "Acme Inc" is not valid`},
+		{"start bad email", []string{"start", "--account", "1001", "--mode", "new", "--requested-by", "admin"}, `requested-by`},
+		{"start positional", []string{"start", "1001"}, "takes no arguments besides flags"},
+		{"start csv and account", []string{"start", "--csv", "x.csv", "--account", "1001"}, "--csv cannot be combined with --account"},
+		{"start csv and wait", []string{"start", "--csv", "x.csv", "--wait"}, "--csv cannot be combined with --wait"},
+		{"start csv missing", []string{"start", "--csv", filepath.Join(t.TempDir(), "none.csv")}, "open --csv file"},
+		{"signal no args", []string{"signal"}, "needs the Sell account ID (or workflow ID) and the input name"},
+		{"signal one arg", []string{"signal", "1001"}, "needs the Sell account ID"},
+		{"signal unknown input", []string{"signal", "1001", "approve", "--by", "a@acme.test"}, `input "approve" is not known`},
+		{"signal missing by", []string{"signal", "1001", "back"}, "back needs --by"},
+		{"signal missing user-email", []string{"signal", "1002", "owner-login"}, "owner-login needs --user-email"},
+		{"signal missing subdomain", []string{"signal", "1001", "choose-subdomain", "--by", "admin@acme.test"}, "choose-subdomain needs --subdomain"},
+		{"signal flag not for input", []string{"signal", "1002", "owner-login", "--user-email", "owner@globex.test", "--by", "admin@globex.test"}, "--by does not apply to owner-login"},
+		{"signal version not for back", []string{"signal", "1001", "back", "--by", "admin@acme.test", "--version", "2024-01"}, "--version does not apply to back"},
+		{"signal bad ref", []string{"signal", "acme", "back", "--by", "admin@acme.test"}, "neither a Sell account ID nor a migration workflow ID"},
+		{"signal bad email", []string{"signal", "1001", "back", "--by", "admin"}, `"admin" is not an email address`},
+		{"signal bad subdomain", []string{"signal", "1001", "choose-subdomain", "--subdomain", "my_co", "--by", "admin@acme.test"}, "underscores are not allowed"},
+		{"status no id", []string{"status"}, "status needs the Sell account ID or workflow ID"},
+		{"status two ids", []string{"status", "1001", "1002"}, "takes the Sell account ID or workflow ID only"},
+		{"status bad id", []string{"status", "acme"}, "neither a Sell account ID"},
+		{"cancel no id", []string{"cancel"}, "cancel needs the Sell account ID"},
+		{"cancel bad id", []string{"cancel", "sell-migration-x"}, "neither a Sell account ID"},
+		{"list bad status", []string{"list", "--status", "stuck"}, `status "stuck" is not known`},
+		{"list positional", []string{"list", "running"}, "takes no arguments besides flags"},
+		{"unknown flag", []string{"status", "1001", "--verbose"}, "unknown flag: --verbose"},
+		{"unknown command", []string{"migrate"}, `unknown command "migrate"`},
+		{"dev positional", []string{"dev", "now"}, "takes no arguments besides flags"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, nil, tc.args...)
+			wantOneLineError(t, code, stderr, tc.contains)
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+		})
+	}
+}
+
+func TestConfigErrorsAreOneLine(t *testing.T) {
+	code, _, stderr := run(t, map[string]string{config.EnvVar("temporal.address"): "nowhere"},
+		"start", "--account", "1001", "--mode", "new", "--requested-by", "admin@acme.test")
+	wantOneLineError(t, code, stderr, `config: temporal.address "nowhere" must be host:port`)
+
+	code, _, stderr = run(t, nil, "status", "1001", "--temporal-address", "x")
+	wantOneLineError(t, code, stderr, `config: temporal.address "x"`)
+
+	code, _, stderr = run(t, nil, "worker")
+	wantOneLineError(t, code, stderr, "config: zendesk.api_token must be set")
+
+	code, _, stderr = run(t, nil, "dev", "--temporal-port", "9000", "--ui-port", "9000", "--data-dir", t.TempDir())
+	wantOneLineError(t, code, stderr, "dev.ui_port 9000 must differ from dev.temporal_port 9000")
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("temporal:\n  adress: 127.0.0.1:7233\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = run(t, nil, "--config", bad, "list")
+	wantOneLineError(t, code, stderr, "unknown key(s) temporal.adress")
+}
+
+func TestUnreachableTemporalIsOneLine(t *testing.T) {
+	began := time.Now()
+	code, _, stderr := run(t, nil, "status", "1001")
+	wantOneLineError(t, code, stderr, `cannot reach Temporal at 127.0.0.1:1`)
+	if !strings.Contains(stderr, `start it with "sellmigrate dev" or set temporal.address`) {
+		t.Errorf("stderr %q does not say what to do", stderr)
+	}
+	if d := time.Since(began); d > 15*time.Second {
+		t.Errorf("took %s to report an unreachable server", d)
+	}
+}
+
+func TestBulkCSVWithOnlyBadRowsNeedsNoServer(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "accounts.csv")
+	body := "account_id,mode,subdomain,requested_by,owner_email\n" +
+		"10x1,new,acme,admin@acme.test,\n" +
+		"1002,existing,globex,admin@globex.test\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, nil, "start", "--csv", file)
+	wantOneLineError(t, code, stderr, "2 of 2 rows were not started (lines 2, 3)")
+	for _, want := range []string{"digits only", "has 4 fields", "started 0 of 2 rows"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+
+	header := filepath.Join(dir, "header.csv")
+	if err := os.WriteFile(header, []byte("account,mode\n1001,new\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = run(t, nil, "start", "--csv", header)
+	wantOneLineError(t, code, stderr, `unknown column "account"`)
+}
+
+func TestHelpSucceeds(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"signal", "--help"}, {"start", "--help"}} {
+		code, stdout, stderr := run(t, nil, args...)
+		if code != 0 || stdout == "" || stderr != "" {
+			t.Errorf("%v: code %d stdout %d bytes stderr %q", args, code, len(stdout), stderr)
+		}
+	}
+}

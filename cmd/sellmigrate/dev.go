@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/devstack"
+	"github.com/sellmigrate/sellmigrate/platform/sim"
+	"github.com/sellmigrate/sellmigrate/worker"
+)
+
+func (a *app) devCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Run everything on this machine: embedded Temporal + Web UI, simulator, worker",
+		Long: `dev runs an embedded Temporal server (state in a SQLite file under --data-dir),
+the Temporal Web UI, the Zendesk/Sell simulator seeded with the demo data, and a worker.
+Ctrl-C stops it cleanly; running it again resumes every migration.`,
+		Args: exactArgs(0, "", "sellmigrate dev --data-dir ./.sellmigrate"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, logger, err := a.loadConfig(cmd, config.RoleDev, map[string]string{"data-dir": "dev.data_dir"})
+			if err != nil {
+				return err
+			}
+			defer func() { _ = logger.Sync() }()
+			return a.runDev(cmd.Context(), cfg, logger)
+		},
+	}
+	f := cmd.Flags()
+	f.String("data-dir", "", "where Temporal's and the simulator's SQLite files live (config dev.data_dir, default ./.sellmigrate)")
+	f.String("namespace", "", "Temporal namespace (config temporal.namespace, default \"default\")")
+	f.Int("temporal-port", 0, "embedded Temporal frontend port on 127.0.0.1 (config dev.temporal_port, default 7233)")
+	f.Int("ui-port", 0, "Temporal Web UI port on 127.0.0.1, -1 disables (config dev.ui_port, default 8233)")
+	f.String("sim-listen", "", "simulator host:port (config sim.listen, default 127.0.0.1:8081)")
+	return cmd
+}
+
+// runDev starts the stack, the simulator and a worker, and stops them in reverse order:
+// the worker first (so no activity is cut off mid-call), then the simulator, then Temporal.
+func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger) error {
+	// The simulator's port is checked before the slow Temporal start.
+	if err := portFree(cfg.Sim.Listen); err != nil {
+		return err
+	}
+	stack, err := devstack.Start(ctx, devstack.Options{
+		DataDir:           cfg.Dev.DataDir,
+		Host:              devstack.DefaultHost,
+		FrontendPort:      cfg.Dev.TemporalPort,
+		UIPort:            cfg.Dev.UIPort,
+		Namespace:         cfg.Temporal.Namespace,
+		SQLiteSynchronous: cfg.Dev.SQLiteSynchronous,
+		Logger:            logger.Named("temporal"),
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := stack.Stop(); err != nil {
+			logger.Warn("embedded Temporal did not stop cleanly", zap.Error(err))
+		}
+	}()
+
+	if err := os.MkdirAll(cfg.Dev.DataDir, 0o755); err != nil {
+		return fmt.Errorf("create data directory %s: %w", cfg.Dev.DataDir, err)
+	}
+	simulator, err := sim.New(sim.Config{
+		DBPath:  filepath.Join(cfg.Dev.DataDir, "sim.db"),
+		Faults:  simFaults(cfg),
+		Logger:  logger,
+		BaseURL: cfg.SimBaseURL(),
+	})
+	if err != nil {
+		return fmt.Errorf("start the simulator: %w", err)
+	}
+	defer func() { _ = simulator.Close() }()
+
+	c, err := worker.Dial(ctx, worker.DialOptions{Address: stack.FrontendAddress(), Namespace: cfg.Temporal.Namespace, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	w, err := newWorker(cfg, c, logger)
+	if err != nil {
+		return err
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	// The simulator outlives the worker: it stops only once the worker has.
+	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSim()
+	g.Go(func() error { return sim.Serve(simCtx, cfg.Sim.Listen, simulator.Handler(), logger) })
+	g.Go(func() error {
+		defer stopSim()
+		if err := w.Start(); err != nil {
+			return err
+		}
+		defer w.Stop()
+		a.devBanner(cfg, stack)
+		return w.Wait(gctx)
+	})
+	err = g.Wait()
+	if ctx.Err() != nil {
+		logger.Info("stopped; run \"sellmigrate dev\" again to resume every migration")
+	}
+	return err
+}
+
+func (a *app) devBanner(cfg config.Config, stack *devstack.Stack) {
+	ui := stack.UIURL()
+	if ui == "" {
+		ui = "disabled"
+	}
+	a.out(`
+sellmigrate dev is running (state in %s)
+  Temporal frontend   %s  (namespace %s)
+  Temporal Web UI     %s
+  Zendesk simulator   %s  (ledger: %s/_sim/ledger)
+
+Try:
+  sellmigrate start --account 1001 --mode new --subdomain acme --requested-by admin@acme.test --wait
+
+Ctrl-C stops everything; running "sellmigrate dev" again resumes every migration.
+`, cfg.Dev.DataDir, stack.FrontendAddress(), cfg.Temporal.Namespace, ui, cfg.SimBaseURL(), cfg.SimBaseURL())
+}
+
+// portFree fails early, naming the setting, when a listen address is taken.
+func portFree(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("simulator address %s is not available (%v); stop what uses it or change --sim-listen (config sim.listen)", addr, err)
+	}
+	return ln.Close()
+}

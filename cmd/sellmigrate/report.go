@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sellmigrate/sellmigrate/starter"
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// printReport writes the human view of a migration's status.
+func printReport(w io.Writer, r starter.Report) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	row := func(label, format string, args ...any) {
+		fmt.Fprintf(tw, "%s\t%s\n", label, fmt.Sprintf(format, args...))
+	}
+
+	account := r.SellAccountID
+	if r.AccountName != "" {
+		account += " (" + r.AccountName + ")"
+	}
+	row("Sell account", "%s", account)
+	row("Workflow", "%s  run %s  %s in Temporal", r.Execution.WorkflowID, r.Execution.RunID, r.Execution.Status)
+	row("Mode", "%s", dash(string(r.Mode)))
+	sub := dash(r.Subdomain)
+	if r.CreatedSubdomain != "" {
+		sub += fmt.Sprintf("  (created by this migration, linked: %v)", r.Linked)
+	}
+	row("Subdomain", "%s", sub)
+	row("Step", "%s", dash(string(r.Step)))
+	row("Status", "%s", dash(string(r.Status)))
+	if r.WaitingFor != "" {
+		since := ""
+		if r.WaitingSince != nil {
+			since = fmt.Sprintf("  (since %s, %s)", when(*r.WaitingSince), ago(*r.WaitingSince))
+		}
+		row("Waiting for", "%s%s", r.WaitingFor, since)
+	}
+	if r.RequestedBy != "" {
+		row("Requested by", "%s", r.RequestedBy)
+	}
+	if r.OwnerEmail != "" {
+		row("Account owner", "%s", r.OwnerEmail)
+	}
+	row("Started", "%s", when(r.Execution.StartTime))
+	for i, in := range r.Inputs {
+		label := ""
+		if i == 0 {
+			label = "Inputs"
+		}
+		verdict := "accepted"
+		if !in.Accepted {
+			verdict = "rejected: " + in.Reason
+		}
+		row(label, "%s  %s by %s  %s  (%s)", when(in.At), in.Name, dash(in.By), in.Detail, verdict)
+	}
+	for i, act := range r.PendingActivities {
+		label := ""
+		if i == 0 {
+			label = "In flight"
+		}
+		attempts := fmt.Sprintf("attempt %d", act.Attempt)
+		if act.MaximumAttempts > 0 {
+			attempts += fmt.Sprintf(" of %d", act.MaximumAttempts)
+		}
+		line := fmt.Sprintf("%s  %s  %s", act.Type, strings.ToLower(act.State), attempts)
+		if act.LastFailure != "" {
+			line += "  last error: " + oneLine(act.LastFailure)
+		}
+		if act.NextAttemptTime != nil {
+			line += "  next try " + when(*act.NextAttemptTime)
+		}
+		row(label, "%s", line)
+	}
+	if r.RemindersSent > 0 {
+		row("Reminders", "%d sent", r.RemindersSent)
+	}
+	if r.LastError != "" {
+		row("Last error", "%s", oneLine(r.LastError))
+	}
+	if c := r.Contributors; c != nil {
+		row("Contributors", "%d Sell users: %d converted, %d already agents, needs reactivation: %s",
+			c.SellUsers, c.Converted, c.AlreadyAgents, list(c.NeedsReactivation))
+	}
+	if r.Compensation != "" {
+		row("Compensation", "%s", r.Compensation)
+	}
+	if r.Result != nil {
+		row("Result", "%s", resultLine(*r.Result))
+	}
+	if r.ProgressNote != "" {
+		row("Note", "%s", oneLine(r.ProgressNote))
+	}
+	_ = tw.Flush()
+}
+
+// standing is a one-line "where it stands now".
+func standing(p workflows.Progress) string {
+	s := fmt.Sprintf("at step %s, status %s", p.Step, p.Status)
+	if p.WaitingFor != "" {
+		s += ", waiting for " + p.WaitingFor
+	}
+	return s
+}
+
+// resultLine summarises a finished migration.
+func resultLine(r workflows.Result) string {
+	s := string(r.Outcome)
+	if r.Subdomain != "" {
+		s += " — subdomain " + r.Subdomain
+	}
+	if r.LoginURL != "" {
+		s += ", log in at " + r.LoginURL
+	}
+	if r.Outcome == workflows.StatusCompleted {
+		s += fmt.Sprintf("; %d users converted, %d already agents, needs reactivation: %s", r.UsersConverted, r.AlreadyAgents, list(r.NeedsReactivation))
+	}
+	if r.Duration > 0 {
+		s += fmt.Sprintf("; took %s", r.Duration.Round(time.Millisecond))
+	}
+	return s
+}
+
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04:05 MST")
+}
+
+func ago(t time.Time) string {
+	d := time.Since(t)
+	if d < time.Second {
+		return "just now"
+	}
+	return d.Round(time.Second).String() + " ago"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func list(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, ", ")
+}

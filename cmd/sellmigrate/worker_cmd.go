@@ -1,0 +1,42 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/worker"
+)
+
+func (a *app) workerCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "worker",
+		Short: "Run a migration worker against the configured Temporal and Zendesk",
+		Long: `worker polls the sell-migrations task queue and runs migrations. It needs
+zendesk.api_token and zendesk.sell_token_template (SELLMIGRATE_ZENDESK_API_TOKEN,
+SELLMIGRATE_ZENDESK_SELL_TOKEN_TEMPLATE). Ctrl-C stops it gracefully.`,
+		Args: exactArgs(0, "", "sellmigrate worker --temporal-address 127.0.0.1:7233"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg, logger, err := a.loadConfig(cmd, config.RoleWorker, nil)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = logger.Sync() }()
+			c, err := worker.Dial(ctx, worker.DialOptions{Address: cfg.Temporal.Address, Namespace: cfg.Temporal.Namespace, Logger: logger})
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			if err := worker.CheckSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
+				return err
+			}
+			w, err := newWorker(cfg, c, logger)
+			if err != nil {
+				return err
+			}
+			return w.Run(ctx)
+		},
+	}
+	addTemporalFlags(cmd)
+	return cmd
+}

@@ -1,0 +1,72 @@
+package config
+
+import "time"
+
+// key is one setting: its dotted name (also its env var, SELLMIGRATE_ + upper snake case),
+// its production default and the struct field it fills.
+type key struct {
+	name  string
+	def   any
+	field func(*Config) any
+}
+
+// keys lists every setting. config.example.yaml documents the same list; a test keeps
+// them in step.
+var keys = []key{
+	{"temporal.address", "127.0.0.1:7233", func(c *Config) any { return &c.Temporal.Address }},
+	{"temporal.namespace", "default", func(c *Config) any { return &c.Temporal.Namespace }},
+
+	// Empty Zendesk URLs and credentials take role defaults; see deriveRoleValues.
+	{"zendesk.support_url", "", func(c *Config) any { return &c.Zendesk.SupportURL }},
+	{"zendesk.accounts_subdomain", "www", func(c *Config) any { return &c.Zendesk.AccountsSubdomain }},
+	{"zendesk.api_token", "", func(c *Config) any { return &c.Zendesk.APIToken }},
+	{"zendesk.sell_url", "", func(c *Config) any { return &c.Zendesk.SellURL }},
+	{"zendesk.sell_token_template", "", func(c *Config) any { return &c.Zendesk.SellTokenTemplate }},
+	{"zendesk.timeout", 15 * time.Second, func(c *Config) any { return &c.Zendesk.Timeout }},
+
+	{"migration.reminder_interval", 24 * time.Hour, func(c *Config) any { return &c.Migration.ReminderInterval }},
+	{"migration.wait_deadline", 336 * time.Hour, func(c *Config) any { return &c.Migration.WaitDeadline }},
+	{"migration.disclaimer_version", "2024-01", func(c *Config) any { return &c.Migration.DisclaimerVersion }},
+	{"migration.retry_initial_interval", time.Second, func(c *Config) any { return &c.Migration.RetryInitialInterval }},
+	{"migration.retry_max_interval", time.Minute, func(c *Config) any { return &c.Migration.RetryMaxInterval }},
+	{"migration.retry_max_attempts", 20, func(c *Config) any { return &c.Migration.RetryMaxAttempts }},
+	{"migration.activity_timeout", 30 * time.Second, func(c *Config) any { return &c.Migration.ActivityTimeout }},
+	{"migration.contributor_timeout", 30 * time.Minute, func(c *Config) any { return &c.Migration.ContributorTimeout }},
+	{"migration.heartbeat_timeout", 30 * time.Second, func(c *Config) any { return &c.Migration.HeartbeatTimeout }},
+
+	{"worker.max_concurrent_activities", 0, func(c *Config) any { return &c.Worker.MaxConcurrentActivities }},
+	{"worker.max_concurrent_workflow_tasks", 0, func(c *Config) any { return &c.Worker.MaxConcurrentWorkflowTasks }},
+	{"worker.activities_per_second", 0.0, func(c *Config) any { return &c.Worker.ActivitiesPerSecond }},
+	{"worker.task_queue_activities_per_second", 0.0, func(c *Config) any { return &c.Worker.TaskQueueActivitiesPerSecond }},
+	{"worker.stop_timeout", 10 * time.Second, func(c *Config) any { return &c.Worker.StopTimeout }},
+
+	{"dev.data_dir", "./.sellmigrate", func(c *Config) any { return &c.Dev.DataDir }},
+	{"dev.temporal_port", 7233, func(c *Config) any { return &c.Dev.TemporalPort }},
+	{"dev.ui_port", 8233, func(c *Config) any { return &c.Dev.UIPort }},
+	{"dev.sqlite_synchronous", "normal", func(c *Config) any { return &c.Dev.SQLiteSynchronous }},
+
+	{"sim.listen", "127.0.0.1:8081", func(c *Config) any { return &c.Sim.Listen }},
+	{"sim.data_dir", "./.sellmigrate", func(c *Config) any { return &c.Sim.DataDir }},
+	{"sim.error_rate", 0.0, func(c *Config) any { return &c.Sim.ErrorRate }},
+	{"sim.rate_limit_rate", 0.0, func(c *Config) any { return &c.Sim.RateLimitRate }},
+	{"sim.retry_after", time.Second, func(c *Config) any { return &c.Sim.RetryAfter }},
+	{"sim.latency", time.Duration(0), func(c *Config) any { return &c.Sim.Latency }},
+
+	{"api.listen", "127.0.0.1:8080", func(c *Config) any { return &c.API.Listen }},
+
+	{"log.level", "info", func(c *Config) any { return &c.Log.Level }},
+	// Empty log.format takes the role's default; see defaultLogFormat.
+	{"log.format", "", func(c *Config) any { return &c.Log.Format }},
+}
+
+// Keys returns every setting's dotted name, in the documented order.
+func Keys() []string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k.name
+	}
+	return names
+}
+
+// EnvVar is the environment variable that sets a key, e.g. SELLMIGRATE_TEMPORAL_ADDRESS.
+func EnvVar(name string) string { return envPrefix + "_" + envReplacer.Replace(upper(name)) }

@@ -1,0 +1,232 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cast"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+const envPrefix = "SELLMIGRATE"
+
+// FileEnvVar names the YAML file to read when --config is not given.
+const FileEnvVar = envPrefix + "_CONFIG"
+
+var envReplacer = strings.NewReplacer(".", "_")
+
+func upper(s string) string { return strings.ToUpper(s) }
+
+// Role is the part the process plays; it picks role-specific defaults and which
+// settings must be present.
+type Role int
+
+const (
+	// RoleClient is a short command a person runs: start, signal, status, list, cancel.
+	RoleClient Role = iota
+	// RoleDev is `sellmigrate dev`: embedded Temporal, simulator and worker together.
+	RoleDev
+	// RoleWorker runs migrations against the configured Temporal and Zendesk.
+	RoleWorker
+	// RoleSim serves the simulator alone.
+	RoleSim
+	// RoleAPI serves the HTTP API.
+	RoleAPI
+)
+
+// Options says where to read settings from besides defaults and the environment.
+type Options struct {
+	Role Role
+	// File is the YAML file from --config; empty falls back to $SELLMIGRATE_CONFIG.
+	File string
+	// Flags maps a key to the command-line flag that overrides it. Only flags the user
+	// set count, so a flag's own default never hides a file or env value.
+	Flags map[string]*pflag.Flag
+}
+
+// Load reads, decodes and validates the settings for a role.
+func Load(o Options) (Config, error) {
+	v := viper.New()
+	v.SetEnvPrefix(envPrefix)
+	v.SetEnvKeyReplacer(envReplacer)
+	for _, k := range keys {
+		v.SetDefault(k.name, k.def)
+		// Binding each key explicitly makes env vars work without a file mentioning them.
+		if err := v.BindEnv(k.name); err != nil {
+			return Config{}, fmt.Errorf("config: bind %s to the environment: %w", k.name, err)
+		}
+	}
+
+	file := o.File
+	if file == "" {
+		file = os.Getenv(FileEnvVar)
+	}
+	if file != "" {
+		if err := readFile(v, file); err != nil {
+			return Config{}, err
+		}
+	}
+
+	for name, f := range o.Flags {
+		if !known(name) {
+			return Config{}, fmt.Errorf("config: flag --%s is bound to unknown key %q", f.Name, name)
+		}
+		if err := v.BindPFlag(name, f); err != nil {
+			return Config{}, fmt.Errorf("config: bind flag --%s to %s: %w", f.Name, name, err)
+		}
+	}
+
+	c := Config{File: file}
+	for _, k := range keys {
+		if err := decode(k.field(&c), k.name, v.Get(k.name)); err != nil {
+			return Config{}, err
+		}
+	}
+	deriveRoleValues(&c, o.Role)
+	if err := c.validate(o.Role); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// Production Zendesk endpoints and the demo credentials the simulator accepts.
+const (
+	ProductionSupportURL  = "https://{subdomain}.zendesk.com"
+	ProductionSellURL     = "https://api.getbase.com"
+	DemoSupportToken      = "demo-token"
+	DemoSellTokenTemplate = "sell-demo-{account_id}"
+)
+
+// defaultLogFormat is console where a person watches the terminal (dev and the short
+// client commands) and JSON for long-running services whose logs are shipped.
+func defaultLogFormat(r Role) string {
+	if r == RoleDev || r == RoleClient {
+		return "console"
+	}
+	return "json"
+}
+
+// deriveRoleValues fills settings left empty with the role's defaults: dev points at the
+// simulator it runs with the demo credentials; every other role at production Zendesk.
+// Empty means "default" so one file can serve dev and production roles alike.
+func deriveRoleValues(c *Config, r Role) {
+	fill := func(p *string, def string) {
+		if *p == "" {
+			*p = def
+		}
+	}
+	fill(&c.Log.Format, defaultLogFormat(r))
+	if r == RoleDev {
+		fill(&c.Zendesk.SupportURL, c.SimBaseURL()+"/zendesk/{subdomain}")
+		fill(&c.Zendesk.SellURL, c.SimBaseURL()+"/sell")
+		fill(&c.Zendesk.APIToken, DemoSupportToken)
+		fill(&c.Zendesk.SellTokenTemplate, DemoSellTokenTemplate)
+		return
+	}
+	fill(&c.Zendesk.SupportURL, ProductionSupportURL)
+	fill(&c.Zendesk.SellURL, ProductionSellURL)
+}
+
+// SimBaseURL is the simulator's own base URL, as clients on this machine reach it.
+func (c Config) SimBaseURL() string { return "http://" + dialable(c.Sim.Listen) }
+
+// dialable turns a listen address with an unspecified host into one a client can dial.
+func dialable(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func readFile(v *viper.Viper, file string) error {
+	// A separate reader sees only the file, so a misspelt key is reported instead of
+	// silently ignored.
+	if _, err := os.Stat(file); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("config: file %s does not exist; fix --config or %s", file, FileEnvVar)
+		}
+		return fmt.Errorf("config: cannot read %s: %w", file, err)
+	}
+	fv := viper.New()
+	fv.SetConfigFile(file)
+	fv.SetConfigType("yaml")
+	if err := fv.ReadInConfig(); err != nil {
+		return fmt.Errorf("config: cannot read %s as YAML: %w", file, err)
+	}
+	var unknown []string
+	for _, name := range fv.AllKeys() {
+		if !known(name) {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return fmt.Errorf("config: %s has unknown key(s) %s; config.example.yaml lists every key", file, strings.Join(unknown, ", "))
+	}
+	v.SetConfigFile(file)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil {
+		return fmt.Errorf("config: cannot read %s as YAML: %w", file, err)
+	}
+	return nil
+}
+
+func known(name string) bool {
+	for _, k := range keys {
+		if k.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// decode converts a raw value (a default, YAML scalar, env string or flag string) into
+// the field's type. Text is parsed rather than cast so "1" is not read as 1ns and a bad
+// value yields an error naming the key.
+func decode(field any, name string, raw any) error {
+	if d, ok := raw.(time.Duration); ok {
+		raw = d.String()
+	}
+	s, err := cast.ToStringE(raw)
+	if err != nil {
+		return fmt.Errorf("config: %s must be a single value, not %T", name, raw)
+	}
+	s = strings.TrimSpace(s)
+	switch p := field.(type) {
+	case *string:
+		*p = s
+	case *time.Duration:
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("config: %s %q must be a duration with a unit, e.g. 30s, 15m or 24h", name, s)
+		}
+		*p = d
+	case *int:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("config: %s %q must be a whole number", name, s)
+		}
+		*p = n
+	case *float64:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("config: %s %q must be a number, e.g. 0.5", name, s)
+		}
+		*p = f
+	default:
+		return fmt.Errorf("config: %s has unsupported field type %T", name, field)
+	}
+	return nil
+}

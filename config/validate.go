@@ -1,0 +1,237 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// validate checks every setting; each error names its key and the expected form.
+// Secrets are never echoed.
+func (c Config) validate(r Role) error {
+	checks := []error{
+		hostPort("temporal.address", c.Temporal.Address, "127.0.0.1:7233"),
+		word("temporal.namespace", c.Temporal.Namespace, "default"),
+
+		urlTemplate("zendesk.support_url", c.Zendesk.SupportURL, "{subdomain}", "https://{subdomain}.zendesk.com"),
+		label("zendesk.accounts_subdomain", c.Zendesk.AccountsSubdomain),
+		urlTemplate("zendesk.sell_url", c.Zendesk.SellURL, "", "https://api.getbase.com"),
+		apiToken(c.Zendesk.APIToken, r),
+		sellTemplate(c.Zendesk.SellTokenTemplate, r),
+		positive("zendesk.timeout", c.Zendesk.Timeout, "15s"),
+
+		positive("migration.reminder_interval", c.Migration.ReminderInterval, "24h"),
+		positive("migration.wait_deadline", c.Migration.WaitDeadline, "336h"),
+		word("migration.disclaimer_version", c.Migration.DisclaimerVersion, "2024-01"),
+		positive("migration.retry_initial_interval", c.Migration.RetryInitialInterval, "1s"),
+		positive("migration.retry_max_interval", c.Migration.RetryMaxInterval, "1m"),
+		retryOrder(c.Migration),
+		intRange("migration.retry_max_attempts", c.Migration.RetryMaxAttempts, 1, 1_000_000),
+		positive("migration.activity_timeout", c.Migration.ActivityTimeout, "30s"),
+		positive("migration.contributor_timeout", c.Migration.ContributorTimeout, "30m"),
+		positive("migration.heartbeat_timeout", c.Migration.HeartbeatTimeout, "30s"),
+
+		intRange("worker.max_concurrent_activities", c.Worker.MaxConcurrentActivities, 0, 100_000),
+		workflowTasks(c.Worker.MaxConcurrentWorkflowTasks),
+		floatRange("worker.activities_per_second", c.Worker.ActivitiesPerSecond, 0, 1e6, "0 for unlimited"),
+		floatRange("worker.task_queue_activities_per_second", c.Worker.TaskQueueActivitiesPerSecond, 0, 1e6, "0 for unlimited"),
+		nonNegative("worker.stop_timeout", c.Worker.StopTimeout, "10s"),
+
+		nonEmpty("dev.data_dir", c.Dev.DataDir, "./.sellmigrate"),
+		port("dev.temporal_port", c.Dev.TemporalPort, false),
+		port("dev.ui_port", c.Dev.UIPort, true),
+		distinctPorts(c.Dev),
+		oneOf("dev.sqlite_synchronous", c.Dev.SQLiteSynchronous, "normal", "full"),
+
+		hostPort("sim.listen", c.Sim.Listen, "127.0.0.1:8081"),
+		nonEmpty("sim.data_dir", c.Sim.DataDir, "./.sellmigrate"),
+		floatRange("sim.error_rate", c.Sim.ErrorRate, 0, 1, "a fraction such as 0.2"),
+		floatRange("sim.rate_limit_rate", c.Sim.RateLimitRate, 0, 1, "a fraction such as 0.1"),
+		faultShare(c.Sim),
+		nonNegative("sim.retry_after", c.Sim.RetryAfter, "1s"),
+		nonNegative("sim.latency", c.Sim.Latency, "5ms"),
+
+		hostPort("api.listen", c.API.Listen, "127.0.0.1:8080"),
+
+		oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error"),
+		oneOf("log.format", c.Log.Format, "console", "json"),
+	}
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	// Backstop: the workflow's own rules, should they grow beyond the checks above.
+	if err := c.Policy().Validate(); err != nil {
+		return fmt.Errorf("config: migration settings: %w", err)
+	}
+	return nil
+}
+
+func hostPort(name, v, example string) error {
+	host, p, err := net.SplitHostPort(v)
+	if err != nil || host == "" || !validPort(p) {
+		return fmt.Errorf("config: %s %q must be host:port, e.g. %s", name, v, example)
+	}
+	return nil
+}
+
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535
+}
+
+func port(name string, n int, disableable bool) error {
+	if disableable && n == -1 {
+		return nil
+	}
+	if n < 1 || n > 65535 {
+		if disableable {
+			return fmt.Errorf("config: %s %d must be a TCP port from 1 to 65535, or -1 to disable", name, n)
+		}
+		return fmt.Errorf("config: %s %d must be a TCP port from 1 to 65535", name, n)
+	}
+	return nil
+}
+
+func distinctPorts(d Dev) error {
+	if d.UIPort == d.TemporalPort {
+		return fmt.Errorf("config: dev.ui_port %d must differ from dev.temporal_port %d", d.UIPort, d.TemporalPort)
+	}
+	return nil
+}
+
+func word(name, v, example string) error {
+	if v == "" || strings.ContainsAny(v, " \t\r\n") {
+		return fmt.Errorf("config: %s %q must be a non-empty name without spaces, e.g. %s", name, v, example)
+	}
+	return nil
+}
+
+func nonEmpty(name, v, example string) error {
+	if v == "" {
+		return fmt.Errorf("config: %s must not be empty, e.g. %s", name, example)
+	}
+	return nil
+}
+
+// label checks a DNS label; unlike a migration's subdomain, reserved names such as www
+// are fine here because it names Zendesk's own endpoint.
+func label(name, v string) error {
+	ok := v != "" && len(v) <= 63 && v[0] != '-' && v[len(v)-1] != '-'
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			ok = false
+		}
+	}
+	if !ok {
+		return fmt.Errorf("config: %s %q must be a lowercase DNS label, e.g. www", name, v)
+	}
+	return nil
+}
+
+// urlTemplate checks an http(s) base URL, which must contain placeholder when one is given.
+func urlTemplate(name, v, placeholder, example string) error {
+	bad := fmt.Errorf("config: %s %q must be an http(s) base URL, e.g. %s", name, v, example)
+	if placeholder != "" {
+		if !strings.Contains(v, placeholder) {
+			return fmt.Errorf("config: %s %q must contain %s, e.g. %s", name, v, placeholder, example)
+		}
+		v = strings.ReplaceAll(v, placeholder, "example")
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		return bad
+	}
+	return nil
+}
+
+func sellTemplate(v string, r Role) error {
+	const name, ph = "zendesk.sell_token_template", "{account_id}"
+	if v == "" {
+		if r == RoleWorker || r == RoleDev {
+			return fmt.Errorf("config: %s must be set for the worker: the Sell API token of an account, with %s where the account ID goes (env %s)", name, ph, EnvVar(name))
+		}
+		return nil
+	}
+	if !strings.Contains(v, ph) {
+		return fmt.Errorf("config: %s must contain %s so each Sell account gets its own token, e.g. sell-demo-%s", name, ph, ph)
+	}
+	return nil
+}
+
+func apiToken(v string, r Role) error {
+	const name = "zendesk.api_token"
+	if v == "" && (r == RoleWorker || r == RoleDev) {
+		return fmt.Errorf("config: %s must be set for the worker: the Zendesk Support API token (env %s)", name, EnvVar(name))
+	}
+	if strings.ContainsAny(v, " \t\r\n") {
+		return fmt.Errorf("config: %s must not contain whitespace", name)
+	}
+	return nil
+}
+
+func positive(name string, d time.Duration, example string) error {
+	if d <= 0 {
+		return fmt.Errorf("config: %s %s must be a positive duration, e.g. %s", name, d, example)
+	}
+	return nil
+}
+
+func nonNegative(name string, d time.Duration, example string) error {
+	if d < 0 {
+		return fmt.Errorf("config: %s %s must be zero or a positive duration, e.g. %s", name, d, example)
+	}
+	return nil
+}
+
+func retryOrder(m Migration) error {
+	if m.RetryInitialInterval > 0 && m.RetryMaxInterval < m.RetryInitialInterval {
+		return fmt.Errorf("config: migration.retry_max_interval %s must be at least migration.retry_initial_interval %s",
+			m.RetryMaxInterval, m.RetryInitialInterval)
+	}
+	return nil
+}
+
+func intRange(name string, n, lo, hi int) error {
+	if n < lo || n > hi {
+		return fmt.Errorf("config: %s %d must be a whole number from %d to %d", name, n, lo, hi)
+	}
+	return nil
+}
+
+// workflowTasks refuses 1, which the SDK cannot run with (its pollers alternate
+// between the sticky and the normal queue).
+func workflowTasks(n int) error {
+	if n < 0 || n == 1 || n > 100_000 {
+		return fmt.Errorf("config: worker.max_concurrent_workflow_tasks %d must be 0 (SDK default) or a whole number from 2 to 100000", n)
+	}
+	return nil
+}
+
+func floatRange(name string, f, lo, hi float64, example string) error {
+	if f < lo || f > hi || f != f {
+		return fmt.Errorf("config: %s %v must be a number from %v to %v (%s)", name, f, lo, hi, example)
+	}
+	return nil
+}
+
+// faultShare keeps the two fault rates a valid split of one coin toss per request.
+func faultShare(s Sim) error {
+	if sum := s.ErrorRate + s.RateLimitRate; sum > 1 {
+		return fmt.Errorf("config: sim.error_rate + sim.rate_limit_rate is %v; together they must be at most 1", sum)
+	}
+	return nil
+}
+
+func oneOf(name, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("config: %s %q must be one of %s", name, v, strings.Join(allowed, ", "))
+}

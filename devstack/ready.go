@@ -1,0 +1,51 @@
+package devstack
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/devstack/searchattr"
+)
+
+// startupTimeout bounds the readiness steps when the caller's context has no deadline.
+const startupTimeout = 2 * time.Minute
+
+// prepareNamespace dials the fresh frontend and makes sure the migration search
+// attributes are registered and visible on the namespace before Start returns.
+func prepareNamespace(ctx context.Context, frontendAddr, namespace string, logger *zap.Logger) error {
+	c, err := dialFrontend(ctx, frontendAddr, namespace, logger)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := searchattr.EnsureSearchAttributes(ctx, c, namespace); err != nil {
+		return fmt.Errorf("devstack: %w", err)
+	}
+	return nil
+}
+
+// dialFrontend retries until the frontend answers: its listener is up when the server's
+// Start returns, but it may refuse calls until its services finish joining.
+func dialFrontend(ctx context.Context, addr, namespace string, logger *zap.Logger) (client.Client, error) {
+	var last error
+	for {
+		c, err := client.DialContext(ctx, client.Options{
+			HostPort:  addr,
+			Namespace: namespace,
+			Logger:    sdkLogger(logger),
+		})
+		if err == nil {
+			return c, nil
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("devstack: Temporal frontend at %s did not answer: %w (last: %v)", addr, ctx.Err(), last)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

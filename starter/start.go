@@ -1,0 +1,72 @@
+package starter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// Started identifies a migration that was started.
+type Started struct {
+	AccountID  string `json:"accountId"`
+	WorkflowID string `json:"workflowId"`
+	RunID      string `json:"runId"`
+}
+
+// Start validates the request, then starts the account's migration. A second start of a
+// running or completed migration is refused with *AlreadyStartedError; a failed or
+// cancelled one may be started again.
+func (s *Starter) Start(ctx context.Context, req StartRequest) (Started, error) {
+	in, err := req.Input(s.opts.Policy)
+	if err != nil {
+		return Started{}, err
+	}
+	id := workflows.WorkflowID(in.SellAccountID)
+	attrs := []temporal.SearchAttributeUpdate{
+		workflows.SearchAttrSellAccountID.ValueSet(in.SellAccountID),
+		workflows.SearchAttrMode.ValueSet(string(in.Mode)),
+		workflows.SearchAttrStep.ValueSet(string(workflows.StepPreflight)),
+		workflows.SearchAttrStatus.ValueSet(string(workflows.StatusRunning)),
+	}
+	if in.Subdomain != "" {
+		attrs = append(attrs, workflows.SearchAttrSubdomain.ValueSet(in.Subdomain))
+	}
+	run, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:        id,
+		TaskQueue: workflows.TaskQueue,
+		// Running or completed migrations are never started twice; failed, cancelled,
+		// expired or terminated ones may be retried by starting again.
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		TypedSearchAttributes:                    temporal.NewSearchAttributes(attrs...),
+	}, workflows.WorkflowName, in)
+	if err != nil {
+		var dup *serviceerror.WorkflowExecutionAlreadyStarted
+		if errors.As(err, &dup) {
+			return Started{}, s.alreadyStarted(ctx, in.SellAccountID, id)
+		}
+		return Started{}, fmt.Errorf("start migration for Sell account %s: %w", in.SellAccountID, err)
+	}
+	s.log.Debug("migration started", zap.String("sellAccountId", in.SellAccountID),
+		zap.String("workflowId", id), zap.String("runId", run.GetRunID()))
+	return Started{AccountID: in.SellAccountID, WorkflowID: id, RunID: run.GetRunID()}, nil
+}
+
+// alreadyStarted says whether the existing migration is running or has completed.
+func (s *Starter) alreadyStarted(ctx context.Context, accountID, workflowID string) error {
+	e := &AlreadyStartedError{AccountID: accountID, WorkflowID: workflowID, Running: true}
+	desc, err := s.c.DescribeWorkflowExecution(ctx, workflowID, "")
+	if err == nil {
+		e.Running = desc.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
+	}
+	return e
+}

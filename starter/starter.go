@@ -1,0 +1,54 @@
+// Package starter holds the client-side operations on migrations — start (one or bulk),
+// human inputs, status, list, wait and cancel — shared by the CLI and the HTTP API.
+// Every operation checks its input before it talks to Temporal, so bad input changes
+// nothing and needs no server to be reported.
+package starter
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// Options tunes a Starter. Zero values take the defaults noted.
+type Options struct {
+	// Policy is recorded in every migration started; default workflows.DefaultPolicy().
+	Policy workflows.Policy
+	// BulkConcurrency bounds the starts in flight during a bulk start; default 16.
+	BulkConcurrency int
+	// QueryTimeout bounds the progress query, which needs a worker to answer; default 5s.
+	QueryTimeout time.Duration
+	// UpdateTimeout bounds waiting for the workflow to answer a human input; default 1m.
+	UpdateTimeout time.Duration
+	Logger        *zap.Logger
+}
+
+// Starter runs the operations against one Temporal namespace.
+type Starter struct {
+	c    client.Client
+	opts Options
+	log  *zap.Logger
+}
+
+// New wraps a connected (or lazy) Temporal client.
+func New(c client.Client, o Options) *Starter {
+	if o.Policy == (workflows.Policy{}) {
+		o.Policy = workflows.DefaultPolicy()
+	}
+	if o.BulkConcurrency <= 0 {
+		o.BulkConcurrency = 16
+	}
+	if o.QueryTimeout <= 0 {
+		o.QueryTimeout = 5 * time.Second
+	}
+	if o.UpdateTimeout <= 0 {
+		o.UpdateTimeout = time.Minute
+	}
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	return &Starter{c: c, opts: o, log: o.Logger}
+}

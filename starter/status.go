@@ -1,0 +1,135 @@
+package starter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// Report is where a migration stands: the workflow's progress (step, status, what it
+// waits for, inputs, result) at the top level, plus what Temporal knows about the run
+// and its Zendesk steps in flight (attempts, last error).
+type Report struct {
+	workflows.Progress
+	Execution         Execution         `json:"execution"`
+	PendingActivities []PendingActivity `json:"pendingActivities"`
+	// ProgressSource is "query" when the workflow answered the progress query, or
+	// "visibility" when only its search attributes (and result) were available.
+	ProgressSource string `json:"progressSource"`
+	// ProgressNote says why the query was not used.
+	ProgressNote string `json:"progressNote,omitempty"`
+}
+
+// Status reports on a migration, running or closed.
+func (s *Starter) Status(ctx context.Context, ref string) (Report, error) {
+	accountID, workflowID, err := ParseRef(ref)
+	if err != nil {
+		return Report{}, err
+	}
+	desc, err := s.describe(ctx, accountID, workflowID)
+	if err != nil {
+		return Report{}, err
+	}
+	info := desc.GetWorkflowExecutionInfo()
+	r := Report{Execution: executionOf(info), PendingActivities: pendingOf(desc)}
+
+	progress, qerr := s.queryProgress(ctx, workflowID, r.Execution.RunID)
+	if qerr == nil {
+		r.Progress, r.ProgressSource = progress, "query"
+	} else {
+		r.Progress, r.ProgressSource, r.ProgressNote = progressFromVisibility(info), "visibility", qerr.Error()
+		if info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			s.closedOutcome(ctx, &r)
+		}
+	}
+	// A terminated or timed-out run never recorded its outcome; say how it ended.
+	if st := closedStatus(info.GetStatus()); st != "" && !r.Status.Final() {
+		r.Status, r.WaitingFor, r.WaitingSince = st, "", nil
+		if r.LastError == "" {
+			r.LastError = "the workflow was " + info.GetStatus().String() + " in Temporal"
+		}
+	}
+	return r, nil
+}
+
+// queryProgress asks the workflow for its progress. It needs a worker, so it checks
+// for pollers first and bounds the wait, rather than hanging when none runs.
+func (s *Starter) queryProgress(ctx context.Context, workflowID, runID string) (workflows.Progress, error) {
+	tq, err := s.c.DescribeTaskQueue(ctx, workflows.TaskQueue, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
+	if err == nil && len(tq.GetPollers()) == 0 {
+		return workflows.Progress{}, fmt.Errorf("no worker is polling task queue %s, so the progress comes from search attributes; start \"sellmigrate worker\" for the full detail", workflows.TaskQueue)
+	}
+	qctx, cancel := context.WithTimeout(ctx, s.opts.QueryTimeout)
+	defer cancel()
+	v, err := s.c.QueryWorkflow(qctx, workflowID, runID, workflows.ProgressQuery)
+	if err != nil {
+		s.log.Debug("progress query failed", zap.String("workflowId", workflowID), zap.Error(err))
+		return workflows.Progress{}, fmt.Errorf("the progress query was not answered (%s), so the progress comes from search attributes", rootMessage(err))
+	}
+	var p workflows.Progress
+	if err := v.Get(&p); err != nil {
+		return workflows.Progress{}, fmt.Errorf("decode the progress of %s: %w", workflowID, err)
+	}
+	return p, nil
+}
+
+// closedOutcome fills the result or the failure of a closed run from its close event,
+// which needs no worker.
+func (s *Starter) closedOutcome(ctx context.Context, r *Report) {
+	var res workflows.Result
+	err := s.c.GetWorkflow(ctx, r.Execution.WorkflowID, r.Execution.RunID).Get(ctx, &res)
+	if err == nil {
+		r.Result = &res
+		r.Status = res.Outcome
+		if res.Subdomain != "" {
+			r.Subdomain = res.Subdomain
+		}
+		return
+	}
+	var canceled *temporal.CanceledError
+	if errors.As(err, &canceled) {
+		// Cancelling is an outcome, not an error; the details say what was undone.
+		var detail string
+		if canceled.HasDetails() && canceled.Details(&detail) == nil && r.Compensation == "" {
+			r.Compensation = detail
+		}
+		return
+	}
+	if r.LastError == "" {
+		r.LastError = outcomeMessage(err)
+	}
+}
+
+// outcomeMessage says how a failed run ended, in the workflow's own words where it
+// gave some.
+func outcomeMessage(err error) string {
+	var canceled *temporal.CanceledError
+	var timeout *temporal.TimeoutError
+	var terminated *temporal.TerminatedError
+	switch {
+	case errors.As(err, &canceled):
+		return "cancelled"
+	case errors.As(err, &terminated):
+		return "terminated in Temporal"
+	case errors.As(err, &timeout):
+		return "timed out in Temporal"
+	}
+	return rootMessage(err)
+}
+
+// MarshalJSON always writes waitingFor (empty when the migration waits for nobody), as
+// the status contract promises step, status and waitingFor at the top level.
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report // without this method, so no recursion
+	return json.Marshal(struct {
+		plain
+		WaitingFor string `json:"waitingFor"`
+	}{plain(r), r.WaitingFor})
+}

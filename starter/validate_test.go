@@ -1,0 +1,176 @@
+package starter
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// offlineStarter has a lazy client aimed at a closed loopback port: any call that
+// reached Temporal would fail with a connection error, so an *InputError proves the
+// input was refused before any call.
+func offlineStarter(t *testing.T) *Starter {
+	t.Helper()
+	c, err := client.NewLazyClient(client.Options{
+		HostPort: "127.0.0.1:1",
+		Logger:   sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return New(c, Options{})
+}
+
+func wantInputError(t *testing.T, err error, field string) {
+	t.Helper()
+	var ie *InputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("err = %v (%T), want *InputError for %s", err, err, field)
+	}
+	if ie.Field != field {
+		t.Fatalf("InputError field = %q, want %q (%v)", ie.Field, field, err)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Fatalf("error %q spans lines", err)
+	}
+}
+
+func TestStartRequestInput(t *testing.T) {
+	good := []StartRequest{
+		{AccountID: "1001", Mode: "new", Subdomain: "acme", RequestedBy: "admin@acme.test"},
+		{AccountID: " 1005 ", Mode: "NEW", RequestedBy: "admin@hooli.test"},
+		{AccountID: "1002", Mode: "existing", Subdomain: "globex", RequestedBy: "admin@globex.test", OwnerEmail: "owner@globex.test"},
+	}
+	for _, r := range good {
+		in, err := r.Input(workflows.DefaultPolicy())
+		if err != nil {
+			t.Errorf("%+v: %v", r, err)
+			continue
+		}
+		if in.SellAccountID != strings.TrimSpace(r.AccountID) || in.Policy != workflows.DefaultPolicy() {
+			t.Errorf("%+v -> %+v", r, in)
+		}
+	}
+	base := StartRequest{AccountID: "1001", Mode: "new", Subdomain: "acme", RequestedBy: "admin@acme.test"}
+	bad := []struct {
+		field string
+		edit  func(*StartRequest)
+	}{
+		{"accountId", func(r *StartRequest) { r.AccountID = "" }},
+		{"accountId", func(r *StartRequest) { r.AccountID = "10a1" }},
+		{"accountId", func(r *StartRequest) { r.AccountID = "-1001" }},
+		{"accountId", func(r *StartRequest) { r.AccountID = strings.Repeat("9", 20) }},
+		{"mode", func(r *StartRequest) { r.Mode = "merge" }},
+		{"mode", func(r *StartRequest) { r.Mode = "" }},
+		{"subdomain", func(r *StartRequest) { r.Subdomain = "Acme" }},
+		{"subdomain", func(r *StartRequest) { r.Subdomain = "acme_inc" }},
+		{"subdomain", func(r *StartRequest) { r.Subdomain = "www" }},
+		{"requestedBy", func(r *StartRequest) { r.RequestedBy = "" }},
+		{"requestedBy", func(r *StartRequest) { r.RequestedBy = "admin" }},
+		{"requestedBy", func(r *StartRequest) { r.RequestedBy = "admin@localhost" }},
+		{"requestedBy", func(r *StartRequest) { r.RequestedBy = "Admin <admin@acme.test>" }},
+		{"ownerEmail", func(r *StartRequest) { r.Mode = "existing"; r.OwnerEmail = "owner at globex" }},
+		{"ownerEmail", func(r *StartRequest) { r.OwnerEmail = "owner@acme.test" }}, // new mode
+	}
+	for _, tc := range bad {
+		r := base
+		tc.edit(&r)
+		_, err := r.Input(workflows.DefaultPolicy())
+		wantInputError(t, err, tc.field)
+	}
+	_, err := base.Input(workflows.Policy{})
+	wantInputError(t, err, "policy")
+}
+
+func TestValidationBeforeAnyCall(t *testing.T) {
+	s := offlineStarter(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	began := time.Now()
+
+	_, err := s.Start(ctx, StartRequest{AccountID: "abc", Mode: "new", RequestedBy: "admin@acme.test"})
+	wantInputError(t, err, "accountId")
+
+	for _, ref := range []string{"", "acme", "sell-migration-", "sell-migration-x1", "workflow-1001"} {
+		_, err = s.Status(ctx, ref)
+		wantInputError(t, err, "ref")
+		wantInputError(t, s.Cancel(ctx, ref), "ref")
+		_, err = s.Wait(ctx, ref)
+		wantInputError(t, err, "ref")
+		_, err = s.Send(ctx, ref, workflows.BackName, workflows.BackInput{By: "admin@acme.test"})
+		wantInputError(t, err, "ref")
+	}
+
+	sends := []struct {
+		name    string
+		payload any
+		field   string
+	}{
+		{"approve", workflows.BackInput{By: "admin@acme.test"}, "input"},
+		{workflows.BackName, workflows.LicenseAssignedInput{By: "admin@acme.test"}, "input"},
+		{workflows.BackName, (*workflows.BackInput)(nil), "input"},
+		{workflows.BackName, workflows.BackInput{}, "by"},
+		{workflows.LicenseAssignedName, &workflows.LicenseAssignedInput{By: "nobody"}, "by"},
+		{workflows.OwnerLoginName, workflows.OwnerLoginInput{}, "userEmail"},
+		{workflows.OwnerLoginName, workflows.OwnerLoginInput{UserEmail: "owner@@globex.test"}, "userEmail"},
+		{workflows.ChooseSubdomainName, workflows.ChooseSubdomainInput{Subdomain: "acme", By: ""}, "by"},
+		{workflows.ChooseSubdomainName, workflows.ChooseSubdomainInput{Subdomain: "My Company", By: "admin@acme.test"}, "subdomain"},
+		{workflows.AcceptDisclaimersName, workflows.AcceptDisclaimersInput{By: "admin@acme.test", Version: "2024 01"}, "version"},
+		{workflows.AcceptDisclaimersName, workflows.AcceptDisclaimersInput{}, "by"},
+	}
+	for _, tc := range sends {
+		_, err := s.Send(ctx, "1001", tc.name, tc.payload)
+		wantInputError(t, err, tc.field)
+	}
+
+	_, err = s.List(ctx, ListFilter{Status: "stuck"})
+	wantInputError(t, err, "status")
+	_, err = s.List(ctx, ListFilter{Limit: -1})
+	wantInputError(t, err, "limit")
+
+	if d := time.Since(began); d > 2*time.Second {
+		t.Fatalf("validation took %s; something waited on the network", d)
+	}
+}
+
+func TestParseRef(t *testing.T) {
+	for ref, want := range map[string]string{"1001": "1001", " 1002 ": "1002", "sell-migration-1003": "1003"} {
+		id, wf, err := ParseRef(ref)
+		if err != nil || id != want || wf != workflows.WorkflowID(want) {
+			t.Errorf("ParseRef(%q) = %q %q %v", ref, id, wf, err)
+		}
+	}
+}
+
+func TestCheckInputPassesPayloadThrough(t *testing.T) {
+	in := &workflows.AcceptDisclaimersInput{By: "admin@acme.test"}
+	got, err := CheckInput(workflows.AcceptDisclaimersName, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != (workflows.AcceptDisclaimersInput{By: "admin@acme.test"}) {
+		t.Fatalf("payload = %#v, want the dereferenced input", got)
+	}
+}
+
+func TestErrorMessages(t *testing.T) {
+	cases := map[string]error{
+		`migration for Sell account 1001 is already running (workflow sell-migration-1001); see "sellmigrate status 1001"`: &AlreadyStartedError{AccountID: "1001", WorkflowID: "sell-migration-1001", Running: true},
+		`migration for Sell account 1004 already completed (workflow sell-migration-1004); see "sellmigrate status 1004"`:  &AlreadyStartedError{AccountID: "1004", WorkflowID: "sell-migration-1004"},
+	}
+	for want, err := range cases {
+		if err.Error() != want {
+			t.Errorf("got  %q\nwant %q", err.Error(), want)
+		}
+	}
+}

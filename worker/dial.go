@@ -1,0 +1,50 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+)
+
+// DialOptions says which Temporal to reach.
+type DialOptions struct {
+	Address   string // host:port (temporal.address)
+	Namespace string // temporal.namespace
+	Logger    *zap.Logger
+	// Timeout bounds connecting and checking the namespace; default 10s.
+	Timeout time.Duration
+}
+
+// Dial connects to Temporal and checks that the namespace exists, so a wrong address
+// or namespace fails here with what to do, not later in an obscure RPC.
+func Dial(ctx context.Context, o DialOptions) (client.Client, error) {
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort:  o.Address,
+		Namespace: o.Namespace,
+		Logger:    SDKLogger(o.Logger),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach Temporal at %s: %w — start it with \"sellmigrate dev\" or set temporal.address", o.Address, err)
+	}
+	_, err = c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: o.Namespace})
+	if err != nil {
+		c.Close()
+		var nf *serviceerror.NamespaceNotFound
+		if errors.As(err, &nf) {
+			return nil, fmt.Errorf("namespace %q does not exist on Temporal at %s: create it (temporal operator namespace create --namespace %s) or set temporal.namespace", o.Namespace, o.Address, o.Namespace)
+		}
+		return nil, fmt.Errorf("cannot check namespace %q on Temporal at %s: %w", o.Namespace, o.Address, err)
+	}
+	return c, nil
+}
