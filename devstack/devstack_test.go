@@ -29,8 +29,8 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/sellmigrate/sellmigrate/devstack"
-	"github.com/sellmigrate/sellmigrate/devstack/searchattr"
 	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/workflows/searchattr"
 )
 
 const (

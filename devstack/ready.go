@@ -8,7 +8,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
-	"github.com/sellmigrate/sellmigrate/devstack/searchattr"
+	"github.com/sellmigrate/sellmigrate/workflows/searchattr"
 )
 
 // startupTimeout bounds the readiness steps when the caller's context has no deadline.

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/worker"
+	"github.com/sellmigrate/sellmigrate/workflows/searchattr"
 )
 
 func (a *app) workerCmd() *cobra.Command {
@@ -27,8 +30,12 @@ SELLMIGRATE_ZENDESK_SELL_TOKEN_TEMPLATE). Ctrl-C stops it gracefully.`,
 				return err
 			}
 			defer c.Close()
-			if err := worker.CheckSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
-				return err
+			// Register the search attributes the workflow upserts if the namespace lacks
+			// them; where the operator API is not allowed, say which ones to create.
+			if err := searchattr.EnsureSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
+				if checkErr := worker.CheckSearchAttributes(ctx, c, cfg.Temporal.Namespace); checkErr != nil {
+					return fmt.Errorf("%w (registering them failed: %v)", checkErr, err)
+				}
 			}
 			w, err := newWorker(cfg, c, logger)
 			if err != nil {

@@ -1,6 +1,6 @@
 // Package searchattr registers custom search attributes on a Temporal namespace through
 // the operator service. It imports only the SDK and API modules, never the server, so
-// production workers and starters can call it against any cluster; devstack calls it
+// production workers call it against any cluster at start, and devstack calls it
 // against its embedded server.
 package searchattr
 
