@@ -42,12 +42,9 @@ func (a *Activities) VerifyOwner(ctx context.Context, in VerifyOwnerInput) (Veri
 	if account.OwnerID != me.ID {
 		return VerifyOwnerResult{Reason: fmt.Sprintf("%s is a user of %s but not its account owner; the Zendesk account owner must log in", in.UserEmail, in.Subdomain)}, nil
 	}
-	seller, err := a.sell(in.SellAccountID).UserByEmail(ctx, me.Email)
+	lic, err := a.CheckSellLicense(ctx, CheckSellLicenseInput{SellAccountID: in.SellAccountID, Email: me.Email})
 	if err != nil {
-		return VerifyOwnerResult{}, classify("look up the owner's Sell license", err)
+		return VerifyOwnerResult{}, err
 	}
-	if seller == nil || seller.Status != "active" {
-		return VerifyOwnerResult{IsOwner: true, Reason: fmt.Sprintf("the account owner %s has no Sell license; a Sell admin must assign one (Sell > Settings > Users), then send license-assigned", me.Email)}, nil
-	}
-	return VerifyOwnerResult{IsOwner: true, HasSellLicense: true}, nil
+	return VerifyOwnerResult{IsOwner: true, HasSellLicense: lic.HasSellLicense, Reason: lic.Reason}, nil
 }

@@ -39,6 +39,12 @@ type Zendesk struct {
 	SellTokenTemplate string
 	// Timeout bounds one HTTP request.
 	Timeout time.Duration
+	// SellRequestsPerSecond caps this process's Sell API calls per token (Sell allows
+	// about 10/s per token); 0 = unlimited.
+	SellRequestsPerSecond float64
+	// SupportRequestsPerMinute caps this process's Support API calls per Zendesk account
+	// (the plan's per-account limit, 700/min on Team); 0 = unlimited.
+	SupportRequestsPerMinute int
 }
 
 // Migration is the policy every new migration records in its history at start.
@@ -65,6 +71,19 @@ type Worker struct {
 	TaskQueueActivitiesPerSecond float64
 	// StopTimeout is how long a stopping worker lets running activities finish.
 	StopTimeout time.Duration
+	// MaxHeartbeatThrottle caps how long the SDK holds back an activity heartbeat, so
+	// the contributor cursor reaches the server at least this often (a crash redoes at
+	// most this much work).
+	MaxHeartbeatThrottle time.Duration
+	// StickyCacheSize caps the workflows cached in memory; 0 = SDK default (10,000).
+	StickyCacheSize int
+	// WorkflowTaskPollers and ActivityTaskPollers: long polls per task type; 0 = SDK default.
+	WorkflowTaskPollers int
+	ActivityTaskPollers int
+	// DisableEagerActivities turns off eager activity dispatch.
+	DisableEagerActivities bool
+	// MetricsListen is where /metrics, /healthz and /readyz are served; empty disables.
+	MetricsListen string
 }
 
 // Dev configures `sellmigrate dev`.
@@ -89,6 +108,18 @@ type Sim struct {
 // API configures the HTTP API and dashboard.
 type API struct {
 	Listen string // host:port
+	// Bearer tokens per role; a token belongs to one role, and admin ⊇ ops ⊇ viewer.
+	ViewerTokens, OpsTokens, AdminTokens []string
+	// PublicURL is how browsers reach the API (OAuth redirect_uri, secure cookies).
+	PublicURL string
+	// TemporalUIURL is the Temporal Web UI the dashboard links workflows to; empty in
+	// dev when the UI is disabled.
+	TemporalUIURL string
+	// OAuth client registered with Zendesk for the account owner's login.
+	OAuthClientID     string
+	OAuthClientSecret string
+	// MaxBodyBytes caps a request body.
+	MaxBodyBytes int
 }
 
 // Log configures zap.

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -274,6 +275,9 @@ func TestExampleFile(t *testing.T) {
 	for name := range seen {
 		t.Errorf("config.example.yaml has unknown key %s", name)
 	}
+	// The api role refuses to start without tokens and an OAuth secret.
+	t.Setenv(EnvVar("api.admin_tokens"), "example-admin")
+	t.Setenv(EnvVar("api.oauth_client_secret"), "example-secret")
 	for _, role := range []Role{RoleClient, RoleDev, RoleSim, RoleAPI} {
 		fromFile, err := Load(Options{Role: role, File: example})
 		if err != nil {
@@ -284,7 +288,7 @@ func TestExampleFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		fromFile.File = ""
-		if fromFile != defaults {
+		if !reflect.DeepEqual(fromFile, defaults) {
 			t.Errorf("role %d: example file differs from defaults:\n%+v\n%+v", role, fromFile, defaults)
 		}
 	}

@@ -23,6 +23,8 @@ var keys = []key{
 	{"zendesk.sell_url", "", func(c *Config) any { return &c.Zendesk.SellURL }},
 	{"zendesk.sell_token_template", "", func(c *Config) any { return &c.Zendesk.SellTokenTemplate }},
 	{"zendesk.timeout", 15 * time.Second, func(c *Config) any { return &c.Zendesk.Timeout }},
+	{"zendesk.sell_requests_per_second", 10.0, func(c *Config) any { return &c.Zendesk.SellRequestsPerSecond }},
+	{"zendesk.support_requests_per_minute", 700, func(c *Config) any { return &c.Zendesk.SupportRequestsPerMinute }},
 
 	{"migration.reminder_interval", 24 * time.Hour, func(c *Config) any { return &c.Migration.ReminderInterval }},
 	{"migration.wait_deadline", 336 * time.Hour, func(c *Config) any { return &c.Migration.WaitDeadline }},
@@ -39,6 +41,12 @@ var keys = []key{
 	{"worker.activities_per_second", 0.0, func(c *Config) any { return &c.Worker.ActivitiesPerSecond }},
 	{"worker.task_queue_activities_per_second", 0.0, func(c *Config) any { return &c.Worker.TaskQueueActivitiesPerSecond }},
 	{"worker.stop_timeout", 10 * time.Second, func(c *Config) any { return &c.Worker.StopTimeout }},
+	{"worker.max_heartbeat_throttle", time.Second, func(c *Config) any { return &c.Worker.MaxHeartbeatThrottle }},
+	{"worker.sticky_cache_size", 0, func(c *Config) any { return &c.Worker.StickyCacheSize }},
+	{"worker.workflow_task_pollers", 0, func(c *Config) any { return &c.Worker.WorkflowTaskPollers }},
+	{"worker.activity_task_pollers", 0, func(c *Config) any { return &c.Worker.ActivityTaskPollers }},
+	{"worker.disable_eager_activities", false, func(c *Config) any { return &c.Worker.DisableEagerActivities }},
+	{"worker.metrics_listen", "127.0.0.1:9090", func(c *Config) any { return &c.Worker.MetricsListen }},
 
 	{"dev.data_dir", "./.sellmigrate", func(c *Config) any { return &c.Dev.DataDir }},
 	{"dev.temporal_port", 7233, func(c *Config) any { return &c.Dev.TemporalPort }},
@@ -53,6 +61,18 @@ var keys = []key{
 	{"sim.latency", time.Duration(0), func(c *Config) any { return &c.Sim.Latency }},
 
 	{"api.listen", "127.0.0.1:8080", func(c *Config) any { return &c.API.Listen }},
+	// Token lists take a YAML list or a comma-separated string; empty lists take the
+	// dev demo tokens under dev (see deriveRoleValues).
+	{"api.viewer_tokens", []string{}, func(c *Config) any { return &c.API.ViewerTokens }},
+	{"api.ops_tokens", []string{}, func(c *Config) any { return &c.API.OpsTokens }},
+	{"api.admin_tokens", []string{}, func(c *Config) any { return &c.API.AdminTokens }},
+	// Empty public_url means http://<api.listen>; empty temporal_ui_url means the
+	// Temporal Web UI on 127.0.0.1 (dev: dev.ui_port); see deriveRoleValues.
+	{"api.public_url", "", func(c *Config) any { return &c.API.PublicURL }},
+	{"api.temporal_ui_url", "", func(c *Config) any { return &c.API.TemporalUIURL }},
+	{"api.oauth_client_id", "sellmigrate", func(c *Config) any { return &c.API.OAuthClientID }},
+	{"api.oauth_client_secret", "", func(c *Config) any { return &c.API.OAuthClientSecret }},
+	{"api.max_body_bytes", 1 << 20, func(c *Config) any { return &c.API.MaxBodyBytes }},
 
 	{"log.level", "info", func(c *Config) any { return &c.Log.Level }},
 	// Empty log.format takes the role's default; see defaultLogFormat.

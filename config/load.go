@@ -124,6 +124,7 @@ func deriveRoleValues(c *Config, r Role) {
 		}
 	}
 	fill(&c.Log.Format, defaultLogFormat(r))
+	deriveAPIValues(c, r)
 	if r == RoleDev {
 		fill(&c.Zendesk.SupportURL, c.SimBaseURL()+"/zendesk/{subdomain}")
 		fill(&c.Zendesk.SellURL, c.SimBaseURL()+"/sell")
@@ -199,6 +200,9 @@ func decode(field any, name string, raw any) error {
 	if d, ok := raw.(time.Duration); ok {
 		raw = d.String()
 	}
+	if p, ok := field.(*[]string); ok {
+		return decodeList(p, name, raw)
+	}
 	s, err := cast.ToStringE(raw)
 	if err != nil {
 		return fmt.Errorf("config: %s must be a single value, not %T", name, raw)
@@ -225,6 +229,12 @@ func decode(field any, name string, raw any) error {
 			return fmt.Errorf("config: %s %q must be a number, e.g. 0.5", name, s)
 		}
 		*p = f
+	case *bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("config: %s %q must be true or false", name, s)
+		}
+		*p = b
 	default:
 		return fmt.Errorf("config: %s has unsupported field type %T", name, field)
 	}

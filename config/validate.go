@@ -39,6 +39,13 @@ func (c Config) validate(r Role) error {
 		floatRange("worker.activities_per_second", c.Worker.ActivitiesPerSecond, 0, 1e6, "0 for unlimited"),
 		floatRange("worker.task_queue_activities_per_second", c.Worker.TaskQueueActivitiesPerSecond, 0, 1e6, "0 for unlimited"),
 		nonNegative("worker.stop_timeout", c.Worker.StopTimeout, "10s"),
+		positive("worker.max_heartbeat_throttle", c.Worker.MaxHeartbeatThrottle, "1s"),
+		intRange("worker.sticky_cache_size", c.Worker.StickyCacheSize, 0, 1_000_000),
+		intRange("worker.workflow_task_pollers", c.Worker.WorkflowTaskPollers, 0, 1_000),
+		intRange("worker.activity_task_pollers", c.Worker.ActivityTaskPollers, 0, 1_000),
+		optionalHostPort("worker.metrics_listen", c.Worker.MetricsListen, "127.0.0.1:9090"),
+		floatRange("zendesk.sell_requests_per_second", c.Zendesk.SellRequestsPerSecond, 0, 1e6, "0 for unlimited, Sell allows about 10"),
+		intRange("zendesk.support_requests_per_minute", c.Zendesk.SupportRequestsPerMinute, 0, 1_000_000),
 
 		nonEmpty("dev.data_dir", c.Dev.DataDir, "./.sellmigrate"),
 		port("dev.temporal_port", c.Dev.TemporalPort, false),
@@ -55,6 +62,7 @@ func (c Config) validate(r Role) error {
 		nonNegative("sim.latency", c.Sim.Latency, "5ms"),
 
 		hostPort("api.listen", c.API.Listen, "127.0.0.1:8080"),
+		c.API.validate(r),
 
 		oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error"),
 		oneOf("log.format", c.Log.Format, "console", "json"),
@@ -234,4 +242,12 @@ func oneOf(name, v string, allowed ...string) error {
 		}
 	}
 	return fmt.Errorf("config: %s %q must be one of %s", name, v, strings.Join(allowed, ", "))
+}
+
+// optionalHostPort is hostPort, or empty for "off".
+func optionalHostPort(name, v, example string) error {
+	if v == "" {
+		return nil
+	}
+	return hostPort(name, v, example)
 }

@@ -88,11 +88,16 @@ func staticHosts(o Options, ports serverPorts) map[primitives.ServiceName]static
 	}
 }
 
-// dynamicConfig holds the few server knobs that differ from the defaults.
-func dynamicConfig() dynamicconfig.StaticClient {
-	return dynamicconfig.StaticClient{
+// dynamicConfig holds the few server knobs that differ from the defaults, then the
+// caller's overrides.
+func dynamicConfig(overrides map[string]any) dynamicconfig.StaticClient {
+	c := dynamicconfig.StaticClient{
 		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): visibilityRPS,
 	}
+	for k, v := range overrides {
+		c[dynamicconfig.MakeKey(k)] = v
+	}
+	return c
 }
 
 func (p serverPorts) String() string {

@@ -39,6 +39,14 @@ type Options struct {
 	// cut may roll back (the database stays consistent); "full" fsyncs the WAL on every
 	// commit, losing nothing, at roughly a quarter less throughput.
 	SQLiteSynchronous string
+	// SQLiteMaxConns is the SQL connections to the file; 0 means 1, which measured
+	// fastest (SQLite serialises writers; more connections add lock contention). More
+	// than one is only valid because the file is in WAL mode.
+	SQLiteMaxConns int
+	// DynamicConfig overrides server dynamic-config keys (e.g.
+	// "matching.numTaskqueueReadPartitions": 1) on top of devstack's own, for tuning
+	// and benchmarks.
+	DynamicConfig map[string]any
 	// Logger receives the server's warnings and errors; nil discards them.
 	Logger *zap.Logger
 }
@@ -80,6 +88,12 @@ func (o Options) withDefaults() (Options, error) {
 		o.SQLiteSynchronous = strings.ToLower(o.SQLiteSynchronous)
 	default:
 		return o, fmt.Errorf("devstack: SQLite synchronous mode %q is not supported; use \"normal\" or \"full\"", o.SQLiteSynchronous)
+	}
+	if o.SQLiteMaxConns == 0 {
+		o.SQLiteMaxConns = sqliteMaxConns
+	}
+	if o.SQLiteMaxConns < 1 || o.SQLiteMaxConns > 64 {
+		return o, fmt.Errorf("devstack: SQLite connections %d must be 1 to 64", o.SQLiteMaxConns)
 	}
 	if o.Logger == nil {
 		o.Logger = zap.NewNop()

@@ -36,7 +36,7 @@ const (
 var requiredTables = []string{"cluster_metadata_info", "namespaces", "executions", "executions_visibility"}
 
 // sqlConfig is the one SQL store backing both persistence and visibility.
-func sqlConfig(dbPath, synchronous string) (*config.SQL, error) {
+func sqlConfig(dbPath, synchronous string, maxConns int) (*config.SQL, error) {
 	// The plugin pastes the path into a file: URI unescaped, so these would be misparsed.
 	if strings.ContainsAny(dbPath, "?#%") {
 		return nil, fmt.Errorf("devstack: data dir path %q contains ?, # or %%, which SQLite URIs cannot carry; choose another --data-dir", dbPath)
@@ -50,8 +50,8 @@ func sqlConfig(dbPath, synchronous string) (*config.SQL, error) {
 			"synchronous":  synchronous,
 			"busy_timeout": sqliteBusyTimeoutMS,
 		},
-		MaxConns:     sqliteMaxConns,
-		MaxIdleConns: sqliteMaxConns,
+		MaxConns:     maxConns,
+		MaxIdleConns: maxConns,
 	}, nil
 }
 

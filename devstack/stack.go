@@ -100,7 +100,7 @@ func newServer(o Options, gate *logGate) (temporal.Server, serverPorts, error) {
 	if err != nil {
 		return nil, serverPorts{}, err
 	}
-	sqlCfg, err := sqlConfig(dbPath, o.SQLiteSynchronous)
+	sqlCfg, err := sqlConfig(dbPath, o.SQLiteSynchronous, o.SQLiteMaxConns)
 	if err != nil {
 		return nil, serverPorts{}, err
 	}
@@ -135,7 +135,7 @@ func newServer(o Options, gate *logGate) (temporal.Server, serverPorts, error) {
 		temporal.WithLogger(logger),
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
-		temporal.WithDynamicConfigClient(dynamicConfig()),
+		temporal.WithDynamicConfigClient(dynamicConfig(o.DynamicConfig)),
 	)
 	if err != nil {
 		return nil, serverPorts{}, fmt.Errorf("devstack: assemble Temporal server (%s): %w", ports, err)

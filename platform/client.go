@@ -21,6 +21,7 @@ type Client struct {
 	userAgent         string
 	http              *http.Client
 	log               *zap.Logger
+	limits            *limiters
 }
 
 // New checks cfg, fills its defaults and returns a Client. An invalid field is reported
@@ -38,6 +39,7 @@ func New(cfg Config) (*Client, error) {
 		userAgent:         cfg.UserAgent,
 		http:              cfg.HTTPClient,
 		log:               cfg.Logger.Named("platform"),
+		limits:            newLimiters(cfg.Limits),
 	}, nil
 }
 

@@ -43,6 +43,8 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives one debug entry per call; never credentials.
 	Logger *zap.Logger
+	// Limits are client-side rate limits (ratelimit.go); zero means unlimited.
+	Limits RateLimits
 }
 
 // dnsLabel is what AccountsSubdomain may be: one lowercase DNS label.
@@ -69,7 +71,7 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.HTTPClient == nil {
 		// No client-level timeout: Config.Timeout is applied per request through the
 		// context, which also covers reading the body.
-		cfg.HTTPClient = &http.Client{}
+		cfg.HTTPClient = &http.Client{Transport: newTransport()}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = zap.NewNop()

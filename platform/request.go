@@ -50,6 +50,9 @@ type request struct {
 // do performs r with the per-request timeout. A non-2xx answer becomes *APIError, a
 // failure to get an answer *NetworkError, a cancelled caller context the context error.
 func (e endpoint) do(ctx context.Context, r request) error {
+	if err := e.c.limits.wait(ctx, e.service, e.limitKey()); err != nil {
+		return err
+	}
 	callCtx, cancel := context.WithTimeout(ctx, e.c.timeout)
 	defer cancel()
 	req, err := e.newRequest(callCtx, r)

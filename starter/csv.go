@@ -47,7 +47,6 @@ func ParseCSV(r io.Reader) ([]CSVRow, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			rows = append(rows, CSVRow{Line: pe.StartLine, Err: fmt.Errorf("malformed CSV: %v", pe.Err)})
@@ -56,6 +55,8 @@ func ParseCSV(r io.Reader) ([]CSVRow, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read CSV: %w", err)
 		}
+		// Only after a successful read: FieldPos panics when the read failed (found by FuzzParseCSV).
+		line, _ := cr.FieldPos(0)
 		row := CSVRow{Line: line}
 		if len(rec) != len(header) {
 			row.Err = fmt.Errorf("has %d fields, the header has %d (%s)", len(rec), len(header), strings.Join(header, ","))
@@ -73,7 +74,7 @@ func ParseCSV(r io.Reader) ([]CSVRow, error) {
 		row.Err = validateRow(row.Request)
 		if row.Err == nil {
 			if first, seen := firstLine[row.Request.AccountID]; seen {
-				row.Err = fmt.Errorf("Sell account %s already appears on line %d", row.Request.AccountID, first)
+				row.Err = &DuplicateRowError{AccountID: row.Request.AccountID, First: fmt.Sprintf("line %d", first)}
 			} else {
 				firstLine[row.Request.AccountID] = line
 			}

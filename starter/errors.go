@@ -58,7 +58,11 @@ type ClosedError struct {
 }
 
 func (e *ClosedError) Error() string {
-	return fmt.Sprintf("migration for Sell account %s has already ended (%s, workflow %s); see \"sellmigrate status %s\"",
+	if e.Execution == "Completed" {
+		return fmt.Sprintf("migration for Sell account %s is already completed and takes no more inputs or cancellations (workflow %s); see \"sellmigrate status %s\"",
+			e.AccountID, e.WorkflowID, e.AccountID)
+	}
+	return fmt.Sprintf("migration for Sell account %s has already ended (%s, workflow %s) and takes no more inputs or cancellations; start it again or see \"sellmigrate status %s\"",
 		e.AccountID, e.Execution, e.WorkflowID, e.AccountID)
 }
 
@@ -73,17 +77,15 @@ func (e *RejectedError) Error() string {
 	return fmt.Sprintf("%s rejected by the migration of Sell account %s: %s", e.Input, e.AccountID, e.Reason)
 }
 
-// rootMessage digs out the innermost application error's message, the one a person can
-// act on, instead of the SDK's wrapping ("workflow execution error (type: ...)").
+// rootMessage is the message of the outermost application error, the one the workflow,
+// its validator or its activity wrote for a person, instead of the SDK's wrapping
+// ("workflow execution error (type: ...)"). Inner causes are left out: the SDK turns a
+// wrapped Go error into a chain, and the innermost link would drop the advice that the
+// outer message adds (e.g. "; to change the subdomain send back first").
 func rootMessage(err error) string {
-	msg := err.Error()
 	var appErr *temporal.ApplicationError
-	for e := err; e != nil; {
-		if !errors.As(e, &appErr) {
-			break
-		}
-		msg = appErr.Message()
-		e = appErr.Unwrap()
+	if errors.As(err, &appErr) {
+		return appErr.Message()
 	}
-	return msg
+	return err.Error()
 }

@@ -19,6 +19,8 @@ type DialOptions struct {
 	Logger    *zap.Logger
 	// Timeout bounds connecting and checking the namespace; default 10s.
 	Timeout time.Duration
+	// MetricsHandler receives the SDK's metrics (see NewMetrics); nil drops them.
+	MetricsHandler client.MetricsHandler
 }
 
 // Dial connects to Temporal and checks that the namespace exists, so a wrong address
@@ -30,9 +32,10 @@ func Dial(ctx context.Context, o DialOptions) (client.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	c, err := client.DialContext(ctx, client.Options{
-		HostPort:  o.Address,
-		Namespace: o.Namespace,
-		Logger:    SDKLogger(o.Logger),
+		HostPort:       o.Address,
+		Namespace:      o.Namespace,
+		Logger:         SDKLogger(o.Logger),
+		MetricsHandler: o.MetricsHandler,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cannot reach Temporal at %s: %w — start it with \"sellmigrate dev\" or set temporal.address", o.Address, err)

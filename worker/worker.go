@@ -6,8 +6,10 @@ package worker
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 	"go.uber.org/zap"
@@ -18,9 +20,10 @@ import (
 
 // Worker polls workflows.TaskQueue.
 type Worker struct {
-	w      sdkworker.Worker
-	fatal  chan error
-	logger *zap.Logger
+	w       sdkworker.Worker
+	running atomic.Bool
+	fatal   chan error
+	logger  *zap.Logger
 }
 
 // New registers the workflow and the activities on a new worker; nothing runs until
@@ -35,13 +38,22 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 	if o.Logger == nil {
 		o.Logger = zap.NewNop()
 	}
+	if o.StickyCacheSize > 0 {
+		// Process-wide, and only honoured before the first worker starts.
+		sdkworker.SetStickyWorkflowCacheSize(o.StickyCacheSize)
+	}
 	wk := &Worker{fatal: make(chan error, 1), logger: o.Logger}
 	wk.w = sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize:     o.MaxConcurrentActivities,
 		MaxConcurrentWorkflowTaskExecutionSize: o.MaxConcurrentWorkflowTasks,
+		MaxConcurrentWorkflowTaskPollers:       o.WorkflowTaskPollers,
+		MaxConcurrentActivityTaskPollers:       o.ActivityTaskPollers,
 		WorkerActivitiesPerSecond:              o.ActivitiesPerSecond,
 		TaskQueueActivitiesPerSecond:           o.TaskQueueActivitiesPerSecond,
+		DisableEagerActivities:                 o.DisableEagerActivities,
 		WorkerStopTimeout:                      o.StopTimeout,
+		MaxHeartbeatThrottleInterval:           o.MaxHeartbeatThrottle,
+		Interceptors:                           []interceptor.WorkerInterceptor{&migrationMetrics{}},
 		OnFatalError: func(err error) {
 			select {
 			case wk.fatal <- err:
@@ -51,6 +63,9 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 	})
 	wk.w.RegisterWorkflowWithOptions(workflows.MigrationWorkflow, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	wk.w.RegisterActivity(acts)
+	if o.Register != nil {
+		o.Register(wk.w)
+	}
 	return wk, nil
 }
 
@@ -59,6 +74,7 @@ func (w *Worker) Start() error {
 	if err := w.w.Start(); err != nil {
 		return fmt.Errorf("start worker on task queue %s: %w", workflows.TaskQueue, err)
 	}
+	w.running.Store(true)
 	w.logger.Info("worker started", zap.String("taskQueue", workflows.TaskQueue))
 	return nil
 }
@@ -66,6 +82,7 @@ func (w *Worker) Start() error {
 // Stop stops polling and waits (up to the stop timeout) for running tasks. It is safe
 // to call more than once.
 func (w *Worker) Stop() {
+	w.running.Store(false)
 	w.w.Stop()
 	w.logger.Info("worker stopped", zap.String("taskQueue", workflows.TaskQueue))
 }
@@ -88,4 +105,17 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	defer w.Stop()
 	return w.Wait(ctx)
+}
+
+// Ready is the worker's /readyz check: it is polling, and Temporal answers.
+func (w *Worker) Ready(c client.Client) ReadyFunc {
+	return func(ctx context.Context) error {
+		if !w.running.Load() {
+			return fmt.Errorf("the worker is not polling task queue %s (starting or stopping)", workflows.TaskQueue)
+		}
+		if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+			return fmt.Errorf("temporal does not answer: %w", err)
+		}
+		return nil
+	}
 }

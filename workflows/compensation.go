@@ -14,7 +14,6 @@ import (
 // releases an account it created and never linked, and returns the error that closes
 // the workflow in the matching Temporal state.
 func (m *migration) finishUnsuccessfully(ctx workflow.Context, err error) error {
-	m.closing = true
 	status := StatusFailed
 	var appErr *temporal.ApplicationError
 	switch {
@@ -23,6 +22,8 @@ func (m *migration) finishUnsuccessfully(ctx workflow.Context, err error) error 
 	case errors.As(err, &appErr) && appErr.Type() == ErrTypeExpired:
 		status = StatusExpired
 	}
+	m.endedAs = status
+	m.closing = true
 	// Compensation must run even though the workflow's own context is cancelled.
 	cleanup, _ := workflow.NewDisconnectedContext(ctx)
 	if relErr := m.releaseCreated(cleanup); relErr != nil {
@@ -60,19 +61,15 @@ func (m *migration) releaseCreated(ctx workflow.Context) error {
 	return nil
 }
 
-// rootMessage is the message of the innermost application error, which is the one a
-// person can act on, rather than Temporal's "activity error" wrapping.
+// rootMessage is the message of the outermost application error: the one the failing
+// activity (or validator) wrote for a person, which already names its cause, rather
+// than Temporal's "activity error" wrapping or the bare HTTP error it wraps (an
+// unknown Sell account reads "Sell account 999999 is unknown ...; check the account
+// ID", not "401 unauthorized").
 func rootMessage(err error) string {
-	msg := err.Error()
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		var appErr *temporal.ApplicationError
-		if errors.As(e, &appErr) {
-			msg = appErr.Message()
-			e = appErr
-		}
-		if errors.Unwrap(e) == nil {
-			break
-		}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr.Message()
 	}
-	return msg
+	return err.Error()
 }

@@ -104,8 +104,11 @@ func register[T any](ctx workflow.Context, m *migration, in input[T]) error {
 
 // answer lets an update reply with what its input led to, not just that it arrived:
 // the next wait, or why the input did not get the migration further. It waits until
-// the main loop has acted on the input (or the workflow is closing).
+// the main loop has acted on the input (or the workflow is closing). The wait is on a
+// disconnected context: when the migration is cancelled meanwhile, the update still
+// answers, saying so, instead of a bare "canceled".
 func (m *migration) answer(ctx workflow.Context, name string) (Progress, error) {
+	ctx, _ = workflow.NewDisconnectedContext(ctx)
 	settled := func() bool { return m.closing || m.progress.Status != StatusRunning }
 	var until func() bool
 	switch name {
@@ -127,6 +130,8 @@ func (m *migration) answer(ctx workflow.Context, name string) (Progress, error) 
 		return m.progress, err
 	}
 	switch {
+	case m.endedAs != "" && (name != AcceptDisclaimersName || m.progress.Step == StepDisclaimers):
+		return m.progress, fmt.Errorf("the migration ended (%s) before %s took effect; see its status for why", m.endedAs, name)
 	case name == ChooseSubdomainName && m.progress.Status == StatusNeedsSubdomain:
 		return m.progress, fmt.Errorf("the subdomain was not accepted: %s", m.progress.LastError)
 	case name == LicenseAssignedName && m.progress.Status == StatusOwnerNeedsSellLicense:
@@ -146,7 +151,7 @@ func (m *migration) awaitLoginOutcome(ctx workflow.Context) (Progress, error) {
 		return m.progress, errors.New(reason)
 	}
 	if m.inbox.loginDone < seq {
-		return m.progress, fmt.Errorf("the migration ended (%s) before the login was verified", m.progress.Status)
+		return m.progress, fmt.Errorf("the migration ended (%s) before the login was verified", m.endedAs)
 	}
 	return m.progress, nil
 }

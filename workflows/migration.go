@@ -37,6 +37,9 @@ type migration struct {
 	// closing is set when the workflow is about to return, so handlers still waiting
 	// for the main loop answer instead of holding the workflow open.
 	closing bool
+	// endedAs is the outcome (cancelled, expired, failed) of a migration that ends
+	// unsuccessfully, set before closing so handlers in flight can say why.
+	endedAs Status
 }
 
 // inbox holds accepted human inputs until the main loop takes them.

@@ -138,9 +138,12 @@ func TestOwnerWithoutLicenseWaitsForLicense(t *testing.T) {
 	h.preflightLegacy()
 	h.env.OnActivity(h.a.CheckSubdomainExists, mock.Anything, "initech").Return(true, nil).Once()
 	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.Anything).
-		Return(activities.VerifyOwnerResult{IsOwner: true, Reason: "the account owner owner@initech.test has no Sell license"}, nil).Twice()
-	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.Anything).
-		Return(activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: true}, nil).Once()
+		Return(activities.VerifyOwnerResult{IsOwner: true, Reason: "the account owner owner@initech.test has no Sell license"}, nil).Once()
+	// After license-assigned only the license is checked again (ChangeLicenseRecheck).
+	h.env.OnActivity(h.a.CheckSellLicense, mock.Anything, activities.CheckSellLicenseInput{SellAccountID: "1003", Email: "owner@initech.test"}).
+		Return(activities.CheckSellLicenseResult{Reason: "the account owner owner@initech.test has no Sell license"}, nil).Once()
+	h.env.OnActivity(h.a.CheckSellLicense, mock.Anything, mock.Anything).
+		Return(activities.CheckSellLicenseResult{HasSellLicense: true}, nil).Once()
 	h.linkAndConvert("initech", 3)
 	var early *updateOutcome
 	h.at(time.Minute, func() { early = h.update(LicenseAssignedName, LicenseAssignedInput{By: "admin@initech.test"}) })

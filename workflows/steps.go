@@ -141,7 +141,7 @@ func (m *migration) ownerLogin(ctx workflow.Context) error {
 				return errWentBack
 			}
 			m.inbox.license = nil
-			if res, err = m.verifyOwner(ctx, login.UserEmail); err != nil {
+			if res, err = m.recheckLicense(ctx, login.UserEmail); err != nil {
 				return err
 			}
 			if !res.HasSellLicense {
@@ -162,6 +162,20 @@ func (m *migration) verifyOwner(ctx workflow.Context, email string) (activities.
 		SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, UserEmail: email,
 	}).Get(ctx, &res)
 	return res, err
+}
+
+// recheckLicense checks the verified owner's Sell license again after license-assigned.
+// Guarded by ChangeLicenseRecheck: runs recorded before the change re-ran VerifyOwner.
+func (m *migration) recheckLicense(ctx workflow.Context, email string) (activities.VerifyOwnerResult, error) {
+	if workflow.GetVersion(ctx, ChangeLicenseRecheck, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return m.verifyOwner(ctx, email)
+	}
+	m.setStatus(ctx, StatusRunning, "")
+	var lic activities.CheckSellLicenseResult
+	err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.CheckSellLicense, activities.CheckSellLicenseInput{
+		SellAccountID: m.in.SellAccountID, Email: email,
+	}).Get(ctx, &lic)
+	return activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: lic.HasSellLicense, Reason: lic.Reason}, err
 }
 
 // disclaimers waits until the admin accepts the disclaimers of the policy's version.

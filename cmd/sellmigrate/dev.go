@@ -20,18 +20,21 @@ import (
 func (a *app) devCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dev",
-		Short: "Run everything on this machine: embedded Temporal + Web UI, simulator, worker",
+		Short: "Run everything on this machine: embedded Temporal + Web UI, simulator, worker, API + dashboard",
 		Long: `dev runs an embedded Temporal server (state in a SQLite file under --data-dir),
-the Temporal Web UI, the Zendesk/Sell simulator seeded with the demo data, and a worker.
+the Temporal Web UI, the Zendesk/Sell simulator seeded with the demo data, a worker, and
+the HTTP API with the dashboard on --api-listen (demo tokens demo-viewer, demo-ops and
+demo-admin unless api.*_tokens say otherwise).
 Ctrl-C stops it cleanly; running it again resumes every migration.`,
 		Args: exactArgs(0, "", "sellmigrate dev --data-dir ./.sellmigrate"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, logger, err := a.loadConfig(cmd, config.RoleDev, map[string]string{"data-dir": "dev.data_dir"})
+			cfg, logger, err := a.loadConfig(cmd, config.RoleDev, map[string]string{"data-dir": "dev.data_dir", "api-listen": "api.listen"})
 			if err != nil {
 				return err
 			}
 			defer func() { _ = logger.Sync() }()
-			return a.runDev(cmd.Context(), cfg, logger)
+			noWorker, _ := cmd.Flags().GetBool("no-worker")
+			return a.runDev(cmd.Context(), cfg, logger, !noWorker)
 		},
 	}
 	f := cmd.Flags()
@@ -40,16 +43,23 @@ Ctrl-C stops it cleanly; running it again resumes every migration.`,
 	f.Int("temporal-port", 0, "embedded Temporal frontend port on 127.0.0.1 (config dev.temporal_port, default 7233)")
 	f.Int("ui-port", 0, "Temporal Web UI port on 127.0.0.1, -1 disables (config dev.ui_port, default 8233)")
 	f.String("sim-listen", "", "simulator host:port (config sim.listen, default 127.0.0.1:8081)")
+	f.String("api-listen", "", "API and dashboard host:port (config api.listen, default 127.0.0.1:8080)")
+	f.Bool("no-worker", false, "run no worker in this process (run \"sellmigrate worker\" processes instead, e.g. to kill and restart them)")
 	return cmd
 }
 
 // runDev starts the stack, the simulator and a worker, and stops them in reverse order:
 // the worker first (so no activity is cut off mid-call), then the simulator, then Temporal.
-func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger) error {
+func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger, runWorker bool) error {
 	// The simulator's port is checked before the slow Temporal start.
 	if err := portFree(cfg.Sim.Listen); err != nil {
 		return err
 	}
+	apiListener, err := listenAPI(cfg)
+	if err != nil {
+		return err
+	}
+	defer apiListener.Close()
 	stack, err := devstack.Start(ctx, devstack.Options{
 		DataDir:           cfg.Dev.DataDir,
 		Host:              devstack.DefaultHost,
@@ -76,18 +86,28 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger)
 		Faults:  simFaults(cfg),
 		Logger:  logger,
 		BaseURL: cfg.SimBaseURL(),
+		// The simulated Zendesk registers the API's OAuth client, so the owner login works.
+		OAuthClientID:     cfg.API.OAuthClientID,
+		OAuthClientSecret: cfg.API.OAuthClientSecret,
 	})
 	if err != nil {
 		return fmt.Errorf("start the simulator: %w", err)
 	}
 	defer func() { _ = simulator.Close() }()
 
-	c, err := worker.Dial(ctx, worker.DialOptions{Address: stack.FrontendAddress(), Namespace: cfg.Temporal.Namespace, Logger: logger})
+	metrics := worker.NewMetrics(logger)
+	defer func() { _ = metrics.Close() }()
+	c, err := worker.Dial(ctx, worker.DialOptions{Address: stack.FrontendAddress(), Namespace: cfg.Temporal.Namespace,
+		Logger: logger, MetricsHandler: metrics.Handler})
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	w, err := newWorker(cfg, c, logger)
+	if err != nil {
+		return err
+	}
+	apiServer, err := newAPIServer(cfg, c, stack.UIURL(), logger)
 	if err != nil {
 		return err
 	}
@@ -97,12 +117,38 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger)
 	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSim()
 	g.Go(func() error { return sim.Serve(simCtx, cfg.Sim.Listen, simulator.Handler(), logger) })
+	ready := temporalReady(c)
+	if runWorker {
+		ready = w.Ready(c)
+	}
+	g.Go(func() error { return serveWorkerTelemetry(gctx, cfg, c, metrics, ready, logger) })
+	// The API stops before the worker, so no request is left waiting on a workflow
+	// whose worker has gone.
+	apiCtx, stopAPI := context.WithCancel(gctx)
+	apiDone := make(chan struct{})
+	g.Go(func() error {
+		defer close(apiDone)
+		return apiServer.ServeListener(apiCtx, apiListener)
+	})
+	stopAPIFirst := func() {
+		stopAPI()
+		<-apiDone
+	}
 	g.Go(func() error {
 		defer stopSim()
+		if !runWorker {
+			// Workers run elsewhere; the stack and the simulator serve until stopped.
+			a.devBanner(cfg, stack)
+			<-gctx.Done()
+			stopAPIFirst()
+			return nil
+		}
 		if err := w.Start(); err != nil {
+			stopAPIFirst()
 			return err
 		}
 		defer w.Stop()
+		defer stopAPIFirst()
 		a.devBanner(cfg, stack)
 		return w.Wait(gctx)
 	})
@@ -123,12 +169,12 @@ sellmigrate dev is running (state in %s)
   Temporal frontend   %s  (namespace %s)
   Temporal Web UI     %s
   Zendesk simulator   %s  (ledger: %s/_sim/ledger)
-
+%s
 Try:
   sellmigrate start --account 1001 --mode new --subdomain acme --requested-by admin@acme.test --wait
 
 Ctrl-C stops everything; running "sellmigrate dev" again resumes every migration.
-`, cfg.Dev.DataDir, stack.FrontendAddress(), cfg.Temporal.Namespace, ui, cfg.SimBaseURL(), cfg.SimBaseURL())
+`, cfg.Dev.DataDir, stack.FrontendAddress(), cfg.Temporal.Namespace, ui, cfg.SimBaseURL(), cfg.SimBaseURL(), apiBanner(cfg))
 }
 
 // portFree fails early, naming the setting, when a listen address is taken.

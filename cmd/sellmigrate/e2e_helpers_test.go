@@ -24,6 +24,10 @@ type devProcess struct {
 	logs    *syncBuffer
 	simURL  string
 	address string
+	// apiURL is the HTTP API and dashboard, on a free port of its own.
+	apiURL string
+	// out is what dev printed (the banner).
+	out *syncBuffer
 }
 
 // syncBuffer is a bytes.Buffer safe for the dev goroutine and the test to share.
@@ -72,16 +76,19 @@ func e2eEnv(t *testing.T, temporalPort int) {
 func startDev(t *testing.T, dataDir string, temporalPort, simPort int) *devProcess {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	apiAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	d := &devProcess{
 		t: t, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{},
 		simURL:  fmt.Sprintf("http://127.0.0.1:%d", simPort),
 		address: fmt.Sprintf("127.0.0.1:%d", temporalPort),
+		apiURL:  "http://" + apiAddr,
 	}
 	out := &syncBuffer{}
+	d.out = out
 	go func() {
 		d.done <- executeContext(ctx, []string{"dev", "--data-dir", dataDir,
 			"--temporal-port", fmt.Sprint(temporalPort), "--ui-port", "-1",
-			"--sim-listen", fmt.Sprintf("127.0.0.1:%d", simPort)}, out, d.logs)
+			"--sim-listen", fmt.Sprintf("127.0.0.1:%d", simPort), "--api-listen", apiAddr}, out, d.logs)
 	}()
 	deadline := time.Now().Add(90 * time.Second)
 	for !strings.Contains(out.String(), "sellmigrate dev is running") {

@@ -13,14 +13,19 @@ import (
 	"github.com/sellmigrate/sellmigrate/worker"
 )
 
-// newWorker wires the Zendesk client, the activities and the worker from config.
-func newWorker(cfg config.Config, c client.Client, logger *zap.Logger) (*worker.Worker, error) {
+// newWorker wires the Zendesk client, the activities and the worker from config; tune
+// adjusts the worker options (the benchmark registers its floor workflow so).
+func newWorker(cfg config.Config, c client.Client, logger *zap.Logger, tune ...func(*worker.Options)) (*worker.Worker, error) {
 	p, err := platform.New(platform.Config{
 		SupportURL:        cfg.Zendesk.SupportURL,
 		AccountsSubdomain: cfg.Zendesk.AccountsSubdomain,
 		SellURL:           cfg.Zendesk.SellURL,
 		Timeout:           cfg.Zendesk.Timeout,
 		Logger:            logger.Named("platform"),
+		Limits: platform.RateLimits{
+			SellPerSecond:    cfg.Zendesk.SellRequestsPerSecond,
+			SupportPerMinute: cfg.Zendesk.SupportRequestsPerMinute,
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("zendesk settings: %w", err)
@@ -34,7 +39,11 @@ func newWorker(cfg config.Config, c client.Client, logger *zap.Logger) (*worker.
 	if err != nil {
 		return nil, err
 	}
-	return worker.New(c, acts, worker.OptionsFromConfig(cfg.Worker, logger.Named("worker")))
+	opts := worker.OptionsFromConfig(cfg.Worker, logger.Named("worker"))
+	for _, f := range tune {
+		f(&opts)
+	}
+	return worker.New(c, acts, opts)
 }
 
 // simFaults reads the sim.* fault settings.

@@ -44,12 +44,14 @@ Try it on this machine:
 	root.AddCommand(
 		a.devCmd(),
 		a.workerCmd(),
+		a.apiCmd(),
 		a.simCmd(),
 		a.startCmd(),
 		a.signalCmd(),
 		a.statusCmd(),
 		a.listCmd(),
 		a.cancelCmd(),
+		a.benchCmd(),
 	)
 	return root
 }

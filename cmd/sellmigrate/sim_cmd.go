@@ -33,6 +33,10 @@ from sim.error_rate, sim.rate_limit_rate, sim.retry_after and sim.latency.`,
 				Faults:  simFaults(cfg),
 				Logger:  logger,
 				BaseURL: cfg.SimBaseURL(),
+				// The API's OAuth client (api.oauth_client_*), so its owner login works here;
+				// empty values leave the simulator's defaults, which match dev's.
+				OAuthClientID:     cfg.API.OAuthClientID,
+				OAuthClientSecret: cfg.API.OAuthClientSecret,
 			})
 			if err != nil {
 				return fmt.Errorf("start the simulator: %w", err)

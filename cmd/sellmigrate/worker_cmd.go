@@ -4,7 +4,9 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
+	"github.com/sellmigrate/sellmigrate/bench"
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/worker"
 	"github.com/sellmigrate/sellmigrate/workflows/searchattr"
@@ -25,7 +27,10 @@ SELLMIGRATE_ZENDESK_SELL_TOKEN_TEMPLATE). Ctrl-C stops it gracefully.`,
 				return err
 			}
 			defer func() { _ = logger.Sync() }()
-			c, err := worker.Dial(ctx, worker.DialOptions{Address: cfg.Temporal.Address, Namespace: cfg.Temporal.Namespace, Logger: logger})
+			metrics := worker.NewMetrics(logger)
+			defer func() { _ = metrics.Close() }()
+			c, err := worker.Dial(ctx, worker.DialOptions{Address: cfg.Temporal.Address, Namespace: cfg.Temporal.Namespace,
+				Logger: logger, MetricsHandler: metrics.Handler})
 			if err != nil {
 				return err
 			}
@@ -37,13 +42,22 @@ SELLMIGRATE_ZENDESK_SELL_TOKEN_TEMPLATE). Ctrl-C stops it gracefully.`,
 					return fmt.Errorf("%w (registering them failed: %v)", checkErr, err)
 				}
 			}
-			w, err := newWorker(cfg, c, logger)
+			var tune []func(*worker.Options)
+			if floor, _ := cmd.Flags().GetBool(benchFloorFlag); floor {
+				tune = append(tune, func(o *worker.Options) { o.Register = bench.RegisterFloor })
+			}
+			w, err := newWorker(cfg, c, logger, tune...)
 			if err != nil {
 				return err
 			}
-			return w.Run(ctx)
+			g, gctx := errgroup.WithContext(ctx)
+			g.Go(func() error { return serveWorkerTelemetry(gctx, cfg, c, metrics, w.Ready(c), logger) })
+			g.Go(func() error { return w.Run(gctx) })
+			return g.Wait()
 		},
 	}
 	addTemporalFlags(cmd)
+	cmd.Flags().Bool(benchFloorFlag, false, "also register the benchmark's floor workflow (used by sellmigrate bench)")
+	_ = cmd.Flags().MarkHidden(benchFloorFlag)
 	return cmd
 }

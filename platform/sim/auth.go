@@ -31,6 +31,10 @@ func (s *Sim) supportAuthed(h supportHandler) http.HandlerFunc {
 			supportUnauthorized(w)
 			return
 		}
+		if errors.Is(err, errScopeForbidden) {
+			supportForbidden(w, "You do not have access to this page: the OAuth token's scope does not allow this request.")
+			return
+		}
 		if err != nil {
 			s.internalError(w, r, err)
 			return
@@ -39,11 +43,15 @@ func (s *Sim) supportAuthed(h supportHandler) http.HandlerFunc {
 	}
 }
 
-var errUnauthenticated = errors.New("unauthenticated")
+var (
+	errUnauthenticated = errors.New("unauthenticated")
+	errScopeForbidden  = errors.New("OAuth scope does not allow the request")
+)
 
 // authenticateSupport accepts Zendesk's API-token Basic auth, "{email}/token:{token}",
-// for any active, unsuspended user of the account, and a Bearer token (standing in for
-// OAuth) that acts as the account owner. Both use DemoSupportToken.
+// for any active, unsuspended user of the account (token DemoSupportToken), and a
+// Bearer token: DemoSupportToken acts as the account owner, an access token from the
+// OAuth flow as the user who signed in, within its scope.
 func (s *Sim) authenticateSupport(ctx context.Context, r *http.Request, acct supportAccount) (supportUser, error) {
 	scheme, cred, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok {
@@ -64,8 +72,9 @@ func (s *Sim) authenticateSupport(ctx context.Context, r *http.Request, acct sup
 		}
 		u, err = userByEmail(ctx, s.store.db, acct.ID, email)
 	case "bearer":
-		if !tokenEqual(strings.TrimSpace(cred), DemoSupportToken) {
-			return supportUser{}, errUnauthenticated
+		token := strings.TrimSpace(cred)
+		if !tokenEqual(token, DemoSupportToken) {
+			return s.oauthBearerUser(ctx, r, acct, token)
 		}
 		u, err = userByID(ctx, s.store.db, acct.ID, acct.OwnerID)
 	default:

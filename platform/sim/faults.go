@@ -56,9 +56,25 @@ func retryAfterSeconds(d time.Duration) int {
 // faultInjector holds the current faults and the seeded RNG. The mutex makes the draw
 // sequence deterministic for a given seed and request order.
 type faultInjector struct {
-	mu     sync.Mutex
-	faults Faults
-	rng    *rand.Rand
+	mu       sync.Mutex
+	faults   Faults
+	rng      *rand.Rand
+	injected FaultCounts
+}
+
+// FaultCounts counts the failures injected since the simulator started (in memory: a
+// restarted simulator counts from zero), so a chaos run can report what it survived.
+// GET /_sim/faults carries them as flat numbers beside the settings.
+type FaultCounts struct {
+	ServerErrors int64 `json:"injected_server_errors"`
+	RateLimited  int64 `json:"injected_rate_limited"`
+}
+
+// Injected returns the failures injected so far.
+func (s *Sim) Injected() FaultCounts {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	return s.faults.injected
 }
 
 func newFaultInjector(f Faults, seed int64) *faultInjector {
@@ -98,9 +114,11 @@ func (fi *faultInjector) decide() verdict {
 	switch {
 	case u < f.ErrorRate:
 		v.status = []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}[fi.rng.IntN(3)]
+		fi.injected.ServerErrors++
 	case u < f.ErrorRate+f.RateLimitRate:
 		v.status = http.StatusTooManyRequests
 		v.retryAfter = retryAfterSeconds(f.RetryAfter)
+		fi.injected.RateLimited++
 	}
 	return v
 }
@@ -192,23 +210,35 @@ func clampFaults(f Faults) Faults {
 	return f
 }
 
+// faultsReport is GET /_sim/faults: the settings plus the read-only counts of failures
+// injected so far (every field a number, so a reader may decode it as a map of numbers).
+type faultsReport struct {
+	faultsJSON
+	FaultCounts
+}
+
 // handleGetFaults serves GET /_sim/faults.
 func (s *Sim) handleGetFaults(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, toFaultsJSON(s.Faults()))
+	writeJSON(w, http.StatusOK, faultsReport{faultsJSON: toFaultsJSON(s.Faults()), FaultCounts: s.Injected()})
 }
 
 // handlePutFaults serves PUT /_sim/faults. The body replaces the faults as a whole
 // (absent fields are zero), so `{}` turns every fault off.
 func (s *Sim) handlePutFaults(w http.ResponseWriter, r *http.Request) {
-	var j faultsJSON
+	// The injected_* counts are read-only: accepted (so a GET body can be edited and PUT
+	// back) and ignored.
+	var body struct {
+		faultsJSON
+		FaultCounts
+	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
+	if err := dec.Decode(&body); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "faults body is not valid JSON of " +
 			`{"error_rate","rate_limit_rate","retry_after_seconds","latency_ms"}: ` + err.Error()})
 		return
 	}
-	f := j.faults()
+	f := body.faults()
 	if err := f.validate(); err != nil {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": err.Error()})
 		return

@@ -80,6 +80,9 @@ func (s *Sim) handleSellUsers(w http.ResponseWriter, r *http.Request, acct sellA
 		}
 		perPage = n
 	}
+	if q.Get("role") == "" && q.Get("status") == "" && q.Get("email") == "" {
+		s.sellPages.served(acct.ID, page)
+	}
 	conds, args := []string{"account_id = ?"}, []any{acct.ID}
 	for _, f := range []struct{ param, column string }{{"role", "role"}, {"status", "status"}, {"email", "email"}} {
 		if v := strings.TrimSpace(q.Get(f.param)); v != "" {

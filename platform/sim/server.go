@@ -23,21 +23,25 @@ func (s *Sim) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	})
 	top.HandleFunc("GET /_sim/ledger", s.handleLedger)
+	top.HandleFunc("GET /_sim/stats", s.handleStats)
 	top.HandleFunc("GET /_sim/faults", s.handleGetFaults)
 	top.HandleFunc("PUT /_sim/faults", s.handlePutFaults)
 	top.HandleFunc("POST /_sim/sell/{accountID}/users", s.handleAssignSellLicense)
+	top.HandleFunc("GET /_sim/sell/{accountID}/user_pages", s.handleSellUserPages)
+	top.HandleFunc("POST /_sim/accounts", s.handleAddAccount)
 	top.HandleFunc(simPrefix, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no simulator endpoint " + r.Method + " " + r.URL.Path})
 	})
 
 	top.Handle(supportPrefix+"{sub}/", s.withRateLimit(s.withFaults(s.supportRoutes())))
+	top.Handle(oauthPrefix, s.oauthRoutes())
 	top.Handle(sellPrefix, s.withFaults(s.sellRoutes()))
 
 	top.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: the simulator serves " +
 			supportPrefix + "{subdomain}/api/v2/..., " + sellPrefix + "v2/... and " + simPrefix + "..."})
 	})
-	return s.withRequestLog(stripJSONSuffix(top))
+	return s.withRequestLog(s.withStats(stripJSONSuffix(top)))
 }
 
 // supportRoutes is the Zendesk Support API of every simulated subdomain.

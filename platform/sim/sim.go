@@ -12,7 +12,10 @@
 //   - GET /api/v2/account returns {name, subdomain, url, owner_id}.
 //   - POST /sell/v2/accounts/self/zendesk_link links a Sell account to a subdomain.
 //   - A Sell license is being an active Sell user of the account.
-//   - "Authorization: Bearer demo-token" on the Support API acts as the account owner.
+//   - "Authorization: Bearer demo-token" on the Support API acts as the account owner;
+//     a bearer token from the OAuth flow (oauth.go) acts as the user who signed in.
+//   - The OAuth sign-in takes DemoPassword for every user, registers one client with
+//     every account, and sits outside rate limiting and fault injection.
 //   - Bulk jobs run inside the request's transaction: the POST answers "queued" and the
 //     first GET of the job answers "completed" with every result.
 //   - user_converted is recorded for every user create_many creates, and for an update
@@ -54,6 +57,13 @@ type Config struct {
 	// RateLimitPerMinute is the Support requests allowed per account per minute before
 	// 429s; 0 means Zendesk's 700.
 	RateLimitPerMinute int
+	// OAuthClientID and OAuthClientSecret are the OAuth client registered with every
+	// simulated account; empty means DefaultOAuthClientID / DefaultOAuthClientSecret.
+	OAuthClientID     string
+	OAuthClientSecret string
+	// OAuthRedirectURLs are that client's registered redirect URLs; empty accepts any
+	// absolute http(s) URL.
+	OAuthRedirectURLs []string
 }
 
 // Sim is a running simulator: a SQLite store, fault injection and an HTTP handler.
@@ -63,8 +73,12 @@ type Sim struct {
 	store   *store
 	faults  *faultInjector
 	limiter *rateLimiter
+	oauth   oauthClient
 	now     func() time.Time
 	handler http.Handler
+	stats   *requestStats // request peaks for GET /_sim/stats (stats.go)
+	// sellPages counts served Sell user pages per account (sim_pages.go).
+	sellPages *sellPageCounter
 }
 
 // New opens (or creates) the SQLite file in WAL mode, creates the schema, seeds the
@@ -81,6 +95,10 @@ func New(cfg Config) (*Sim, error) {
 		cfg.RateLimitPerMinute = defaultRateLimit
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	oauth, err := newOAuthClient(cfg)
+	if err != nil {
+		return nil, err
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = zap.NewNop()
@@ -96,12 +114,15 @@ func New(cfg Config) (*Sim, error) {
 		return nil, err
 	}
 	s := &Sim{
-		cfg:     cfg,
-		log:     log.Named("sim"),
-		store:   st,
-		faults:  newFaultInjector(cfg.Faults, cfg.Seed),
-		limiter: newRateLimiter(cfg.RateLimitPerMinute, time.Now),
-		now:     time.Now,
+		cfg:       cfg,
+		log:       log.Named("sim"),
+		store:     st,
+		faults:    newFaultInjector(cfg.Faults, cfg.Seed),
+		limiter:   newRateLimiter(cfg.RateLimitPerMinute, time.Now),
+		oauth:     oauth,
+		stats:     newRequestStats(time.Now),
+		sellPages: newSellPageCounter(),
+		now:       time.Now,
 	}
 	s.handler = s.routes()
 	s.log.Info("simulator state ready", zap.String("db", cfg.DBPath), zap.Bool("seeded_demo_data", seeded))

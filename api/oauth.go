@@ -1,0 +1,198 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/starter"
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// The Zendesk account owner's login, Zendesk's OAuth authorization-code flow:
+//
+//	GET /oauth/owner-login?migration={id}  checks the migration waits for the owner,
+//	    then 302 to {Support base of its subdomain}/oauth/authorizations/new
+//	GET /oauth/callback?code=&state=       verifies the state, exchanges the code,
+//	    reads users/me and sends the owner-login update with that email; 303 to the
+//	    migration in the dashboard, or a page saying why the login was refused.
+//
+// Neither needs an API token: the owner may be someone without dashboard access, and
+// what proves who they are is their Zendesk sign-in. The state is signed and bound to
+// the browser that started the login by a cookie, so a forged or stolen callback URL
+// cannot log anyone in (RFC 6749 §10.12).
+
+// oauthTimeout bounds one callback's work with Zendesk; the owner-login update then
+// gets the starter's own update timeout.
+const oauthTimeout = 20 * time.Second
+
+// oauthCookiePrefix names the cookie that binds a login to its browser; the nonce
+// completes the name, so logins for two migrations in one browser do not collide.
+const oauthCookiePrefix = "sellmigrate_oauth_"
+
+// ownerLogin serves the two OAuth routes.
+type ownerLogin struct {
+	s      *Server
+	signer *stateSigner
+	// setupErr says what configuration is missing; the routes then explain it.
+	setupErr error
+}
+
+// registerOAuth serves the owner login: /oauth/owner-login sends the owner to Zendesk,
+// /oauth/callback takes them back.
+func (s *Server) registerOAuth(mux *http.ServeMux) {
+	o := &ownerLogin{s: s}
+	o.signer, o.setupErr = newStateSigner(s.opts.OAuth.ClientSecret, time.Now)
+	switch {
+	case o.setupErr != nil:
+	case s.opts.OAuth.ClientID == "":
+		o.setupErr = errors.New("api.oauth_client_id is empty")
+	case !strings.Contains(s.opts.OAuth.SupportURL, "{subdomain}"):
+		o.setupErr = errors.New("the Zendesk Support URL (zendesk.support_url) has no {subdomain} placeholder")
+	}
+	if o.setupErr != nil {
+		s.log.Warn("the Zendesk owner login is disabled until configured", zap.Error(o.setupErr))
+	}
+	mux.HandleFunc("GET /oauth/owner-login", o.start)
+	mux.HandleFunc("GET /oauth/callback", o.callback)
+}
+
+// supportBase is the Support base URL of a subdomain, e.g. https://globex.zendesk.com.
+func (o *ownerLogin) supportBase(subdomain string) string {
+	return strings.TrimRight(strings.ReplaceAll(o.s.opts.OAuth.SupportURL, "{subdomain}", subdomain), "/")
+}
+
+// redirectURI is where Zendesk sends the browser back; the token request repeats it.
+func (o *ownerLogin) redirectURI(r *http.Request) string {
+	base := o.s.opts.PublicURL
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return base + "/oauth/callback"
+}
+
+func (o *ownerLogin) secureCookies() bool { return strings.HasPrefix(o.s.opts.PublicURL, "https://") }
+
+func (o *ownerLogin) notConfigured(w http.ResponseWriter, r *http.Request) {
+	o.s.writeOAuthPage(w, r, http.StatusServiceUnavailable, oauthPageData{
+		Title:  "The owner login is not configured",
+		Reason: "This server cannot send anyone to Zendesk to log in: " + o.setupErr.Error() + ".",
+		Advice: "Set api.oauth_client_id and api.oauth_client_secret to the OAuth client registered in Zendesk, and restart the API. Meanwhile an admin can record the login with \"sellmigrate signal ID owner-login --user-email EMAIL\".",
+	})
+}
+
+// start serves GET /oauth/owner-login?migration={id}.
+func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
+	if o.setupErr != nil {
+		o.notConfigured(w, r)
+		return
+	}
+	ref := strings.TrimSpace(r.URL.Query().Get("migration"))
+	if ref == "" {
+		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
+			Title:  "Which migration?",
+			Reason: "The link does not say which migration the login is for.",
+			Advice: "Open the owner login from the migration in the dashboard, or use /oauth/owner-login?migration=1002 with the Sell account ID.",
+		})
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), oauthTimeout)
+	defer cancel()
+	rep, ok := o.migration(ctx, w, r, ref)
+	if !ok {
+		return
+	}
+	wf := rep.Execution.WorkflowID
+	if refusal := ownerLoginRefusal(rep); refusal != nil {
+		refusal.Links = migrationLinks(wf, false)
+		o.s.writeOAuthPage(w, r, http.StatusConflict, *refusal)
+		return
+	}
+	raw, st, err := o.signer.issue(wf, rep.Subdomain)
+	if err != nil {
+		o.s.log.Error("owner login: issue state", zap.String("workflowId", wf), zap.Error(err))
+		o.s.writeOAuthPage(w, r, http.StatusInternalServerError, oauthPageData{
+			Title: "The login could not be started", Reason: err.Error(), Advice: "Try again.", Links: migrationLinks(wf, true),
+		})
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: oauthCookiePrefix + st.Nonce, Value: "1", Path: "/oauth/callback",
+		MaxAge: int(oauthStateTTL / time.Second), HttpOnly: true, Secure: o.secureCookies(),
+		// Lax, not Strict: the cookie must come along when Zendesk redirects back.
+		SameSite: http.SameSiteLaxMode,
+	})
+	authorize := o.supportBase(rep.Subdomain) + "/oauth/authorizations/new?" + url.Values{
+		"response_type": {"code"},
+		"client_id":     {o.s.opts.OAuth.ClientID},
+		"redirect_uri":  {o.redirectURI(r)},
+		"scope":         {"read"},
+		"state":         {raw},
+	}.Encode()
+	o.s.log.Info("owner login started", zap.String("workflowId", wf), zap.String("subdomain", rep.Subdomain))
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, authorize, http.StatusFound)
+}
+
+// migration reads the migration's status, or writes a page saying why it cannot.
+func (o *ownerLogin) migration(ctx context.Context, w http.ResponseWriter, r *http.Request, ref string) (starter.Report, bool) {
+	rep, err := o.s.starter.Status(ctx, ref)
+	if err == nil {
+		return rep, true
+	}
+	var inputErr *starter.InputError
+	var notFound *starter.NotFoundError
+	switch {
+	case errors.As(err, &inputErr):
+		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
+			Title: "Unknown migration", Reason: inputErr.Error(),
+		})
+	case errors.As(err, &notFound):
+		o.s.writeOAuthPage(w, r, http.StatusNotFound, oauthPageData{
+			Title: "No such migration", Reason: notFound.Error(),
+		})
+	default:
+		o.s.log.Warn("owner login: read migration", zap.String("migration", ref), zap.Error(err))
+		o.s.writeOAuthPage(w, r, http.StatusServiceUnavailable, oauthPageData{
+			Title:  "The migration could not be read",
+			Reason: err.Error(),
+			Advice: "Check that Temporal and a worker are running, then try again.",
+		})
+	}
+	return starter.Report{}, false
+}
+
+// ownerLoginRefusal says why a migration does not take an owner login now, or nil.
+func ownerLoginRefusal(rep starter.Report) *oauthPageData {
+	name := "The migration of Sell account " + rep.SellAccountID
+	switch {
+	case rep.Mode != workflows.ModeExisting:
+		return &oauthPageData{Title: "No owner login needed",
+			Reason: name + " creates a new Zendesk account, so no existing account owner has to log in."}
+	case rep.Status == workflows.StatusAwaitingOwnerLogin && rep.Subdomain != "":
+		return nil
+	case rep.Status == workflows.StatusOwnerNeedsSellLicense:
+		return &oauthPageData{Title: "The owner has already logged in",
+			Reason: "The account owner " + rep.OwnerEmail + " was verified and needs a Sell license.",
+			Advice: "A Sell admin assigns the owner a Sell license, then sends license-assigned from the migration."}
+	case rep.Status.Final():
+		return &oauthPageData{Title: "The migration has ended",
+			Reason: name + " has ended (" + string(rep.Status) + "); it takes no more logins."}
+	}
+	what := string(rep.Status)
+	if rep.WaitingFor != "" {
+		what += ", waiting for " + rep.WaitingFor
+	}
+	return &oauthPageData{Title: "Not waiting for the owner",
+		Reason: name + " is at step " + string(rep.Step) + " (" + what + "), not waiting for the Zendesk account owner to log in.",
+		Advice: "Open the login again once the dashboard shows it awaiting the owner login."}
+}

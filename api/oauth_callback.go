@@ -1,0 +1,166 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/starter"
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// callback serves GET /oauth/callback: Zendesk sends the browser back here with a code
+// (or an error) and the state the login started with.
+func (o *ownerLogin) callback(w http.ResponseWriter, r *http.Request) {
+	if o.setupErr != nil {
+		o.notConfigured(w, r)
+		return
+	}
+	q := r.URL.Query()
+	st, err := o.signer.verify(q.Get("state"))
+	switch {
+	case errors.Is(err, errStateExpired):
+		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
+			Title:  "The login has expired",
+			Reason: "More than " + oauthStateTTL.String() + " passed between starting the login and coming back from Zendesk.",
+			Advice: "Start the login again.", Links: migrationLinks(st.WorkflowID, true),
+		})
+		return
+	case err != nil:
+		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
+			Title:  "This login link is not valid",
+			Reason: "The login state is missing or was altered, so this server did not start this login.",
+			Advice: "Start the owner login again from the migration in the dashboard.",
+		})
+		return
+	}
+	cookie := oauthCookiePrefix + st.Nonce
+	if _, err := r.Cookie(cookie); err != nil {
+		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
+			Title:  "This login was started in another browser",
+			Reason: "The login must end in the browser it was started in (or it was already completed there).",
+			Advice: "Start the login again here.", Links: migrationLinks(st.WorkflowID, true),
+		})
+		return
+	}
+	// The state is spent whatever happens next: a retry starts a fresh login.
+	http.SetCookie(w, &http.Cookie{Name: cookie, Value: "", Path: "/oauth/callback", MaxAge: -1,
+		HttpOnly: true, Secure: o.secureCookies(), SameSite: http.SameSiteLaxMode})
+
+	if e := q.Get("error"); e != "" {
+		o.zendeskError(w, r, st, e, q.Get("error_description"))
+		return
+	}
+	code := q.Get("code")
+	if code == "" {
+		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
+			Title: "Zendesk sent no sign-in code", Advice: "Start the login again.", Links: migrationLinks(st.WorkflowID, true),
+		})
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), oauthTimeout)
+	defer cancel()
+	if !o.stillWaiting(ctx, w, r, st) {
+		return
+	}
+	email, ok := o.signedInEmail(ctx, w, r, st, code)
+	if !ok {
+		return
+	}
+	o.sendLogin(context.WithoutCancel(r.Context()), w, r, st, email)
+}
+
+// zendeskError shows an error Zendesk sent back instead of a code.
+func (o *ownerLogin) zendeskError(w http.ResponseWriter, r *http.Request, st oauthState, code, description string) {
+	d := oauthPageData{Title: "Zendesk did not sign the owner in", Reason: code, Links: migrationLinks(st.WorkflowID, true)}
+	if description != "" {
+		d.Reason += ": " + description
+	}
+	status := http.StatusBadGateway
+	if code == "access_denied" {
+		d.Title, status = "The sign-in was cancelled", http.StatusOK
+		d.Advice = "The migration still waits for the Zendesk account owner to log in."
+	}
+	o.s.writeOAuthPage(w, r, status, d)
+}
+
+// stillWaiting checks the migration still targets the subdomain the owner signed in
+// to: if it went back and chose another one, this login proves nothing about it.
+func (o *ownerLogin) stillWaiting(ctx context.Context, w http.ResponseWriter, r *http.Request, st oauthState) bool {
+	rep, ok := o.migration(ctx, w, r, st.WorkflowID)
+	if !ok {
+		return false
+	}
+	if rep.Subdomain != st.Subdomain {
+		o.s.writeOAuthPage(w, r, http.StatusConflict, oauthPageData{
+			Title:  "The migration has changed",
+			Reason: "The login was for " + st.Subdomain + ", but the migration now targets " + rep.Subdomain + ".",
+			Advice: "Start the login again so the owner of the right account signs in.",
+			Links:  migrationLinks(st.WorkflowID, true),
+		})
+		return false
+	}
+	return true
+}
+
+// signedInEmail exchanges the code and reads who signed in.
+func (o *ownerLogin) signedInEmail(ctx context.Context, w http.ResponseWriter, r *http.Request, st oauthState, code string) (string, bool) {
+	z := zendeskOAuth{http: o.s.opts.OAuth.HTTPClient, base: o.supportBase(st.Subdomain),
+		clientID: o.s.opts.OAuth.ClientID, clientSecret: o.s.opts.OAuth.ClientSecret}
+	token, err := z.exchange(ctx, code, o.redirectURI(r))
+	if errors.Is(err, errCodeRefused) {
+		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
+			Title:  "The sign-in code was refused",
+			Reason: "Zendesk refused the sign-in code: it was already used, has expired, or was not issued for this server.",
+			Advice: "Start the login again.", Links: migrationLinks(st.WorkflowID, true),
+		})
+		return "", false
+	}
+	var email string
+	if err == nil {
+		email, err = z.me(ctx, token)
+	}
+	if err != nil {
+		o.s.log.Warn("owner login: Zendesk", zap.String("workflowId", st.WorkflowID), zap.String("subdomain", st.Subdomain), zap.Error(err))
+		o.s.writeOAuthPage(w, r, http.StatusBadGateway, oauthPageData{
+			Title: "Zendesk could not confirm the sign-in", Reason: err.Error(),
+			Advice: "Try again; if it keeps failing, check that this server reaches Zendesk.", Links: migrationLinks(st.WorkflowID, true),
+		})
+		return "", false
+	}
+	return email, true
+}
+
+// sendLogin hands the verified email to the migration, which checks it is the account
+// owner. It is not cut short if the browser goes away: the update is already sent.
+func (o *ownerLogin) sendLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, st oauthState, email string) {
+	started := time.Now()
+	_, err := o.s.starter.Send(ctx, st.WorkflowID, workflows.OwnerLoginName, workflows.OwnerLoginInput{UserEmail: email})
+	if err == nil {
+		o.s.log.Info("owner login accepted", zap.String("workflowId", st.WorkflowID), zap.String("user", email),
+			zap.Duration("took", time.Since(started)))
+		http.Redirect(w, r, "/#/migrations/"+st.WorkflowID+"?ownerLogin=ok", http.StatusSeeOther)
+		return
+	}
+	o.s.log.Info("owner login refused", zap.String("workflowId", st.WorkflowID), zap.String("user", email), zap.Error(err))
+	var rejected *starter.RejectedError
+	var closed *starter.ClosedError
+	var inputErr *starter.InputError
+	d := oauthPageData{Title: "The login was not accepted", Reason: err.Error(), Links: migrationLinks(st.WorkflowID, true)}
+	status := http.StatusServiceUnavailable
+	switch {
+	case errors.As(err, &rejected):
+		status, d.Reason = http.StatusUnprocessableEntity, rejected.Reason
+		d.Advice = "You signed in to Zendesk as " + email + ". The Zendesk account owner of " + st.Subdomain + " must log in: sign out of Zendesk, then log in again as the owner."
+	case errors.As(err, &closed):
+		status, d.Links = http.StatusConflict, migrationLinks(st.WorkflowID, false)
+	case errors.As(err, &inputErr):
+		status = http.StatusUnprocessableEntity
+	default:
+		d.Advice = "Check that a worker is running, then look at the migration before trying again."
+	}
+	o.s.writeOAuthPage(w, r, status, d)
+}

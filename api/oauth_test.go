@@ -1,0 +1,228 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/platform/sim"
+	"github.com/sellmigrate/sellmigrate/starter"
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+func TestOAuthStateSignAndVerify(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	signer, err := newStateSigner("demo-oauth-secret", func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, st, err := signer.issue("sell-migration-1002", "globex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := signer.verify(raw)
+	if err != nil || got != st || got.WorkflowID != "sell-migration-1002" || got.Subdomain != "globex" || len(got.Nonce) != 32 {
+		t.Fatalf("verify = %+v, %v; want %+v", got, err, st)
+	}
+	if _, st2, _ := signer.issue("sell-migration-1002", "globex"); st2.Nonce == st.Nonce {
+		t.Error("two states share a nonce")
+	}
+
+	payload, sig, _ := strings.Cut(raw, ".")
+	flip := func(s string) string {
+		b := []byte(s)
+		b[len(b)/2] ^= 1
+		return string(b)
+	}
+	other, _ := newStateSigner("another-secret", func() time.Time { return now })
+	forged, _, _ := other.issue("sell-migration-1002", "globex")
+	for name, bad := range map[string]string{
+		"empty": "", "no signature": payload, "payload changed": flip(payload) + "." + sig,
+		"signature changed": payload + "." + flip(sig), "other key": forged, "garbage": "%%%.%%%",
+	} {
+		if _, err := signer.verify(bad); err != errStateInvalid {
+			t.Errorf("%s: verify error %v, want errStateInvalid", name, err)
+		}
+	}
+
+	late, _ := newStateSigner("demo-oauth-secret", func() time.Time { return now.Add(oauthStateTTL) })
+	if got, err := late.verify(raw); err != errStateExpired || got.WorkflowID != "sell-migration-1002" {
+		t.Errorf("after %s: %+v, %v; want errStateExpired with the state", oauthStateTTL, got, err)
+	}
+	if _, err := newStateSigner("", time.Now); err == nil {
+		t.Error("an empty client secret must be refused")
+	}
+}
+
+// simAuthorize signs a user in at a real simulator and returns the code.
+func simAuthorize(t *testing.T, simURL, subdomain, email, redirectURI string) string {
+	t.Helper()
+	c := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(simURL+"/zendesk/"+subdomain+"/oauth/authorizations", url.Values{
+		"response_type": {"code"}, "client_id": {sim.DefaultOAuthClientID}, "redirect_uri": {redirectURI},
+		"scope": {"read"}, "state": {"s"}, "email": {email}, "password": {sim.DemoPassword},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || resp.StatusCode != http.StatusFound || loc.Query().Get("code") == "" {
+		t.Fatalf("sign-in at the simulator: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return loc.Query().Get("code")
+}
+
+func startSim(t *testing.T) *httptest.Server {
+	t.Helper()
+	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		s.Close()
+	})
+	return srv
+}
+
+// TestZendeskOAuthAgainstSimulator exchanges codes and reads users/me over real HTTP.
+func TestZendeskOAuthAgainstSimulator(t *testing.T) {
+	t.Parallel()
+	srv := startSim(t)
+	const redirect = "http://127.0.0.1:8080/oauth/callback"
+	z := zendeskOAuth{http: &http.Client{Timeout: 5 * time.Second}, base: srv.URL + "/zendesk/globex",
+		clientID: sim.DefaultOAuthClientID, clientSecret: sim.DefaultOAuthClientSecret}
+	code := simAuthorize(t, srv.URL, "globex", "owner@globex.test", redirect)
+	token, err := z.exchange(t.Context(), code, redirect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if email, err := z.me(t.Context(), token); err != nil || email != "owner@globex.test" {
+		t.Errorf("me = %q, %v", email, err)
+	}
+	if _, err := z.exchange(t.Context(), code, redirect); err != errCodeRefused {
+		t.Errorf("replayed code: %v, want errCodeRefused", err)
+	}
+	if _, err := z.me(t.Context(), token); err == nil {
+		t.Error("the token of a replayed code must be revoked")
+	}
+
+	wrong := z
+	wrong.clientSecret = "nope"
+	_, err = wrong.exchange(t.Context(), simAuthorize(t, srv.URL, "globex", "owner@globex.test", redirect), redirect)
+	if err == nil || !strings.Contains(err.Error(), "api.oauth_client_secret") || strings.Contains(err.Error(), "nope") {
+		t.Errorf("wrong secret: %v; want advice on api.oauth_client_* and no secret in the message", err)
+	}
+	gone := z
+	gone.base = "http://127.0.0.1:1/zendesk/globex"
+	if _, err := gone.exchange(t.Context(), "c", redirect); err == nil || !strings.Contains(err.Error(), "reach zendesk") {
+		t.Errorf("unreachable Zendesk: %v", err)
+	}
+}
+
+// testOwnerLogin is the OAuth routes on a server whose Temporal is never reached: the
+// checks below all happen before any call to it.
+func testOwnerLogin(t *testing.T, o OAuthOptions) http.Handler {
+	t.Helper()
+	c, err := client.NewLazyClient(client.Options{HostPort: "127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	s := &Server{opts: Options{PublicURL: "http://127.0.0.1:8080", OAuth: o}, starter: starter.New(c, starter.Options{}), log: zap.NewNop()}
+	mux := http.NewServeMux()
+	s.registerOAuth(mux)
+	return mux
+}
+
+func get(t *testing.T, h http.Handler, target string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func expectPage(t *testing.T, rec *httptest.ResponseRecorder, status int, want string) {
+	t.Helper()
+	body := rec.Body.String()
+	if rec.Code != status || !strings.Contains(body, want) || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Errorf("status %d, want %d with an HTML page saying %q:\n%s", rec.Code, status, want, body)
+	}
+	if strings.Contains(body, "<script") || strings.Contains(body, "https://") {
+		t.Errorf("the page must be self-contained:\n%s", body)
+	}
+}
+
+func TestOAuthCallbackChecksStateFirst(t *testing.T) {
+	t.Parallel()
+	opts := OAuthOptions{ClientID: "sellmigrate", ClientSecret: "demo-oauth-secret", SupportURL: "http://127.0.0.1:1/zendesk/{subdomain}"}
+	h := testOwnerLogin(t, opts)
+	signer, _ := newStateSigner(opts.ClientSecret, time.Now)
+	raw, st, _ := signer.issue(workflows.WorkflowID("1002"), "globex")
+	cookie := &http.Cookie{Name: oauthCookiePrefix + st.Nonce, Value: "1"}
+
+	expectPage(t, get(t, h, "/oauth/callback?code=c&state="+url.QueryEscape(raw+"x"), cookie), http.StatusBadRequest, "not valid")
+	expectPage(t, get(t, h, "/oauth/callback?code=c"), http.StatusBadRequest, "not valid")
+	expectPage(t, get(t, h, "/oauth/callback?code=c&state="+url.QueryEscape(raw)), http.StatusBadRequest, "another browser")
+	other := &http.Cookie{Name: oauthCookiePrefix + "0123", Value: "1"}
+	expectPage(t, get(t, h, "/oauth/callback?code=c&state="+url.QueryEscape(raw), other), http.StatusBadRequest, "another browser")
+
+	old, _ := newStateSigner(opts.ClientSecret, func() time.Time { return time.Now().Add(-oauthStateTTL) })
+	expired, est, _ := old.issue(workflows.WorkflowID("1002"), "globex")
+	rec := get(t, h, "/oauth/callback?code=c&state="+url.QueryEscape(expired), &http.Cookie{Name: oauthCookiePrefix + est.Nonce, Value: "1"})
+	expectPage(t, rec, http.StatusBadRequest, "expired")
+	if !strings.Contains(rec.Body.String(), `href="/oauth/owner-login?migration=sell-migration-1002"`) {
+		t.Errorf("the expired page must offer to start again:\n%s", rec.Body)
+	}
+
+	rec = get(t, h, "/oauth/callback?error=access_denied&state="+url.QueryEscape(raw), cookie)
+	expectPage(t, rec, http.StatusOK, "cancelled")
+	if sc := rec.Result().Cookies(); len(sc) != 1 || sc[0].Name != cookie.Name || sc[0].MaxAge >= 0 {
+		t.Errorf("the callback must clear its cookie, set %v", sc)
+	}
+
+	expectPage(t, get(t, h, "/oauth/owner-login"), http.StatusBadRequest, "Which migration?")
+	expectPage(t, get(t, h, "/oauth/owner-login?migration=acme"), http.StatusBadRequest, "neither a Sell account ID")
+
+	unset := testOwnerLogin(t, OAuthOptions{ClientID: "sellmigrate", SupportURL: opts.SupportURL})
+	expectPage(t, get(t, unset, "/oauth/owner-login?migration=1002"), http.StatusServiceUnavailable, "api.oauth_client_secret")
+	expectPage(t, get(t, unset, "/oauth/callback?code=c&state=x"), http.StatusServiceUnavailable, "not configured")
+}
+
+func TestOwnerLoginRefusal(t *testing.T) {
+	t.Parallel()
+	rep := func(mode workflows.Mode, status workflows.Status, sub string) starter.Report {
+		var r starter.Report
+		r.SellAccountID, r.Mode, r.Status, r.Subdomain, r.Step = "1002", mode, status, sub, workflows.StepOwnerLogin
+		r.OwnerEmail = "owner@globex.test"
+		return r
+	}
+	if d := ownerLoginRefusal(rep(workflows.ModeExisting, workflows.StatusAwaitingOwnerLogin, "globex")); d != nil {
+		t.Errorf("a migration awaiting the owner login was refused: %+v", d)
+	}
+	for want, r := range map[string]starter.Report{
+		"creates a new Zendesk account": rep(workflows.ModeNew, workflows.StatusAwaitingDisclaimers, "acme"),
+		"needs a Sell license":          rep(workflows.ModeExisting, workflows.StatusOwnerNeedsSellLicense, "globex"),
+		"has ended (completed)":         rep(workflows.ModeExisting, workflows.StatusCompleted, "globex"),
+		"not waiting for the Zendesk":   rep(workflows.ModeExisting, workflows.StatusRunning, "globex"),
+	} {
+		d := ownerLoginRefusal(r)
+		if d == nil || !strings.Contains(d.Reason+" "+d.Advice, want) {
+			t.Errorf("%s/%s: refusal %+v, want it to say %q", r.Mode, r.Status, d, want)
+		}
+	}
+}

@@ -1,0 +1,269 @@
+package api
+
+import (
+	"sort"
+
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// Small builders for OpenAPI 3.0 schema objects, so the document reads like the types
+// it describes and its enums come from the workflow's own lists.
+type schema = map[string]any
+
+func str(desc string) schema { return schema{"type": "string", "description": desc} }
+
+func strEnum(desc string, values ...string) schema {
+	return schema{"type": "string", "description": desc, "enum": values}
+}
+
+func dateTime(desc string) schema {
+	return schema{"type": "string", "format": "date-time", "description": desc}
+}
+
+func integer(desc string) schema {
+	return schema{"type": "integer", "format": "int64", "description": desc}
+}
+
+func boolean(desc string) schema { return schema{"type": "boolean", "description": desc} }
+
+func array(items schema, desc string) schema {
+	return schema{"type": "array", "items": items, "description": desc}
+}
+
+func refTo(name string) schema { return schema{"$ref": "#/components/schemas/" + name} }
+
+func nullable(s schema) schema {
+	out := schema{"nullable": true}
+	for k, v := range s {
+		out[k] = v
+	}
+	return out
+}
+
+// object is a closed object: the API refuses unknown fields in what it reads, and
+// writes only the fields listed.
+func object(desc string, props map[string]any, required ...string) schema {
+	s := schema{"type": "object", "description": desc, "properties": props, "additionalProperties": false}
+	if len(required) > 0 {
+		sort.Strings(required)
+		s["required"] = required
+	}
+	return s
+}
+
+func stringsOf[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func errorCodeList() []string {
+	codes := make([]string, 0, len(errorCodes))
+	for c := range errorCodes {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	return codes
+}
+
+// schemas are the document's components.schemas.
+func schemas() map[string]any {
+	statuses := stringsOf(workflows.Statuses)
+	steps := stringsOf(workflows.Steps)
+	modes := []string{string(workflows.ModeNew), string(workflows.ModeExisting)}
+	byStatus := map[string]any{}
+	for _, st := range statuses {
+		byStatus[st] = integer("migrations with status " + st)
+	}
+	email := func(desc string) schema { return schema{"type": "string", "format": "email", "description": desc} }
+	subdomain := schema{"type": "string", "pattern": "^[a-z][a-z0-9-]{1,61}[a-z0-9]$",
+		"description": "Zendesk subdomain: 3-63 lowercase letters, digits and inner hyphens, starting with a letter; reserved names (www, api, admin, support, ...) are refused"}
+	duration := func(desc string) schema { return integer(desc + " (nanoseconds)") }
+
+	return map[string]any{
+		"Error": object("Every error has this shape.", map[string]any{
+			"error": object("", map[string]any{
+				"code":    strEnum("machine-readable kind of error; each maps to one HTTP status", errorCodeList()...),
+				"message": str("what went wrong and what to do, for a person"),
+				"field":   str("the input at fault, for invalid_input"),
+			}, "code", "message"),
+		}, "error"),
+		"Health":         object("", map[string]any{"ok": boolean("always true while the server answers")}, "ok"),
+		"SessionRequest": object("", map[string]any{"token": str("an API token")}, "token"),
+		"Role": object("", map[string]any{
+			"role": strEnum("the caller's role; admin includes ops, ops includes viewer", "viewer", "ops", "admin"),
+		}, "role"),
+		"Summary": object("One migration as Temporal visibility shows it (from its search attributes).", map[string]any{
+			"workflowId":      str("sell-migration-<sellAccountId>"),
+			"sellAccountId":   str("the Sell account ID"),
+			"status":          strEnum("migration status", statuses...),
+			"step":            strEnum("current step", steps...),
+			"mode":            strEnum("new or existing Zendesk account", modes...),
+			"subdomain":       str("the Zendesk subdomain chosen, empty while none is"),
+			"startedAt":       dateTime("when the workflow started"),
+			"closedAt":        nullable(dateTime("when the workflow closed; null while it runs")),
+			"executionStatus": strEnum("Temporal's execution status", "Running", "Completed", "Failed", "Canceled", "Terminated", "ContinuedAsNew", "TimedOut"),
+		}, "workflowId", "sellAccountId", "status", "step", "mode", "subdomain", "startedAt", "closedAt", "executionStatus"),
+		"MigrationList": object("", map[string]any{
+			"items":         array(refTo("Summary"), "newest first"),
+			"nextPageToken": str("pass as page_token for the next page; absent on the last page"),
+		}, "items"),
+		"Counts": object("Each status is counted on its own, so while migrations move the counts may briefly not add up to total.", map[string]any{
+			"byStatus": object("every status, zero included", byStatus, statuses...),
+			"total":    integer("every migration"),
+		}, "byStatus", "total"),
+		"StartRequest": object("Starts the migration of one Sell account.", map[string]any{
+			"accountId":   schema{"type": "string", "pattern": "^[0-9]{1,19}$", "description": "the Sell account ID"},
+			"mode":        strEnum("new: create a Zendesk account; existing: join one", modes...),
+			"subdomain":   subdomain,
+			"requestedBy": email("the Sell admin asking for the migration"),
+			"ownerEmail":  email("existing mode only: who is expected to log in as the Zendesk account owner"),
+		}, "accountId", "mode", "requestedBy"),
+		"Started": object("", map[string]any{
+			"workflowId": str("the migration's workflow ID"),
+			"runId":      str("the workflow run started"),
+		}, "workflowId", "runId"),
+		"BulkRequest": object("", map[string]any{
+			"rows": schema{"type": "array", "items": refTo("StartRequest"), "minItems": 1, "maxItems": maxBulkRows},
+		}, "rows"),
+		"BulkResult": object("One row's outcome: ok with the workflow started, or the error.", map[string]any{
+			"row":        integer("data row number, from 1"),
+			"line":       integer("CSV only: the row's line in the file (the header is line 1)"),
+			"accountId":  str("the row's Sell account ID"),
+			"ok":         boolean("whether the row's migration was started"),
+			"workflowId": str("when ok"),
+			"runId":      str("when ok"),
+			"error":      refTo("ErrorDetail"),
+		}, "row", "accountId", "ok"),
+		"ErrorDetail": object("", map[string]any{
+			"code":    strEnum("", errorCodeList()...),
+			"message": str(""),
+			"field":   str(""),
+		}, "code", "message"),
+		"BulkResponse": object("", map[string]any{
+			"results": array(refTo("BulkResult"), "one per row, in order"),
+			"started": integer("rows started"),
+			"failed":  integer("rows not started"),
+		}, "results", "started", "failed"),
+		"InputRecord": object("A person's input as received, accepted or not.", map[string]any{
+			"name":     strEnum("", workflows.InputNames...),
+			"by":       str("who sent it"),
+			"detail":   str(""),
+			"at":       dateTime(""),
+			"accepted": boolean(""),
+			"reason":   str("why it was not accepted"),
+		}, "name", "by", "at", "accepted"),
+		"StepRecord": object("", map[string]any{
+			"step":      strEnum("", steps...),
+			"startedAt": dateTime(""),
+			"endedAt":   dateTime("absent while the step is open"),
+		}, "step", "startedAt"),
+		"ContributorCounts": object("", map[string]any{
+			"sellUsers":         integer(""),
+			"converted":         integer(""),
+			"alreadyAgents":     integer(""),
+			"needsReactivation": nullable(array(str(""), "users an admin must reactivate under Sell > Settings > Users > Pending actions")),
+		}, "sellUsers", "converted", "alreadyAgents", "needsReactivation"),
+		"StepTiming": object("", map[string]any{
+			"step":     strEnum("", steps...),
+			"duration": duration("time in the step, waits included"),
+		}, "step", "duration"),
+		"Result": object("What a finished migration returned.", map[string]any{
+			"outcome":           strEnum("", statuses...),
+			"subdomain":         str(""),
+			"loginUrl":          str("where users now log in"),
+			"usersConverted":    integer(""),
+			"alreadyAgents":     integer(""),
+			"needsReactivation": nullable(array(str(""), "")),
+			"startedAt":         dateTime(""),
+			"finishedAt":        dateTime(""),
+			"stepDurations":     nullable(array(refTo("StepTiming"), "")),
+			"duration":          duration("whole migration"),
+		}, "outcome", "subdomain", "loginUrl", "usersConverted", "alreadyAgents", "needsReactivation", "startedAt", "finishedAt", "stepDurations", "duration"),
+		"Progress": object("Where a migration stands, as its progress query answers.", progressProps(statuses, steps, modes),
+			"workflowId", "sellAccountId", "mode", "requestedBy", "step", "status", "startedAt", "updatedAt", "linked", "inputs", "timeline", "remindersSent"),
+		"Execution": object("What Temporal knows about the run.", map[string]any{
+			"workflowId":    str(""),
+			"runId":         str(""),
+			"status":        strEnum("", "Running", "Completed", "Failed", "Canceled", "Terminated", "ContinuedAsNew", "TimedOut"),
+			"startTime":     dateTime(""),
+			"closeTime":     dateTime("absent while running"),
+			"historyLength": integer(""),
+			"taskQueue":     str(""),
+		}, "workflowId", "runId", "status", "startTime", "historyLength", "taskQueue"),
+		"PendingActivity": object("A Zendesk step in flight, with its retries.", map[string]any{
+			"type":              str("activity type"),
+			"state":             str("Scheduled, Started, CancelRequested, ..."),
+			"attempt":           integer("from 1"),
+			"maximumAttempts":   integer("0 means unlimited"),
+			"lastFailure":       str("the last attempt's error"),
+			"lastStartedTime":   dateTime(""),
+			"lastHeartbeatTime": dateTime(""),
+			"nextAttemptTime":   dateTime(""),
+		}, "type", "state", "attempt", "maximumAttempts"),
+		"Report": reportSchema(statuses, steps, modes),
+		"Timeline": object("", map[string]any{
+			"timeline": array(refTo("StepRecord"), "steps in order"),
+			"inputs":   array(refTo("InputRecord"), "inputs in order"),
+		}, "timeline", "inputs"),
+		"CancelAccepted": object("", map[string]any{"workflowId": str("")}, "workflowId"),
+		"ChooseSubdomainInput": object("choose-subdomain", map[string]any{
+			"subdomain": subdomain, "by": email("who chose it"),
+		}, "subdomain", "by"),
+		"OwnerLoginInput": object("owner-login: the Zendesk user who logged in as the account owner", map[string]any{
+			"userEmail": email(""),
+		}, "userEmail"),
+		"LicenseAssignedInput": object("license-assigned: an admin gave the owner a Sell license", map[string]any{
+			"by": email(""),
+		}, "by"),
+		"BackInput": object("back: return to choose another subdomain", map[string]any{
+			"by": email(""),
+		}, "by"),
+		"AcceptDisclaimersInput": object("accept-disclaimers", map[string]any{
+			"by":      email(""),
+			"version": str("disclaimer version accepted; defaults to the current one"),
+		}, "by"),
+	}
+}
+
+func progressProps(statuses, steps, modes []string) map[string]any {
+	return map[string]any{
+		"workflowId":        str(""),
+		"sellAccountId":     str(""),
+		"accountName":       str(""),
+		"mode":              strEnum("", modes...),
+		"requestedBy":       str(""),
+		"subdomain":         str(""),
+		"step":              strEnum("", steps...),
+		"status":            strEnum("", statuses...),
+		"waitingFor":        str("what the migration waits for; empty when it waits for nobody"),
+		"waitingSince":      dateTime(""),
+		"startedAt":         dateTime(""),
+		"updatedAt":         dateTime(""),
+		"ownerEmail":        str("the verified Zendesk account owner"),
+		"createdSubdomain":  str("a Zendesk account this migration created"),
+		"linked":            boolean(""),
+		"disclaimerVersion": str(""),
+		"inputs":            nullable(array(refTo("InputRecord"), "")),
+		"timeline":          nullable(array(refTo("StepRecord"), "")),
+		"remindersSent":     integer(""),
+		"lastError":         str(""),
+		"contributors":      refTo("ContributorCounts"),
+		"compensation":      str("what cancelling undid"),
+		"result":            refTo("Result"),
+	}
+}
+
+// reportSchema is Progress plus what Temporal knows and the Temporal Web UI link.
+func reportSchema(statuses, steps, modes []string) schema {
+	props := progressProps(statuses, steps, modes)
+	props["execution"] = refTo("Execution")
+	props["pendingActivities"] = array(refTo("PendingActivity"), "Zendesk steps in flight")
+	props["progressSource"] = strEnum("query: the workflow answered; visibility: from search attributes only", "query", "visibility")
+	props["progressNote"] = str("why the query was not used")
+	props["temporalUiUrl"] = nullable(str("the workflow in the Temporal Web UI; null when none is configured"))
+	return object("A migration's progress with its Temporal execution.", props,
+		"workflowId", "step", "status", "waitingFor", "execution", "pendingActivities", "progressSource", "temporalUiUrl")
+}

@@ -1,0 +1,200 @@
+// Package api is sellmigrate's HTTP API for admin UIs and dashboards: list, start (one
+// or in bulk), inspect, act on and cancel migrations, live updates over server-sent
+// events, the OpenAPI document, the dashboard page and the Zendesk owner login. Every
+// operation goes through package starter, exactly as the CLI's do.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/starter"
+)
+
+// Options configures a Server. Zero values take the defaults noted.
+type Options struct {
+	// Starter runs every operation on migrations; required.
+	Starter *starter.Starter
+	Logger  *zap.Logger
+	// Tokens are the bearer tokens and the role each grants; at least one is required.
+	Tokens Tokens
+	// PublicURL is how browsers reach this server, e.g. http://127.0.0.1:8080; it
+	// builds the OAuth redirect_uri and decides whether cookies are Secure.
+	PublicURL string
+	// TemporalUIURL is the Temporal Web UI base, for links to a migration's workflow;
+	// empty leaves the links out.
+	TemporalUIURL string
+	// Namespace is the Temporal namespace the migrations run in; default "default".
+	Namespace string
+	OAuth     OAuthOptions
+	// MaxBodyBytes caps a request body; default 1 MiB.
+	MaxBodyBytes int64
+	// Live updates: how often a stream polls Temporal (default 500ms), how often it sends
+	// a keepalive comment (default 15s), the most streams open at once (default 256) and
+	// the longest one lasts before the browser is asked to reconnect (default 1h).
+	PollInterval      time.Duration
+	KeepAlive         time.Duration
+	MaxStreams        int
+	MaxStreamDuration time.Duration
+	// The list stream polls counts and the newest ListWatchLimit migrations every
+	// ListPollInterval (defaults 1s and 1000), once for all its subscribers.
+	ListPollInterval time.Duration
+	ListWatchLimit   int
+}
+
+// OAuthOptions configures the Zendesk account owner's login (authorization-code flow).
+type OAuthOptions struct {
+	// ClientID and ClientSecret identify this server to Zendesk's OAuth endpoints.
+	ClientID     string
+	ClientSecret string
+	// SupportURL is the Support API base with a {subdomain} placeholder, as the worker
+	// uses it (zendesk.support_url); the owner logs in at the migration's subdomain.
+	SupportURL string
+	// HTTPClient exchanges codes and reads the user; default a client with a 15s timeout.
+	HTTPClient *http.Client
+}
+
+// Server serves the API, the dashboard and the OAuth callback.
+type Server struct {
+	opts    Options
+	starter *starter.Starter
+	log     *zap.Logger
+	auth    *authenticator
+	mux     *http.ServeMux
+	// routes are the API's own routes, by mux pattern; anything else under /api/ is
+	// answered with a JSON 404 or 405.
+	routes map[string]route
+	// streams bounds the live-update streams open at once.
+	streams chan struct{}
+	list    *listHub
+	// publicHost is the host of PublicURL, an origin cookie sessions may come from.
+	publicHost string
+	// stop ends live streams when Serve shuts down.
+	stop     chan struct{}
+	stopOnce sync.Once
+}
+
+// NewServer checks the options and builds the routes.
+func NewServer(o Options) (*Server, error) {
+	if o.Starter == nil {
+		return nil, errors.New("api: Options.Starter is required")
+	}
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	if o.Namespace == "" {
+		o.Namespace = "default"
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 500 * time.Millisecond
+	}
+	if o.KeepAlive <= 0 {
+		o.KeepAlive = 15 * time.Second
+	}
+	if o.MaxStreams <= 0 {
+		o.MaxStreams = 256
+	}
+	if o.MaxStreamDuration <= 0 {
+		o.MaxStreamDuration = time.Hour
+	}
+	if o.ListPollInterval <= 0 {
+		o.ListPollInterval = time.Second
+	}
+	if o.ListWatchLimit <= 0 {
+		o.ListWatchLimit = 1000
+	}
+	if o.OAuth.HTTPClient == nil {
+		o.OAuth.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
+	o.TemporalUIURL = strings.TrimRight(o.TemporalUIURL, "/")
+	auth, err := newAuthenticator(o.Tokens, strings.HasPrefix(o.PublicURL, "https://"))
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts:    o,
+		starter: o.Starter,
+		log:     o.Logger,
+		auth:    auth,
+		mux:     http.NewServeMux(),
+		routes:  map[string]route{},
+		streams: make(chan struct{}, o.MaxStreams),
+		stop:    make(chan struct{}),
+	}
+	if u, err := url.Parse(o.PublicURL); err == nil {
+		s.publicHost = u.Host
+	}
+	s.list = newListHub(s)
+	for _, rt := range s.apiRoutes() {
+		s.handle(rt)
+	}
+	s.registerOAuth(s.mux)
+	s.registerDashboard(s.mux)
+	return s, nil
+}
+
+// Handler is the whole server as one http.Handler.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+// Serve listens on addr until ctx is done, then shuts down gracefully: live streams
+// end at once, other requests get up to 10 seconds to finish.
+func (s *Server) Serve(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("api: listen on %s (change api.listen or --api-listen): %w", addr, err)
+	}
+	return s.ServeListener(ctx, ln)
+}
+
+// ServeListener is Serve on a listener the caller opened.
+func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		// Actions wait for the workflow's answer (up to the starter's update timeout);
+		// live streams lift this deadline for themselves.
+		WriteTimeout: 2 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     zap.NewStdLog(s.log.Named("http")),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.log.Info("API listening", zap.String("address", ln.Addr().String()))
+	select {
+	case err := <-errc:
+		s.Close()
+		return fmt.Errorf("api: serve on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	s.Close()
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		// Requests still waiting (an action waits for the workflow's answer) are cut;
+		// the workflow keeps what it was sent, and the client can read the outcome.
+		s.log.Warn("API requests still running after 10s were cut at shutdown", zap.Error(err))
+		_ = srv.Close()
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("api: serve: %w", err)
+	}
+	s.log.Info("API stopped")
+	return nil
+}
+
+// Close ends every live stream; Serve calls it on shutdown.
+func (s *Server) Close() { s.stopOnce.Do(func() { close(s.stop) }) }

@@ -1,0 +1,37 @@
+// Tiny DOM helpers. Everything is built with createElement and textContent, never
+// innerHTML, so values from the API (subdomains, emails, error messages) can never
+// inject markup.
+
+// h builds an element: h("a", {href: "#", class: "x", dataset: {id: 1}}, "text", child).
+// Attributes whose value is null, undefined or false are left out.
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "dataset") Object.assign(el.dataset, v);
+    else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+    else if (k === "class") el.className = v;
+    else if (v === true) el.setAttribute(k, "");
+    else el.setAttribute(k, String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+// fill replaces an element's children.
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+// $ finds one element by id.
+export const $ = (id) => document.getElementById(id);

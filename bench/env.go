@@ -1,0 +1,285 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/devstack"
+	"github.com/sellmigrate/sellmigrate/platform/sim"
+	"github.com/sellmigrate/sellmigrate/worker"
+)
+
+// env is one benchmark's world: the embedded server and the simulator in this process,
+// the worker in a child process (so its memory is measured on its own), and a client.
+type env struct {
+	dataDir    string
+	ownDataDir bool
+	stack      *devstack.Stack
+	sim        *sim.Sim
+	simURL     string
+	stopSim    context.CancelFunc
+	simDone    chan error
+	client     client.Client
+	worker     *exec.Cmd
+	workerDone chan error
+	metricsURL string
+	log        *zap.Logger
+}
+
+// firstAccountID is where the synthetic Sell accounts start, far above the demo ids.
+const firstAccountID = 100000
+
+func startEnv(ctx context.Context, o Options, accounts int) (*env, error) {
+	// The server and the simulator log every linked account at info; only problems matter here.
+	e := &env{dataDir: o.DataDir, log: o.Logger.WithOptions(zap.IncreaseLevel(zap.WarnLevel))}
+	if e.dataDir == "" {
+		dir, err := os.MkdirTemp("", "sellmigrate-bench-")
+		if err != nil {
+			return nil, fmt.Errorf("bench: create a temporary data directory: %w", err)
+		}
+		e.dataDir, e.ownDataDir = dir, true
+	} else if entries, err := os.ReadDir(e.dataDir); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("bench: data directory %s is not empty; a benchmark needs a fresh one (or leave --data-dir out for a temporary one)", e.dataDir)
+	}
+	if err := e.start(ctx, o, accounts); err != nil {
+		return nil, errors.Join(err, e.close())
+	}
+	return e, nil
+}
+
+func (e *env) start(ctx context.Context, o Options, accounts int) error {
+	ports, err := freePorts(3)
+	if err != nil {
+		return err
+	}
+	e.stack, err = devstack.Start(ctx, devstack.Options{
+		DataDir: e.dataDir, FrontendPort: ports[0], UIPort: -1,
+		SQLiteSynchronous: o.SQLiteSynchronous, SQLiteMaxConns: o.SQLiteMaxConns, DynamicConfig: o.ServerConfig,
+		Logger: e.log.Named("temporal"),
+	})
+	if err != nil {
+		return err
+	}
+	e.simURL = "http://127.0.0.1:" + strconv.Itoa(ports[1])
+	e.sim, err = sim.New(sim.Config{
+		DBPath: filepath.Join(e.dataDir, "sim.db"), BaseURL: e.simURL, Logger: e.log,
+		RateLimitPerMinute: o.SimSupportLimitPerMinute,
+	})
+	if err != nil {
+		return fmt.Errorf("bench: start the simulator: %w", err)
+	}
+	if err := e.sim.AddBenchAccounts(ctx, sim.BenchAccounts{FirstID: firstAccountID, Count: accounts, UsersPerAccount: o.UsersPerAccount}); err != nil {
+		return err
+	}
+	simCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	e.stopSim, e.simDone = stop, make(chan error, 1)
+	go func() { e.simDone <- sim.Serve(simCtx, "127.0.0.1:"+strconv.Itoa(ports[1]), e.sim.Handler(), e.log) }()
+
+	e.client, err = worker.Dial(ctx, worker.DialOptions{Address: e.stack.FrontendAddress(), Namespace: devstack.DefaultNamespace, Logger: e.log})
+	if err != nil {
+		return err
+	}
+	e.metricsURL = "http://127.0.0.1:" + strconv.Itoa(ports[2])
+	return e.startWorker(ctx, o, ports[2])
+}
+
+// startWorker runs the worker command in a child process pointed at this stack, with
+// the floor workflow registered, and waits until its /readyz says it polls.
+func (e *env) startWorker(ctx context.Context, o Options, metricsPort int) error {
+	if len(o.WorkerCommand) == 0 {
+		return errors.New("bench: Options.WorkerCommand is empty; give the command that runs a worker")
+	}
+	set := map[string]string{
+		"temporal.address":            e.stack.FrontendAddress(),
+		"temporal.namespace":          devstack.DefaultNamespace,
+		"zendesk.support_url":         e.simURL + "/zendesk/{subdomain}",
+		"zendesk.sell_url":            e.simURL + "/sell",
+		"zendesk.api_token":           config.DemoSupportToken,
+		"zendesk.sell_token_template": config.DemoSellTokenTemplate,
+		"worker.metrics_listen":       "127.0.0.1:" + strconv.Itoa(metricsPort),
+	}
+	environ := os.Environ()
+	for k, v := range set {
+		environ = append(environ, config.EnvVar(k)+"="+v)
+	}
+	if os.Getenv(config.EnvVar("log.level")) == "" {
+		environ = append(environ, config.EnvVar("log.level")+"=warn")
+	}
+	cmd := exec.Command(o.WorkerCommand[0], o.WorkerCommand[1:]...)
+	cmd.Env = environ
+	cmd.Stdout = os.Stderr
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return fmt.Errorf("bench: worker output: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("bench: start the worker (%s): %w", strings.Join(o.WorkerCommand, " "), err)
+	}
+	e.worker, e.workerDone = cmd, make(chan error, 1)
+	go func() {
+		// Forward the worker's log, so its warnings reach the operator.
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			fmt.Fprintln(os.Stderr, "worker:", sc.Text())
+		}
+		e.workerDone <- cmd.Wait()
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(e.metricsURL + "/readyz")
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case err := <-e.workerDone:
+			e.workerDone <- err
+			return fmt.Errorf("bench: the worker exited before it was ready: %v", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return errors.New("bench: the worker was not ready within 60s (see its log above)")
+		}
+	}
+}
+
+// workerRSS reads the worker's current and peak resident memory, in MiB.
+func (e *env) workerRSS() (now, peak float64) {
+	if e.worker == nil || e.worker.Process == nil {
+		return 0, 0
+	}
+	return procRSS(fmt.Sprintf("/proc/%d/status", e.worker.Process.Pid))
+}
+
+// procRSS reads VmRSS and VmHWM (the peak) from a /proc status file, in MiB.
+func procRSS(path string) (now, peak float64) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		kb, err := strconv.ParseFloat(fields[1], 64)
+		if err != nil {
+			continue
+		}
+		switch fields[0] {
+		case "VmRSS:":
+			now = kb / 1024
+		case "VmHWM:":
+			peak = kb / 1024
+		}
+	}
+	return now, peak
+}
+
+// close stops the worker (SIGINT: a graceful stop), the simulator and the server, and
+// removes a temporary data directory.
+func (e *env) close() error {
+	var errs []error
+	if e.worker != nil && e.worker.Process != nil {
+		_ = e.worker.Process.Signal(syscall.SIGINT)
+		select {
+		case <-e.workerDone:
+		case <-time.After(30 * time.Second):
+			_ = e.worker.Process.Kill()
+			<-e.workerDone
+		}
+	}
+	if e.client != nil {
+		e.client.Close()
+	}
+	if e.stopSim != nil {
+		e.stopSim()
+		if err := <-e.simDone; err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if e.sim != nil {
+		errs = append(errs, e.sim.Close())
+	}
+	if e.stack != nil {
+		errs = append(errs, e.stack.Stop())
+	}
+	if e.ownDataDir {
+		errs = append(errs, os.RemoveAll(e.dataDir))
+	}
+	return errors.Join(errs...)
+}
+
+// freePorts reserves n loopback ports and releases them for the caller to bind.
+func freePorts(n int) ([]int, error) {
+	var out []int
+	var lns []net.Listener
+	defer func() {
+		for _, ln := range lns {
+			_ = ln.Close()
+		}
+	}()
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("bench: find a free loopback port: %w", err)
+		}
+		lns = append(lns, ln)
+		out = append(out, ln.Addr().(*net.TCPAddr).Port)
+	}
+	return out, nil
+}
+
+// cpuSeconds is the user+system CPU time of this process and of the worker so far.
+func (e *env) cpuSeconds() (server, worker float64) {
+	server = procCPU("/proc/self/stat")
+	if e.worker != nil && e.worker.Process != nil {
+		worker = procCPU(fmt.Sprintf("/proc/%d/stat", e.worker.Process.Pid))
+	}
+	return server, worker
+}
+
+// procCPU reads utime+stime from a /proc stat file, in seconds (USER_HZ is 100 on
+// Linux); 0 if unreadable.
+func procCPU(path string) float64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; the fields after its ")" are fixed.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	u, err1 := strconv.ParseFloat(f[11], 64)
+	st, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return (u + st) / 100
+}

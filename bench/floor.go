@@ -1,0 +1,153 @@
+// Package bench measures sellmigrate end to end on this machine: N migrations on the
+// embedded Temporal server against the simulator, beside a floor workflow of the same
+// shape whose activities do nothing, so the ratio of the two says how much of
+// Temporal's own throughput the migration keeps. It is used by `sellmigrate bench`.
+package bench
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// FloorWorkflowName is the registered name of the floor workflow.
+const FloorWorkflowName = "BenchFloorWorkflow"
+
+// FloorInput starts one floor workflow.
+type FloorInput struct {
+	SellAccountID string `json:"sellAccountId"`
+}
+
+// Floor activity names; each does nothing and returns at once.
+var floorActivities = []string{"FloorPreflight", "FloorCheckSubdomain", "FloorVerifyOwner", "FloorLink", "FloorConvert"}
+
+// RegisterFloor registers the floor workflow and its no-op activities on a worker (the
+// migration worker, so both share pollers, slots and caches).
+func RegisterFloor(r sdkworker.Registry) {
+	r.RegisterWorkflowWithOptions(FloorWorkflow, workflow.RegisterOptions{Name: FloorWorkflowName})
+	for _, name := range floorActivities {
+		r.RegisterActivityWithOptions(noop, activity.RegisterOptions{Name: name})
+	}
+}
+
+func noop(context.Context) error { return nil }
+
+// FloorWorkflow has the shape of an existing-mode migration as Temporal sees it: the
+// same five activities with the same options, the same two human inputs as updates
+// with validators that answer once the workflow has acted, the same twelve
+// search-attribute upserts at the same points, and a progress query. Only the
+// activities' work (the Zendesk calls) and the migration's bookkeeping are missing.
+func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
+	f := &floor{in: in, step: workflows.StepPreflight, status: workflows.StatusRunning}
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 20},
+	})
+	if err := f.register(ctx); err != nil {
+		return "", err
+	}
+	f.publish(ctx)
+	steps := []func(workflow.Context) error{
+		f.activity("FloorPreflight"),
+		f.enter(workflows.StepSubdomain), f.activity("FloorCheckSubdomain"),
+		f.enter(workflows.StepOwnerLogin), f.wait(workflows.StatusAwaitingOwnerLogin, &f.loggedIn),
+		f.activity("FloorVerifyOwner"), func(workflow.Context) error { f.verified = true; return nil },
+		f.enter(workflows.StepDisclaimers), f.wait(workflows.StatusAwaitingDisclaimers, &f.accepted),
+		f.enter(workflows.StepLink), f.activity("FloorLink"),
+		f.enter(workflows.StepContributors), f.activity("FloorConvert"),
+		f.enter(workflows.StepDone),
+	}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return "", err
+		}
+	}
+	f.setStatus(ctx, workflows.StatusCompleted)
+	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	return string(workflows.StatusCompleted), nil
+}
+
+type floor struct {
+	in                           FloorInput
+	step                         workflows.Step
+	status                       workflows.Status
+	loggedIn, verified, accepted bool
+}
+
+func (f *floor) register(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, workflows.ProgressQuery, func() (string, error) { return string(f.status), nil }); err != nil {
+		return err
+	}
+	err := workflow.SetUpdateHandlerWithOptions(ctx, workflows.OwnerLoginName,
+		func(ctx workflow.Context, _ workflows.OwnerLoginInput) (string, error) {
+			f.loggedIn = true
+			err := workflow.Await(ctx, func() bool { return f.verified })
+			return string(f.status), err
+		},
+		workflow.UpdateHandlerOptions{Validator: func(workflows.OwnerLoginInput) error {
+			return f.expect(workflows.StatusAwaitingOwnerLogin)
+		}})
+	if err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, workflows.AcceptDisclaimersName,
+		func(ctx workflow.Context, _ workflows.AcceptDisclaimersInput) (string, error) {
+			f.accepted = true
+			err := workflow.Await(ctx, func() bool { return f.step != workflows.StepDisclaimers })
+			return string(f.status), err
+		},
+		workflow.UpdateHandlerOptions{Validator: func(workflows.AcceptDisclaimersInput) error {
+			return f.expect(workflows.StatusAwaitingDisclaimers)
+		}})
+}
+
+func (f *floor) expect(status workflows.Status) error {
+	if f.status != status {
+		return errors.New("not waiting for this input now (status " + string(f.status) + ")")
+	}
+	return nil
+}
+
+func (f *floor) activity(name string) func(workflow.Context) error {
+	return func(ctx workflow.Context) error { return workflow.ExecuteActivity(ctx, name).Get(ctx, nil) }
+}
+
+func (f *floor) enter(step workflows.Step) func(workflow.Context) error {
+	return func(ctx workflow.Context) error {
+		f.step, f.status = step, workflows.StatusRunning
+		f.publish(ctx)
+		return nil
+	}
+}
+
+func (f *floor) wait(status workflows.Status, got *bool) func(workflow.Context) error {
+	return func(ctx workflow.Context) error {
+		f.setStatus(ctx, status)
+		if err := workflow.Await(ctx, func() bool { return *got }); err != nil {
+			return err
+		}
+		f.setStatus(ctx, workflows.StatusRunning)
+		return nil
+	}
+}
+
+func (f *floor) setStatus(ctx workflow.Context, status workflows.Status) {
+	f.status = status
+	f.publish(ctx)
+}
+
+func (f *floor) publish(ctx workflow.Context) {
+	_ = workflow.UpsertTypedSearchAttributes(ctx,
+		workflows.SearchAttrSellAccountID.ValueSet(f.in.SellAccountID),
+		workflows.SearchAttrMode.ValueSet(string(workflows.ModeExisting)),
+		workflows.SearchAttrStep.ValueSet(string(f.step)),
+		workflows.SearchAttrStatus.ValueSet(string(f.status)),
+	)
+}

@@ -1,0 +1,84 @@
+package bench
+
+import (
+	"fmt"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// Options configures one benchmark run. Zero values take the defaults noted.
+type Options struct {
+	// N is how many migrations run end to end, and as many floor workflows.
+	N int
+	// Parked, when above zero, measures the parked case instead: that many migrations
+	// are started and left waiting for the owner login.
+	Parked int
+	// UsersPerAccount is the Sell users of each synthetic account (admin and owner
+	// included); default 4.
+	UsersPerAccount int
+	// DataDir must be empty or absent; default a temporary directory, removed after.
+	DataDir string
+	// SQLiteSynchronous is devstack's synchronous mode (normal or full); default normal.
+	SQLiteSynchronous string
+	// WorkerCommand runs a worker that also registers the floor workflow; the benchmark
+	// sets its SELLMIGRATE_* addresses and credentials (other SELLMIGRATE_WORKER_*
+	// settings in the environment pass through, so knobs can be tried).
+	WorkerCommand []string
+	// BulkConcurrency is the bulk starter's starts in flight; default the starter's 16.
+	BulkConcurrency int
+	// SimSupportLimitPerMinute is the simulator's per-account Support limit; 0 is 700.
+	SimSupportLimitPerMinute int
+	// Rounds splits the end-to-end run into alternating batches (floor, migrations,
+	// floor, migrations, ...), so a machine whose load drifts (other work on it) weighs
+	// on both alike; default 1 below 400 workflows, else 4.
+	Rounds int
+	// SQLiteMaxConns and ServerConfig are passed to devstack (connections to the
+	// SQLite file; dynamic-config overrides), to measure server knobs.
+	SQLiteMaxConns int
+	ServerConfig   map[string]any
+	// ListSamples is how many list calls the parked case times; default 50.
+	ListSamples int
+	// Timeout bounds the whole run; default 60 minutes.
+	Timeout time.Duration
+	// Progress receives one line per phase; nil discards them.
+	Progress func(format string, args ...any)
+	Logger   *zap.Logger
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if o.N < 0 || o.Parked < 0 || (o.N == 0 && o.Parked == 0) {
+		return o, fmt.Errorf("bench: give --n N (migrations end to end) or --parked N, at least 1")
+	}
+	if o.N > 100_000 || o.Parked > 100_000 {
+		return o, fmt.Errorf("bench: at most 100000 migrations per run")
+	}
+	if o.UsersPerAccount == 0 {
+		o.UsersPerAccount = 4
+	}
+	if o.UsersPerAccount < 2 || o.UsersPerAccount > 10_000 {
+		return o, fmt.Errorf("bench: --users-per-account %d must be 2 (admin and owner) to 10000", o.UsersPerAccount)
+	}
+	if o.Rounds <= 0 {
+		o.Rounds = 1
+		if o.N >= 400 {
+			o.Rounds = 4
+		}
+	}
+	if o.N > 0 && o.Rounds > o.N {
+		o.Rounds = o.N
+	}
+	if o.ListSamples <= 0 {
+		o.ListSamples = 50
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 60 * time.Minute
+	}
+	if o.Progress == nil {
+		o.Progress = func(string, ...any) {}
+	}
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	return o, nil
+}

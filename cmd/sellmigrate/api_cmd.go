@@ -1,0 +1,106 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/api"
+	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/starter"
+	"github.com/sellmigrate/sellmigrate/worker"
+)
+
+func (a *app) apiCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "api",
+		Short: "Serve the HTTP API and the dashboard against the configured Temporal",
+		Long: `api serves the HTTP API (/api/v1, described at /openapi.json), the dashboard (/) and
+the Zendesk account owner's OAuth login on api.listen. It needs at least one token in
+api.viewer_tokens, api.ops_tokens or api.admin_tokens and api.oauth_client_secret
+(SELLMIGRATE_API_ADMIN_TOKENS, SELLMIGRATE_API_OAUTH_CLIENT_SECRET). Ctrl-C stops it
+gracefully.`,
+		Args: exactArgs(0, "", "sellmigrate api --api-listen 127.0.0.1:8080"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg, logger, err := a.loadConfig(cmd, config.RoleAPI, map[string]string{"api-listen": "api.listen"})
+			if err != nil {
+				return err
+			}
+			defer func() { _ = logger.Sync() }()
+			ln, err := listenAPI(cfg)
+			if err != nil {
+				return err
+			}
+			defer ln.Close()
+			c, err := worker.Dial(ctx, worker.DialOptions{Address: cfg.Temporal.Address, Namespace: cfg.Temporal.Namespace, Logger: logger})
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			// Listing filters on the custom search attributes; without them every list
+			// call would fail, so say so now.
+			if err := worker.CheckSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
+				return err
+			}
+			srv, err := newAPIServer(cfg, c, cfg.API.TemporalUIURL, logger)
+			if err != nil {
+				return err
+			}
+			return srv.ServeListener(ctx, ln)
+		},
+	}
+	addTemporalFlags(cmd)
+	cmd.Flags().String("api-listen", "", "API and dashboard host:port (config api.listen, default 127.0.0.1:8080)")
+	return cmd
+}
+
+// newAPIServer wires the HTTP API from config; uiURL is the Temporal Web UI to link
+// workflows to (empty for none).
+func newAPIServer(cfg config.Config, c client.Client, uiURL string, logger *zap.Logger) (*api.Server, error) {
+	return api.NewServer(api.Options{
+		Starter: starter.New(c, starter.Options{Policy: cfg.Policy(), Logger: logger.Named("starter")}),
+		Logger:  logger.Named("api"),
+		Tokens: api.Tokens{
+			Viewer: cfg.API.ViewerTokens,
+			Ops:    cfg.API.OpsTokens,
+			Admin:  cfg.API.AdminTokens,
+		},
+		PublicURL:     cfg.APIPublicURL(),
+		TemporalUIURL: uiURL,
+		Namespace:     cfg.Temporal.Namespace,
+		OAuth: api.OAuthOptions{
+			ClientID:     cfg.API.OAuthClientID,
+			ClientSecret: cfg.API.OAuthClientSecret,
+			SupportURL:   cfg.Zendesk.SupportURL,
+		},
+		MaxBodyBytes: int64(cfg.API.MaxBodyBytes),
+	})
+}
+
+// listenAPI opens the API's port first, so a taken port fails at once, naming the
+// setting, rather than after Temporal has started.
+func listenAPI(cfg config.Config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.API.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("API address %s is not available (%v); stop what uses it or change --api-listen (config api.listen)", cfg.API.Listen, err)
+	}
+	return ln, nil
+}
+
+// apiBanner says where the API and dashboard are and, in dev, which tokens to use.
+func apiBanner(cfg config.Config) string {
+	tokens := func(list []string, demo string) string {
+		if len(list) == 1 && list[0] == demo {
+			return demo
+		}
+		return fmt.Sprintf("%d configured", len(list))
+	}
+	return fmt.Sprintf("  API + dashboard     %s/  (OpenAPI: %s/openapi.json)\n  API tokens          viewer %s, ops %s, admin %s\n",
+		strings.TrimRight(cfg.APIPublicURL(), "/"), strings.TrimRight(cfg.APIPublicURL(), "/"),
+		tokens(cfg.API.ViewerTokens, config.DemoViewerToken), tokens(cfg.API.OpsTokens, config.DemoOpsToken), tokens(cfg.API.AdminTokens, config.DemoAdminToken))
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestDashboardInBrowser drives the dashboard of `sellmigrate dev` (real Temporal on
+// SQLite, the simulator, a worker, the API) in headless Chromium: an admin starts and
+// approves a migration that completes live on the page; a viewer sees no actions and
+// is refused by the API; then the list and detail pages are captured (and, with
+// SELLMIGRATE_UPDATE_DOCS=1, written to docs/ for the README).
+func TestDashboardInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: starts the embedded Temporal server and Chromium")
+	}
+	chromium := chromiumPath(t)
+	temporalPort, simPort := freePort(t), freePort(t)
+	e2eEnv(t, temporalPort)
+	dev := startDev(t, t.TempDir(), temporalPort, simPort)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("dev logs:\n%s", dev.logs.String())
+		}
+	})
+
+	t.Run("admin approves and watches it complete live", func(t *testing.T) {
+		adminApprovesLive(t, newTab(t, chromium), dev)
+	})
+	t.Run("viewer sees no actions", func(t *testing.T) {
+		viewerCannotAct(t, newTab(t, chromium), dev)
+	})
+	t.Run("list updates live; screenshots", func(t *testing.T) {
+		listAndScreenshots(t, newTab(t, chromium), dev)
+	})
+}
+
+// detailIs is a condition: the detail page shows the migration in this status.
+func detailIs(workflowID, status string) string {
+	return `(() => { const d = document.getElementById("detail");
+		return !!d && location.hash.startsWith("#/migrations/` + workflowID + `") && d.dataset.status === "` + status + `"; })()`
+}
+
+func adminApprovesLive(t *testing.T, b *tab, dev *devProcess) {
+	b.signIn(dev.apiURL, "demo-admin", "admin@globex.test")
+
+	// Start Globex's migration into its existing Zendesk account from the form.
+	b.do("open the start form", 20*time.Second,
+		chromedp.Click(chromedp.ID("start-toggle")), chromedp.WaitVisible(chromedp.ID("start-account")))
+	b.do("fill in and send the start form", 20*time.Second,
+		chromedp.SendKeys(chromedp.ID("start-account"), "1002"),
+		chromedp.SetValue(chromedp.ID("start-mode"), "existing"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("start-mode").dispatchEvent(new Event("change"))`),
+		chromedp.SendKeys(chromedp.ID("start-subdomain"), "globex"),
+		chromedp.SetValue(chromedp.ID("start-requested-by"), "admin@globex.test"),
+		chromedp.SendKeys(chromedp.ID("start-owner-email"), "owner@globex.test"),
+		chromedp.Click(chromedp.ID("start-submit")))
+	b.do("open the started migration", 30*time.Second,
+		chromedp.WaitVisible(chromedp.ID("start-result-link")), chromedp.Click(chromedp.ID("start-result-link")))
+	b.await("the detail page waiting for the owner's login", detailIs("sell-migration-1002", "awaiting_owner_login")+
+		` && document.getElementById("action-owner-login").dataset.enabled === "true"`, 60*time.Second)
+	for _, want := range []string{"Waiting for the Zendesk account owner of globex to log in", "admin@globex.test", "Owner login"} {
+		if text := evalIn[string](b, "read the page", `document.getElementById("app").innerText`); !strings.Contains(text, want) {
+			t.Errorf("the detail page lacks %q:\n%s", want, text)
+		}
+	}
+	if href := evalIn[string](b, "read the Temporal link", `document.getElementById("temporal-link").getAttribute("href") || ""`); href != "" &&
+		!strings.HasSuffix(href, "/namespaces/default/workflows/sell-migration-1002") {
+		t.Errorf("Open in Temporal Web UI links to %q", href)
+	}
+	if n := evalIn[int](b, "count enabled actions", `document.querySelectorAll("#actions button:not(:disabled)").length`); n != 2 {
+		t.Errorf("%d buttons enabled while awaiting the owner login, want 2 (back, cancel)", n)
+	}
+
+	// Owner login: the simulated Zendesk's sign-in form, then back to the dashboard.
+	b.do("follow Owner login to Zendesk's sign-in", 30*time.Second,
+		chromedp.Click(chromedp.ID("action-owner-login")), chromedp.WaitVisible(chromedp.ID("password")))
+	b.do("sign in as the account owner", 30*time.Second,
+		chromedp.SetValue(chromedp.ID("email"), "owner@globex.test"),
+		chromedp.SetValue(chromedp.ID("password"), "demo-password"),
+		chromedp.Submit(chromedp.ID("password")))
+	b.await("back on the detail page, waiting for the disclaimers", detailIs("sell-migration-1002", "awaiting_disclaimers")+
+		` && !!document.getElementById("owner-login-ok") && document.getElementById("action-accept-disclaimers").disabled === false`, 60*time.Second)
+
+	// Accept the disclaimers and watch link and contributors finish without a reload.
+	loadID := evalIn[string](b, "read the page-load marker", `window.sellmigrate.loadId`)
+	b.do("accept the disclaimers", 20*time.Second, chromedp.Click(chromedp.ID("action-accept-disclaimers")))
+	b.await("the migration completed on the page", detailIs("sell-migration-1002", "completed")+
+		` && !!document.getElementById("result")`, 90*time.Second)
+	if after := evalIn[string](b, "read the page-load marker", `window.sellmigrate.loadId`); after != loadID {
+		t.Fatalf("the page was reloaded (load marker %q, now %q); it must update live", loadID, after)
+	}
+	if !evalIn[bool](b, "read the steps", `[...document.querySelectorAll("#stepper li")].every(li => li.dataset.state === "done")`) {
+		t.Errorf("not every step shows done")
+	}
+	result := evalIn[string](b, "read the result", `document.getElementById("result").innerText`)
+	for _, want := range []string{"lee@globex.test", "Sell > Settings > Users > Pending actions", "/zendesk/globex"} {
+		if !strings.Contains(result, want) {
+			t.Errorf("the result lacks %q:\n%s", want, result)
+		}
+	}
+	inputs := evalIn[string](b, "read the inputs", `document.getElementById("inputs").innerText`)
+	for _, want := range []string{"owner-login", "owner@globex.test", "accept-disclaimers", "admin@globex.test"} {
+		if !strings.Contains(inputs, want) {
+			t.Errorf("the inputs lack %q:\n%s", want, inputs)
+		}
+	}
+	if s := status(t, "1002"); s.Status != "completed" {
+		t.Errorf("status --json says %s after the page showed completed", s.Status)
+	}
+	t.Logf("screenshot of the completed migration: %s", b.screenshot("dashboard-completed"))
+}
+
+func viewerCannotAct(t *testing.T, b *tab, dev *devProcess) {
+	mustCLI(t, "start", "--account", "1001", "--mode", "new", "--subdomain", "acme", "--requested-by", "admin@acme.test")
+	awaitStatus(t, "1001", "awaiting_disclaimers")
+
+	b.signIn(dev.apiURL, "demo-viewer", "")
+	if evalIn[bool](b, "look for the start button", `!!document.getElementById("start-toggle")`) {
+		t.Errorf("a viewer is offered Start migration")
+	}
+	b.do("open the waiting migration from the list", 30*time.Second,
+		chromedp.Click(chromedp.CSS(`tr[data-workflow-id="sell-migration-1001"] a.row-link`)))
+	b.await("the detail page of the waiting migration", detailIs("sell-migration-1001", "awaiting_disclaimers")+
+		` && !!document.getElementById("actions-none")`, 60*time.Second)
+	if n := evalIn[int](b, "count actions", `document.querySelectorAll("#actions button, #actions a, [data-action]").length`); n != 0 {
+		t.Errorf("a viewer sees %d action controls, want none", n)
+	}
+	// The API refuses the same requests from this browser's viewer session.
+	for path, body := range map[string]string{
+		"/api/v1/migrations/sell-migration-1001/actions/accept-disclaimers": `{"by":"viewer@acme.test"}`,
+		"/api/v1/migrations/sell-migration-1001/cancel":                     ``,
+	} {
+		code := evalIn[int](b, "post as the viewer", `fetch("`+path+`", {method: "POST", headers: {"Content-Type": "application/json"}, body: `+
+			"`"+body+"`"+` || undefined}).then(r => r.status)`)
+		if code != 403 {
+			t.Errorf("POST %s as a viewer answered %d, want 403", path, code)
+		}
+	}
+	if s := status(t, "1001"); s.Status != "awaiting_disclaimers" || len(s.Inputs) != 0 {
+		t.Errorf("after the viewer's refused requests: status %s, inputs %+v; want unchanged", s.Status, s.Inputs)
+	}
+}
+
+func listAndScreenshots(t *testing.T, b *tab, dev *devProcess) {
+	b.signIn(dev.apiURL, "demo-admin", "admin@acme.test")
+	loadID := evalIn[string](b, "read the page-load marker", `window.sellmigrate.loadId`)
+
+	// Migrations started elsewhere (the CLI) appear on the open list page by themselves.
+	mustCLI(t, "start", "--account", "1003", "--mode", "existing", "--subdomain", "initech",
+		"--requested-by", "admin@initech.test", "--owner-email", "owner@initech.test")
+	mustCLI(t, "start", "--account", "1004", "--mode", "new", "--subdomain", "umbrella", "--requested-by", "admin@umbrella.test")
+	mustCLI(t, "start", "--account", "1005", "--mode", "new", "--subdomain", "hooli", "--requested-by", "admin@hooli.test")
+	// No Sell account 1006 exists: its preflight fails for good.
+	mustCLI(t, "start", "--account", "1006", "--mode", "new", "--subdomain", "wayne", "--requested-by", "admin@wayne.test")
+	awaitStatus(t, "1003", "awaiting_owner_login")
+	awaitStatus(t, "1004", "already_connected")
+	awaitStatus(t, "1005", "awaiting_disclaimers")
+	awaitStatus(t, "1006", "failed")
+	b.await("the new migrations on the list and in the counts", `(() => {
+		const row = (id, st) => !!document.querySelector('tr[data-workflow-id="sell-migration-' + id + '"][data-status="' + st + '"]');
+		return row("1003", "awaiting_owner_login") && row("1004", "already_connected") && row("1005", "awaiting_disclaimers") &&
+			row("1006", "failed") && row("1002", "completed") && document.getElementById("count-all").dataset.count === "6"; })()`, 60*time.Second)
+	if after := evalIn[string](b, "read the page-load marker", `window.sellmigrate.loadId`); after != loadID {
+		t.Fatalf("the list page was reloaded (load marker %q, now %q); it must update live", loadID, after)
+	}
+
+	// A count is a filter.
+	b.do("filter by a count", 20*time.Second, chromedp.Click(chromedp.ID("count-completed")))
+	b.await("only completed migrations listed", `(() => { const rows = [...document.querySelectorAll("#migration-rows tr[data-workflow-id]")];
+		return rows.length === 1 && rows[0].dataset.status === "completed" && location.hash.includes("status=completed"); })()`, 30*time.Second)
+	b.do("clear the filter", 20*time.Second, chromedp.Click(chromedp.ID("filter-clear")))
+	b.await("every migration listed again", `document.querySelectorAll("#migration-rows tr[data-workflow-id]").length === 6`, 30*time.Second)
+
+	// Cancel Acme's migration from its page: the button asks for a confirmation first.
+	b.do("open Acme's migration", 30*time.Second,
+		chromedp.Click(chromedp.CSS(`tr[data-workflow-id="sell-migration-1001"] a.row-link`)))
+	b.await("Acme's detail page", detailIs("sell-migration-1001", "awaiting_disclaimers"), 30*time.Second)
+	b.do("ask to cancel", 20*time.Second, chromedp.Click(chromedp.ID("action-cancel")))
+	if s := status(t, "1001"); s.Status != "awaiting_disclaimers" {
+		t.Fatalf("one click on Cancel, before the confirmation, made the migration %s", s.Status)
+	}
+	b.do("confirm the cancellation", 20*time.Second, chromedp.Click(chromedp.CSS(`#action-cancel[data-confirm="1"]`)))
+	b.await("the page shows it cancelled", detailIs("sell-migration-1001", "cancelled")+` && !!document.getElementById("actions-finished")`, 60*time.Second)
+	awaitStatus(t, "1001", "cancelled")
+	b.do("back to the list", 20*time.Second, chromedp.Click(chromedp.ID("back-to-list")))
+	b.await("the list with Acme cancelled", `!!document.querySelector('tr[data-workflow-id="sell-migration-1001"][data-status="cancelled"]') &&
+		document.querySelectorAll("#migration-rows tr[data-workflow-id]").length === 6`, 30*time.Second)
+
+	list := b.screenshot("dashboard-list")
+	b.do("open the completed migration", 30*time.Second,
+		chromedp.Click(chromedp.CSS(`tr[data-workflow-id="sell-migration-1002"] a.row-link`)))
+	b.await("its detail page", detailIs("sell-migration-1002", "completed")+` && !!document.getElementById("result")`, 30*time.Second)
+	detail := b.screenshot("dashboard-detail")
+	t.Logf("screenshots: %s, %s", list, detail)
+
+	if os.Getenv(updateDocsEnv) == "1" {
+		for src, dst := range map[string]string{list: "dashboard.png", detail: "dashboard-detail.png"} {
+			data, err := os.ReadFile(src)
+			if err != nil {
+				t.Fatalf("read screenshot: %v", err)
+			}
+			path := filepath.Join(repoRoot, "docs", dst)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatalf("create docs/: %v", err)
+			}
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatalf("write %s: %v", path, err)
+			}
+			t.Logf("updated %s", path)
+		}
+	}
+}

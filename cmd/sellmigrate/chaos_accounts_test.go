@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/sellmigrate/sellmigrate/starter"
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// chaosShape is one of the demo paths a chaos migration takes.
+type chaosShape string
+
+const (
+	shapeNewSmall       chaosShape = "new, few users"
+	shapeNewPaged       chaosShape = "new, 300 Sell users (paged)"
+	shapeExisting       chaosShape = "existing, licensed owner"
+	shapeOwnerUnlicense chaosShape = "existing, owner licensed later"
+	shapeConnected      chaosShape = "already connected"
+	shapeTakenThenFixed chaosShape = "taken subdomain, then corrected"
+)
+
+// chaosMix is how many migrations of each shape a chaos run starts (50 in all).
+var chaosMix = []struct {
+	shape chaosShape
+	n     int
+}{
+	{shapeNewSmall, 16}, {shapeNewPaged, 4}, {shapeExisting, 10},
+	{shapeOwnerUnlicense, 8}, {shapeConnected, 6}, {shapeTakenThenFixed, 6},
+}
+
+// chaosAccount is one simulated Sell account and what its migration must end with.
+type chaosAccount struct {
+	id        int64
+	shape     chaosShape
+	users     int // Sell users besides the admin (and a licensed owner)
+	subdomain string
+	admin     string
+	owner     string
+	// Expected outcome, users converted and already agents, and ledger effects.
+	outcome       workflows.Status
+	converted     int
+	alreadyAgents int
+	created       bool
+	linked        bool
+}
+
+// chaosAccounts lays out the run: ids from firstID, shapes interleaved so every
+// stretch of the run has some of each.
+func chaosAccounts(firstID int64) []chaosAccount {
+	var order []chaosShape
+	left := map[chaosShape]int{}
+	for _, m := range chaosMix {
+		left[m.shape] = m.n
+	}
+	for more := true; more; {
+		more = false
+		for _, m := range chaosMix {
+			if left[m.shape] > 0 {
+				order = append(order, m.shape)
+				left[m.shape]--
+				more = true
+			}
+		}
+	}
+	out := make([]chaosAccount, len(order))
+	for i, shape := range order {
+		id := firstID + int64(i)
+		slug := fmt.Sprintf("chaos%d", id)
+		a := chaosAccount{id: id, shape: shape, users: 3, subdomain: slug, admin: "admin@" + slug + ".test",
+			outcome: workflows.StatusCompleted, alreadyAgents: 1, created: true, linked: true}
+		switch shape {
+		case shapeNewSmall, shapeTakenThenFixed:
+			a.converted = a.users // the admin owns the new account: already an agent
+		case shapeNewPaged:
+			a.users = 299 // with the admin, 300 Sell users: three pages of 100
+			a.converted = a.users
+		case shapeExisting, shapeOwnerUnlicense:
+			a.owner = "owner@" + slug + ".test"
+			a.converted = a.users + 1 // the Sell admin too; the owner is already an agent
+			a.created = false
+		case shapeConnected:
+			a.outcome, a.alreadyAgents, a.created, a.linked = workflows.StatusAlreadyConnected, 0, false, false
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// spec is the POST /_sim/accounts body that creates the account.
+func (a chaosAccount) spec() map[string]any {
+	body := map[string]any{"sellAccountId": a.id, "name": fmt.Sprintf("Chaos%d", a.id), "users": a.users}
+	switch a.shape {
+	case shapeConnected:
+		body["connectedSubdomain"] = a.subdomain
+	case shapeExisting, shapeOwnerUnlicense:
+		body["existingSupport"] = map[string]any{"subdomain": a.subdomain, "ownerEmail": a.owner,
+			"ownerHasSellLicense": a.shape == shapeExisting}
+	}
+	return body
+}
+
+// start is how ops start the migration.
+func (a chaosAccount) start() starter.StartRequest {
+	r := starter.StartRequest{AccountID: fmt.Sprint(a.id), Mode: "new", Subdomain: a.subdomain, RequestedBy: a.admin}
+	switch a.shape {
+	case shapeExisting, shapeOwnerUnlicense:
+		r.Mode, r.OwnerEmail = "existing", a.owner
+	case shapeTakenThenFixed:
+		r.Subdomain = "taken" // the demo's taken subdomain: the migration must ask again
+	}
+	return r
+}
+
+// simJSON sends a simulator control request and decodes the answer into out (if not nil).
+func simJSON(method, url string, body, out any, wantStatus ...int) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	ok := len(wantStatus) == 0 && resp.StatusCode == http.StatusOK
+	for _, s := range wantStatus {
+		ok = ok || resp.StatusCode == s
+	}
+	if !ok {
+		return fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, b)
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
+
+// addChaosAccounts creates every account in the simulator.
+func addChaosAccounts(t *testing.T, simURL string, accounts []chaosAccount) {
+	t.Helper()
+	for _, a := range accounts {
+		if err := simJSON(http.MethodPost, simURL+"/_sim/accounts", a.spec(), nil, http.StatusCreated); err != nil {
+			t.Fatalf("add account %d: %v", a.id, err)
+		}
+	}
+}
+
+// chaosFaults is what the simulator injects during the run.
+var chaosFaults = map[string]any{"error_rate": 0.2, "rate_limit_rate": 0.1, "retry_after_seconds": 1, "latency_ms": 2}
+
+// injectedFaults reads how many failures the running simulator has injected.
+func injectedFaults(simURL string) (int64, error) {
+	var f struct {
+		ServerErrors int64 `json:"injected_server_errors"`
+		RateLimited  int64 `json:"injected_rate_limited"`
+	}
+	err := simJSON(http.MethodGet, simURL+"/_sim/faults", nil, &f)
+	return f.ServerErrors + f.RateLimited, err
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/sellmigrate/sellmigrate/starter"
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// responder plays the people: it watches every migration through visibility (no
+// worker needed) and sends each human input as soon as a migration waits for it,
+// through the starter package as the CLI and the API do. Sends run in the background
+// and are retried while the migration still waits, so a killed worker or a restarting
+// stack only delays an answer.
+type responder struct {
+	st       *starter.Starter
+	simURL   string
+	accounts map[string]chaosAccount // by workflow ID
+
+	mu       sync.Mutex
+	answered map[string]bool      // workflowID/status answered
+	inFlight map[string]bool      // workflowID/status being answered
+	lastTry  map[string]time.Time // workflowID/status last attempt
+	failed   int
+	wg       sync.WaitGroup
+}
+
+func newResponder(st *starter.Starter, simURL string, accounts []chaosAccount) *responder {
+	r := &responder{st: st, simURL: simURL, accounts: map[string]chaosAccount{},
+		answered: map[string]bool{}, inFlight: map[string]bool{}, lastTry: map[string]time.Time{}}
+	for _, a := range accounts {
+		r.accounts[workflows.WorkflowID(fmt.Sprint(a.id))] = a
+	}
+	return r
+}
+
+// tick lists the migrations once, answers the waiting ones and returns every status.
+func (r *responder) tick(ctx context.Context) (map[string]starter.Summary, error) {
+	lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	list, err := r.st.List(lctx, starter.ListFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]starter.Summary, len(list))
+	for _, s := range list {
+		out[s.WorkflowID] = s
+		if !workflows.Status(s.Status).Waiting() {
+			continue
+		}
+		a, ok := r.accounts[s.WorkflowID]
+		if !ok {
+			continue
+		}
+		key := s.WorkflowID + "/" + s.Status
+		r.mu.Lock()
+		due := !r.answered[key] && !r.inFlight[key] && time.Since(r.lastTry[key]) > 2*time.Second
+		if due {
+			r.inFlight[key], r.lastTry[key] = true, time.Now()
+		}
+		r.mu.Unlock()
+		if due {
+			r.wg.Add(1)
+			go r.answer(ctx, key, a, workflows.Status(s.Status))
+		}
+	}
+	return out, nil
+}
+
+// answer sends the input the status asks for.
+func (r *responder) answer(ctx context.Context, key string, a chaosAccount, status workflows.Status) {
+	defer r.wg.Done()
+	ref := fmt.Sprint(a.id)
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var err error
+	switch status {
+	case workflows.StatusNeedsSubdomain:
+		_, err = r.st.Send(sctx, ref, workflows.ChooseSubdomainName, workflows.ChooseSubdomainInput{Subdomain: a.subdomain, By: a.admin})
+	case workflows.StatusAwaitingOwnerLogin:
+		_, err = r.st.Send(sctx, ref, workflows.OwnerLoginName, workflows.OwnerLoginInput{UserEmail: a.owner})
+	case workflows.StatusOwnerNeedsSellLicense:
+		// The admin gives the owner a Sell license, then says so.
+		err = simJSON(http.MethodPost, fmt.Sprintf("%s/_sim/sell/%d/users", r.simURL, a.id),
+			map[string]string{"name": "Owner", "email": a.owner, "role": "user"}, nil, http.StatusCreated, http.StatusOK)
+		if err == nil {
+			_, err = r.st.Send(sctx, ref, workflows.LicenseAssignedName, workflows.LicenseAssignedInput{By: a.admin})
+		}
+	case workflows.StatusAwaitingDisclaimers:
+		_, err = r.st.Send(sctx, ref, workflows.AcceptDisclaimersName, workflows.AcceptDisclaimersInput{By: a.admin})
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.inFlight, key)
+	if err != nil {
+		// Not answered (the worker died, the stack restarts, or the input raced the
+		// status): the next tick tries again while the migration still waits.
+		r.failed++
+		return
+	}
+	r.answered[key] = true
+}
+
+// waits returns every wait the responder saw (workflowID/status, answered or not: a
+// send that timed out may still have been applied) and the sends that failed.
+func (r *responder) waits() (seen map[string]bool, failed int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	seen = map[string]bool{}
+	for k := range r.lastTry {
+		seen[k] = true
+	}
+	return seen, r.failed
+}
+
+// expectedWaits is every wait the accounts' paths go through, as workflowID/status.
+func expectedWaits(accounts []chaosAccount) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range accounts {
+		id := workflows.WorkflowID(fmt.Sprint(a.id)) + "/"
+		var waits []workflows.Status
+		switch a.shape {
+		case shapeNewSmall, shapeNewPaged:
+			waits = []workflows.Status{workflows.StatusAwaitingDisclaimers}
+		case shapeExisting:
+			waits = []workflows.Status{workflows.StatusAwaitingOwnerLogin, workflows.StatusAwaitingDisclaimers}
+		case shapeOwnerUnlicense:
+			waits = []workflows.Status{workflows.StatusAwaitingOwnerLogin, workflows.StatusOwnerNeedsSellLicense, workflows.StatusAwaitingDisclaimers}
+		case shapeTakenThenFixed:
+			waits = []workflows.Status{workflows.StatusNeedsSubdomain, workflows.StatusAwaitingDisclaimers}
+		}
+		for _, w := range waits {
+			out[id+string(w)] = true
+		}
+	}
+	return out
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestOwnerLoginOAuthEndToEnd walks the Zendesk account owner's login as a browser does,
+// against `sellmigrate dev` (real Temporal, API and simulator): the dashboard link sends
+// the browser to the simulated Zendesk sign-in, the callback exchanges the code and sends
+// the owner-login update. A user who is not the owner is refused with the workflow's
+// reason; the owner moves the migration on to the disclaimers. A tampered state, a
+// replayed callback and a spent code are refused.
+func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: starts the embedded Temporal server")
+	}
+	temporalPort, simPort := freePort(t), freePort(t)
+	e2eEnv(t, temporalPort)
+	d := startDev(t, t.TempDir(), temporalPort, simPort)
+	apiURL := d.apiURL
+	b := newBrowser(t, apiURL)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("dev logs:\n%s", d.logs.String())
+		}
+	})
+
+	mustCLI(t, "start", "--account", "1002", "--mode", "existing", "--subdomain", "globex",
+		"--requested-by", "admin@globex.test", "--owner-email", "owner@globex.test")
+	awaitStatus(t, "1002", "awaiting_owner_login")
+
+	// lee@globex.test is a user of globex but not its owner: the workflow refuses.
+	leeCallback := b.signInAt(b.startLogin("1002", d.simURL), "lee@globex.test")
+	r := b.get(leeCallback)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "not its account owner") ||
+		!strings.Contains(r.body, `href="/#/migrations/sell-migration-1002"`) {
+		t.Fatalf("callback for lee: %d, want 422 saying lee is not the account owner, with a link back:\n%s", r.status, r.body)
+	}
+	if s := awaitStatus(t, "1002", "awaiting_owner_login"); len(s.Inputs) == 0 ||
+		s.Inputs[len(s.Inputs)-1].By != "lee@globex.test" || s.Inputs[len(s.Inputs)-1].Accepted {
+		t.Errorf("inputs %+v, want lee's login recorded as refused", s.Inputs)
+	}
+
+	// The same callback again (the browser's cookie is spent) is refused.
+	if r := b.get(leeCallback); r.status != http.StatusBadRequest {
+		t.Errorf("replayed callback: %d, want 400:\n%s", r.status, r.body)
+	}
+	// lee's code under a fresh, valid state and cookie: Zendesk refuses the spent code.
+	fresh := b.startLogin("1002", d.simURL)
+	spent := mustParse(t, leeCallback).Query().Get("code")
+	r = b.get(apiURL + "/oauth/callback?" + url.Values{"code": {spent}, "state": {fresh.Query().Get("state")}}.Encode())
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "sign-in code was refused") {
+		t.Errorf("spent code: %d, want 400 saying the code was refused:\n%s", r.status, r.body)
+	}
+	// A tampered state is refused before anything is exchanged.
+	st := b.startLogin("1002", d.simURL).Query().Get("state")
+	i := len(st) / 4 // inside the signed payload
+	flipped := byte('A')
+	if st[i] == 'A' {
+		flipped = 'B'
+	}
+	tampered := st[:i] + string(flipped) + st[i+1:]
+	r = b.get(apiURL + "/oauth/callback?" + url.Values{"code": {"x"}, "state": {tampered}}.Encode())
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "not valid") {
+		t.Errorf("tampered state: %d, want 400:\n%s", r.status, r.body)
+	}
+
+	// The owner logs in: back to the dashboard, and the migration moves on.
+	ownerCallback := b.signInAt(b.startLogin("1002", d.simURL), "owner@globex.test")
+	r = b.get(ownerCallback)
+	if r.status != http.StatusSeeOther || r.location != "/#/migrations/sell-migration-1002?ownerLogin=ok" {
+		t.Fatalf("callback for the owner: %d Location %q, want 303 to the migration:\n%s", r.status, r.location, r.body)
+	}
+	if s := awaitStatus(t, "1002", "awaiting_disclaimers"); s.OwnerEmail != "owner@globex.test" {
+		t.Errorf("owner email %q, want owner@globex.test", s.OwnerEmail)
+	}
+	// Now the migration no longer waits for the owner: the login link says so.
+	if r := b.get(apiURL + "/oauth/owner-login?migration=1002"); r.status != http.StatusConflict ||
+		!strings.Contains(r.body, "not waiting for the Zendesk account owner") {
+		t.Errorf("owner-login after the login: %d:\n%s", r.status, r.body)
+	}
+}
+
+// browser is an http.Client with a cookie jar that reports redirects instead of
+// following them, so the test sees each hop.
+type browser struct {
+	t      *testing.T
+	c      *http.Client
+	apiURL string
+}
+
+type page struct {
+	status   int
+	location string
+	body     string
+}
+
+func newBrowser(t *testing.T, apiURL string) *browser {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &browser{t: t, apiURL: apiURL, c: &http.Client{
+		Jar: jar, Timeout: 90 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+func (b *browser) do(req *http.Request) page {
+	b.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.t.Fatalf("read %s: %v", req.URL, err)
+	}
+	return page{status: resp.StatusCode, location: resp.Header.Get("Location"), body: string(body)}
+}
+
+func (b *browser) get(rawURL string) page {
+	b.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.do(req)
+}
+
+// startLogin opens the dashboard's owner-login link and returns where it redirects:
+// the simulated Zendesk's authorize URL for globex.
+func (b *browser) startLogin(account, simURL string) *url.URL {
+	b.t.Helper()
+	r := b.get(b.apiURL + "/oauth/owner-login?migration=" + account)
+	if r.status != http.StatusFound {
+		b.t.Fatalf("owner-login: %d, want 302:\n%s", r.status, r.body)
+	}
+	u := mustParse(b.t, r.location)
+	q := u.Query()
+	if !strings.HasPrefix(r.location, simURL+"/zendesk/globex/oauth/authorizations/new?") || q.Get("response_type") != "code" ||
+		q.Get("client_id") != "sellmigrate" || q.Get("redirect_uri") != b.apiURL+"/oauth/callback" ||
+		q.Get("scope") != "read" || q.Get("state") == "" {
+		b.t.Fatalf("owner-login redirects to %s, want globex's authorize URL with the OAuth parameters", r.location)
+	}
+	return u
+}
+
+var (
+	formAction  = regexp.MustCompile(`<form method="post" action="([^"]+)"`)
+	hiddenInput = regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" value="([^"]*)">`)
+)
+
+// signInAt loads the sign-in page, submits it with the email and the demo password,
+// and returns the callback URL Zendesk redirects to.
+func (b *browser) signInAt(authorize *url.URL, email string) string {
+	b.t.Helper()
+	r := b.get(authorize.String())
+	m := formAction.FindStringSubmatch(r.body)
+	if r.status != http.StatusOK || m == nil || !strings.Contains(r.body, "Sign in") {
+		b.t.Fatalf("sign-in page: %d:\n%s", r.status, r.body)
+	}
+	form := url.Values{"email": {email}, "password": {"demo-password"}}
+	for _, h := range hiddenInput.FindAllStringSubmatch(r.body, -1) {
+		form.Set(h[1], html.UnescapeString(h[2]))
+	}
+	action := authorize.ResolveReference(mustParse(b.t, html.UnescapeString(m[1])))
+	req, err := http.NewRequest(http.MethodPost, action.String(), strings.NewReader(form.Encode()))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r = b.do(req)
+	if r.status != http.StatusFound || !strings.HasPrefix(r.location, b.apiURL+"/oauth/callback?") {
+		b.t.Fatalf("sign-in as %s: %d Location %q, want 302 to the callback:\n%s", email, r.status, r.location, r.body)
+	}
+	return r.location
+}
+
+func mustParse(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("parse %q: %v", raw, err)
+	}
+	return u
+}

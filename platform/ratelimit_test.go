@@ -1,0 +1,101 @@
+package platform
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// The client-side limiter spaces Sell calls per token and Support calls per account,
+// and leaves partner calls and other tokens alone.
+func TestRateLimitsSpaceCallsPerTokenAndAccount(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string][]time.Time{}
+	var partner atomic.Int32
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/sell/v2/accounts/self":
+			mu.Lock()
+			seen[r.Header.Get("Authorization")] = append(seen[r.Header.Get("Authorization")], time.Now())
+			mu.Unlock()
+			writeJSON(w, 200, map[string]any{"data": map[string]any{"id": 1001, "name": "Acme"}, "meta": map[string]any{"type": "account"}})
+		case "/zendesk/www/api/v2/accounts/available":
+			partner.Add(1)
+			writeJSON(w, 200, map[string]any{"success": true})
+		case "/zendesk/acme/api/v2/users/me":
+			mu.Lock()
+			seen["acme"] = append(seen["acme"], time.Now())
+			mu.Unlock()
+			writeJSON(w, 200, map[string]any{"user": map[string]any{"id": 1, "email": testEmail}})
+		default:
+			http.NotFound(w, r)
+		}
+	}), func(cfg *Config) { cfg.Limits = RateLimits{SellPerSecond: 20, SupportPerMinute: 600} })
+	ctx := context.Background()
+
+	began := time.Now()
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Add(3)
+		go func() { defer wg.Done(); _, _ = c.Sell(testSellToken).Account(ctx) }()
+		go func() { defer wg.Done(); _, _ = c.Sell("sell-demo-1002").Account(ctx) }()
+		go func() { defer wg.Done(); _, _ = c.Support("acme", supportCreds()).Me(ctx) }()
+	}
+	for range 20 {
+		if _, err := c.Accounts().Available(ctx, "fresh"); err != nil {
+			t.Fatalf("partner call: %v", err)
+		}
+	}
+	partnerTook := time.Since(began)
+	wg.Wait()
+	took := time.Since(began)
+
+	// 5 calls at 20/s with a one-call burst take at least 4 intervals of 50ms; the two
+	// tokens run side by side, not one after the other.
+	if took < 190*time.Millisecond || took > 2*time.Second {
+		t.Errorf("15 limited calls took %v, want about 200ms", took)
+	}
+	if len(seen["Bearer "+testSellToken]) != 5 || len(seen["Bearer sell-demo-1002"]) != 5 || len(seen["acme"]) != 5 {
+		t.Fatalf("calls seen = %v", seen)
+	}
+	for _, key := range []string{"Bearer " + testSellToken, "Bearer sell-demo-1002"} {
+		// The bucket grants at 0, 50, ..., 200ms; arrival jitters, so check the span.
+		times := seen[key]
+		if span := times[4].Sub(times[0]); span < 150*time.Millisecond {
+			t.Errorf("5 calls on one token arrived within %v, want about 200ms", span)
+		}
+	}
+	if partner.Load() != 20 || partnerTook > time.Second {
+		t.Errorf("partner calls: %d in %v, want 20 unthrottled", partner.Load(), partnerTook)
+	}
+}
+
+// A caller that gives up while waiting for its turn gets an error naming the setting.
+func TestRateLimitWaitRespectsContext(t *testing.T) {
+	l := newLimiters(RateLimits{SellPerSecond: 0.1})
+	ctx := context.Background()
+	if err := l.wait(ctx, ServiceSell, "tok"); err != nil {
+		t.Fatalf("first call: %v", err)
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	err := l.wait(short, ServiceSell, "tok")
+	if err == nil || !contains(err.Error(), "zendesk.sell_requests_per_second") {
+		t.Errorf("second call = %v, want a wait error naming the setting", err)
+	}
+	if err := newLimiters(RateLimits{}).wait(ctx, ServiceSupport, "x"); err != nil {
+		t.Errorf("unlimited: %v", err)
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}

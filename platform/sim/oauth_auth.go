@@ -1,0 +1,29 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"net/http"
+)
+
+// oauthBearerUser authenticates an OAuth access token issued by this account: the user
+// who signed in, if still active and unsuspended, for a request its scope allows.
+func (s *Sim) oauthBearerUser(ctx context.Context, r *http.Request, acct supportAccount, token string) (supportUser, error) {
+	if token == "" {
+		return supportUser{}, errUnauthenticated
+	}
+	u, scope, err := tokenUser(ctx, s.store.db, acct.ID, token)
+	if errors.Is(err, errNotFound) {
+		return supportUser{}, errUnauthenticated
+	}
+	if err != nil {
+		return supportUser{}, err
+	}
+	if !u.Active || u.Suspended {
+		return supportUser{}, errUnauthenticated
+	}
+	if !scopeAllows(scope, r.Method) {
+		return supportUser{}, errScopeForbidden
+	}
+	return u, nil
+}

@@ -1,0 +1,159 @@
+package sim
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"go.uber.org/zap"
+)
+
+// authorizeRequest is the authorization request of RFC 6749 §4.1.1, carried from the
+// GET that shows the sign-in page to the POST that submits it.
+type authorizeRequest struct {
+	ResponseType, ClientID, RedirectURI, Scope, State string
+}
+
+func authorizeParams(v url.Values) authorizeRequest {
+	return authorizeRequest{
+		ResponseType: v.Get("response_type"), ClientID: v.Get("client_id"),
+		RedirectURI: v.Get("redirect_uri"), Scope: v.Get("scope"), State: v.Get("state"),
+	}
+}
+
+// check validates the request. Problems with the client or its redirect_uri cannot be
+// sent back to the client, so they end on an error page (ok false, page written);
+// others are reported to the client by redirect, as OAuth requires.
+func (s *Sim) checkAuthorize(w http.ResponseWriter, r *http.Request, ar *authorizeRequest) (ok bool) {
+	if ar.ClientID == "" || !tokenEqual(ar.ClientID, s.oauth.id) {
+		s.oauthPageError(w, r, http.StatusBadRequest, "Invalid authorization request",
+			"The client identifier "+quoteOrMissing(ar.ClientID)+" is not registered with this account. "+
+				"Check the OAuth client id the application is configured with.")
+		return false
+	}
+	if err := s.oauth.redirectAllowed(ar.RedirectURI); err != nil {
+		s.oauthPageError(w, r, http.StatusBadRequest, "Invalid authorization request",
+			"The redirect_uri "+quoteOrMissing(ar.RedirectURI)+" "+err.Error()+".")
+		return false
+	}
+	if ar.ResponseType != "code" {
+		s.redirectOAuthError(w, r, *ar, "unsupported_response_type",
+			"response_type must be code (the authorization code grant)")
+		return false
+	}
+	scope, err := parseScope(ar.Scope)
+	if err != nil {
+		s.redirectOAuthError(w, r, *ar, "invalid_scope", err.Error())
+		return false
+	}
+	ar.Scope = scope
+	return true
+}
+
+func quoteOrMissing(s string) string {
+	if s == "" {
+		return "(missing)"
+	}
+	return `"` + s + `"`
+}
+
+// redirectOAuthError sends the browser back to the client with an OAuth error.
+func (s *Sim) redirectOAuthError(w http.ResponseWriter, r *http.Request, ar authorizeRequest, code, description string) {
+	params := url.Values{"error": {code}, "error_description": {description}}
+	if ar.State != "" {
+		params.Set("state", ar.State)
+	}
+	http.Redirect(w, r, withQuery(ar.RedirectURI, params), http.StatusFound)
+}
+
+// accountForPage resolves the subdomain of an OAuth page; an unknown one gets the
+// error page (there is no sign-in without an account).
+func (s *Sim) accountForPage(w http.ResponseWriter, r *http.Request) (supportAccount, bool) {
+	acct, err := accountBySubdomain(r.Context(), s.store.db, r.PathValue("sub"))
+	if errors.Is(err, errNotFound) {
+		s.oauthPageError(w, r, http.StatusNotFound, "No such Zendesk account",
+			"There is no Zendesk account at "+r.PathValue("sub")+". Check the subdomain.")
+		return acct, false
+	}
+	if err != nil {
+		s.log.Error("OAuth page: look up account", zap.String("subdomain", r.PathValue("sub")), zap.Error(err))
+		s.oauthPageError(w, r, http.StatusInternalServerError, "Something went wrong",
+			"The simulator could not read its database; try again.")
+		return acct, false
+	}
+	return acct, true
+}
+
+// handleAuthorizePage serves GET /oauth/authorizations/new: the sign-in page.
+func (s *Sim) handleAuthorizePage(w http.ResponseWriter, r *http.Request) {
+	acct, ok := s.accountForPage(w, r)
+	if !ok {
+		return
+	}
+	ar := authorizeParams(r.URL.Query())
+	if !s.checkAuthorize(w, r, &ar) {
+		return
+	}
+	s.writeSignIn(w, r, acct, ar, "", "")
+}
+
+func (s *Sim) writeSignIn(w http.ResponseWriter, r *http.Request, acct supportAccount, ar authorizeRequest, email, problem string) {
+	s.writePage(w, r, http.StatusOK, signInPage, signInData{
+		AccountName: acct.Name, Subdomain: acct.Subdomain,
+		Action: supportPrefix + acct.Subdomain + "/oauth/authorizations",
+		Email:  email, Error: problem, authorizeRequest: ar,
+	})
+}
+
+// handleAuthorizeSubmit serves POST /oauth/authorizations: the sign-in form. Any
+// active, unsuspended user of the account signs in with DemoPassword; the browser is
+// then sent back to the client with a single-use code.
+func (s *Sim) handleAuthorizeSubmit(w http.ResponseWriter, r *http.Request) {
+	acct, ok := s.accountForPage(w, r)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, oauthMaxBody)
+	if err := r.ParseForm(); err != nil {
+		s.oauthPageError(w, r, http.StatusBadRequest, "Invalid sign-in request",
+			"The sign-in form could not be read; go back and sign in again.")
+		return
+	}
+	ar := authorizeParams(r.PostForm)
+	if !s.checkAuthorize(w, r, &ar) {
+		return
+	}
+	if r.PostForm.Get("cancel") != "" {
+		s.redirectOAuthError(w, r, ar, "access_denied", "The user cancelled the sign-in.")
+		return
+	}
+	email := normalizeEmail(r.PostForm.Get("email"))
+	u, err := userByEmail(r.Context(), s.store.db, acct.ID, email)
+	if err != nil && !errors.Is(err, errNotFound) {
+		s.log.Error("OAuth sign-in: look up user", zap.String("subdomain", acct.Subdomain), zap.Error(err))
+		s.oauthPageError(w, r, http.StatusInternalServerError, "Something went wrong",
+			"The simulator could not read its database; try again.")
+		return
+	}
+	// One message for every failure, as Zendesk does, so the form does not reveal
+	// which emails are users of the account.
+	passwordOK := tokenEqual(r.PostForm.Get("password"), DemoPassword)
+	if err != nil || !u.Active || u.Suspended || !passwordOK {
+		s.writeSignIn(w, r, acct, ar, email, "Invalid email or password.")
+		return
+	}
+	code, err := s.issueCode(r.Context(), oauthGrant{
+		AccountID: acct.ID, UserID: u.ID, ClientID: ar.ClientID, RedirectURI: ar.RedirectURI, Scope: ar.Scope,
+	})
+	if err != nil {
+		s.log.Error("OAuth sign-in: issue code", zap.String("subdomain", acct.Subdomain), zap.Error(err))
+		s.oauthPageError(w, r, http.StatusInternalServerError, "Something went wrong",
+			"The simulator could not store the sign-in; try again.")
+		return
+	}
+	params := url.Values{"code": {code}}
+	if ar.State != "" {
+		params.Set("state", ar.State)
+	}
+	http.Redirect(w, r, withQuery(ar.RedirectURI, params), http.StatusFound)
+}

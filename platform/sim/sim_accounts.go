@@ -1,0 +1,228 @@
+package sim
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+
+	"go.uber.org/zap"
+)
+
+// AccountSpec describes one more legacy Sell account, beyond the five demo accounts,
+// so tests can run many migrations of every demo shape. It follows the demo naming:
+// the admin is admin@<slug>.test and the users user0001@<slug>.test…, where slug is the
+// name in lowercase letters and digits only.
+type AccountSpec struct {
+	SellAccountID int64  `json:"sellAccountId"`
+	Name          string `json:"name"`
+	// Users is how many Sell users the account has besides its admin.
+	Users int `json:"users"`
+	// ConnectedSubdomain, when set, makes the account already connected to a Zendesk
+	// account of that subdomain (created here, owned by the admin), like demo 1004.
+	ConnectedSubdomain string `json:"connectedSubdomain,omitempty"`
+	// ExistingSupport, when set, creates a Zendesk account the Sell account can join
+	// in existing mode, like demos 1002 and 1003.
+	ExistingSupport *ExistingSupportSpec `json:"existingSupport,omitempty"`
+}
+
+// ExistingSupportSpec is a Zendesk account that exists before the migration.
+type ExistingSupportSpec struct {
+	Subdomain  string `json:"subdomain"`
+	OwnerEmail string `json:"ownerEmail"`
+	// OwnerHasSellLicense makes the owner also an active Sell user of the account.
+	OwnerHasSellLicense bool `json:"ownerHasSellLicense"`
+}
+
+// AccountAdded is what AddAccount created.
+type AccountAdded struct {
+	SellAccountID int64  `json:"sellAccountId"`
+	Name          string `json:"name"`
+	AdminEmail    string `json:"adminEmail"`
+	// SellUsers counts every Sell user, the admin (and a licensed owner) included.
+	SellUsers int    `json:"sellUsers"`
+	SellToken string `json:"sellToken"`
+	// SupportSubdomain is the Zendesk account created with it, if any.
+	SupportSubdomain string `json:"supportSubdomain,omitempty"`
+}
+
+// Errors AddAccount wraps, so the HTTP handler can choose 422 or 409.
+var (
+	errBadAccountSpec = errors.New("invalid account")
+	errAccountExists  = errors.New("already exists")
+)
+
+// maxSpecUsers bounds one account's users, keeping one request's transaction short.
+const maxSpecUsers = 10_000
+
+// AddAccount creates the Sell account, its users and (if asked) its Zendesk account in
+// one transaction, so a failure leaves nothing behind. It writes no ledger entry: the
+// ledger records what migrations do, and this is test set-up.
+func (s *Sim) AddAccount(ctx context.Context, spec AccountSpec) (AccountAdded, error) {
+	slug, err := spec.check()
+	if err != nil {
+		return AccountAdded{}, fmt.Errorf("sim: add account: %w", err)
+	}
+	now := s.nowString()
+	out := AccountAdded{SellAccountID: spec.SellAccountID, Name: spec.Name, AdminEmail: "admin@" + slug + ".test",
+		SellToken: DemoSellToken(spec.SellAccountID)}
+	err = s.store.write(ctx, func(tx *sql.Tx) error {
+		if err := specFree(ctx, tx, spec); err != nil {
+			return err
+		}
+		var sub, linkedAt any
+		if spec.ConnectedSubdomain != "" {
+			sub, linkedAt = spec.ConnectedSubdomain, now
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sell_accounts (id, name, subdomain, linked_at, currency, time_zone, created_at)
+			VALUES (?, ?, ?, ?, 'USD', 'UTC', ?)`, spec.SellAccountID, spec.Name, sub, linkedAt, now); err != nil {
+			return fmt.Errorf("insert sell account %d: %w", spec.SellAccountID, err)
+		}
+		people := spec.people(slug)
+		for i, p := range people {
+			role := sellRoleUser
+			if i == 0 {
+				role = sellRoleAdmin
+			}
+			if _, err := insertSellUser(ctx, tx, sellUser{AccountID: spec.SellAccountID, Name: p.name, Email: p.email,
+				Role: role, Status: sellStatusActive, Confirmed: true, CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+		}
+		out.SellUsers = len(people)
+		return spec.addSupport(ctx, tx, people[0], &out, now)
+	})
+	if err != nil {
+		return AccountAdded{}, fmt.Errorf("sim: add account %d: %w", spec.SellAccountID, err)
+	}
+	s.log.Info("account added", zap.Int64("sell_account_id", spec.SellAccountID), zap.Int("sell_users", out.SellUsers),
+		zap.String("support_subdomain", out.SupportSubdomain))
+	return out, nil
+}
+
+// check validates the spec and returns the slug its emails use.
+func (spec *AccountSpec) check() (string, error) {
+	spec.Name = strings.TrimSpace(spec.Name)
+	spec.ConnectedSubdomain = strings.ToLower(strings.TrimSpace(spec.ConnectedSubdomain))
+	slug := strings.Map(func(r rune) rune {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, spec.Name)
+	bad := func(format string, args ...any) (string, error) {
+		return "", fmt.Errorf("%w: "+format, append([]any{errBadAccountSpec}, args...)...)
+	}
+	switch {
+	case spec.SellAccountID < 1:
+		return bad("sellAccountId %d must be a positive number, e.g. 2001", spec.SellAccountID)
+	case slug == "":
+		return bad("name %q needs at least one ASCII letter or digit (the emails are admin@<name>.test)", spec.Name)
+	case spec.Users < 0 || spec.Users > maxSpecUsers:
+		return bad("users %d must be from 0 to %d", spec.Users, maxSpecUsers)
+	case spec.ConnectedSubdomain != "" && spec.ExistingSupport != nil:
+		return bad("give connectedSubdomain or existingSupport, not both")
+	}
+	if spec.ConnectedSubdomain != "" {
+		if p := subdomainProblem(spec.ConnectedSubdomain); p != "" {
+			return bad("connectedSubdomain %q: %s", spec.ConnectedSubdomain, p)
+		}
+	}
+	if e := spec.ExistingSupport; e != nil {
+		e.Subdomain = strings.ToLower(strings.TrimSpace(e.Subdomain))
+		e.OwnerEmail = normalizeEmail(e.OwnerEmail)
+		if p := subdomainProblem(e.Subdomain); p != "" {
+			return bad("existingSupport.subdomain %q: %s", e.Subdomain, p)
+		}
+		if !validEmail(e.OwnerEmail) {
+			return bad("existingSupport.ownerEmail %q is not an email address", e.OwnerEmail)
+		}
+	}
+	return slug, nil
+}
+
+// people are the admin first, then the users, then a licensed owner.
+func (spec AccountSpec) people(slug string) []seedPerson {
+	out := make([]seedPerson, 0, spec.Users+2)
+	out = append(out, seedPerson{spec.Name + " Admin", "admin@" + slug + ".test"})
+	for i := 1; i <= spec.Users; i++ {
+		out = append(out, seedPerson{fmt.Sprintf("%s User %04d", spec.Name, i), fmt.Sprintf("user%04d@%s.test", i, slug)})
+	}
+	if e := spec.ExistingSupport; e != nil && e.OwnerHasSellLicense && e.OwnerEmail != out[0].email {
+		out = append(out, seedPerson{spec.Name + " Owner", e.OwnerEmail})
+	}
+	return out
+}
+
+// addSupport creates the connected or existing Zendesk account, if the spec asks for one.
+func (spec AccountSpec) addSupport(ctx context.Context, tx *sql.Tx, admin seedPerson, out *AccountAdded, now string) error {
+	switch {
+	case spec.ConnectedSubdomain != "":
+		acct, err := insertAccount(ctx, tx, spec.ConnectedSubdomain, spec.Name, admin.name, admin.email, now)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE support_accounts SET linked_sell_id = ? WHERE id = ?`,
+			spec.SellAccountID, acct.ID); err != nil {
+			return fmt.Errorf("link %s to sell %d: %w", spec.ConnectedSubdomain, spec.SellAccountID, err)
+		}
+		out.SupportSubdomain = spec.ConnectedSubdomain
+	case spec.ExistingSupport != nil:
+		e := spec.ExistingSupport
+		if _, err := insertAccount(ctx, tx, e.Subdomain, spec.Name, spec.Name+" Owner", e.OwnerEmail, now); err != nil {
+			return err
+		}
+		out.SupportSubdomain = e.Subdomain
+	}
+	return nil
+}
+
+// specFree refuses a Sell id or a subdomain already in use, naming which.
+func specFree(ctx context.Context, tx *sql.Tx, spec AccountSpec) error {
+	if _, err := sellAccountByID(ctx, tx, spec.SellAccountID); err == nil {
+		return fmt.Errorf("%w: Sell account %d exists; pick another sellAccountId", errAccountExists, spec.SellAccountID)
+	} else if !errors.Is(err, errNotFound) {
+		return err
+	}
+	sub := spec.ConnectedSubdomain
+	if spec.ExistingSupport != nil {
+		sub = spec.ExistingSupport.Subdomain
+	}
+	if sub == "" {
+		return nil
+	}
+	if _, err := accountBySubdomain(ctx, tx, sub); err == nil {
+		return fmt.Errorf("%w: Zendesk account %s exists; pick another subdomain", errAccountExists, sub)
+	} else if !errors.Is(err, errNotFound) {
+		return err
+	}
+	return nil
+}
+
+// handleAddAccount serves POST /_sim/accounts: 201 with AccountAdded, 422 for a bad
+// spec, 409 when the id or subdomain is taken, 400 for a body that is not the spec.
+func (s *Sim) handleAddAccount(w http.ResponseWriter, r *http.Request) {
+	var spec AccountSpec
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&spec); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": `body must be {"sellAccountId","name","users",` +
+			`"connectedSubdomain","existingSupport":{"subdomain","ownerEmail","ownerHasSellLicense"}}: ` + err.Error()})
+		return
+	}
+	out, err := s.AddAccount(r.Context(), spec)
+	switch {
+	case errors.Is(err, errBadAccountSpec):
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": err.Error()})
+	case errors.Is(err, errAccountExists):
+		writeJSON(w, http.StatusConflict, map[string]string{"error": err.Error()})
+	case err != nil:
+		s.simError(w, r, err)
+	default:
+		writeJSON(w, http.StatusCreated, out)
+	}
+}

@@ -1,0 +1,144 @@
+package workflows_test
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/sellmigrate/sellmigrate/workflows"
+)
+
+// historiesDir holds histories recorded from real runs on the embedded server by
+// cmd/sellmigrate's TestRecordReplayHistories (SELLMIGRATE_RECORD_HISTORIES=1).
+const historiesDir = "testdata/histories"
+
+// requiredHistories names one recorded history per path a migration can take; the
+// replay test fails if one is missing, so no path goes unguarded.
+var requiredHistories = []string{
+	"new-completed.json",             // new subdomain, disclaimers, link, contributors
+	"existing-owner-login.json",      // wrong owner refused, owner verified, back, choose again
+	"existing-license-assigned.json", // owner without Sell license, license assigned, rechecked
+	"already-connected.json",         // nothing to do
+	"taken-subdomain-corrected.json", // taken subdomain, asked again, corrected
+	"expired-deadline.json",          // reminders, then the wait deadline (short policy)
+	"cancelled-compensated.json",     // cancelled; the created subdomain released
+	"failed-not-admin.json",          // non-retryable failure: requester is not a Sell admin
+}
+
+// preVersionHistories were recorded before a GetVersion change and are kept as they
+// were, so the old branch keeps replaying; subdirectory name = change ID.
+var preVersionHistories = map[string][]string{
+	workflows.ChangeLicenseRecheck: {"existing-license-assigned.json"},
+}
+
+// TestReplayRecordedHistories replays every recorded history against today's workflow
+// code. A nondeterministic change (a step added, removed or reordered without
+// workflow.GetVersion) fails here, before it can break migrations in flight.
+func TestReplayRecordedHistories(t *testing.T) {
+	files := historyFiles(t)
+	for _, name := range requiredHistories {
+		if !files[name] {
+			t.Errorf("no recorded history %s/%s; record it with SELLMIGRATE_RECORD_HISTORIES=1 (see docs/RELIABILITY.md)", historiesDir, name)
+		}
+	}
+	for change, names := range preVersionHistories {
+		for _, name := range names {
+			if !files[filepath.Join(change, name)] {
+				t.Errorf("no history %s recorded before change %s; it proves old runs still take the old branch", name, change)
+			}
+		}
+	}
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		t.Run(p, func(t *testing.T) {
+			replayer := worker.NewWorkflowReplayer()
+			replayer.RegisterWorkflowWithOptions(workflows.MigrationWorkflow, workflows.RegisterOptions())
+			logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err := replayer.ReplayWorkflowHistoryFromJSONFile(logger, filepath.Join(historiesDir, p)); err != nil {
+				t.Fatalf("replay %s: %v", p, err)
+			}
+		})
+	}
+}
+
+// TestVersionMarkers checks which branch of each GetVersion change the histories
+// took: those recorded before the change carry no marker (old branch), the current
+// ones do (new branch), so both branches are replayed above.
+func TestVersionMarkers(t *testing.T) {
+	for change, names := range preVersionHistories {
+		for _, name := range names {
+			if hasVersionMarker(t, filepath.Join(historiesDir, change, name), change) {
+				t.Errorf("%s/%s was recorded before %s but carries its version marker", change, name, change)
+			}
+		}
+	}
+	current := filepath.Join(historiesDir, "existing-license-assigned.json")
+	if !hasVersionMarker(t, current, workflows.ChangeLicenseRecheck) {
+		t.Errorf("%s lacks the %s version marker; re-record it with today's code", current, workflows.ChangeLicenseRecheck)
+	}
+}
+
+func historyFiles(t *testing.T) map[string]bool {
+	t.Helper()
+	files := map[string]bool{}
+	err := filepath.WalkDir(historiesDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		rel, err := filepath.Rel(historiesDir, path)
+		files[rel] = true
+		return err
+	})
+	if err != nil {
+		t.Fatalf("list %s: %v", historiesDir, err)
+	}
+	return files
+}
+
+func hasVersionMarker(t *testing.T, path, changeID string) bool {
+	t.Helper()
+	h := readHistory(t, path)
+	for _, ev := range h.GetEvents() {
+		if ev.GetEventType() != enumspb.EVENT_TYPE_MARKER_RECORDED {
+			continue
+		}
+		a := ev.GetMarkerRecordedEventAttributes()
+		if a.GetMarkerName() != "Version" {
+			continue
+		}
+		for _, p := range a.GetDetails()["change-id"].GetPayloads() {
+			if strings.Contains(string(p.GetData()), changeID) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func readHistory(t *testing.T, path string) *historypb.History {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	defer f.Close()
+	h, err := client.HistoryFromJSON(f, client.HistoryJSONOptions{})
+	if err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	return h
+}
