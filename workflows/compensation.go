@@ -45,7 +45,13 @@ func (m *migration) finishUnsuccessfully(ctx workflow.Context, err error) error 
 // linked, and records what it did in the progress.
 func (m *migration) releaseCreated(ctx workflow.Context) error {
 	sub := m.progress.CreatedSubdomain
-	if sub == "" || m.progress.Linked {
+	if sub == "" {
+		return nil
+	}
+	if m.progress.Linked {
+		// A linked account is the Sell account's Zendesk account now; releasing it would
+		// cut its users off, so it stays, and the outcome says so.
+		m.progress.Compensation = fmt.Sprintf("kept subdomain %s: it was created by this migration and is already linked to Sell account %s", sub, m.in.SellAccountID)
 		return nil
 	}
 	err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.ReleaseSubdomain, activities.ReleaseSubdomainInput{

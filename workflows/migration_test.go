@@ -278,3 +278,23 @@ func TestInvalidStartInputFails(t *testing.T) {
 	h.run(in)
 	require.ErrorContains(t, h.env.GetWorkflowError(), `sellAccountId "acme" must be the numeric Sell account ID`)
 }
+
+func TestCancelAfterLinkKeepsTheAccount(t *testing.T) {
+	h := newHarness(t)
+	h.preflightLegacy()
+	h.reserveCreates("acme")
+	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.Anything).
+		Return(activities.LinkResult{LinkedAt: time.Now(), LoginURL: "https://acme.zendesk.com"}, nil).Once()
+	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.Anything).After(time.Hour).
+		Return(activities.ContributorProgress{}, nil).Maybe()
+	h.at(time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@acme.test")) })
+	h.at(10*time.Minute, func() { h.env.CancelWorkflow() })
+	h.run(newInput("1001", ModeNew, "acme"))
+
+	require.True(t, temporal.IsCanceledError(h.env.GetWorkflowError()))
+	p := h.progress()
+	require.Equal(t, StatusCancelled, p.Status)
+	require.True(t, p.Linked)
+	require.Contains(t, p.Compensation, "kept subdomain acme")
+	h.env.AssertNotCalled(t, "ReleaseSubdomain", mock.Anything, mock.Anything)
+}
