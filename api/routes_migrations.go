@@ -135,12 +135,18 @@ func ref(r *http.Request) (string, error) {
 	return id, nil
 }
 
-func (s *Server) getMigration(w http.ResponseWriter, r *http.Request, _ principal) error {
+// reportOf reads the {id} path segment (see ref) and the migration's current report.
+func (s *Server) reportOf(r *http.Request) (string, starter.Report, error) {
 	id, err := ref(r)
 	if err != nil {
-		return err
+		return "", starter.Report{}, err
 	}
 	rep, err := s.starter.Status(r.Context(), id)
+	return id, rep, err
+}
+
+func (s *Server) getMigration(w http.ResponseWriter, r *http.Request, _ principal) error {
+	_, rep, err := s.reportOf(r)
 	if err != nil {
 		return err
 	}
@@ -184,11 +190,7 @@ type timelineBody struct {
 }
 
 func (s *Server) timeline(w http.ResponseWriter, r *http.Request, _ principal) error {
-	id, err := ref(r)
-	if err != nil {
-		return err
-	}
-	rep, err := s.starter.Status(r.Context(), id)
+	_, rep, err := s.reportOf(r)
 	if err != nil {
 		return err
 	}

@@ -20,9 +20,21 @@ type sseWriter struct {
 	rc *http.ResponseController
 }
 
-// openStream takes one of the bounded stream slots and starts the event stream. The
-// returned release frees the slot; call it when the stream ends.
-func (s *Server) openStream(w http.ResponseWriter) (*sseWriter, func(), error) {
+// openStream takes one of the bounded stream slots, starts the event stream and gives
+// the stream's context (see streamContext). The returned done ends the context and
+// frees the slot; call it when the stream ends.
+func (s *Server) openStream(w http.ResponseWriter, r *http.Request) (*sseWriter, context.Context, func(), error) {
+	sw, release, err := s.startStream(w)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, cancel := s.streamContext(r)
+	return sw, ctx, func() { cancel(); release() }, nil
+}
+
+// startStream takes one of the bounded stream slots and starts the event stream. The
+// returned release frees the slot.
+func (s *Server) startStream(w http.ResponseWriter) (*sseWriter, func(), error) {
 	select {
 	case s.streams <- struct{}{}:
 	default:
@@ -80,23 +92,17 @@ func (s *Server) streamContext(r *http.Request) (context.Context, context.Cancel
 // migrationEvents streams one migration: `progress` with the report whenever it
 // changes, `: keepalive` comments, and `end` once the workflow has closed.
 func (s *Server) migrationEvents(w http.ResponseWriter, r *http.Request, _ principal) error {
-	id, err := ref(r)
-	if err != nil {
-		return err
-	}
 	// The first report is read before the stream opens, so an unknown migration is a
 	// plain 404 rather than an event.
-	rep, err := s.starter.Status(r.Context(), id)
+	id, rep, err := s.reportOf(r)
 	if err != nil {
 		return err
 	}
-	sw, release, err := s.openStream(w)
+	sw, ctx, done, err := s.openStream(w, r)
 	if err != nil {
 		return err
 	}
-	defer release()
-	ctx, cancel := s.streamContext(r)
-	defer cancel()
+	defer done()
 
 	poll := time.NewTicker(s.opts.PollInterval)
 	defer poll.Stop()

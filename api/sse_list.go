@@ -169,13 +169,11 @@ func (h *listHub) poll(ctx context.Context, prev *map[string]string) error {
 // listEvents streams the list: `counts` ({byStatus,total}) whenever they change and
 // `changed` ({workflowIds}) when any migration's summary changes.
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, _ principal) error {
-	sw, release, err := s.openStream(w)
+	sw, ctx, done, err := s.openStream(w, r)
 	if err != nil {
 		return err
 	}
-	defer release()
-	ctx, cancel := s.streamContext(r)
-	defer cancel()
+	defer done()
 	sub := s.list.subscribe()
 	defer s.list.unsubscribe(sub)
 	keep := time.NewTicker(s.opts.KeepAlive)

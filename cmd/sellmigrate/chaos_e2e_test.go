@@ -53,18 +53,13 @@ func TestChaosMigrations(t *testing.T) {
 		t.Skip("chaos: runs the embedded Temporal server and worker processes for a few minutes")
 	}
 	began := time.Now()
-	logDir, dataDir := t.TempDir(), t.TempDir()
-	temporalPort, simPort := freePort(t), freePort(t)
-	e2eEnv(t, temporalPort)
 	// Short retries (faults never exhaust them) and short timeouts, so a killed
 	// worker's activities are retried within seconds.
-	for k, v := range map[string]string{
+	logDir, dataDir, temporalPort, simPort := chaosEnv(t, map[string]string{
 		"migration.retry_initial_interval": "50ms", "migration.retry_max_interval": "500ms",
 		"migration.retry_max_attempts": "100000", "migration.activity_timeout": "5s",
 		"migration.heartbeat_timeout": "2s",
-	} {
-		t.Setenv(config.EnvVar(k), v)
-	}
+	})
 
 	stack := startStack(t, logDir, dataDir, temporalPort, simPort)
 	defer func() { // the stack in use at the end, after the restarts

@@ -29,16 +29,11 @@ func TestSecondWorkerResumesConversion(t *testing.T) {
 		t.Skip("chaos: runs the embedded Temporal server and two worker processes")
 	}
 	began := time.Now()
-	logDir, dataDir := t.TempDir(), t.TempDir()
-	temporalPort, simPort := freePort(t), freePort(t)
-	e2eEnv(t, temporalPort)
 	// A dead worker's conversion is noticed after 2s without a heartbeat.
-	for k, v := range map[string]string{
+	logDir, dataDir, temporalPort, simPort := chaosEnv(t, map[string]string{
 		"migration.heartbeat_timeout": "2s", "migration.retry_initial_interval": "100ms",
 		"migration.retry_max_interval": "1s", "worker.max_heartbeat_throttle": "500ms",
-	} {
-		t.Setenv(config.EnvVar(k), v)
-	}
+	})
 	stack := startStack(t, logDir, dataDir, temporalPort, simPort)
 	defer func() {
 		if err := stack.terminate(time.Minute); err != nil {

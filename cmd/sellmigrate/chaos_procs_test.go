@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sellmigrate/sellmigrate/config"
 )
 
 // The chaos tests run the stack and the workers as separate processes, so they can be
@@ -125,6 +127,19 @@ func (c *child) logTail() string {
 		b = b[len(b)-4000:]
 	}
 	return string(b)
+}
+
+// chaosEnv prepares a chaos test: fresh log and data directories, free Temporal and
+// simulator ports, the e2e environment (e2eEnv) and then the given settings on top.
+func chaosEnv(t *testing.T, settings map[string]string) (logDir, dataDir string, temporalPort, simPort int) {
+	t.Helper()
+	logDir, dataDir = t.TempDir(), t.TempDir()
+	temporalPort, simPort = freePort(t), freePort(t)
+	e2eEnv(t, temporalPort)
+	for k, v := range settings {
+		t.Setenv(config.EnvVar(k), v)
+	}
+	return logDir, dataDir, temporalPort, simPort
 }
 
 // stackProc is `sellmigrate dev --no-worker` in a child process: embedded Temporal on a

@@ -17,13 +17,8 @@ type supportHandler func(w http.ResponseWriter, r *http.Request, acct supportAcc
 // (401 unless the credentials name an active user of THAT account).
 func (s *Sim) supportAuthed(h supportHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		acct, err := accountBySubdomain(r.Context(), s.store.db, r.PathValue("sub"))
-		if errors.Is(err, errNotFound) {
-			supportNotFound(w)
-			return
-		}
-		if err != nil {
-			s.internalError(w, r, err)
+		acct, ok := s.supportAccountFor(w, r, r.PathValue("sub"))
+		if !ok {
 			return
 		}
 		me, err := s.authenticateSupport(r.Context(), r, acct)
@@ -80,6 +75,12 @@ func (s *Sim) authenticateSupport(ctx context.Context, r *http.Request, acct sup
 	default:
 		return supportUser{}, errUnauthenticated
 	}
+	return activeUser(u, err)
+}
+
+// activeUser turns a user lookup into an authentication result: a missing, inactive or
+// suspended user is errUnauthenticated; any other lookup error is passed on.
+func activeUser(u supportUser, err error) (supportUser, error) {
 	if errors.Is(err, errNotFound) {
 		return supportUser{}, errUnauthenticated
 	}
@@ -90,6 +91,22 @@ func (s *Sim) authenticateSupport(ctx context.Context, r *http.Request, acct sup
 		return supportUser{}, errUnauthenticated
 	}
 	return u, nil
+}
+
+// supportAccountFor looks up the Support account of a subdomain for a Support API
+// request; when there is none (404) or the lookup fails (500) it has answered and
+// reports false.
+func (s *Sim) supportAccountFor(w http.ResponseWriter, r *http.Request, subdomain string) (supportAccount, bool) {
+	acct, err := accountBySubdomain(r.Context(), s.store.db, subdomain)
+	if errors.Is(err, errNotFound) {
+		supportNotFound(w)
+		return acct, false
+	}
+	if err != nil {
+		s.internalError(w, r, err)
+		return acct, false
+	}
+	return acct, true
 }
 
 // tokenEqual compares secrets in constant time.

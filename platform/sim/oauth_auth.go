@@ -2,7 +2,6 @@ package sim
 
 import (
 	"context"
-	"errors"
 	"net/http"
 )
 
@@ -13,14 +12,8 @@ func (s *Sim) oauthBearerUser(ctx context.Context, r *http.Request, acct support
 		return supportUser{}, errUnauthenticated
 	}
 	u, scope, err := tokenUser(ctx, s.store.db, acct.ID, token)
-	if errors.Is(err, errNotFound) {
-		return supportUser{}, errUnauthenticated
-	}
-	if err != nil {
+	if u, err = activeUser(u, err); err != nil {
 		return supportUser{}, err
-	}
-	if !u.Active || u.Suspended {
-		return supportUser{}, errUnauthenticated
 	}
 	if !scopeAllows(scope, r.Method) {
 		return supportUser{}, errScopeForbidden

@@ -54,6 +54,7 @@ func TestOAuthAuthorizationCodeFlow(t *testing.T) {
 	e.do(http.MethodGet, "/zendesk/globex/api/v2/account", nil, bearer(tok.AccessToken)...).expect(t, http.StatusOK)
 	e.do(http.MethodPut, "/zendesk/globex/api/v2/users/1", map[string]any{"user": map[string]string{"name": "x"}},
 		bearer(tok.AccessToken)...).expect(t, http.StatusForbidden)
+	e.do(http.MethodDelete, "/zendesk/globex/api/v2/accounts/globex", nil, bearer(tok.AccessToken)...).expect(t, http.StatusForbidden)
 
 	// A code is single-use; presenting it again revokes the token it bought.
 	tokenError(t, e.tokenJSON("globex", tokenRequest(code)), http.StatusBadRequest, "invalid_grant")

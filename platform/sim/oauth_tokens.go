@@ -73,13 +73,8 @@ func readTokenRequest(w http.ResponseWriter, r *http.Request) (tokenRequest, err
 // handleTokens serves POST /oauth/tokens: exchanges an authorization code for an
 // access token of the user who signed in.
 func (s *Sim) handleTokens(w http.ResponseWriter, r *http.Request) {
-	acct, err := accountBySubdomain(r.Context(), s.store.db, r.PathValue("sub"))
-	if errors.Is(err, errNotFound) {
-		supportNotFound(w)
-		return
-	}
-	if err != nil {
-		s.internalError(w, r, err)
+	acct, ok := s.supportAccountFor(w, r, r.PathValue("sub"))
+	if !ok {
 		return
 	}
 	tr, err := readTokenRequest(w, r)

@@ -138,18 +138,17 @@ func validateNewAccount(sub, ownerEmail string) any {
 // subdomain a cancelled migration created. Releasing also forgets the Idempotency-Key
 // that created it, so a restarted migration can create the subdomain again.
 func (s *Sim) handleReleaseAccount(w http.ResponseWriter, r *http.Request) {
-	acct, err := accountBySubdomain(r.Context(), s.store.db, r.PathValue("subdomain"))
-	if errors.Is(err, errNotFound) {
-		supportNotFound(w)
-		return
-	}
-	if err != nil {
-		s.internalError(w, r, err)
+	acct, ok := s.supportAccountFor(w, r, r.PathValue("subdomain"))
+	if !ok {
 		return
 	}
 	me, err := s.authenticateSupport(r.Context(), r, acct)
 	if errors.Is(err, errUnauthenticated) {
 		supportUnauthorized(w)
+		return
+	}
+	if errors.Is(err, errScopeForbidden) {
+		supportForbidden(w, "You do not have access to this page: the OAuth token's scope does not allow this request.")
 		return
 	}
 	if err != nil {

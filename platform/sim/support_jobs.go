@@ -73,6 +73,25 @@ func (s *Sim) runJob(ctx context.Context, tx *sql.Tx, r *http.Request, acct supp
 	}}), nil
 }
 
+// answerJob builds a job's results in one write transaction, stores the job and
+// answers with its job_status (500 if any step fails).
+func (s *Sim) answerJob(w http.ResponseWriter, r *http.Request, acct supportAccount, build func(tx *sql.Tx) ([]jobResult, error)) {
+	var resp storedResponse
+	err := s.store.write(r.Context(), func(tx *sql.Tx) error {
+		results, err := build(tx)
+		if err != nil {
+			return err
+		}
+		resp, err = s.runJob(r.Context(), tx, r, acct, results)
+		return err
+	})
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	writeStored(w, resp, false)
+}
+
 // newUserRequest is one user of POST /api/v2/users/create_many.
 type newUserRequest struct {
 	Name         string `json:"name"`
@@ -96,25 +115,17 @@ func (s *Sim) handleCreateMany(w http.ResponseWriter, r *http.Request, acct supp
 		supportBadRequest(w, "InvalidValue", fmt.Sprintf("users must hold 1 to %d users; got %d", maxBulkUsers, len(body.Users)))
 		return
 	}
-	var resp storedResponse
-	err := s.store.write(r.Context(), func(tx *sql.Tx) error {
+	s.answerJob(w, r, acct, func(tx *sql.Tx) ([]jobResult, error) {
 		results := make([]jobResult, 0, len(body.Users))
 		for i, nu := range body.Users {
 			res, err := s.createOne(r.Context(), tx, acct, i, nu)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			results = append(results, res)
 		}
-		var err error
-		resp, err = s.runJob(r.Context(), tx, r, acct, results)
-		return err
+		return results, nil
 	})
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	writeStored(w, resp, false)
 }
 
 // createOne creates one user of a create_many job and records the conversion.
@@ -205,8 +216,7 @@ func (s *Sim) handleUpdateMany(w http.ResponseWriter, r *http.Request, acct supp
 			items = append(items, item{id, u})
 		}
 	}
-	var resp storedResponse
-	err := s.store.write(r.Context(), func(tx *sql.Tx) error {
+	s.answerJob(w, r, acct, func(tx *sql.Tx) ([]jobResult, error) {
 		results := make([]jobResult, 0, len(items))
 		for i, it := range items {
 			res := jobResult{ID: it.id, Index: i, Status: "Updated"}
@@ -218,11 +228,11 @@ func (s *Sim) handleUpdateMany(w http.ResponseWriter, r *http.Request, acct supp
 			case errors.Is(err, errNotFound):
 				res.Status, res.Error, res.Details = "Failed", "RecordNotFound", fmt.Sprintf("User %d not found", it.id)
 			case err != nil:
-				return err
+				return nil, err
 			default:
 				updated, prob, err := s.applyUserPatch(r.Context(), tx, acct, u, patch)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				res.Email = updated.Email
 				if prob != nil {
@@ -231,15 +241,8 @@ func (s *Sim) handleUpdateMany(w http.ResponseWriter, r *http.Request, acct supp
 			}
 			results = append(results, res)
 		}
-		var err error
-		resp, err = s.runJob(r.Context(), tx, r, acct, results)
-		return err
+		return results, nil
 	})
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	writeStored(w, resp, false)
 }
 
 // handleJobStatus serves GET /api/v2/job_statuses/{id}: the job, completed.
