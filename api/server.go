@@ -49,6 +49,10 @@ type Options struct {
 	// ListPollInterval (defaults 1s and 1000), once for all its subscribers.
 	ListPollInterval time.Duration
 	ListWatchLimit   int
+	// Metrics, when set, records the latency of every request by route and serves it
+	// at GET /metrics; Ready answers GET /readyz (nil means always ready).
+	Metrics *Metrics
+	Ready   ReadyFunc
 }
 
 // OAuthOptions configures the Zendesk account owner's login (authorization-code flow).
@@ -147,7 +151,13 @@ func NewServer(o Options) (*Server, error) {
 }
 
 // Handler is the whole server as one http.Handler.
-func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+func (s *Server) Handler() http.Handler {
+	h := http.Handler(http.HandlerFunc(s.serveHTTP))
+	if s.opts.Metrics != nil {
+		h = Instrument(h, s.opts.Metrics, s.opts.Ready)
+	}
+	return h
+}
 
 // Serve listens on addr until ctx is done, then shuts down gracefully: live streams
 // end at once, other requests get up to 10 seconds to finish.

@@ -76,6 +76,7 @@ type Worker struct {
 	// most this much work).
 	MaxHeartbeatThrottle time.Duration
 	// StickyCacheSize caps the workflows cached in memory; 0 = SDK default (10,000).
+	// Default 2000: see docs/PERFORMANCE.md.
 	StickyCacheSize int
 	// WorkflowTaskPollers and ActivityTaskPollers: long polls per task type; 0 = SDK default.
 	WorkflowTaskPollers int

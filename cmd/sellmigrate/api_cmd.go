@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"strings"
@@ -79,6 +80,14 @@ func newAPIServer(cfg config.Config, c client.Client, uiURL string, logger *zap.
 			SupportURL:   cfg.Zendesk.SupportURL,
 		},
 		MaxBodyBytes: int64(cfg.API.MaxBodyBytes),
+		Metrics:      api.NewMetrics(),
+		// Ready while Temporal answers: without it no request can be served.
+		Ready: func(ctx context.Context) error {
+			if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+				return fmt.Errorf("Temporal at %s does not answer: %w", cfg.Temporal.Address, err)
+			}
+			return nil
+		},
 	})
 }
 

@@ -93,7 +93,7 @@ func TestDevServesWorkerMetricsAndHealth(t *testing.T) {
 	temporalPort, simPort, metricsPort := freePort(t), freePort(t), freePort(t)
 	e2eEnv(t, temporalPort)
 	t.Setenv(config.EnvVar("worker.metrics_listen"), fmt.Sprintf("127.0.0.1:%d", metricsPort))
-	startDev(t, t.TempDir(), temporalPort, simPort)
+	dev := startDev(t, t.TempDir(), temporalPort, simPort)
 	base := fmt.Sprintf("http://127.0.0.1:%d", metricsPort)
 
 	get := func(path string) (int, string) {
@@ -145,6 +145,16 @@ func TestDevServesWorkerMetricsAndHealth(t *testing.T) {
 			t.Fatalf("/metrics lacks %q:\n%s", missing, body)
 		}
 		time.Sleep(250 * time.Millisecond)
+	}
+
+	// The API role has its own: readiness (Temporal answers) and its latency by route.
+	base = dev.apiURL
+	if code, body := get("/readyz"); code != http.StatusOK {
+		t.Errorf("API /readyz = %d %s", code, body)
+	}
+	get("/openapi.json")
+	if _, body := get("/metrics"); !hasSeries(body, "sellmigrate_api_request_duration_seconds_count", `route="GET /openapi.json"`) {
+		t.Errorf("API /metrics lacks the latency of GET /openapi.json:\n%s", body)
 	}
 }
 

@@ -1,0 +1,52 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestInstrumentRecordsLatencyByRouteAndServesReadyz(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/v1/migrations/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) })
+	var notReady error = errors.New("temporal does not answer")
+	m := NewMetrics()
+	srv := httptest.NewServer(Instrument(mux, m, func(context.Context) error { return notReady }))
+	defer srv.Close()
+
+	get := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, id := range []string{"1001", "1002", "sell-migration-1003"} {
+		if code, _ := get("/api/v1/migrations/" + id); code != http.StatusNotFound {
+			t.Fatalf("route answered %d", code)
+		}
+	}
+	get("/nowhere")
+	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "temporal does not answer") {
+		t.Errorf("/readyz not ready = %d %s", code, body)
+	}
+	notReady = nil
+	if code, _ := get("/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz ready = %d", code)
+	}
+	_, body := get("/metrics")
+	// One series per route pattern, not per ID.
+	want := `sellmigrate_api_request_duration_seconds_count{code="4xx",method="GET",route="GET /api/v1/migrations/{id}"} 3`
+	if !strings.Contains(body, want) {
+		t.Errorf("/metrics lacks %s:\n%s", want, body)
+	}
+	if !strings.Contains(body, `route="unmatched"`) || strings.Contains(body, "1002") {
+		t.Errorf("unmatched paths must share one label and IDs never appear:\n%s", body)
+	}
+}
