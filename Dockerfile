@@ -16,9 +16,10 @@ COPY . .
 RUN --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 go build -trimpath -o /out/sellmigrate ./cmd/sellmigrate
 
-# Runtime stage. debian:bookworm-slim rather than distroless: the compose healthcheck of
-# the simulator needs an HTTP client (curl), and the worker needs CA certificates to
-# reach https://*.zendesk.com and https://api.getbase.com in production.
+# Runtime stage. debian:bookworm-slim rather than distroless: the compose healthchecks of
+# the simulator, the worker and the API need an HTTP client (curl), and the worker and
+# the API need CA certificates to reach https://*.zendesk.com and https://api.getbase.com
+# in production.
 FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates curl \
@@ -35,6 +36,6 @@ COPY --from=build /out/sellmigrate /sellmigrate
 ENV SELLMIGRATE_SIM_DATA_DIR=/data
 WORKDIR /data
 USER 65532:65532
-# Simulator; the HTTP API (8080) joins when it ships.
-EXPOSE 8081
+# The HTTP API and dashboard (`api`), the simulator (`sim`).
+EXPOSE 8080 8081
 ENTRYPOINT ["/sellmigrate"]

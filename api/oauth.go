@@ -17,7 +17,8 @@ import (
 // The Zendesk account owner's login, Zendesk's OAuth authorization-code flow:
 //
 //	GET /oauth/owner-login?migration={id}  checks the migration waits for the owner,
-//	    then 302 to {Support base of its subdomain}/oauth/authorizations/new
+//	    then 302 to {Support base of its subdomain, as the browser reaches it
+//	    (AuthorizeURL, default SupportURL)}/oauth/authorizations/new
 //	GET /oauth/callback?code=&state=       verifies the state, exchanges the code,
 //	    reads users/me and sends the owner-login update with that email; 303 to the
 //	    migration in the dashboard, or a page saying why the login was refused.
@@ -54,6 +55,8 @@ func (s *Server) registerOAuth(mux *http.ServeMux) {
 		o.setupErr = errors.New("api.oauth_client_id is empty")
 	case !strings.Contains(s.opts.OAuth.SupportURL, "{subdomain}"):
 		o.setupErr = errors.New("the Zendesk Support URL (zendesk.support_url) has no {subdomain} placeholder")
+	case s.opts.OAuth.AuthorizeURL != "" && !strings.Contains(s.opts.OAuth.AuthorizeURL, "{subdomain}"):
+		o.setupErr = errors.New("the browser's Zendesk sign-in URL (api.oauth_authorize_url) has no {subdomain} placeholder")
 	}
 	if o.setupErr != nil {
 		s.log.Warn("the Zendesk owner login is disabled until configured", zap.Error(o.setupErr))
@@ -62,9 +65,36 @@ func (s *Server) registerOAuth(mux *http.ServeMux) {
 	mux.HandleFunc("GET /oauth/callback", o.callback)
 }
 
-// supportBase is the Support base URL of a subdomain, e.g. https://globex.zendesk.com.
+// supportBase is the Support base URL of a subdomain as this server reaches it, e.g.
+// https://globex.zendesk.com: the code exchange and users/me go there.
 func (o *ownerLogin) supportBase(subdomain string) string {
-	return strings.TrimRight(strings.ReplaceAll(o.s.opts.OAuth.SupportURL, "{subdomain}", subdomain), "/")
+	return expandSubdomain(o.s.opts.OAuth.SupportURL, subdomain)
+}
+
+// authorizeURL is where the owner's browser signs in to a subdomain: the Support base
+// as a browser reaches it (AuthorizeURL, default SupportURL) + /oauth/authorizations/new.
+func (o *ownerLogin) authorizeURL(r *http.Request, subdomain, state string) string {
+	tmpl := o.s.opts.OAuth.AuthorizeURL
+	if tmpl == "" {
+		tmpl = o.s.opts.OAuth.SupportURL
+	}
+	return expandSubdomain(tmpl, subdomain) + "/oauth/authorizations/new?" + url.Values{
+		"response_type": {"code"},
+		"client_id":     {o.s.opts.OAuth.ClientID},
+		"redirect_uri":  {o.redirectURI(r)},
+		"scope":         {"read"},
+		"state":         {state},
+	}.Encode()
+}
+
+// tokenClient talks to a subdomain's OAuth token endpoint and Support API.
+func (o *ownerLogin) tokenClient(subdomain string) zendeskOAuth {
+	return zendeskOAuth{http: o.s.opts.OAuth.HTTPClient, base: o.supportBase(subdomain),
+		clientID: o.s.opts.OAuth.ClientID, clientSecret: o.s.opts.OAuth.ClientSecret}
+}
+
+func expandSubdomain(tmpl, subdomain string) string {
+	return strings.TrimRight(strings.ReplaceAll(tmpl, "{subdomain}", subdomain), "/")
 }
 
 // redirectURI is where Zendesk sends the browser back; the token request repeats it.
@@ -131,13 +161,7 @@ func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
 		// Lax, not Strict: the cookie must come along when Zendesk redirects back.
 		SameSite: http.SameSiteLaxMode,
 	})
-	authorize := o.supportBase(rep.Subdomain) + "/oauth/authorizations/new?" + url.Values{
-		"response_type": {"code"},
-		"client_id":     {o.s.opts.OAuth.ClientID},
-		"redirect_uri":  {o.redirectURI(r)},
-		"scope":         {"read"},
-		"state":         {raw},
-	}.Encode()
+	authorize := o.authorizeURL(r, rep.Subdomain, raw)
 	o.s.log.Info("owner login started", zap.String("workflowId", wf), zap.String("subdomain", rep.Subdomain))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, authorize, http.StatusFound)

@@ -108,8 +108,7 @@ func (o *ownerLogin) stillWaiting(ctx context.Context, w http.ResponseWriter, r 
 
 // signedInEmail exchanges the code and reads who signed in.
 func (o *ownerLogin) signedInEmail(ctx context.Context, w http.ResponseWriter, r *http.Request, st oauthState, code string) (string, bool) {
-	z := zendeskOAuth{http: o.s.opts.OAuth.HTTPClient, base: o.supportBase(st.Subdomain),
-		clientID: o.s.opts.OAuth.ClientID, clientSecret: o.s.opts.OAuth.ClientSecret}
+	z := o.tokenClient(st.Subdomain)
 	token, err := z.exchange(ctx, code, o.redirectURI(r))
 	if errors.Is(err, errCodeRefused) {
 		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{

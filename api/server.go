@@ -63,6 +63,11 @@ type OAuthOptions struct {
 	// SupportURL is the Support API base with a {subdomain} placeholder, as the worker
 	// uses it (zendesk.support_url); the owner logs in at the migration's subdomain.
 	SupportURL string
+	// AuthorizeURL is the same kind of template for where the owner's browser signs in,
+	// when a browser reaches Zendesk elsewhere than this server does (docker compose:
+	// the server at http://sim:8081, the browser at http://127.0.0.1:8081); empty means
+	// SupportURL. The code exchange and users/me always use SupportURL.
+	AuthorizeURL string
 	// HTTPClient exchanges codes and reads the user; default a client with a 15s timeout.
 	HTTPClient *http.Client
 }

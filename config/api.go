@@ -117,6 +117,11 @@ func (a API) validate(r Role) error {
 	if err := optionalBaseURL("api.temporal_ui_url", a.TemporalUIURL, DefaultTemporalUIURL); err != nil {
 		return err
 	}
+	if a.OAuthAuthorizeURL != "" {
+		if err := urlTemplate("api.oauth_authorize_url", a.OAuthAuthorizeURL, "{subdomain}", "http://127.0.0.1:8081/zendesk/{subdomain}"); err != nil {
+			return err
+		}
+	}
 	if err := word("api.oauth_client_id", a.OAuthClientID, "sellmigrate"); err != nil {
 		return err
 	}

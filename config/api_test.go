@@ -61,6 +61,9 @@ func TestAPIValidationNamesKey(t *testing.T) {
 		{map[string]string{"api.public_url": "example.com"}, "api.public_url"},
 		{map[string]string{"api.temporal_ui_url": "ftp://x"}, "api.temporal_ui_url"},
 		{map[string]string{"api.oauth_client_id": "two words"}, "api.oauth_client_id"},
+		{map[string]string{"api.oauth_authorize_url": "http://127.0.0.1:8081/zendesk"}, "api.oauth_authorize_url"},
+		{map[string]string{"api.oauth_authorize_url": "ftp://{subdomain}.zendesk.com"}, "api.oauth_authorize_url"},
+		{map[string]string{"api.oauth_authorize_url": "http://{subdomain}.zendesk.com?x=1"}, "api.oauth_authorize_url"},
 		{map[string]string{"api.max_body_bytes": "10"}, "api.max_body_bytes"},
 		{map[string]string{"api.max_body_bytes": "1MB"}, "api.max_body_bytes"},
 	}
@@ -81,5 +84,25 @@ func TestAPIValidationNamesKey(t *testing.T) {
 		if strings.Contains(err.Error(), "shared-secret") {
 			t.Errorf("%v: the error echoes the token: %v", tc.env, err)
 		}
+	}
+}
+
+// TestAPIOAuthAuthorizeURL: the browser's sign-in URL is kept as given, apart from the
+// server's zendesk.support_url, and stays empty (meaning zendesk.support_url) by default.
+func TestAPIOAuthAuthorizeURL(t *testing.T) {
+	isolate(t)
+	t.Setenv(EnvVar("api.admin_tokens"), "adm")
+	t.Setenv(EnvVar("api.oauth_client_secret"), "s")
+	c, err := Load(Options{Role: RoleAPI})
+	if err != nil || c.API.OAuthAuthorizeURL != "" {
+		t.Fatalf("default oauth_authorize_url %q, err %v; want empty", c.API.OAuthAuthorizeURL, err)
+	}
+	t.Setenv(EnvVar("zendesk.support_url"), "http://sim:8081/zendesk/{subdomain}")
+	t.Setenv(EnvVar("api.oauth_authorize_url"), "http://127.0.0.1:8081/zendesk/{subdomain}")
+	if c, err = Load(Options{Role: RoleAPI}); err != nil {
+		t.Fatal(err)
+	}
+	if c.API.OAuthAuthorizeURL != "http://127.0.0.1:8081/zendesk/{subdomain}" || c.Zendesk.SupportURL != "http://sim:8081/zendesk/{subdomain}" {
+		t.Errorf("oauth_authorize_url %q, support_url %q", c.API.OAuthAuthorizeURL, c.Zendesk.SupportURL)
 	}
 }

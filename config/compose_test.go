@@ -62,7 +62,8 @@ func loadCompose(t *testing.T) composeFile {
 	return f
 }
 
-// env returns a service's environment, written as a map or as a list of NAME=value.
+// env returns a service's environment, written as a map or as a list of NAME=value,
+// with ${VAR:-default} interpolated as Compose does when VAR is unset (see interpolate).
 func env(t *testing.T, name string, n yaml.Node) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -70,17 +71,32 @@ func env(t *testing.T, name string, n yaml.Node) map[string]string {
 	case 0:
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			out[n.Content[i].Value] = n.Content[i+1].Value
+			out[n.Content[i].Value] = interpolate(n.Content[i+1].Value)
 		}
 	case yaml.SequenceNode:
 		for _, item := range n.Content {
 			k, v, _ := strings.Cut(item.Value, "=")
-			out[k] = v
+			out[k] = interpolate(v)
 		}
 	default:
 		t.Fatalf("service %s: environment must be a map or a list, line %d", name, n.Line)
 	}
 	return out
+}
+
+var composeVar = regexp.MustCompile(`\$\$|\$\{[A-Za-z_][A-Za-z0-9_]*(:?-([^}]*))?\}`)
+
+// interpolate expands Compose variables as `docker compose up` does with none of them
+// set on the host: ${VAR:-default} and ${VAR-default} give the default, ${VAR} nothing,
+// and $$ a literal $. The tests so check the values the file ships with, whatever the
+// environment they run in.
+func interpolate(v string) string {
+	return composeVar.ReplaceAllStringFunc(v, func(m string) string {
+		if m == "$$" {
+			return "$"
+		}
+		return composeVar.FindStringSubmatch(m)[2]
+	})
 }
 
 // command returns a service's command as words.
@@ -128,12 +144,12 @@ func knownEnvVars() map[string]bool {
 
 func TestComposeParsesAndHasTheRoles(t *testing.T) {
 	f := loadCompose(t)
-	for _, want := range []string{"postgresql", "temporal", "temporal-ui", "worker", "sim"} {
+	for _, want := range []string{"postgresql", "temporal", "temporal-ui", "worker", "sim", "api"} {
 		if _, ok := f.Services[want]; !ok {
 			t.Errorf("service %q is missing from %s", want, composePath)
 		}
 	}
-	for _, role := range []string{"worker", "sim"} {
+	for _, role := range []string{"worker", "sim", "api"} {
 		s, ok := f.Services[role]
 		if !ok {
 			continue

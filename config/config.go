@@ -119,6 +119,10 @@ type API struct {
 	// OAuth client registered with Zendesk for the account owner's login.
 	OAuthClientID     string
 	OAuthClientSecret string
+	// OAuthAuthorizeURL is the Support URL template ({subdomain}) the owner's browser
+	// is sent to for the sign-in; empty means Zendesk.SupportURL. The code exchange
+	// always uses Zendesk.SupportURL, which is how this server reaches Zendesk.
+	OAuthAuthorizeURL string
 	// MaxBodyBytes caps a request body.
 	MaxBodyBytes int
 }

@@ -72,6 +72,9 @@ var keys = []key{
 	{"api.temporal_ui_url", "", func(c *Config) any { return &c.API.TemporalUIURL }},
 	{"api.oauth_client_id", "sellmigrate", func(c *Config) any { return &c.API.OAuthClientID }},
 	{"api.oauth_client_secret", "", func(c *Config) any { return &c.API.OAuthClientSecret }},
+	// Empty oauth_authorize_url means zendesk.support_url (the browser reaches Zendesk
+	// where this server does).
+	{"api.oauth_authorize_url", "", func(c *Config) any { return &c.API.OAuthAuthorizeURL }},
 	{"api.max_body_bytes", 1 << 20, func(c *Config) any { return &c.API.MaxBodyBytes }},
 
 	{"log.level", "info", func(c *Config) any { return &c.Log.Level }},

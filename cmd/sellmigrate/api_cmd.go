@@ -78,6 +78,7 @@ func newAPIServer(cfg config.Config, c client.Client, uiURL string, logger *zap.
 			ClientID:     cfg.API.OAuthClientID,
 			ClientSecret: cfg.API.OAuthClientSecret,
 			SupportURL:   cfg.Zendesk.SupportURL,
+			AuthorizeURL: cfg.API.OAuthAuthorizeURL,
 		},
 		MaxBodyBytes: int64(cfg.API.MaxBodyBytes),
 		Metrics:      api.NewMetrics(),
