@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
@@ -78,20 +76,9 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		}
 	}()
 
-	if err := os.MkdirAll(cfg.Dev.DataDir, 0o755); err != nil {
-		return fmt.Errorf("create data directory %s: %w", cfg.Dev.DataDir, err)
-	}
-	simulator, err := sim.New(sim.Config{
-		DBPath:  filepath.Join(cfg.Dev.DataDir, "sim.db"),
-		Faults:  simFaults(cfg),
-		Logger:  logger,
-		BaseURL: cfg.SimBaseURL(),
-		// The simulated Zendesk registers the API's OAuth client, so the owner login works.
-		OAuthClientID:     cfg.API.OAuthClientID,
-		OAuthClientSecret: cfg.API.OAuthClientSecret,
-	})
+	simulator, err := openSimulator(cfg, cfg.Dev.DataDir, "--data-dir, config dev.data_dir", logger)
 	if err != nil {
-		return fmt.Errorf("start the simulator: %w", err)
+		return err
 	}
 	defer func() { _ = simulator.Close() }()
 

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
@@ -44,6 +46,28 @@ func newWorker(cfg config.Config, c client.Client, logger *zap.Logger, tune ...f
 		f(&opts)
 	}
 	return worker.New(c, acts, opts)
+}
+
+// openSimulator opens (or creates and seeds) the simulator's SQLite state in dataDir;
+// dirSetting names where that directory comes from, for the error a person reads.
+func openSimulator(cfg config.Config, dataDir, dirSetting string, logger *zap.Logger) (*sim.Sim, error) {
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory %s (%s): %w", dataDir, dirSetting, err)
+	}
+	s, err := sim.New(sim.Config{
+		DBPath:  filepath.Join(dataDir, "sim.db"),
+		Faults:  simFaults(cfg),
+		Logger:  logger,
+		BaseURL: cfg.SimBaseURL(),
+		// The simulated Zendesk registers the API's OAuth client (api.oauth_client_*), so
+		// the owner login works; empty values leave the simulator's defaults, which match dev's.
+		OAuthClientID:     cfg.API.OAuthClientID,
+		OAuthClientSecret: cfg.API.OAuthClientSecret,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start the simulator: %w", err)
+	}
+	return s, nil
 }
 
 // simFaults reads the sim.* fault settings.

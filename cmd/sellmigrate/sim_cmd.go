@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
-
 	"github.com/spf13/cobra"
 
 	"github.com/sellmigrate/sellmigrate/config"
@@ -25,21 +21,9 @@ from sim.error_rate, sim.rate_limit_rate, sim.retry_after and sim.latency.`,
 				return err
 			}
 			defer func() { _ = logger.Sync() }()
-			if err := os.MkdirAll(cfg.Sim.DataDir, 0o755); err != nil {
-				return fmt.Errorf("create data directory %s (--data-dir, config sim.data_dir): %w", cfg.Sim.DataDir, err)
-			}
-			s, err := sim.New(sim.Config{
-				DBPath:  filepath.Join(cfg.Sim.DataDir, "sim.db"),
-				Faults:  simFaults(cfg),
-				Logger:  logger,
-				BaseURL: cfg.SimBaseURL(),
-				// The API's OAuth client (api.oauth_client_*), so its owner login works here;
-				// empty values leave the simulator's defaults, which match dev's.
-				OAuthClientID:     cfg.API.OAuthClientID,
-				OAuthClientSecret: cfg.API.OAuthClientSecret,
-			})
+			s, err := openSimulator(cfg, cfg.Sim.DataDir, "--data-dir, config sim.data_dir", logger)
 			if err != nil {
-				return fmt.Errorf("start the simulator: %w", err)
+				return err
 			}
 			defer func() { _ = s.Close() }()
 			return sim.Serve(cmd.Context(), cfg.Sim.Listen, s.Handler(), logger)
