@@ -75,13 +75,16 @@ type Worker struct {
 	// the contributor cursor reaches the server at least this often (a crash redoes at
 	// most this much work).
 	MaxHeartbeatThrottle time.Duration
-	// StickyCacheSize caps the workflows cached in memory; 0 = SDK default (10,000).
-	// Default 2000: see docs/PERFORMANCE.md.
+	// StickyCacheSize caps the workflows kept in memory between tasks (process-wide; 0 =
+	// the SDK's 10,000, default 2000). Waiting migrations hold a few goroutines each; a
+	// smaller cache bounds memory when thousands wait, at the cost of a history replay
+	// when an evicted one moves again. See docs/PERFORMANCE.md.
 	StickyCacheSize int
-	// WorkflowTaskPollers and ActivityTaskPollers: long polls per task type; 0 = SDK default.
+	// WorkflowTaskPollers and ActivityTaskPollers: long polls per task type; 0 = SDK default (2).
 	WorkflowTaskPollers int
 	ActivityTaskPollers int
-	// DisableEagerActivities turns off eager activity dispatch.
+	// DisableEagerActivities turns off eager activity dispatch (the server hands the
+	// next activity back in the workflow task's reply instead of through matching).
 	DisableEagerActivities bool
 	// MetricsListen is where /metrics, /healthz and /readyz are served; empty disables.
 	MetricsListen string
