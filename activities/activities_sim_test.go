@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 func TestPreflight(t *testing.T) {
@@ -25,10 +27,10 @@ func TestPreflight(t *testing.T) {
 	require.Equal(t, f.srv.URL+"/zendesk/umbrella", res.LoginURL)
 
 	_, err = env.ExecuteActivity(f.acts.Preflight, PreflightInput{SellAccountID: "1001", RequestedBy: "ana@acme.test"})
-	requireNonRetryable(t, err, ErrTypeNotSellAdmin, "ana@acme.test is not an active admin of Sell account 1001")
+	requireNonRetryable(t, err, contract.ErrTypeNotSellAdmin, "ana@acme.test is not an active admin of Sell account 1001")
 
 	_, err = env.ExecuteActivity(f.acts.Preflight, PreflightInput{SellAccountID: "9999", RequestedBy: "admin@acme.test"})
-	requireNonRetryable(t, err, ErrTypeUnknownAccount, "Sell account 9999 is unknown")
+	requireNonRetryable(t, err, contract.ErrTypeUnknownAccount, "Sell account 9999 is unknown")
 }
 
 func TestReserveSubdomainIsIdempotentAndReportsTaken(t *testing.T) {
@@ -116,7 +118,7 @@ func TestLinkIsIdempotent(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err := env.ExecuteActivity(f.acts.LinkAccounts, LinkInput{SellAccountID: "1002", Subdomain: "initech", IdempotencyKey: "other"})
-	requireNonRetryable(t, err, ErrTypeZendeskClient, "422")
+	requireNonRetryable(t, err, contract.ErrTypeZendeskClient, "422")
 	byKind, bySubject := f.ledger(t)
 	require.Equal(t, 1, byKind["account_linked"])
 	requireNoDuplicates(t, bySubject)

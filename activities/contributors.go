@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/platform"
 )
 
@@ -93,7 +94,7 @@ func (a *Activities) contributorRoleID(ctx context.Context, support *platform.Su
 	}
 	return 0, temporal.NewNonRetryableApplicationError(
 		fmt.Sprintf("Zendesk account %s has no Contributor role; enable it in Admin Center > Team > Roles and retry the migration", subdomain),
-		ErrTypeZendeskClient, nil)
+		contract.ErrTypeZendeskClient, nil)
 }
 
 // supportUsersByEmail reads every user of the Support account, by lowercase email.

@@ -6,17 +6,8 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/platform"
-)
-
-// Error types activities return; the workflow's retry policy never retries the
-// non-retryable ones.
-const (
-	ErrTypeZendeskClient      = "ZendeskClientError"
-	ErrTypeZendeskRateLimited = "ZendeskRateLimited"
-	ErrTypeZendeskUnavailable = "ZendeskUnavailable"
-	ErrTypeNotSellAdmin       = "NotSellAdmin"
-	ErrTypeUnknownAccount     = "UnknownSellAccount"
 )
 
 // classify turns a platform error into what Temporal should do with it: a 4xx (but
@@ -33,11 +24,11 @@ func classify(action string, err error) error {
 	msg := fmt.Sprintf("%s: %s", action, apiErr.Error())
 	switch {
 	case apiErr.StatusCode == 429:
-		return temporal.NewApplicationErrorWithOptions(msg, ErrTypeZendeskRateLimited,
+		return temporal.NewApplicationErrorWithOptions(msg, contract.ErrTypeZendeskRateLimited,
 			temporal.ApplicationErrorOptions{NextRetryDelay: apiErr.RetryAfter, Cause: err})
 	case apiErr.Retryable():
-		return temporal.NewApplicationErrorWithCause(msg, ErrTypeZendeskUnavailable, err)
+		return temporal.NewApplicationErrorWithCause(msg, contract.ErrTypeZendeskUnavailable, err)
 	default:
-		return temporal.NewNonRetryableApplicationError(msg, ErrTypeZendeskClient, err)
+		return temporal.NewNonRetryableApplicationError(msg, contract.ErrTypeZendeskClient, err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/platform"
 )
 
@@ -34,14 +35,14 @@ func (a *Activities) Preflight(ctx context.Context, in PreflightInput) (Prefligh
 		if platform.IsStatus(err, 401) || platform.IsStatus(err, 404) {
 			return PreflightResult{}, temporal.NewNonRetryableApplicationError(
 				fmt.Sprintf("Sell account %s is unknown or its API token is refused; check the account ID and zendesk.sell_token_template", in.SellAccountID),
-				ErrTypeUnknownAccount, err)
+				contract.ErrTypeUnknownAccount, err)
 		}
 		return PreflightResult{}, classify("read Sell account "+in.SellAccountID, err)
 	}
 	if strconv.FormatInt(account.ID, 10) != in.SellAccountID {
 		return PreflightResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("the Sell token for account %s belongs to account %d; fix zendesk.sell_token_template", in.SellAccountID, account.ID),
-			ErrTypeUnknownAccount, nil)
+			contract.ErrTypeUnknownAccount, nil)
 	}
 	user, err := sell.UserByEmail(ctx, in.RequestedBy)
 	if err != nil {
@@ -50,7 +51,7 @@ func (a *Activities) Preflight(ctx context.Context, in PreflightInput) (Prefligh
 	if user == nil || user.Role != "admin" || user.Status != "active" {
 		return PreflightResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s is not an active admin of Sell account %s (%s); only a Sell admin may start the connection", in.RequestedBy, in.SellAccountID, account.Name),
-			ErrTypeNotSellAdmin, nil)
+			contract.ErrTypeNotSellAdmin, nil)
 	}
 	res := PreflightResult{AccountName: account.Name, AdminName: user.Name, Connected: account.Connected()}
 	if res.Connected {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -17,8 +18,8 @@ func decodeTargets() map[string]func() any {
 		"start": func() any { return &starter.StartRequest{} },
 		"bulk":  func() any { return &bulkRequest{} },
 	}
-	for name, mk := range actionPayloads {
-		targets["action "+name] = mk
+	for _, in := range contract.Inputs() {
+		targets["action "+in.Name] = func() any { return in.New() }
 	}
 	return targets
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestInstrumentRecordsLatencyByRouteAndServesReadyz(t *testing.T) {
@@ -40,9 +41,15 @@ func TestInstrumentRecordsLatencyByRouteAndServesReadyz(t *testing.T) {
 	if code, _ := get("/readyz"); code != http.StatusOK {
 		t.Errorf("/readyz ready = %d", code)
 	}
-	_, body := get("/metrics")
-	// One series per route pattern, not per ID.
+	// One series per route pattern, not per ID. A request's latency is recorded once
+	// its response is written, so the client may ask before the last one is counted.
 	want := `sellmigrate_api_request_duration_seconds_count{code="4xx",method="GET",route="GET /api/v1/migrations/{id}"} 3`
+	var body string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, body = get("/metrics"); strings.Contains(body, want) || time.Now().After(deadline) {
+			break
+		}
+	}
 	if !strings.Contains(body, want) {
 		t.Errorf("/metrics lacks %s:\n%s", want, body)
 	}

@@ -10,8 +10,8 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // The Zendesk account owner's login, Zendesk's OAuth authorization-code flow:
@@ -199,12 +199,12 @@ func (o *ownerLogin) migration(ctx context.Context, w http.ResponseWriter, r *ht
 func ownerLoginRefusal(rep starter.Report) *oauthPageData {
 	name := "The migration of Sell account " + rep.SellAccountID
 	switch {
-	case rep.Mode != workflows.ModeExisting:
+	case rep.Mode != contract.ModeExisting:
 		return &oauthPageData{Title: "No owner login needed",
 			Reason: name + " creates a new Zendesk account, so no existing account owner has to log in."}
-	case rep.Status == workflows.StatusAwaitingOwnerLogin && rep.Subdomain != "":
+	case rep.Status == contract.StatusAwaitingOwnerLogin && rep.Subdomain != "":
 		return nil
-	case rep.Status == workflows.StatusOwnerNeedsSellLicense:
+	case rep.Status == contract.StatusOwnerNeedsSellLicense:
 		return &oauthPageData{Title: "The owner has already logged in",
 			Reason: "The account owner " + rep.OwnerEmail + " was verified and needs a Sell license.",
 			Advice: "A Sell admin assigns the owner a Sell license, then sends license-assigned from the migration."}

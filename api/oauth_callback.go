@@ -8,8 +8,8 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // callback serves GET /oauth/callback: Zendesk sends the browser back here with a code
@@ -137,7 +137,7 @@ func (o *ownerLogin) signedInEmail(ctx context.Context, w http.ResponseWriter, r
 // owner. It is not cut short if the browser goes away: the update is already sent.
 func (o *ownerLogin) sendLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, st oauthState, email string) {
 	started := time.Now()
-	_, err := o.s.starter.Send(ctx, st.WorkflowID, workflows.OwnerLoginName, workflows.OwnerLoginInput{UserEmail: email})
+	_, err := o.s.starter.Send(ctx, st.WorkflowID, contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: email})
 	if err == nil {
 		o.s.log.Info("owner login accepted", zap.String("workflowId", st.WorkflowID), zap.String("user", email),
 			zap.Duration("took", time.Since(started)))

@@ -12,9 +12,9 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 func TestOAuthStateSignAndVerify(t *testing.T) {
@@ -172,7 +172,7 @@ func TestOAuthCallbackChecksStateFirst(t *testing.T) {
 	opts := OAuthOptions{ClientID: "sellmigrate", ClientSecret: "demo-oauth-secret", SupportURL: "http://127.0.0.1:1/zendesk/{subdomain}"}
 	h := testOwnerLogin(t, opts)
 	signer, _ := newStateSigner(opts.ClientSecret, time.Now)
-	raw, st, _ := signer.issue(workflows.WorkflowID("1002"), "globex")
+	raw, st, _ := signer.issue(contract.WorkflowID("1002"), "globex")
 	cookie := &http.Cookie{Name: oauthCookiePrefix + st.Nonce, Value: "1"}
 
 	expectPage(t, get(t, h, "/oauth/callback?code=c&state="+url.QueryEscape(raw+"x"), cookie), http.StatusBadRequest, "not valid")
@@ -182,7 +182,7 @@ func TestOAuthCallbackChecksStateFirst(t *testing.T) {
 	expectPage(t, get(t, h, "/oauth/callback?code=c&state="+url.QueryEscape(raw), other), http.StatusBadRequest, "another browser")
 
 	old, _ := newStateSigner(opts.ClientSecret, func() time.Time { return time.Now().Add(-oauthStateTTL) })
-	expired, est, _ := old.issue(workflows.WorkflowID("1002"), "globex")
+	expired, est, _ := old.issue(contract.WorkflowID("1002"), "globex")
 	rec := get(t, h, "/oauth/callback?code=c&state="+url.QueryEscape(expired), &http.Cookie{Name: oauthCookiePrefix + est.Nonce, Value: "1"})
 	expectPage(t, rec, http.StatusBadRequest, "expired")
 	if !strings.Contains(rec.Body.String(), `href="/oauth/owner-login?migration=sell-migration-1002"`) {
@@ -205,20 +205,20 @@ func TestOAuthCallbackChecksStateFirst(t *testing.T) {
 
 func TestOwnerLoginRefusal(t *testing.T) {
 	t.Parallel()
-	rep := func(mode workflows.Mode, status workflows.Status, sub string) starter.Report {
+	rep := func(mode contract.Mode, status contract.Status, sub string) starter.Report {
 		var r starter.Report
-		r.SellAccountID, r.Mode, r.Status, r.Subdomain, r.Step = "1002", mode, status, sub, workflows.StepOwnerLogin
+		r.SellAccountID, r.Mode, r.Status, r.Subdomain, r.Step = "1002", mode, status, sub, contract.StepOwnerLogin
 		r.OwnerEmail = "owner@globex.test"
 		return r
 	}
-	if d := ownerLoginRefusal(rep(workflows.ModeExisting, workflows.StatusAwaitingOwnerLogin, "globex")); d != nil {
+	if d := ownerLoginRefusal(rep(contract.ModeExisting, contract.StatusAwaitingOwnerLogin, "globex")); d != nil {
 		t.Errorf("a migration awaiting the owner login was refused: %+v", d)
 	}
 	for want, r := range map[string]starter.Report{
-		"creates a new Zendesk account": rep(workflows.ModeNew, workflows.StatusAwaitingDisclaimers, "acme"),
-		"needs a Sell license":          rep(workflows.ModeExisting, workflows.StatusOwnerNeedsSellLicense, "globex"),
-		"has ended (completed)":         rep(workflows.ModeExisting, workflows.StatusCompleted, "globex"),
-		"not waiting for the Zendesk":   rep(workflows.ModeExisting, workflows.StatusRunning, "globex"),
+		"creates a new Zendesk account": rep(contract.ModeNew, contract.StatusAwaitingDisclaimers, "acme"),
+		"needs a Sell license":          rep(contract.ModeExisting, contract.StatusOwnerNeedsSellLicense, "globex"),
+		"has ended (completed)":         rep(contract.ModeExisting, contract.StatusCompleted, "globex"),
+		"not waiting for the Zendesk":   rep(contract.ModeExisting, contract.StatusRunning, "globex"),
 	} {
 		d := ownerLoginRefusal(r)
 		if d == nil || !strings.Contains(d.Reason+" "+d.Advice, want) {

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // openAPI serves the OpenAPI 3.0 document of every route.
@@ -128,13 +128,9 @@ func html(desc string) map[string]any {
 }
 
 func paths() map[string]any {
-	statuses := stringsOf(workflows.Statuses)
-	steps := stringsOf(workflows.Steps)
-	actionBodies := []any{}
-	for _, n := range []string{"ChooseSubdomainInput", "OwnerLoginInput", "LicenseAssignedInput", "BackInput", "AcceptDisclaimersInput"} {
-		actionBodies = append(actionBodies, refTo(n))
-	}
-	return map[string]any{
+	statuses := stringsOf(contract.Statuses)
+	steps := stringsOf(contract.Steps)
+	out := map[string]any{
 		"/healthz": map[string]any{"get": op("healthz", "meta", "Liveness: 200 while the server answers", "",
 			map[string]any{"200": jsonBody(refTo("Health"), "alive")})},
 		"/openapi.json": map[string]any{"get": op("openapi", "meta", "This document", "",
@@ -184,12 +180,6 @@ func paths() map[string]any {
 		"/api/v1/migrations/{id}/timeline": map[string]any{"get": with(op("getTimeline", "migrations", "The steps and inputs of a migration, in order", "viewer",
 			map[string]any{"200": jsonBody(refTo("Timeline"), "the timeline")}, "404"),
 			"parameters", []any{idParam})},
-		"/api/v1/migrations/{id}/actions/{action}": map[string]any{"post": with(with(op("sendAction", "migrations",
-			"Send a person's input as a Temporal update; the workflow's validator refuses a bad or out-of-order one at once (422 rejected) and nothing changes", "admin",
-			map[string]any{"200": jsonBody(refTo("Progress"), "accepted; the progress after the workflow took it")}, "400", "404", "409", "413", "415", "422"),
-			"parameters", []any{idParam, pathParam("action", "the input", strEnum("", workflows.InputNames...))}),
-			"requestBody", map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{
-				"schema": schema{"oneOf": actionBodies}}}, "description": "the action's input: choose-subdomain ChooseSubdomainInput, owner-login OwnerLoginInput, license-assigned LicenseAssignedInput, back BackInput, accept-disclaimers AcceptDisclaimersInput"})},
 		"/api/v1/migrations/{id}/cancel": map[string]any{"post": with(op("cancelMigration", "migrations",
 			"Cancel a migration; it releases what it created and did not link, and records the outcome", "ops",
 			map[string]any{"202": jsonBody(refTo("CancelAccepted"), "cancellation requested")}, "404", "409"),
@@ -232,4 +222,21 @@ func paths() map[string]any {
 				map[string]any{"name": "error", "in": "query", "required": false, "description": "set by Zendesk when the login was denied", "schema": schema{"type": "string"}},
 			})},
 	}
+	for _, in := range contract.Inputs() {
+		out[actionPath(in.Name)] = map[string]any{"post": actionOp(in)}
+	}
+	return out
+}
+
+// actionOp documents the route of one human input from its registry entry.
+func actionOp(in contract.Input) map[string]any {
+	summary := in.Title + ": " + in.Doc + " Sent as a Temporal update; the workflow's validator refuses a bad or out-of-order one at once (422 rejected) and nothing changes."
+	if in.Mode != "" {
+		summary += " Only for migrations in mode " + string(in.Mode) + "."
+	}
+	return with(with(op("send-"+in.Name, "actions", summary, roleFor(in.Role).String(),
+		map[string]any{"200": jsonBody(refTo("Progress"), "accepted; the progress after the workflow took it")}, "400", "404", "409", "413", "415", "422"),
+		"parameters", []any{idParam}),
+		"requestBody", map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{
+			"schema": refTo(inputSchemaName(in)), "example": in.Example()}}})
 }

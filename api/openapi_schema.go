@@ -1,9 +1,11 @@
 package api
 
 import (
+	"fmt"
 	"sort"
+	"strings"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Small builders for OpenAPI 3.0 schema objects, so the document reads like the types
@@ -70,19 +72,17 @@ func errorCodeList() []string {
 
 // schemas are the document's components.schemas.
 func schemas() map[string]any {
-	statuses := stringsOf(workflows.Statuses)
-	steps := stringsOf(workflows.Steps)
-	modes := []string{string(workflows.ModeNew), string(workflows.ModeExisting)}
+	statuses := stringsOf(contract.Statuses)
+	steps := stringsOf(contract.Steps)
+	modes := []string{string(contract.ModeNew), string(contract.ModeExisting)}
 	byStatus := map[string]any{}
 	for _, st := range statuses {
 		byStatus[st] = integer("migrations with status " + st)
 	}
-	email := func(desc string) schema { return schema{"type": "string", "format": "email", "description": desc} }
-	subdomain := schema{"type": "string", "pattern": "^[a-z][a-z0-9-]{1,61}[a-z0-9]$",
-		"description": "Zendesk subdomain: 3-63 lowercase letters, digits and inner hyphens, starting with a letter; reserved names (www, api, admin, support, ...) are refused"}
+	subdomain := subdomainSchema()
 	duration := func(desc string) schema { return integer(desc + " (nanoseconds)") }
 
-	return map[string]any{
+	out := map[string]any{
 		"Error": object("Every error has this shape.", map[string]any{
 			"error": object("", map[string]any{
 				"code":    strEnum("machine-readable kind of error; each maps to one HTTP status", errorCodeList()...),
@@ -148,7 +148,7 @@ func schemas() map[string]any {
 			"failed":  integer("rows not started"),
 		}, "results", "started", "failed"),
 		"InputRecord": object("A person's input as received, accepted or not.", map[string]any{
-			"name":     strEnum("", workflows.InputNames...),
+			"name":     strEnum("", contract.InputNames()...),
 			"by":       str("who sent it"),
 			"detail":   str(""),
 			"at":       dateTime(""),
@@ -165,7 +165,21 @@ func schemas() map[string]any {
 			"converted":         integer(""),
 			"alreadyAgents":     integer(""),
 			"needsReactivation": nullable(array(str(""), "users an admin must reactivate under Sell > Settings > Users > Pending actions")),
+			"total":             integer("the Sell account's users, once the conversion has read its first page"),
+			"done":              integer("users handled so far; done/total is the conversion's progress while it runs"),
 		}, "sellUsers", "converted", "alreadyAgents", "needsReactivation"),
+		"InputCount": object("", map[string]any{
+			"accepted": integer(""),
+			"rejected": integer(""),
+		}, "accepted", "rejected"),
+		"NotificationRecord": object("A reminder sent to the person a migration waits for.", map[string]any{
+			"at":         dateTime(""),
+			"channel":    strEnum("", "email", "webhook"),
+			"to":         nullable(array(str(""), "who was told (email)")),
+			"subject":    str(""),
+			"waitingFor": str("what the migration waited for"),
+			"error":      str("why it could not be sent; absent when it was"),
+		}, "at", "channel", "subject", "waitingFor"),
 		"StepTiming": object("", map[string]any{
 			"step":     strEnum("", steps...),
 			"duration": duration("time in the step, waits included"),
@@ -181,6 +195,7 @@ func schemas() map[string]any {
 			"finishedAt":        dateTime(""),
 			"stepDurations":     nullable(array(refTo("StepTiming"), "")),
 			"duration":          duration("whole migration"),
+			"checked":           str("for already_connected: how the account was found complete"),
 		}, "outcome", "subdomain", "loginUrl", "usersConverted", "alreadyAgents", "needsReactivation", "startedAt", "finishedAt", "stepDurations", "duration"),
 		"Progress": object("Where a migration stands, as its progress query answers.", progressProps(statuses, steps, modes),
 			"workflowId", "sellAccountId", "mode", "requestedBy", "step", "status", "startedAt", "updatedAt", "linked", "inputs", "timeline", "remindersSent"),
@@ -209,23 +224,50 @@ func schemas() map[string]any {
 			"inputs":   array(refTo("InputRecord"), "inputs in order"),
 		}, "timeline", "inputs"),
 		"CancelAccepted": object("", map[string]any{"workflowId": str("")}, "workflowId"),
-		"ChooseSubdomainInput": object("choose-subdomain", map[string]any{
-			"subdomain": subdomain, "by": email("who chose it"),
-		}, "subdomain", "by"),
-		"OwnerLoginInput": object("owner-login: the Zendesk user who logged in as the account owner", map[string]any{
-			"userEmail": email(""),
-		}, "userEmail"),
-		"LicenseAssignedInput": object("license-assigned: an admin gave the owner a Sell license", map[string]any{
-			"by": email(""),
-		}, "by"),
-		"BackInput": object("back: return to choose another subdomain", map[string]any{
-			"by": email(""),
-		}, "by"),
-		"AcceptDisclaimersInput": object("accept-disclaimers", map[string]any{
-			"by":      email(""),
-			"version": str("disclaimer version accepted; defaults to the current one"),
-		}, "by"),
 	}
+	for _, in := range contract.Inputs() {
+		out[inputSchemaName(in)] = inputSchema(in)
+	}
+	return out
+}
+
+func email(desc string) schema {
+	return schema{"type": "string", "format": "email", "description": desc}
+}
+
+func subdomainSchema() schema {
+	return schema{"type": "string", "pattern": contract.SubdomainPattern,
+		"description": "Zendesk subdomain: 3-63 lowercase letters, digits and inner hyphens, starting with a letter; reserved names (www, api, admin, support, ...) are refused"}
+}
+
+// inputSchemaName is the component name of an input's payload: its Go type's name.
+func inputSchemaName(in contract.Input) string {
+	name := fmt.Sprintf("%T", in.New())
+	return name[strings.LastIndexByte(name, '.')+1:]
+}
+
+// inputSchema describes an input's payload from its registry entry.
+func inputSchema(in contract.Input) schema {
+	props := map[string]any{}
+	var required []string
+	for _, f := range in.Fields {
+		var fs schema
+		switch f.Format {
+		case contract.FormatEmail:
+			fs = email(f.Doc)
+		case contract.FormatSubdomain:
+			fs = subdomainSchema()
+			fs["description"] = f.Doc + "; " + fs["description"].(string)
+		default:
+			fs = str(f.Doc)
+		}
+		fs["example"] = f.Example
+		props[f.JSON] = fs
+		if f.Required {
+			required = append(required, f.JSON)
+		}
+	}
+	return object(in.Name+": "+in.Doc, props, required...)
 }
 
 func progressProps(statuses, steps, modes []string) map[string]any {
@@ -249,6 +291,11 @@ func progressProps(statuses, steps, modes []string) map[string]any {
 		"inputs":            nullable(array(refTo("InputRecord"), "")),
 		"timeline":          nullable(array(refTo("StepRecord"), "")),
 		"remindersSent":     integer(""),
+		"allowedInputs":     nullable(array(strEnum("", contract.InputNames()...), "the inputs the migration would accept now")),
+		"inputCounts":       schema{"type": "object", "additionalProperties": refTo("InputCount"), "description": "inputs by name over the migration's whole life"},
+		"inputsDropped":     integer("the oldest inputs no longer in inputs (counted in inputCounts)"),
+		"notifications":     nullable(array(refTo("NotificationRecord"), "reminders sent, newest last")),
+		"runs":              integer("workflow runs so far (more than one once it continued as new)"),
 		"lastError":         str(""),
 		"contributors":      refTo("ContributorCounts"),
 		"compensation":      str("what cancelling undid"),

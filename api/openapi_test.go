@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -206,6 +207,42 @@ func TestOpenAPIRefsResolve(t *testing.T) {
 	for _, c := range codes {
 		if _, ok := errorCodes[c.(string)]; !ok {
 			t.Errorf("documented error code %v is not one the server sends", c)
+		}
+	}
+}
+
+// TestSchemasMatchTypes: every object schema the API answers with lists exactly the
+// JSON fields of the Go type it describes, so a field added to the contract cannot go
+// undocumented (and the closed schemas cannot refuse it).
+func TestSchemasMatchTypes(t *testing.T) {
+	doc := loadDoc(t, testServer(t))
+	components := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	for name, typ := range map[string]reflect.Type{
+		"Progress":           reflect.TypeFor[contract.Progress](),
+		"Result":             reflect.TypeFor[contract.Result](),
+		"ContributorCounts":  reflect.TypeFor[contract.ContributorCounts](),
+		"InputRecord":        reflect.TypeFor[contract.InputRecord](),
+		"InputCount":         reflect.TypeFor[contract.InputCount](),
+		"StepRecord":         reflect.TypeFor[contract.StepRecord](),
+		"NotificationRecord": reflect.TypeFor[contract.NotificationRecord](),
+	} {
+		props := components[name].(map[string]any)["properties"].(map[string]any)
+		want := map[string]bool{}
+		for i := 0; i < typ.NumField(); i++ {
+			tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+			if tag != "" && tag != "-" {
+				want[tag] = true
+			}
+		}
+		for field := range want {
+			if props[field] == nil {
+				t.Errorf("schema %s lacks %s, a field of %s", name, field, typ)
+			}
+		}
+		for field := range props {
+			if !want[field] {
+				t.Errorf("schema %s documents %s, which %s does not have", name, field, typ)
+			}
 		}
 	}
 }

@@ -24,7 +24,7 @@ func (rt route) pattern() string { return rt.method + " " + rt.path }
 // apiRoutes lists every API route; the OpenAPI document describes the same set (a
 // test holds them together).
 func (s *Server) apiRoutes() []route {
-	return []route{
+	routes := []route{
 		{"GET", "/healthz", rolePublic, s.healthz},
 		{"GET", "/openapi.json", rolePublic, s.openAPI},
 		{"POST", "/api/v1/session", rolePublic, s.createSession},
@@ -36,11 +36,11 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/migrations/bulk", RoleOps, s.bulkStart},
 		{"GET", "/api/v1/migrations/{id}", RoleViewer, s.getMigration},
 		{"GET", "/api/v1/migrations/{id}/timeline", RoleViewer, s.timeline},
-		{"POST", "/api/v1/migrations/{id}/actions/{action}", RoleAdmin, s.action},
 		{"POST", "/api/v1/migrations/{id}/cancel", RoleOps, s.cancel},
 		{"GET", "/api/v1/migrations/{id}/events", RoleViewer, s.migrationEvents},
 		{"GET", "/api/v1/events", RoleViewer, s.listEvents},
 	}
+	return append(routes, s.actionRoutes()...)
 }
 
 // handle registers a route behind authentication and authorization.

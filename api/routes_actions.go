@@ -1,44 +1,54 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
-	"strings"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
-// actionPayloads makes the body type of each action: the workflow's own input types,
-// so the API accepts exactly what the workflow does.
-var actionPayloads = map[string]func() any{
-	workflows.ChooseSubdomainName:   func() any { return &workflows.ChooseSubdomainInput{} },
-	workflows.OwnerLoginName:        func() any { return &workflows.OwnerLoginInput{} },
-	workflows.LicenseAssignedName:   func() any { return &workflows.LicenseAssignedInput{} },
-	workflows.BackName:              func() any { return &workflows.BackInput{} },
-	workflows.AcceptDisclaimersName: func() any { return &workflows.AcceptDisclaimersInput{} },
+// actionPath is the route of one human input.
+func actionPath(name string) string { return "/api/v1/migrations/{id}/actions/" + name }
+
+// actionRoutes gives every human input in the registry its own route, with the role
+// the registry names, so a new input is served (and documented) without a change here.
+func (s *Server) actionRoutes() []route {
+	var out []route
+	for _, in := range contract.Inputs() {
+		out = append(out, route{"POST", actionPath(in.Name), roleFor(in.Role), s.action(in)})
+	}
+	return out
+}
+
+// roleFor maps the contract's roles onto the API's.
+func roleFor(r contract.Role) Role {
+	switch r {
+	case contract.RoleAdmin:
+		return RoleAdmin
+	case contract.RoleOps:
+		return RoleOps
+	}
+	return RoleViewer
 }
 
 // action sends a person's input to the migration as a Temporal update and answers with
-// the progress after the workflow took it. A bad or out-of-order input is refused by
-// the workflow's validator before anything is recorded: 422 rejected, with its reason.
-func (s *Server) action(w http.ResponseWriter, r *http.Request, _ principal) error {
-	id, err := ref(r)
-	if err != nil {
-		return err
+// the progress after the workflow took it. The body is the input's own payload type,
+// decoded strictly; a bad or out-of-order input is refused by the registry's rules or
+// the workflow's validator before anything is recorded: 422, with the reason.
+func (s *Server) action(in contract.Input) func(w http.ResponseWriter, r *http.Request, _ principal) error {
+	return func(w http.ResponseWriter, r *http.Request, _ principal) error {
+		id, err := ref(r)
+		if err != nil {
+			return err
+		}
+		payload := in.New()
+		if err := s.decodeJSON(w, r, payload); err != nil {
+			return err
+		}
+		progress, err := s.starter.Send(r.Context(), id, in.Name, payload)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, progress)
+		return nil
 	}
-	name := r.PathValue("action")
-	mk, ok := actionPayloads[name]
-	if !ok {
-		return newError(codeNotFound, fmt.Sprintf("action %q is not known; use one of %s", name, strings.Join(workflows.InputNames, ", ")))
-	}
-	payload := mk()
-	if err := s.decodeJSON(w, r, payload); err != nil {
-		return err
-	}
-	progress, err := s.starter.Send(r.Context(), id, name, payload)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, progress)
-	return nil
 }

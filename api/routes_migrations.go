@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // summary is one migration in a list, from the search attributes.
@@ -185,8 +185,8 @@ func (s *Server) temporalUIURL(workflowID string) string {
 }
 
 type timelineBody struct {
-	Timeline []workflows.StepRecord  `json:"timeline"`
-	Inputs   []workflows.InputRecord `json:"inputs"`
+	Timeline []contract.StepRecord  `json:"timeline"`
+	Inputs   []contract.InputRecord `json:"inputs"`
 }
 
 func (s *Server) timeline(w http.ResponseWriter, r *http.Request, _ principal) error {
@@ -196,10 +196,10 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request, _ principal) e
 	}
 	body := timelineBody{Timeline: rep.Timeline, Inputs: rep.Inputs}
 	if body.Timeline == nil {
-		body.Timeline = []workflows.StepRecord{}
+		body.Timeline = []contract.StepRecord{}
 	}
 	if body.Inputs == nil {
-		body.Inputs = []workflows.InputRecord{}
+		body.Inputs = []contract.InputRecord{}
 	}
 	writeJSON(w, http.StatusOK, body)
 	return nil

@@ -14,7 +14,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // FloorWorkflowName is the registered name of the floor workflow.
@@ -45,7 +45,7 @@ func noop(context.Context) error { return nil }
 // search-attribute upserts at the same points, and a progress query. Only the
 // activities' work (the Zendesk calls) and the migration's bookkeeping are missing.
 func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
-	f := &floor{in: in, step: workflows.StepPreflight, status: workflows.StatusRunning}
+	f := &floor{in: in, step: contract.StepPreflight, status: contract.StatusRunning}
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 20},
@@ -56,59 +56,59 @@ func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
 	f.publish(ctx)
 	steps := []func(workflow.Context) error{
 		f.activity("FloorPreflight"),
-		f.enter(workflows.StepSubdomain), f.activity("FloorCheckSubdomain"),
-		f.enter(workflows.StepOwnerLogin), f.wait(workflows.StatusAwaitingOwnerLogin, &f.loggedIn),
+		f.enter(contract.StepSubdomain), f.activity("FloorCheckSubdomain"),
+		f.enter(contract.StepOwnerLogin), f.wait(contract.StatusAwaitingOwnerLogin, &f.loggedIn),
 		f.activity("FloorVerifyOwner"), func(workflow.Context) error { f.verified = true; return nil },
-		f.enter(workflows.StepDisclaimers), f.wait(workflows.StatusAwaitingDisclaimers, &f.accepted),
-		f.enter(workflows.StepLink), f.activity("FloorLink"),
-		f.enter(workflows.StepContributors), f.activity("FloorConvert"),
-		f.enter(workflows.StepDone),
+		f.enter(contract.StepDisclaimers), f.wait(contract.StatusAwaitingDisclaimers, &f.accepted),
+		f.enter(contract.StepLink), f.activity("FloorLink"),
+		f.enter(contract.StepContributors), f.activity("FloorConvert"),
+		f.enter(contract.StepDone),
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return "", err
 		}
 	}
-	f.setStatus(ctx, workflows.StatusCompleted)
+	f.setStatus(ctx, contract.StatusCompleted)
 	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
-	return string(workflows.StatusCompleted), nil
+	return string(contract.StatusCompleted), nil
 }
 
 type floor struct {
 	in                           FloorInput
-	step                         workflows.Step
-	status                       workflows.Status
+	step                         contract.Step
+	status                       contract.Status
 	loggedIn, verified, accepted bool
 }
 
 func (f *floor) register(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, workflows.ProgressQuery, func() (string, error) { return string(f.status), nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, contract.ProgressQuery, func() (string, error) { return string(f.status), nil }); err != nil {
 		return err
 	}
-	err := workflow.SetUpdateHandlerWithOptions(ctx, workflows.OwnerLoginName,
-		func(ctx workflow.Context, _ workflows.OwnerLoginInput) (string, error) {
+	err := workflow.SetUpdateHandlerWithOptions(ctx, contract.OwnerLoginName,
+		func(ctx workflow.Context, _ contract.OwnerLoginInput) (string, error) {
 			f.loggedIn = true
 			err := workflow.Await(ctx, func() bool { return f.verified })
 			return string(f.status), err
 		},
-		workflow.UpdateHandlerOptions{Validator: func(workflows.OwnerLoginInput) error {
-			return f.expect(workflows.StatusAwaitingOwnerLogin)
+		workflow.UpdateHandlerOptions{Validator: func(contract.OwnerLoginInput) error {
+			return f.expect(contract.StatusAwaitingOwnerLogin)
 		}})
 	if err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, workflows.AcceptDisclaimersName,
-		func(ctx workflow.Context, _ workflows.AcceptDisclaimersInput) (string, error) {
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.AcceptDisclaimersName,
+		func(ctx workflow.Context, _ contract.AcceptDisclaimersInput) (string, error) {
 			f.accepted = true
-			err := workflow.Await(ctx, func() bool { return f.step != workflows.StepDisclaimers })
+			err := workflow.Await(ctx, func() bool { return f.step != contract.StepDisclaimers })
 			return string(f.status), err
 		},
-		workflow.UpdateHandlerOptions{Validator: func(workflows.AcceptDisclaimersInput) error {
-			return f.expect(workflows.StatusAwaitingDisclaimers)
+		workflow.UpdateHandlerOptions{Validator: func(contract.AcceptDisclaimersInput) error {
+			return f.expect(contract.StatusAwaitingDisclaimers)
 		}})
 }
 
-func (f *floor) expect(status workflows.Status) error {
+func (f *floor) expect(status contract.Status) error {
 	if f.status != status {
 		return errors.New("not waiting for this input now (status " + string(f.status) + ")")
 	}
@@ -119,35 +119,35 @@ func (f *floor) activity(name string) func(workflow.Context) error {
 	return func(ctx workflow.Context) error { return workflow.ExecuteActivity(ctx, name).Get(ctx, nil) }
 }
 
-func (f *floor) enter(step workflows.Step) func(workflow.Context) error {
+func (f *floor) enter(step contract.Step) func(workflow.Context) error {
 	return func(ctx workflow.Context) error {
-		f.step, f.status = step, workflows.StatusRunning
+		f.step, f.status = step, contract.StatusRunning
 		f.publish(ctx)
 		return nil
 	}
 }
 
-func (f *floor) wait(status workflows.Status, got *bool) func(workflow.Context) error {
+func (f *floor) wait(status contract.Status, got *bool) func(workflow.Context) error {
 	return func(ctx workflow.Context) error {
 		f.setStatus(ctx, status)
 		if err := workflow.Await(ctx, func() bool { return *got }); err != nil {
 			return err
 		}
-		f.setStatus(ctx, workflows.StatusRunning)
+		f.setStatus(ctx, contract.StatusRunning)
 		return nil
 	}
 }
 
-func (f *floor) setStatus(ctx workflow.Context, status workflows.Status) {
+func (f *floor) setStatus(ctx workflow.Context, status contract.Status) {
 	f.status = status
 	f.publish(ctx)
 }
 
 func (f *floor) publish(ctx workflow.Context) {
 	_ = workflow.UpsertTypedSearchAttributes(ctx,
-		workflows.SearchAttrSellAccountID.ValueSet(f.in.SellAccountID),
-		workflows.SearchAttrMode.ValueSet(string(workflows.ModeExisting)),
-		workflows.SearchAttrStep.ValueSet(string(f.step)),
-		workflows.SearchAttrStatus.ValueSet(string(f.status)),
+		contract.SearchAttrSellAccountID.ValueSet(f.in.SellAccountID),
+		contract.SearchAttrMode.ValueSet(string(contract.ModeExisting)),
+		contract.SearchAttrStep.ValueSet(string(f.step)),
+		contract.SearchAttrStatus.ValueSet(string(f.status)),
 	)
 }

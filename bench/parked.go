@@ -12,8 +12,8 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/sellmigrate/sellmigrate/api"
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // benchViewerToken is the API token of the benchmark's own, loopback-only API server.
@@ -32,7 +32,7 @@ func runParked(ctx context.Context, o Options, e *env, st *starter.Starter, res 
 	o.Progress("  started %d in %.1fs (%.0f/s)", o.Parked, time.Since(began).Seconds(), res.StartsPerSec)
 	p := &ParkedResult{}
 	res.Parked = p
-	q := fmt.Sprintf("WorkflowType = '%s' AND %s = '%s'", workflows.WorkflowName, workflows.SearchAttrStatus.GetName(), workflows.StatusAwaitingOwnerLogin)
+	q := fmt.Sprintf("WorkflowType = '%s' AND %s = '%s'", contract.WorkflowName, contract.SearchAttrStatus.GetName(), contract.StatusAwaitingOwnerLogin)
 	for {
 		t0 := time.Now()
 		resp, err := e.client.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: q})
@@ -83,7 +83,7 @@ func timeListAPI(ctx context.Context, st *starter.Starter, n int) ([]time.Durati
 	done := make(chan error, 1)
 	go func() { done <- srv.ServeListener(sctx, ln) }()
 	defer func() { stop(); <-done }()
-	url := "http://" + ln.Addr().String() + "/api/v1/migrations?status=" + string(workflows.StatusAwaitingOwnerLogin)
+	url := "http://" + ln.Addr().String() + "/api/v1/migrations?status=" + string(contract.StatusAwaitingOwnerLogin)
 	hc := &http.Client{Timeout: 30 * time.Second}
 	out := make([]time.Duration, 0, n)
 	for range n {

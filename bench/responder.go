@@ -11,9 +11,9 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // responderPoll is how often the responder looks for waiting workflows. It adds at
@@ -41,11 +41,11 @@ type responder struct {
 
 // waits are the statuses the responder answers, and the input each takes.
 var waits = []struct {
-	status workflows.Status
+	status contract.Status
 	input  string
 }{
-	{workflows.StatusAwaitingOwnerLogin, workflows.OwnerLoginName},
-	{workflows.StatusAwaitingDisclaimers, workflows.AcceptDisclaimersName},
+	{contract.StatusAwaitingOwnerLogin, contract.OwnerLoginName},
+	{contract.StatusAwaitingDisclaimers, contract.AcceptDisclaimersName},
 }
 
 func newResponder(c client.Client, st *starter.Starter, typeName string, floor bool) *responder {
@@ -114,9 +114,9 @@ func (r *responder) note(err error) {
 }
 
 // waiting lists the open workflows of the type in a waiting status.
-func (r *responder) waiting(ctx context.Context, status workflows.Status) ([]string, error) {
+func (r *responder) waiting(ctx context.Context, status contract.Status) ([]string, error) {
 	q := fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running' AND %s = '%s'",
-		r.typeName, workflows.SearchAttrStatus.GetName(), status)
+		r.typeName, contract.SearchAttrStatus.GetName(), status)
 	var ids []string
 	var token []byte
 	for {
@@ -141,10 +141,10 @@ func (r *responder) send(ctx context.Context, workflowID, input string) error {
 	}
 	var payload any
 	switch input {
-	case workflows.OwnerLoginName:
-		payload = workflows.OwnerLoginInput{UserEmail: sim.BenchOwnerEmail(id)}
+	case contract.OwnerLoginName:
+		payload = contract.OwnerLoginInput{UserEmail: sim.BenchOwnerEmail(id)}
 	default:
-		payload = workflows.AcceptDisclaimersInput{By: sim.BenchAdminEmail(id)}
+		payload = contract.AcceptDisclaimersInput{By: sim.BenchAdminEmail(id)}
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
@@ -173,7 +173,7 @@ const floorIDPrefix = "bench-floor-"
 
 // accountOf is the synthetic account number behind a migration or floor workflow ID.
 func accountOf(workflowID string) (int64, error) {
-	s := strings.TrimPrefix(strings.TrimPrefix(workflowID, floorIDPrefix), workflows.WorkflowIDPrefix)
+	s := strings.TrimPrefix(strings.TrimPrefix(workflowID, floorIDPrefix), contract.WorkflowIDPrefix)
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("bench: workflow %s is not one of the benchmark's", workflowID)

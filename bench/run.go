@@ -15,9 +15,9 @@ import (
 	"go.temporal.io/sdk/client"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // Run performs one benchmark: the end-to-end case (N floor workflows, then N
@@ -102,7 +102,7 @@ type span struct{ first, n int }
 // waits until all are closed, and adds their timings to p: the batch lasts from its
 // first start to its last close (server time).
 func runPhase(ctx context.Context, o Options, e *env, st *starter.Starter, b span, floor bool, p *phase) error {
-	typeName := workflows.WorkflowName
+	typeName := contract.WorkflowName
 	if floor {
 		typeName = FloorWorkflowName
 	}
@@ -146,7 +146,7 @@ func runPhase(ctx context.Context, o Options, e *env, st *starter.Starter, b spa
 	if p.events == 0 {
 		id := floorIDPrefix + strconv.Itoa(firstAccountID+b.first)
 		if !floor {
-			id = workflows.WorkflowID(strconv.Itoa(firstAccountID + b.first))
+			id = contract.WorkflowID(strconv.Itoa(firstAccountID + b.first))
 		}
 		p.events = historyLength(ctx, e.client, id)
 	}
@@ -162,7 +162,7 @@ func startMigrations(ctx context.Context, st *starter.Starter, b span) error {
 	for i := range reqs {
 		id := int64(firstAccountID + b.first + i)
 		reqs[i] = starter.StartRequest{
-			AccountID: strconv.FormatInt(id, 10), Mode: string(workflows.ModeExisting),
+			AccountID: strconv.FormatInt(id, 10), Mode: string(contract.ModeExisting),
 			Subdomain: sim.BenchSubdomain(id), RequestedBy: sim.BenchAdminEmail(id), OwnerEmail: sim.BenchOwnerEmail(id),
 		}
 	}
@@ -186,7 +186,7 @@ func startFloor(ctx context.Context, c client.Client, o Options, b span) error {
 		id := strconv.Itoa(firstAccountID + b.first + i)
 		g.Go(func() error {
 			_, err := c.ExecuteWorkflow(gctx, client.StartWorkflowOptions{
-				ID: floorIDPrefix + id, TaskQueue: workflows.TaskQueue,
+				ID: floorIDPrefix + id, TaskQueue: contract.TaskQueue,
 				WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 			}, FloorWorkflowName, FloorInput{SellAccountID: id})
 			return err

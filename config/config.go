@@ -4,13 +4,18 @@
 // every error names the key and the form it expects.
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/sellmigrate/sellmigrate/contract"
+)
 
 // Config is every setting of every role. Each role reads the parts it needs.
 type Config struct {
-	Temporal  Temporal
-	Zendesk   Zendesk
-	Migration Migration
+	Temporal Temporal
+	Zendesk  Zendesk
+	// Migration is the policy every new migration records in its history at start.
+	Migration contract.Policy
 	Worker    Worker
 	Dev       Dev
 	Sim       Sim
@@ -45,19 +50,6 @@ type Zendesk struct {
 	// SupportRequestsPerMinute caps this process's Support API calls per Zendesk account
 	// (the plan's per-account limit, 700/min on Team); 0 = unlimited.
 	SupportRequestsPerMinute int
-}
-
-// Migration is the policy every new migration records in its history at start.
-type Migration struct {
-	ReminderInterval     time.Duration
-	WaitDeadline         time.Duration
-	DisclaimerVersion    string
-	RetryInitialInterval time.Duration
-	RetryMaxInterval     time.Duration
-	RetryMaxAttempts     int
-	ActivityTimeout      time.Duration
-	ContributorTimeout   time.Duration
-	HeartbeatTimeout     time.Duration
 }
 
 // Worker tunes the worker. Zero means the SDK's default (or unlimited for rates).

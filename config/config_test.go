@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // isolate clears every SELLMIGRATE_* variable for the test; viper ignores empty ones.
@@ -47,8 +47,8 @@ func TestDefaults(t *testing.T) {
 	if c.Zendesk.APIToken != "" || c.Zendesk.SellTokenTemplate != "" {
 		t.Errorf("production credentials must default to empty, got %q %q", c.Zendesk.APIToken, c.Zendesk.SellTokenTemplate)
 	}
-	if c.Policy() != workflows.DefaultPolicy() {
-		t.Errorf("Policy() = %+v, want workflows.DefaultPolicy() %+v", c.Policy(), workflows.DefaultPolicy())
+	if c.Migration != contract.DefaultPolicy() {
+		t.Errorf("Migration = %+v, want contract.DefaultPolicy() %+v", c.Migration, contract.DefaultPolicy())
 	}
 	if c.Dev.DataDir != "./.sellmigrate" || c.Dev.TemporalPort != 7233 || c.Dev.UIPort != 8233 || c.Dev.SQLiteSynchronous != "normal" {
 		t.Errorf("dev = %+v", c.Dev)

@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/sellmigrate/sellmigrate/contract"
+)
 
 // key is one setting: its dotted name (also its env var, SELLMIGRATE_ + upper snake case),
 // its production default and the struct field it fills.
@@ -9,6 +13,9 @@ type key struct {
 	def   any
 	field func(*Config) any
 }
+
+// defaultPolicy gives the migration.* defaults: the contract owns the policy.
+var defaultPolicy = contract.DefaultPolicy()
 
 // keys lists every setting. config.example.yaml documents the same list; a test keeps
 // them in step.
@@ -26,15 +33,16 @@ var keys = []key{
 	{"zendesk.sell_requests_per_second", 10.0, func(c *Config) any { return &c.Zendesk.SellRequestsPerSecond }},
 	{"zendesk.support_requests_per_minute", 700, func(c *Config) any { return &c.Zendesk.SupportRequestsPerMinute }},
 
-	{"migration.reminder_interval", 24 * time.Hour, func(c *Config) any { return &c.Migration.ReminderInterval }},
-	{"migration.wait_deadline", 336 * time.Hour, func(c *Config) any { return &c.Migration.WaitDeadline }},
-	{"migration.disclaimer_version", "2024-01", func(c *Config) any { return &c.Migration.DisclaimerVersion }},
-	{"migration.retry_initial_interval", time.Second, func(c *Config) any { return &c.Migration.RetryInitialInterval }},
-	{"migration.retry_max_interval", time.Minute, func(c *Config) any { return &c.Migration.RetryMaxInterval }},
-	{"migration.retry_max_attempts", 20, func(c *Config) any { return &c.Migration.RetryMaxAttempts }},
-	{"migration.activity_timeout", 30 * time.Second, func(c *Config) any { return &c.Migration.ActivityTimeout }},
-	{"migration.contributor_timeout", 30 * time.Minute, func(c *Config) any { return &c.Migration.ContributorTimeout }},
-	{"migration.heartbeat_timeout", 30 * time.Second, func(c *Config) any { return &c.Migration.HeartbeatTimeout }},
+	{"migration.reminder_interval", defaultPolicy.ReminderInterval, func(c *Config) any { return &c.Migration.ReminderInterval }},
+	{"migration.wait_deadline", defaultPolicy.WaitDeadline, func(c *Config) any { return &c.Migration.WaitDeadline }},
+	{"migration.disclaimer_version", defaultPolicy.DisclaimerVersion, func(c *Config) any { return &c.Migration.DisclaimerVersion }},
+	{"migration.retry_initial_interval", defaultPolicy.RetryInitialInterval, func(c *Config) any { return &c.Migration.RetryInitialInterval }},
+	{"migration.retry_max_interval", defaultPolicy.RetryMaxInterval, func(c *Config) any { return &c.Migration.RetryMaxInterval }},
+	{"migration.retry_max_attempts", defaultPolicy.RetryMaxAttempts, func(c *Config) any { return &c.Migration.RetryMaxAttempts }},
+	{"migration.activity_timeout", defaultPolicy.ActivityTimeout, func(c *Config) any { return &c.Migration.ActivityTimeout }},
+	{"migration.contributor_timeout", defaultPolicy.ContributorTimeout, func(c *Config) any { return &c.Migration.ContributorTimeout }},
+	{"migration.heartbeat_timeout", defaultPolicy.HeartbeatTimeout, func(c *Config) any { return &c.Migration.HeartbeatTimeout }},
+	{"migration.max_history_events", defaultPolicy.MaxHistoryEvents, func(c *Config) any { return &c.Migration.MaxHistoryEvents }},
 
 	{"worker.max_concurrent_activities", 0, func(c *Config) any { return &c.Worker.MaxConcurrentActivities }},
 	{"worker.max_concurrent_workflow_tasks", 0, func(c *Config) any { return &c.Worker.MaxConcurrentWorkflowTasks }},

@@ -223,6 +223,12 @@ func decode(field any, name string, raw any) error {
 			return fmt.Errorf("config: %s %q must be a whole number", name, s)
 		}
 		*p = n
+	case *int32:
+		n, err := strconv.ParseInt(s, 10, 32)
+		if err != nil {
+			return fmt.Errorf("config: %s %q must be a whole number up to %d", name, s, int32(1<<31-1))
+		}
+		*p = int32(n)
 	case *float64:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // validate checks every setting; each error names its key and the expected form.
@@ -22,17 +24,6 @@ func (c Config) validate(r Role) error {
 		apiToken(c.Zendesk.APIToken, r),
 		sellTemplate(c.Zendesk.SellTokenTemplate, r),
 		positive("zendesk.timeout", c.Zendesk.Timeout, "15s"),
-
-		positive("migration.reminder_interval", c.Migration.ReminderInterval, "24h"),
-		positive("migration.wait_deadline", c.Migration.WaitDeadline, "336h"),
-		word("migration.disclaimer_version", c.Migration.DisclaimerVersion, "2024-01"),
-		positive("migration.retry_initial_interval", c.Migration.RetryInitialInterval, "1s"),
-		positive("migration.retry_max_interval", c.Migration.RetryMaxInterval, "1m"),
-		retryOrder(c.Migration),
-		intRange("migration.retry_max_attempts", c.Migration.RetryMaxAttempts, 1, 1_000_000),
-		positive("migration.activity_timeout", c.Migration.ActivityTimeout, "30s"),
-		positive("migration.contributor_timeout", c.Migration.ContributorTimeout, "30m"),
-		positive("migration.heartbeat_timeout", c.Migration.HeartbeatTimeout, "30s"),
 
 		intRange("worker.max_concurrent_activities", c.Worker.MaxConcurrentActivities, 0, 100_000),
 		workflowTasks(c.Worker.MaxConcurrentWorkflowTasks),
@@ -72,9 +63,9 @@ func (c Config) validate(r Role) error {
 			return err
 		}
 	}
-	// Backstop: the workflow's own rules, should they grow beyond the checks above.
-	if err := c.Policy().Validate(); err != nil {
-		return fmt.Errorf("config: migration settings: %w", err)
+	// The migration policy's rules live with the policy, in the contract.
+	if err := c.Migration.Validate(); err != nil {
+		return fmt.Errorf("config: %w", err)
 	}
 	return nil
 }
@@ -129,13 +120,7 @@ func nonEmpty(name, v, example string) error {
 // label checks a DNS label; unlike a migration's subdomain, reserved names such as www
 // are fine here because it names Zendesk's own endpoint.
 func label(name, v string) error {
-	ok := v != "" && len(v) <= 63 && v[0] != '-' && v[len(v)-1] != '-'
-	for _, r := range v {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-			ok = false
-		}
-	}
-	if !ok {
+	if !contract.IsLabel(v) {
 		return fmt.Errorf("config: %s %q must be a lowercase DNS label, e.g. www", name, v)
 	}
 	return nil
@@ -192,14 +177,6 @@ func positive(name string, d time.Duration, example string) error {
 func nonNegative(name string, d time.Duration, example string) error {
 	if d < 0 {
 		return fmt.Errorf("config: %s %s must be zero or a positive duration, e.g. %s", name, d, example)
-	}
-	return nil
-}
-
-func retryOrder(m Migration) error {
-	if m.RetryInitialInterval > 0 && m.RetryMaxInterval < m.RetryInitialInterval {
-		return fmt.Errorf("config: migration.retry_max_interval %s must be at least migration.retry_initial_interval %s",
-			m.RetryMaxInterval, m.RetryInitialInterval)
 	}
 	return nil
 }

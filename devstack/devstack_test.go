@@ -28,8 +28,8 @@ import (
 	"go.uber.org/zap/exp/zapslog"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/devstack"
-	"github.com/sellmigrate/sellmigrate/workflows"
 	"github.com/sellmigrate/sellmigrate/workflows/searchattr"
 )
 
@@ -67,7 +67,7 @@ func TestStackKeepsWorkflowsAcrossRestart(t *testing.T) {
 
 	first := startStack(ctx, t, opts)
 	c := dial(ctx, t, first, logger)
-	checkSearchAttributes(ctx, t, c, workflows.SearchAttributes)
+	checkSearchAttributes(ctx, t, c, contract.SearchAttributes)
 	// The operator-service path: an attribute the namespace lacks is added, idempotently.
 	probe := map[string]enumspb.IndexedValueType{probeAttr: enumspb.INDEXED_VALUE_TYPE_KEYWORD}
 	for range 2 {

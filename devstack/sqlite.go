@@ -16,7 +16,7 @@ import (
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // SQLite settings. One connection in WAL mode measured fastest for this workload (35-43
@@ -110,7 +110,7 @@ func (r *statementRecorder) Exec(stmt string, args ...any) error {
 // before the first workflow may upsert the attributes. An existing namespace is left
 // as it is; Start then adds any missing attribute through the operator service.
 func ensureNamespace(cfg *config.SQL, namespace string) error {
-	ns, err := sqliteschema.NewNamespaceConfig(clusterName, namespace, false, workflows.SearchAttributes)
+	ns, err := sqliteschema.NewNamespaceConfig(clusterName, namespace, false, contract.SearchAttributes)
 	if err != nil {
 		return fmt.Errorf("devstack: describe namespace %q: %w", namespace, err)
 	}

@@ -33,7 +33,7 @@ type Stack struct {
 
 // Start brings up the server on o.DataDir/temporal.db, creating the schema on first use
 // and reusing the database (and every workflow in it) afterwards. It returns once the
-// namespace exists with workflows.SearchAttributes visible and the UI answers.
+// namespace exists with contract.SearchAttributes visible and the UI answers.
 func Start(ctx context.Context, o Options) (*Stack, error) {
 	o, err := o.withDefaults()
 	if err != nil {

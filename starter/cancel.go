@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Cancel asks a migration to stop. The workflow compensates (releases a subdomain it
@@ -43,12 +43,12 @@ func (s *Starter) Cancel(ctx context.Context, ref string) error {
 // Wait blocks until the migration ends and returns its result. A migration that did
 // not complete (failed, expired, cancelled, terminated) returns an error saying how it
 // ended.
-func (s *Starter) Wait(ctx context.Context, ref string) (workflows.Result, error) {
+func (s *Starter) Wait(ctx context.Context, ref string) (contract.Result, error) {
 	accountID, workflowID, err := ParseRef(ref)
 	if err != nil {
-		return workflows.Result{}, err
+		return contract.Result{}, err
 	}
-	var res workflows.Result
+	var res contract.Result
 	err = s.c.GetWorkflow(ctx, workflowID, "").Get(ctx, &res)
 	if err == nil {
 		return res, nil
@@ -66,8 +66,8 @@ func (s *Starter) Wait(ctx context.Context, ref string) (workflows.Result, error
 			msg += ": " + detail
 		}
 		return res, errors.New(msg)
-	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeExpired:
-		return res, fmt.Errorf("migration for Sell account %s expired: %s", accountID, rootMessage(err))
+	case errors.As(err, &appErr) && appErr.Type() == contract.ErrTypeExpired:
+		return res, fmt.Errorf("migration for Sell account %s expired: %s", accountID, contract.RootMessage(err))
 	case ctx.Err() != nil:
 		return res, fmt.Errorf("stopped waiting for the migration of Sell account %s (%v); it goes on — see \"sellmigrate status %s\"", accountID, ctx.Err(), accountID)
 	}

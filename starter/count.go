@@ -7,12 +7,12 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Counts is how many migrations there are in each status.
 type Counts struct {
-	// ByStatus has every status of workflows.Statuses, zero included, so a dashboard
+	// ByStatus has every status of contract.Statuses, zero included, so a dashboard
 	// shows the same tiles every time.
 	ByStatus map[string]int64 `json:"byStatus"`
 	Total    int64            `json:"total"`
@@ -21,7 +21,7 @@ type Counts struct {
 // Counts counts migrations by status in Temporal visibility. SQL visibility groups
 // only by ExecutionStatus, so each status is one count query, run concurrently.
 func (s *Starter) Counts(ctx context.Context) (Counts, error) {
-	statuses := workflows.Statuses
+	statuses := contract.Statuses
 	n := make([]int64, len(statuses)+1)
 	g, gctx := errgroup.WithContext(ctx)
 	count := func(i int, f ListFilter) {

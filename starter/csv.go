@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // CSVColumns is the header a bulk-start file must have (in any order).
@@ -89,7 +89,7 @@ func ParseCSV(r io.Reader) ([]CSVRow, error) {
 
 // validateRow checks the fields; the policy is checked once at start instead.
 func validateRow(r StartRequest) error {
-	_, err := r.Input(workflows.DefaultPolicy())
+	_, err := r.Input(contract.DefaultPolicy())
 	return err
 }
 

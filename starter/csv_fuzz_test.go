@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // FuzzParseCSV feeds arbitrary files to ParseCSV: it never panics; a file it accepts
@@ -50,7 +50,7 @@ func FuzzParseCSV(f *testing.F) {
 				}
 				continue
 			}
-			if _, err := r.Request.Input(workflows.DefaultPolicy()); err != nil {
+			if _, err := r.Request.Input(contract.DefaultPolicy()); err != nil {
 				t.Fatalf("row on line %d is marked ready but invalid: %v", r.Line, err)
 			}
 			if ready[r.Request.AccountID] {

@@ -14,7 +14,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Execution is what Temporal knows about a migration's workflow run.
@@ -122,31 +122,31 @@ func keyword(sa *commonpb.SearchAttributes, name string) string {
 
 // progressFromVisibility rebuilds the headline of the progress from the search
 // attributes the workflow keeps current, for when no worker can answer the query.
-func progressFromVisibility(info *workflowpb.WorkflowExecutionInfo) workflows.Progress {
+func progressFromVisibility(info *workflowpb.WorkflowExecutionInfo) contract.Progress {
 	sa := info.GetSearchAttributes()
-	return workflows.Progress{
+	return contract.Progress{
 		WorkflowID:    info.GetExecution().GetWorkflowId(),
-		SellAccountID: keyword(sa, workflows.SearchAttrSellAccountID.GetName()),
-		Mode:          workflows.Mode(keyword(sa, workflows.SearchAttrMode.GetName())),
-		Subdomain:     keyword(sa, workflows.SearchAttrSubdomain.GetName()),
-		Step:          workflows.Step(keyword(sa, workflows.SearchAttrStep.GetName())),
-		Status:        workflows.Status(keyword(sa, workflows.SearchAttrStatus.GetName())),
+		SellAccountID: keyword(sa, contract.SearchAttrSellAccountID.GetName()),
+		Mode:          contract.Mode(keyword(sa, contract.SearchAttrMode.GetName())),
+		Subdomain:     keyword(sa, contract.SearchAttrSubdomain.GetName()),
+		Step:          contract.Step(keyword(sa, contract.SearchAttrStep.GetName())),
+		Status:        contract.Status(keyword(sa, contract.SearchAttrStatus.GetName())),
 		StartedAt:     info.GetStartTime().AsTime(),
-		Inputs:        []workflows.InputRecord{},
-		Timeline:      []workflows.StepRecord{},
+		Inputs:        []contract.InputRecord{},
+		Timeline:      []contract.StepRecord{},
 	}
 }
 
 // closedStatus is the migration status a closed execution implies when the workflow
 // could not record its own outcome (terminated, timed out).
-func closedStatus(st enumspb.WorkflowExecutionStatus) workflows.Status {
+func closedStatus(st enumspb.WorkflowExecutionStatus) contract.Status {
 	switch st {
 	case enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED:
-		return workflows.StatusCompleted
+		return contract.StatusCompleted
 	case enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED:
-		return workflows.StatusCancelled
+		return contract.StatusCancelled
 	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW:
 		return ""
 	}
-	return workflows.StatusFailed
+	return contract.StatusFailed
 }

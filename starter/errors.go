@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"go.temporal.io/sdk/temporal"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // InputError is bad input from a person or a file; nothing was changed.
@@ -77,15 +77,11 @@ func (e *RejectedError) Error() string {
 	return fmt.Sprintf("%s rejected by the migration of Sell account %s: %s", e.Input, e.AccountID, e.Reason)
 }
 
-// rootMessage is the message of the outermost application error, the one the workflow,
-// its validator or its activity wrote for a person, instead of the SDK's wrapping
-// ("workflow execution error (type: ...)"). Inner causes are left out: the SDK turns a
-// wrapped Go error into a chain, and the innermost link would drop the advice that the
-// outer message adds (e.g. "; to change the subdomain send back first").
-func rootMessage(err error) string {
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		return appErr.Message()
+// fromFieldError turns the contract's field errors into *InputError.
+func fromFieldError(err error) error {
+	var fe *contract.FieldError
+	if errors.As(err, &fe) {
+		return &InputError{Field: fe.Field, Msg: fe.Msg}
 	}
-	return err.Error()
+	return err
 }

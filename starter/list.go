@@ -12,7 +12,7 @@ import (
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Summary is one migration as visibility shows it, read from the search attributes the
@@ -33,9 +33,9 @@ type Summary struct {
 
 // ListFilter narrows List and ListPage. Every field is optional; the filters combine.
 type ListFilter struct {
-	// Status is a migration status (workflows.Statuses).
+	// Status is a migration status (contract.Statuses).
 	Status string
-	// Step is a step of the procedure (workflows.Steps).
+	// Step is a step of the procedure (contract.Steps).
 	Step string
 	// Mode is new or existing.
 	Mode string
@@ -138,13 +138,13 @@ func badPageToken() error {
 func summaryOf(info *workflowpb.WorkflowExecutionInfo) Summary {
 	sa := info.GetSearchAttributes()
 	return Summary{
-		AccountID:  keyword(sa, workflows.SearchAttrSellAccountID.GetName()),
+		AccountID:  keyword(sa, contract.SearchAttrSellAccountID.GetName()),
 		WorkflowID: info.GetExecution().GetWorkflowId(),
 		RunID:      info.GetExecution().GetRunId(),
-		Mode:       keyword(sa, workflows.SearchAttrMode.GetName()),
-		Subdomain:  keyword(sa, workflows.SearchAttrSubdomain.GetName()),
-		Step:       keyword(sa, workflows.SearchAttrStep.GetName()),
-		Status:     keyword(sa, workflows.SearchAttrStatus.GetName()),
+		Mode:       keyword(sa, contract.SearchAttrMode.GetName()),
+		Subdomain:  keyword(sa, contract.SearchAttrSubdomain.GetName()),
+		Step:       keyword(sa, contract.SearchAttrStep.GetName()),
+		Status:     keyword(sa, contract.SearchAttrStatus.GetName()),
 		Execution:  info.GetStatus().String(),
 		StartTime:  info.GetStartTime().AsTime(),
 		CloseTime:  timeOf(info.GetCloseTime()),
@@ -161,66 +161,38 @@ func (f ListFilter) Query() (string, error) {
 	if f.PageSize < 0 || f.PageSize > MaxPageSize {
 		return "", inputErr("page_size", "page_size %d must be from 1 to %d (default %d)", f.PageSize, MaxPageSize, DefaultPageSize)
 	}
-	clauses := []string{fmt.Sprintf("WorkflowType = '%s'", workflows.WorkflowName)}
+	clauses := []string{fmt.Sprintf("WorkflowType = '%s'", contract.WorkflowName)}
 	add := func(attr, value string) {
 		clauses = append(clauses, fmt.Sprintf("%s = '%s'", attr, value))
 	}
 	if f.Status != "" {
-		if !known(f.Status, workflows.Statuses) {
-			return "", inputErr("status", "status %q is not known; use one of %s", f.Status, names(workflows.Statuses))
+		status, err := contract.ParseStatus(f.Status)
+		if err != nil {
+			return "", inputErr("status", "%s", err.Error())
 		}
-		add(workflows.SearchAttrStatus.GetName(), f.Status)
+		add(contract.SearchAttrStatus.GetName(), string(status))
 	}
 	if f.Step != "" {
-		if !known(f.Step, workflows.Steps) {
-			return "", inputErr("step", "step %q is not known; use one of %s", f.Step, names(workflows.Steps))
+		step, err := contract.ParseStep(f.Step)
+		if err != nil {
+			return "", inputErr("step", "%s", err.Error())
 		}
-		add(workflows.SearchAttrStep.GetName(), f.Step)
+		add(contract.SearchAttrStep.GetName(), string(step))
 	}
 	if f.Mode != "" {
-		if f.Mode != string(workflows.ModeNew) && f.Mode != string(workflows.ModeExisting) {
-			return "", inputErr("mode", "mode %q is not known; use %q or %q", f.Mode, workflows.ModeNew, workflows.ModeExisting)
+		mode, err := contract.ParseMode(f.Mode)
+		if err != nil {
+			return "", inputErr("mode", "%s", err.Error())
 		}
-		add(workflows.SearchAttrMode.GetName(), f.Mode)
+		add(contract.SearchAttrMode.GetName(), string(mode))
 	}
 	if f.Subdomain != "" {
-		if !isLabel(f.Subdomain) {
+		if !contract.IsLabel(f.Subdomain) {
 			return "", inputErr("subdomain", "subdomain %q cannot be a Zendesk subdomain: use lowercase letters, digits and hyphens, e.g. acme", f.Subdomain)
 		}
-		add(workflows.SearchAttrSubdomain.GetName(), f.Subdomain)
+		add(contract.SearchAttrSubdomain.GetName(), f.Subdomain)
 	}
 	return strings.Join(clauses, " AND "), nil
-}
-
-func known[T ~string](v string, values []T) bool {
-	for _, x := range values {
-		if string(x) == v {
-			return true
-		}
-	}
-	return false
-}
-
-func names[T ~string](values []T) string {
-	out := make([]string, len(values))
-	for i, v := range values {
-		out[i] = string(v)
-	}
-	return strings.Join(out, ", ")
-}
-
-// isLabel accepts what could be stored as a subdomain: 1-63 lowercase letters, digits
-// and hyphens. A filter is not a new name, so reserved names are not refused here.
-func isLabel(s string) bool {
-	if len(s) > 63 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 func pageSize(limit, have int) int32 {

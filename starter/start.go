@@ -11,7 +11,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Started identifies a migration that was started.
@@ -29,26 +29,26 @@ func (s *Starter) Start(ctx context.Context, req StartRequest) (Started, error) 
 	if err != nil {
 		return Started{}, err
 	}
-	id := workflows.WorkflowID(in.SellAccountID)
+	id := contract.WorkflowID(in.SellAccountID)
 	attrs := []temporal.SearchAttributeUpdate{
-		workflows.SearchAttrSellAccountID.ValueSet(in.SellAccountID),
-		workflows.SearchAttrMode.ValueSet(string(in.Mode)),
-		workflows.SearchAttrStep.ValueSet(string(workflows.StepPreflight)),
-		workflows.SearchAttrStatus.ValueSet(string(workflows.StatusRunning)),
+		contract.SearchAttrSellAccountID.ValueSet(in.SellAccountID),
+		contract.SearchAttrMode.ValueSet(string(in.Mode)),
+		contract.SearchAttrStep.ValueSet(string(contract.StepPreflight)),
+		contract.SearchAttrStatus.ValueSet(string(contract.StatusRunning)),
 	}
 	if in.Subdomain != "" {
-		attrs = append(attrs, workflows.SearchAttrSubdomain.ValueSet(in.Subdomain))
+		attrs = append(attrs, contract.SearchAttrSubdomain.ValueSet(in.Subdomain))
 	}
 	run, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:        id,
-		TaskQueue: workflows.TaskQueue,
+		TaskQueue: contract.TaskQueue,
 		// Running or completed migrations are never started twice; failed, cancelled,
 		// expired or terminated ones may be retried by starting again.
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes:                    temporal.NewSearchAttributes(attrs...),
-	}, workflows.WorkflowName, in)
+	}, contract.WorkflowName, in)
 	if err != nil {
 		var dup *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &dup) {

@@ -10,13 +10,13 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Options tunes a Starter. Zero values take the defaults noted.
 type Options struct {
-	// Policy is recorded in every migration started; default workflows.DefaultPolicy().
-	Policy workflows.Policy
+	// Policy is recorded in every migration started; default contract.DefaultPolicy().
+	Policy contract.Policy
 	// BulkConcurrency bounds the starts in flight during a bulk start; default 16.
 	BulkConcurrency int
 	// QueryTimeout bounds the progress query, which needs a worker to answer; default 5s.
@@ -35,8 +35,8 @@ type Starter struct {
 
 // New wraps a connected (or lazy) Temporal client.
 func New(c client.Client, o Options) *Starter {
-	if o.Policy == (workflows.Policy{}) {
-		o.Policy = workflows.DefaultPolicy()
+	if o.Policy == (contract.Policy{}) {
+		o.Policy = contract.DefaultPolicy()
 	}
 	if o.BulkConcurrency <= 0 {
 		o.BulkConcurrency = 16

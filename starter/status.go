@@ -10,14 +10,14 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Report is where a migration stands: the workflow's progress (step, status, what it
 // waits for, inputs, result) at the top level, plus what Temporal knows about the run
 // and its Zendesk steps in flight (attempts, last error).
 type Report struct {
-	workflows.Progress
+	contract.Progress
 	Execution         Execution         `json:"execution"`
 	PendingActivities []PendingActivity `json:"pendingActivities"`
 	// ProgressSource is "query" when the workflow answered the progress query, or
@@ -61,21 +61,21 @@ func (s *Starter) Status(ctx context.Context, ref string) (Report, error) {
 
 // queryProgress asks the workflow for its progress. It needs a worker, so it checks
 // for pollers first and bounds the wait, rather than hanging when none runs.
-func (s *Starter) queryProgress(ctx context.Context, workflowID, runID string) (workflows.Progress, error) {
-	tq, err := s.c.DescribeTaskQueue(ctx, workflows.TaskQueue, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
+func (s *Starter) queryProgress(ctx context.Context, workflowID, runID string) (contract.Progress, error) {
+	tq, err := s.c.DescribeTaskQueue(ctx, contract.TaskQueue, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
 	if err == nil && len(tq.GetPollers()) == 0 {
-		return workflows.Progress{}, fmt.Errorf("no worker is polling task queue %s, so the progress comes from search attributes; start \"sellmigrate worker\" for the full detail", workflows.TaskQueue)
+		return contract.Progress{}, fmt.Errorf("no worker is polling task queue %s, so the progress comes from search attributes; start \"sellmigrate worker\" for the full detail", contract.TaskQueue)
 	}
 	qctx, cancel := context.WithTimeout(ctx, s.opts.QueryTimeout)
 	defer cancel()
-	v, err := s.c.QueryWorkflow(qctx, workflowID, runID, workflows.ProgressQuery)
+	v, err := s.c.QueryWorkflow(qctx, workflowID, runID, contract.ProgressQuery)
 	if err != nil {
 		s.log.Debug("progress query failed", zap.String("workflowId", workflowID), zap.Error(err))
-		return workflows.Progress{}, fmt.Errorf("the progress query was not answered (%s), so the progress comes from search attributes", rootMessage(err))
+		return contract.Progress{}, fmt.Errorf("the progress query was not answered (%s), so the progress comes from search attributes", contract.RootMessage(err))
 	}
-	var p workflows.Progress
+	var p contract.Progress
 	if err := v.Get(&p); err != nil {
-		return workflows.Progress{}, fmt.Errorf("decode the progress of %s: %w", workflowID, err)
+		return contract.Progress{}, fmt.Errorf("decode the progress of %s: %w", workflowID, err)
 	}
 	return p, nil
 }
@@ -83,7 +83,7 @@ func (s *Starter) queryProgress(ctx context.Context, workflowID, runID string) (
 // closedOutcome fills the result or the failure of a closed run from its close event,
 // which needs no worker.
 func (s *Starter) closedOutcome(ctx context.Context, r *Report) {
-	var res workflows.Result
+	var res contract.Result
 	err := s.c.GetWorkflow(ctx, r.Execution.WorkflowID, r.Execution.RunID).Get(ctx, &res)
 	if err == nil {
 		r.Result = &res
@@ -121,7 +121,7 @@ func outcomeMessage(err error) string {
 	case errors.As(err, &timeout):
 		return "timed out in Temporal"
 	}
-	return rootMessage(err)
+	return contract.RootMessage(err)
 }
 
 // MarshalJSON always writes waitingFor (empty when the migration waits for nobody), as

@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 func TestReportJSONHasContractKeys(t *testing.T) {
 	for _, waiting := range []string{"", "the disclaimers to be accepted"} {
-		r := Report{Progress: workflows.Progress{Step: workflows.StepLink, Status: workflows.StatusRunning, WaitingFor: waiting}}
+		r := Report{Progress: contract.Progress{Step: contract.StepLink, Status: contract.StatusRunning, WaitingFor: waiting}}
 		b, err := json.Marshal(r)
 		if err != nil {
 			t.Fatal(err)

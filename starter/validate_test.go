@@ -12,7 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // offlineStarter has a lazy client aimed at a closed loopback port: any call that
@@ -52,12 +52,12 @@ func TestStartRequestInput(t *testing.T) {
 		{AccountID: "1002", Mode: "existing", Subdomain: "globex", RequestedBy: "admin@globex.test", OwnerEmail: "owner@globex.test"},
 	}
 	for _, r := range good {
-		in, err := r.Input(workflows.DefaultPolicy())
+		in, err := r.Input(contract.DefaultPolicy())
 		if err != nil {
 			t.Errorf("%+v: %v", r, err)
 			continue
 		}
-		if in.SellAccountID != strings.TrimSpace(r.AccountID) || in.Policy != workflows.DefaultPolicy() {
+		if in.SellAccountID != strings.TrimSpace(r.AccountID) || in.Policy != contract.DefaultPolicy() {
 			t.Errorf("%+v -> %+v", r, in)
 		}
 	}
@@ -85,10 +85,10 @@ func TestStartRequestInput(t *testing.T) {
 	for _, tc := range bad {
 		r := base
 		tc.edit(&r)
-		_, err := r.Input(workflows.DefaultPolicy())
+		_, err := r.Input(contract.DefaultPolicy())
 		wantInputError(t, err, tc.field)
 	}
-	_, err := base.Input(workflows.Policy{})
+	_, err := base.Input(contract.Policy{})
 	wantInputError(t, err, "policy")
 }
 
@@ -107,7 +107,7 @@ func TestValidationBeforeAnyCall(t *testing.T) {
 		wantInputError(t, s.Cancel(ctx, ref), "ref")
 		_, err = s.Wait(ctx, ref)
 		wantInputError(t, err, "ref")
-		_, err = s.Send(ctx, ref, workflows.BackName, workflows.BackInput{By: "admin@acme.test"})
+		_, err = s.Send(ctx, ref, contract.BackName, contract.BackInput{By: "admin@acme.test"})
 		wantInputError(t, err, "ref")
 	}
 
@@ -116,17 +116,17 @@ func TestValidationBeforeAnyCall(t *testing.T) {
 		payload any
 		field   string
 	}{
-		{"approve", workflows.BackInput{By: "admin@acme.test"}, "input"},
-		{workflows.BackName, workflows.LicenseAssignedInput{By: "admin@acme.test"}, "input"},
-		{workflows.BackName, (*workflows.BackInput)(nil), "input"},
-		{workflows.BackName, workflows.BackInput{}, "by"},
-		{workflows.LicenseAssignedName, &workflows.LicenseAssignedInput{By: "nobody"}, "by"},
-		{workflows.OwnerLoginName, workflows.OwnerLoginInput{}, "userEmail"},
-		{workflows.OwnerLoginName, workflows.OwnerLoginInput{UserEmail: "owner@@globex.test"}, "userEmail"},
-		{workflows.ChooseSubdomainName, workflows.ChooseSubdomainInput{Subdomain: "acme", By: ""}, "by"},
-		{workflows.ChooseSubdomainName, workflows.ChooseSubdomainInput{Subdomain: "My Company", By: "admin@acme.test"}, "subdomain"},
-		{workflows.AcceptDisclaimersName, workflows.AcceptDisclaimersInput{By: "admin@acme.test", Version: "2024 01"}, "version"},
-		{workflows.AcceptDisclaimersName, workflows.AcceptDisclaimersInput{}, "by"},
+		{"approve", contract.BackInput{By: "admin@acme.test"}, "input"},
+		{contract.BackName, contract.LicenseAssignedInput{By: "admin@acme.test"}, "input"},
+		{contract.BackName, (*contract.BackInput)(nil), "input"},
+		{contract.BackName, contract.BackInput{}, "by"},
+		{contract.LicenseAssignedName, &contract.LicenseAssignedInput{By: "nobody"}, "by"},
+		{contract.OwnerLoginName, contract.OwnerLoginInput{}, "userEmail"},
+		{contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@@globex.test"}, "userEmail"},
+		{contract.ChooseSubdomainName, contract.ChooseSubdomainInput{Subdomain: "acme", By: ""}, "by"},
+		{contract.ChooseSubdomainName, contract.ChooseSubdomainInput{Subdomain: "My Company", By: "admin@acme.test"}, "subdomain"},
+		{contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: "admin@acme.test", Version: "2024 01"}, "version"},
+		{contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{}, "by"},
 	}
 	for _, tc := range sends {
 		_, err := s.Send(ctx, "1001", tc.name, tc.payload)
@@ -146,19 +146,19 @@ func TestValidationBeforeAnyCall(t *testing.T) {
 func TestParseRef(t *testing.T) {
 	for ref, want := range map[string]string{"1001": "1001", " 1002 ": "1002", "sell-migration-1003": "1003"} {
 		id, wf, err := ParseRef(ref)
-		if err != nil || id != want || wf != workflows.WorkflowID(want) {
+		if err != nil || id != want || wf != contract.WorkflowID(want) {
 			t.Errorf("ParseRef(%q) = %q %q %v", ref, id, wf, err)
 		}
 	}
 }
 
 func TestCheckInputPassesPayloadThrough(t *testing.T) {
-	in := &workflows.AcceptDisclaimersInput{By: "admin@acme.test"}
-	got, err := CheckInput(workflows.AcceptDisclaimersName, in)
+	in := &contract.AcceptDisclaimersInput{By: "admin@acme.test"}
+	got, err := CheckInput(contract.AcceptDisclaimersName, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != (workflows.AcceptDisclaimersInput{By: "admin@acme.test"}) {
+	if got != (contract.AcceptDisclaimersInput{By: "admin@acme.test"}) {
 		t.Fatalf("payload = %#v, want the dereferenced input", got)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Migration metrics, recorded from the search-attribute upserts the workflow already
@@ -28,7 +28,7 @@ type migrationMetrics struct {
 }
 
 func (*migrationMetrics) InterceptWorkflow(ctx workflow.Context, next interceptor.WorkflowInboundInterceptor) interceptor.WorkflowInboundInterceptor {
-	if workflow.GetInfo(ctx).WorkflowType.Name != workflows.WorkflowName {
+	if workflow.GetInfo(ctx).WorkflowType.Name != contract.WorkflowName {
 		return next
 	}
 	return &migrationInbound{WorkflowInboundInterceptorBase: interceptor.WorkflowInboundInterceptorBase{Next: next}}
@@ -55,8 +55,8 @@ func (o *migrationObserver) UpsertTypedSearchAttributes(ctx workflow.Context, up
 	err := o.Next.UpsertTypedSearchAttributes(ctx, updates...)
 	if err == nil {
 		sa := temporal.NewSearchAttributes(updates...)
-		step, _ := sa.GetKeyword(workflows.SearchAttrStep)
-		status, _ := sa.GetKeyword(workflows.SearchAttrStatus)
+		step, _ := sa.GetKeyword(contract.SearchAttrStep)
+		status, _ := sa.GetKeyword(contract.SearchAttrStatus)
 		o.observe(ctx, step, status)
 	}
 	return err
@@ -71,7 +71,7 @@ func (o *migrationObserver) observe(ctx workflow.Context, step, status string) {
 			o.started = now
 		}
 	}
-	final := workflows.Status(status).Final()
+	final := contract.Status(status).Final()
 	if step != "" && (step != o.step || final) {
 		if o.step != "" && step != o.step {
 			m.WithTags(map[string]string{"step": o.step}).Timer(metricStepDuration).Record(now.Sub(o.stepSince))
@@ -84,7 +84,7 @@ func (o *migrationObserver) observe(ctx workflow.Context, step, status string) {
 	if status == "" || status == o.status {
 		return
 	}
-	if workflows.Status(o.status).Waiting() {
+	if contract.Status(o.status).Waiting() {
 		m.WithTags(map[string]string{"waiting": o.status}).Timer(metricHumanWait).Record(now.Sub(o.statusAt))
 	}
 	m.WithTags(map[string]string{"status": status}).Counter(metricStatusEntered).Inc(1)

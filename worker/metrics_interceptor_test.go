@@ -11,25 +11,25 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // fakeMigration publishes step and status the way MigrationWorkflow does: a step, a
 // wait for a person of one hour, then completion.
 func fakeMigration(ctx workflow.Context) error {
-	pub := func(step workflows.Step, status workflows.Status) {
+	pub := func(step contract.Step, status contract.Status) {
 		_ = workflow.UpsertTypedSearchAttributes(ctx,
-			workflows.SearchAttrStep.ValueSet(string(step)), workflows.SearchAttrStatus.ValueSet(string(status)))
+			contract.SearchAttrStep.ValueSet(string(step)), contract.SearchAttrStatus.ValueSet(string(status)))
 	}
-	pub(workflows.StepPreflight, workflows.StatusRunning)
+	pub(contract.StepPreflight, contract.StatusRunning)
 	_ = workflow.Sleep(ctx, time.Minute)
-	pub(workflows.StepDisclaimers, workflows.StatusRunning)
-	pub(workflows.StepDisclaimers, workflows.StatusAwaitingDisclaimers)
+	pub(contract.StepDisclaimers, contract.StatusRunning)
+	pub(contract.StepDisclaimers, contract.StatusAwaitingDisclaimers)
 	_ = workflow.Sleep(ctx, time.Hour)
-	pub(workflows.StepDisclaimers, workflows.StatusRunning)
+	pub(contract.StepDisclaimers, contract.StatusRunning)
 	_ = workflow.Sleep(ctx, 2*time.Minute)
-	pub(workflows.StepDone, workflows.StatusRunning)
-	pub(workflows.StepDone, workflows.StatusCompleted)
+	pub(contract.StepDone, contract.StatusRunning)
+	pub(contract.StepDone, contract.StatusCompleted)
 	return nil
 }
 
@@ -39,8 +39,8 @@ func TestMigrationMetricsFromUpserts(t *testing.T) {
 	suite.SetMetricsHandler(sdktally.NewMetricsHandler(scope))
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetWorkerOptions(sdkworker.Options{Interceptors: []interceptor.WorkerInterceptor{&migrationMetrics{}}})
-	env.RegisterWorkflowWithOptions(fakeMigration, workflow.RegisterOptions{Name: workflows.WorkflowName})
-	env.ExecuteWorkflow(workflows.WorkflowName)
+	env.RegisterWorkflowWithOptions(fakeMigration, workflow.RegisterOptions{Name: contract.WorkflowName})
+	env.ExecuteWorkflow(contract.WorkflowName)
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}

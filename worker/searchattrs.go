@@ -9,7 +9,7 @@ import (
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // CheckSearchAttributes verifies the namespace has every custom search attribute the
@@ -21,13 +21,13 @@ func CheckSearchAttributes(ctx context.Context, c client.Client, namespace strin
 		return fmt.Errorf("cannot list the search attributes of namespace %q: %w", namespace, err)
 	}
 	var problems, fixes []string
-	names := make([]string, 0, len(workflows.SearchAttributes))
-	for name := range workflows.SearchAttributes {
+	names := make([]string, 0, len(contract.SearchAttributes))
+	for name := range contract.SearchAttributes {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		want := workflows.SearchAttributes[name]
+		want := contract.SearchAttributes[name]
 		got, ok := resp.GetCustomAttributes()[name]
 		switch {
 		case !ok:

@@ -9,7 +9,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Gauges read from Temporal visibility: how many migrations are in each status, and
@@ -44,16 +44,16 @@ func RunStatusGauges(ctx context.Context, c client.Client, h client.MetricsHandl
 }
 
 func refreshStatusGauges(ctx context.Context, c client.Client, h client.MetricsHandler) error {
-	base := fmt.Sprintf("WorkflowType = '%s'", workflows.WorkflowName)
-	for _, st := range workflows.Statuses {
-		n, err := count(ctx, c, fmt.Sprintf("%s AND %s = '%s'", base, workflows.SearchAttrStatus.GetName(), st))
+	base := fmt.Sprintf("WorkflowType = '%s'", contract.WorkflowName)
+	for _, st := range contract.Statuses {
+		n, err := count(ctx, c, fmt.Sprintf("%s AND %s = '%s'", base, contract.SearchAttrStatus.GetName(), st))
 		if err != nil {
 			return err
 		}
 		h.WithTags(map[string]string{"status": string(st)}).Gauge(metricByStatus).Update(float64(n))
 	}
-	for _, step := range workflows.Steps {
-		n, err := count(ctx, c, fmt.Sprintf("%s AND ExecutionStatus = 'Running' AND %s = '%s'", base, workflows.SearchAttrStep.GetName(), step))
+	for _, step := range contract.Steps {
+		n, err := count(ctx, c, fmt.Sprintf("%s AND ExecutionStatus = 'Running' AND %s = '%s'", base, contract.SearchAttrStep.GetName(), step))
 		if err != nil {
 			return err
 		}

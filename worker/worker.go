@@ -15,10 +15,11 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/activities"
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
-// Worker polls workflows.TaskQueue.
+// Worker polls contract.TaskQueue.
 type Worker struct {
 	w       sdkworker.Worker
 	running atomic.Bool
@@ -43,7 +44,7 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 		sdkworker.SetStickyWorkflowCacheSize(o.StickyCacheSize)
 	}
 	wk := &Worker{fatal: make(chan error, 1), logger: o.Logger}
-	wk.w = sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+	wk.w = sdkworker.New(c, contract.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize:     o.MaxConcurrentActivities,
 		MaxConcurrentWorkflowTaskExecutionSize: o.MaxConcurrentWorkflowTasks,
 		MaxConcurrentWorkflowTaskPollers:       o.WorkflowTaskPollers,
@@ -61,7 +62,7 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 			}
 		},
 	})
-	wk.w.RegisterWorkflowWithOptions(workflows.MigrationWorkflow, workflow.RegisterOptions{Name: workflows.WorkflowName})
+	wk.w.RegisterWorkflowWithOptions(workflows.MigrationWorkflow, workflow.RegisterOptions{Name: contract.WorkflowName})
 	wk.w.RegisterActivity(acts)
 	if o.Register != nil {
 		o.Register(wk.w)
@@ -72,10 +73,10 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 // Start begins polling; it returns once the worker is running.
 func (w *Worker) Start() error {
 	if err := w.w.Start(); err != nil {
-		return fmt.Errorf("start worker on task queue %s: %w", workflows.TaskQueue, err)
+		return fmt.Errorf("start worker on task queue %s: %w", contract.TaskQueue, err)
 	}
 	w.running.Store(true)
-	w.logger.Info("worker started", zap.String("taskQueue", workflows.TaskQueue))
+	w.logger.Info("worker started", zap.String("taskQueue", contract.TaskQueue))
 	return nil
 }
 
@@ -84,7 +85,7 @@ func (w *Worker) Start() error {
 func (w *Worker) Stop() {
 	w.running.Store(false)
 	w.w.Stop()
-	w.logger.Info("worker stopped", zap.String("taskQueue", workflows.TaskQueue))
+	w.logger.Info("worker stopped", zap.String("taskQueue", contract.TaskQueue))
 }
 
 // Wait blocks until ctx ends (a clean stop, nil) or the worker hits a fatal error.
@@ -94,7 +95,7 @@ func (w *Worker) Wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return nil
 	case err := <-w.fatal:
-		return fmt.Errorf("worker on task queue %s stopped: %w", workflows.TaskQueue, err)
+		return fmt.Errorf("worker on task queue %s stopped: %w", contract.TaskQueue, err)
 	}
 }
 
@@ -111,7 +112,7 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) Ready(c client.Client) ReadyFunc {
 	return func(ctx context.Context) error {
 		if !w.running.Load() {
-			return fmt.Errorf("the worker is not polling task queue %s (starting or stopping)", workflows.TaskQueue)
+			return fmt.Errorf("the worker is not polling task queue %s (starting or stopping)", contract.TaskQueue)
 		}
 		if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
 			return fmt.Errorf("temporal does not answer: %w", err)

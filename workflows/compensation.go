@@ -8,19 +8,20 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/sellmigrate/sellmigrate/activities"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // finishUnsuccessfully records how the migration ended (cancelled, expired or failed),
 // releases an account it created and never linked, and returns the error that closes
 // the workflow in the matching Temporal state.
 func (m *migration) finishUnsuccessfully(ctx workflow.Context, err error) error {
-	status := StatusFailed
+	status := contract.StatusFailed
 	var appErr *temporal.ApplicationError
 	switch {
 	case temporal.IsCanceledError(err) || errors.Is(ctx.Err(), workflow.ErrCanceled):
-		status = StatusCancelled
-	case errors.As(err, &appErr) && appErr.Type() == ErrTypeExpired:
-		status = StatusExpired
+		status = contract.StatusCancelled
+	case errors.As(err, &appErr) && appErr.Type() == contract.ErrTypeExpired:
+		status = contract.StatusExpired
 	}
 	m.endedAs = status
 	m.closing = true
@@ -29,13 +30,13 @@ func (m *migration) finishUnsuccessfully(ctx workflow.Context, err error) error 
 	if relErr := m.releaseCreated(cleanup); relErr != nil {
 		m.logger.Error("could not release the account this migration created", "Error", relErr)
 	}
-	if status != StatusCancelled {
-		m.progress.LastError = rootMessage(err)
+	if status != contract.StatusCancelled {
+		m.progress.LastError = contract.RootMessage(err)
 	}
 	m.endStep(cleanup)
 	m.setStatus(cleanup, status, "")
 	m.logger.Info("migration ended", "Status", status, "Error", err)
-	if status == StatusCancelled {
+	if status == contract.StatusCancelled {
 		return temporal.NewCanceledError(m.progress.Compensation)
 	}
 	return err
@@ -58,24 +59,11 @@ func (m *migration) releaseCreated(ctx workflow.Context) error {
 		Subdomain: sub, OwnerEmail: m.in.RequestedBy,
 	}).Get(ctx, nil)
 	if err != nil {
-		m.progress.Compensation = fmt.Sprintf("could not release subdomain %s, created by this migration and never linked: %s; release it in Zendesk by hand", sub, rootMessage(err))
+		m.progress.Compensation = fmt.Sprintf("could not release subdomain %s, created by this migration and never linked: %s; release it in Zendesk by hand", sub, contract.RootMessage(err))
 		return err
 	}
 	m.progress.Compensation = fmt.Sprintf("released subdomain %s, created by this migration and never linked", sub)
 	m.progress.CreatedSubdomain = ""
 	m.publish(ctx)
 	return nil
-}
-
-// rootMessage is the message of the outermost application error: the one the failing
-// activity (or validator) wrote for a person, which already names its cause, rather
-// than Temporal's "activity error" wrapping or the bare HTTP error it wraps (an
-// unknown Sell account reads "Sell account 999999 is unknown ...; check the account
-// ID", not "401 unauthorized").
-func rootMessage(err error) string {
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		return appErr.Message()
-	}
-	return err.Error()
 }

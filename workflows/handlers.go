@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // input is one kind of human input: how to check it against the current state, and
@@ -20,53 +22,53 @@ type input[T any] struct {
 
 // registerInputs registers a signal and an update (with validator) for every input.
 func (m *migration) registerInputs(ctx workflow.Context) error {
-	if err := register(ctx, m, input[ChooseSubdomainInput]{
-		name:     ChooseSubdomainName,
-		by:       func(in ChooseSubdomainInput) string { return in.By },
-		detail:   func(in ChooseSubdomainInput) string { return "subdomain " + in.Subdomain },
+	if err := register(ctx, m, input[contract.ChooseSubdomainInput]{
+		name:     contract.ChooseSubdomainName,
+		by:       func(in contract.ChooseSubdomainInput) string { return in.By },
+		detail:   func(in contract.ChooseSubdomainInput) string { return "subdomain " + in.Subdomain },
 		validate: m.validateChooseSubdomain,
-		accept:   func(in ChooseSubdomainInput) { m.inbox.subdomain = &in },
+		accept:   func(in contract.ChooseSubdomainInput) { m.inbox.subdomain = &in },
 	}); err != nil {
 		return err
 	}
-	if err := register(ctx, m, input[OwnerLoginInput]{
-		name:     OwnerLoginName,
-		by:       func(in OwnerLoginInput) string { return in.UserEmail },
-		detail:   func(in OwnerLoginInput) string { return "logged in as " + in.UserEmail },
+	if err := register(ctx, m, input[contract.OwnerLoginInput]{
+		name:     contract.OwnerLoginName,
+		by:       func(in contract.OwnerLoginInput) string { return in.UserEmail },
+		detail:   func(in contract.OwnerLoginInput) string { return "logged in as " + in.UserEmail },
 		validate: m.validateOwnerLogin,
-		accept: func(in OwnerLoginInput) {
+		accept: func(in contract.OwnerLoginInput) {
 			m.inbox.ownerLogin = &in
 			m.inbox.loginSeq++
 		},
 	}); err != nil {
 		return err
 	}
-	if err := register(ctx, m, input[LicenseAssignedInput]{
-		name:     LicenseAssignedName,
-		by:       func(in LicenseAssignedInput) string { return in.By },
-		detail:   func(LicenseAssignedInput) string { return "Sell license assigned to the owner" },
+	if err := register(ctx, m, input[contract.LicenseAssignedInput]{
+		name:     contract.LicenseAssignedName,
+		by:       func(in contract.LicenseAssignedInput) string { return in.By },
+		detail:   func(contract.LicenseAssignedInput) string { return "Sell license assigned to the owner" },
 		validate: m.validateLicenseAssigned,
-		accept:   func(in LicenseAssignedInput) { m.inbox.license = &in },
+		accept:   func(in contract.LicenseAssignedInput) { m.inbox.license = &in },
 	}); err != nil {
 		return err
 	}
-	if err := register(ctx, m, input[BackInput]{
-		name:     BackName,
-		by:       func(in BackInput) string { return in.By },
-		detail:   func(BackInput) string { return "back to choose another subdomain" },
+	if err := register(ctx, m, input[contract.BackInput]{
+		name:     contract.BackName,
+		by:       func(in contract.BackInput) string { return in.By },
+		detail:   func(contract.BackInput) string { return "back to choose another subdomain" },
 		validate: m.validateBack,
-		accept:   func(in BackInput) { m.inbox.back = &in },
+		accept:   func(in contract.BackInput) { m.inbox.back = &in },
 	}); err != nil {
 		return err
 	}
-	return register(ctx, m, input[AcceptDisclaimersInput]{
-		name: AcceptDisclaimersName,
-		by:   func(in AcceptDisclaimersInput) string { return in.By },
-		detail: func(in AcceptDisclaimersInput) string {
+	return register(ctx, m, input[contract.AcceptDisclaimersInput]{
+		name: contract.AcceptDisclaimersName,
+		by:   func(in contract.AcceptDisclaimersInput) string { return in.By },
+		detail: func(in contract.AcceptDisclaimersInput) string {
 			return "accepted disclaimers version " + m.disclaimerVersion(in)
 		},
 		validate: m.validateAcceptDisclaimers,
-		accept: func(in AcceptDisclaimersInput) {
+		accept: func(in contract.AcceptDisclaimersInput) {
 			in.Version = m.disclaimerVersion(in)
 			m.inbox.disclaimers = &in
 		},
@@ -93,7 +95,7 @@ func register[T any](ctx workflow.Context, m *migration, in input[T]) error {
 		}
 	})
 	return workflow.SetUpdateHandlerWithOptions(ctx, in.name,
-		func(ctx workflow.Context, payload T) (Progress, error) {
+		func(ctx workflow.Context, payload T) (contract.Progress, error) {
 			in.accept(payload)
 			m.recordInput(ctx, in.name, in.by(payload), in.detail(payload), nil)
 			return m.answer(ctx, in.name)
@@ -107,21 +109,21 @@ func register[T any](ctx workflow.Context, m *migration, in input[T]) error {
 // the main loop has acted on the input (or the workflow is closing). The wait is on a
 // disconnected context: when the migration is cancelled meanwhile, the update still
 // answers, saying so, instead of a bare "canceled".
-func (m *migration) answer(ctx workflow.Context, name string) (Progress, error) {
+func (m *migration) answer(ctx workflow.Context, name string) (contract.Progress, error) {
 	ctx, _ = workflow.NewDisconnectedContext(ctx)
-	settled := func() bool { return m.closing || m.progress.Status != StatusRunning }
+	settled := func() bool { return m.closing || m.progress.Status != contract.StatusRunning }
 	var until func() bool
 	switch name {
-	case OwnerLoginName:
+	case contract.OwnerLoginName:
 		return m.awaitLoginOutcome(ctx)
-	case AcceptDisclaimersName:
+	case contract.AcceptDisclaimersName:
 		// Linking and converting may take long; answer once the migration moves on.
-		until = func() bool { return m.closing || m.progress.Step != StepDisclaimers }
-	case ChooseSubdomainName:
+		until = func() bool { return m.closing || m.progress.Step != contract.StepDisclaimers }
+	case contract.ChooseSubdomainName:
 		until = func() bool { return m.inbox.subdomain == nil && settled() }
-	case LicenseAssignedName:
+	case contract.LicenseAssignedName:
 		until = func() bool { return m.inbox.license == nil && settled() }
-	case BackName:
+	case contract.BackName:
 		until = func() bool { return m.inbox.back == nil && settled() }
 	default:
 		return m.progress, nil
@@ -130,11 +132,11 @@ func (m *migration) answer(ctx workflow.Context, name string) (Progress, error) 
 		return m.progress, err
 	}
 	switch {
-	case m.endedAs != "" && (name != AcceptDisclaimersName || m.progress.Step == StepDisclaimers):
+	case m.endedAs != "" && (name != contract.AcceptDisclaimersName || m.progress.Step == contract.StepDisclaimers):
 		return m.progress, fmt.Errorf("the migration ended (%s) before %s took effect; see its status for why", m.endedAs, name)
-	case name == ChooseSubdomainName && m.progress.Status == StatusNeedsSubdomain:
+	case name == contract.ChooseSubdomainName && m.progress.Status == contract.StatusNeedsSubdomain:
 		return m.progress, fmt.Errorf("the subdomain was not accepted: %s", m.progress.LastError)
-	case name == LicenseAssignedName && m.progress.Status == StatusOwnerNeedsSellLicense:
+	case name == contract.LicenseAssignedName && m.progress.Status == contract.StatusOwnerNeedsSellLicense:
 		return m.progress, fmt.Errorf("the license is not there yet: %s", m.progress.LastError)
 	}
 	return m.progress, nil
@@ -142,7 +144,7 @@ func (m *migration) answer(ctx workflow.Context, name string) (Progress, error) 
 
 // awaitLoginOutcome lets the owner-login update answer with the verification result,
 // so whoever logged in learns at once whether they were accepted and, if not, why.
-func (m *migration) awaitLoginOutcome(ctx workflow.Context) (Progress, error) {
+func (m *migration) awaitLoginOutcome(ctx workflow.Context) (contract.Progress, error) {
 	seq := m.inbox.loginSeq
 	if err := workflow.Await(ctx, func() bool { return m.inbox.loginDone >= seq || m.closing }); err != nil {
 		return m.progress, err
@@ -162,7 +164,7 @@ func (m *migration) finishLogin(email, refusal string) {
 	m.inbox.loginOutcomes[m.inbox.loginSeq] = refusal
 	if refusal != "" {
 		m.progress.LastError = refusal
-		m.recordLastInputOutcome(OwnerLoginName, refusal)
+		m.recordLastInputOutcome(contract.OwnerLoginName, refusal)
 	}
 }
 
@@ -179,7 +181,7 @@ func (m *migration) recordLastInputOutcome(name, refusal string) {
 }
 
 func (m *migration) recordInput(ctx workflow.Context, name, by, detail string, rejection error) {
-	rec := InputRecord{Name: name, By: by, Detail: detail, At: workflow.Now(ctx), Accepted: rejection == nil}
+	rec := contract.InputRecord{Name: name, By: by, Detail: detail, At: workflow.Now(ctx), Accepted: rejection == nil}
 	if rejection != nil {
 		rec.Reason = rejection.Error()
 	}
@@ -187,7 +189,7 @@ func (m *migration) recordInput(ctx workflow.Context, name, by, detail string, r
 	m.progress.UpdatedAt = rec.At
 }
 
-func (m *migration) disclaimerVersion(in AcceptDisclaimersInput) string {
+func (m *migration) disclaimerVersion(in contract.AcceptDisclaimersInput) string {
 	if v := strings.TrimSpace(in.Version); v != "" {
 		return v
 	}
@@ -211,35 +213,35 @@ func (m *migration) notNow(name string) error {
 	return fmt.Errorf("%s is not expected now: the migration is at step %s (%s)", name, m.progress.Step, what)
 }
 
-func (m *migration) validateChooseSubdomain(in ChooseSubdomainInput) error {
+func (m *migration) validateChooseSubdomain(in contract.ChooseSubdomainInput) error {
 	if err := m.validateSender(in.By); err != nil {
 		return err
 	}
-	early := m.progress.Step == StepPreflight && m.in.Subdomain == ""
-	if m.progress.Status != StatusNeedsSubdomain && !early {
+	early := m.progress.Step == contract.StepPreflight && m.in.Subdomain == ""
+	if m.progress.Status != contract.StatusNeedsSubdomain && !early {
 		if m.progress.Status.Waiting() {
-			return fmt.Errorf("%w; to change the subdomain send %s first", m.notNow(ChooseSubdomainName), BackName)
+			return fmt.Errorf("%w; to change the subdomain send %s first", m.notNow(contract.ChooseSubdomainName), contract.BackName)
 		}
-		return m.notNow(ChooseSubdomainName)
+		return m.notNow(contract.ChooseSubdomainName)
 	}
 	if m.inbox.subdomain != nil {
 		return fmt.Errorf("subdomain %q was already chosen and is being checked", m.inbox.subdomain.Subdomain)
 	}
-	return ValidateSubdomain(in.Subdomain)
+	return contract.ValidateSubdomain(in.Subdomain)
 }
 
-func (m *migration) validateOwnerLogin(in OwnerLoginInput) error {
+func (m *migration) validateOwnerLogin(in contract.OwnerLoginInput) error {
 	if !looksLikeEmail(in.UserEmail) {
 		return fmt.Errorf("userEmail %q must be the email of the Zendesk user who logged in", in.UserEmail)
 	}
-	if m.in.Mode != ModeExisting {
+	if m.in.Mode != contract.ModeExisting {
 		return fmt.Errorf("owner-login is only for migrations into an existing Zendesk account; this one creates a new account")
 	}
 	switch m.progress.Step {
-	case StepPreflight, StepSubdomain:
-	case StepOwnerLogin:
-		if m.progress.Status == StatusOwnerNeedsSellLicense {
-			return fmt.Errorf("the owner %s is verified and needs a Sell license; assign one, then send %s", m.progress.OwnerEmail, LicenseAssignedName)
+	case contract.StepPreflight, contract.StepSubdomain:
+	case contract.StepOwnerLogin:
+		if m.progress.Status == contract.StatusOwnerNeedsSellLicense {
+			return fmt.Errorf("the owner %s is verified and needs a Sell license; assign one, then send %s", m.progress.OwnerEmail, contract.LicenseAssignedName)
 		}
 	default:
 		return fmt.Errorf("the account owner %s was already verified; the migration is at step %s", m.progress.OwnerEmail, m.progress.Step)
@@ -250,12 +252,12 @@ func (m *migration) validateOwnerLogin(in OwnerLoginInput) error {
 	return nil
 }
 
-func (m *migration) validateLicenseAssigned(in LicenseAssignedInput) error {
+func (m *migration) validateLicenseAssigned(in contract.LicenseAssignedInput) error {
 	if err := m.validateSender(in.By); err != nil {
 		return err
 	}
-	if m.progress.Status != StatusOwnerNeedsSellLicense {
-		return m.notNow(LicenseAssignedName)
+	if m.progress.Status != contract.StatusOwnerNeedsSellLicense {
+		return m.notNow(contract.LicenseAssignedName)
 	}
 	if m.inbox.license != nil {
 		return fmt.Errorf("license-assigned was already received and the license is being checked")
@@ -263,14 +265,14 @@ func (m *migration) validateLicenseAssigned(in LicenseAssignedInput) error {
 	return nil
 }
 
-func (m *migration) validateBack(in BackInput) error {
+func (m *migration) validateBack(in contract.BackInput) error {
 	if err := m.validateSender(in.By); err != nil {
 		return err
 	}
 	switch m.progress.Status {
-	case StatusAwaitingOwnerLogin, StatusOwnerNeedsSellLicense, StatusAwaitingDisclaimers:
+	case contract.StatusAwaitingOwnerLogin, contract.StatusOwnerNeedsSellLicense, contract.StatusAwaitingDisclaimers:
 	default:
-		return fmt.Errorf("%w; back is possible after a subdomain is settled and before the disclaimers are accepted", m.notNow(BackName))
+		return fmt.Errorf("%w; back is possible after a subdomain is settled and before the disclaimers are accepted", m.notNow(contract.BackName))
 	}
 	if m.inbox.back != nil {
 		return fmt.Errorf("back was already received")
@@ -278,12 +280,12 @@ func (m *migration) validateBack(in BackInput) error {
 	return nil
 }
 
-func (m *migration) validateAcceptDisclaimers(in AcceptDisclaimersInput) error {
+func (m *migration) validateAcceptDisclaimers(in contract.AcceptDisclaimersInput) error {
 	if err := m.validateSender(in.By); err != nil {
 		return err
 	}
-	if m.progress.Status != StatusAwaitingDisclaimers {
-		return m.notNow(AcceptDisclaimersName)
+	if m.progress.Status != contract.StatusAwaitingDisclaimers {
+		return m.notNow(contract.AcceptDisclaimersName)
 	}
 	if v := m.disclaimerVersion(in); v != m.in.Policy.DisclaimerVersion {
 		return fmt.Errorf("disclaimer version %q is not the current one; read and accept version %q", v, m.in.Policy.DisclaimerVersion)

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/sellmigrate/sellmigrate/activities"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // harness runs MigrationWorkflow in the SDK's test environment with mocked activities,
@@ -49,8 +50,8 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
-func testPolicy() Policy {
-	p := DefaultPolicy()
+func testPolicy() contract.Policy {
+	p := contract.DefaultPolicy()
 	p.ReminderInterval = time.Hour
 	p.WaitDeadline = 5 * time.Hour
 	p.RetryInitialInterval = time.Second
@@ -59,8 +60,8 @@ func testPolicy() Policy {
 	return p
 }
 
-func newInput(account string, mode Mode, subdomain string) StartInput {
-	return StartInput{SellAccountID: account, Mode: mode, Subdomain: subdomain, RequestedBy: "admin@acme.test", Policy: testPolicy()}
+func newInput(account string, mode contract.Mode, subdomain string) contract.StartInput {
+	return contract.StartInput{SellAccountID: account, Mode: mode, Subdomain: subdomain, RequestedBy: "admin@acme.test", Policy: testPolicy()}
 }
 
 // at runs fn when the workflow clock has advanced by d.
@@ -79,29 +80,29 @@ func (h *harness) update(name string, payload any) *updateOutcome {
 }
 
 // progress queries the workflow's progress.
-func (h *harness) progress() Progress {
+func (h *harness) progress() contract.Progress {
 	h.t.Helper()
-	v, err := h.env.QueryWorkflow(ProgressQuery)
+	v, err := h.env.QueryWorkflow(contract.ProgressQuery)
 	require.NoError(h.t, err)
-	var p Progress
+	var p contract.Progress
 	require.NoError(h.t, v.Get(&p))
 	return p
 }
 
 // expectStatus checks the status at a moment of the workflow clock.
-func (h *harness) expectStatus(d time.Duration, want Status) {
+func (h *harness) expectStatus(d time.Duration, want contract.Status) {
 	h.at(d, func() { require.Equal(h.t, want, h.progress().Status, "status at %s", d) })
 }
 
-func (h *harness) run(in StartInput) {
+func (h *harness) run(in contract.StartInput) {
 	h.env.ExecuteWorkflow(MigrationWorkflow, in)
 	require.True(h.t, h.env.IsWorkflowCompleted())
 }
 
-func (h *harness) result() Result {
+func (h *harness) result() contract.Result {
 	h.t.Helper()
 	require.NoError(h.t, h.env.GetWorkflowError())
-	var r Result
+	var r contract.Result
 	require.NoError(h.t, h.env.GetWorkflowResult(&r))
 	return r
 }
@@ -125,4 +126,6 @@ func (h *harness) linkAndConvert(subdomain string, converted int) {
 		Return(activities.ContributorProgress{NextPage: 2, SellUsers: converted + 1, Converted: converted, AlreadyAgents: 1}, nil).Once()
 }
 
-func accept(by string) AcceptDisclaimersInput { return AcceptDisclaimersInput{By: by} }
+func accept(by string) contract.AcceptDisclaimersInput {
+	return contract.AcceptDisclaimersInput{By: by}
+}

@@ -3,10 +3,9 @@ package workflows
 import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
-)
 
-// nonRetryable are the error types that retrying cannot fix.
-var nonRetryable = []string{ErrTypeZendeskClient, ErrTypeNotSellAdmin, ErrTypeInvalidInput, "UnknownSellAccount"}
+	"github.com/sellmigrate/sellmigrate/contract"
+)
 
 func (m *migration) retryPolicy() *temporal.RetryPolicy {
 	p := m.in.Policy
@@ -15,7 +14,7 @@ func (m *migration) retryPolicy() *temporal.RetryPolicy {
 		BackoffCoefficient:     2,
 		MaximumInterval:        p.RetryMaxInterval,
 		MaximumAttempts:        p.RetryMaxAttempts,
-		NonRetryableErrorTypes: nonRetryable,
+		NonRetryableErrorTypes: contract.NonRetryableErrorTypes,
 	}
 }
 

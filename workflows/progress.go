@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // publish upserts the search attributes from the progress, so visibility queries and
@@ -11,11 +13,11 @@ import (
 func (m *migration) publish(ctx workflow.Context) {
 	m.progress.UpdatedAt = workflow.Now(ctx)
 	err := workflow.UpsertTypedSearchAttributes(ctx,
-		SearchAttrSellAccountID.ValueSet(m.in.SellAccountID),
-		SearchAttrMode.ValueSet(string(m.in.Mode)),
-		SearchAttrStep.ValueSet(string(m.progress.Step)),
-		SearchAttrStatus.ValueSet(string(m.progress.Status)),
-		SearchAttrSubdomain.ValueSet(m.progress.Subdomain),
+		contract.SearchAttrSellAccountID.ValueSet(m.in.SellAccountID),
+		contract.SearchAttrMode.ValueSet(string(m.in.Mode)),
+		contract.SearchAttrStep.ValueSet(string(m.progress.Step)),
+		contract.SearchAttrStatus.ValueSet(string(m.progress.Status)),
+		contract.SearchAttrSubdomain.ValueSet(m.progress.Subdomain),
 	)
 	if err != nil {
 		m.logger.Error("could not upsert search attributes", "Error", err)
@@ -23,7 +25,7 @@ func (m *migration) publish(ctx workflow.Context) {
 }
 
 // setStatus records what the migration is doing; waitingFor is set only while waiting.
-func (m *migration) setStatus(ctx workflow.Context, status Status, waitingFor string) {
+func (m *migration) setStatus(ctx workflow.Context, status contract.Status, waitingFor string) {
 	if m.progress.Status == status && m.progress.WaitingFor == waitingFor {
 		return
 	}
@@ -39,11 +41,11 @@ func (m *migration) setStatus(ctx workflow.Context, status Status, waitingFor st
 }
 
 // enterStep opens a timeline entry for a step.
-func (m *migration) enterStep(ctx workflow.Context, step Step) {
+func (m *migration) enterStep(ctx workflow.Context, step contract.Step) {
 	m.endStep(ctx)
 	m.progress.Step = step
-	m.progress.Timeline = append(m.progress.Timeline, StepRecord{Step: step, StartedAt: workflow.Now(ctx)})
-	m.progress.Status = StatusRunning
+	m.progress.Timeline = append(m.progress.Timeline, contract.StepRecord{Step: step, StartedAt: workflow.Now(ctx)})
+	m.progress.Status = contract.StatusRunning
 	m.progress.WaitingFor = ""
 	m.progress.WaitingSince = nil
 	m.publish(ctx)
@@ -58,9 +60,9 @@ func (m *migration) endStep(ctx workflow.Context) {
 }
 
 // stepDurations sums the time spent in each step, waits included, in timeline order.
-func stepDurations(timeline []StepRecord, now time.Time) []StepTiming {
-	var out []StepTiming
-	index := map[Step]int{}
+func stepDurations(timeline []contract.StepRecord, now time.Time) []contract.StepTiming {
+	var out []contract.StepTiming
+	index := map[contract.Step]int{}
 	for _, rec := range timeline {
 		end := now
 		if rec.EndedAt != nil {
@@ -71,7 +73,7 @@ func stepDurations(timeline []StepRecord, now time.Time) []StepTiming {
 			continue
 		}
 		index[rec.Step] = len(out)
-		out = append(out, StepTiming{Step: rec.Step, Duration: end.Sub(rec.StartedAt)})
+		out = append(out, contract.StepTiming{Step: rec.Step, Duration: end.Sub(rec.StartedAt)})
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/sellmigrate/sellmigrate/activities"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // acts is only used for method references: the worker registers the real Activities.
@@ -29,7 +30,7 @@ func (m *migration) preflight(ctx workflow.Context) (activities.PreflightResult,
 // creates (new mode), or the name of an existing account (existing mode). Whatever is
 // wrong with a name, the migration says why and waits for another.
 func (m *migration) chooseSubdomain(ctx workflow.Context) error {
-	m.enterStep(ctx, StepSubdomain)
+	m.enterStep(ctx, contract.StepSubdomain)
 	candidate, problem := m.in.Subdomain, ""
 	if m.subdomainChoices > 0 || m.progress.CreatedSubdomain != "" {
 		candidate = "" // after "back" the admin picks again
@@ -39,14 +40,14 @@ func (m *migration) chooseSubdomain(ctx workflow.Context) error {
 			if problem == "" {
 				problem = "a subdomain for the Zendesk account"
 			}
-			if err := m.awaitInput(ctx, StatusNeedsSubdomain, problem, func() bool { return m.inbox.subdomain != nil }); err != nil {
+			if err := m.awaitInput(ctx, contract.StatusNeedsSubdomain, problem, func() bool { return m.inbox.subdomain != nil }); err != nil {
 				return err
 			}
 			candidate = m.inbox.subdomain.Subdomain
 			m.inbox.subdomain = nil
 		}
 		m.subdomainChoices++
-		if err := ValidateSubdomain(candidate); err != nil {
+		if err := contract.ValidateSubdomain(candidate); err != nil {
 			m.progress.LastError = err.Error()
 			candidate, problem = "", "a valid subdomain: "+err.Error()
 			continue
@@ -69,7 +70,7 @@ func (m *migration) chooseSubdomain(ctx workflow.Context) error {
 
 // claimSubdomain creates the account (new mode) or checks it exists (existing mode).
 func (m *migration) claimSubdomain(ctx workflow.Context, subdomain string) (bool, string, error) {
-	if m.in.Mode == ModeExisting {
+	if m.in.Mode == contract.ModeExisting {
 		var exists bool
 		if err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.CheckSubdomainExists, subdomain).Get(ctx, &exists); err != nil {
 			return false, "", err
@@ -108,9 +109,9 @@ func (m *migration) accountName() string {
 // ownerLogin waits for the Zendesk account owner to log in, verifies them, and if they
 // have no Sell license waits until an admin assigns one and checks again.
 func (m *migration) ownerLogin(ctx workflow.Context) error {
-	m.enterStep(ctx, StepOwnerLogin)
+	m.enterStep(ctx, contract.StepOwnerLogin)
 	for {
-		err := m.awaitInput(ctx, StatusAwaitingOwnerLogin, "the Zendesk account owner of "+m.progress.Subdomain+" to log in",
+		err := m.awaitInput(ctx, contract.StatusAwaitingOwnerLogin, "the Zendesk account owner of "+m.progress.Subdomain+" to log in",
 			func() bool { return m.inbox.ownerLogin != nil || m.inbox.back != nil })
 		if err != nil {
 			return err
@@ -132,7 +133,7 @@ func (m *migration) ownerLogin(ctx workflow.Context) error {
 		m.finishLogin(login.UserEmail, "")
 		for !res.HasSellLicense {
 			m.progress.LastError = res.Reason
-			err := m.awaitInput(ctx, StatusOwnerNeedsSellLicense, "a Sell license for the owner "+login.UserEmail+" (then license-assigned)",
+			err := m.awaitInput(ctx, contract.StatusOwnerNeedsSellLicense, "a Sell license for the owner "+login.UserEmail+" (then license-assigned)",
 				func() bool { return m.inbox.license != nil || m.inbox.back != nil })
 			if err != nil {
 				return err
@@ -146,7 +147,7 @@ func (m *migration) ownerLogin(ctx workflow.Context) error {
 			}
 			if !res.HasSellLicense {
 				m.progress.LastError = res.Reason
-				m.recordLastInputOutcome(LicenseAssignedName, res.Reason)
+				m.recordLastInputOutcome(contract.LicenseAssignedName, res.Reason)
 			}
 		}
 		m.progress.LastError = ""
@@ -156,7 +157,7 @@ func (m *migration) ownerLogin(ctx workflow.Context) error {
 }
 
 func (m *migration) verifyOwner(ctx workflow.Context, email string) (activities.VerifyOwnerResult, error) {
-	m.setStatus(ctx, StatusRunning, "")
+	m.setStatus(ctx, contract.StatusRunning, "")
 	var res activities.VerifyOwnerResult
 	err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.VerifyOwner, activities.VerifyOwnerInput{
 		SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, UserEmail: email,
@@ -170,7 +171,7 @@ func (m *migration) recheckLicense(ctx workflow.Context, email string) (activiti
 	if workflow.GetVersion(ctx, ChangeLicenseRecheck, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return m.verifyOwner(ctx, email)
 	}
-	m.setStatus(ctx, StatusRunning, "")
+	m.setStatus(ctx, contract.StatusRunning, "")
 	var lic activities.CheckSellLicenseResult
 	err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.CheckSellLicense, activities.CheckSellLicenseInput{
 		SellAccountID: m.in.SellAccountID, Email: email,
@@ -180,8 +181,8 @@ func (m *migration) recheckLicense(ctx workflow.Context, email string) (activiti
 
 // disclaimers waits until the admin accepts the disclaimers of the policy's version.
 func (m *migration) disclaimers(ctx workflow.Context) error {
-	m.enterStep(ctx, StepDisclaimers)
-	err := m.awaitInput(ctx, StatusAwaitingDisclaimers, "the disclaimers (version "+m.in.Policy.DisclaimerVersion+") to be accepted",
+	m.enterStep(ctx, contract.StepDisclaimers)
+	err := m.awaitInput(ctx, contract.StatusAwaitingDisclaimers, "the disclaimers (version "+m.in.Policy.DisclaimerVersion+") to be accepted",
 		func() bool { return m.inbox.disclaimers != nil || m.inbox.back != nil })
 	if err != nil {
 		return err
@@ -211,7 +212,7 @@ func (m *migration) goBack(ctx workflow.Context) error {
 }
 
 func (m *migration) link(ctx workflow.Context) error {
-	m.enterStep(ctx, StepLink)
+	m.enterStep(ctx, contract.StepLink)
 	var res activities.LinkResult
 	err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.LinkAccounts, activities.LinkInput{
 		SellAccountID:  m.in.SellAccountID,
@@ -227,10 +228,10 @@ func (m *migration) link(ctx workflow.Context) error {
 	return nil
 }
 
-func (m *migration) convertContributors(ctx workflow.Context) (*ContributorCounts, error) {
-	m.enterStep(ctx, StepContributors)
+func (m *migration) convertContributors(ctx workflow.Context) (*contract.ContributorCounts, error) {
+	m.enterStep(ctx, contract.StepContributors)
 	acting := m.in.RequestedBy
-	if m.in.Mode == ModeExisting {
+	if m.in.Mode == contract.ModeExisting {
 		acting = m.progress.OwnerEmail
 	}
 	var res activities.ContributorProgress
@@ -240,7 +241,7 @@ func (m *migration) convertContributors(ctx workflow.Context) (*ContributorCount
 	if err != nil {
 		return nil, err
 	}
-	counts := &ContributorCounts{
+	counts := &contract.ContributorCounts{
 		SellUsers: res.SellUsers, Converted: res.Converted, AlreadyAgents: res.AlreadyAgents,
 		NeedsReactivation: append([]string{}, res.NeedsReactivation...),
 	}

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/sellmigrate/sellmigrate/activities"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // TestLicenseRecheckOldBranchReverifiesOwner pins the old branch of ChangeLicenseRecheck:
@@ -24,11 +25,13 @@ func TestLicenseRecheckOldBranchReverifiesOwner(t *testing.T) {
 	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.Anything).
 		Return(activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: true}, nil).Once()
 	h.linkAndConvert("initech", 3)
-	h.at(time.Minute, func() { h.update(OwnerLoginName, OwnerLoginInput{UserEmail: "owner@initech.test"}) })
-	h.at(2*time.Minute, func() { h.update(LicenseAssignedName, LicenseAssignedInput{By: "admin@initech.test"}) })
-	h.at(3*time.Minute, func() { h.update(AcceptDisclaimersName, accept("admin@initech.test")) })
-	h.run(newInput("1003", ModeExisting, "initech"))
-	require.Equal(t, StatusCompleted, h.result().Outcome)
+	h.at(time.Minute, func() { h.update(contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@initech.test"}) })
+	h.at(2*time.Minute, func() {
+		h.update(contract.LicenseAssignedName, contract.LicenseAssignedInput{By: "admin@initech.test"})
+	})
+	h.at(3*time.Minute, func() { h.update(contract.AcceptDisclaimersName, accept("admin@initech.test")) })
+	h.run(newInput("1003", contract.ModeExisting, "initech"))
+	require.Equal(t, contract.StatusCompleted, h.result().Outcome)
 	h.env.AssertNumberOfCalls(t, "VerifyOwner", 2)
 	h.env.AssertNumberOfCalls(t, "CheckSellLicense", 0)
 }

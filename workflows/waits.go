@@ -8,12 +8,13 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/sellmigrate/sellmigrate/activities"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // awaitInput waits durably until ready() holds, showing status and what it waits for.
 // Every ReminderInterval it sends a reminder; after WaitDeadline it ends the migration
 // as expired rather than hang.
-func (m *migration) awaitInput(ctx workflow.Context, status Status, waitingFor string, ready func() bool) error {
+func (m *migration) awaitInput(ctx workflow.Context, status contract.Status, waitingFor string, ready func() bool) error {
 	if ready() {
 		return nil
 	}
@@ -30,13 +31,13 @@ func (m *migration) awaitInput(ctx workflow.Context, status Status, waitingFor s
 			return err
 		}
 		if ok {
-			m.setStatus(ctx, StatusRunning, "")
+			m.setStatus(ctx, contract.StatusRunning, "")
 			return nil
 		}
 		if !workflow.Now(ctx).Before(deadline) {
 			return temporal.NewNonRetryableApplicationError(
 				fmt.Sprintf("waited %s for %s; the deadline (migration.wait_deadline) passed", m.in.Policy.WaitDeadline, waitingFor),
-				ErrTypeExpired, nil)
+				contract.ErrTypeExpired, nil)
 		}
 		m.remind(ctx, waitingFor, since, deadline)
 	}

@@ -64,7 +64,7 @@ gracefully.`,
 // workflows to (empty for none).
 func newAPIServer(cfg config.Config, c client.Client, uiURL string, logger *zap.Logger) (*api.Server, error) {
 	return api.NewServer(api.Options{
-		Starter: starter.New(c, starter.Options{Policy: cfg.Policy(), Logger: logger.Named("starter")}),
+		Starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger.Named("starter")}),
 		Logger:  logger.Named("api"),
 		Tokens: api.Tokens{
 			Viewer: cfg.API.ViewerTokens,

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // badCLI is one bad command line: it must exit non-zero with a one-line reason.
@@ -109,7 +109,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 
 	t.Run("signal out of order is recorded, not lost", func(t *testing.T) {
-		if err := st.Signal(context.Background(), "1002", workflows.LicenseAssignedName, workflows.LicenseAssignedInput{By: "admin@globex.test"}); err != nil {
+		if err := st.Signal(context.Background(), "1002", contract.LicenseAssignedName, contract.LicenseAssignedInput{By: "admin@globex.test"}); err != nil {
 			t.Fatalf("signal: %v", err)
 		}
 		deadline := time.Now().Add(30 * time.Second)
@@ -160,30 +160,30 @@ func badStarterCalls(t *testing.T, st *starter.Starter) {
 			t.Errorf("Start with subdomain %q: %v, want an InputError on subdomain", sub, err)
 		}
 	}
-	if _, err := st.Send(ctx, "1002", workflows.OwnerLoginName, workflows.BackInput{By: "admin@globex.test"}); err == nil || !strings.Contains(err.Error(), "cannot carry") {
+	if _, err := st.Send(ctx, "1002", contract.OwnerLoginName, contract.BackInput{By: "admin@globex.test"}); err == nil || !strings.Contains(err.Error(), "cannot carry") {
 		t.Errorf("Send with the wrong payload type: %v", err)
 	}
 	var rejected *starter.RejectedError
-	if _, err := st.Send(ctx, "1002", workflows.AcceptDisclaimersName, workflows.AcceptDisclaimersInput{By: "admin@globex.test"}); !errors.As(err, &rejected) ||
+	if _, err := st.Send(ctx, "1002", contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: "admin@globex.test"}); !errors.As(err, &rejected) ||
 		!strings.Contains(err.Error(), "accept-disclaimers is not expected now") {
 		t.Errorf("accept-disclaimers before the owner login: %v, want a RejectedError", err)
 	}
-	if _, err := st.Send(ctx, "4242", workflows.BackName, workflows.BackInput{By: "admin@acme.test"}); err == nil || !strings.Contains(err.Error(), "no migration for Sell account 4242") {
+	if _, err := st.Send(ctx, "4242", contract.BackName, contract.BackInput{By: "admin@acme.test"}); err == nil || !strings.Contains(err.Error(), "no migration for Sell account 4242") {
 		t.Errorf("update to an unknown migration: %v", err)
 	}
 
 	var closed *starter.ClosedError
-	if _, err := st.Send(ctx, "1004", workflows.BackName, workflows.BackInput{By: "admin@umbrella.test"}); !errors.As(err, &closed) || !strings.Contains(err.Error(), "already completed") {
+	if _, err := st.Send(ctx, "1004", contract.BackName, contract.BackInput{By: "admin@umbrella.test"}); !errors.As(err, &closed) || !strings.Contains(err.Error(), "already completed") {
 		t.Errorf("update after completion: %v, want a ClosedError saying already completed", err)
 	}
-	if err := st.Signal(ctx, "1004", workflows.BackName, workflows.BackInput{By: "admin@umbrella.test"}); !errors.As(err, &closed) || !strings.Contains(err.Error(), "already completed") {
+	if err := st.Signal(ctx, "1004", contract.BackName, contract.BackInput{By: "admin@umbrella.test"}); !errors.As(err, &closed) || !strings.Contains(err.Error(), "already completed") {
 		t.Errorf("signal after completion: %v, want a ClosedError saying already completed", err)
 	}
 	if err := st.Cancel(ctx, "1004"); !errors.As(err, &closed) {
 		t.Errorf("cancel after completion: %v, want a ClosedError", err)
 	}
 	var nf *starter.NotFoundError
-	if err := st.Signal(ctx, "4242", workflows.BackName, workflows.BackInput{By: "admin@acme.test"}); !errors.As(err, &nf) {
+	if err := st.Signal(ctx, "4242", contract.BackName, contract.BackInput{By: "admin@acme.test"}); !errors.As(err, &nf) {
 		t.Errorf("signal to an unknown migration: %v, want a NotFoundError", err)
 	}
 	var dup *starter.AlreadyStartedError

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // chaosShape is one of the demo paths a chaos migration takes.
@@ -43,7 +43,7 @@ type chaosAccount struct {
 	admin     string
 	owner     string
 	// Expected outcome, users converted and already agents, and ledger effects.
-	outcome       workflows.Status
+	outcome       contract.Status
 	converted     int
 	alreadyAgents int
 	created       bool
@@ -73,7 +73,7 @@ func chaosAccounts(firstID int64) []chaosAccount {
 		id := firstID + int64(i)
 		slug := fmt.Sprintf("chaos%d", id)
 		a := chaosAccount{id: id, shape: shape, users: 3, subdomain: slug, admin: "admin@" + slug + ".test",
-			outcome: workflows.StatusCompleted, alreadyAgents: 1, created: true, linked: true}
+			outcome: contract.StatusCompleted, alreadyAgents: 1, created: true, linked: true}
 		switch shape {
 		case shapeNewSmall, shapeTakenThenFixed:
 			a.converted = a.users // the admin owns the new account: already an agent
@@ -85,7 +85,7 @@ func chaosAccounts(firstID int64) []chaosAccount {
 			a.converted = a.users + 1 // the Sell admin too; the owner is already an agent
 			a.created = false
 		case shapeConnected:
-			a.outcome, a.alreadyAgents, a.created, a.linked = workflows.StatusAlreadyConnected, 0, false, false
+			a.outcome, a.alreadyAgents, a.created, a.linked = contract.StatusAlreadyConnected, 0, false, false
 		}
 		out[i] = a
 	}

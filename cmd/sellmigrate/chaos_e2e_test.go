@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
 	"github.com/sellmigrate/sellmigrate/worker"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // chaosSummary is the one-line result of a chaos run, also written to chaos.json.
@@ -202,7 +202,7 @@ func chaosStarter(t *testing.T) (*starter.Starter, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return starter.New(c, starter.Options{Policy: cfg.Policy(), UpdateTimeout: 20 * time.Second}), c.Close
+	return starter.New(c, starter.Options{Policy: cfg.Migration, UpdateTimeout: 20 * time.Second}), c.Close
 }
 
 // startChaosMigration starts one migration, retrying while the stack is unreachable; a
@@ -248,8 +248,8 @@ func restartStack(t *testing.T, stack **stackProc, logDir, dataDir string, tempo
 func unfinished(seen map[string]starter.Summary, accounts []chaosAccount) []string {
 	var out []string
 	for _, a := range accounts {
-		s, ok := seen[workflows.WorkflowID(fmt.Sprint(a.id))]
-		if !ok || !workflows.Status(s.Status).Final() {
+		s, ok := seen[contract.WorkflowID(fmt.Sprint(a.id))]
+		if !ok || !contract.Status(s.Status).Final() {
 			out = append(out, fmt.Sprintf("%d (%s) %s/%s", a.id, a.shape, s.Step, s.Status))
 		}
 	}
@@ -278,7 +278,7 @@ func checkChaosOutcomes(t *testing.T, st *starter.Starter, simURL string, accoun
 			t.Errorf("%d (%s): converted %d, already agents %d, reactivation %v; want %d and %d", a.id, a.shape,
 				res.UsersConverted, res.AlreadyAgents, res.NeedsReactivation, a.converted, a.alreadyAgents)
 		}
-		if a.outcome == workflows.StatusCompleted {
+		if a.outcome == contract.StatusCompleted {
 			sum.Completed++
 			if res.Subdomain != a.subdomain {
 				t.Errorf("%d (%s): subdomain %q, want %q", a.id, a.shape, res.Subdomain, a.subdomain)

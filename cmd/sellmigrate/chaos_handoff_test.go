@@ -13,9 +13,9 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
 	"github.com/sellmigrate/sellmigrate/worker"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // TestSecondWorkerResumesConversion runs two worker processes on the task queue and
@@ -62,7 +62,7 @@ func TestSecondWorkerResumesConversion(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	st := starter.New(c, starter.Options{Policy: cfg.Policy()})
+	st := starter.New(c, starter.Options{Policy: cfg.Migration})
 	awaitPollers(t, c, workers)
 
 	ctx := context.Background()
@@ -72,7 +72,7 @@ func TestSecondWorkerResumesConversion(t *testing.T) {
 	awaitStatus(t, "1005", "awaiting_disclaimers")
 	go func() {
 		// Answers once linking is done; the conversion then runs on its own.
-		_, _ = st.Send(ctx, "1005", workflows.AcceptDisclaimersName, workflows.AcceptDisclaimersInput{By: "admin@hooli.test"})
+		_, _ = st.Send(ctx, "1005", contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: "admin@hooli.test"})
 	}()
 
 	// Wait until the conversion is well under way, then kill the worker running it.
@@ -150,7 +150,7 @@ func awaitPollers(t *testing.T, c client.Client, workers map[int]*child) {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {
-		resp, err := c.DescribeTaskQueue(context.Background(), workflows.TaskQueue, enumspb.TASK_QUEUE_TYPE_ACTIVITY)
+		resp, err := c.DescribeTaskQueue(context.Background(), contract.TaskQueue, enumspb.TASK_QUEUE_TYPE_ACTIVITY)
 		seen := 0
 		if err == nil {
 			for pid := range workers {
@@ -199,7 +199,7 @@ func awaitConverted(t *testing.T, simURL string, n int) int {
 func pendingConversionIdentity(c client.Client, minAttempt int32) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	desc, err := c.DescribeWorkflowExecution(ctx, workflows.WorkflowID("1005"), "")
+	desc, err := c.DescribeWorkflowExecution(ctx, contract.WorkflowID("1005"), "")
 	if err != nil {
 		return ""
 	}

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // responder plays the people: it watches every migration through visibility (no
@@ -33,7 +33,7 @@ func newResponder(st *starter.Starter, simURL string, accounts []chaosAccount) *
 	r := &responder{st: st, simURL: simURL, accounts: map[string]chaosAccount{},
 		answered: map[string]bool{}, inFlight: map[string]bool{}, lastTry: map[string]time.Time{}}
 	for _, a := range accounts {
-		r.accounts[workflows.WorkflowID(fmt.Sprint(a.id))] = a
+		r.accounts[contract.WorkflowID(fmt.Sprint(a.id))] = a
 	}
 	return r
 }
@@ -49,7 +49,7 @@ func (r *responder) tick(ctx context.Context) (map[string]starter.Summary, error
 	out := make(map[string]starter.Summary, len(list))
 	for _, s := range list {
 		out[s.WorkflowID] = s
-		if !workflows.Status(s.Status).Waiting() {
+		if !contract.Status(s.Status).Waiting() {
 			continue
 		}
 		a, ok := r.accounts[s.WorkflowID]
@@ -65,33 +65,33 @@ func (r *responder) tick(ctx context.Context) (map[string]starter.Summary, error
 		r.mu.Unlock()
 		if due {
 			r.wg.Add(1)
-			go r.answer(ctx, key, a, workflows.Status(s.Status))
+			go r.answer(ctx, key, a, contract.Status(s.Status))
 		}
 	}
 	return out, nil
 }
 
 // answer sends the input the status asks for.
-func (r *responder) answer(ctx context.Context, key string, a chaosAccount, status workflows.Status) {
+func (r *responder) answer(ctx context.Context, key string, a chaosAccount, status contract.Status) {
 	defer r.wg.Done()
 	ref := fmt.Sprint(a.id)
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var err error
 	switch status {
-	case workflows.StatusNeedsSubdomain:
-		_, err = r.st.Send(sctx, ref, workflows.ChooseSubdomainName, workflows.ChooseSubdomainInput{Subdomain: a.subdomain, By: a.admin})
-	case workflows.StatusAwaitingOwnerLogin:
-		_, err = r.st.Send(sctx, ref, workflows.OwnerLoginName, workflows.OwnerLoginInput{UserEmail: a.owner})
-	case workflows.StatusOwnerNeedsSellLicense:
+	case contract.StatusNeedsSubdomain:
+		_, err = r.st.Send(sctx, ref, contract.ChooseSubdomainName, contract.ChooseSubdomainInput{Subdomain: a.subdomain, By: a.admin})
+	case contract.StatusAwaitingOwnerLogin:
+		_, err = r.st.Send(sctx, ref, contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: a.owner})
+	case contract.StatusOwnerNeedsSellLicense:
 		// The admin gives the owner a Sell license, then says so.
 		err = simJSON(http.MethodPost, fmt.Sprintf("%s/_sim/sell/%d/users", r.simURL, a.id),
 			map[string]string{"name": "Owner", "email": a.owner, "role": "user"}, nil, http.StatusCreated, http.StatusOK)
 		if err == nil {
-			_, err = r.st.Send(sctx, ref, workflows.LicenseAssignedName, workflows.LicenseAssignedInput{By: a.admin})
+			_, err = r.st.Send(sctx, ref, contract.LicenseAssignedName, contract.LicenseAssignedInput{By: a.admin})
 		}
-	case workflows.StatusAwaitingDisclaimers:
-		_, err = r.st.Send(sctx, ref, workflows.AcceptDisclaimersName, workflows.AcceptDisclaimersInput{By: a.admin})
+	case contract.StatusAwaitingDisclaimers:
+		_, err = r.st.Send(sctx, ref, contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: a.admin})
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -121,17 +121,17 @@ func (r *responder) waits() (seen map[string]bool, failed int) {
 func expectedWaits(accounts []chaosAccount) map[string]bool {
 	out := map[string]bool{}
 	for _, a := range accounts {
-		id := workflows.WorkflowID(fmt.Sprint(a.id)) + "/"
-		var waits []workflows.Status
+		id := contract.WorkflowID(fmt.Sprint(a.id)) + "/"
+		var waits []contract.Status
 		switch a.shape {
 		case shapeNewSmall, shapeNewPaged:
-			waits = []workflows.Status{workflows.StatusAwaitingDisclaimers}
+			waits = []contract.Status{contract.StatusAwaitingDisclaimers}
 		case shapeExisting:
-			waits = []workflows.Status{workflows.StatusAwaitingOwnerLogin, workflows.StatusAwaitingDisclaimers}
+			waits = []contract.Status{contract.StatusAwaitingOwnerLogin, contract.StatusAwaitingDisclaimers}
 		case shapeOwnerUnlicense:
-			waits = []workflows.Status{workflows.StatusAwaitingOwnerLogin, workflows.StatusOwnerNeedsSellLicense, workflows.StatusAwaitingDisclaimers}
+			waits = []contract.Status{contract.StatusAwaitingOwnerLogin, contract.StatusOwnerNeedsSellLicense, contract.StatusAwaitingDisclaimers}
 		case shapeTakenThenFixed:
-			waits = []workflows.Status{workflows.StatusNeedsSubdomain, workflows.StatusAwaitingDisclaimers}
+			waits = []contract.Status{contract.StatusNeedsSubdomain, contract.StatusAwaitingDisclaimers}
 		}
 		for _, w := range waits {
 			out[id+string(w)] = true

@@ -12,8 +12,8 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // recordEnv turns on TestRecordReplayHistories. Histories are only rewritten on
@@ -76,8 +76,8 @@ func TestRecordReplayHistories(t *testing.T) {
 			// A raw signal out of order: recorded as rejected, so the signal path is in history too.
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			if err := c.SignalWorkflow(ctx, workflows.WorkflowID("1003"), "", workflows.LicenseAssignedName,
-				workflows.LicenseAssignedInput{By: "admin@initech.test"}); err != nil {
+			if err := c.SignalWorkflow(ctx, contract.WorkflowID("1003"), "", contract.LicenseAssignedName,
+				contract.LicenseAssignedInput{By: "admin@initech.test"}); err != nil {
 				t.Fatalf("signal license-assigned: %v", err)
 			}
 			mustCLI(t, "signal", "1003", "owner-login", "--user-email", "owner@initech.test")
@@ -128,7 +128,7 @@ func recordAcmePaths(t *testing.T, c client.Client, save func(*testing.T, string
 	save(t, "1001", "failed-not-admin")
 
 	// The policy is recorded at start, so a short one is given to this start only.
-	short := workflows.DefaultPolicy()
+	short := contract.DefaultPolicy()
 	short.ReminderInterval, short.WaitDeadline = time.Second, 3500*time.Millisecond
 	short.RetryInitialInterval, short.RetryMaxInterval = 100*time.Millisecond, time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -7,8 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 // printReport writes the human view of a migration's status.
@@ -98,7 +98,7 @@ func printReport(w io.Writer, r starter.Report) {
 }
 
 // standing is a one-line "where it stands now".
-func standing(p workflows.Progress) string {
+func standing(p contract.Progress) string {
 	s := fmt.Sprintf("at step %s, status %s", p.Step, p.Status)
 	if p.WaitingFor != "" {
 		s += ", waiting for " + p.WaitingFor
@@ -107,7 +107,7 @@ func standing(p workflows.Progress) string {
 }
 
 // resultLine summarises a finished migration.
-func resultLine(r workflows.Result) string {
+func resultLine(r contract.Result) string {
 	s := string(r.Outcome)
 	if r.Subdomain != "" {
 		s += " — subdomain " + r.Subdomain
@@ -115,7 +115,7 @@ func resultLine(r workflows.Result) string {
 	if r.LoginURL != "" {
 		s += ", log in at " + r.LoginURL
 	}
-	if r.Outcome == workflows.StatusCompleted {
+	if r.Outcome == contract.StatusCompleted {
 		s += fmt.Sprintf("; %d users converted, %d already agents, needs reactivation: %s", r.UsersConverted, r.AlreadyAgents, list(r.NeedsReactivation))
 	}
 	if r.Duration > 0 {

@@ -53,6 +53,7 @@ Try it on this machine:
 		a.cancelCmd(),
 		a.benchCmd(),
 	)
+	root.AddCommand(a.inputCommands()...)
 	return root
 }
 

@@ -86,7 +86,7 @@ func (a *app) connect(ctx context.Context, cmd *cobra.Command) (*session, error)
 		cfg:     cfg,
 		logger:  logger,
 		client:  c,
-		starter: starter.New(c, starter.Options{Policy: cfg.Policy(), Logger: logger}),
+		starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger}),
 	}, nil
 }
 

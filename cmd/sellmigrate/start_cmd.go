@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
 type startFlags struct {
@@ -77,7 +77,7 @@ func (a *app) startOne(cmd *cobra.Command, f startFlags) error {
 	}
 	req := starter.StartRequest{AccountID: f.account, Mode: f.mode, Subdomain: f.subdomain, RequestedBy: f.requestedBy, OwnerEmail: f.ownerEmail}
 	// Checked before connecting, so bad input is reported even with Temporal down.
-	if _, err := req.Input(workflows.DefaultPolicy()); err != nil {
+	if _, err := req.Input(contract.DefaultPolicy()); err != nil {
 		return err
 	}
 	ctx := cmd.Context()

@@ -17,7 +17,7 @@ import (
 	"go.temporal.io/sdk/log"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // dialTemporal connects a plain SDK client to the dev stack, for what the CLI does not
@@ -41,7 +41,7 @@ func latestRun(t *testing.T, c client.Client, account string) (runID string, st 
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	desc, err := c.DescribeWorkflowExecution(ctx, workflows.WorkflowID(account), "")
+	desc, err := c.DescribeWorkflowExecution(ctx, contract.WorkflowID(account), "")
 	if err != nil {
 		t.Fatalf("describe the migration of %s: %v", account, err)
 	}
@@ -54,7 +54,7 @@ func noMigration(t *testing.T, c client.Client, account string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err := c.DescribeWorkflowExecution(ctx, workflows.WorkflowID(account), "")
+	_, err := c.DescribeWorkflowExecution(ctx, contract.WorkflowID(account), "")
 	var nf *serviceerror.NotFound
 	if !errors.As(err, &nf) {
 		t.Errorf("a migration for %s exists (describe: %v); bad input must start nothing", account, err)
@@ -83,7 +83,7 @@ func writeHistory(t *testing.T, c client.Client, account, runID, path string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	it := c.GetWorkflowHistory(ctx, workflows.WorkflowID(account), runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	it := c.GetWorkflowHistory(ctx, contract.WorkflowID(account), runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	h := &historypb.History{}
 	for it.HasNext() {
 		ev, err := it.Next()

@@ -18,7 +18,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/sellmigrate/sellmigrate/workflows"
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // pollInterval paces the checks that wait for freshly added attributes to become visible.
@@ -28,10 +28,10 @@ const pollInterval = 100 * time.Millisecond
 // that never shows the attributes produces an error instead of a hang.
 const defaultWait = time.Minute
 
-// EnsureSearchAttributes registers workflows.SearchAttributes on namespace if absent and
+// EnsureSearchAttributes registers contract.SearchAttributes on namespace if absent and
 // returns once they are visible, so a worker may upsert them right away.
 func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace string) error {
-	return Ensure(ctx, c, namespace, workflows.SearchAttributes)
+	return Ensure(ctx, c, namespace, contract.SearchAttributes)
 }
 
 // Ensure registers attrs on namespace, skipping those already present with the same

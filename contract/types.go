@@ -1,0 +1,176 @@
+package contract
+
+import "time"
+
+// StartInput starts one migration. Policy comes from config at start time and is
+// recorded in history, so a running migration keeps the rules it started with.
+type StartInput struct {
+	SellAccountID string `json:"sellAccountId"`
+	Mode          Mode   `json:"mode"`
+	// Subdomain is the first choice; empty means the migration waits for one.
+	Subdomain   string `json:"subdomain,omitempty"`
+	RequestedBy string `json:"requestedBy"`
+	// OwnerEmail is who the admin expects to log in as the Zendesk account owner
+	// (existing mode); the login itself is verified. Reminders to log in go there.
+	OwnerEmail string `json:"ownerEmail,omitempty"`
+	Policy     Policy `json:"policy"`
+	// Carry is set only when a run continues as new: everything the migration had
+	// done and was waiting for, so the next run picks up where this one stopped.
+	Carry *Carry `json:"carry,omitempty"`
+}
+
+// Carry is what one run of a migration hands to the next when it continues as new.
+type Carry struct {
+	Progress Progress `json:"progress"`
+	// SubdomainChoices counts subdomain choices made, so each gets its own idempotency key.
+	SubdomainChoices int    `json:"subdomainChoices"`
+	AdminName        string `json:"adminName,omitempty"`
+	LoginURL         string `json:"loginUrl,omitempty"`
+	// WaitDeadline is when the current wait expires; reminders go on from NextReminder.
+	WaitDeadline time.Time `json:"waitDeadline"`
+	NextReminder time.Time `json:"nextReminder"`
+	// Cursor is where the contributor conversion stopped, if it has started.
+	Cursor *ContributorCursor `json:"cursor,omitempty"`
+	// ActingEmail is the Zendesk user the post-link steps act as.
+	ActingEmail string `json:"actingEmail,omitempty"`
+}
+
+// InputRecord is one human input as received, accepted or not.
+type InputRecord struct {
+	Name     string    `json:"name"`
+	By       string    `json:"by"`
+	Detail   string    `json:"detail,omitempty"`
+	At       time.Time `json:"at"`
+	Accepted bool      `json:"accepted"`
+	Reason   string    `json:"reason,omitempty"`
+}
+
+// InputCount tallies the inputs of one name over the migration's whole life, including
+// those no longer in the inputs log.
+type InputCount struct {
+	Accepted int `json:"accepted"`
+	Rejected int `json:"rejected"`
+}
+
+// MaxInputRecords is how many inputs the progress keeps; older ones are counted only.
+const MaxInputRecords = 100
+
+// StepRecord is one entry of the timeline.
+type StepRecord struct {
+	Step      Step       `json:"step"`
+	StartedAt time.Time  `json:"startedAt"`
+	EndedAt   *time.Time `json:"endedAt,omitempty"`
+}
+
+// NotificationRecord is one reminder sent to a person, on one channel.
+type NotificationRecord struct {
+	At time.Time `json:"at"`
+	// Channel is "email" or "webhook".
+	Channel string `json:"channel"`
+	// To is who was told (emails; empty for a webhook).
+	To         []string `json:"to,omitempty"`
+	Subject    string   `json:"subject"`
+	WaitingFor string   `json:"waitingFor"`
+	// Error is why it could not be sent; empty when it was.
+	Error string `json:"error,omitempty"`
+}
+
+// MaxNotificationRecords is how many notifications the progress keeps.
+const MaxNotificationRecords = 50
+
+// ContributorCounts tallies the contributor conversion.
+type ContributorCounts struct {
+	SellUsers         int      `json:"sellUsers"`
+	Converted         int      `json:"converted"`
+	AlreadyAgents     int      `json:"alreadyAgents"`
+	NeedsReactivation []string `json:"needsReactivation"`
+	// Total is how many Sell users the account has, once the first page is read; Done
+	// is how many of them are handled (converted, already agents, reported or
+	// inactive), so Done/Total is the conversion's progress while it runs.
+	Total int `json:"total,omitempty"`
+	Done  int `json:"done,omitempty"`
+}
+
+// ContributorCursor is where the contributor conversion stands: the Sell page still to
+// do and the tallies of every page before it. It is the conversion activity's
+// heartbeat, its result, and what a retry resumes from.
+type ContributorCursor struct {
+	NextPage          int      `json:"nextPage"`
+	SellUsers         int      `json:"sellUsers"`
+	Converted         int      `json:"converted"`
+	AlreadyAgents     int      `json:"alreadyAgents"`
+	Inactive          int      `json:"inactive"`
+	NeedsReactivation []string `json:"needsReactivation"`
+	// Total is the Sell account's user count as the Sell API reported it.
+	Total int `json:"total"`
+}
+
+// Counts turns the cursor into the counts the progress shows.
+func (c ContributorCursor) Counts() ContributorCounts {
+	return ContributorCounts{
+		SellUsers: c.SellUsers, Converted: c.Converted, AlreadyAgents: c.AlreadyAgents,
+		NeedsReactivation: append([]string{}, c.NeedsReactivation...),
+		Total:             c.Total, Done: c.SellUsers,
+	}
+}
+
+// Progress is what the progress query returns and what dashboards show.
+type Progress struct {
+	WorkflowID    string     `json:"workflowId"`
+	SellAccountID string     `json:"sellAccountId"`
+	AccountName   string     `json:"accountName,omitempty"`
+	Mode          Mode       `json:"mode"`
+	RequestedBy   string     `json:"requestedBy"`
+	Subdomain     string     `json:"subdomain,omitempty"`
+	Step          Step       `json:"step"`
+	Status        Status     `json:"status"`
+	WaitingFor    string     `json:"waitingFor,omitempty"`
+	WaitingSince  *time.Time `json:"waitingSince,omitempty"`
+	StartedAt     time.Time  `json:"startedAt"`
+	UpdatedAt     time.Time  `json:"updatedAt"`
+	// AllowedInputs are the inputs the workflow would accept now, as its validators
+	// judge the state (an input's own fields are checked when it arrives).
+	AllowedInputs []string `json:"allowedInputs"`
+	// OwnerEmail is the verified Zendesk account owner (existing mode).
+	OwnerEmail string `json:"ownerEmail,omitempty"`
+	// CreatedSubdomain is a Zendesk account this migration created; Linked says whether
+	// it is linked yet (an unlinked one is released on cancel, expiry or failure).
+	CreatedSubdomain  string                `json:"createdSubdomain,omitempty"`
+	Linked            bool                  `json:"linked"`
+	DisclaimerVersion string                `json:"disclaimerVersion,omitempty"`
+	Inputs            []InputRecord         `json:"inputs"`
+	InputCounts       map[string]InputCount `json:"inputCounts,omitempty"`
+	// InputsDropped is how many of the oldest inputs left the log (counted above).
+	InputsDropped int                  `json:"inputsDropped,omitempty"`
+	Timeline      []StepRecord         `json:"timeline"`
+	RemindersSent int                  `json:"remindersSent"`
+	Notifications []NotificationRecord `json:"notifications,omitempty"`
+	LastError     string               `json:"lastError,omitempty"`
+	Contributors  *ContributorCounts   `json:"contributors,omitempty"`
+	Compensation  string               `json:"compensation,omitempty"`
+	// Runs is how many workflow runs the migration has used (1 until it continues as new).
+	Runs   int     `json:"runs,omitempty"`
+	Result *Result `json:"result,omitempty"`
+}
+
+// Result is what a migration returns when it completes (or finds nothing to do).
+type Result struct {
+	Outcome           Status        `json:"outcome"`
+	Subdomain         string        `json:"subdomain"`
+	LoginURL          string        `json:"loginUrl"`
+	UsersConverted    int           `json:"usersConverted"`
+	AlreadyAgents     int           `json:"alreadyAgents"`
+	NeedsReactivation []string      `json:"needsReactivation"`
+	StartedAt         time.Time     `json:"startedAt"`
+	FinishedAt        time.Time     `json:"finishedAt"`
+	StepDurations     []StepTiming  `json:"stepDurations"`
+	Duration          time.Duration `json:"duration"`
+	// Checked says how an already connected account was found complete.
+	Checked string `json:"checked,omitempty"`
+}
+
+// StepTiming is how long one step took, waits for people included.
+type StepTiming struct {
+	Step     Step          `json:"step"`
+	Duration time.Duration `json:"duration"`
+}
