@@ -56,6 +56,8 @@ func (s *Sim) supportRoutes() http.Handler {
 	m.HandleFunc("GET "+p+"/account", s.supportAuthed(s.handleGetAccount))
 	m.HandleFunc("GET "+p+"/account/settings", s.supportAuthed(s.handleAccountSettings))
 	m.HandleFunc("GET "+p+"/custom_roles", s.supportAuthed(s.handleCustomRoles))
+	m.HandleFunc("POST "+p+"/custom_roles", s.supportAuthed(s.handleCreateCustomRole))
+	m.HandleFunc("DELETE "+p+"/custom_roles/{id}", s.supportAuthed(s.handleDeleteCustomRole))
 
 	m.HandleFunc("GET "+p+"/users", s.supportAuthed(s.handleListUsers))
 	m.HandleFunc("GET "+p+"/users/me", s.supportAuthed(s.handleMe))

@@ -20,6 +20,19 @@
 //     first GET of the job answers "completed" with every result.
 //   - user_converted is recorded for every user create_many creates, and for an update
 //     that turns a user into a contributor.
+//   - A user's external_id ("a unique identifier from another system", compared without
+//     regard to case) is unique within an account: a create_many row reusing one fails
+//     with error DuplicateValue, a PUT answers 422 RecordInvalid DuplicateValue. Zendesk
+//     publishes neither error. Case is folded for ASCII letters only. A blank
+//     external_id means none.
+//   - GET /api/v2/users/show_many takes ids or external_ids; Zendesk does not say how
+//     the two combine, so giving both is a 400 InvalidValue.
+//   - POST and DELETE /api/v2/custom_roles are for admins only (Zendesk also allows
+//     agents with the manage_roles permission, which the simulator does not model). A
+//     created role takes name (unique, compared without case: 422 DuplicateValue),
+//     description and role_type 0–3 (default 0); its configuration is ignored. Zendesk
+//     lets a role be deleted only when no agent holds it; as its API error for that is
+//     unpublished, the simulator answers 422 RecordInvalid (details under "base").
 package sim
 
 import (

@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS support_users (
 	verified       INTEGER NOT NULL,
 	created_at     TEXT NOT NULL,
 	updated_at     TEXT NOT NULL,
+	external_id    TEXT,
 	UNIQUE (account_id, email)
 );
 CREATE INDEX IF NOT EXISTS support_users_by_account ON support_users (account_id, id);
@@ -144,8 +145,10 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	}
 	s := &store{db: db}
 	if err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, schema+oauthSchema)
-		return err
+		if _, err := tx.ExecContext(ctx, schema+oauthSchema); err != nil {
+			return err
+		}
+		return migrateSchema(ctx, tx)
 	}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sim: create schema in %s: %w", path, err)

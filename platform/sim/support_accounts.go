@@ -221,8 +221,10 @@ type customRoleJSON struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	RoleType    int    `json:"role_type"`
-	CreatedAt   string `json:"created_at"`
-	UpdatedAt   string `json:"updated_at"`
+	// TeamMemberCount is how many users hold the role.
+	TeamMemberCount int    `json:"team_member_count"`
+	CreatedAt       string `json:"created_at"`
+	UpdatedAt       string `json:"updated_at"`
 }
 
 // handleCustomRoles serves GET /api/v2/custom_roles.
@@ -234,8 +236,12 @@ func (s *Sim) handleCustomRoles(w http.ResponseWriter, r *http.Request, acct sup
 	}
 	out := make([]customRoleJSON, 0, len(roles))
 	for _, cr := range roles {
-		out = append(out, customRoleJSON{ID: cr.ID, Name: cr.Name, Description: cr.Description,
-			RoleType: cr.RoleType, CreatedAt: cr.CreatedAt, UpdatedAt: cr.CreatedAt})
+		members, err := roleMemberCount(r.Context(), s.store.db, acct.ID, cr.ID)
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		out = append(out, toCustomRoleJSON(cr, members))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"custom_roles": out})
 }

@@ -94,11 +94,12 @@ func (s *Sim) answerJob(w http.ResponseWriter, r *http.Request, acct supportAcco
 
 // newUserRequest is one user of POST /api/v2/users/create_many.
 type newUserRequest struct {
-	Name         string `json:"name"`
-	Email        string `json:"email"`
-	Role         string `json:"role"`
-	CustomRoleID *int64 `json:"custom_role_id"`
-	Verified     bool   `json:"verified"`
+	Name         string  `json:"name"`
+	Email        string  `json:"email"`
+	Role         string  `json:"role"`
+	CustomRoleID *int64  `json:"custom_role_id"`
+	Verified     bool    `json:"verified"`
+	ExternalID   *string `json:"external_id"`
 }
 
 // handleCreateMany serves POST /api/v2/users/create_many. A user whose email already
@@ -128,11 +129,13 @@ func (s *Sim) handleCreateMany(w http.ResponseWriter, r *http.Request, acct supp
 	})
 }
 
-// createOne creates one user of a create_many job and records the conversion.
+// createOne creates one user of a create_many job and records the conversion. A Failed
+// row carries its index and no email, as on Zendesk: the caller maps it back to what it
+// sent by position.
 func (s *Sim) createOne(ctx context.Context, tx *sql.Tx, acct supportAccount, i int, nu newUserRequest) (jobResult, error) {
 	email := normalizeEmail(nu.Email)
 	failed := func(code, details string) (jobResult, error) {
-		return jobResult{Index: i, Email: email, Status: "Failed", Error: code, Details: details}, nil
+		return jobResult{Index: i, Status: "Failed", Error: code, Details: details}, nil
 	}
 	name := strings.TrimSpace(nu.Name)
 	role := nu.Role
@@ -152,6 +155,13 @@ func (s *Sim) createOne(ctx context.Context, tx *sql.Tx, acct supportAccount, i 
 	} else if !errors.Is(err, errNotFound) {
 		return jobResult{}, err
 	}
+	externalID := externalIDValue(nu.ExternalID)
+	if prob, err := externalIDProblem(ctx, tx, acct.ID, externalID, 0); err != nil || prob != nil {
+		if err != nil {
+			return jobResult{}, err
+		}
+		return failed(prob.Code, prob.Description)
+	}
 	crID, roleType, prob, err := resolveRole(ctx, tx, acct.ID, role, nu.CustomRoleID)
 	if err != nil {
 		return jobResult{}, err
@@ -161,7 +171,7 @@ func (s *Sim) createOne(ctx context.Context, tx *sql.Tx, acct supportAccount, i 
 	}
 	now := s.nowString()
 	u := supportUser{AccountID: acct.ID, Name: name, Email: email, Role: role, CustomRoleID: crID, RoleType: roleType,
-		Active: true, Verified: nu.Verified, CreatedAt: now, UpdatedAt: now}
+		Active: true, Verified: nu.Verified, CreatedAt: now, UpdatedAt: now, ExternalID: externalID}
 	id, err := insertUser(ctx, tx, u)
 	if err != nil {
 		return jobResult{}, err
@@ -234,9 +244,10 @@ func (s *Sim) handleUpdateMany(w http.ResponseWriter, r *http.Request, acct supp
 				if err != nil {
 					return nil, err
 				}
-				res.Email = updated.Email
 				if prob != nil {
 					res.Status, res.Error, res.Details = "Failed", prob.Code, prob.Description
+				} else {
+					res.Email = updated.Email
 				}
 			}
 			results = append(results, res)

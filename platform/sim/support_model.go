@@ -32,6 +32,8 @@ type supportUser struct {
 	Verified     bool
 	CreatedAt    string
 	UpdatedAt    string
+	// ExternalID is kept as the client wrote it and matched without regard to case.
+	ExternalID sql.NullString
 }
 
 // customRole is one row of custom_roles.
@@ -84,13 +86,13 @@ func accountBySubdomain(ctx context.Context, q queryer, subdomain string) (suppo
 		`SELECT `+accountColumns+` FROM support_accounts WHERE subdomain = ?`, strings.ToLower(subdomain)))
 }
 
-const userColumns = `id, account_id, name, email, role, custom_role_id, role_type, active, suspended, verified, created_at, updated_at`
+const userColumns = `id, account_id, name, email, role, custom_role_id, role_type, active, suspended, verified, created_at, updated_at, external_id`
 
 func scanUser(row interface{ Scan(...any) error }) (supportUser, error) {
 	var u supportUser
 	var active, suspended, verified int
 	err := row.Scan(&u.ID, &u.AccountID, &u.Name, &u.Email, &u.Role, &u.CustomRoleID, &u.RoleType,
-		&active, &suspended, &verified, &u.CreatedAt, &u.UpdatedAt)
+		&active, &suspended, &verified, &u.CreatedAt, &u.UpdatedAt, &u.ExternalID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, errNotFound
 	}
@@ -122,13 +124,13 @@ func userByEmail(ctx context.Context, q queryer, accountID int64, email string) 
 }
 
 // insertUser adds a user and returns its id; the UNIQUE (account_id, email) constraint
-// rejects a duplicate even under concurrency.
+// and the unique external_id index reject a duplicate even under concurrency.
 func insertUser(ctx context.Context, q queryer, u supportUser) (int64, error) {
 	res, err := q.ExecContext(ctx, `INSERT INTO support_users
-		(account_id, name, email, role, custom_role_id, role_type, active, suspended, verified, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(account_id, name, email, role, custom_role_id, role_type, active, suspended, verified, created_at, updated_at, external_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.AccountID, u.Name, normalizeEmail(u.Email), u.Role, u.CustomRoleID, u.RoleType,
-		boolInt(u.Active), boolInt(u.Suspended), boolInt(u.Verified), u.CreatedAt, u.UpdatedAt)
+		boolInt(u.Active), boolInt(u.Suspended), boolInt(u.Verified), u.CreatedAt, u.UpdatedAt, u.ExternalID)
 	if err != nil {
 		return 0, fmt.Errorf("insert support user %s: %w", u.Email, err)
 	}
@@ -137,9 +139,9 @@ func insertUser(ctx context.Context, q queryer, u supportUser) (int64, error) {
 
 func updateUser(ctx context.Context, q queryer, u supportUser) error {
 	_, err := q.ExecContext(ctx, `UPDATE support_users SET name = ?, email = ?, role = ?, custom_role_id = ?,
-		role_type = ?, active = ?, suspended = ?, verified = ?, updated_at = ? WHERE id = ?`,
+		role_type = ?, active = ?, suspended = ?, verified = ?, updated_at = ?, external_id = ? WHERE id = ?`,
 		u.Name, normalizeEmail(u.Email), u.Role, u.CustomRoleID, u.RoleType,
-		boolInt(u.Active), boolInt(u.Suspended), boolInt(u.Verified), u.UpdatedAt, u.ID)
+		boolInt(u.Active), boolInt(u.Suspended), boolInt(u.Verified), u.UpdatedAt, u.ExternalID, u.ID)
 	if err != nil {
 		return fmt.Errorf("update support user %d: %w", u.ID, err)
 	}

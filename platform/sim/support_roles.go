@@ -56,6 +56,8 @@ type userPatch struct {
 	Verified, Suspended *bool
 	setCustomRole       bool
 	CustomRoleID        *int64 // with setCustomRole, nil clears it
+	setExternalID       bool
+	ExternalID          *string // with setExternalID, nil or "" clears it
 }
 
 // parseUserPatch reads the updatable fields; others (id, url, timestamps…) are ignored
@@ -81,6 +83,12 @@ func parseUserPatch(raw map[string]json.RawMessage) (userPatch, *fieldProblem) {
 	if _, ok := raw["custom_role_id"]; ok {
 		p.setCustomRole = true
 		if prob := field("custom_role_id", &p.CustomRoleID); prob != nil {
+			return p, prob
+		}
+	}
+	if _, ok := raw["external_id"]; ok {
+		p.setExternalID = true
+		if prob := field("external_id", &p.ExternalID); prob != nil {
 			return p, prob
 		}
 	}
@@ -111,6 +119,14 @@ func (s *Sim) applyUserPatch(ctx context.Context, q queryer, acct supportAccount
 			return u, nil, err
 		}
 		u.Email = email
+	}
+	if p.setExternalID {
+		externalID := externalIDValue(p.ExternalID)
+		prob, err := externalIDProblem(ctx, q, acct.ID, externalID, u.ID)
+		if prob != nil || err != nil {
+			return before, prob, err
+		}
+		u.ExternalID = externalID
 	}
 	if p.Role != nil {
 		u.Role = *p.Role
