@@ -28,6 +28,9 @@ type SupportUser struct {
 	Verified     bool      `json:"verified"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// ExternalID is the id another system gave the user ("" when Zendesk has null).
+	// Zendesk compares it without regard to case.
+	ExternalID string `json:"external_id"`
 }
 
 // Zendesk user roles and the role_type of a contributor.
@@ -51,6 +54,8 @@ type NewSupportUser struct {
 	Role         string `json:"role"`
 	CustomRoleID *int64 `json:"custom_role_id,omitempty"`
 	Verified     bool   `json:"verified,omitempty"`
+	// ExternalID, when set, lets the user be found again with ShowManyUsersByExternalIDs.
+	ExternalID string `json:"external_id,omitempty"`
 }
 
 // CustomRole is a Support custom role (GET /api/v2/custom_roles).
@@ -59,6 +64,15 @@ type CustomRole struct {
 	Name        string `json:"name"`
 	RoleType    int    `json:"role_type"`
 	Description string `json:"description,omitempty"`
+	// TeamMemberCount is how many users hold the role.
+	TeamMemberCount int `json:"team_member_count"`
+}
+
+// NewCustomRole is POST /api/v2/custom_roles.
+type NewCustomRole struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	RoleType    int    `json:"role_type"`
 }
 
 // JobStatus is a background job (GET /api/v2/job_statuses/{id}).
