@@ -7,7 +7,6 @@ import (
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
-	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/platform"
@@ -16,164 +15,167 @@ import (
 // sellPageSize is the Sell API's largest page.
 const sellPageSize = 100
 
+// maxSellPages bounds the page loop: a Sell API that kept announcing a next page would
+// otherwise keep an attempt busy until its timeout. 100,000 pages is ten million users.
+const maxSellPages = 100_000
+
 // ConvertContributorsInput names the accounts and the Zendesk user the calls act as
 // (the owner of the Zendesk account).
 type ConvertContributorsInput struct {
 	SellAccountID string
 	Subdomain     string
 	ActingEmail   string
+	// Resume is where an earlier execution of this conversion stopped, as the workflow
+	// learnt it (CursorFromError on that execution's error, or the cursor it carries
+	// across continue-as-new). It is used only when this execution has no heartbeat of
+	// its own: heartbeat details come from an earlier attempt of this very execution and
+	// are at least as far along.
+	Resume *contract.ContributorCursor `json:",omitempty"`
 }
 
-// ContributorProgress is both the heartbeat cursor and the result. NextPage is the Sell
-// page still to do; the counts cover every page before it.
-type ContributorProgress struct {
-	NextPage          int
-	SellUsers         int
-	Converted         int
-	AlreadyAgents     int
-	Inactive          int
-	NeedsReactivation []string
+func (in ConvertContributorsInput) check() error {
+	if err := contract.ValidateAccountID(in.SellAccountID); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Subdomain) == "" {
+		return fmt.Errorf("the Zendesk subdomain to add contributors to is empty")
+	}
+	if err := contract.ValidateEmail(in.ActingEmail); err != nil {
+		return fmt.Errorf("the acting Zendesk user: %w", err)
+	}
+	return nil
 }
 
 // ConvertContributors adds every active Sell user to Zendesk Support as a contributor
-// agent, a Sell page at a time. After each page it heartbeats the cursor, so a retry on
-// another worker resumes from the first page not finished. The Support users are read
-// first (one call per hundred, far fewer calls than a search per user, which keeps a
-// conversion inside Zendesk's per-minute limit); a user already there is not created
-// again, and create_many refuses an email that exists, so a page redone after a crash
-// converts nobody twice. A Sell user who is an end-user
-// in Support is reported for reactivation (Sell > Settings > Users > Pending actions),
-// never silently promoted or skipped.
-func (a *Activities) ConvertContributors(ctx context.Context, in ConvertContributorsInput) (ContributorProgress, error) {
-	progress := ContributorProgress{NextPage: 1}
-	if activity.HasHeartbeatDetails(ctx) {
-		if err := activity.GetHeartbeatDetails(ctx, &progress); err != nil {
-			return progress, fmt.Errorf("read the contributor cursor from the last heartbeat: %w", err)
-		}
-		activity.GetLogger(ctx).Info("resuming contributor conversion", "page", progress.NextPage, "converted", progress.Converted)
+// agent, a Sell page at a time, and returns the final cursor.
+//
+// Each page costs one look-up, however large the Zendesk account: contributors are
+// created with an external_id derived from the Sell user (contributorExternalID), so one
+// show_many call finds whoever an earlier attempt or run already created; create_many
+// creates the rest; a row refused because the email is taken is looked up by email and
+// tallied (contributor: converted; end-user: reported for reactivation under Sell >
+// Settings > Users > Pending actions; other agent: already an agent), never promoted.
+// Nobody is converted twice, whatever attempt redoes a page.
+//
+// Every heartbeat carries the cursor (the page still to do and the tallies of the pages
+// before it), and so does every error: an ApplicationError with the cursor as details,
+// classified as classify does, or a CanceledError with the cursor when the workflow
+// cancels the activity. CursorFromError reads it back.
+func (a *Activities) ConvertContributors(ctx context.Context, in ConvertContributorsInput) (contract.ContributorCursor, error) {
+	log := activity.GetLogger(ctx)
+	start := contract.ContributorCursor{NextPage: 1}
+	if in.Resume != nil {
+		start = *in.Resume
 	}
-	support := a.supportAs(in.Subdomain, in.ActingEmail)
-	roleID, err := a.contributorRoleID(ctx, support, in.Subdomain)
+	if err := in.check(); err != nil {
+		return start, temporal.NewApplicationErrorWithOptions("convert contributors: "+err.Error(), contract.ErrTypeInvalidInput,
+			temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{start}})
+	}
+	cur, from, err := startCursor(ctx, in.Resume)
 	if err != nil {
-		return progress, err
+		return start, stopped(ctx, err, start)
 	}
-	known, err := a.supportUsersByEmail(ctx, support)
-	if err != nil {
-		return progress, err
+	box := newCursorBox(ctx, cur)
+	stop := box.keepAlive(ctx)
+	defer stop()
+	log.Info("converting contributors", "subdomain", in.Subdomain, "sellAccountId", in.SellAccountID,
+		"resumeFrom", from, "nextPage", cur.NextPage, "converted", cur.Converted)
+
+	if err := a.convertAll(ctx, in, box); err != nil {
+		last := box.get()
+		stopErr := stopped(ctx, err, last)
+		log.Warn("contributor conversion stopped", "subdomain", in.Subdomain, "nextPage", last.NextPage,
+			"converted", last.Converted, "error", stopErr)
+		return last, stopErr
 	}
-	sell := a.sell(in.SellAccountID)
-	for {
-		page, err := sell.Users(ctx, progress.NextPage, sellPageSize)
-		if err != nil {
-			return progress, classify(fmt.Sprintf("read Sell users page %d", progress.NextPage), err)
-		}
-		if err := a.convertPage(ctx, support, roleID, known, page.Users, &progress); err != nil {
-			return progress, err
-		}
-		progress.NextPage++
-		activity.RecordHeartbeat(ctx, progress)
-		if page.NextPage == "" || len(page.Users) == 0 {
-			break
-		}
-	}
-	a.logger.Info("contributors converted", zap.String("subdomain", in.Subdomain),
-		zap.Int("converted", progress.Converted), zap.Int("already_agents", progress.AlreadyAgents),
-		zap.Int("needs_reactivation", len(progress.NeedsReactivation)))
-	return progress, nil
+	done := box.get()
+	log.Info("contributors converted", "subdomain", in.Subdomain, "sellUsers", done.SellUsers, "total", done.Total,
+		"converted", done.Converted, "alreadyAgents", done.AlreadyAgents, "inactive", done.Inactive,
+		"needsReactivation", len(done.NeedsReactivation))
+	return done, nil
 }
 
-func (a *Activities) contributorRoleID(ctx context.Context, support *platform.Support, subdomain string) (int64, error) {
+// startCursor is where this attempt begins: the last heartbeat of an earlier attempt,
+// else the workflow's Resume cursor, else page 1. It says which, for the log.
+func startCursor(ctx context.Context, resume *contract.ContributorCursor) (contract.ContributorCursor, string, error) {
+	cur, from := contract.ContributorCursor{NextPage: 1}, "start"
+	switch {
+	case activity.HasHeartbeatDetails(ctx):
+		if err := activity.GetHeartbeatDetails(ctx, &cur); err != nil {
+			return cur, "", temporal.NewApplicationErrorWithOptions(
+				"read the contributor cursor from the last heartbeat (was the activity's result type changed mid-flight?): "+err.Error(),
+				contract.ErrTypeInvalidInput, temporal.ApplicationErrorOptions{NonRetryable: true, Cause: err})
+		}
+		from = "heartbeat"
+	case resume != nil:
+		cur, from = *resume, "resume"
+	}
+	// A zero cursor (NextPage 0) is a conversion that never started.
+	if cur.NextPage == 0 && cur.SellUsers == 0 {
+		cur.NextPage = 1
+	}
+	if cur.NextPage < 1 || cur.SellUsers < 0 || cur.Converted < 0 || cur.AlreadyAgents < 0 || cur.Inactive < 0 || cur.Total < 0 {
+		return cur, "", temporal.NewApplicationErrorWithOptions(
+			fmt.Sprintf("the contributor cursor to resume from (%s) is invalid: %+v; pages count from 1 and tallies cannot be negative", from, cur),
+			contract.ErrTypeInvalidInput, temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{cur}})
+	}
+	return cur, from, nil
+}
+
+// convertAll converts from the box's page to the last one, committing (and so
+// heartbeating) the cursor after each page. It returns the error that stopped it.
+func (a *Activities) convertAll(ctx context.Context, in ConvertContributorsInput, box *cursorBox) error {
+	support := a.supportAs(in.Subdomain, in.ActingEmail)
+	roleID, err := contributorRoleID(ctx, support)
+	if err != nil {
+		return err
+	}
+	sell := a.sell(in.SellAccountID)
+	conv := pageConverter{support: support, sellAccountID: in.SellAccountID, roleID: roleID, jobPoll: a.jobPoll}
+	for range maxSellPages {
+		cur := box.get()
+		page, err := sell.Users(ctx, cur.NextPage, sellPageSize)
+		if err != nil {
+			return classify(fmt.Sprintf("read Sell users page %d of account %s", cur.NextPage, in.SellAccountID), err)
+		}
+		if cur.Total == 0 {
+			if cur.Total, err = sellUserTotal(ctx, sell, cur.NextPage, page); err != nil {
+				return classify("count the users of Sell account "+in.SellAccountID, err)
+			}
+		}
+		next, err := conv.convert(ctx, cur, page.Users)
+		if err != nil {
+			return err
+		}
+		next.NextPage++
+		box.commit(next)
+		if page.NextPage == "" || len(page.Users) == 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("sell account %s still announces more users after %d pages; stopping so a person can look", in.SellAccountID, maxSellPages)
+}
+
+// sellUserTotal is the account's user count for the dashboard: the first page itself
+// when it is the only one, otherwise a count (Sell's meta.count only counts the page).
+func sellUserTotal(ctx context.Context, sell *platform.Sell, pageNo int, page platform.SellUserPage) (int, error) {
+	if pageNo == 1 && page.NextPage == "" {
+		return len(page.Users), nil
+	}
+	return sell.CountUsers(ctx)
+}
+
+// contributorRoleID finds the account's Contributor custom role, which every created
+// contributor gets.
+func contributorRoleID(ctx context.Context, support *platform.Support) (int64, error) {
 	roles, err := support.CustomRoles(ctx)
 	if err != nil {
-		return 0, classify("read custom roles of "+subdomain, err)
+		return 0, classify("read the custom roles of Zendesk account "+support.Subdomain(), err)
 	}
 	for _, r := range roles {
 		if r.RoleType == platform.RoleTypeContributor || strings.EqualFold(r.Name, "contributor") {
 			return r.ID, nil
 		}
 	}
-	return 0, temporal.NewNonRetryableApplicationError(
-		fmt.Sprintf("Zendesk account %s has no Contributor role; enable it in Admin Center > Team > Roles and retry the migration", subdomain),
-		contract.ErrTypeZendeskClient, nil)
-}
-
-// supportUsersByEmail reads every user of the Support account, by lowercase email.
-func (a *Activities) supportUsersByEmail(ctx context.Context, support *platform.Support) (map[string]platform.SupportUser, error) {
-	users := map[string]platform.SupportUser{}
-	opts := platform.ListUsersOptions{PageSize: platform.MaxPageSize}
-	for {
-		page, err := support.ListUsers(ctx, opts)
-		if err != nil {
-			return nil, classify("list the users of Zendesk account "+support.Subdomain(), err)
-		}
-		for _, u := range page.Users {
-			users[strings.ToLower(u.Email)] = u
-		}
-		if !page.HasMore || page.AfterCursor == "" {
-			return users, nil
-		}
-		opts.After = page.AfterCursor
-		activity.RecordHeartbeat(ctx)
-	}
-}
-
-// convertPage classifies each user of one Sell page and creates the missing ones in one job.
-func (a *Activities) convertPage(ctx context.Context, support *platform.Support, roleID int64, known map[string]platform.SupportUser, users []platform.SellUser, progress *ContributorProgress) error {
-	var create []platform.NewSupportUser
-	for _, u := range users {
-		progress.SellUsers++
-		if u.Status != "active" {
-			progress.Inactive++
-			continue
-		}
-		if existing, ok := known[strings.ToLower(u.Email)]; ok {
-			a.tally(existing, progress)
-			continue
-		}
-		create = append(create, platform.NewSupportUser{Name: u.Name, Email: u.Email, Role: platform.RoleAgent, CustomRoleID: &roleID, Verified: true})
-	}
-	if len(create) == 0 {
-		return nil
-	}
-	job, err := support.CreateManyUsers(ctx, create)
-	if err != nil {
-		return classify(fmt.Sprintf("create %d contributors", len(create)), err)
-	}
-	job, err = support.WaitJob(ctx, job.ID, a.jobPoll)
-	if err != nil {
-		return classify("wait for the Zendesk job creating contributors", err)
-	}
-	if job.Status != "completed" {
-		return fmt.Errorf("zendesk job %s creating contributors ended %s: %s", job.ID, job.Status, job.Message)
-	}
-	for _, r := range job.Results {
-		if r.Status == "Created" {
-			progress.Converted++
-			known[strings.ToLower(r.Email)] = platform.SupportUser{ID: r.ID, Email: r.Email, Role: platform.RoleAgent}
-			continue
-		}
-		// Someone (or an earlier attempt whose response was lost) created this user
-		// between our look-up and the job: classify what is there now.
-		existing, err := support.SearchUserByEmail(ctx, r.Email)
-		if err != nil {
-			return classify("look up Zendesk user "+r.Email, err)
-		}
-		if existing == nil {
-			return fmt.Errorf("zendesk could not create contributor %s: %s %s", r.Email, r.Error, r.Details)
-		}
-		a.tally(*existing, progress)
-	}
-	return nil
-}
-
-// tally counts a Sell user who already has a Zendesk user.
-func (a *Activities) tally(u platform.SupportUser, progress *ContributorProgress) {
-	switch {
-	case u.IsContributor():
-		progress.Converted++
-	case u.Role == platform.RoleEndUser:
-		progress.NeedsReactivation = append(progress.NeedsReactivation, u.Email)
-	default:
-		progress.AlreadyAgents++
-	}
+	return 0, errNoContributorRole(support.Subdomain())
 }

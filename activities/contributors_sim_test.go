@@ -9,6 +9,8 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/worker"
+
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // createHooli creates the new Zendesk account for demo Sell account 1005 (2,500 users).
@@ -29,12 +31,12 @@ func TestContributorConversionResumesFromHeartbeat(t *testing.T) {
 	createHooli(t, f)
 	in := ConvertContributorsInput{SellAccountID: "1005", Subdomain: "hooli", ActingEmail: "admin@hooli.test"}
 
-	var last ContributorProgress
+	var last contract.ContributorCursor
 	first := f.env()
 	// Heartbeats are throttled; with no throttle every cursor reaches the server.
 	first.SetWorkerOptions(worker.Options{MaxHeartbeatThrottleInterval: time.Nanosecond})
 	first.SetOnActivityHeartbeatListener(func(_ *activity.Info, details converter.EncodedValues) {
-		var p ContributorProgress
+		var p contract.ContributorCursor
 		if details != nil && details.Get(&p) == nil && p.NextPage > 0 {
 			last = p
 		}
@@ -58,7 +60,7 @@ func TestContributorConversionResumesFromHeartbeat(t *testing.T) {
 	retry.SetHeartbeatDetails(last)
 	v, err := retry.ExecuteActivity(f.acts.ConvertContributors, in)
 	require.NoError(t, err)
-	var res ContributorProgress
+	var res contract.ContributorCursor
 	require.NoError(t, v.Get(&res))
 	require.Equal(t, 2500, res.SellUsers)
 	require.Equal(t, 2499, res.Converted)
@@ -77,9 +79,9 @@ func TestEndUserIsReportedForReactivation(t *testing.T) {
 	f := newSimFixture(t)
 	v, err := f.env().ExecuteActivity(f.acts.ConvertContributors, ConvertContributorsInput{SellAccountID: "1002", Subdomain: "globex", ActingEmail: "owner@globex.test"})
 	require.NoError(t, err)
-	var res ContributorProgress
+	var res contract.ContributorCursor
 	require.NoError(t, v.Get(&res))
-	require.Equal(t, ContributorProgress{NextPage: 2, SellUsers: 8, Converted: 6, AlreadyAgents: 1, NeedsReactivation: []string{"lee@globex.test"}}, res)
+	require.Equal(t, contract.ContributorCursor{NextPage: 2, SellUsers: 8, Converted: 6, AlreadyAgents: 1, NeedsReactivation: []string{"lee@globex.test"}, Total: 8}, res)
 
 	// Run again (a re-run activity): nothing new is converted.
 	_, err = f.env().ExecuteActivity(f.acts.ConvertContributors, ConvertContributorsInput{SellAccountID: "1002", Subdomain: "globex", ActingEmail: "owner@globex.test"})

@@ -123,7 +123,7 @@ func (h *harness) linkAndConvert(subdomain string, converted int) {
 	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.MatchedBy(func(in activities.LinkInput) bool { return in.Subdomain == subdomain })).
 		Return(activities.LinkResult{LinkedAt: time.Now(), LoginURL: "https://" + subdomain + ".zendesk.com"}, nil).Once()
 	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.MatchedBy(func(in activities.ConvertContributorsInput) bool { return in.Subdomain == subdomain })).
-		Return(activities.ContributorProgress{NextPage: 2, SellUsers: converted + 1, Converted: converted, AlreadyAgents: 1}, nil).Once()
+		Return(contract.ContributorCursor{NextPage: 2, SellUsers: converted + 1, Converted: converted, AlreadyAgents: 1}, nil).Once()
 }
 
 func accept(by string) contract.AcceptDisclaimersInput {

@@ -301,7 +301,7 @@ func TestCancelAfterLinkKeepsTheAccount(t *testing.T) {
 	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.Anything).
 		Return(activities.LinkResult{LinkedAt: time.Now(), LoginURL: "https://acme.zendesk.com"}, nil).Once()
 	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.Anything).After(time.Hour).
-		Return(activities.ContributorProgress{}, nil).Maybe()
+		Return(contract.ContributorCursor{}, nil).Maybe()
 	h.at(time.Minute, func() { h.update(contract.AcceptDisclaimersName, accept("admin@acme.test")) })
 	h.at(10*time.Minute, func() { h.env.CancelWorkflow() })
 	h.run(newInput("1001", contract.ModeNew, "acme"))

@@ -234,7 +234,7 @@ func (m *migration) convertContributors(ctx workflow.Context) (*contract.Contrib
 	if m.in.Mode == contract.ModeExisting {
 		acting = m.progress.OwnerEmail
 	}
-	var res activities.ContributorProgress
+	var res contract.ContributorCursor
 	err := workflow.ExecuteActivity(m.contributorCtx(ctx), acts.ConvertContributors, activities.ConvertContributorsInput{
 		SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, ActingEmail: acting,
 	}).Get(ctx, &res)

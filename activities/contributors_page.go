@@ -1,0 +1,211 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/platform"
+)
+
+// contributorExternalID is the external_id a Sell user's contributor is created with.
+// It depends only on the Sell account and user IDs (not the email, which may change),
+// so every attempt and every run of a migration finds the same user by it.
+func contributorExternalID(sellAccountID string, sellUserID int64) string {
+	return "sell-" + sellAccountID + "-" + strconv.FormatInt(sellUserID, 10)
+}
+
+// candidate is an active Sell user to be a contributor.
+type candidate struct {
+	user       platform.SellUser
+	externalID string
+}
+
+// pageLookup is one Sell page set against Zendesk Support.
+type pageLookup struct {
+	sellUsers int
+	inactive  int
+	// found are the Zendesk users created (by an earlier attempt or run) for active Sell
+	// users of the page, found by their external_id.
+	found []platform.SupportUser
+	// unknown are the active Sell users with no Zendesk user under their external_id:
+	// not created yet, or present under their email only (created by someone else).
+	unknown []candidate
+}
+
+// lookupPage finds, in one show_many call, which active users of a Sell page Zendesk
+// Support already has under the external_id this migration gives them.
+func lookupPage(ctx context.Context, support *platform.Support, sellAccountID string, users []platform.SellUser) (pageLookup, error) {
+	pl := pageLookup{sellUsers: len(users)}
+	var active []candidate
+	for _, u := range users {
+		if u.Status != "active" {
+			pl.inactive++
+			continue
+		}
+		active = append(active, candidate{user: u, externalID: contributorExternalID(sellAccountID, u.ID)})
+	}
+	if len(active) == 0 {
+		return pl, nil
+	}
+	ids := make([]string, len(active))
+	for i, c := range active {
+		ids[i] = c.externalID
+	}
+	existing, err := support.ShowManyUsersByExternalIDs(ctx, ids)
+	if err != nil {
+		return pl, classify(fmt.Sprintf("look up %d Sell users in Zendesk account %s by external id", len(ids), support.Subdomain()), err)
+	}
+	byExternalID := make(map[string]platform.SupportUser, len(existing))
+	for _, u := range existing {
+		byExternalID[strings.ToLower(u.ExternalID)] = u
+	}
+	for _, c := range active {
+		if u, ok := byExternalID[strings.ToLower(c.externalID)]; ok {
+			pl.found = append(pl.found, u)
+			continue
+		}
+		pl.unknown = append(pl.unknown, c)
+	}
+	return pl, nil
+}
+
+// userKind is how a Sell user who already has a Zendesk user counts.
+type userKind int
+
+const (
+	kindContributor userKind = iota // converted
+	kindEndUser                     // needs reactivation (Sell > Settings > Users > Pending actions)
+	kindOtherAgent                  // an agent or admin already; left as is
+)
+
+func kindOf(u platform.SupportUser) userKind {
+	switch {
+	case u.IsContributor():
+		return kindContributor
+	case u.Role == platform.RoleEndUser:
+		return kindEndUser
+	default:
+		return kindOtherAgent
+	}
+}
+
+// tally counts a Sell user who has a Zendesk user.
+func tally(c *contract.ContributorCursor, u platform.SupportUser) {
+	switch kindOf(u) {
+	case kindContributor:
+		c.Converted++
+	case kindEndUser:
+		c.NeedsReactivation = append(c.NeedsReactivation, u.Email)
+	default:
+		c.AlreadyAgents++
+	}
+}
+
+// pageConverter converts one Sell page at a time.
+type pageConverter struct {
+	support       *platform.Support
+	sellAccountID string
+	roleID        int64
+	jobPoll       time.Duration
+}
+
+// convert returns cur with one more page's tallies (NextPage unchanged). cur itself is
+// not touched, so a page that fails half-way leaves no partial counts behind.
+func (p pageConverter) convert(ctx context.Context, cur contract.ContributorCursor, users []platform.SellUser) (contract.ContributorCursor, error) {
+	next := cur
+	next.NeedsReactivation = slices.Clone(cur.NeedsReactivation)
+	pl, err := lookupPage(ctx, p.support, p.sellAccountID, users)
+	if err != nil {
+		return cur, err
+	}
+	next.SellUsers += pl.sellUsers
+	next.Inactive += pl.inactive
+	for _, u := range pl.found {
+		tally(&next, u)
+	}
+	if len(pl.unknown) == 0 {
+		return next, nil
+	}
+	if err := p.create(ctx, pl.unknown, &next); err != nil {
+		return cur, err
+	}
+	return next, nil
+}
+
+// create creates the contributors in one create_many job and tallies every row: created
+// rows as converted, rows refused because the email is taken by what is there.
+func (p pageConverter) create(ctx context.Context, cands []candidate, next *contract.ContributorCursor) error {
+	users := make([]platform.NewSupportUser, len(cands))
+	for i, c := range cands {
+		users[i] = platform.NewSupportUser{Name: c.user.Name, Email: c.user.Email, Role: platform.RoleAgent,
+			CustomRoleID: &p.roleID, Verified: true, ExternalID: c.externalID}
+	}
+	job, err := p.support.CreateManyUsers(ctx, users)
+	if err != nil {
+		return createManyError(p.support.Subdomain(), len(users), err)
+	}
+	job, err = p.support.WaitJob(ctx, job.ID, p.jobPoll)
+	if err != nil {
+		return classify("wait for the Zendesk job creating contributors in "+p.support.Subdomain(), err)
+	}
+	rows, err := rowsByIndex(job, len(cands))
+	if err != nil {
+		return err
+	}
+	for i, r := range rows {
+		if r.Status == "Created" {
+			next.Converted++
+			continue
+		}
+		if err := p.refused(ctx, cands[i], r, next); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rowsByIndex puts a finished job's rows in the order the users were sent. A Failed row
+// names its index, not its email, so the index is the only way back to the user.
+func rowsByIndex(job platform.JobStatus, n int) ([]platform.JobResult, error) {
+	rows := make([]platform.JobResult, n)
+	seen := make([]bool, n)
+	for _, r := range job.Results {
+		if r.Index < 0 || r.Index >= n || seen[r.Index] {
+			return nil, fmt.Errorf("zendesk job %s reported row index %d for a batch of %d (or twice); its results cannot be trusted", job.ID, r.Index, n)
+		}
+		rows[r.Index], seen[r.Index] = r, true
+	}
+	if missing := n - len(job.Results); missing > 0 {
+		return nil, fmt.Errorf("zendesk job %s reported %d of %d rows; the page will be looked up again", job.ID, len(job.Results), n)
+	}
+	return rows, nil
+}
+
+// refused handles a row create_many did not create. An email already taken means a
+// Zendesk user exists that this migration did not create (or created under another
+// external id): it is counted for what it is and left unchanged. Any other refusal needs
+// a person.
+func (p pageConverter) refused(ctx context.Context, c candidate, r platform.JobResult, next *contract.ContributorCursor) error {
+	if r.Error != "EmailAlreadyTaken" {
+		if _, err := contributorRoleID(ctx, p.support); err != nil {
+			return err // the role went away mid-run: that is what to fix
+		}
+		return errRowRefused(p.support.Subdomain(), c, r)
+	}
+	existing, err := p.support.SearchUserByEmail(ctx, c.user.Email)
+	if err != nil {
+		return classify("look up Zendesk user "+c.user.Email, err)
+	}
+	if existing == nil {
+		// Zendesk search is indexed asynchronously: a user created moments ago may not
+		// be found yet. A retry looks again.
+		return fmt.Errorf("zendesk account %s says %s is taken but search does not find the user yet", p.support.Subdomain(), c.user.Email)
+	}
+	tally(next, *existing)
+	return nil
+}

@@ -1,0 +1,80 @@
+package activities
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/sellmigrate/sellmigrate/contract"
+)
+
+// defaultKeepAlive is how often a page in progress heartbeats when the activity has no
+// heartbeat timeout to derive it from.
+const defaultKeepAlive = 10 * time.Second
+
+// cursorBox holds the committed cursor: the one every heartbeat and every error carries.
+// A page in progress never shows in it, so a retry redoes that page from its start.
+type cursorBox struct {
+	ctx context.Context
+	mu  sync.Mutex
+	cur contract.ContributorCursor
+}
+
+// newCursorBox records the starting cursor at once, so a retry of an attempt that dies
+// before its first page finds it as heartbeat details even when it came from Resume.
+func newCursorBox(ctx context.Context, cur contract.ContributorCursor) *cursorBox {
+	b := &cursorBox{ctx: ctx, cur: cur}
+	activity.RecordHeartbeat(ctx, b.get())
+	return b
+}
+
+// get returns a copy, safe to keep while the box moves on.
+func (b *cursorBox) get() contract.ContributorCursor {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c := b.cur
+	c.NeedsReactivation = slices.Clone(b.cur.NeedsReactivation)
+	return c
+}
+
+// commit makes next the cursor and heartbeats it.
+func (b *cursorBox) commit(next contract.ContributorCursor) {
+	b.mu.Lock()
+	b.cur = next
+	b.mu.Unlock()
+	activity.RecordHeartbeat(b.ctx, b.get())
+}
+
+// keepAlive heartbeats the committed cursor at a third of the heartbeat timeout until
+// stop is called. A page may wait minutes on a Zendesk job; without these beats the
+// heartbeat timeout would end a healthy attempt, and a cancellation, which the activity
+// only learns through a heartbeat, would wait for the page to end. The SDK throttles
+// the calls that reach the server.
+func (b *cursorBox) keepAlive(ctx context.Context) (stop func()) {
+	every := defaultKeepAlive
+	if hb := activity.GetInfo(ctx).HeartbeatTimeout; hb > 0 {
+		every = max(hb/3, 10*time.Millisecond)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				activity.RecordHeartbeat(ctx, b.get())
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
