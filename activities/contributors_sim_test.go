@@ -47,6 +47,9 @@ func TestContributorConversionResumesFromHeartbeat(t *testing.T) {
 	_, err := first.ExecuteActivity(f.acts.ConvertContributors, in)
 	require.Error(t, err, "the first attempt must die mid-page")
 	require.Equal(t, 6, last.NextPage)
+	fromErr, ok := CursorFromError(err)
+	require.True(t, ok, "the error carries the cursor: %v", err)
+	require.Equal(t, last, fromErr)
 	require.Equal(t, 499, last.Converted) // pages 1–5, less the owner who is an admin already
 	byKind, _ := f.ledger(t)
 	require.Equal(t, 599, byKind["user_converted"], "page 6 was created before the crash")

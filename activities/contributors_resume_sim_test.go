@@ -1,0 +1,260 @@
+package activities
+
+import (
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/platform"
+)
+
+var hooliIn = ConvertContributorsInput{SellAccountID: "1005", Subdomain: "hooli", ActingEmail: "admin@hooli.test"}
+
+// hooliDone is Hooli converted: 2,500 Sell users on 25 pages, its admin already the
+// owner (an admin agent) of the new account, everyone else a contributor.
+var hooliDone = contract.ContributorCursor{NextPage: 26, SellUsers: 2500, Converted: 2499, AlreadyAgents: 1, Total: 2500}
+
+// hooliAfter is the cursor once pages 1..n-1 of Hooli are done.
+func hooliAfter(n int) contract.ContributorCursor {
+	done := (n - 1) * 100
+	return contract.ContributorCursor{NextPage: n, SellUsers: done, Converted: done - 1, AlreadyAgents: 1, Total: 2500}
+}
+
+func isCreateMany(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/api/v2/users/create_many")
+}
+
+func isShowMany(r *http.Request) bool {
+	return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/api/v2/users/show_many")
+}
+
+func isJobPoll(r *http.Request) bool {
+	return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/api/v2/job_statuses/")
+}
+
+// requireCursor checks that err carries want (CursorFromError) and that it is the last
+// cursor the attempt heartbeated: error and heartbeat never disagree.
+func requireCursor(t *testing.T, err error, a *attempt, want contract.ContributorCursor) {
+	t.Helper()
+	got, ok := CursorFromError(err)
+	require.True(t, ok, "no cursor in %v", err)
+	require.Equal(t, want, got)
+	require.Equal(t, want, a.lastHeartbeat(t), "the last heartbeat")
+}
+
+// TestCancelledConversionResumesFromWorkflowCursor: the workflow cancels the activity
+// while page 5 is being created; the CanceledError carries the cursor (pages 1–4). A new
+// execution, with no heartbeat details, resumes from it through Input.Resume at page 5.
+func TestCancelledConversionResumesFromWorkflowCursor(t *testing.T) {
+	f := newConvFixture(t)
+	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+
+	first := f.newAttempt(nil)
+	var creates atomic.Int32
+	f.setHook(func(_ http.ResponseWriter, r *http.Request) bool {
+		if isCreateMany(r) && creates.Add(1) == 5 {
+			first.cancelAsWorkflow()
+			waitForAbort(r) // page 5's create never reaches Zendesk
+			return true
+		}
+		return false
+	})
+	_, err := first.convert(hooliIn)
+	var canceled *temporal.CanceledError
+	require.ErrorAs(t, err, &canceled, "a cancelled conversion ends with a CanceledError: %v", err)
+	requireCursor(t, err, first, hooliAfter(5))
+	converted, _ := f.userConversions(t)
+	require.Equal(t, 399, converted)
+
+	f.setHook(nil)
+	cur, _ := CursorFromError(err)
+	in := hooliIn
+	in.Resume = &cur
+	res, err := f.newAttempt(nil).convert(in)
+	require.NoError(t, err)
+	require.Equal(t, hooliDone, res)
+	require.Equal(t, 5, f.pagesRead()[0], "the new execution resumes at the page the cursor names: %v", f.pagesRead())
+	converted, bySubject := f.userConversions(t)
+	require.Equal(t, 2499, converted)
+	requireConvertedOnce(t, bySubject)
+}
+
+// TestTwoInterruptedAttemptsThenResume: attempt 1 dies on page 3 after its create_many
+// went through (every job poll fails); attempt 2, given attempt 1's last heartbeat, is
+// cancelled during the look-up of page 6; attempt 3, given attempt 2's last heartbeat
+// (and a stale Resume cursor, which the heartbeat beats), resumes at page 6. Page 3,
+// created by attempt 1 but never heartbeated, is found by external id and not created
+// again; nobody is converted twice.
+func TestTwoInterruptedAttemptsThenResume(t *testing.T) {
+	f := newConvFixture(t)
+	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+
+	// Attempt 1: page 3's create_many reaches Zendesk, then every job poll answers 503.
+	one := f.newAttempt(nil)
+	var creates atomic.Int32
+	var failPolls atomic.Bool
+	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if isCreateMany(r) && creates.Add(1) == 3 {
+			failPolls.Store(true)
+		}
+		if isJobPoll(r) && failPolls.Load() {
+			http.Error(w, `{"error":"ServiceUnavailable","description":"injected"}`, http.StatusServiceUnavailable)
+			return true
+		}
+		return false
+	})
+	_, err := one.convert(hooliIn)
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	require.False(t, appErr.NonRetryable(), "a Zendesk outage is retryable: %v", err)
+	require.Equal(t, contract.ErrTypeZendeskUnavailable, appErr.Type())
+	requireCursor(t, err, one, hooliAfter(3))
+	converted, _ := f.userConversions(t)
+	require.Equal(t, 299, converted, "page 3 was created before the attempt died")
+	stale, _ := CursorFromError(err)
+
+	// Attempt 2: resumes at page 3 from the heartbeat; cancelled during page 6's look-up.
+	two := f.newAttempt(&stale)
+	var lookups, creates2 atomic.Int32
+	f.setHook(func(_ http.ResponseWriter, r *http.Request) bool {
+		if isCreateMany(r) {
+			creates2.Add(1)
+		}
+		if isShowMany(r) && lookups.Add(1) == 4 { // pages 3, 4, 5, then 6
+			two.cancelAsWorkflow()
+			waitForAbort(r)
+			return true
+		}
+		return false
+	})
+	_, err = two.convert(hooliIn)
+	var canceled *temporal.CanceledError
+	require.ErrorAs(t, err, &canceled)
+	requireCursor(t, err, two, hooliAfter(6))
+	require.Equal(t, []int{3, 4, 5, 6}, f.pagesRead())
+	require.Equal(t, int32(2), creates2.Load(), "page 3 is found by external id, only pages 4 and 5 are created")
+	converted, _ = f.userConversions(t)
+	require.Equal(t, 499, converted)
+
+	// Attempt 3: heartbeat details (page 6) win over the stale Resume cursor (page 3).
+	f.setHook(nil)
+	reached := two.lastHeartbeat(t)
+	in := hooliIn
+	in.Resume = &stale
+	res, err := f.newAttempt(&reached).convert(in)
+	require.NoError(t, err)
+	require.Equal(t, hooliDone, res)
+	require.Equal(t, 6, f.pagesRead()[0], "attempt 3 starts at the page attempt 2 reached: %v", f.pagesRead())
+	converted, bySubject := f.userConversions(t)
+	require.Equal(t, 2499, converted)
+	requireConvertedOnce(t, bySubject)
+}
+
+// TestBulkImportRefusedStopsWithCursorAndAdvice: Zendesk answers 403 to create_many
+// from page 4 on (bulk imports switched off). The error is non-retryable, says what to
+// fix and carries the cursor (pages 1–3); once fixed, a new execution resumes there.
+func TestBulkImportRefusedStopsWithCursorAndAdvice(t *testing.T) {
+	f := newConvFixture(t)
+	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	first := f.newAttempt(nil)
+	var creates atomic.Int32
+	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if isCreateMany(r) && creates.Add(1) >= 4 {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"error":"Forbidden","description":"Data imports are not enabled"}`))
+			return true
+		}
+		return false
+	})
+	_, err := first.convert(hooliIn)
+	requireNonRetryable(t, err, contract.ErrTypeZendeskClient, "bulk user imports are off")
+	require.Contains(t, err.Error(), "retry the migration")
+	requireCursor(t, err, first, hooliAfter(4))
+
+	f.setHook(nil)
+	cur, _ := CursorFromError(err)
+	in := hooliIn
+	in.Resume = &cur
+	res, err := f.newAttempt(nil).convert(in)
+	require.NoError(t, err)
+	require.Equal(t, hooliDone, res)
+	converted, bySubject := f.userConversions(t)
+	require.Equal(t, 2499, converted)
+	requireConvertedOnce(t, bySubject)
+}
+
+// TestDeletedContributorRoleStopsWithCursorAndAdvice: an admin deletes the Contributor
+// role just after the attempt read it, so page 1's create_many rows are refused; the
+// attempt stops non-retryable, saying to recreate the role, with its cursor. Run again
+// with the role still gone, it stops at once the same way. With the role recreated
+// (POST /api/v2/custom_roles), a new execution converts everyone once.
+func TestDeletedContributorRoleStopsWithCursorAndAdvice(t *testing.T) {
+	f := newConvFixture(t)
+	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	owner := f.support("hooli", "admin@hooli.test")
+	roleID, err := contributorRoleID(t.Context(), owner)
+	require.NoError(t, err)
+
+	first := f.newAttempt(nil)
+	var deleted atomic.Bool
+	f.setHook(func(_ http.ResponseWriter, r *http.Request) bool {
+		if isShowMany(r) && !deleted.Swap(true) {
+			if err := owner.DeleteCustomRole(r.Context(), roleID); err != nil {
+				t.Errorf("delete the Contributor role: %v", err)
+			}
+		}
+		return false
+	})
+	_, err = first.convert(hooliIn)
+	requireNonRetryable(t, err, contract.ErrTypeZendeskClient, "no Contributor custom role")
+	require.Contains(t, err.Error(), "POST /api/v2/custom_roles")
+	requireCursor(t, err, first, contract.ContributorCursor{NextPage: 1, Total: 0})
+	converted, _ := f.userConversions(t)
+	require.Zero(t, converted)
+
+	f.setHook(nil)
+	again := f.newAttempt(nil)
+	_, err = again.convert(hooliIn)
+	requireNonRetryable(t, err, contract.ErrTypeZendeskClient, "no Contributor custom role")
+	cur, ok := CursorFromError(err)
+	require.True(t, ok)
+
+	_, err = owner.CreateCustomRole(t.Context(), platform.NewCustomRole{Name: "Contributor", RoleType: platform.RoleTypeContributor})
+	require.NoError(t, err)
+	in := hooliIn
+	in.Resume = &cur
+	res, err := f.newAttempt(nil).convert(in)
+	require.NoError(t, err)
+	require.Equal(t, hooliDone, res)
+	converted, bySubject := f.userConversions(t)
+	require.Equal(t, 2499, converted)
+	requireConvertedOnce(t, bySubject)
+}
+
+// TestBadInputIsRefusedWithCursor: input the activity cannot act on fails at once,
+// non-retryable, naming the field, and still hands back the cursor it was given.
+func TestBadInputIsRefusedWithCursor(t *testing.T) {
+	f := newConvFixture(t)
+	resume := hooliAfter(7)
+	for _, in := range []ConvertContributorsInput{
+		{SellAccountID: "hooli", Subdomain: "hooli", ActingEmail: "admin@hooli.test", Resume: &resume},
+		{SellAccountID: "1005", Subdomain: " ", ActingEmail: "admin@hooli.test", Resume: &resume},
+		{SellAccountID: "1005", Subdomain: "hooli", ActingEmail: "admin", Resume: &resume},
+	} {
+		_, err := f.newAttempt(nil).convert(in)
+		requireNonRetryable(t, err, contract.ErrTypeInvalidInput, "convert contributors")
+		cur, ok := CursorFromError(err)
+		require.True(t, ok)
+		require.Equal(t, resume, cur)
+	}
+	bad := contract.ContributorCursor{NextPage: -2, SellUsers: 5}
+	_, err := f.newAttempt(nil).convert(ConvertContributorsInput{SellAccountID: "1005", Subdomain: "hooli", ActingEmail: "admin@hooli.test", Resume: &bad})
+	requireNonRetryable(t, err, contract.ErrTypeInvalidInput, "pages count from 1")
+	require.Empty(t, f.pagesRead(), "nothing was read with a bad cursor")
+}
