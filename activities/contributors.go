@@ -38,7 +38,7 @@ func (in ConvertContributorsInput) check() error {
 		return err
 	}
 	if strings.TrimSpace(in.Subdomain) == "" {
-		return fmt.Errorf("the Zendesk subdomain to add contributors to is empty")
+		return fmt.Errorf("the Zendesk subdomain is empty; give the account the Sell users join, e.g. acme")
 	}
 	if err := contract.ValidateEmail(in.ActingEmail); err != nil {
 		return fmt.Errorf("the acting Zendesk user: %w", err)
