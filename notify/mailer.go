@@ -69,11 +69,13 @@ func (ml *Mailer) Send(ctx context.Context, m Message) error {
 // dialer connects to the relay (in TLS from the first byte in TLSImplicit mode) and
 // closes the connection when ctx is done: go-mail uses the context only to dial and
 // bounds the rest of the session by its timeout alone, so without this a cancelled
-// activity would keep talking to a slow relay. release must be called once the session
-// is over.
+// activity would keep talking to a slow relay. release, called once the session is
+// over, closes the connection too: go-mail leaves it open when the greeting, STARTTLS
+// or AUTH fails.
 func (ml *Mailer) dialer(ctx context.Context) (mail.DialContextFunc, func()) {
 	var (
 		mu    sync.Mutex
+		conns []net.Conn
 		stops []func() bool
 	)
 	dial := func(dctx context.Context, network, addr string) (net.Conn, error) {
@@ -89,6 +91,7 @@ func (ml *Mailer) dialer(ctx context.Context) (mail.DialContextFunc, func()) {
 			return nil, err
 		}
 		mu.Lock()
+		conns = append(conns, conn)
 		stops = append(stops, context.AfterFunc(ctx, func() { _ = conn.Close() }))
 		mu.Unlock()
 		return conn, nil
@@ -96,8 +99,9 @@ func (ml *Mailer) dialer(ctx context.Context) (mail.DialContextFunc, func()) {
 	release := func() {
 		mu.Lock()
 		defer mu.Unlock()
-		for _, stop := range stops {
-			stop()
+		for i, conn := range conns {
+			stops[i]()
+			_ = conn.Close() // after a QUIT, already closed; the error says only that
 		}
 	}
 	return dial, release
