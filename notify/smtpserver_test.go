@@ -24,7 +24,6 @@ import (
 // recipients at reject.test get 550, at busy.test 451; with a username set it demands
 // AUTH PLAIN; with TLS it offers STARTTLS (or speaks TLS from the first byte).
 type relay struct {
-	addr string
 	host string
 	port int
 	pool *x509.CertPool // trusts the relay's certificate, when it has one
@@ -71,7 +70,6 @@ func startRelay(t *testing.T, o relayOptions) *relay {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.addr = ln.Addr().String()
 	r.host = "127.0.0.1"
 	r.port = ln.Addr().(*net.TCPAddr).Port
 	done := make(chan struct{})
