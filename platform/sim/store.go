@@ -144,7 +144,7 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	}
 	s := &store{db: db}
 	if err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, schema+oauthSchema)
+		_, err := tx.ExecContext(ctx, schema+oauthSchema+notifySchema)
 		return err
 	}); err != nil {
 		db.Close()
