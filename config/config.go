@@ -20,6 +20,7 @@ type Config struct {
 	Dev       Dev
 	Sim       Sim
 	API       API
+	Notify    Notify
 	Log       Log
 	// File is the YAML file that was read, empty when none was.
 	File string
@@ -99,6 +100,11 @@ type Sim struct {
 	RateLimitRate float64
 	RetryAfter    time.Duration
 	Latency       time.Duration
+	// SMTPListen is where the SMTP sink listens (host:port), beside the HTTP server.
+	SMTPListen string
+	// WebhookSecret is what POST /_sim/webhooks checks signatures with; dev signs its
+	// webhooks with it.
+	WebhookSecret string
 }
 
 // API configures the HTTP API and dashboard.

@@ -67,6 +67,9 @@ var keys = []key{
 	{"sim.rate_limit_rate", 0.0, func(c *Config) any { return &c.Sim.RateLimitRate }},
 	{"sim.retry_after", time.Second, func(c *Config) any { return &c.Sim.RetryAfter }},
 	{"sim.latency", time.Duration(0), func(c *Config) any { return &c.Sim.Latency }},
+	{"sim.smtp_listen", "127.0.0.1:2525", func(c *Config) any { return &c.Sim.SMTPListen }},
+	// Empty means the demo secret under dev and sim (see deriveNotifyValues).
+	{"sim.webhook_secret", "", func(c *Config) any { return &c.Sim.WebhookSecret }},
 
 	{"api.listen", "127.0.0.1:8080", func(c *Config) any { return &c.API.Listen }},
 	// Token lists take a YAML list or a comma-separated string; empty lists take the
@@ -84,6 +87,19 @@ var keys = []key{
 	// where this server does).
 	{"api.oauth_authorize_url", "", func(c *Config) any { return &c.API.OAuthAuthorizeURL }},
 	{"api.max_body_bytes", 1 << 20, func(c *Config) any { return &c.API.MaxBodyBytes }},
+
+	// Empty notify settings turn the channel off, or under dev take the simulator's
+	// sinks (see deriveNotifyValues).
+	{"notify.smtp_host", "", func(c *Config) any { return &c.Notify.SMTPHost }},
+	{"notify.smtp_port", 587, func(c *Config) any { return &c.Notify.SMTPPort }},
+	{"notify.smtp_username", "", func(c *Config) any { return &c.Notify.SMTPUsername }},
+	{"notify.smtp_password", "", func(c *Config) any { return &c.Notify.SMTPPassword }},
+	{"notify.smtp_from", "sellmigrate@localhost", func(c *Config) any { return &c.Notify.SMTPFrom }},
+	{"notify.smtp_tls", "starttls", func(c *Config) any { return &c.Notify.SMTPTLS }},
+	{"notify.webhook_url", "", func(c *Config) any { return &c.Notify.WebhookURL }},
+	{"notify.webhook_secret", "", func(c *Config) any { return &c.Notify.WebhookSecret }},
+	{"notify.ops_emails", []string{}, func(c *Config) any { return &c.Notify.OpsEmails }},
+	{"notify.dashboard_url", "", func(c *Config) any { return &c.Notify.DashboardURL }},
 
 	{"log.level", "info", func(c *Config) any { return &c.Log.Level }},
 	// Empty log.format takes the role's default; see defaultLogFormat.

@@ -125,6 +125,7 @@ func deriveRoleValues(c *Config, r Role) {
 	}
 	fill(&c.Log.Format, defaultLogFormat(r))
 	deriveAPIValues(c, r)
+	deriveNotifyValues(c, r)
 	if r == RoleDev {
 		fill(&c.Zendesk.SupportURL, c.SimBaseURL()+"/zendesk/{subdomain}")
 		fill(&c.Zendesk.SellURL, c.SimBaseURL()+"/sell")

@@ -51,9 +51,11 @@ func (c Config) validate(r Role) error {
 		faultShare(c.Sim),
 		nonNegative("sim.retry_after", c.Sim.RetryAfter, "1s"),
 		nonNegative("sim.latency", c.Sim.Latency, "5ms"),
+		simNotifyChecks(c.Sim),
 
 		hostPort("api.listen", c.API.Listen, "127.0.0.1:8080"),
 		c.API.validate(r),
+		c.Notify.validate(),
 
 		oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error"),
 		oneOf("log.format", c.Log.Format, "console", "json"),

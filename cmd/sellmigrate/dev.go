@@ -26,7 +26,8 @@ demo-admin unless api.*_tokens say otherwise).
 Ctrl-C stops it cleanly; running it again resumes every migration.`,
 		Args: exactArgs(0, "", "sellmigrate dev --data-dir ./.sellmigrate"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, logger, err := a.loadConfig(cmd, config.RoleDev, map[string]string{"data-dir": "dev.data_dir", "api-listen": "api.listen"})
+			cfg, logger, err := a.loadConfig(cmd, config.RoleDev, map[string]string{"data-dir": "dev.data_dir", "api-listen": "api.listen",
+				"sim-smtp-listen": "sim.smtp_listen"})
 			if err != nil {
 				return err
 			}
@@ -41,6 +42,7 @@ Ctrl-C stops it cleanly; running it again resumes every migration.`,
 	f.Int("temporal-port", 0, "embedded Temporal frontend port on 127.0.0.1 (config dev.temporal_port, default 7233)")
 	f.Int("ui-port", 0, "Temporal Web UI port on 127.0.0.1, -1 disables (config dev.ui_port, default 8233)")
 	f.String("sim-listen", "", "simulator host:port (config sim.listen, default 127.0.0.1:8081)")
+	f.String("sim-smtp-listen", "", "simulator's SMTP sink host:port (config sim.smtp_listen, default 127.0.0.1:2525)")
 	f.String("api-listen", "", "API and dashboard host:port (config api.listen, default 127.0.0.1:8080)")
 	f.Bool("no-worker", false, "run no worker in this process (run \"sellmigrate worker\" processes instead, e.g. to kill and restart them)")
 	return cmd
@@ -49,8 +51,11 @@ Ctrl-C stops it cleanly; running it again resumes every migration.`,
 // runDev starts the stack, the simulator and a worker, and stops them in reverse order:
 // the worker first (so no activity is cut off mid-call), then the simulator, then Temporal.
 func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger, runWorker bool) error {
-	// The simulator's port is checked before the slow Temporal start.
-	if err := portFree(cfg.Sim.Listen); err != nil {
+	// The simulator's ports are checked before the slow Temporal start.
+	if err := portFree(cfg.Sim.Listen, "simulator", "--sim-listen (config sim.listen)"); err != nil {
+		return err
+	}
+	if err := portFree(cfg.Sim.SMTPListen, "simulator SMTP sink", "--sim-smtp-listen (config sim.smtp_listen)"); err != nil {
 		return err
 	}
 	apiListener, err := listenAPI(cfg)
@@ -104,6 +109,7 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSim()
 	g.Go(func() error { return sim.Serve(simCtx, cfg.Sim.Listen, simulator.Handler(), logger) })
+	g.Go(func() error { return simulator.ServeSMTP(simCtx, cfg.Sim.SMTPListen) })
 	ready := temporalReady(c)
 	if runWorker {
 		ready = w.Ready(c)
@@ -156,19 +162,21 @@ sellmigrate dev is running (state in %s)
   Temporal frontend   %s  (namespace %s)
   Temporal Web UI     %s
   Zendesk simulator   %s  (ledger: %s/_sim/ledger)
+  Reminder sinks      SMTP %s (received: %s/_sim/mail), webhooks %s/_sim/webhooks
 %s
 Try:
   sellmigrate start --account 1001 --mode new --subdomain acme --requested-by admin@acme.test --wait
 
 Ctrl-C stops everything; running "sellmigrate dev" again resumes every migration.
-`, cfg.Dev.DataDir, stack.FrontendAddress(), cfg.Temporal.Namespace, ui, cfg.SimBaseURL(), cfg.SimBaseURL(), apiBanner(cfg))
+`, cfg.Dev.DataDir, stack.FrontendAddress(), cfg.Temporal.Namespace, ui, cfg.SimBaseURL(), cfg.SimBaseURL(),
+		cfg.Sim.SMTPListen, cfg.SimBaseURL(), cfg.SimBaseURL(), apiBanner(cfg))
 }
 
 // portFree fails early, naming the setting, when a listen address is taken.
-func portFree(addr string) error {
+func portFree(addr, what, setting string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("simulator address %s is not available (%v); stop what uses it or change --sim-listen (config sim.listen)", addr, err)
+		return fmt.Errorf("%s address %s is not available (%v); stop what uses it or change %s", what, addr, err, setting)
 	}
 	return ln.Close()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -41,6 +42,7 @@ func newWorker(cfg config.Config, c client.Client, logger *zap.Logger, tune ...f
 	if err != nil {
 		return nil, err
 	}
+	logNotifyChannels(cfg.Notify, logger.Named("notify"))
 	opts := worker.OptionsFromConfig(cfg.Worker, logger.Named("worker"))
 	for _, f := range tune {
 		f(&opts)
@@ -63,6 +65,8 @@ func openSimulator(cfg config.Config, dataDir, dirSetting string, logger *zap.Lo
 		// the owner login works; empty values leave the simulator's defaults, which match dev's.
 		OAuthClientID:     cfg.API.OAuthClientID,
 		OAuthClientSecret: cfg.API.OAuthClientSecret,
+		// dev signs its webhooks with the same secret (config derives both from it).
+		WebhookSecret: cfg.Sim.WebhookSecret,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start the simulator: %w", err)
@@ -77,5 +81,26 @@ func simFaults(cfg config.Config) sim.Faults {
 		RateLimitRate: cfg.Sim.RateLimitRate,
 		RetryAfter:    cfg.Sim.RetryAfter,
 		Latency:       cfg.Sim.Latency,
+	}
+}
+
+// logNotifyChannels says once, as the worker starts, which reminder channels are on:
+// notify settings are optional, so a channel that is off must not go unnoticed.
+func logNotifyChannels(n config.Notify, logger *zap.Logger) {
+	if n.EmailEnabled() {
+		logger.Info("email reminders on", zap.String("smtp_host", n.SMTPHost), zap.Int("smtp_port", n.SMTPPort),
+			zap.String("smtp_tls", n.SMTPTLS), zap.Int("ops_emails", len(n.OpsEmails)))
+	} else {
+		logger.Info("email reminders off: notify.smtp_host is empty")
+	}
+	if n.WebhookEnabled() {
+		// Only the host: the path of a Slack webhook URL is a credential.
+		host := n.WebhookURL
+		if u, err := url.Parse(n.WebhookURL); err == nil {
+			host = u.Scheme + "://" + u.Host
+		}
+		logger.Info("webhook reminders on", zap.String("webhook_host", host))
+	} else {
+		logger.Info("webhook reminders off: notify.webhook_url is empty")
 	}
 }

@@ -29,6 +29,11 @@ func (s *Sim) routes() http.Handler {
 	top.HandleFunc("POST /_sim/sell/{accountID}/users", s.handleAssignSellLicense)
 	top.HandleFunc("GET /_sim/sell/{accountID}/user_pages", s.handleSellUserPages)
 	top.HandleFunc("POST /_sim/accounts", s.handleAddAccount)
+	top.HandleFunc("GET /_sim/mail", s.handleListMail)
+	top.HandleFunc("DELETE /_sim/mail", s.handleClearMail)
+	top.HandleFunc("POST /_sim/webhooks", s.handlePostWebhook)
+	top.HandleFunc("GET /_sim/webhooks", s.handleListWebhooks)
+	top.HandleFunc("DELETE /_sim/webhooks", s.handleClearWebhooks)
 	top.HandleFunc(simPrefix, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no simulator endpoint " + r.Method + " " + r.URL.Path})
 	})

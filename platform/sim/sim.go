@@ -33,10 +33,47 @@
 //     description and role_type 0–3 (default 0); its configuration is ignored. Zendesk
 //     lets a role be deleted only when no agent holds it; as its API error for that is
 //     unpublished, the simulator answers 422 RecordInvalid (details under "base").
+//
+// # Notification sinks
+//
+// Reminders a migration sends reach two sinks, whose contents survive a restart in the
+// same SQLite file:
+//
+// SMTP sink (smtp_sink.go): a mail server on a port of its own, started with StartSMTP
+// (or ServeSMTP beside Serve). It takes mail for any address; with
+// Config.SMTPUsername/SMTPPassword it first requires AUTH PLAIN (530 before, 535 on
+// bad credentials), with Config.SMTPTLS it offers STARTTLS (SelfSignedTLS makes a
+// certificate and the pool a client trusts it with). Each message is stored with its
+// envelope recipients and sender, decoded subject, text body (quoted-printable and
+// base64 undone; of a multipart, the text/plain part), the X-Sellmigrate-Migration and
+// X-Sellmigrate-Key headers, its Message-ID and when it arrived.
+//
+//	GET    /_sim/mail[?to=EMAIL][&migration=WORKFLOW_ID]
+//	       → {"messages":[{"to":[...],"from","subject","body","migrationId","key","messageId","receivedAt"}]}
+//	         oldest first; to matches any recipient, ignoring case
+//	DELETE /_sim/mail → {"deleted":N}
+//
+// Webhook receiver: POST /_sim/webhooks takes what notify.Webhook posts. It checks
+// X-Sellmigrate-Timestamp and X-Sellmigrate-Signature with Config.WebhookSecret
+// (notify.Verify, five minutes' tolerance) and refuses a bad or stale one with 401
+// {"error": "..."}, requires an Idempotency-Key (400 without one), and stores text,
+// migration_id and link of the JSON body. A repeat of a key adds no row but counts a
+// delivery (the first body is kept), so one reminder retried shows deliveries > 1.
+// It answers 200 {"ok":true,"key":K,"deliveries":N}.
+//
+//	GET    /_sim/webhooks[?migration=WORKFLOW_ID]
+//	       → {"webhooks":[{"text","migrationId","key","link","receivedAt","lastReceivedAt","deliveries"}]}
+//	         in the order first received
+//	DELETE /_sim/webhooks → {"deleted":N}
+//
+// Like every /_sim route these are never faulted and need no auth. Mail and Webhooks
+// read the same from Go.
 package sim
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -77,7 +114,20 @@ type Config struct {
 	// OAuthRedirectURLs are that client's registered redirect URLs; empty accepts any
 	// absolute http(s) URL.
 	OAuthRedirectURLs []string
+	// WebhookSecret is the shared secret POST /_sim/webhooks checks signatures with
+	// (notify.Verify); empty means DefaultWebhookSecret.
+	WebhookSecret string
+	// SMTPUsername and SMTPPassword, when set, make the SMTP sink require AUTH PLAIN
+	// with them before it takes mail; empty takes mail from anyone.
+	SMTPUsername, SMTPPassword string
+	// SMTPTLS, when set, makes the SMTP sink offer STARTTLS with it (SelfSignedTLS makes
+	// one); nil offers none.
+	SMTPTLS *tls.Config
 }
+
+// DefaultWebhookSecret is the webhook receiver's secret when Config.WebhookSecret is
+// empty; dev configures the notifier with the same one.
+const DefaultWebhookSecret = "demo-webhook-secret"
 
 // Sim is a running simulator: a SQLite store, fault injection and an HTTP handler.
 type Sim struct {
@@ -106,6 +156,12 @@ func New(cfg Config) (*Sim, error) {
 	}
 	if cfg.RateLimitPerMinute == 0 {
 		cfg.RateLimitPerMinute = defaultRateLimit
+	}
+	if (cfg.SMTPUsername == "") != (cfg.SMTPPassword == "") {
+		return nil, errors.New("sim: set both Config.SMTPUsername and Config.SMTPPassword for the SMTP sink to require AUTH, or neither")
+	}
+	if cfg.WebhookSecret == "" {
+		cfg.WebhookSecret = DefaultWebhookSecret
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	oauth, err := newOAuthClient(cfg)

@@ -145,7 +145,7 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	}
 	s := &store{db: db}
 	if err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, schema+oauthSchema); err != nil {
+		if _, err := tx.ExecContext(ctx, schema+oauthSchema+notifySchema); err != nil {
 			return err
 		}
 		return migrateSchema(ctx, tx)
