@@ -22,6 +22,8 @@ type Deps struct {
 	// Clock is time.Now unless a test sets it.
 	Clock  func() time.Time
 	Logger *zap.Logger
+	// Notify is how reminders reach people; its zero value sends none.
+	Notify Notify
 }
 
 // Activities is registered on the worker with w.RegisterActivity.
@@ -33,6 +35,7 @@ type Activities struct {
 	logger            *zap.Logger
 	// jobPoll is how often a Zendesk job status is polled.
 	jobPoll time.Duration
+	notify  Notify
 }
 
 // New checks the dependencies and builds the activities.
@@ -59,6 +62,7 @@ func New(d Deps) (*Activities, error) {
 		now:               d.Clock,
 		logger:            d.Logger,
 		jobPoll:           100 * time.Millisecond,
+		notify:            d.Notify,
 	}, nil
 }
 

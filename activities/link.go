@@ -30,3 +30,28 @@ func (a *Activities) LinkAccounts(ctx context.Context, in LinkInput) (LinkResult
 	a.logger.Info("accounts linked", zap.String("sell_account_id", in.SellAccountID), zap.String("subdomain", in.Subdomain))
 	return LinkResult{LinkedAt: link.LinkedAt, LoginURL: a.platform.LoginURL(in.Subdomain)}, nil
 }
+
+// CheckLinkInput names the link whose outcome is unknown.
+type CheckLinkInput struct {
+	SellAccountID string
+	Subdomain     string
+}
+
+// LinkStatus says whether the Sell account is linked, and to which subdomain.
+type LinkStatus struct {
+	Linked    bool
+	Subdomain string
+}
+
+// CheckLink reads the Sell account to tell whether it is linked to Subdomain: after a
+// link attempt that gave no answer, compensation must know before it releases anything.
+func (a *Activities) CheckLink(ctx context.Context, in CheckLinkInput) (LinkStatus, error) {
+	account, err := a.sell(in.SellAccountID).Account(ctx)
+	if err != nil {
+		return LinkStatus{}, classify("read Sell account "+in.SellAccountID, err)
+	}
+	if !account.Connected() {
+		return LinkStatus{}, nil
+	}
+	return LinkStatus{Linked: *account.Subdomain == in.Subdomain, Subdomain: *account.Subdomain}, nil
+}

@@ -85,3 +85,34 @@ func (a *Activities) ReleaseSubdomain(ctx context.Context, in ReleaseSubdomainIn
 	a.logger.Info("zendesk account released", zap.String("subdomain", in.Subdomain))
 	return nil
 }
+
+// ReleaseResult says whether an account was released, and if not, why.
+type ReleaseResult struct {
+	Released bool
+	Reason   string
+}
+
+// ReleaseIfOwned releases the account at Subdomain only if it exists, is owned by
+// OwnerEmail and is not linked: the compensation of a creation that gave no answer,
+// which must never touch an account someone else created.
+func (a *Activities) ReleaseIfOwned(ctx context.Context, in ReleaseSubdomainInput) (ReleaseResult, error) {
+	support := a.supportAs(in.Subdomain, in.OwnerEmail)
+	account, err := support.Account(ctx)
+	if platform.IsStatus(err, 401) || platform.IsStatus(err, 403) || platform.IsStatus(err, 404) {
+		return ReleaseResult{Reason: fmt.Sprintf("no Zendesk account at %s lets %s in", in.Subdomain, in.OwnerEmail)}, nil
+	}
+	if err != nil {
+		return ReleaseResult{}, classify("read Zendesk account "+in.Subdomain, err)
+	}
+	me, err := support.Me(ctx)
+	if err != nil {
+		return ReleaseResult{}, classify("read the signed-in Zendesk user of "+in.Subdomain, err)
+	}
+	if account.OwnerID != me.ID {
+		return ReleaseResult{Reason: fmt.Sprintf("%s does not own the Zendesk account at %s", in.OwnerEmail, in.Subdomain)}, nil
+	}
+	if err := a.ReleaseSubdomain(ctx, in); err != nil {
+		return ReleaseResult{}, err
+	}
+	return ReleaseResult{Released: true}, nil
+}

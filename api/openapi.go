@@ -146,6 +146,8 @@ func paths() map[string]any {
 		},
 		"/api/v1/me": map[string]any{"get": op("me", "session", "The caller's role", "viewer",
 			map[string]any{"200": jsonBody(refTo("Role"), "the role")})},
+		"/api/v1/inputs": map[string]any{"get": op("listInputs", "actions", "Every human input a migration may take: its route, role, mode and fields (the input registry). Which ones a migration takes now is its progress's allowedInputs", "viewer",
+			map[string]any{"200": jsonBody(refTo("InputList"), "the registry")})},
 		"/api/v1/migrations": map[string]any{
 			"get": with(op("listMigrations", "migrations", "List migrations from Temporal visibility, newest first, one page at a time", "viewer",
 				map[string]any{"200": jsonBody(refTo("MigrationList"), "one page")}, "422"),

@@ -52,3 +52,41 @@ func (s *Server) action(in contract.Input) func(w http.ResponseWriter, r *http.R
 		return nil
 	}
 }
+
+// inputSpec is one registry entry as the dashboard reads it, so it offers every input
+// with its fields without a copy of the registry of its own.
+type inputSpec struct {
+	Name   string      `json:"name"`
+	Title  string      `json:"title"`
+	Doc    string      `json:"doc"`
+	Role   string      `json:"role"`
+	Mode   string      `json:"mode,omitempty"`
+	Page   string      `json:"page,omitempty"`
+	Path   string      `json:"path"`
+	Fields []fieldSpec `json:"fields"`
+}
+
+type fieldSpec struct {
+	Name     string `json:"name"`
+	Flag     string `json:"flag"`
+	Required bool   `json:"required"`
+	Format   string `json:"format"`
+	Doc      string `json:"doc"`
+	Example  string `json:"example,omitempty"`
+}
+
+// inputs lists the human inputs of the registry; which of them a migration takes now
+// is in its progress (allowedInputs).
+func (s *Server) inputs(w http.ResponseWriter, _ *http.Request, _ principal) error {
+	out := []inputSpec{}
+	for _, in := range contract.Inputs() {
+		spec := inputSpec{Name: in.Name, Title: in.Title, Doc: in.Doc, Role: roleFor(in.Role).String(), Mode: string(in.Mode),
+			Page: in.Page, Path: actionPath(in.Name), Fields: []fieldSpec{}}
+		for _, f := range in.Fields {
+			spec.Fields = append(spec.Fields, fieldSpec{Name: f.JSON, Flag: f.Flag, Required: f.Required, Format: string(f.Format), Doc: f.Doc, Example: f.Example})
+		}
+		out = append(out, spec)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"inputs": out})
+	return nil
+}

@@ -206,6 +206,12 @@ var inputs = []Input{
 		},
 		payload: reflect.TypeFor[AcceptDisclaimersInput](),
 	},
+	{
+		Name: RetryName, Title: "Retry", Role: RoleOps, Command: true,
+		Doc:     "After the cause is fixed, run again the step a migration that needs attention stopped at, from where it stopped.",
+		Fields:  []Field{byField},
+		payload: reflect.TypeFor[RetryInput](),
+	},
 }
 
 var byField = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the person sending this input", Example: "admin@acme.test"}

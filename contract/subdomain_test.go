@@ -59,3 +59,17 @@ func FuzzSuggestSubdomainIsValid(f *testing.F) {
 		_ = ValidateSubdomain(s) // must not panic
 	})
 }
+
+func TestValidateEmail(t *testing.T) {
+	for _, ok := range []string{"admin@acme.test", "a.b+tag@sub.acme.test", "o'neil@x.io", "USER@ACME.TEST"} {
+		if err := ValidateEmail(ok); err != nil {
+			t.Errorf("ValidateEmail(%q) = %v, want ok", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "admin", "admin@", "@acme.test", "admin@acme", "a b@acme.test", "Ann <a@acme.test>", "a@@acme.test",
+		"a@acme..test", ".a@acme.test", "a.@acme.test", "a@-acme.test", "a@acme.test.", "a,b@acme.test", `"a"@acme.test`, "a@acme_x.test"} {
+		if err := ValidateEmail(bad); err == nil {
+			t.Errorf("ValidateEmail(%q) = nil, want an error", bad)
+		}
+	}
+}

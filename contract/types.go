@@ -31,8 +31,6 @@ type Carry struct {
 	NextReminder time.Time `json:"nextReminder"`
 	// Cursor is where the contributor conversion stopped, if it has started.
 	Cursor *ContributorCursor `json:"cursor,omitempty"`
-	// ActingEmail is the Zendesk user the post-link steps act as.
-	ActingEmail string `json:"actingEmail,omitempty"`
 }
 
 // InputRecord is one human input as received, accepted or not.

@@ -161,7 +161,9 @@ func (f ListFilter) Query() (string, error) {
 	if f.PageSize < 0 || f.PageSize > MaxPageSize {
 		return "", inputErr("page_size", "page_size %d must be from 1 to %d (default %d)", f.PageSize, MaxPageSize, DefaultPageSize)
 	}
-	clauses := []string{fmt.Sprintf("WorkflowType = '%s'", contract.WorkflowName)}
+	// A run that continued as new is part of a migration whose latest run carries on:
+	// listing it too would show the migration twice.
+	clauses := []string{fmt.Sprintf("WorkflowType = '%s'", contract.WorkflowName), "ExecutionStatus != 'ContinuedAsNew'"}
 	add := func(attr, value string) {
 		clauses = append(clauses, fmt.Sprintf("%s = '%s'", attr, value))
 	}

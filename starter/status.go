@@ -49,6 +49,7 @@ func (s *Starter) Status(ctx context.Context, ref string) (Report, error) {
 			s.closedOutcome(ctx, &r)
 		}
 	}
+	liveContributors(&r.Progress, desc)
 	// A terminated or timed-out run never recorded its outcome; say how it ended.
 	if st := closedStatus(info.GetStatus()); st != "" && !r.Status.Final() {
 		r.Status, r.WaitingFor, r.WaitingSince = st, "", nil

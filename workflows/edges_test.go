@@ -31,7 +31,7 @@ func TestUpdateInFlightWhenCancelledGetsAnAnswer(t *testing.T) {
 	require.True(t, temporal.IsCanceledError(h.env.GetWorkflowError()))
 	require.True(t, login.done, "the update in flight got no answer")
 	require.NoError(t, login.rejected)
-	require.ErrorContains(t, login.failed, "the migration ended (cancelled) before the login was verified")
+	require.ErrorContains(t, login.failed, "the migration ended (cancelled) before owner-login took effect")
 	require.Equal(t, contract.StatusCancelled, h.progress().Status)
 }
 

@@ -24,8 +24,11 @@ type harness struct {
 	env     *testsuite.TestWorkflowEnvironment
 	a       *activities.Activities
 	updates []*updateOutcome
-	// reminders counts reminders sent.
+	// reminders counts reminder emails sent; reminded are their inputs.
 	reminders int
+	reminded  []activities.ReminderInput
+	// webhookErr, when set, is what every webhook reminder fails with.
+	webhookErr error
 }
 
 type updateOutcome struct {
@@ -45,8 +48,16 @@ func newHarness(t *testing.T) *harness {
 	env.RegisterActivity(a)
 	env.RegisterWorkflowWithOptions(MigrationWorkflow, RegisterOptions())
 	h := &harness{t: t, env: env, a: a}
-	env.OnActivity(a.SendReminder, mock.Anything, mock.Anything).
-		Return(func(_ context.Context, _ activities.ReminderInput) error { h.reminders++; return nil }).Maybe()
+	env.OnActivity(a.SendReminderEmail, mock.Anything, mock.Anything).
+		Return(func(_ context.Context, in activities.ReminderInput) (activities.ReminderSent, error) {
+			h.reminders++
+			h.reminded = append(h.reminded, in)
+			return activities.ReminderSent{To: in.To, Subject: "reminder"}, nil
+		}).Maybe()
+	env.OnActivity(a.PostReminderWebhook, mock.Anything, mock.Anything).
+		Return(func(context.Context, activities.ReminderInput) (activities.ReminderSent, error) {
+			return activities.ReminderSent{Subject: "reminder"}, h.webhookErr
+		}).Maybe()
 	return h
 }
 

@@ -1,9 +1,13 @@
+// Package workflows holds MigrationWorkflow: one durable Temporal workflow per Sell
+// account, moving it onto the Zendesk platform. Its names, input and result types and
+// input registry are in the contract package.
 package workflows
 
 import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -15,7 +19,8 @@ import (
 // MigrationWorkflow moves one Sell account onto the Zendesk platform:
 // preflight → subdomain → owner_login (existing mode) → disclaimers → link →
 // contributors → done. It waits durably for each human input, with reminders and a
-// deadline, and releases what it created if it does not finish.
+// deadline, releases what it created if it does not get as far as the link, and past
+// the link never stops half-done: a step that fails waits for an operator's retry.
 func MigrationWorkflow(ctx workflow.Context, in contract.StartInput) (contract.Result, error) {
 	m, err := setup(ctx, in)
 	if err != nil {
@@ -24,9 +29,15 @@ func MigrationWorkflow(ctx workflow.Context, in contract.StartInput) (contract.R
 	return m.run(ctx)
 }
 
+// RegisterOptions registers MigrationWorkflow under contract.WorkflowName.
+func RegisterOptions() workflow.RegisterOptions {
+	return workflow.RegisterOptions{Name: contract.WorkflowName}
+}
+
 // migration is the workflow's state. Handlers and the main loop share it; the workflow
-// runs them on one goroutine at a time, so no lock is needed, and handlers only record
-// inputs that the main loop then acts on.
+// runs one coroutine at a time and each runs until it blocks, so no lock is needed:
+// handlers only check inputs and queue them in the inbox, and the main loop acts on
+// them and settles their replies.
 type migration struct {
 	in       contract.StartInput
 	logger   log.Logger
@@ -36,26 +47,22 @@ type migration struct {
 	subdomainChoices int
 	adminName        string
 	loginURL         string
-	// closing is set when the workflow is about to return, so handlers still waiting
-	// for the main loop answer instead of holding the workflow open.
+	// cursor is where the contributor conversion stopped, kept across retries and runs.
+	cursor *contract.ContributorCursor
+	// carried is the previous run's state until the step it was waiting in resumes.
+	carried *contract.Carry
+	// linkAttempted is set once the link activity was scheduled: if it does not report
+	// success, compensation asks Zendesk whether the accounts are linked.
+	linkAttempted bool
+	// reserving is the subdomain whose creation was in flight when the migration was
+	// cancelled or failed without an answer: compensation releases it if it is ours.
+	reserving string
+	// closing is set when the workflow is about to return: no input is taken any more
+	// and every pending one is answered.
 	closing bool
 	// endedAs is the outcome (cancelled, expired, failed) of a migration that ends
-	// unsuccessfully, set before closing so handlers in flight can say why.
+	// unsuccessfully, set before closing so pending inputs can say why.
 	endedAs contract.Status
-}
-
-// inbox holds accepted human inputs until the main loop takes them.
-type inbox struct {
-	subdomain   *contract.ChooseSubdomainInput
-	ownerLogin  *contract.OwnerLoginInput
-	license     *contract.LicenseAssignedInput
-	back        *contract.BackInput
-	disclaimers *contract.AcceptDisclaimersInput
-	// loginOutcome holds the verification result of each owner login by sequence, so
-	// the owner-login update can answer with it.
-	loginSeq      int
-	loginDone     int
-	loginOutcomes map[int]string
 }
 
 // errWentBack tells the step loop that the admin chose to go back to the subdomain.
@@ -68,12 +75,17 @@ func setup(ctx workflow.Context, in contract.StartInput) (*migration, error) {
 	if err := validateStart(in); err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), contract.ErrTypeInvalidInput, nil)
 	}
-	info := workflow.GetInfo(ctx)
-	now := workflow.Now(ctx)
 	m := &migration{
 		in:     in,
-		logger: log.With(workflow.GetLogger(ctx), "SellAccountID", in.SellAccountID),
-		progress: contract.Progress{
+		logger: log.With(workflow.GetLogger(ctx), "sellAccountId", in.SellAccountID),
+		inbox:  newInbox(),
+	}
+	if in.Carry != nil {
+		m.restore(ctx, *in.Carry)
+	} else {
+		now := workflow.Now(ctx)
+		info := workflow.GetInfo(ctx)
+		m.progress = contract.Progress{
 			WorkflowID:    info.WorkflowExecution.ID,
 			SellAccountID: in.SellAccountID,
 			Mode:          in.Mode,
@@ -85,10 +97,12 @@ func setup(ctx workflow.Context, in contract.StartInput) (*migration, error) {
 			UpdatedAt:     now,
 			Inputs:        []contract.InputRecord{},
 			Timeline:      []contract.StepRecord{{Step: contract.StepPreflight, StartedAt: now}},
-		},
-		inbox: inbox{loginOutcomes: map[int]string{}},
+			Runs:          1,
+		}
 	}
-	if err := workflow.SetQueryHandler(ctx, contract.ProgressQuery, func() (contract.Progress, error) { return m.progress, nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, contract.ProgressQuery, func() (contract.Progress, error) {
+		return m.snapshot(), nil
+	}); err != nil {
 		return nil, fmt.Errorf("register the progress query: %w", err)
 	}
 	if err := m.registerInputs(ctx); err != nil {
@@ -98,91 +112,102 @@ func setup(ctx workflow.Context, in contract.StartInput) (*migration, error) {
 }
 
 func validateStart(in contract.StartInput) error {
-	if !isDigits(in.SellAccountID) {
-		return fmt.Errorf("sellAccountId %q must be the numeric Sell account ID, e.g. 1001", in.SellAccountID)
+	if err := contract.ValidateAccountID(in.SellAccountID); err != nil {
+		return fmt.Errorf("sellAccountId: %w", err)
 	}
 	if _, err := contract.ParseMode(string(in.Mode)); err != nil {
 		return err
 	}
-	if !looksLikeEmail(in.RequestedBy) {
-		return fmt.Errorf("requestedBy %q must be the email of a Sell admin", in.RequestedBy)
+	if err := contract.ValidateEmail(in.RequestedBy); err != nil {
+		return fmt.Errorf("requestedBy must be the email of a Sell admin: %w", err)
 	}
-	if in.OwnerEmail != "" && !looksLikeEmail(in.OwnerEmail) {
-		return fmt.Errorf("ownerEmail %q must be an email address", in.OwnerEmail)
+	if in.OwnerEmail != "" {
+		if err := contract.ValidateEmail(in.OwnerEmail); err != nil {
+			return fmt.Errorf("ownerEmail: %w", err)
+		}
 	}
 	return in.Policy.Validate()
 }
 
 // run is the state machine. Whatever way it ends, the outcome is in the progress and the
-// search attributes, handlers have finished, and an unlinked account it created is released.
+// search attributes, every input has its answer, handlers have finished, and an
+// unlinked account it created is released. A run that continues as new hands all of
+// that to the next run instead.
 func (m *migration) run(ctx workflow.Context) (contract.Result, error) {
 	m.publish(ctx)
 	result, err := m.steps(ctx)
-	if err != nil {
+	var can *workflow.ContinueAsNewError
+	switch {
+	case errors.As(err, &can):
+		return result, err
+	case err != nil:
 		err = m.finishUnsuccessfully(ctx, err)
-	} else {
+	default:
 		m.progress.Result = &result
 		m.setStatus(ctx, result.Outcome, "")
+		m.close("")
 	}
 	// Let update handlers that are still answering finish before the workflow closes;
 	// the context may be cancelled by now, so wait on a disconnected one.
-	m.closing = true
 	done, _ := workflow.NewDisconnectedContext(ctx)
 	_ = workflow.Await(done, func() bool { return workflow.AllHandlersFinished(done) })
 	return result, err
 }
 
+// steps runs the procedure from where this run starts: the preflight for a new
+// migration, or the step the previous run was waiting in.
 func (m *migration) steps(ctx workflow.Context) (contract.Result, error) {
-	pre, err := m.preflight(ctx)
-	if err != nil {
-		return contract.Result{}, err
-	}
-	if pre.Connected {
-		m.logger.Info("Sell account is already connected; nothing to do", "Subdomain", pre.ConnectedSubdomain)
-		m.progress.Subdomain = pre.ConnectedSubdomain
-		m.endStep(ctx)
-		return m.result(ctx, contract.StatusAlreadyConnected, nil), nil
-	}
-	for {
-		if err := m.chooseSubdomain(ctx); err != nil {
+	next := m.progress.Step
+	if m.carried == nil {
+		pre, err := m.preflight(ctx)
+		if err != nil {
 			return contract.Result{}, err
 		}
-		err := m.confirm(ctx)
+		if pre.Connected {
+			return m.connected(ctx, pre)
+		}
+		next = contract.StepSubdomain
+	}
+	for next != contract.StepDone {
+		var err error
+		after := next
+		switch next {
+		case contract.StepSubdomain:
+			err = m.chooseSubdomain(ctx)
+			after = contract.StepDisclaimers
+			if m.in.Mode == contract.ModeExisting {
+				after = contract.StepOwnerLogin
+			}
+		case contract.StepOwnerLogin:
+			err, after = m.ownerLogin(ctx), contract.StepDisclaimers
+		case contract.StepDisclaimers:
+			err, after = m.disclaimers(ctx), contract.StepLink
+		case contract.StepLink:
+			err, after = m.link(ctx), contract.StepContributors
+		case contract.StepContributors:
+			err, after = m.contributors(ctx), contract.StepDone
+		default:
+			return contract.Result{}, temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("the migration cannot resume at step %q", next), contract.ErrTypeInvalidInput, nil)
+		}
 		if errors.Is(err, errWentBack) {
 			if err := m.goBack(ctx); err != nil {
 				return contract.Result{}, err
 			}
+			next = contract.StepSubdomain
 			continue
 		}
 		if err != nil {
 			return contract.Result{}, err
 		}
-		break
-	}
-	if err := m.link(ctx); err != nil {
-		return contract.Result{}, err
-	}
-	counts, err := m.convertContributors(ctx)
-	if err != nil {
-		return contract.Result{}, err
+		next = after
 	}
 	m.enterStep(ctx, contract.StepDone)
 	m.endStep(ctx)
-	return m.result(ctx, contract.StatusCompleted, counts), nil
+	return m.result(ctx, contract.StatusCompleted), nil
 }
 
-// confirm runs the steps between choosing a subdomain and connecting, where the admin
-// may still go back: the owner login (existing mode) and the disclaimers.
-func (m *migration) confirm(ctx workflow.Context) error {
-	if m.in.Mode == contract.ModeExisting {
-		if err := m.ownerLogin(ctx); err != nil {
-			return err
-		}
-	}
-	return m.disclaimers(ctx)
-}
-
-func (m *migration) result(ctx workflow.Context, outcome contract.Status, counts *contract.ContributorCounts) contract.Result {
+func (m *migration) result(ctx workflow.Context, outcome contract.Status) contract.Result {
 	now := workflow.Now(ctx)
 	r := contract.Result{
 		Outcome:           outcome,
@@ -194,15 +219,29 @@ func (m *migration) result(ctx workflow.Context, outcome contract.Status, counts
 		Duration:          now.Sub(m.progress.StartedAt),
 		StepDurations:     stepDurations(m.progress.Timeline, now),
 	}
-	if counts != nil {
-		r.UsersConverted = counts.Converted
-		r.AlreadyAgents = counts.AlreadyAgents
-		r.NeedsReactivation = counts.NeedsReactivation
+	if c := m.progress.Contributors; c != nil {
+		r.UsersConverted = c.Converted
+		r.AlreadyAgents = c.AlreadyAgents
+		r.NeedsReactivation = append([]string{}, c.NeedsReactivation...)
 	}
 	return r
 }
 
-// RegisterOptions registers MigrationWorkflow under contract.WorkflowName.
-func RegisterOptions() workflow.RegisterOptions {
-	return workflow.RegisterOptions{Name: contract.WorkflowName}
+// stepDurations sums the time spent in each step, waits included, in timeline order.
+func stepDurations(timeline []contract.StepRecord, now time.Time) []contract.StepTiming {
+	var out []contract.StepTiming
+	index := map[contract.Step]int{}
+	for _, rec := range timeline {
+		end := now
+		if rec.EndedAt != nil {
+			end = *rec.EndedAt
+		}
+		if i, ok := index[rec.Step]; ok {
+			out[i].Duration += end.Sub(rec.StartedAt)
+			continue
+		}
+		index[rec.Step] = len(out)
+		out = append(out, contract.StepTiming{Step: rec.Step, Duration: end.Sub(rec.StartedAt)})
+	}
+	return out
 }

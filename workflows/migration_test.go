@@ -67,15 +67,19 @@ func TestExistingModeWithOwnerLogin(t *testing.T) {
 	require.Equal(t, "owner@globex.test", h.progress().OwnerEmail)
 }
 
-func TestAlreadyConnectedEndsAtOnce(t *testing.T) {
+func TestAlreadyConnectedAndCompleteEndsAtOnce(t *testing.T) {
 	h := newHarness(t)
 	h.env.OnActivity(h.a.Preflight, mock.Anything, mock.Anything).
 		Return(activities.PreflightResult{AccountName: "Umbrella", Connected: true, ConnectedSubdomain: "umbrella", LoginURL: "https://umbrella.zendesk.com"}, nil).Once()
+	h.env.OnActivity(h.a.CheckContributors, mock.Anything, mock.Anything).
+		Return(activities.ContributorCheck{SellUsers: 3, Active: 3, Contributors: 2, OtherAgents: 1, Complete: true}, nil).Once()
 	h.run(newInput("1004", contract.ModeNew, "umbrella"))
 	r := h.result()
 	require.Equal(t, contract.StatusAlreadyConnected, r.Outcome)
 	require.Equal(t, "umbrella", r.Subdomain)
+	require.Contains(t, r.Checked, "all 3 active Sell users are in its Zendesk Support")
 	require.Equal(t, contract.StatusAlreadyConnected, h.progress().Status)
+	h.env.AssertNotCalled(t, "ConvertContributors", mock.Anything, mock.Anything)
 }
 
 func TestTakenSubdomainAsksAgain(t *testing.T) {
@@ -277,21 +281,21 @@ func TestOutOfOrderInputsAreRejectedAndRecorded(t *testing.T) {
 		require.Equal(t, contract.StatusAwaitingDisclaimers, p.Status)
 		require.Len(t, p.Inputs, 1) // only the signal is recorded; rejected updates change nothing
 		require.False(t, p.Inputs[0].Accepted)
-		require.Contains(t, p.Inputs[0].Reason, "license-assigned is not expected now")
+		require.Contains(t, p.Inputs[0].Reason, "license-assigned is only for migrations into an existing Zendesk account")
 	})
 	h.at(3*time.Minute, func() { h.update(contract.AcceptDisclaimersName, accept("admin@acme.test")) })
 	h.run(newInput("1001", contract.ModeNew, "acme"))
 	require.Equal(t, contract.StatusCompleted, h.result().Outcome)
 	require.ErrorContains(t, login.rejected, "only for migrations into an existing Zendesk account")
 	require.ErrorContains(t, version.rejected, `accept version "2024-01"`)
-	require.ErrorContains(t, sender.rejected, `by "nobody" must be the email`)
+	require.ErrorContains(t, sender.rejected, `by "nobody" is not an email address`)
 }
 
 func TestInvalidStartInputFails(t *testing.T) {
 	h := newHarness(t)
 	in := newInput("acme", contract.ModeNew, "acme")
 	h.run(in)
-	require.ErrorContains(t, h.env.GetWorkflowError(), `sellAccountId "acme" must be the numeric Sell account ID`)
+	require.ErrorContains(t, h.env.GetWorkflowError(), `sellAccountId: Sell account ID "acme" must be digits only`)
 }
 
 func TestCancelAfterLinkKeepsTheAccount(t *testing.T) {

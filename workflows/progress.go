@@ -1,8 +1,6 @@
 package workflows
 
 import (
-	"time"
-
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -20,7 +18,7 @@ func (m *migration) publish(ctx workflow.Context) {
 		contract.SearchAttrSubdomain.ValueSet(m.progress.Subdomain),
 	)
 	if err != nil {
-		m.logger.Error("could not upsert search attributes", "Error", err)
+		m.logger.Error("could not upsert search attributes", "error", err)
 	}
 }
 
@@ -57,23 +55,4 @@ func (m *migration) endStep(ctx workflow.Context) {
 		now := workflow.Now(ctx)
 		m.progress.Timeline[n-1].EndedAt = &now
 	}
-}
-
-// stepDurations sums the time spent in each step, waits included, in timeline order.
-func stepDurations(timeline []contract.StepRecord, now time.Time) []contract.StepTiming {
-	var out []contract.StepTiming
-	index := map[contract.Step]int{}
-	for _, rec := range timeline {
-		end := now
-		if rec.EndedAt != nil {
-			end = *rec.EndedAt
-		}
-		if i, ok := index[rec.Step]; ok {
-			out[i].Duration += end.Sub(rec.StartedAt)
-			continue
-		}
-		index[rec.Step] = len(out)
-		out = append(out, contract.StepTiming{Step: rec.Step, Duration: end.Sub(rec.StartedAt)})
-	}
-	return out
 }

@@ -1,7 +1,10 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
+
+	"go.temporal.io/sdk/temporal"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -14,7 +17,7 @@ var acts *activities.Activities
 
 func (m *migration) preflight(ctx workflow.Context) (activities.PreflightResult, error) {
 	var res activities.PreflightResult
-	err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.Preflight, activities.PreflightInput{
+	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Check the requester is a Sell admin"), acts.Preflight, activities.PreflightInput{
 		SellAccountID: m.in.SellAccountID, RequestedBy: m.in.RequestedBy,
 	}).Get(ctx, &res)
 	if err != nil {
@@ -30,25 +33,32 @@ func (m *migration) preflight(ctx workflow.Context) (activities.PreflightResult,
 // creates (new mode), or the name of an existing account (existing mode). Whatever is
 // wrong with a name, the migration says why and waits for another.
 func (m *migration) chooseSubdomain(ctx workflow.Context) error {
-	m.enterStep(ctx, contract.StepSubdomain)
 	candidate, problem := m.in.Subdomain, ""
-	if m.subdomainChoices > 0 || m.progress.CreatedSubdomain != "" {
-		candidate = "" // after "back" the admin picks again
+	if m.resuming(contract.StepSubdomain) {
+		candidate, problem = "", m.progress.WaitingFor
+	} else {
+		m.enterStep(ctx, contract.StepSubdomain)
+		if m.subdomainChoices > 0 || m.progress.CreatedSubdomain != "" {
+			candidate = "" // after "back" the admin picks again
+		}
 	}
 	for {
+		var choice *pending
 		if candidate == "" {
 			if problem == "" {
 				problem = "a subdomain for the Zendesk account"
 			}
-			if err := m.awaitInput(ctx, contract.StatusNeedsSubdomain, problem, func() bool { return m.inbox.subdomain != nil }); err != nil {
+			if err := m.awaitInput(ctx, contract.StatusNeedsSubdomain, problem, audienceAdmin,
+				func() bool { return m.inbox.has(contract.ChooseSubdomainName) }); err != nil {
 				return err
 			}
-			candidate = m.inbox.subdomain.Subdomain
-			m.inbox.subdomain = nil
+			choice = m.inbox.get(contract.ChooseSubdomainName)
+			candidate = choice.payload.(contract.ChooseSubdomainInput).Subdomain
 		}
 		m.subdomainChoices++
 		if err := contract.ValidateSubdomain(candidate); err != nil {
 			m.progress.LastError = err.Error()
+			m.settle(choice, "the subdomain was not accepted: "+err.Error())
 			candidate, problem = "", "a valid subdomain: "+err.Error()
 			continue
 		}
@@ -58,11 +68,13 @@ func (m *migration) chooseSubdomain(ctx workflow.Context) error {
 		}
 		if !ok {
 			m.progress.LastError = why
+			m.settle(choice, "the subdomain was not accepted: "+why)
 			candidate, problem = "", "another subdomain: "+why
 			continue
 		}
 		m.progress.Subdomain = candidate
 		m.progress.LastError = ""
+		m.settle(choice, "")
 		m.endStep(ctx)
 		return nil
 	}
@@ -72,7 +84,7 @@ func (m *migration) chooseSubdomain(ctx workflow.Context) error {
 func (m *migration) claimSubdomain(ctx workflow.Context, subdomain string) (bool, string, error) {
 	if m.in.Mode == contract.ModeExisting {
 		var exists bool
-		if err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.CheckSubdomainExists, subdomain).Get(ctx, &exists); err != nil {
+		if err := workflow.ExecuteActivity(m.stepCtx(ctx, "Check Zendesk account "+subdomain+" exists"), acts.CheckSubdomainExists, subdomain).Get(ctx, &exists); err != nil {
 			return false, "", err
 		}
 		if !exists {
@@ -81,7 +93,7 @@ func (m *migration) claimSubdomain(ctx workflow.Context, subdomain string) (bool
 		return true, "", nil
 	}
 	var res activities.ReserveSubdomainResult
-	err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.ReserveSubdomain, activities.ReserveSubdomainInput{
+	err := workflow.ExecuteActivity(m.sideEffectCtx(ctx, "Create Zendesk account "+subdomain), acts.ReserveSubdomain, activities.ReserveSubdomainInput{
 		AccountName:    m.accountName(),
 		Subdomain:      subdomain,
 		OwnerName:      m.adminName,
@@ -89,6 +101,12 @@ func (m *migration) claimSubdomain(ctx workflow.Context, subdomain string) (bool
 		IdempotencyKey: fmt.Sprintf("%s/account/%s/%d", m.progress.WorkflowID, subdomain, m.subdomainChoices),
 	}).Get(ctx, &res)
 	if err != nil {
+		// Unless Zendesk refused it outright, the account may exist now (an attempt
+		// timed out, or retries ran out): compensation checks and releases it if ours.
+		var appErr *temporal.ApplicationError
+		if !errors.As(err, &appErr) || appErr.Type() != contract.ErrTypeZendeskClient {
+			m.reserving = subdomain
+		}
 		return false, "", err
 	}
 	if !res.Created {
@@ -109,57 +127,71 @@ func (m *migration) accountName() string {
 // ownerLogin waits for the Zendesk account owner to log in, verifies them, and if they
 // have no Sell license waits until an admin assigns one and checks again.
 func (m *migration) ownerLogin(ctx workflow.Context) error {
-	m.enterStep(ctx, contract.StepOwnerLogin)
-	for {
-		err := m.awaitInput(ctx, contract.StatusAwaitingOwnerLogin, "the Zendesk account owner of "+m.progress.Subdomain+" to log in",
-			func() bool { return m.inbox.ownerLogin != nil || m.inbox.back != nil })
+	verified := false
+	if m.resuming(contract.StepOwnerLogin) {
+		verified = m.progress.Status == contract.StatusOwnerNeedsSellLicense
+	} else {
+		m.enterStep(ctx, contract.StepOwnerLogin)
+	}
+	var res activities.VerifyOwnerResult
+	for !verified {
+		err := m.awaitInput(ctx, contract.StatusAwaitingOwnerLogin, "the Zendesk account owner of "+m.progress.Subdomain+" to log in", audienceOwner,
+			func() bool { return m.inbox.has(contract.OwnerLoginName) || m.inbox.has(contract.BackName) })
 		if err != nil {
 			return err
 		}
-		if m.inbox.back != nil {
+		if m.inbox.has(contract.BackName) {
 			return errWentBack
 		}
-		login := *m.inbox.ownerLogin
-		m.inbox.ownerLogin = nil
-		res, err := m.verifyOwner(ctx, login.UserEmail)
-		if err != nil {
+		login := m.inbox.get(contract.OwnerLoginName)
+		email := login.payload.(contract.OwnerLoginInput).UserEmail
+		if res, err = m.verifyOwner(ctx, email); err != nil {
 			return err
 		}
 		if !res.IsOwner {
-			m.finishLogin(login.UserEmail, res.Reason)
+			m.progress.LastError = res.Reason
+			m.settle(login, res.Reason)
 			continue
 		}
-		m.progress.OwnerEmail = login.UserEmail
-		m.finishLogin(login.UserEmail, "")
-		for !res.HasSellLicense {
-			m.progress.LastError = res.Reason
-			err := m.awaitInput(ctx, contract.StatusOwnerNeedsSellLicense, "a Sell license for the owner "+login.UserEmail+" (then license-assigned)",
-				func() bool { return m.inbox.license != nil || m.inbox.back != nil })
-			if err != nil {
-				return err
-			}
-			if m.inbox.back != nil {
-				return errWentBack
-			}
-			m.inbox.license = nil
-			if res, err = m.recheckLicense(ctx, login.UserEmail); err != nil {
-				return err
-			}
-			if !res.HasSellLicense {
-				m.progress.LastError = res.Reason
-				m.recordLastInputOutcome(contract.LicenseAssignedName, res.Reason)
-			}
-		}
+		m.progress.OwnerEmail = email
+		m.settle(login, "")
+		verified = true
+	}
+	if m.progress.Status == contract.StatusOwnerNeedsSellLicense {
+		res.Reason = m.progress.LastError // resumed while waiting for the license
+	} else if res.HasSellLicense {
 		m.progress.LastError = ""
 		m.endStep(ctx)
 		return nil
+	}
+	for {
+		m.progress.LastError = res.Reason
+		err := m.awaitInput(ctx, contract.StatusOwnerNeedsSellLicense, "a Sell license for the owner "+m.progress.OwnerEmail+" (then license-assigned)", audienceAdmin,
+			func() bool { return m.inbox.has(contract.LicenseAssignedName) || m.inbox.has(contract.BackName) })
+		if err != nil {
+			return err
+		}
+		if m.inbox.has(contract.BackName) {
+			return errWentBack
+		}
+		assigned := m.inbox.get(contract.LicenseAssignedName)
+		if res, err = m.recheckLicense(ctx, m.progress.OwnerEmail); err != nil {
+			return err
+		}
+		if res.HasSellLicense {
+			m.settle(assigned, "")
+			m.progress.LastError = ""
+			m.endStep(ctx)
+			return nil
+		}
+		m.settle(assigned, "the license is not there yet: "+res.Reason)
 	}
 }
 
 func (m *migration) verifyOwner(ctx workflow.Context, email string) (activities.VerifyOwnerResult, error) {
 	m.setStatus(ctx, contract.StatusRunning, "")
 	var res activities.VerifyOwnerResult
-	err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.VerifyOwner, activities.VerifyOwnerInput{
+	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Verify "+email+" owns Zendesk account "+m.progress.Subdomain), acts.VerifyOwner, activities.VerifyOwnerInput{
 		SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, UserEmail: email,
 	}).Get(ctx, &res)
 	return res, err
@@ -173,7 +205,7 @@ func (m *migration) recheckLicense(ctx workflow.Context, email string) (activiti
 	}
 	m.setStatus(ctx, contract.StatusRunning, "")
 	var lic activities.CheckSellLicenseResult
-	err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.CheckSellLicense, activities.CheckSellLicenseInput{
+	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Check the Sell license of "+email), acts.CheckSellLicense, activities.CheckSellLicenseInput{
 		SellAccountID: m.in.SellAccountID, Email: email,
 	}).Get(ctx, &lic)
 	return activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: lic.HasSellLicense, Reason: lic.Reason}, err
@@ -181,16 +213,20 @@ func (m *migration) recheckLicense(ctx workflow.Context, email string) (activiti
 
 // disclaimers waits until the admin accepts the disclaimers of the policy's version.
 func (m *migration) disclaimers(ctx workflow.Context) error {
-	m.enterStep(ctx, contract.StepDisclaimers)
-	err := m.awaitInput(ctx, contract.StatusAwaitingDisclaimers, "the disclaimers (version "+m.in.Policy.DisclaimerVersion+") to be accepted",
-		func() bool { return m.inbox.disclaimers != nil || m.inbox.back != nil })
+	if !m.resuming(contract.StepDisclaimers) {
+		m.enterStep(ctx, contract.StepDisclaimers)
+	}
+	err := m.awaitInput(ctx, contract.StatusAwaitingDisclaimers, "the disclaimers (version "+m.in.Policy.DisclaimerVersion+") to be accepted", audienceAdmin,
+		func() bool { return m.inbox.has(contract.AcceptDisclaimersName) || m.inbox.has(contract.BackName) })
 	if err != nil {
 		return err
 	}
-	if m.inbox.back != nil {
+	if m.inbox.has(contract.BackName) {
 		return errWentBack
 	}
-	m.progress.DisclaimerVersion = m.inbox.disclaimers.Version
+	accepted := m.inbox.get(contract.AcceptDisclaimersName)
+	m.progress.DisclaimerVersion = accepted.payload.(contract.AcceptDisclaimersInput).Version
+	m.settle(accepted, "")
 	m.endStep(ctx)
 	return nil
 }
@@ -198,23 +234,30 @@ func (m *migration) disclaimers(ctx workflow.Context) error {
 // goBack returns to the subdomain choice: an account this migration created for the
 // abandoned choice is released first, so nothing is left behind.
 func (m *migration) goBack(ctx workflow.Context) error {
-	m.inbox.back = nil
-	m.inbox.disclaimers = nil
-	m.inbox.ownerLogin = nil
-	m.inbox.license = nil
+	back := m.inbox.get(contract.BackName)
+	m.inbox.remove(back)
+	m.settleAll(func(name string) string {
+		return fmt.Sprintf("%s was superseded: the admin went back to choose another subdomain", name)
+	})
 	m.progress.OwnerEmail = ""
 	m.endStep(ctx)
 	if err := m.releaseCreated(ctx); err != nil {
+		m.inbox.slots = append(m.inbox.slots, back)
 		return err
 	}
 	m.progress.Subdomain = ""
+	m.settle(back, "")
 	return nil
 }
 
+// link is "connect now": the point of no return. The activity waits for its own
+// cancellation, so when the migration is cancelled meanwhile the workflow learns
+// whether the accounts were linked after all.
 func (m *migration) link(ctx workflow.Context) error {
 	m.enterStep(ctx, contract.StepLink)
+	m.linkAttempted = true
 	var res activities.LinkResult
-	err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.LinkAccounts, activities.LinkInput{
+	err := workflow.ExecuteActivity(m.sideEffectCtx(ctx, "Link Sell account "+m.in.SellAccountID+" to "+m.progress.Subdomain), acts.LinkAccounts, activities.LinkInput{
 		SellAccountID:  m.in.SellAccountID,
 		Subdomain:      m.progress.Subdomain,
 		IdempotencyKey: m.progress.WorkflowID + "/link/" + m.progress.Subdomain,
@@ -226,26 +269,4 @@ func (m *migration) link(ctx workflow.Context) error {
 	m.loginURL = res.LoginURL
 	m.endStep(ctx)
 	return nil
-}
-
-func (m *migration) convertContributors(ctx workflow.Context) (*contract.ContributorCounts, error) {
-	m.enterStep(ctx, contract.StepContributors)
-	acting := m.in.RequestedBy
-	if m.in.Mode == contract.ModeExisting {
-		acting = m.progress.OwnerEmail
-	}
-	var res contract.ContributorCursor
-	err := workflow.ExecuteActivity(m.contributorCtx(ctx), acts.ConvertContributors, activities.ConvertContributorsInput{
-		SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, ActingEmail: acting,
-	}).Get(ctx, &res)
-	if err != nil {
-		return nil, err
-	}
-	counts := &contract.ContributorCounts{
-		SellUsers: res.SellUsers, Converted: res.Converted, AlreadyAgents: res.AlreadyAgents,
-		NeedsReactivation: append([]string{}, res.NeedsReactivation...),
-	}
-	m.progress.Contributors = counts
-	m.endStep(ctx)
-	return counts, nil
 }

@@ -10,4 +10,18 @@ const (
 	// VerifyOwner, which signs in to Zendesk again to prove an ownership already proven.
 	// Version 1 = CheckSellLicense; DefaultVersion = VerifyOwner (runs started before).
 	ChangeLicenseRecheck = "license-recheck-activity"
+
+	// ChangeReminderNotify: a reminder reaches the person who must act, by email
+	// (SendReminderEmail) and webhook (PostReminderWebhook), and is recorded in the
+	// progress. DefaultVersion = one warn log line (SendReminder).
+	ChangeReminderNotify = "reminder-notify"
+
+	// ChangeFinishLinked: an account found already connected is checked for Sell users
+	// not yet contributors (CheckContributors) and, if some are missing, the conversion
+	// is finished. DefaultVersion = it ends already_connected at once.
+	ChangeFinishLinked = "finish-linked"
+
+	// ChangeNeedsAttention: past the link, a step that fails waits in needs_attention
+	// for an operator's retry. DefaultVersion = the migration fails.
+	ChangeNeedsAttention = "needs-attention"
 )

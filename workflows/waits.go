@@ -7,50 +7,96 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/sellmigrate/sellmigrate/activities"
 	"github.com/sellmigrate/sellmigrate/contract"
 )
 
+// audience is who a wait is for, and so who its reminders go to.
+type audience string
+
+const (
+	audienceAdmin audience = "admin" // the Sell admin who requested the migration
+	audienceOwner audience = "owner" // the Zendesk account owner
+	audienceOps   audience = "ops"   // the operators who run migrations
+)
+
+// waitClock is the schedule of one wait for a person: when it began, when it expires
+// and when the next reminder is due. It outlives a run: continuing as new carries it.
+type waitClock struct {
+	status       contract.Status
+	who          audience
+	since        time.Time
+	deadline     time.Time
+	nextReminder time.Time
+}
+
 // awaitInput waits durably until ready() holds, showing status and what it waits for.
-// Every ReminderInterval it sends a reminder; after WaitDeadline it ends the migration
-// as expired rather than hang.
-func (m *migration) awaitInput(ctx workflow.Context, status contract.Status, waitingFor string, ready func() bool) error {
+// Every ReminderInterval it reminds the person who must act; after WaitDeadline it ends
+// the migration as expired rather than hang. A long wait continues as new once the
+// history is long enough, carrying the wait's clock with it.
+func (m *migration) awaitInput(ctx workflow.Context, status contract.Status, waitingFor string, who audience, ready func() bool) error {
 	if ready() {
 		return nil
 	}
-	m.setStatus(ctx, status, waitingFor)
-	since := workflow.Now(ctx)
-	deadline := since.Add(m.in.Policy.WaitDeadline)
+	clock := m.resumedClock(status, who)
+	if clock == nil {
+		m.setStatus(ctx, status, waitingFor)
+		now := workflow.Now(ctx)
+		clock = &waitClock{status: status, who: who, since: now,
+			deadline: now.Add(m.in.Policy.WaitDeadline), nextReminder: now.Add(m.in.Policy.ReminderInterval)}
+	}
 	for {
-		wait := m.in.Policy.ReminderInterval
-		if left := deadline.Sub(workflow.Now(ctx)); left < wait {
-			wait = left
+		due := clock.nextReminder
+		if clock.deadline.Before(due) {
+			due = clock.deadline
 		}
-		ok, err := workflow.AwaitWithTimeout(ctx, wait, ready)
-		if err != nil {
-			return err
+		woken := false
+		// A clock carried from the previous run may already be due; then no timer.
+		if left := due.Sub(workflow.Now(ctx)); left > 0 {
+			var err error
+			woken, err = workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
+				Timeout:      left,
+				TimerOptions: workflow.TimerOptions{Summary: "Wait for " + waitingFor},
+			}, func() bool { return ready() || m.continueAsNewDue(ctx) })
+			if err != nil {
+				return err
+			}
 		}
-		if ok {
+		if ready() {
 			m.setStatus(ctx, contract.StatusRunning, "")
 			return nil
 		}
-		if !workflow.Now(ctx).Before(deadline) {
+		if woken {
+			// The history is long: continue as new as soon as no input is in flight.
+			if err := workflow.Await(ctx, func() bool { return ready() || m.quiet(ctx) }); err != nil {
+				return err
+			}
+			if ready() {
+				continue
+			}
+			return m.continueAsNew(ctx, clock)
+		}
+		if !workflow.Now(ctx).Before(clock.deadline) {
 			return temporal.NewNonRetryableApplicationError(
 				fmt.Sprintf("waited %s for %s; the deadline (migration.wait_deadline) passed", m.in.Policy.WaitDeadline, waitingFor),
 				contract.ErrTypeExpired, nil)
 		}
-		m.remind(ctx, waitingFor, since, deadline)
+		m.remind(ctx, clock)
+		clock.nextReminder = workflow.Now(ctx).Add(m.in.Policy.ReminderInterval)
 	}
 }
 
-func (m *migration) remind(ctx workflow.Context, waitingFor string, since, deadline time.Time) {
-	m.progress.RemindersSent++
-	err := workflow.ExecuteActivity(m.stepCtx(ctx), acts.SendReminder, activities.ReminderInput{
-		WorkflowID: m.progress.WorkflowID, SellAccountID: m.in.SellAccountID, RequestedBy: m.in.RequestedBy,
-		WaitingFor: waitingFor, Since: since, Deadline: deadline,
-	}).Get(ctx, nil)
-	if err != nil {
-		// A reminder that cannot be sent must not end the migration; the wait goes on.
-		m.logger.Warn("reminder could not be sent", "Error", err)
+// resumedClock is the wait the previous run handed over, when this is that wait.
+func (m *migration) resumedClock(status contract.Status, who audience) *waitClock {
+	c := m.carried
+	if c == nil || m.progress.Status != status || m.progress.WaitingSince == nil {
+		return nil
 	}
+	m.carried = nil
+	return &waitClock{status: status, who: who, since: *m.progress.WaitingSince, deadline: c.WaitDeadline, nextReminder: c.NextReminder}
+}
+
+// resuming reports whether this run starts inside step, waiting where the previous run
+// stopped, so the step neither opens a new timeline entry nor redoes what led to the wait.
+func (m *migration) resuming(step contract.Step) bool {
+	return m.carried != nil && m.progress.Step == step
 }

@@ -287,7 +287,7 @@ func updateInFlightWhenCancelled(t *testing.T, simURL string) {
 	mustCLI(t, "cancel", "1002")
 	select {
 	case a := <-done:
-		if a.code == 0 || !strings.Contains(a.stderr, "the migration ended (cancelled) before the login was verified") {
+		if a.code == 0 || !strings.Contains(a.stderr, "the migration ended (cancelled) before owner-login took effect") {
 			t.Errorf("owner-login in flight during cancel: exit %d, %q", a.code, a.stderr)
 		}
 	case <-time.After(60 * time.Second):

@@ -121,8 +121,9 @@ func TestSecondWorkerResumesConversion(t *testing.T) {
 			t.Errorf("side effect %q happened %d times", subject, n)
 		}
 	}
-	// The survivor resumed from the cursor: page 1 was never served again, and it read
-	// fewer pages than a restart from the beginning would have.
+	// The survivor resumed from the cursor: page 1 was never served again (before the
+	// kill it was served to the conversion and to the count of Sell users, which runs
+	// once), and it read fewer pages than a restart from the beginning would have.
 	pagesAfter := sellPagesServed(t, stack.simURL, 1005)
 	again, total := 0, 0
 	for p, n := range pagesAfter {
@@ -131,11 +132,11 @@ func TestSecondWorkerResumesConversion(t *testing.T) {
 			again++
 		}
 	}
-	if pagesAfter["1"] != 1 || pagesAtKill["1"] != 1 {
+	if pagesAfter["1"] != pagesAtKill["1"] || pagesAtKill["1"] > 2 {
 		t.Errorf("Sell users page 1 was served %d times (%d before the kill); the conversion must resume from its cursor, not page 1",
 			pagesAfter["1"], pagesAtKill["1"])
 	}
-	if total >= 25 {
+	if total >= 25 || pagesAfter["1"] > pagesAtKill["1"] {
 		t.Errorf("after the kill %d Sell pages were read; resuming from the cursor reads fewer than the 25 a restart would", total)
 	}
 	if resumedBy == "" {

@@ -23,7 +23,11 @@ func printReport(w io.Writer, r starter.Report) {
 		account += " (" + r.AccountName + ")"
 	}
 	row("Sell account", "%s", account)
-	row("Workflow", "%s  run %s  %s in Temporal", r.Execution.WorkflowID, r.Execution.RunID, r.Execution.Status)
+	runs := ""
+	if r.Runs > 1 {
+		runs = fmt.Sprintf("  (run %d of this migration: it continued as new to keep its history short)", r.Runs)
+	}
+	row("Workflow", "%s  run %s  %s in Temporal%s", r.Execution.WorkflowID, r.Execution.RunID, r.Execution.Status, runs)
 	row("Mode", "%s", dash(string(r.Mode)))
 	sub := dash(r.Subdomain)
 	if r.CreatedSubdomain != "" {
@@ -45,10 +49,20 @@ func printReport(w io.Writer, r starter.Report) {
 	if r.OwnerEmail != "" {
 		row("Account owner", "%s", r.OwnerEmail)
 	}
-	row("Started", "%s", when(r.Execution.StartTime))
+	if len(r.AllowedInputs) > 0 {
+		row("Takes now", "%s  (sellmigrate signal %s INPUT ...)", strings.Join(r.AllowedInputs, ", "), r.SellAccountID)
+	}
+	started := r.StartedAt
+	if started.IsZero() {
+		started = r.Execution.StartTime
+	}
+	row("Started", "%s", when(started))
+	if r.InputsDropped > 0 {
+		row("Inputs", "%d older inputs not shown (%s)", r.InputsDropped, inputCounts(r.InputCounts))
+	}
 	for i, in := range r.Inputs {
 		label := ""
-		if i == 0 {
+		if i == 0 && r.InputsDropped == 0 {
 			label = "Inputs"
 		}
 		verdict := "accepted"
@@ -78,12 +92,27 @@ func printReport(w io.Writer, r starter.Report) {
 	if r.RemindersSent > 0 {
 		row("Reminders", "%d sent", r.RemindersSent)
 	}
+	for _, n := range r.Notifications {
+		line := fmt.Sprintf("%s  %s", when(n.At), n.Channel)
+		if len(n.To) > 0 {
+			line += " to " + strings.Join(n.To, ", ")
+		}
+		line += ": " + n.Subject
+		if n.Error != "" {
+			line += "  (not sent: " + oneLine(n.Error) + ")"
+		}
+		row("", "%s", line)
+	}
 	if r.LastError != "" {
 		row("Last error", "%s", oneLine(r.LastError))
 	}
 	if c := r.Contributors; c != nil {
-		row("Contributors", "%d Sell users: %d converted, %d already agents, needs reactivation: %s",
-			c.SellUsers, c.Converted, c.AlreadyAgents, list(c.NeedsReactivation))
+		done := ""
+		if c.Total > 0 && c.Done < c.Total {
+			done = fmt.Sprintf("%d of %d done so far: ", c.Done, c.Total)
+		}
+		row("Contributors", "%s%d Sell users: %d converted, %s, needs reactivation: %s",
+			done, c.SellUsers, c.Converted, alreadyAgents(c.AlreadyAgents), list(c.NeedsReactivation))
 	}
 	if r.Compensation != "" {
 		row("Compensation", "%s", r.Compensation)
@@ -116,7 +145,10 @@ func resultLine(r contract.Result) string {
 		s += ", log in at " + r.LoginURL
 	}
 	if r.Outcome == contract.StatusCompleted {
-		s += fmt.Sprintf("; %d users converted, %d already agents, needs reactivation: %s", r.UsersConverted, r.AlreadyAgents, list(r.NeedsReactivation))
+		s += fmt.Sprintf("; %d users converted, %s, needs reactivation: %s", r.UsersConverted, alreadyAgents(r.AlreadyAgents), list(r.NeedsReactivation))
+	}
+	if r.Checked != "" {
+		s += "; checked: " + r.Checked
 	}
 	if r.Duration > 0 {
 		s += fmt.Sprintf("; took %s", r.Duration.Round(time.Millisecond))
@@ -151,4 +183,21 @@ func list(items []string) string {
 		return "none"
 	}
 	return strings.Join(items, ", ")
+}
+
+func alreadyAgents(n int) string {
+	if n == 1 {
+		return "1 already an agent"
+	}
+	return fmt.Sprintf("%d already agents", n)
+}
+
+func inputCounts(counts map[string]contract.InputCount) string {
+	var parts []string
+	for _, name := range contract.InputNames() {
+		if c, ok := counts[name]; ok {
+			parts = append(parts, fmt.Sprintf("%s %d accepted, %d rejected", name, c.Accepted, c.Rejected))
+		}
+	}
+	return strings.Join(parts, "; ")
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sellmigrate/sellmigrate/activities"
 	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/notify"
 	"github.com/sellmigrate/sellmigrate/platform"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/worker"
@@ -33,11 +34,16 @@ func newWorker(cfg config.Config, c client.Client, logger *zap.Logger, tune ...f
 	if err != nil {
 		return nil, fmt.Errorf("zendesk settings: %w", err)
 	}
+	reminders, err := notifyChannels(cfg)
+	if err != nil {
+		return nil, err
+	}
 	acts, err := activities.New(activities.Deps{
 		Platform:          p,
 		SupportToken:      cfg.Zendesk.APIToken,
 		SellTokenTemplate: cfg.Zendesk.SellTokenTemplate,
 		Logger:            logger.Named("activities"),
+		Notify:            reminders,
 	})
 	if err != nil {
 		return nil, err
@@ -86,6 +92,26 @@ func simFaults(cfg config.Config) sim.Faults {
 
 // logNotifyChannels says once, as the worker starts, which reminder channels are on:
 // notify settings are optional, so a channel that is off must not go unnoticed.
+// notifyChannels builds the reminder channels config turns on.
+func notifyChannels(cfg config.Config) (activities.Notify, error) {
+	n := activities.Notify{OpsEmails: cfg.Notify.OpsEmails, DashboardURL: cfg.DashboardURL()}
+	if cfg.Notify.EmailEnabled() {
+		m, err := notify.NewMailer(cfg.Notify.SMTP())
+		if err != nil {
+			return n, err
+		}
+		n.Mailer = m
+	}
+	if cfg.Notify.WebhookEnabled() {
+		w, err := notify.NewWebhook(cfg.Notify.WebhookURL, cfg.Notify.WebhookSecret, nil)
+		if err != nil {
+			return n, err
+		}
+		n.Webhook = w
+	}
+	return n, nil
+}
+
 func logNotifyChannels(n config.Notify, logger *zap.Logger) {
 	if n.EmailEnabled() {
 		logger.Info("email reminders on", zap.String("smtp_host", n.SMTPHost), zap.Int("smtp_port", n.SMTPPort),

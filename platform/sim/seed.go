@@ -167,25 +167,35 @@ func seedSupport(ctx context.Context, tx *sql.Tx, a seedSupportAccount) error {
 			return err
 		}
 	}
-	if len(a.contributors) > 0 {
-		var roleID int64
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM custom_roles WHERE account_id = ? AND name = ?`,
-			acct.ID, contributorRoleName).Scan(&roleID); err != nil {
-			return fmt.Errorf("find contributor role of %s: %w", a.subdomain, err)
-		}
-		for _, p := range a.contributors {
-			if _, err := insertUser(ctx, tx, supportUser{AccountID: acct.ID, Name: p.name, Email: p.email, Role: roleAgent,
-				CustomRoleID: sql.NullInt64{Int64: roleID, Valid: true},
-				RoleType:     sql.NullInt64{Int64: roleTypeContributor, Valid: true},
-				Active:       true, Verified: true, CreatedAt: seedTime, UpdatedAt: seedTime}); err != nil {
-				return err
-			}
-		}
+	if err := insertContributors(ctx, tx, acct, a.contributors, seedTime); err != nil {
+		return err
 	}
 	if a.linkedSellID != 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE support_accounts SET linked_sell_id = ? WHERE id = ?`,
 			a.linkedSellID, acct.ID); err != nil {
 			return fmt.Errorf("link %s to sell %d: %w", a.subdomain, a.linkedSellID, err)
+		}
+	}
+	return nil
+}
+
+// insertContributors adds people to a Support account as agents with its Contributor
+// role, as a finished migration leaves them.
+func insertContributors(ctx context.Context, tx *sql.Tx, acct supportAccount, people []seedPerson, now string) error {
+	if len(people) == 0 {
+		return nil
+	}
+	var roleID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM custom_roles WHERE account_id = ? AND name = ?`,
+		acct.ID, contributorRoleName).Scan(&roleID); err != nil {
+		return fmt.Errorf("find contributor role of %s: %w", acct.Subdomain, err)
+	}
+	for _, p := range people {
+		if _, err := insertUser(ctx, tx, supportUser{AccountID: acct.ID, Name: p.name, Email: p.email, Role: roleAgent,
+			CustomRoleID: sql.NullInt64{Int64: roleID, Valid: true},
+			RoleType:     sql.NullInt64{Int64: roleTypeContributor, Valid: true},
+			Active:       true, Verified: true, CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -23,7 +23,8 @@ type AccountSpec struct {
 	// Users is how many Sell users the account has besides its admin.
 	Users int `json:"users"`
 	// ConnectedSubdomain, when set, makes the account already connected to a Zendesk
-	// account of that subdomain (created here, owned by the admin), like demo 1004.
+	// account of that subdomain (created here, owned by the admin, every other Sell user
+	// a contributor there): a finished migration, like demo 1004.
 	ConnectedSubdomain string `json:"connectedSubdomain,omitempty"`
 	// ExistingSupport, when set, creates a Zendesk account the Sell account can join
 	// in existing mode, like demos 1002 and 1003.
@@ -94,7 +95,7 @@ func (s *Sim) AddAccount(ctx context.Context, spec AccountSpec) (AccountAdded, e
 			}
 		}
 		out.SellUsers = len(people)
-		return spec.addSupport(ctx, tx, people[0], &out, now)
+		return spec.addSupport(ctx, tx, people, &out, now)
 	})
 	if err != nil {
 		return AccountAdded{}, fmt.Errorf("sim: add account %d: %w", spec.SellAccountID, err)
@@ -159,11 +160,15 @@ func (spec AccountSpec) people(slug string) []seedPerson {
 }
 
 // addSupport creates the connected or existing Zendesk account, if the spec asks for one.
-func (spec AccountSpec) addSupport(ctx context.Context, tx *sql.Tx, admin seedPerson, out *AccountAdded, now string) error {
+func (spec AccountSpec) addSupport(ctx context.Context, tx *sql.Tx, people []seedPerson, out *AccountAdded, now string) error {
+	admin := people[0]
 	switch {
 	case spec.ConnectedSubdomain != "":
 		acct, err := insertAccount(ctx, tx, spec.ConnectedSubdomain, spec.Name, admin.name, admin.email, now)
 		if err != nil {
+			return err
+		}
+		if err := insertContributors(ctx, tx, acct, people[1:], now); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE support_accounts SET linked_sell_id = ? WHERE id = ?`,

@@ -1,6 +1,7 @@
 // The actions card of the detail page: the human inputs a role may send, each enabled
-// only while the migration waits for it. The API checks the role and the workflow's
-// validator checks the timing again; this card only keeps people from trying in vain.
+// only while the migration would take it (its progress's allowedInputs, which the
+// workflow's own validators decide). Which inputs exist, their fields and roles come
+// from the input registry (GET /api/v1/inputs): this page keeps no copy of the rules.
 
 import { h } from "./dom.js";
 import { api, reportIfUnauthorized } from "./http.js";
@@ -9,93 +10,87 @@ import { isFinal } from "./format.js";
 
 const RANK = { viewer: 0, ops: 1, admin: 2 };
 
-// ACTIONS lists every action: who may send it, when it applies and in which mode.
-const ACTIONS = [
-  {
-    id: "choose-subdomain", label: "Choose subdomain", role: "admin",
-    when: (r) => r.status === "needs_subdomain",
-    avail: "when the migration needs a subdomain",
-    help: "Pick the Zendesk subdomain (the login address). Needed when the first choice was taken or unknown.",
-  },
-  {
-    id: "owner-login", label: "Owner login", role: "admin", mode: "existing", link: true,
-    when: (r) => r.status === "awaiting_owner_login",
-    avail: "while the migration awaits the owner's login",
-    help: (r) => "The Zendesk account owner of " + (r.subdomain || "the account") + " signs in to prove ownership.",
-  },
-  {
-    id: "license-assigned", label: "License assigned", role: "admin", mode: "existing",
-    when: (r) => r.status === "owner_needs_sell_license",
-    avail: "when the owner needs a Sell license",
-    help: "Tell the migration the owner now has a Sell license, so it checks again.",
-  },
-  {
-    id: "back", label: "Back", role: "admin", optional: true,
-    when: (r) => ["awaiting_owner_login", "owner_needs_sell_license", "awaiting_disclaimers"].includes(r.status),
-    avail: "after the subdomain is settled, until the disclaimers are accepted",
-    help: "Go back and choose another subdomain.",
-  },
-  {
-    id: "accept-disclaimers", label: "Accept disclaimers", role: "admin", primary: true,
-    when: (r) => r.status === "awaiting_disclaimers",
-    avail: "while the migration awaits the disclaimers",
-    help: (r) => "Accept the disclaimers" + (r.disclaimerVersion ? " (version " + r.disclaimerVersion + ")" : "") + " and connect the accounts now.",
-  },
-  {
-    id: "cancel", label: "Cancel migration", role: "ops", danger: true,
-    when: (r) => !isFinal(r.status) && (!r.execution || !r.execution.status || r.execution.status === "Running"),
-    optional: true,
-    avail: "while the migration is open",
-    help: "Stop the migration; a new Zendesk account it created and did not link yet is released.",
-  },
-];
+// The registry rarely changes while a page is open: fetched once per page load.
+let registry = null;
+function loadRegistry() {
+  registry = registry || api("GET", "/api/v1/inputs").then((r) => r.inputs || []);
+  return registry;
+}
 
-// actionsCard builds the card once; update(report) re-enables the right actions.
+// Cancelling is not an input of the workflow but a Temporal cancellation; it sits with
+// the actions all the same.
+const CANCEL = {
+  name: "cancel", title: "Cancel migration", role: "ops", danger: true, optional: true,
+  doc: "Stop the migration. A new Zendesk account it created and did not link is released; once linked, the account stays linked and the outcome says how many users remain.",
+};
+
+const fillId = (tmpl, id) => tmpl.replace("{id}", encodeURIComponent(id));
+
+// actionsCard builds the card; update(report) re-enables the right actions.
 // onProgress receives the progress an action returns, for an immediate redraw.
 export function actionsCard(workflowId, role, onProgress) {
-  const mine = ACTIONS.filter((a) => (RANK[role] ?? -1) >= RANK[a.role]);
+  const card = h("section", { class: "card", id: "actions", "aria-labelledby": "actions-title", dataset: { role } });
   const error = h("p", { class: "notice notice-error action-msg", id: "action-error", role: "alert", hidden: true });
   const ok = h("p", { class: "notice notice-ok action-msg", id: "action-status", role: "status", hidden: true });
-  if (mine.length === 0) {
-    const card = h("section", { class: "card", id: "actions", "aria-labelledby": "actions-title", dataset: { role } },
-      h("h2", { id: "actions-title" }, "Actions"),
-      h("p", { class: "muted", id: "actions-none" }, "Your role (" + role + ") can follow migrations but not act on them. Approvals need an admin token; cancelling needs ops."));
-    return { el: card, update() {} };
-  }
-
   const actor = h("input", { id: "actor-email", type: "email", value: actorEmail(), placeholder: "you@example.com", autocomplete: "email" });
   actor.addEventListener("change", () => setActorEmail(actor.value.trim()));
-  const subdomain = h("input", { id: "subdomain-input", autocomplete: "off", spellcheck: "false", placeholder: "new-subdomain", "aria-label": "Subdomain to choose" });
-
   const finished = h("p", { class: "muted", id: "actions-finished", hidden: true }, "This migration is finished; no action applies any more.");
+  const actorField = h("div", { class: "actor" }, h("label", { for: "actor-email" }, "Acting as"), actor);
+  const list = h("div", { class: "action-list" });
   let report = null;
   let busy = false;
   let cancelTimer;
   const rows = new Map();
-  for (const a of mine) {
-    const control = a.link
-      ? h("a", { class: "btn", id: "action-" + a.id, role: "button", dataset: { action: a.id } }, a.label)
-      : h("button", { type: "button", class: "btn" + (a.primary ? " btn-primary" : "") + (a.danger ? " btn-danger" : ""), id: "action-" + a.id, dataset: { action: a.id } }, a.label);
-    const help = h("p", { class: "hint" });
-    const avail = h("p", { class: "hint avail" }, "Available " + a.avail + ".");
-    const controls = h("div", { class: "action-controls" }, a.id === "choose-subdomain" ? subdomain : null, control);
-    const row = h("div", { class: "action-row", dataset: { action: a.id } }, h("div", {}, h("div", { class: "action-title" }, a.label), help, avail), controls);
-    rows.set(a.id, { a, row, control, help, avail, controls });
-    if (!a.link) control.addEventListener("click", () => run(a, control, controls));
+
+  card.append(h("div", { class: "card-head" }, h("h2", { id: "actions-title" }, "Actions"), actorField), finished, list, error, ok);
+
+  loadRegistry().then((inputs) => {
+    const mine = [...inputs, CANCEL].filter((a) => (RANK[role] ?? -1) >= RANK[a.role]);
+    if (mine.length === 0) {
+      card.replaceChildren(h("h2", { id: "actions-title" }, "Actions"),
+        h("p", { class: "muted", id: "actions-none" }, "Your role (" + role + ") can follow migrations but not act on them. Approvals need an admin token; cancelling and retrying need ops."));
+      return;
+    }
+    for (const a of mine) rows.set(a.name, row(a));
+    list.replaceChildren(...[...rows.values()].map((r) => r.row));
+    sync();
+  }, (err) => {
+    reportIfUnauthorized(err);
+    say(error, "Could not load the actions: " + err.message);
+  });
+
+  // row builds one action: its fields (all but "by", which is the acting person) and
+  // its button, or a link for an input given on a page of its own (the owner login).
+  function row(a) {
+    const fields = (a.fields || []).filter((f) => f.name !== "by").map((f) => ({
+      f,
+      el: h("input", { id: a.name + "-" + f.name, autocomplete: "off", spellcheck: "false", placeholder: f.example || f.name,
+        "aria-label": f.doc, dataset: { field: f.name }, required: f.required }),
+    }));
+    const control = a.page
+      ? h("a", { class: "btn", id: "action-" + a.name, role: "button", dataset: { action: a.name } }, a.title)
+      : h("button", { type: "button", class: "btn" + (a.name === "accept-disclaimers" ? " btn-primary" : "") + (a.danger ? " btn-danger" : ""), id: "action-" + a.name, dataset: { action: a.name } }, a.title);
+    const avail = h("p", { class: "hint avail" });
+    const controls = h("div", { class: "action-controls" }, fields.map((x) => x.el), control);
+    const el = h("div", { class: "action-row", dataset: { action: a.name } },
+      h("div", {}, h("div", { class: "action-title" }, a.title), h("p", { class: "hint" }, a.doc), avail), controls);
+    const r = { a, row: el, control, controls, fields, avail };
+    if (!a.page) control.addEventListener("click", () => run(r));
+    return r;
   }
 
   function say(el, text) {
     error.hidden = true;
     ok.hidden = true;
-    if (text) {
+    if (el && text) {
       el.textContent = text;
       el.hidden = false;
     }
   }
 
-  async function run(a, control, controls) {
+  async function run({ a, control, controls, fields }) {
     if (busy || control.disabled) return;
-    if (a.id === "cancel" && control.dataset.confirm !== "1") {
+    if (a.name === "cancel" && control.dataset.confirm !== "1") {
       control.dataset.confirm = "1";
       control.textContent = "Confirm cancel";
       const keep = h("button", { type: "button", class: "btn btn-quiet", id: "action-cancel-keep" }, "Keep running");
@@ -106,18 +101,20 @@ export function actionsCard(workflowId, role, onProgress) {
       return;
     }
     const by = actor.value.trim();
-    if (a.id !== "cancel" && !looksLikeEmail(by)) {
-      say(error, "Enter your email under “Acting as”: it is recorded as the person who sent this " + a.label.toLowerCase() + ".");
-      actor.focus();
-      return;
-    }
-    setActorEmail(by);
-    let path = "/api/v1/migrations/" + encodeURIComponent(workflowId) + "/actions/" + a.id;
-    let body = { by };
-    if (a.id === "choose-subdomain") body = { subdomain: subdomain.value.trim(), by };
-    if (a.id === "cancel") {
-      path = "/api/v1/migrations/" + encodeURIComponent(workflowId) + "/cancel";
-      body = undefined;
+    let path = "/api/v1/migrations/" + encodeURIComponent(workflowId) + "/cancel";
+    let body;
+    if (a.name !== "cancel") {
+      if (!looksLikeEmail(by)) {
+        say(error, "Enter your email under “Acting as”: it is recorded as the person who sent this " + a.title.toLowerCase() + ".");
+        actor.focus();
+        return;
+      }
+      setActorEmail(by);
+      path = fillId(a.path, workflowId);
+      body = { by };
+      for (const { f, el } of fields) {
+        if (el.value.trim()) body[f.name] = el.value.trim();
+      }
     }
     clearTimeout(cancelTimer);
     busy = true;
@@ -127,15 +124,15 @@ export function actionsCard(workflowId, role, onProgress) {
     sync();
     try {
       const res = await api("POST", path, body);
-      say(ok, a.id === "cancel" ? "Cancellation requested; the migration is cleaning up." : a.label + " sent as " + by + ".");
+      say(ok, a.name === "cancel" ? "Cancellation requested; the migration is cleaning up." : a.title + " sent as " + by + ".");
       if (res && res.status && res.step) onProgress(res);
-      if (a.id === "choose-subdomain") subdomain.value = "";
+      for (const { el } of fields) el.value = "";
     } catch (err) {
       reportIfUnauthorized(err);
       say(error, err.message);
     } finally {
       busy = false;
-      control.textContent = a.label;
+      control.textContent = a.title;
       delete control.dataset.confirm;
       control.removeAttribute("aria-busy");
       controls.querySelector("#action-cancel-keep")?.remove();
@@ -146,27 +143,36 @@ export function actionsCard(workflowId, role, onProgress) {
   function resetCancel(control, keep) {
     if (busy) return;
     delete control.dataset.confirm;
-    control.textContent = "Cancel migration";
+    control.textContent = CANCEL.title;
     keep.remove();
   }
 
-  const appliesNow = (id) => rows.has(id) && rows.get(id).a.when(report);
+  // appliesNow: an input applies when the workflow says it would take it; cancelling
+  // applies while the migration is open.
+  function appliesNow(a) {
+    if (a.name === "cancel") {
+      return !isFinal(report.status) && (!report.execution || !report.execution.status || report.execution.status === "Running");
+    }
+    return (report.allowedInputs || []).includes(a.name);
+  }
 
-  // sync enables each action that applies now and says why the others do not.
+  // sync enables each action that applies now and hides those of the other mode.
   function sync() {
-    if (!report) return;
-    for (const { a, row, control, help, avail } of rows.values()) {
-      row.hidden = !!a.mode && report.mode && a.mode !== report.mode;
-      const now = appliesNow(a.id);
+    if (!report || rows.size === 0) return;
+    for (const r of rows.values()) {
+      const { a, row: el, control, fields, avail } = r;
+      el.hidden = !!a.mode && !!report.mode && a.mode !== report.mode;
+      const now = appliesNow(a);
       const on = !busy && now;
-      help.textContent = typeof a.help === "function" ? a.help(report) : a.help;
+      avail.textContent = now ? "" : a.name === "cancel" ? "Not while the migration is closed." : "Not expected now: the migration is " + (report.status || "—").replace(/_/g, " ") + ".";
       avail.hidden = now || isFinal(report.status);
-      row.classList.toggle("is-off", !now);
-      // The input the migration waits for stands out; optional ones (back, cancel) do not.
-      row.classList.toggle("is-next", now && !a.optional);
+      el.classList.toggle("is-off", !now);
+      // The input the migration waits for stands out; back and cancel do not.
+      el.classList.toggle("is-next", now && !a.optional && a.name !== "back");
       control.dataset.enabled = String(on);
-      if (a.link) {
-        if (on) control.setAttribute("href", "/oauth/owner-login?migration=" + encodeURIComponent(workflowId));
+      for (const { el: input } of fields) input.disabled = !on;
+      if (a.page) {
+        if (on) control.setAttribute("href", fillId(a.page, workflowId));
         else control.removeAttribute("href");
         control.setAttribute("aria-disabled", String(!on));
         control.classList.toggle("is-disabled", !on);
@@ -177,15 +183,8 @@ export function actionsCard(workflowId, role, onProgress) {
     const over = isFinal(report.status);
     finished.hidden = !over;
     list.hidden = over;
-    actorField.hidden = over || !mine.some((a) => a.id !== "cancel");
-    subdomain.disabled = busy || !appliesNow("choose-subdomain");
+    actorField.hidden = over || ![...rows.keys()].some((n) => n !== "cancel");
   }
-
-  const actorField = h("div", { class: "actor" }, h("label", { for: "actor-email" }, "Acting as"), actor);
-  const list = h("div", { class: "action-list" }, [...rows.values()].map((r) => r.row));
-  const card = h("section", { class: "card", id: "actions", "aria-labelledby": "actions-title", dataset: { role } },
-    h("div", { class: "card-head" }, h("h2", { id: "actions-title" }, "Actions"), actorField),
-    finished, list, error, ok);
 
   return {
     el: card,

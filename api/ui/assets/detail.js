@@ -6,7 +6,7 @@ import { $, fill, h } from "./dom.js";
 import { api, reportIfUnauthorized, stream } from "./http.js";
 import { statusChip, timeEl } from "./format.js";
 import { actionsCard } from "./actions.js";
-import { activitiesCard, callouts, detailsCard, inputsCard, resultCard, stepper, timelineCard } from "./sections.js";
+import { activitiesCard, callouts, detailsCard, inputsCard, notificationsCard, resultCard, stepper, timelineCard } from "./sections.js";
 
 export function renderDetail(main, ref, query, session) {
   document.title = ref + " — sellmigrate";
@@ -23,6 +23,7 @@ export function renderDetail(main, ref, query, session) {
   const resultSlot = h("div", {});
   const timelineSlot = h("div", {});
   const inputsSlot = h("div", {});
+  const notificationsSlot = h("div", {});
   const detailsSlot = h("div", {});
   const pendingSlot = h("div", {});
   const actions = actionsCard(ref, session.role, (progress) => update({ ...report, ...progress }));
@@ -39,7 +40,7 @@ export function renderDetail(main, ref, query, session) {
     h("div", { class: "detail", id: "detail", "aria-busy": "true" },
       stepsCard, calloutsEl,
       h("div", { class: "detail-grid" },
-        h("div", { class: "detail-main" }, resultSlot, actions.el, timelineSlot, inputsSlot),
+        h("div", { class: "detail-main" }, resultSlot, actions.el, timelineSlot, inputsSlot, notificationsSlot),
         h("div", { class: "detail-side" }, detailsSlot, pendingSlot))));
 
   function update(r) {
@@ -62,6 +63,7 @@ export function renderDetail(main, ref, query, session) {
     fill(resultSlot, resultCard(r));
     fill(timelineSlot, timelineCard(r));
     fill(inputsSlot, inputsCard(r));
+    fill(notificationsSlot, notificationsCard(r));
     fill(detailsSlot, detailsCard(r));
     fill(pendingSlot, activitiesCard(r));
     const d = $("detail");

@@ -11,6 +11,7 @@ export const STATUSES = [
   ["awaiting_owner_login", "Awaiting owner login", "waiting", "Owner login"],
   ["owner_needs_sell_license", "Owner needs Sell license", "waiting", "Owner's Sell license"],
   ["awaiting_disclaimers", "Awaiting disclaimers", "waiting", "Disclaimers"],
+  ["needs_attention", "Needs attention", "waiting", "An operator's retry"],
   ["completed", "Completed", "done"],
   ["already_connected", "Already connected", "done"],
   ["failed", "Failed", "failed"],

@@ -20,12 +20,13 @@ export function stepper(r) {
     }
     else if (t) when = clockTime(t.startedAt);
     let extra = null;
-    if (s.id === "contributors" && s.state !== "done" && r.contributors && r.contributors.sellUsers) {
+    if (s.id === "contributors" && s.state !== "done" && r.contributors && r.contributors.total) {
       const c = r.contributors;
-      const pct = Math.min(100, Math.round(((c.converted + (c.alreadyAgents || 0) + (c.needsReactivation || []).length) / c.sellUsers) * 100));
+      const pct = Math.min(100, Math.round(((c.done || 0) / c.total) * 100));
       const fillBar = h("span", { dataset: { pct: String(pct) } });
       fillBar.style.width = pct + "%"; // CSSOM, which the page's CSP allows (inline style attributes it does not)
-      extra = h("div", { class: "mini-progress", title: c.converted + " converted of " + c.sellUsers + " Sell users" }, fillBar);
+      extra = [h("div", { class: "mini-progress", title: num(c.done) + " of " + num(c.total) + " Sell users handled" }, fillBar),
+        h("span", { class: "step-when", id: "contributors-progress" }, num(c.done) + " / " + num(c.total) + " users")];
     }
     const mark = s.state === "done" ? "✓" : s.state === "failed" ? "!" : s.state === "cancelled" || s.state === "expired" ? "×" : String(i + 1);
     return h("li", { class: "step step-" + s.state, dataset: { step: s.id, state: s.state }, "aria-current": s.state !== "done" && s.state !== "todo" ? "step" : null },
@@ -40,7 +41,10 @@ export function stepper(r) {
 export function callouts(r, role) {
   const out = [];
   if (statusInfo(r.status).state === "waiting") {
-    const who = role === "admin" ? "Use the actions below." : "An admin must act; your role can only follow.";
+    const needed = r.status === "needs_attention" ? "ops" : "admin";
+    const rank = { viewer: 0, ops: 1, admin: 2 };
+    const who = (rank[role] ?? -1) >= rank[needed] ? "Use the actions below."
+      : (needed === "ops" ? "An operator must fix the cause and retry" : "An admin must act") + "; your role can only follow.";
     out.push(h("div", { class: "callout callout-waiting", id: "waiting-for", role: "status" },
       h("strong", {}, "Waiting for " + (r.waitingFor || statusInfo(r.status).label.toLowerCase())),
       h("div", {}, r.waitingSince ? ["Waiting ", h("span", { title: absTime(r.waitingSince) }, between(r.waitingSince, new Date().toISOString())), " (since ", clockTime(r.waitingSince), "). "] : null,
@@ -104,7 +108,9 @@ export function inputsCard(r) {
     h("td", { title: absTime(i.at), class: "nowrap" }, clockTime(i.at)), h("td", { class: "nowrap" }, i.name), h("td", { class: "mono small" }, i.by || "—"),
     h("td", {}, i.detail || ""),
     h("td", {}, i.accepted ? h("span", { class: "ok-text" }, "Accepted") : h("span", { class: "error-text", title: i.reason || "" }, "Rejected" + (i.reason ? ": " + i.reason : "")))));
-  return h("section", { class: "card", id: "inputs", "aria-labelledby": "inputs-title" }, h("h2", { id: "inputs-title" }, "Inputs received"),
+  const older = r.inputsDropped ? h("p", { class: "hint", id: "inputs-dropped" }, r.inputsDropped + " older inputs are counted but no longer listed: " +
+    Object.entries(r.inputCounts || {}).map(([n, c]) => n + " " + c.accepted + " accepted, " + c.rejected + " rejected").join("; ") + ".") : null;
+  return h("section", { class: "card", id: "inputs", "aria-labelledby": "inputs-title" }, h("h2", { id: "inputs-title" }, "Inputs received"), older,
     rows.length ? table(["When", "Input", "By", "Detail", "Outcome"], rows) : h("p", { class: "muted" }, "No input received yet."));
 }
 
@@ -128,6 +134,7 @@ export function detailsCard(r) {
   const rows = [
     ["Workflow ID", h("span", { class: "mono" }, r.workflowId || ex.workflowId)],
     ["Run ID", h("span", { class: "mono small" }, ex.runId || "—")],
+    r.runs > 1 ? ["Runs", h("span", { id: "runs" }, r.runs + " (it continued as new to keep each history short; progress carries over)")] : null,
     ["Sell account", (r.sellAccountId || "—") + (r.accountName ? " · " + r.accountName : "")],
     ["Mode", r.mode === "existing" ? "Join an existing Zendesk account" : r.mode === "new" ? "Create a new Zendesk account" : "—"],
     ["Subdomain", r.subdomain ? h("span", { class: "mono" }, r.subdomain) : "—"],
@@ -149,4 +156,16 @@ export function detailsCard(r) {
 function table(headers, rows) {
   return h("div", { class: "table-scroll" }, h("table", { class: "table table-compact" },
     h("thead", {}, h("tr", {}, headers.map((x) => h("th", { scope: "col" }, x)))), h("tbody", {}, rows)));
+}
+
+// notificationsCard: the reminders sent to the person the migration waits for.
+export function notificationsCard(r) {
+  const sent = r.notifications || [];
+  const rows = sent.slice().reverse().map((n) => h("tr", { dataset: { channel: n.channel, sent: String(!n.error) } },
+    h("td", { title: absTime(n.at), class: "nowrap" }, clockTime(n.at)), h("td", {}, n.channel),
+    h("td", { class: "mono small" }, (n.to || []).join(", ") || "—"), h("td", {}, n.subject),
+    h("td", {}, n.error ? h("span", { class: "error-text", title: n.error }, "Not sent: " + n.error) : h("span", { class: "ok-text" }, "Sent"))));
+  return h("section", { class: "card", id: "notifications", "aria-labelledby": "notifications-title" }, h("h2", { id: "notifications-title" }, "Reminders sent"),
+    rows.length ? table(["When", "Channel", "To", "Subject", "Outcome"], rows)
+      : h("p", { class: "muted" }, r.remindersSent ? r.remindersSent + " reminder(s) sent before reminders were recorded." : "No reminder sent yet."));
 }
