@@ -19,7 +19,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/config"
-	"github.com/sellmigrate/sellmigrate/devstack"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/worker"
 )
@@ -29,7 +28,7 @@ import (
 type env struct {
 	dataDir    string
 	ownDataDir bool
-	stack      *devstack.Stack
+	stack      Server
 	sim        *sim.Sim
 	simURL     string
 	stopSim    context.CancelFunc
@@ -67,14 +66,16 @@ func (e *env) start(ctx context.Context, o Options, accounts int) error {
 	if err != nil {
 		return err
 	}
-	e.stack, err = devstack.Start(ctx, devstack.Options{
-		DataDir: e.dataDir, FrontendPort: ports[0], UIPort: -1,
+	stack, err := o.StartServer(ctx, ServerOptions{
+		DataDir: e.dataDir, FrontendPort: ports[0], Namespace: namespace,
 		SQLiteSynchronous: o.SQLiteSynchronous, SQLiteMaxConns: o.SQLiteMaxConns, DynamicConfig: o.ServerConfig,
 		Logger: e.log.Named("temporal"),
 	})
 	if err != nil {
 		return err
 	}
+	// Kept only once started: close stops what is set, and a failed start left nothing.
+	e.stack = stack
 	e.simURL = "http://127.0.0.1:" + strconv.Itoa(ports[1])
 	e.sim, err = sim.New(sim.Config{
 		DBPath: filepath.Join(e.dataDir, "sim.db"), BaseURL: e.simURL, Logger: e.log,
@@ -90,7 +91,7 @@ func (e *env) start(ctx context.Context, o Options, accounts int) error {
 	e.stopSim, e.simDone = stop, make(chan error, 1)
 	go func() { e.simDone <- sim.Serve(simCtx, "127.0.0.1:"+strconv.Itoa(ports[1]), e.sim.Handler(), e.log) }()
 
-	e.client, err = worker.Dial(ctx, worker.DialOptions{Address: e.stack.FrontendAddress(), Namespace: devstack.DefaultNamespace, Logger: e.log})
+	e.client, err = worker.Dial(ctx, worker.DialOptions{Address: e.stack.FrontendAddress(), Namespace: namespace, Logger: e.log})
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func (e *env) startWorker(ctx context.Context, o Options, metricsPort int) error
 	}
 	set := map[string]string{
 		"temporal.address":            e.stack.FrontendAddress(),
-		"temporal.namespace":          devstack.DefaultNamespace,
+		"temporal.namespace":          namespace,
 		"zendesk.support_url":         e.simURL + "/zendesk/{subdomain}",
 		"zendesk.sell_url":            e.simURL + "/sell",
 		"zendesk.api_token":           config.DemoSupportToken,

@@ -19,7 +19,9 @@ type Options struct {
 	UsersPerAccount int
 	// DataDir must be empty or absent; default a temporary directory, removed after.
 	DataDir string
-	// SQLiteSynchronous is devstack's synchronous mode (normal or full); default normal.
+	// StartServer starts the embedded Temporal server the run uses (required).
+	StartServer StartServerFunc
+	// SQLiteSynchronous is the server's SQLite synchronous mode (normal or full); default normal.
 	SQLiteSynchronous string
 	// WorkerCommand runs a worker that also registers the floor workflow; the benchmark
 	// sets its SELLMIGRATE_* addresses and credentials (other SELLMIGRATE_WORKER_*
@@ -33,7 +35,7 @@ type Options struct {
 	// floor, migrations, ...), so a machine whose load drifts (other work on it) weighs
 	// on both alike; default 1 below 400 workflows, else 4.
 	Rounds int
-	// SQLiteMaxConns and ServerConfig are passed to devstack (connections to the
+	// SQLiteMaxConns and ServerConfig are passed to StartServer (connections to the
 	// SQLite file; dynamic-config overrides), to measure server knobs.
 	SQLiteMaxConns int
 	ServerConfig   map[string]any
@@ -52,6 +54,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.N > 100_000 || o.Parked > 100_000 {
 		return o, fmt.Errorf("bench: at most 100000 migrations per run")
+	}
+	if o.StartServer == nil {
+		return o, fmt.Errorf("bench: Options.StartServer is nil; give the function that starts the embedded Temporal server")
 	}
 	if o.UsersPerAccount == 0 {
 		o.UsersPerAccount = 4

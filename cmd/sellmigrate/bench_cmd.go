@@ -1,6 +1,9 @@
+//go:build !lean
+
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,10 +15,8 @@ import (
 
 	"github.com/sellmigrate/sellmigrate/bench"
 	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/devstack"
 )
-
-// benchFloorFlag is the hidden worker flag that registers the floor workflow.
-const benchFloorFlag = "bench-floor"
 
 func (a *app) benchCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -62,8 +63,9 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 				N: n, Parked: parked, UsersPerAccount: users, DataDir: dataDir, SQLiteSynchronous: sync,
 				WorkerCommand: []string{exe, "worker", "--" + benchFloorFlag}, BulkConcurrency: conc,
 				Rounds: rounds, SQLiteMaxConns: conns, ServerConfig: serverCfg, SimSupportLimitPerMinute: simLimit,
-				Progress: func(format string, args ...any) { _, _ = fmt.Fprintf(a.stderr, format+"\n", args...) },
-				Logger:   logger,
+				StartServer: startBenchServer,
+				Progress:    func(format string, args ...any) { _, _ = fmt.Fprintf(a.stderr, format+"\n", args...) },
+				Logger:      logger,
 			})
 			if err != nil {
 				return err
@@ -123,4 +125,19 @@ func parseServerConfig(kvs []string) (map[string]any, error) {
 		}
 	}
 	return out, nil
+}
+
+// startBenchServer gives the benchmark devstack's embedded Temporal server (no Web UI):
+// the bench package itself links no server, so the worker that registers its floor
+// workflow builds lean.
+func startBenchServer(ctx context.Context, o bench.ServerOptions) (bench.Server, error) {
+	s, err := devstack.Start(ctx, devstack.Options{
+		DataDir: o.DataDir, FrontendPort: o.FrontendPort, UIPort: -1, Namespace: o.Namespace,
+		SQLiteSynchronous: o.SQLiteSynchronous, SQLiteMaxConns: o.SQLiteMaxConns, DynamicConfig: o.DynamicConfig,
+		Logger: o.Logger,
+	})
+	if err != nil {
+		return nil, err // not a typed nil in the interface
+	}
+	return s, nil
 }
