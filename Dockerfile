@@ -13,8 +13,10 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 # SQLite is pure Go (modernc.org/sqlite), so the binary is static and needs no libc.
+# -tags lean leaves out `dev` and `bench` and with them the embedded Temporal server and
+# Web UI: the roles the image runs (worker, api, sim) never need them.
 RUN --mount=type=cache,target=/root/.cache/go-build \
-    CGO_ENABLED=0 go build -trimpath -o /out/sellmigrate ./cmd/sellmigrate
+    CGO_ENABLED=0 go build -trimpath -tags lean -o /out/sellmigrate ./cmd/sellmigrate
 
 # Runtime stage. debian:bookworm-slim rather than distroless: the compose healthchecks of
 # the simulator, the worker and the API need an HTTP client (curl), and the worker and

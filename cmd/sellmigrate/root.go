@@ -41,8 +41,8 @@ Try it on this machine:
 	pf.StringVar(&a.configFile, "config", "", "YAML config file (default $SELLMIGRATE_CONFIG)")
 	pf.String("log-level", "", "log level: debug, info, warn or error (config log.level)")
 	pf.String("log-format", "", "log format: console or json (config log.format)")
+	root.AddCommand(a.stackCommands()...)
 	root.AddCommand(
-		a.devCmd(),
 		a.workerCmd(),
 		a.apiCmd(),
 		a.simCmd(),
@@ -51,7 +51,6 @@ Try it on this machine:
 		a.statusCmd(),
 		a.listCmd(),
 		a.cancelCmd(),
-		a.benchCmd(),
 	)
 	root.AddCommand(a.inputCommands()...)
 	return root

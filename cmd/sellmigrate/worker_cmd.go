@@ -12,6 +12,10 @@ import (
 	"github.com/sellmigrate/sellmigrate/workflows/searchattr"
 )
 
+// benchFloorFlag is the hidden worker flag that registers the floor workflow; bench
+// starts its worker process with it.
+const benchFloorFlag = "bench-floor"
+
 func (a *app) workerCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "worker",
