@@ -1,4 +1,4 @@
-package config_test
+package deploy_test
 
 import (
 	"net"
