@@ -4,13 +4,14 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
 
 func TestAccountsAvailable(t *testing.T) {
-	f := newFakeZendesk(0, 0)
-	c := newTestClient(t, f.handler())
+	c, _ := newSimClient(t)
 	ctx := context.Background()
-	for sub, want := range map[string]bool{"acme": false, "taken": false, "newco": true, "Bad_Name": false, "a b": false} {
+	for sub, want := range map[string]bool{"globex": false, "taken": false, "newco": true, "Bad_Name": false, "a b": false} {
 		got, err := c.Accounts().Available(ctx, sub)
 		if err != nil {
 			t.Fatalf("Available(%q): %v", sub, err)
@@ -22,8 +23,7 @@ func TestAccountsAvailable(t *testing.T) {
 }
 
 func TestAccountsCreateIsIdempotentWithAKey(t *testing.T) {
-	f := newFakeZendesk(0, 0)
-	c := newTestClient(t, f.handler())
+	c, s := newSimClient(t)
 	ctx := context.Background()
 	na := NewAccount{Name: "Newco", Subdomain: "newco", OwnerName: "Ada Admin", OwnerEmail: "admin@newco.test"}
 
@@ -38,8 +38,8 @@ func TestAccountsCreateIsIdempotentWithAKey(t *testing.T) {
 	if err != nil {
 		t.Fatalf("replay with the same key: %v", err)
 	}
-	if again != first || f.creations != 1 {
-		t.Errorf("replay gave %+v after %d creations; want the first answer and one creation", again, f.creations)
+	if n := ledgerCount(t, s, sim.LedgerAccountCreated, "newco"); again != first || n != 1 {
+		t.Errorf("replay gave %+v after %d creations; want the first answer and one creation", again, n)
 	}
 
 	// Without the key the second call is a new creation attempt, and the name is taken.
@@ -55,8 +55,7 @@ func TestAccountsCreateIsIdempotentWithAKey(t *testing.T) {
 }
 
 func TestAccountsCreateRejections(t *testing.T) {
-	f := newFakeZendesk(0, 0)
-	c := newTestClient(t, f.handler())
+	c, s := newSimClient(t)
 	ctx := context.Background()
 
 	_, err := c.Accounts().Create(ctx, NewAccount{Name: "X", Subdomain: "no_underscores", OwnerEmail: "a@x.test"}, "k1")
@@ -67,7 +66,7 @@ func TestAccountsCreateRejections(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "owner email") {
 		t.Errorf("missing owner email: %v", err)
 	}
-	if f.creations != 0 {
-		t.Errorf("%d accounts created", f.creations)
+	if n := ledgerCount(t, s, sim.LedgerAccountCreated, ""); n != 0 {
+		t.Errorf("%d accounts created", n)
 	}
 }

@@ -2,35 +2,40 @@ package platform
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
 
 func TestSellAccount(t *testing.T) {
-	f := newFakeZendesk(0, 0)
-	c := newTestClient(t, f.handler())
+	c, _ := newSimClient(t)
 	ctx := context.Background()
-	a, err := c.Sell(testSellToken).Account(ctx)
+	a, err := c.Sell(sim.DemoSellToken(1001)).Account(ctx)
 	if err != nil || a.ID != 1001 || a.Name != "Acme" || a.Connected() || a.Currency != "USD" {
 		t.Fatalf("legacy account %+v, %v", a, err)
 	}
-	f.link = "acme"
-	a, err = c.Sell(testSellToken).Account(ctx)
-	if err != nil || !a.Connected() || *a.Subdomain != "acme" {
+	a, err = c.Sell(sim.DemoSellToken(1004)).Account(ctx)
+	if err != nil || !a.Connected() || *a.Subdomain != "umbrella" {
 		t.Fatalf("connected account %+v, %v", a, err)
 	}
 
-	_, err = c.Sell("sell-demo-9999").Account(ctx)
+	_, err = c.Sell("sell-demo-nope").Account(ctx)
 	ae := mustAPIError(t, err, 401)
-	if ae.Code != "unauthorized" || ae.Service != "sell" || strings.Contains(err.Error(), "sell-demo-9999") {
+	if ae.Code != "unauthorized" || ae.Service != "sell" || strings.Contains(err.Error(), "sell-demo-nope") {
 		t.Errorf("401: %v", err)
 	}
 }
 
 func TestSellUsersWalksPages(t *testing.T) {
-	c := newTestClient(t, newFakeZendesk(0, 250).handler())
+	c, s := newSimClient(t)
 	ctx := context.Background()
-	sell := c.Sell(testSellToken)
+	// An admin and 249 users: three pages of at most 100.
+	if _, err := s.AddAccount(ctx, sim.AccountSpec{SellAccountID: 3001, Name: "Pager", Users: 249}); err != nil {
+		t.Fatal(err)
+	}
+	sell := c.Sell(sim.DemoSellToken(3001))
 
 	seen := map[string]bool{}
 	pages := 0
@@ -52,6 +57,9 @@ func TestSellUsersWalksPages(t *testing.T) {
 		if !strings.Contains(p.NextPage, "page=") {
 			t.Errorf("NextPage %q", p.NextPage)
 		}
+		if pages > 5 {
+			t.Fatal("pagination does not end")
+		}
 	}
 	if pages != 3 || len(seen) != 250 {
 		t.Errorf("%d pages, %d distinct users", pages, len(seen))
@@ -69,11 +77,11 @@ func TestSellUsersWalksPages(t *testing.T) {
 }
 
 func TestSellUserByEmail(t *testing.T) {
-	c := newTestClient(t, newFakeZendesk(0, 5).handler())
+	c, _ := newSimClient(t)
 	ctx := context.Background()
-	sell := c.Sell(testSellToken)
+	sell := c.Sell(sim.DemoSellToken(1001))
 	u, err := sell.UserByEmail(ctx, "Admin@Acme.test")
-	if err != nil || u == nil || u.Role != "admin" || u.Status != "active" {
+	if err != nil || u == nil || u.Role != "admin" || u.Status != "active" || u.Email != "admin@acme.test" {
 		t.Fatalf("admin: %+v, %v", u, err)
 	}
 	u, err = sell.UserByEmail(ctx, "owner@acme.test")
@@ -86,30 +94,31 @@ func TestSellUserByEmail(t *testing.T) {
 }
 
 func TestSellLink(t *testing.T) {
-	f := newFakeZendesk(0, 0)
-	f.accounts["globex"] = true
-	rec := &recorder{fn: f.handler().ServeHTTP}
-	c := newTestClient(t, rec)
+	var rec *recorder
+	c, _ := newSimClient(t, func(h http.Handler) http.Handler {
+		rec = &recorder{fn: h.ServeHTTP}
+		return rec
+	})
 	ctx := context.Background()
-	sell := c.Sell(testSellToken)
+	sell := c.Sell(sim.DemoSellToken(1002))
 
 	_, err := sell.Link(ctx, "nosuch", "")
 	if ae := mustAPIError(t, err, 422); ae.Code != "unknown_subdomain" || ae.FieldCode("subdomain") != "unknown_subdomain" {
 		t.Errorf("unknown: %+v", ae)
 	}
-	l, err := sell.Link(ctx, "acme", "link-1001")
-	if err != nil || l.SellAccountID != 1001 || l.Subdomain != "acme" || l.LinkedAt.IsZero() {
+	l, err := sell.Link(ctx, "globex", "link-1002")
+	if err != nil || l.SellAccountID != 1002 || l.Subdomain != "globex" || l.LinkedAt.IsZero() {
 		t.Fatalf("link %+v, %v", l, err)
 	}
 	got := rec.last(t)
-	if got.Header.Get("Idempotency-Key") != "link-1001" || got.Body != `{"data":{"subdomain":"acme"}}` {
+	if got.Header.Get("Idempotency-Key") != "link-1002" || got.Body != `{"data":{"subdomain":"globex"}}` {
 		t.Errorf("sent key %q body %s", got.Header.Get("Idempotency-Key"), got.Body)
 	}
-	again, err := sell.Link(ctx, "acme", "")
+	again, err := sell.Link(ctx, "globex", "")
 	if err != nil || again != l {
-		t.Errorf("relink same subdomain: %+v, %v", again, err)
+		t.Errorf("relink same subdomain: %+v, %v; want %+v", again, err, l)
 	}
-	_, err = sell.Link(ctx, "globex", "")
+	_, err = sell.Link(ctx, "initech", "")
 	ae := mustAPIError(t, err, 422)
 	if ae.Code != "already_linked" || ae.Retryable() {
 		t.Errorf("other subdomain: %+v", ae)

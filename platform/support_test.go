@@ -3,75 +3,81 @@ package platform
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
 
 func TestSupportMeAndAccount(t *testing.T) {
-	c := newTestClient(t, newFakeZendesk(0, 0).handler())
+	c, _ := newSimClient(t)
 	ctx := context.Background()
-	s := c.Support("acme", supportCreds())
+	s := c.Support("globex", simCreds("owner@globex.test"))
 	me, err := s.Me(ctx)
-	if err != nil || me.Email != testEmail || me.Role != RoleAdmin {
+	if err != nil || me.Email != "owner@globex.test" || me.Role != RoleAdmin {
 		t.Fatalf("Me = %+v, %v", me, err)
 	}
 	acct, err := s.Account(ctx)
-	if err != nil || acct.Subdomain != "acme" || acct.OwnerID != 1 {
-		t.Fatalf("Account = %+v, %v", acct, err)
+	if err != nil || acct.Subdomain != "globex" || acct.OwnerID != me.ID {
+		t.Fatalf("Account = %+v, %v (owner %d)", acct, err, me.ID)
 	}
-	if s.Subdomain() != "acme" {
+	if s.Subdomain() != "globex" {
 		t.Errorf("Subdomain = %q", s.Subdomain())
 	}
 
-	_, err = c.Support("acme", Credentials{Email: testEmail, APIToken: "wrong"}).Me(ctx)
+	_, err = c.Support("globex", Credentials{Email: "owner@globex.test", APIToken: "wrong"}).Me(ctx)
 	if ae := mustAPIError(t, err, 401); ae.Message != "Couldn't authenticate you" {
 		t.Errorf("401: %+v", ae)
 	}
-	_, err = c.Support("acme", Credentials{}).Me(ctx)
+	_, err = c.Support("globex", Credentials{}).Me(ctx)
 	mustAPIError(t, err, 401)
-	_, err = c.Support("nosuch", supportCreds()).Account(ctx)
+	_, err = c.Support("nosuch", simCreds("owner@globex.test")).Account(ctx)
 	if ae := mustAPIError(t, err, 404); ae.Code != "RecordNotFound" {
 		t.Errorf("unknown subdomain: %+v", ae)
 	}
 }
 
 func TestSupportRelease(t *testing.T) {
-	f := newFakeZendesk(0, 0)
-	f.accounts["spare"] = true
-	f.link = "acme"
-	c := newTestClient(t, f.handler())
+	c, s := newSimClient(t)
 	ctx := context.Background()
-
-	if err := c.Support("spare", supportCreds()).Release(ctx); err != nil {
+	if _, err := c.Accounts().Create(ctx, NewAccount{Name: "Spare", Subdomain: "spare", OwnerName: "Sam Spare", OwnerEmail: "sam@spare.test"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Support("spare", simCreds("sam@spare.test")).Release(ctx); err != nil {
 		t.Fatalf("release: %v", err)
 	}
 	// Gone now: the account no longer answers, so the caller sees 404 and knows there
 	// is nothing left to release.
-	if err := c.Support("spare", supportCreds()).Release(ctx); !IsStatus(err, 404) {
+	if err := c.Support("spare", simCreds("sam@spare.test")).Release(ctx); !IsStatus(err, 404) {
 		t.Errorf("second release: %v", err)
 	}
-	err := c.Support("acme", supportCreds()).Release(ctx)
+	if n := ledgerCount(t, s, sim.LedgerAccountReleased, "spare"); n != 1 {
+		t.Errorf("%d releases of spare in the ledger, want 1", n)
+	}
+	// umbrella is linked to Sell account 1004.
+	err := c.Support("umbrella", simCreds("admin@umbrella.test")).Release(ctx)
 	if ae := mustAPIError(t, err, 409); ae.Code != "AccountLinked" || ae.Retryable() {
 		t.Errorf("linked: %+v", ae)
 	}
 }
 
 func TestSupportSearchUserByEmail(t *testing.T) {
-	c := newTestClient(t, newFakeZendesk(30, 0).handler())
+	c, _ := newSimClient(t)
 	ctx := context.Background()
-	s := c.Support("acme", supportCreds())
+	s := c.Support("globex", simCreds("owner@globex.test"))
 
-	u, err := s.SearchUserByEmail(ctx, "USER0012@acme.test")
-	if err != nil || u == nil || u.ID != 12 {
+	u, err := s.SearchUserByEmail(ctx, "LEE@globex.test")
+	if err != nil || u == nil || u.Email != "lee@globex.test" || u.Role != RoleEndUser {
 		t.Fatalf("found %+v, %v", u, err)
 	}
-	// "user001" matches ten users partially but none exactly.
-	u, err = s.SearchUserByEmail(ctx, "user001")
+	// "lee" is part of lee@globex.test but not an exact address.
+	u, err = s.SearchUserByEmail(ctx, "lee")
 	if err != nil || u != nil {
 		t.Errorf("partial match returned %+v, %v", u, err)
 	}
-	u, err = s.SearchUserByEmail(ctx, "nobody@acme.test")
+	u, err = s.SearchUserByEmail(ctx, "nobody@globex.test")
 	if err != nil || u != nil {
 		t.Errorf("no match returned %+v, %v", u, err)
 	}
@@ -80,31 +86,63 @@ func TestSupportSearchUserByEmail(t *testing.T) {
 	}
 }
 
-func TestSupportListUsersWalksCursorPages(t *testing.T) {
-	c := newTestClient(t, newFakeZendesk(250, 0).handler())
+// pagerSupport is a Support account of 250 users: its owner (admin), 199 contributor
+// agents and 50 end-users.
+func pagerSupport(t *testing.T, c *Client, s *sim.Sim) *Support {
+	t.Helper()
 	ctx := context.Background()
-	s := c.Support("acme", supportCreds())
-
-	var all []SupportUser
-	pages := 0
-	opts := ListUsersOptions{}
-	for {
-		p, err := s.ListUsers(ctx, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pages++
-		all = append(all, p.Users...)
-		if !p.HasMore {
-			break
-		}
-		if p.AfterCursor == "" {
-			t.Fatal("HasMore without a cursor")
-		}
-		opts.After = p.AfterCursor
+	if _, err := s.AddAccount(ctx, sim.AccountSpec{SellAccountID: 3002, Name: "Pager", Users: 199, ConnectedSubdomain: "pager"}); err != nil {
+		t.Fatal(err)
 	}
-	if pages != 3 || len(all) != 250 || all[0].ID != 1 || all[249].ID != 250 {
-		t.Errorf("%d pages, %d users", pages, len(all))
+	sup := c.Support("pager", simCreds("admin@pager.test"))
+	var endUsers []NewSupportUser
+	for i := 1; i <= 50; i++ {
+		endUsers = append(endUsers, NewSupportUser{Name: fmt.Sprintf("Customer %d", i), Email: fmt.Sprintf("customer%02d@pager.test", i), Role: RoleEndUser})
+	}
+	job, err := sup.CreateManyUsers(ctx, endUsers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sup.WaitJob(ctx, job.ID, time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	return sup
+}
+
+func TestSupportListUsersWalksCursorPages(t *testing.T) {
+	c, sm := newSimClient(t)
+	ctx := context.Background()
+	s := pagerSupport(t, c, sm)
+
+	walk := func(opts ListUsersOptions) (all []SupportUser, pages int) {
+		t.Helper()
+		for {
+			p, err := s.ListUsers(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			all = append(all, p.Users...)
+			if !p.HasMore {
+				return all, pages
+			}
+			if p.AfterCursor == "" {
+				t.Fatal("HasMore without a cursor")
+			}
+			if pages > 10 {
+				t.Fatal("pagination does not end")
+			}
+			opts.After = p.AfterCursor
+		}
+	}
+	all, pages := walk(ListUsersOptions{})
+	if pages != 3 || len(all) != 250 {
+		t.Errorf("%d pages, %d users; want 3 and 250", pages, len(all))
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].ID <= all[i-1].ID {
+			t.Fatalf("users out of order at %d: %d after %d", i, all[i].ID, all[i-1].ID)
+		}
 	}
 
 	// One role goes as role=, several as role[]=.
@@ -117,9 +155,14 @@ func TestSupportListUsersWalksCursorPages(t *testing.T) {
 			t.Errorf("role filter ignored: %+v", u)
 		}
 	}
-	p, err = s.ListUsers(ctx, ListUsersOptions{Roles: []string{RoleAgent, RoleAdmin}})
-	if err != nil || len(p.Users) != 25 || p.HasMore {
-		t.Errorf("agents+admins: %d users, more %v, %v", len(p.Users), p.HasMore, err)
+	staff, _ := walk(ListUsersOptions{Roles: []string{RoleAgent, RoleAdmin}})
+	if len(staff) != 200 {
+		t.Errorf("agents+admins: %d users, want 200", len(staff))
+	}
+	for _, u := range staff {
+		if u.Role == RoleEndUser {
+			t.Errorf("roles filter let an end-user through: %+v", u)
+		}
 	}
 
 	for _, size := range []int{-1, 101} {
@@ -130,25 +173,47 @@ func TestSupportListUsersWalksCursorPages(t *testing.T) {
 }
 
 func TestSupportCustomRoles(t *testing.T) {
-	c := newTestClient(t, newFakeZendesk(0, 0).handler())
-	roles, err := c.Support("acme", supportCreds()).CustomRoles(context.Background())
-	if err != nil || len(roles) != 2 {
+	c, _ := newSimClient(t)
+	roles, err := c.Support("globex", simCreds("owner@globex.test")).CustomRoles(context.Background())
+	if err != nil || len(roles) < 2 {
 		t.Fatalf("roles %+v, %v", roles, err)
 	}
-	if r := roles[1]; r.ID != 12 || r.Name != "Contributor" || r.RoleType != RoleTypeContributor || r.Description == "" {
-		t.Errorf("contributor role %+v", r)
+	var contributor *CustomRole
+	for i := range roles {
+		if roles[i].Name == "Contributor" {
+			contributor = &roles[i]
+		}
+	}
+	if r := contributor; r == nil || r.ID == 0 || r.RoleType != RoleTypeContributor || r.Description == "" {
+		t.Errorf("contributor role %+v in %+v", r, roles)
 	}
 }
 
+// contributorRoleID is the Contributor role's id in a Support account.
+func contributorRoleID(t *testing.T, s *Support) int64 {
+	t.Helper()
+	roles, err := s.CustomRoles(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range roles {
+		if r.Name == "Contributor" {
+			return r.ID
+		}
+	}
+	t.Fatalf("no Contributor role in %+v", roles)
+	return 0
+}
+
 func TestSupportCreateManyUsersAndWaitJob(t *testing.T) {
-	f := newFakeZendesk(3, 0)
-	c := newTestClient(t, f.handler())
+	polls := &jobPolls{working: 2} // queued (the POST), working twice, then done
+	c, _ := newSimClient(t, polls.wrap)
 	ctx := context.Background()
-	s := c.Support("acme", supportCreds())
-	contributor := int64(12)
+	s := c.Support("globex", simCreds("owner@globex.test"))
+	contributor := contributorRoleID(t, s)
 	batch := []NewSupportUser{
-		{Name: "Ana", Email: "ana@acme.test", Role: RoleAgent, CustomRoleID: &contributor, Verified: true},
-		{Name: "Existing", Email: "user0002@acme.test", Role: RoleAgent, CustomRoleID: &contributor, Verified: true},
+		{Name: "Mia Moreau", Email: "mia@globex.test", Role: RoleAgent, CustomRoleID: &contributor, Verified: true},
+		{Name: "Lee Lambert", Email: "lee@globex.test", Role: RoleAgent, CustomRoleID: &contributor, Verified: true},
 	}
 	job, err := s.CreateManyUsers(ctx, batch)
 	if err != nil || job.ID == "" || job.Status != JobQueued || job.Total != 2 {
@@ -158,12 +223,13 @@ func TestSupportCreateManyUsersAndWaitJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if done.Status != JobCompleted || len(done.Results) != 2 || f.jobPolls != 3 {
-		t.Fatalf("after %d polls: %+v", f.jobPolls, done)
+	if done.Status != JobCompleted || len(done.Results) != 2 || polls.count() != 3 {
+		t.Fatalf("after %d polls: %+v", polls.count(), done)
 	}
-	if r := done.Results[0]; r.Status != "Created" || r.ID == 0 || r.Email != "ana@acme.test" {
+	if r := done.Results[0]; r.Status != "Created" || r.ID == 0 || r.Email != "mia@globex.test" {
 		t.Errorf("row 0: %+v", r)
 	}
+	// lee@globex.test is already an end-user there: left alone, reported by index.
 	if r := done.Results[1]; r.Status != "Failed" || r.Error != "EmailAlreadyTaken" || r.Index != 1 {
 		t.Errorf("row 1: %+v", r)
 	}
@@ -175,65 +241,66 @@ func TestSupportCreateManyUsersAndWaitJob(t *testing.T) {
 	}
 }
 
-func TestWaitJobReportsAFailedJob(t *testing.T) {
-	f := newFakeZendesk(0, 0)
-	c := newTestClient(t, f.handler())
-	ctx := context.Background()
-	s := c.Support("acme", supportCreds())
-	job, err := s.CreateManyUsers(ctx, []NewSupportUser{{Name: "D", Email: "doomed@acme.test", Role: RoleAgent}})
+// queueJob starts a one-user job in globex and returns its id.
+func queueJob(t *testing.T, s *Support, email string) string {
+	t.Helper()
+	job, err := s.CreateManyUsers(context.Background(), []NewSupportUser{{Name: "Job User", Email: email, Role: RoleEndUser}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, err := s.WaitJob(ctx, job.ID, time.Millisecond)
+	return job.ID
+}
+
+func TestWaitJobReportsAFailedJob(t *testing.T) {
+	polls := &jobPolls{fail: true}
+	c, _ := newSimClient(t, polls.wrap)
+	s := c.Support("globex", simCreds("owner@globex.test"))
+	id := queueJob(t, s, "doomed@globex.test")
+	js, err := s.WaitJob(context.Background(), id, time.Millisecond)
 	if !errors.Is(err, ErrJobFailed) || IsRetryable(err) || js.Status != JobFailed {
 		t.Fatalf("got %+v, %v", js, err)
 	}
-	if !strings.Contains(err.Error(), "zendesk support job "+job.ID+" ended failed") {
+	if !strings.Contains(err.Error(), "zendesk support job "+id+" ended failed") {
 		t.Errorf("message %q", err)
 	}
 }
 
 func TestWaitJobRidesOutRateLimitsAndServerErrors(t *testing.T) {
-	f := newFakeZendesk(0, 0)
-	c := newTestClient(t, f.handler())
-	ctx := context.Background()
-	s := c.Support("acme", supportCreds())
-	job, err := s.CreateManyUsers(ctx, []NewSupportUser{{Name: "B", Email: "bo@acme.test", Role: RoleAgent}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.mu.Lock()
-	f.jobFailures = []int{503, 429}
-	f.mu.Unlock()
+	polls := &jobPolls{}
+	c, _ := newSimClient(t, polls.wrap)
+	s := c.Support("globex", simCreds("owner@globex.test"))
+	id := queueJob(t, s, "bo@globex.test")
+	polls.set(func(j *jobPolls) { j.errs = []int{503, 429} })
 	start := time.Now()
-	js, err := s.WaitJob(ctx, job.ID, time.Millisecond)
+	js, err := s.WaitJob(context.Background(), id, time.Millisecond)
 	if err != nil || js.Status != JobCompleted {
 		t.Fatalf("got %+v, %v", js, err)
 	}
 	if d := time.Since(start); d < time.Second {
 		t.Errorf("waited %s; the 429's Retry-After: 1 was not honoured", d)
 	}
+	if n := polls.count(); n != 3 {
+		t.Errorf("%d polls, want 3 (503, 429, completed)", n)
+	}
 }
 
 func TestWaitJobGivesUpOnPersistentOrFatalErrors(t *testing.T) {
-	f := newFakeZendesk(0, 0)
-	c := newTestClient(t, f.handler())
+	polls := &jobPolls{}
+	c, _ := newSimClient(t, polls.wrap)
 	ctx := context.Background()
-	s := c.Support("acme", supportCreds())
+	s := c.Support("globex", simCreds("owner@globex.test"))
 
 	// A job that does not exist is not waited for.
 	_, err := s.WaitJob(ctx, "nosuch", time.Millisecond)
-	if !IsStatus(err, 404) || f.jobPolls != 1 {
-		t.Errorf("unknown job after %d polls: %v", f.jobPolls, err)
+	if !IsStatus(err, 404) || polls.count() != 1 {
+		t.Errorf("unknown job after %d polls: %v", polls.count(), err)
 	}
 	// Six 500s in a row exhaust the five tolerated poll failures.
-	f.mu.Lock()
-	f.jobPolls = 0
-	f.jobFailures = []int{500, 500, 500, 500, 500, 500}
-	f.mu.Unlock()
-	_, err = s.WaitJob(ctx, "job1", time.Millisecond)
-	if !IsStatus(err, 500) || f.jobPolls != 6 {
-		t.Errorf("persistent 500 after %d polls: %v", f.jobPolls, err)
+	id := queueJob(t, s, "cy@globex.test")
+	polls.set(func(j *jobPolls) { j.polls, j.errs = 0, []int{500, 500, 500, 500, 500, 500} })
+	_, err = s.WaitJob(ctx, id, time.Millisecond)
+	if !IsStatus(err, 500) || polls.count() != 6 {
+		t.Errorf("persistent 500 after %d polls: %v", polls.count(), err)
 	}
 	if _, err := s.JobStatus(ctx, ""); err == nil {
 		t.Error("an empty job id must be refused")
@@ -241,17 +308,14 @@ func TestWaitJobGivesUpOnPersistentOrFatalErrors(t *testing.T) {
 }
 
 func TestWaitJobHonoursContext(t *testing.T) {
-	f := newFakeZendesk(0, 0)
-	c := newTestClient(t, f.handler())
-	s := c.Support("acme", supportCreds())
-	job, err := s.CreateManyUsers(context.Background(), []NewSupportUser{{Name: "C", Email: "cy@acme.test", Role: RoleAgent}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	polls := &jobPolls{working: -1}
+	c, _ := newSimClient(t, polls.wrap)
+	s := c.Support("globex", simCreds("owner@globex.test"))
+	id := queueJob(t, s, "dee@globex.test")
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	js, err := s.WaitJob(ctx, job.ID, time.Hour)
+	js, err := s.WaitJob(ctx, id, time.Hour)
 	if !errors.Is(err, context.DeadlineExceeded) || IsRetryable(err) {
 		t.Fatalf("got %v", err)
 	}
@@ -263,18 +327,11 @@ func TestWaitJobHonoursContext(t *testing.T) {
 func TestWaitJobIsBounded(t *testing.T) {
 	defer func(d time.Duration) { jobWaitLimit = d }(jobWaitLimit)
 	jobWaitLimit = 30 * time.Millisecond
-	f := newFakeZendesk(0, 0)
-	c := newTestClient(t, f.handler())
-	ctx := context.Background()
-	s := c.Support("acme", supportCreds())
-	job, err := s.CreateManyUsers(ctx, []NewSupportUser{{Name: "S", Email: "slow@acme.test", Role: RoleAgent}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.mu.Lock()
-	f.jobs[job.ID].pollsTo = 1 << 30 // never finishes
-	f.mu.Unlock()
-	js, err := s.WaitJob(ctx, job.ID, 10*time.Millisecond)
+	polls := &jobPolls{working: -1} // never finishes
+	c, _ := newSimClient(t, polls.wrap)
+	s := c.Support("globex", simCreds("owner@globex.test"))
+	id := queueJob(t, s, "slow@globex.test")
+	js, err := s.WaitJob(context.Background(), id, 10*time.Millisecond)
 	if !errors.Is(err, ErrJobPending) || !IsRetryable(err) || js.Status != JobWorking {
 		t.Fatalf("got %+v, %v", js, err)
 	}
