@@ -1,0 +1,212 @@
+package harness
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Timeouts of the stack's life.
+const (
+	// DevReadyTimeout bounds a `sellmigrate dev` start; it takes about a second here,
+	// much longer when every test starts at once on two cores.
+	DevReadyTimeout = 2 * time.Minute
+	// StopTimeout bounds a clean stop (the worker drains, then the server stops).
+	StopTimeout = time.Minute
+)
+
+// DevOptions configures one `sellmigrate dev`.
+type DevOptions struct {
+	// DataDir holds the state; starting again on it resumes every migration.
+	DataDir string
+	// LogDir receives <Name>.log; default DataDir.
+	LogDir string
+	// Name names the process in logs and errors; default "dev".
+	Name string
+	// NoWorker runs the stack without a worker (`--no-worker`): workers are separate.
+	NoWorker bool
+	// UI serves the Temporal Web UI on a free port; off (`--ui-port -1`) by default.
+	UI bool
+	// Settings are config for dev and for every command run against the stack, on top
+	// of the test defaults (quiet logs, short retries).
+	Settings Settings
+}
+
+// Dev is `sellmigrate dev` in a child process, on free loopback ports that stay the
+// same across restarts.
+type Dev struct {
+	Bin  string
+	Opts DevOptions
+	// TemporalAddress is the frontend host:port; SimURL, APIURL and UIURL are base URLs
+	// (UIURL is empty without the UI); SMTPAddr is the simulator's SMTP sink.
+	TemporalAddress, SimURL, APIURL, UIURL, SMTPAddr string
+	// MetricsURL serves the worker's /metrics, /healthz and /readyz.
+	MetricsURL string
+	ports      devPorts
+	proc       *Proc
+	starts     int
+	sdk        sdk
+}
+
+type devPorts struct{ temporal, sim, smtp, api, ui, metrics int }
+
+// NewDev picks the ports; Start runs it.
+func NewDev(bin string, o DevOptions) (*Dev, error) {
+	if o.DataDir == "" {
+		return nil, errors.New("harness: DevOptions.DataDir is required")
+	}
+	if o.LogDir == "" {
+		o.LogDir = o.DataDir
+	}
+	if o.Name == "" {
+		o.Name = "dev"
+	}
+	var p devPorts
+	for _, port := range []*int{&p.temporal, &p.sim, &p.smtp, &p.api, &p.metrics} {
+		n, err := FreePort()
+		if err != nil {
+			return nil, err
+		}
+		*port = n
+	}
+	p.ui = -1
+	d := &Dev{Bin: bin, Opts: o, ports: p,
+		TemporalAddress: Addr(p.temporal),
+		SimURL:          "http://" + Addr(p.sim),
+		APIURL:          "http://" + Addr(p.api),
+		SMTPAddr:        Addr(p.smtp),
+		MetricsURL:      "http://" + Addr(p.metrics),
+	}
+	if o.UI {
+		n, err := FreePort()
+		if err != nil {
+			return nil, err
+		}
+		d.ports.ui, d.UIURL = n, "http://"+Addr(n)
+	}
+	return d, nil
+}
+
+// StartDev picks the ports and starts the stack.
+func StartDev(bin string, o DevOptions) (*Dev, error) {
+	d, err := NewDev(bin, o)
+	if err != nil {
+		return nil, err
+	}
+	return d, d.Start()
+}
+
+// Start runs `sellmigrate dev` (again, after Stop or Kill) and waits until it says it
+// is running and its simulator answers.
+func (d *Dev) Start() error {
+	if d.proc != nil && !d.proc.Exited() {
+		return fmt.Errorf("%s is already running", d.Opts.Name)
+	}
+	args := []string{"dev", "--data-dir", d.Opts.DataDir,
+		"--temporal-port", strconv.Itoa(d.ports.temporal), "--ui-port", strconv.Itoa(d.ports.ui),
+		"--sim-listen", Addr(d.ports.sim), "--sim-smtp-listen", Addr(d.ports.smtp), "--api-listen", Addr(d.ports.api)}
+	if d.Opts.NoWorker {
+		args = append(args, "--no-worker")
+	}
+	d.starts++
+	before := 0
+	if d.proc != nil {
+		before = len(d.proc.LogText()) // the log file is appended to across restarts
+	}
+	p, err := StartProc(d.Bin, d.Opts.LogDir, d.Opts.Name, args, d.Env(Settings{"worker.metrics_listen": Addr(d.ports.metrics)}))
+	if err != nil {
+		return err
+	}
+	d.proc = p
+	return p.waitFor("sellmigrate dev is running", DevReadyTimeout, func() bool {
+		log := p.LogText()
+		return len(log) > before && strings.Contains(log[before:], "sellmigrate dev is running") && httpOK(d.SimURL+"/_sim/healthz")
+	})
+}
+
+// Env is the environment of a command run against this stack: the test defaults, the
+// stack's settings, its Temporal address, then extra.
+func (d *Dev) Env(extra ...Settings) []string {
+	base := []Settings{testDefaults, d.Opts.Settings, {"temporal.address": d.TemporalAddress}}
+	return childEnv(append(base, extra...)...)
+}
+
+// Stop stops the stack cleanly (SIGTERM); it must exit 0.
+func (d *Dev) Stop() error {
+	if d.proc == nil {
+		return nil
+	}
+	return d.proc.Stop(StopTimeout)
+}
+
+// Shutdown stops the stack cleanly (it must exit 0) and closes the SDK client.
+func (d *Dev) Shutdown() error {
+	d.closeClient()
+	return d.Stop()
+}
+
+// Kill crashes the stack (SIGKILL): no clean-up, no WAL checkpoint.
+func (d *Dev) Kill() {
+	if d.proc != nil {
+		d.proc.Kill()
+	}
+}
+
+// Proc is the running dev process.
+func (d *Dev) Proc() *Proc { return d.proc }
+
+// Banner is what dev printed (its whole log, banner included).
+func (d *Dev) Banner() string {
+	if d.proc == nil {
+		return ""
+	}
+	return d.proc.LogText()
+}
+
+// WorkerSettings point a `sellmigrate worker` at this stack's simulator with the demo
+// credentials, and give it a metrics port of its own (two may run side by side).
+func (d *Dev) WorkerSettings() (Settings, error) {
+	port, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	return Settings{
+		"zendesk.support_url":         d.SimURL + "/zendesk/{subdomain}",
+		"zendesk.sell_url":            d.SimURL + "/sell",
+		"zendesk.api_token":           "demo-token",
+		"zendesk.sell_token_template": "sell-demo-{account_id}",
+		"worker.metrics_listen":       Addr(port),
+	}, nil
+}
+
+// StartWorker runs `sellmigrate worker` against this stack, logging to logDir/name.log,
+// and waits until its /readyz says it polls.
+func (d *Dev) StartWorker(logDir, name string, extra Settings) (*Proc, error) {
+	ws, err := d.WorkerSettings()
+	if err != nil {
+		return nil, err
+	}
+	p, err := StartProc(d.Bin, logDir, name, []string{"worker"}, d.Env(ws, extra))
+	if err != nil {
+		return nil, err
+	}
+	ready := "http://" + ws["worker.metrics_listen"] + "/readyz"
+	if err := p.waitFor("the worker is ready ("+ready+")", DevReadyTimeout, func() bool { return httpOK(ready) }); err != nil {
+		p.Kill()
+		return nil, err
+	}
+	return p, nil
+}
+
+func httpOK(url string) bool {
+	c := http.Client{Timeout: 2 * time.Second}
+	resp, err := c.Get(url)
+	if err != nil {
+		return false
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}

@@ -1,0 +1,59 @@
+package harness
+
+import (
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/sellmigrate/sellmigrate/config"
+)
+
+// Settings are config keys (e.g. "migration.reminder_interval") and their values, given
+// to a child process as SELLMIGRATE_* environment variables.
+type Settings map[string]string
+
+// childEnv is this process's environment without any SELLMIGRATE_* config variable (a
+// developer's own settings must not leak into a test), plus the settings given, later
+// ones winning.
+func childEnv(settings ...Settings) []string {
+	known := map[string]bool{config.FileEnvVar: true}
+	for _, k := range config.Keys() {
+		known[config.EnvVar(k)] = true
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !known[name] {
+			env = append(env, kv)
+		}
+	}
+	merged := Settings{}
+	for _, s := range settings {
+		for k, v := range s {
+			merged[k] = v
+		}
+	}
+	keys := make([]string, 0, len(merged))
+	for k := range merged {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		env = append(env, config.EnvVar(k)+"="+merged[k])
+	}
+	return env
+}
+
+// testDefaults are what every child gets unless a test says otherwise: quiet logs, and
+// retries short enough that an injected fault or a killed worker costs little time.
+var testDefaults = Settings{
+	"log.level":                        "warn",
+	"migration.retry_initial_interval": "100ms",
+	"migration.retry_max_interval":     "1s",
+}
+
+// Env is the environment of a command run against no stack: the test defaults, then
+// the settings given.
+func Env(settings ...Settings) []string {
+	return childEnv(append([]Settings{testDefaults}, settings...)...)
+}

@@ -1,0 +1,212 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Sim is the simulator of a stack, over HTTP as an operator (or a test) reaches it.
+type Sim struct{ URL string }
+
+// Sim is this stack's simulator.
+func (d *Dev) Sim() Sim { return Sim{URL: d.SimURL} }
+
+var simHTTP = &http.Client{Timeout: 30 * time.Second}
+
+// Do sends one request (body as JSON when not nil, with the headers given as name,
+// value pairs) and decodes the answer into out when not nil. The status must be one of
+// want (200 when none is given).
+func (s Sim) Do(method, path string, body, out any, want []int, headers ...string) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.URL+path, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := simHTTP.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if len(want) == 0 {
+		want = []int{http.StatusOK}
+	}
+	ok := false
+	for _, w := range want {
+		ok = ok || resp.StatusCode == w
+	}
+	if !ok {
+		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil && len(b) > 0 {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
+
+// JSON is Do for a test: any error fails it.
+func (s Sim) JSON(t testing.TB, method, path string, body, out any, want ...int) {
+	t.Helper()
+	if err := s.Do(method, path, body, out, want); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Support calls subdomain's Support API as its account owner: the simulator's demo
+// token as a Bearer token acts as the owner.
+func (s Sim) Support(t testing.TB, method, subdomain, path string, body, out any, want ...int) {
+	t.Helper()
+	if err := s.Do(method, "/zendesk/"+subdomain+path, body, out, want, "Authorization", "Bearer demo-token"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// AccountSpec is POST /_sim/accounts (platform/sim.AccountSpec): a Sell account with an
+// admin (admin@<name>.test) and users (user0001@<name>.test…), and optionally a Zendesk
+// account it is connected to or may join.
+type AccountSpec struct {
+	SellAccountID      int64                `json:"sellAccountId"`
+	Name               string               `json:"name"`
+	Users              int                  `json:"users"`
+	ConnectedSubdomain string               `json:"connectedSubdomain,omitempty"`
+	ExistingSupport    *ExistingSupportSpec `json:"existingSupport,omitempty"`
+}
+
+// ExistingSupportSpec is the Zendesk account an existing-mode migration joins.
+type ExistingSupportSpec struct {
+	Subdomain           string `json:"subdomain"`
+	OwnerEmail          string `json:"ownerEmail"`
+	OwnerHasSellLicense bool   `json:"ownerHasSellLicense"`
+}
+
+// AddAccount adds an account to the simulator, so a test has accounts of its own on a
+// stack other tests share.
+func (s Sim) AddAccount(t testing.TB, spec AccountSpec) {
+	t.Helper()
+	s.JSON(t, http.MethodPost, "/_sim/accounts", spec, nil, http.StatusCreated)
+}
+
+// AssignLicense gives a person a Sell license (makes them an active Sell user), as a
+// Sell admin would.
+func (s Sim) AssignLicense(t testing.TB, account, name, email string) {
+	t.Helper()
+	s.JSON(t, http.MethodPost, "/_sim/sell/"+account+"/users", map[string]string{"name": name, "email": email, "role": "user"}, nil, http.StatusCreated)
+}
+
+// SetFaults replaces the simulator's faults (absent fields are zero: {} clears them).
+func (s Sim) SetFaults(t testing.TB, faults map[string]any) {
+	t.Helper()
+	s.JSON(t, http.MethodPut, "/_sim/faults", faults, nil)
+}
+
+// LedgerEntry is one side effect the simulator recorded.
+type LedgerEntry struct{ Kind, Subject, Detail string }
+
+// Ledger is every side effect so far.
+func (s Sim) Ledger(t testing.TB) []LedgerEntry {
+	t.Helper()
+	var l struct {
+		Entries []LedgerEntry `json:"entries"`
+	}
+	s.JSON(t, http.MethodGet, "/_sim/ledger", nil, &l)
+	return l.Entries
+}
+
+// LedgerCounts counts the side effects whose subject mentions one of the subdomains
+// (a shared stack's ledger holds other tests' too), by kind and by kind+subject. No
+// subdomain given counts everything.
+func (s Sim) LedgerCounts(t testing.TB, subdomains ...string) (byKind, bySubject map[string]int) {
+	t.Helper()
+	byKind, bySubject = map[string]int{}, map[string]int{}
+	for _, e := range s.Ledger(t) {
+		if !ledgerAbout(e.Subject, subdomains) {
+			continue
+		}
+		byKind[e.Kind]++
+		bySubject[e.Kind+" "+e.Subject]++
+	}
+	return byKind, bySubject
+}
+
+// ledgerAbout: subjects are "sub" (created, released), "sellID->sub" (linked) and
+// "sub/email" (converted).
+func ledgerAbout(subject string, subdomains []string) bool {
+	if len(subdomains) == 0 {
+		return true
+	}
+	if _, after, ok := strings.Cut(subject, "->"); ok {
+		subject = after
+	}
+	sub, _, _ := strings.Cut(subject, "/")
+	for _, want := range subdomains {
+		if sub == want {
+			return true
+		}
+	}
+	return false
+}
+
+// Mail is one message the simulator's SMTP sink accepted.
+type Mail struct {
+	To          []string `json:"to"`
+	Subject     string   `json:"subject"`
+	Body        string   `json:"body"`
+	MigrationID string   `json:"migrationId"`
+	Key         string   `json:"key"`
+}
+
+// Mail is what the SMTP sink got for a migration (its workflow ID).
+func (s Sim) Mail(t testing.TB, workflowID string) []Mail {
+	t.Helper()
+	var m struct {
+		Messages []Mail `json:"messages"`
+	}
+	s.JSON(t, http.MethodGet, "/_sim/mail?migration="+workflowID, nil, &m)
+	return m.Messages
+}
+
+// Webhook is one reminder the simulator's webhook receiver accepted.
+type Webhook struct {
+	Key         string `json:"key"`
+	Text        string `json:"text"`
+	MigrationID string `json:"migrationId"`
+	Link        string `json:"link"`
+	Deliveries  int    `json:"deliveries"`
+}
+
+// Webhooks is what the webhook receiver got for a migration.
+func (s Sim) Webhooks(t testing.TB, workflowID string) []Webhook {
+	t.Helper()
+	var w struct {
+		Webhooks []Webhook `json:"webhooks"`
+	}
+	s.JSON(t, http.MethodGet, "/_sim/webhooks?migration="+workflowID, nil, &w)
+	return w.Webhooks
+}
+
+// PagesServed is how often the simulator served each page of an account's Sell users.
+func (s Sim) PagesServed(t testing.TB, accountID string) map[string]int {
+	t.Helper()
+	var p struct {
+		PagesServed map[string]int `json:"pagesServed"`
+	}
+	s.JSON(t, http.MethodGet, "/_sim/sell/"+accountID+"/user_pages", nil, &p)
+	return p.PagesServed
+}
