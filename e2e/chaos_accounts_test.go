@@ -1,15 +1,12 @@
-package main
+package e2e
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/e2e/harness"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -117,45 +114,11 @@ func (a chaosAccount) start() starter.StartRequest {
 	return r
 }
 
-// simJSON sends a simulator control request and decodes the answer into out (if not nil).
-func simJSON(method, url string, body, out any, wantStatus ...int) error {
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, url, rd)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	ok := len(wantStatus) == 0 && resp.StatusCode == http.StatusOK
-	for _, s := range wantStatus {
-		ok = ok || resp.StatusCode == s
-	}
-	if !ok {
-		return fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, b)
-	}
-	if out != nil {
-		return json.Unmarshal(b, out)
-	}
-	return nil
-}
-
 // addChaosAccounts creates every account in the simulator.
-func addChaosAccounts(t *testing.T, simURL string, accounts []chaosAccount) {
+func addChaosAccounts(t *testing.T, sim harness.Sim, accounts []chaosAccount) {
 	t.Helper()
 	for _, a := range accounts {
-		if err := simJSON(http.MethodPost, simURL+"/_sim/accounts", a.spec(), nil, http.StatusCreated); err != nil {
+		if err := sim.Do(http.MethodPost, "/_sim/accounts", a.spec(), nil, []int{http.StatusCreated}); err != nil {
 			t.Fatalf("add account %d: %v", a.id, err)
 		}
 	}
@@ -165,11 +128,11 @@ func addChaosAccounts(t *testing.T, simURL string, accounts []chaosAccount) {
 var chaosFaults = map[string]any{"error_rate": 0.2, "rate_limit_rate": 0.1, "retry_after_seconds": 1, "latency_ms": 2}
 
 // injectedFaults reads how many failures the running simulator has injected.
-func injectedFaults(simURL string) (int64, error) {
+func injectedFaults(sim harness.Sim) (int64, error) {
 	var f struct {
 		ServerErrors int64 `json:"injected_server_errors"`
 		RateLimited  int64 `json:"injected_rate_limited"`
 	}
-	err := simJSON(http.MethodGet, simURL+"/_sim/faults", nil, &f)
+	err := sim.Do(http.MethodGet, "/_sim/faults", nil, &f, nil)
 	return f.ServerErrors + f.RateLimited, err
 }

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -14,11 +14,9 @@ import (
 
 // Browser tests drive Debian's Chromium, headless, through the DevTools protocol.
 const (
-	chromiumEnv   = "SELLMIGRATE_CHROMIUM"      // overrides the browser's path
-	artifactsEnv  = "SELLMIGRATE_ARTIFACTS_DIR" // where screenshots are kept
-	updateDocsEnv = "SELLMIGRATE_UPDATE_DOCS"   // "1" rewrites docs/dashboard*.png
+	chromiumEnv   = "SELLMIGRATE_CHROMIUM"    // overrides the browser's path
+	updateDocsEnv = "SELLMIGRATE_UPDATE_DOCS" // "1" rewrites docs/dashboard*.png
 	defaultChrome = "/usr/bin/chromium"
-	repoRoot      = "../.." // tests run in cmd/sellmigrate
 )
 
 // chromiumPath finds the browser. Locally a missing browser skips the test; in CI
@@ -165,7 +163,7 @@ func (b *tab) screenshot(name string) string {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return ""
 	}
-	path := filepath.Join(artifactsDir(b.t), name+".png")
+	path := filepath.Join(screenshotDir(b.t), name+".png")
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		b.t.Errorf("save screenshot %s: %v", path, err)
 		return ""
@@ -173,25 +171,14 @@ func (b *tab) screenshot(name string) string {
 	return path
 }
 
-// artifactsDir is $SELLMIGRATE_ARTIFACTS_DIR (relative to the repository root when
-// relative, as .ci/run sets it), else a temporary directory of the test.
-func artifactsDir(t *testing.T) string {
+// screenshotDir is where screenshots go: $SELLMIGRATE_ARTIFACTS_DIR when set (CI keeps
+// them), else a temporary directory of the test.
+func screenshotDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv(artifactsEnv)
-	if dir == "" {
-		return t.TempDir()
-	}
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(repoRoot, dir)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatalf("create the artifacts directory %s: %v", dir, err)
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
+	if dir := artifactsDir(t); dir != "" {
 		return dir
 	}
-	return abs
+	return t.TempDir()
 }
 
 func sanitize(name string) string {

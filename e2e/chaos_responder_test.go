@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/e2e/harness"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -18,7 +19,7 @@ import (
 // stack only delays an answer.
 type responder struct {
 	st       *starter.Starter
-	simURL   string
+	sim      harness.Sim
 	accounts map[string]chaosAccount // by workflow ID
 
 	mu       sync.Mutex
@@ -29,8 +30,8 @@ type responder struct {
 	wg       sync.WaitGroup
 }
 
-func newResponder(st *starter.Starter, simURL string, accounts []chaosAccount) *responder {
-	r := &responder{st: st, simURL: simURL, accounts: map[string]chaosAccount{},
+func newResponder(st *starter.Starter, sim harness.Sim, accounts []chaosAccount) *responder {
+	r := &responder{st: st, sim: sim, accounts: map[string]chaosAccount{},
 		answered: map[string]bool{}, inFlight: map[string]bool{}, lastTry: map[string]time.Time{}}
 	for _, a := range accounts {
 		r.accounts[contract.WorkflowID(fmt.Sprint(a.id))] = a
@@ -85,8 +86,8 @@ func (r *responder) answer(ctx context.Context, key string, a chaosAccount, stat
 		_, err = r.st.Send(sctx, ref, contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: a.owner})
 	case contract.StatusOwnerNeedsSellLicense:
 		// The admin gives the owner a Sell license, then says so.
-		err = simJSON(http.MethodPost, fmt.Sprintf("%s/_sim/sell/%d/users", r.simURL, a.id),
-			map[string]string{"name": "Owner", "email": a.owner, "role": "user"}, nil, http.StatusCreated, http.StatusOK)
+		err = r.sim.Do(http.MethodPost, fmt.Sprintf("/_sim/sell/%d/users", a.id),
+			map[string]string{"name": "Owner", "email": a.owner, "role": "user"}, nil, []int{http.StatusCreated, http.StatusOK})
 		if err == nil {
 			_, err = r.st.Send(sctx, ref, contract.LicenseAssignedName, contract.LicenseAssignedInput{By: a.admin})
 		}

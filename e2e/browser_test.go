@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"os"
@@ -8,24 +8,25 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/sellmigrate/sellmigrate/e2e/harness"
 )
 
 // TestDashboardInBrowser drives the dashboard of `sellmigrate dev` (real Temporal on
 // SQLite, the simulator, a worker, the API) in headless Chromium: an admin starts and
 // approves a migration that completes live on the page; a viewer sees no actions and
 // is refused by the API; then the list and detail pages are captured (and, with
-// SELLMIGRATE_UPDATE_DOCS=1, written to docs/ for the README).
+// SELLMIGRATE_UPDATE_DOCS=1, written to docs/ for the README). Its stack is its own:
+// the pictures in the README show the demo accounts (1001–1006), and the list and the
+// counts it checks cover every migration of the stack.
 func TestDashboardInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: starts the embedded Temporal server and Chromium")
-	}
+	t.Parallel()
+	bin := binary(t)
 	chromium := chromiumPath(t)
-	temporalPort, simPort := freePort(t), freePort(t)
-	e2eEnv(t, temporalPort)
-	dev := startDev(t, t.TempDir(), temporalPort, simPort)
+	dev := harness.DevT(t, bin, harness.DevOptions{Name: "browser-dev"})
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("dev logs:\n%s", dev.logs.String())
+			t.Logf("dev log:\n%s", dev.Proc().LogTail())
 		}
 	})
 
@@ -46,8 +47,8 @@ func detailIs(workflowID, status string) string {
 		return !!d && location.hash.startsWith("#/migrations/` + workflowID + `") && d.dataset.status === "` + status + `"; })()`
 }
 
-func adminApprovesLive(t *testing.T, b *tab, dev *devProcess) {
-	b.signIn(dev.apiURL, "demo-admin", "admin@globex.test")
+func adminApprovesLive(t *testing.T, b *tab, dev *harness.Dev) {
+	b.signIn(dev.APIURL, "demo-admin", "admin@globex.test")
 
 	// Start Globex's migration into its existing Zendesk account from the form.
 	b.do("open the start form", 20*time.Second,
@@ -110,17 +111,17 @@ func adminApprovesLive(t *testing.T, b *tab, dev *devProcess) {
 			t.Errorf("the inputs lack %q:\n%s", want, inputs)
 		}
 	}
-	if s := status(t, "1002"); s.Status != "completed" {
+	if s := harness.Status(t, dev, "1002"); s.Status != "completed" {
 		t.Errorf("status --json says %s after the page showed completed", s.Status)
 	}
 	t.Logf("screenshot of the completed migration: %s", b.screenshot("dashboard-completed"))
 }
 
-func viewerCannotAct(t *testing.T, b *tab, dev *devProcess) {
-	mustCLI(t, "start", "--account", "1001", "--mode", "new", "--subdomain", "acme", "--requested-by", "admin@acme.test")
-	awaitStatus(t, "1001", "awaiting_disclaimers")
+func viewerCannotAct(t *testing.T, b *tab, dev *harness.Dev) {
+	harness.MustCLI(t, dev, "start", "--account", "1001", "--mode", "new", "--subdomain", "acme", "--requested-by", "admin@acme.test")
+	harness.AwaitStatus(t, dev, "1001", "awaiting_disclaimers")
 
-	b.signIn(dev.apiURL, "demo-viewer", "")
+	b.signIn(dev.APIURL, "demo-viewer", "")
 	if evalIn[bool](b, "look for the start button", `!!document.getElementById("start-toggle")`) {
 		t.Errorf("a viewer is offered Start migration")
 	}
@@ -142,26 +143,26 @@ func viewerCannotAct(t *testing.T, b *tab, dev *devProcess) {
 			t.Errorf("POST %s as a viewer answered %d, want 403", path, code)
 		}
 	}
-	if s := status(t, "1001"); s.Status != "awaiting_disclaimers" || len(s.Inputs) != 0 {
+	if s := harness.Status(t, dev, "1001"); s.Status != "awaiting_disclaimers" || len(s.Inputs) != 0 {
 		t.Errorf("after the viewer's refused requests: status %s, inputs %+v; want unchanged", s.Status, s.Inputs)
 	}
 }
 
-func listAndScreenshots(t *testing.T, b *tab, dev *devProcess) {
-	b.signIn(dev.apiURL, "demo-admin", "admin@acme.test")
+func listAndScreenshots(t *testing.T, b *tab, dev *harness.Dev) {
+	b.signIn(dev.APIURL, "demo-admin", "admin@acme.test")
 	loadID := evalIn[string](b, "read the page-load marker", `window.sellmigrate.loadId`)
 
 	// Migrations started elsewhere (the CLI) appear on the open list page by themselves.
-	mustCLI(t, "start", "--account", "1003", "--mode", "existing", "--subdomain", "initech",
+	harness.MustCLI(t, dev, "start", "--account", "1003", "--mode", "existing", "--subdomain", "initech",
 		"--requested-by", "admin@initech.test", "--owner-email", "owner@initech.test")
-	mustCLI(t, "start", "--account", "1004", "--mode", "new", "--subdomain", "umbrella", "--requested-by", "admin@umbrella.test")
-	mustCLI(t, "start", "--account", "1005", "--mode", "new", "--subdomain", "hooli", "--requested-by", "admin@hooli.test")
+	harness.MustCLI(t, dev, "start", "--account", "1004", "--mode", "new", "--subdomain", "umbrella", "--requested-by", "admin@umbrella.test")
+	harness.MustCLI(t, dev, "start", "--account", "1005", "--mode", "new", "--subdomain", "hooli", "--requested-by", "admin@hooli.test")
 	// No Sell account 1006 exists: its preflight fails for good.
-	mustCLI(t, "start", "--account", "1006", "--mode", "new", "--subdomain", "wayne", "--requested-by", "admin@wayne.test")
-	awaitStatus(t, "1003", "awaiting_owner_login")
-	awaitStatus(t, "1004", "already_connected")
-	awaitStatus(t, "1005", "awaiting_disclaimers")
-	awaitStatus(t, "1006", "failed")
+	harness.MustCLI(t, dev, "start", "--account", "1006", "--mode", "new", "--subdomain", "wayne", "--requested-by", "admin@wayne.test")
+	harness.AwaitStatus(t, dev, "1003", "awaiting_owner_login")
+	harness.AwaitStatus(t, dev, "1004", "already_connected")
+	harness.AwaitStatus(t, dev, "1005", "awaiting_disclaimers")
+	harness.AwaitStatus(t, dev, "1006", "failed")
 	b.await("the new migrations on the list and in the counts", `(() => {
 		const row = (id, st) => !!document.querySelector('tr[data-workflow-id="sell-migration-' + id + '"][data-status="' + st + '"]');
 		return row("1003", "awaiting_owner_login") && row("1004", "already_connected") && row("1005", "awaiting_disclaimers") &&
@@ -182,12 +183,12 @@ func listAndScreenshots(t *testing.T, b *tab, dev *devProcess) {
 		chromedp.Click(chromedp.CSS(`tr[data-workflow-id="sell-migration-1001"] a.row-link`)))
 	b.await("Acme's detail page", detailIs("sell-migration-1001", "awaiting_disclaimers"), 30*time.Second)
 	b.do("ask to cancel", 20*time.Second, chromedp.Click(chromedp.ID("action-cancel")))
-	if s := status(t, "1001"); s.Status != "awaiting_disclaimers" {
+	if s := harness.Status(t, dev, "1001"); s.Status != "awaiting_disclaimers" {
 		t.Fatalf("one click on Cancel, before the confirmation, made the migration %s", s.Status)
 	}
 	b.do("confirm the cancellation", 20*time.Second, chromedp.Click(chromedp.CSS(`#action-cancel[data-confirm="1"]`)))
 	b.await("the page shows it cancelled", detailIs("sell-migration-1001", "cancelled")+` && !!document.getElementById("actions-finished")`, 60*time.Second)
-	awaitStatus(t, "1001", "cancelled")
+	harness.AwaitStatus(t, dev, "1001", "cancelled")
 	b.do("back to the list", 20*time.Second, chromedp.Click(chromedp.ID("back-to-list")))
 	b.await("the list with Acme cancelled", `!!document.querySelector('tr[data-workflow-id="sell-migration-1001"][data-status="cancelled"]') &&
 		document.querySelectorAll("#migration-rows tr[data-workflow-id]").length === 6`, 30*time.Second)
@@ -205,7 +206,11 @@ func listAndScreenshots(t *testing.T, b *tab, dev *devProcess) {
 			if err != nil {
 				t.Fatalf("read screenshot: %v", err)
 			}
-			path := filepath.Join(repoRoot, "docs", dst)
+			root, err := harness.ModuleRoot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(root, "docs", dst)
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				t.Fatalf("create docs/: %v", err)
 			}

@@ -1,32 +1,21 @@
-package main
+package e2e
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/e2e/harness"
 )
 
-// run executes one command line in process, with the environment cleared of
-// SELLMIGRATE_* settings and Temporal pointed at a closed loopback port, so nothing
-// here can reach a server.
-func run(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+// run runs one command line of the real binary with Temporal pointed at a closed
+// loopback port, so nothing here can reach a server; env adds config (key: value).
+func run(t *testing.T, env harness.Settings, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	t.Setenv(config.FileEnvVar, "")
-	for _, k := range config.Keys() {
-		t.Setenv(config.EnvVar(k), "")
-	}
-	t.Setenv(config.EnvVar("temporal.address"), "127.0.0.1:1")
-	for k, v := range env {
-		t.Setenv(k, v)
-	}
-	var out, errb bytes.Buffer
-	code = execute(args, &out, &errb)
-	return code, out.String(), errb.String()
+	r := harness.Run(binary(t), harness.Env(harness.Settings{"temporal.address": "127.0.0.1:1"}, env), args...)
+	return r.Code, r.Stdout, r.Stderr
 }
 
 // wantOneLineError checks the failure contract: exit 1 and exactly one line,
@@ -45,6 +34,7 @@ func wantOneLineError(t *testing.T, code int, stderr, contains string) {
 }
 
 func TestArgumentErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		args     []string
@@ -85,6 +75,7 @@ func TestArgumentErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			code, stdout, stderr := run(t, nil, tc.args...)
 			wantOneLineError(t, code, stderr, tc.contains)
 			if stdout != "" {
@@ -95,7 +86,8 @@ func TestArgumentErrors(t *testing.T) {
 }
 
 func TestConfigErrorsAreOneLine(t *testing.T) {
-	code, _, stderr := run(t, map[string]string{config.EnvVar("temporal.address"): "nowhere"},
+	t.Parallel()
+	code, _, stderr := run(t, harness.Settings{"temporal.address": "nowhere"},
 		"start", "--account", "1001", "--mode", "new", "--requested-by", "admin@acme.test")
 	wantOneLineError(t, code, stderr, `config: temporal.address "nowhere" must be host:port`)
 
@@ -117,6 +109,8 @@ func TestConfigErrorsAreOneLine(t *testing.T) {
 }
 
 func TestUnreachableTemporalIsOneLine(t *testing.T) {
+	t.Parallel()
+	binary(t) // built before the clock starts
 	began := time.Now()
 	code, _, stderr := run(t, nil, "status", "1001")
 	wantOneLineError(t, code, stderr, `cannot reach Temporal at 127.0.0.1:1`)
@@ -129,6 +123,7 @@ func TestUnreachableTemporalIsOneLine(t *testing.T) {
 }
 
 func TestBulkCSVWithOnlyBadRowsNeedsNoServer(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "accounts.csv")
 	body := "account_id,mode,subdomain,requested_by,owner_email\n" +
@@ -154,6 +149,7 @@ func TestBulkCSVWithOnlyBadRowsNeedsNoServer(t *testing.T) {
 }
 
 func TestHelpSucceeds(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"signal", "--help"}, {"start", "--help"}} {
 		code, stdout, stderr := run(t, nil, args...)
 		if code != 0 || stdout == "" || stderr != "" {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"html"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sellmigrate/sellmigrate/e2e/harness"
 )
 
 // TestOwnerLoginOAuthEndToEnd walks the Zendesk account owner's login as a browser does,
@@ -17,51 +19,49 @@ import (
 // the browser to the simulated Zendesk sign-in, the callback exchanges the code and sends
 // the owner-login update. A user who is not the owner is refused with the workflow's
 // reason; the owner moves the migration on to the disclaimers. A tampered state, a
-// replayed callback and a spent code are refused.
+// replayed callback and a spent code are refused. It runs on the shared stack, on an
+// account of its own (5201, Oauthco) whose Zendesk account has, besides its owner, one
+// of its Sell users as an end-user (as lee@globex.test is in the demo data).
 func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: starts the embedded Temporal server")
-	}
-	temporalPort, simPort := freePort(t), freePort(t)
-	e2eEnv(t, temporalPort)
-	d := startDev(t, t.TempDir(), temporalPort, simPort)
-	apiURL := d.apiURL
+	t.Parallel()
+	d := shared(t)
+	sim := d.Sim()
+	sim.AddAccount(t, harness.AccountSpec{SellAccountID: 5201, Name: "Oauthco", Users: 2,
+		ExistingSupport: &harness.ExistingSupportSpec{Subdomain: "oauthco", OwnerEmail: "owner@oauthco.test", OwnerHasSellLicense: true}})
+	sim.Support(t, http.MethodPost, "oauthco", "/api/v2/users/create_many",
+		map[string]any{"users": []map[string]any{{"name": "Lee Oauthco", "email": "user0001@oauthco.test", "role": "end-user"}}}, nil)
+	apiURL := d.APIURL
 	b := newBrowser(t, apiURL)
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("dev logs:\n%s", d.logs.String())
-		}
-	})
 
-	mustCLI(t, "start", "--account", "1002", "--mode", "existing", "--subdomain", "globex",
-		"--requested-by", "admin@globex.test", "--owner-email", "owner@globex.test")
-	awaitStatus(t, "1002", "awaiting_owner_login")
+	harness.MustCLI(t, d, "start", "--account", "5201", "--mode", "existing", "--subdomain", "oauthco",
+		"--requested-by", "admin@oauthco.test", "--owner-email", "owner@oauthco.test")
+	harness.AwaitStatus(t, d, "5201", "awaiting_owner_login")
 
-	// lee@globex.test is a user of globex but not its owner: the workflow refuses.
-	leeCallback := b.signInAt(b.startLogin("1002", d.simURL), "lee@globex.test")
+	// user0001@oauthco.test is a user of oauthco but not its owner: the workflow refuses.
+	leeCallback := b.signInAt(b.startLogin("5201", "oauthco", d.SimURL), "user0001@oauthco.test")
 	r := b.get(leeCallback)
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "not its account owner") ||
-		!strings.Contains(r.body, `href="/#/migrations/sell-migration-1002"`) {
-		t.Fatalf("callback for lee: %d, want 422 saying lee is not the account owner, with a link back:\n%s", r.status, r.body)
+		!strings.Contains(r.body, `href="/#/migrations/sell-migration-5201"`) {
+		t.Fatalf("callback for the non-owner: %d, want 422 saying they are not the account owner, with a link back:\n%s", r.status, r.body)
 	}
-	if s := awaitStatus(t, "1002", "awaiting_owner_login"); len(s.Inputs) == 0 ||
-		s.Inputs[len(s.Inputs)-1].By != "lee@globex.test" || s.Inputs[len(s.Inputs)-1].Accepted {
-		t.Errorf("inputs %+v, want lee's login recorded as refused", s.Inputs)
+	if s := harness.AwaitStatus(t, d, "5201", "awaiting_owner_login"); len(s.Inputs) == 0 ||
+		s.Inputs[len(s.Inputs)-1].By != "user0001@oauthco.test" || s.Inputs[len(s.Inputs)-1].Accepted {
+		t.Errorf("inputs %+v, want the non-owner's login recorded as refused", s.Inputs)
 	}
 
 	// The same callback again (the browser's cookie is spent) is refused.
 	if r := b.get(leeCallback); r.status != http.StatusBadRequest {
 		t.Errorf("replayed callback: %d, want 400:\n%s", r.status, r.body)
 	}
-	// lee's code under a fresh, valid state and cookie: Zendesk refuses the spent code.
-	fresh := b.startLogin("1002", d.simURL)
+	// That code under a fresh, valid state and cookie: Zendesk refuses the spent code.
+	fresh := b.startLogin("5201", "oauthco", d.SimURL)
 	spent := mustParse(t, leeCallback).Query().Get("code")
 	r = b.get(apiURL + "/oauth/callback?" + url.Values{"code": {spent}, "state": {fresh.Query().Get("state")}}.Encode())
 	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "sign-in code was refused") {
 		t.Errorf("spent code: %d, want 400 saying the code was refused:\n%s", r.status, r.body)
 	}
 	// A tampered state is refused before anything is exchanged.
-	st := b.startLogin("1002", d.simURL).Query().Get("state")
+	st := b.startLogin("5201", "oauthco", d.SimURL).Query().Get("state")
 	i := len(st) / 4 // inside the signed payload
 	flipped := byte('A')
 	if st[i] == 'A' {
@@ -74,16 +74,16 @@ func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
 	}
 
 	// The owner logs in: back to the dashboard, and the migration moves on.
-	ownerCallback := b.signInAt(b.startLogin("1002", d.simURL), "owner@globex.test")
+	ownerCallback := b.signInAt(b.startLogin("5201", "oauthco", d.SimURL), "owner@oauthco.test")
 	r = b.get(ownerCallback)
-	if r.status != http.StatusSeeOther || r.location != "/#/migrations/sell-migration-1002?ownerLogin=ok" {
+	if r.status != http.StatusSeeOther || r.location != "/#/migrations/sell-migration-5201?ownerLogin=ok" {
 		t.Fatalf("callback for the owner: %d Location %q, want 303 to the migration:\n%s", r.status, r.location, r.body)
 	}
-	if s := awaitStatus(t, "1002", "awaiting_disclaimers"); s.OwnerEmail != "owner@globex.test" {
-		t.Errorf("owner email %q, want owner@globex.test", s.OwnerEmail)
+	if s := harness.AwaitStatus(t, d, "5201", "awaiting_disclaimers"); s.OwnerEmail != "owner@oauthco.test" {
+		t.Errorf("owner email %q, want owner@oauthco.test", s.OwnerEmail)
 	}
 	// Now the migration no longer waits for the owner: the login link says so.
-	if r := b.get(apiURL + "/oauth/owner-login?migration=1002"); r.status != http.StatusConflict ||
+	if r := b.get(apiURL + "/oauth/owner-login?migration=5201"); r.status != http.StatusConflict ||
 		!strings.Contains(r.body, "not waiting for the Zendesk account owner") {
 		t.Errorf("owner-login after the login: %d:\n%s", r.status, r.body)
 	}
@@ -138,8 +138,8 @@ func (b *browser) get(rawURL string) page {
 }
 
 // startLogin opens the dashboard's owner-login link and returns where it redirects:
-// the simulated Zendesk's authorize URL for globex.
-func (b *browser) startLogin(account, simURL string) *url.URL {
+// the simulated Zendesk's authorize URL for the subdomain.
+func (b *browser) startLogin(account, subdomain, simURL string) *url.URL {
 	b.t.Helper()
 	r := b.get(b.apiURL + "/oauth/owner-login?migration=" + account)
 	if r.status != http.StatusFound {
@@ -147,10 +147,10 @@ func (b *browser) startLogin(account, simURL string) *url.URL {
 	}
 	u := mustParse(b.t, r.location)
 	q := u.Query()
-	if !strings.HasPrefix(r.location, simURL+"/zendesk/globex/oauth/authorizations/new?") || q.Get("response_type") != "code" ||
+	if !strings.HasPrefix(r.location, simURL+"/zendesk/"+subdomain+"/oauth/authorizations/new?") || q.Get("response_type") != "code" ||
 		q.Get("client_id") != "sellmigrate" || q.Get("redirect_uri") != b.apiURL+"/oauth/callback" ||
 		q.Get("scope") != "read" || q.Get("state") == "" {
-		b.t.Fatalf("owner-login redirects to %s, want globex's authorize URL with the OAuth parameters", r.location)
+		b.t.Fatalf("owner-login redirects to %s, want %s's authorize URL with the OAuth parameters", r.location, subdomain)
 	}
 	return u
 }

@@ -1,10 +1,9 @@
-package main
+package e2e
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"sort"
@@ -12,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/e2e/harness"
 )
 
 // apiClient calls the HTTP API of a running `sellmigrate dev` over real HTTP.
@@ -187,20 +186,18 @@ func nextEvent(t *testing.T, events <-chan sseEvent, name string, ok func(map[st
 
 // TestAPIEndToEnd drives the HTTP API of `sellmigrate dev` (a real Temporal server on
 // SQLite, the simulator, a worker) over real HTTP: every class of error, then starting,
-// listing, counting, following live, approving and cancelling migrations.
+// listing, counting, following live, approving and cancelling migrations. Its stack is
+// its own: the counts, the pages of the list and the live counts it checks cover every
+// migration of a stack, which other tests would change under it.
 func TestAPIEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: starts the embedded Temporal server")
-	}
-	temporalPort, simPort := freePort(t), freePort(t)
-	e2eEnv(t, temporalPort)
-	dev := startDev(t, t.TempDir(), temporalPort, simPort)
-	for _, want := range []string{dev.apiURL + "/", "demo-viewer", "demo-ops", "demo-admin"} {
-		if !strings.Contains(dev.out.String(), want) {
-			t.Errorf("the dev banner lacks %q:\n%s", want, dev.out.String())
+	t.Parallel()
+	dev := harness.DevT(t, binary(t), harness.DevOptions{Name: "api-dev"})
+	for _, want := range []string{dev.APIURL + "/", "demo-viewer", "demo-ops", "demo-admin"} {
+		if !strings.Contains(dev.Banner(), want) {
+			t.Errorf("the dev banner lacks %q:\n%s", want, dev.Banner())
 		}
 	}
-	c := apiClient{t: t, base: dev.apiURL, http: &http.Client{Timeout: 90 * time.Second}}
+	c := apiClient{t: t, base: dev.APIURL, http: &http.Client{Timeout: 90 * time.Second}}
 
 	t.Run("unauthenticated", func(t *testing.T) {
 		c.want(200, "", "GET", "/healthz", "", "", "")
@@ -363,51 +360,43 @@ func TestAPIEndToEnd(t *testing.T) {
 	}
 	c.awaitStatus("1003", "cancelled")
 
-	t.Run("api role", func(t *testing.T) { testAPIRole(t) })
+	t.Run("api role", func(t *testing.T) { testAPIRole(t, dev) })
 }
 
 // testAPIRole runs `sellmigrate api` against the same Temporal: it refuses to start
-// without tokens, serves with them, and stops cleanly on Ctrl-C.
-func testAPIRole(t *testing.T) {
-	code, _, errOut := cli(t, "api", "--api-listen", "127.0.0.1:1")
-	if code == 0 || !strings.Contains(errOut, "api.admin_tokens") {
-		t.Errorf("api without tokens: exit %d, %q; want a refusal naming the token keys", code, errOut)
+// without tokens, serves with them, and stops cleanly on Ctrl-C (SIGTERM, exit code 0).
+func testAPIRole(t *testing.T, dev *harness.Dev) {
+	r := dev.CLI("api", "--api-listen", "127.0.0.1:1")
+	if r.Code == 0 || !strings.Contains(r.Stderr, "api.admin_tokens") {
+		t.Errorf("api without tokens: want a refusal naming the token keys; got %s", r)
 	}
-	t.Setenv(config.EnvVar("api.admin_tokens"), "role-admin")
-	t.Setenv(config.EnvVar("api.oauth_client_secret"), "role-secret")
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	logs := &syncBuffer{}
-	go func() { done <- executeContext(ctx, []string{"api", "--api-listen", addr}, io.Discard, logs) }()
+	addr := "127.0.0.1:" + freePort(t)
+	p, err := harness.StartProc(dev.Bin, t.TempDir(), "api", []string{"api", "--api-listen", addr},
+		dev.Env(harness.Settings{"api.admin_tokens": "role-admin", "api.oauth_client_secret": "role-secret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { harness.StopT(t, p) })
 	c := apiClient{t: t, base: "http://" + addr, http: &http.Client{Timeout: 10 * time.Second}}
-	for deadline := time.Now().Add(20 * time.Second); ; {
+	for deadline := time.Now().Add(time.Minute); ; {
 		if resp, err := http.Get(c.base + "/healthz"); err == nil {
 			resp.Body.Close()
 			break
 		}
-		select {
-		case code := <-done:
-			t.Fatalf("api exited with %d before serving:\n%s", code, logs.String())
-		case <-time.After(50 * time.Millisecond):
+		if p.Exited() {
+			t.Fatalf("api exited (%v) before serving:\n%s", p.ExitErr(), p.LogTail())
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("api not serving after 20s:\n%s", logs.String())
+			t.Fatalf("api not serving after a minute:\n%s", p.LogTail())
 		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	c.want(401, "unauthorized", "GET", "/api/v1/me", asAdmin, "", "")
 	if m := c.want(200, "", "GET", "/api/v1/migrations/1001", "Bearer role-admin", "", "").json(t); m["status"] != "completed" {
 		t.Errorf("api role reports 1001 as %v", m["status"])
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("api stopped with exit code %d:\n%s", code, logs.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Error("api did not stop within 20s of Ctrl-C")
+	if err := p.Stop(harness.StopTimeout); err != nil {
+		t.Error(err)
 	}
 }
 

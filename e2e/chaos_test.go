@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -15,10 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/e2e/harness"
 	"github.com/sellmigrate/sellmigrate/starter"
-	"github.com/sellmigrate/sellmigrate/worker"
 )
 
 // chaosSummary is the one-line result of a chaos run, also written to chaos.json.
@@ -49,36 +48,25 @@ type chaosSummary struct {
 // the simulator's ledger must show each account created and linked and each user
 // converted exactly once, in the exact expected totals.
 func TestChaosMigrations(t *testing.T) {
-	if testing.Short() {
-		t.Skip("chaos: runs the embedded Temporal server and worker processes for a few minutes")
-	}
+	t.Parallel()
+	bin := binary(t)
 	began := time.Now()
-	// Short retries (faults never exhaust them) and short timeouts, so a killed
-	// worker's activities are retried within seconds.
-	logDir, dataDir, temporalPort, simPort := chaosEnv(t, map[string]string{
-		"migration.retry_initial_interval": "50ms", "migration.retry_max_interval": "500ms",
-		"migration.retry_max_attempts": "100000", "migration.activity_timeout": "5s",
-		"migration.heartbeat_timeout": "2s",
-	})
-
-	stack := startStack(t, logDir, dataDir, temporalPort, simPort)
-	defer func() { // the stack in use at the end, after the restarts
-		if err := stack.terminate(time.Minute); err != nil {
+	logDir := t.TempDir()
+	// The stack runs no worker: the test runs (and kills) them.
+	d := harness.DevT(t, bin, harness.DevOptions{Name: "stack", LogDir: logDir, NoWorker: true})
+	sim := d.Sim()
+	accounts := chaosAccounts(3001)
+	addChaosAccounts(t, sim, accounts)
+	sim.SetFaults(t, chaosFaults)
+	sup := superviseWorker(t, d, logDir, "worker", nil)
+	defer func() {
+		if err := sup.stop(); err != nil {
 			t.Error(err)
 		}
 	}()
-	simURL := stack.simURL
-	accounts := chaosAccounts(3001)
-	addChaosAccounts(t, simURL, accounts)
-	if err := simJSON(http.MethodPut, simURL+"/_sim/faults", chaosFaults, nil); err != nil {
-		t.Fatal(err)
-	}
-	sup := superviseWorker(t, logDir, "worker", simURL)
-	defer func() { _ = sup.stop() }()
 
-	st, closeClient := chaosStarter(t)
-	defer closeClient()
-	resp := newResponder(st, simURL, accounts)
+	st := chaosStarter(t, d)
+	resp := newResponder(st, sim, accounts)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -115,7 +103,7 @@ func TestChaosMigrations(t *testing.T) {
 	stackRestarts := 0
 	for i, a := range accounts {
 		if i == len(accounts)/3 || i == 2*len(accounts)/3 {
-			n, err := restartStack(t, &stack, logDir, dataDir, temporalPort, simPort)
+			n, err := restartStack(t, d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,7 +115,7 @@ func TestChaosMigrations(t *testing.T) {
 	}
 
 	// Wait until every migration has an outcome.
-	deadline := began.Add(4 * time.Minute)
+	deadline := began.Add(chaosDeadline)
 	for {
 		mu.Lock()
 		snap := latest
@@ -136,7 +124,7 @@ func TestChaosMigrations(t *testing.T) {
 			break
 		} else if time.Now().After(deadline) {
 			t.Fatalf("after %s, %d migrations have no outcome: %s\nworker log:\n%s", time.Since(began).Round(time.Second),
-				len(pending), strings.Join(pending, "; "), sup.current.logTail())
+				len(pending), strings.Join(pending, "; "), sup.logTail())
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
@@ -146,16 +134,14 @@ func TestChaosMigrations(t *testing.T) {
 	if kills < 10 {
 		t.Errorf("the worker was killed %d times; the run must survive at least 10 kills", kills)
 	}
-	n, err := injectedFaults(simURL)
+	n, err := injectedFaults(sim)
 	if err != nil {
 		t.Fatal(err)
 	}
 	injected += n
-	if err := simJSON(http.MethodPut, simURL+"/_sim/faults", map[string]any{}, nil); err != nil {
-		t.Fatal(err)
-	}
+	sim.SetFaults(t, map[string]any{})
 
-	sum := checkChaosOutcomes(t, st, simURL, accounts)
+	sum := checkChaosOutcomes(t, st, sim, accounts)
 	sum.Migrations, sum.WorkerKills, sum.WorkerStarts = len(accounts), kills, workerStarts
 	sum.StackRestarts, sum.FaultsInjected = stackRestarts, injected
 	seen, retried := resp.waits()
@@ -190,19 +176,19 @@ func TestChaosMigrations(t *testing.T) {
 	writeChaosArtifact(t, sum)
 }
 
-// chaosStarter connects a starter to the stack with the policy from the environment,
-// as `sellmigrate start` would.
-func chaosStarter(t *testing.T) (*starter.Starter, func()) {
+// chaosDeadline bounds the whole run. Alone it takes about 70 s; beside the other
+// end-to-end tests on two cores, longer.
+const chaosDeadline = 6 * time.Minute
+
+// chaosStarter is a starter on the stack, as `sellmigrate start` uses it, with the chaos
+// policy (recorded in each migration at start): short retries (faults never exhaust
+// them) and short timeouts, so a killed worker's activities are retried within seconds.
+func chaosStarter(t *testing.T, d *harness.Dev) *starter.Starter {
 	t.Helper()
-	cfg, err := config.Load(config.Options{Role: config.RoleClient})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := worker.Dial(context.Background(), worker.DialOptions{Address: cfg.Temporal.Address, Namespace: cfg.Temporal.Namespace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return starter.New(c, starter.Options{Policy: cfg.Migration, UpdateTimeout: 20 * time.Second}), c.Close
+	p := contract.DefaultPolicy()
+	p.RetryInitialInterval, p.RetryMaxInterval = 50*time.Millisecond, 500*time.Millisecond
+	p.RetryMaxAttempts, p.ActivityTimeout, p.HeartbeatTimeout = 100000, 5*time.Second, 2*time.Second
+	return starter.New(harness.MustClient(t, d), starter.Options{Policy: p, UpdateTimeout: 20 * time.Second})
 }
 
 // startChaosMigration starts one migration, retrying while the stack is unreachable; a
@@ -225,23 +211,24 @@ func startChaosMigration(t *testing.T, st *starter.Starter, a chaosAccount) {
 	}
 }
 
-// restartStack stops the stack cleanly (SIGTERM) and starts it again on the same data
-// directory. It returns the faults the simulator injected before the stop (its count
-// is in memory), and puts the faults back once the new simulator runs.
-func restartStack(t *testing.T, stack **stackProc, logDir, dataDir string, temporalPort, simPort int) (int64, error) {
-	s := *stack
-	if err := simJSON(http.MethodPut, s.simURL+"/_sim/faults", map[string]any{}, nil); err != nil {
+// restartStack stops the stack cleanly (SIGTERM, exit code 0) and starts it again on
+// the same data directory. It returns the faults the simulator injected before the stop
+// (its count is in memory), and puts the faults back once the new simulator runs.
+func restartStack(t *testing.T, d *harness.Dev) (int64, error) {
+	if err := d.Sim().Do(http.MethodPut, "/_sim/faults", map[string]any{}, nil, nil); err != nil {
 		return 0, err
 	}
-	n, err := injectedFaults(s.simURL)
+	n, err := injectedFaults(d.Sim())
 	if err != nil {
 		return 0, err
 	}
-	if err := s.terminate(time.Minute); err != nil {
-		return 0, fmt.Errorf("stop the stack cleanly: %w\n%s", err, s.logTail())
+	if err := d.Stop(); err != nil {
+		return 0, fmt.Errorf("stop the stack cleanly: %w", err)
 	}
-	*stack = startStack(t, logDir, dataDir, temporalPort, simPort)
-	return n, simJSON(http.MethodPut, (*stack).simURL+"/_sim/faults", chaosFaults, nil)
+	if err := d.Start(); err != nil {
+		return 0, err
+	}
+	return n, d.Sim().Do(http.MethodPut, "/_sim/faults", chaosFaults, nil, nil)
 }
 
 // unfinished lists the migrations without their outcome in the statuses seen.
@@ -257,7 +244,7 @@ func unfinished(seen map[string]starter.Summary, accounts []chaosAccount) []stri
 }
 
 // checkChaosOutcomes checks each migration's outcome and counts, and the ledger.
-func checkChaosOutcomes(t *testing.T, st *starter.Starter, simURL string, accounts []chaosAccount) chaosSummary {
+func checkChaosOutcomes(t *testing.T, st *starter.Starter, sim harness.Sim, accounts []chaosAccount) chaosSummary {
 	t.Helper()
 	var sum chaosSummary
 	wantKind := map[string]int{"account_created": 0, "account_linked": 0, "user_converted": 0, "account_released": 0}
@@ -294,7 +281,7 @@ func checkChaosOutcomes(t *testing.T, st *starter.Starter, simURL string, accoun
 			wantKind["account_linked"]++
 		}
 	}
-	byKind, bySubject := ledger(t, simURL)
+	byKind, bySubject := sim.LedgerCounts(t)
 	for kind, n := range wantKind {
 		if byKind[kind] != n {
 			t.Errorf("ledger has %d %s, want exactly %d", byKind[kind], kind, n)
@@ -317,16 +304,13 @@ func checkChaosOutcomes(t *testing.T, st *starter.Starter, simURL string, accoun
 
 // writeChaosArtifact writes the summary to $SELLMIGRATE_ARTIFACTS_DIR/chaos.json when set.
 func writeChaosArtifact(t *testing.T, sum chaosSummary) {
-	dir := os.Getenv("SELLMIGRATE_ARTIFACTS_DIR")
+	dir := artifactsDir(t)
 	if dir == "" {
 		return
 	}
 	b, err := json.MarshalIndent(sum, "", "  ")
 	if err != nil {
 		t.Fatal(err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatalf("create the artifacts directory: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "chaos.json"), append(b, '\n'), 0o644); err != nil {
 		t.Fatalf("write chaos.json: %v", err)

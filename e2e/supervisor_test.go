@@ -1,0 +1,120 @@
+package e2e
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sellmigrate/sellmigrate/e2e/harness"
+)
+
+// supervisor keeps one `sellmigrate worker` process running, as systemd or Kubernetes
+// would: when it dies (killed by the test, or failing because the stack is down) it is
+// started again.
+type supervisor struct {
+	t      *testing.T
+	d      *harness.Dev
+	logDir string
+	name   string
+	extra  harness.Settings
+
+	mu       sync.Mutex
+	current  *harness.Proc
+	kills    int
+	restarts int
+	stopped  bool
+	wg       sync.WaitGroup
+}
+
+func superviseWorker(t *testing.T, d *harness.Dev, logDir, name string, extra harness.Settings) *supervisor {
+	t.Helper()
+	s := &supervisor{t: t, d: d, logDir: logDir, name: name, extra: extra}
+	s.mu.Lock()
+	s.current = s.spawn()
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go s.loop()
+	return s
+}
+
+// spawn starts a worker without waiting for it to poll: while the stack restarts it
+// may exit at once, and the loop starts another.
+func (s *supervisor) spawn() *harness.Proc {
+	ws, err := s.d.WorkerSettings()
+	if err != nil {
+		s.t.Error(err)
+		return nil
+	}
+	p, err := harness.StartProc(s.d.Bin, s.logDir, s.name, []string{"worker"}, s.d.Env(ws, s.extra))
+	if err != nil {
+		s.t.Error(err)
+		return nil
+	}
+	// A test that stops early leaves no process behind; stop() stops it cleanly first.
+	s.t.Cleanup(p.Kill)
+	return p
+}
+
+// loop restarts the worker whenever it exits, until stop.
+func (s *supervisor) loop() {
+	defer s.wg.Done()
+	for {
+		s.mu.Lock()
+		c := s.current
+		s.mu.Unlock()
+		if c == nil {
+			return
+		}
+		<-c.Done()
+		time.Sleep(200 * time.Millisecond)
+		s.mu.Lock()
+		if s.stopped {
+			s.mu.Unlock()
+			return
+		}
+		s.current = s.spawn()
+		s.restarts++
+		s.mu.Unlock()
+	}
+}
+
+// kill SIGKILLs the running worker; the loop starts another.
+func (s *supervisor) kill() {
+	s.mu.Lock()
+	c := s.current
+	s.kills++
+	s.mu.Unlock()
+	if c != nil {
+		c.Kill()
+	}
+}
+
+func (s *supervisor) counts() (kills, restarts int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.kills, s.restarts
+}
+
+// logTail is the end of the current worker's log.
+func (s *supervisor) logTail() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.current == nil {
+		return ""
+	}
+	return s.current.LogTail()
+}
+
+// stop ends supervision and stops the worker cleanly (exit code 0).
+func (s *supervisor) stop() error {
+	s.mu.Lock()
+	s.stopped = true
+	c := s.current
+	s.mu.Unlock()
+	var err error
+	if c != nil && !c.Exited() { // a worker killed just before is already gone
+		err = c.Stop(harness.StopTimeout)
+	}
+	s.wg.Wait()
+	return err
+}
