@@ -19,7 +19,7 @@ import (
 )
 
 // historiesDir holds histories recorded from real runs on the embedded server by
-// cmd/sellmigrate's TestRecordReplayHistories (SELLMIGRATE_RECORD_HISTORIES=1).
+// TestRecordHistories (go test ./workflows -run TestRecordHistories -record-histories).
 const historiesDir = "testdata/histories"
 
 // requiredHistories names one recorded history per path a migration can take; the
@@ -33,6 +33,12 @@ var requiredHistories = []string{
 	"expired-deadline.json",          // reminders, then the wait deadline (short policy)
 	"cancelled-compensated.json",     // cancelled; the created subdomain released
 	"failed-not-admin.json",          // non-retryable failure: requester is not a Sell admin
+	// Recorded after needs-attention, reminder-notify and finish-linked:
+	"needs-attention-retry.json",          // role gone past the link: parked, retried too early, retried, completed
+	"continued-as-new.json",               // a long wait's first run, closed by continuing as new
+	"continued-as-new-last-run.json",      // the run that takes over the carried state and completes
+	"connected-unfinished-completed.json", // linked before, a Sell user missing: the conversion is finished
+	"reminder-notified.json",              // reminders by email and webhook, then completed
 }
 
 // preVersionHistories were recorded before a GetVersion change and are kept as they
@@ -48,7 +54,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 	files := historyFiles(t)
 	for _, name := range requiredHistories {
 		if !files[name] {
-			t.Errorf("no recorded history %s/%s; record it with SELLMIGRATE_RECORD_HISTORIES=1 (see docs/RELIABILITY.md)", historiesDir, name)
+			t.Errorf("no recorded history %s/%s; record it with -record-histories (see TestRecordHistories, docs/RELIABILITY.md)", historiesDir, name)
 		}
 	}
 	for change, names := range preVersionHistories {
@@ -75,6 +81,27 @@ func TestReplayRecordedHistories(t *testing.T) {
 	}
 }
 
+// versionBranches says, for each GetVersion change, which top-level histories took its
+// new branch (they carry its marker) and which were recorded before it and so replay
+// its old one (they do not). Histories kept under <change-id>/ are preVersionHistories.
+var versionBranches = []struct {
+	change     string
+	newBranch  []string
+	oldBranch  []string
+	whyNoneOld string
+}{
+	{change: workflows.ChangeLicenseRecheck, newBranch: []string{"existing-license-assigned.json"}},
+	{change: workflows.ChangeReminderNotify,
+		newBranch: []string{"reminder-notified.json", "continued-as-new.json"},
+		oldBranch: []string{"expired-deadline.json"}},
+	{change: workflows.ChangeFinishLinked,
+		newBranch: []string{"connected-unfinished-completed.json"},
+		oldBranch: []string{"already-connected.json"}},
+	{change: workflows.ChangeNeedsAttention,
+		newBranch:  []string{"needs-attention-retry.json"},
+		whyNoneOld: "no run recorded before the change failed past the link; TestNeedsAttentionOldBranchFails pins the old branch"},
+}
+
 // TestVersionMarkers checks which branch of each GetVersion change the histories
 // took: those recorded before the change carry no marker (old branch), the current
 // ones do (new branch), so both branches are replayed above.
@@ -86,9 +113,20 @@ func TestVersionMarkers(t *testing.T) {
 			}
 		}
 	}
-	current := filepath.Join(historiesDir, "existing-license-assigned.json")
-	if !hasVersionMarker(t, current, workflows.ChangeLicenseRecheck) {
-		t.Errorf("%s lacks the %s version marker; re-record it with today's code", current, workflows.ChangeLicenseRecheck)
+	for _, b := range versionBranches {
+		for _, name := range b.newBranch {
+			if !hasVersionMarker(t, filepath.Join(historiesDir, name), b.change) {
+				t.Errorf("%s lacks the %s version marker; re-record it with today's code", name, b.change)
+			}
+		}
+		for _, name := range b.oldBranch {
+			if hasVersionMarker(t, filepath.Join(historiesDir, name), b.change) {
+				t.Errorf("%s was recorded before %s, to replay its old branch, but carries its marker", name, b.change)
+			}
+		}
+		if len(b.oldBranch) == 0 && len(preVersionHistories[b.change]) == 0 && b.whyNoneOld == "" {
+			t.Errorf("no history replays the old branch of %s; keep one or say why none can exist", b.change)
+		}
 	}
 }
 

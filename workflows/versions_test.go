@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/sellmigrate/sellmigrate/activities"
@@ -34,4 +35,32 @@ func TestLicenseRecheckOldBranchReverifiesOwner(t *testing.T) {
 	require.Equal(t, contract.StatusCompleted, h.result().Outcome)
 	h.env.AssertNumberOfCalls(t, "VerifyOwner", 2)
 	h.env.AssertNumberOfCalls(t, "CheckSellLicense", 0)
+}
+
+// TestNeedsAttentionOldBranchFails pins the old branch of ChangeNeedsAttention: a run
+// started before the change fails when a step past the link fails, instead of waiting
+// for an operator's retry, and says what stays linked. (The new branch is
+// TestFailureAfterLinkWaitsForRetryAndResumesFromCursor; no recorded history has a
+// run of the old code failing past the link.)
+func TestNeedsAttentionOldBranchFails(t *testing.T) {
+	h := newHarness(t)
+	h.env.OnGetVersion(ChangeNeedsAttention, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	h.preflightLegacy()
+	h.reserveCreates("acme")
+	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.Anything).
+		Return(activities.LinkResult{LoginURL: "https://acme.zendesk.com"}, nil).Once()
+	reached := contract.ContributorCursor{NextPage: 3, SellUsers: 200, Converted: 200, Total: 250}
+	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.Anything).Return(contract.ContributorCursor{},
+		temporal.NewApplicationErrorWithOptions("Zendesk account acme has no Contributor role", contract.ErrTypeZendeskClient,
+			temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{reached}})).Once()
+	h.at(time.Minute, func() { h.update(contract.AcceptDisclaimersName, accept("admin@acme.test")) })
+	h.run(newInput("1001", contract.ModeNew, "acme"))
+
+	require.Error(t, h.env.GetWorkflowError())
+	p := h.progress()
+	require.Equal(t, contract.StatusFailed, p.Status)
+	require.Contains(t, p.LastError, "no Contributor role")
+	require.Contains(t, p.Compensation, "already linked")
+	require.Contains(t, p.Compensation, "200 of 250 Sell users handled, 50 remain")
+	h.env.AssertNumberOfCalls(t, "ConvertContributors", 1)
 }
