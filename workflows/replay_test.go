@@ -121,7 +121,8 @@ func TestVersionMarkers(t *testing.T) {
 		}
 		for _, name := range b.oldBranch {
 			if hasVersionMarker(t, filepath.Join(historiesDir, name), b.change) {
-				t.Errorf("%s was recorded before %s, to replay its old branch, but carries its marker", name, b.change)
+				t.Errorf("%s was recorded before %s, to replay its old branch, but carries its marker: before recording it again, "+
+					"copy the old one to %s/%s/ and list it in preVersionHistories (docs/RELIABILITY.md)", name, b.change, historiesDir, b.change)
 			}
 		}
 		if len(b.oldBranch) == 0 && len(preVersionHistories[b.change]) == 0 && b.whyNoneOld == "" {
