@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"context"
 	"encoding/xml"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +57,11 @@ func TestOptionsNeedAWorkload(t *testing.T) {
 	if _, err := (Options{}).withDefaults(); err == nil || !strings.Contains(err.Error(), "--n") {
 		t.Errorf("empty options: %v", err)
 	}
-	o, err := Options{N: 1000}.withDefaults()
+	if _, err := (Options{N: 1000}).withDefaults(); err == nil || !strings.Contains(err.Error(), "StartServer") {
+		t.Errorf("options without a server to start: %v", err)
+	}
+	noServer := func(context.Context, ServerOptions) (Server, error) { return nil, errors.New("not in this test") }
+	o, err := Options{N: 1000, StartServer: noServer}.withDefaults()
 	if err != nil || o.Rounds != 4 || o.UsersPerAccount != 4 {
 		t.Errorf("defaults = %+v, %v", o, err)
 	}
