@@ -28,13 +28,13 @@ import (
 // The cancel comes late in the conversion (2,000 users done) because the second run
 // first checks every Sell user, searching Zendesk by email for each one it does not
 // find by external id, within Zendesk's 700 Support calls a minute: each user still
-// missing costs about 86 ms there.
+// missing costs about 86 ms there. So that the conversion cannot finish before the
+// cancel reaches it (through its next heartbeat, within 10 s), the simulator holds every
+// new call for a minute from the moment 2,000 users are seen done.
 func TestCancelHooliMidConversionThenStartAgain(t *testing.T) {
 	t.Parallel()
 	const cancelAtDone = 2000
-	// Heartbeats reach Temporal within 200 ms, and so does the cancel reach the conversion.
-	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "hooli-cancel-dev",
-		Settings: harness.Settings{"worker.max_heartbeat_throttle": "200ms"}})
+	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "hooli-cancel-dev"})
 	sim := d.Sim()
 	start := []string{"start", "--account", "1005", "--mode", "new", "--subdomain", "hooli", "--requested-by", "admin@hooli.test"}
 	harness.MustCLI(t, d, start...)
@@ -63,6 +63,7 @@ func TestCancelHooliMidConversionThenStartAgain(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	sim.SetFaults(t, map[string]any{"latency_ms": 60_000})
 	harness.MustCLI(t, d, "cancel", "1005")
 	s := harness.AwaitStatus(t, d, "1005", "cancelled")
 	sim.SetFaults(t, map[string]any{})
@@ -139,7 +140,8 @@ func distinctAgents(t *testing.T, sim harness.Sim, subdomain string) int {
 }
 
 // TestCancelWhileAStepRuns cancels migrations while a Zendesk call of theirs is still
-// running, on a simulator slowed to 1.5 s a call:
+// running, on a simulator slowed to 4 s a call (so the cancel lands in time however
+// busy the machine is):
 //
 //   - Acme's (1001, new account) while ReserveSubdomain creates its account: the
 //     creation finishes after the cancel, and compensation, which waited for it,
@@ -155,7 +157,7 @@ func TestCancelWhileAStepRuns(t *testing.T) {
 	harness.MustCLI(t, d, "start", "--account", "1002", "--mode", "existing", "--subdomain", "globex", "--requested-by", "admin@globex.test")
 	harness.AwaitStatus(t, d, "1002", "awaiting_owner_login")
 
-	sim.SetFaults(t, map[string]any{"latency_ms": 1500})
+	sim.SetFaults(t, map[string]any{"latency_ms": 4000})
 	harness.MustCLI(t, d, "start", "--account", "1001", "--mode", "new", "--subdomain", "acme", "--requested-by", "admin@acme.test")
 	awaitPending(t, d, "1001", "ReserveSubdomain")
 	harness.MustCLI(t, d, "cancel", "1001")
