@@ -47,7 +47,6 @@ type Dev struct {
 	MetricsURL string
 	ports      devPorts
 	proc       *Proc
-	starts     int
 	sdk        sdk
 }
 
@@ -111,7 +110,6 @@ func (d *Dev) Start() error {
 	if d.Opts.NoWorker {
 		args = append(args, "--no-worker")
 	}
-	d.starts++
 	before := 0
 	if d.proc != nil {
 		before = len(d.proc.LogText()) // the log file is appended to across restarts
