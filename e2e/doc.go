@@ -1,8 +1,9 @@
 // Package e2e holds the end-to-end tests: the real sellmigrate binary, built once, run
 // as `sellmigrate dev`, `sellmigrate worker` and CLI commands in child processes on free
-// loopback ports, driven as a person and an operator would. Tests that kill or restart
-// nothing share one stack (started on first use, stopped when the tests end), each on
-// Sell accounts of its own, and run in parallel; tests that kill, restart or slow down
-// processes run their own. The test binary links no Temporal server. `go test -short`
-// skips them all.
+// loopback ports, driven as a person and an operator would. Tests that kill, restart or
+// slow down nothing share one stack (started on first use, stopped when the tests end),
+// each on Sell accounts of its own; tests that kill, restart or slow down processes, or
+// check what only a whole stack shows (every migration counted and listed, the README's
+// dashboard pictures of the demo data), run their own. All run in parallel. The test
+// binary links no Temporal server. `go test -short` skips them all.
 package e2e
