@@ -18,17 +18,17 @@ import (
 // Summary is one migration as visibility shows it, read from the search attributes the
 // workflow keeps current (no per-workflow query, so listing thousands stays cheap).
 type Summary struct {
-	AccountID  string `json:"accountId"`
 	WorkflowID string `json:"workflowId"`
 	RunID      string `json:"runId"`
+	AccountID  string `json:"sellAccountId"`
 	Mode       string `json:"mode"`
-	Subdomain  string `json:"subdomain,omitempty"`
+	Subdomain  string `json:"subdomain"`
 	Step       string `json:"step"`
 	Status     string `json:"status"`
 	// Execution is Temporal's execution status (Running, Completed, Failed, ...).
-	Execution string     `json:"execution"`
-	StartTime time.Time  `json:"startTime"`
-	CloseTime *time.Time `json:"closeTime,omitempty"`
+	Execution string     `json:"executionStatus"`
+	StartTime time.Time  `json:"startedAt"`
+	CloseTime *time.Time `json:"closedAt"`
 }
 
 // ListFilter narrows List and ListPage. Every field is optional; the filters combine.
@@ -81,12 +81,12 @@ func (s *Starter) List(ctx context.Context, f ListFilter) ([]Summary, error) {
 		for _, info := range resp.GetExecutions() {
 			out = append(out, summaryOf(info))
 			if f.Limit > 0 && len(out) >= f.Limit {
-				return out, nil
+				return s.latestOnly(ctx, out)
 			}
 		}
 		token = resp.GetNextPageToken()
 		if len(token) == 0 {
-			return out, nil
+			return s.latestOnly(ctx, out)
 		}
 	}
 }
@@ -124,6 +124,9 @@ func (s *Starter) ListPage(ctx context.Context, f ListFilter) (Page, error) {
 	page := Page{Items: make([]Summary, 0, len(resp.GetExecutions()))}
 	for _, info := range resp.GetExecutions() {
 		page.Items = append(page.Items, summaryOf(info))
+	}
+	if page.Items, err = s.latestOnly(ctx, page.Items); err != nil {
+		return Page{}, err
 	}
 	if next := resp.GetNextPageToken(); len(next) > 0 {
 		page.NextPageToken = base64.RawURLEncoding.EncodeToString(next)

@@ -27,7 +27,16 @@ func printReport(w io.Writer, r starter.Report) {
 	if r.Runs > 1 {
 		runs = fmt.Sprintf("  (run %d of this migration: it continued as new to keep its history short)", r.Runs)
 	}
-	row("Workflow", "%s  run %s  %s in Temporal%s", r.Execution.WorkflowID, r.Execution.RunID, r.Execution.Status, runs)
+	row("Workflow", "%s  run %s  %s in Temporal%s", r.Execution.WorkflowID, r.Execution.RunID, executionWord(r.Execution.Status), runs)
+	if len(r.Executions) > 1 {
+		for i, e := range r.Executions {
+			label := ""
+			if i == 0 {
+				label = "Runs"
+			}
+			row(label, "%s  %s  %s", when(e.StartTime), e.RunID, executionWord(e.Execution))
+		}
+	}
 	row("Mode", "%s", dash(string(r.Mode)))
 	sub := dash(r.Subdomain)
 	if r.CreatedSubdomain != "" {
@@ -200,4 +209,18 @@ func inputCounts(counts map[string]contract.InputCount) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// executionWord is Temporal's execution status in this project's spelling, so a run
+// reads "cancelled" wherever the migration's status does.
+func executionWord(s string) string {
+	switch s {
+	case "Canceled":
+		return "cancelled"
+	case "ContinuedAsNew":
+		return "continued as new"
+	case "TimedOut":
+		return "timed out"
+	}
+	return strings.ToLower(s)
 }
