@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 )
@@ -149,7 +150,7 @@ func summaryOf(info *workflowpb.WorkflowExecutionInfo) Summary {
 		Step:       keyword(sa, contract.SearchAttrStep.GetName()),
 		Status:     keyword(sa, contract.SearchAttrStatus.GetName()),
 		Execution:  info.GetStatus().String(),
-		StartTime:  info.GetStartTime().AsTime(),
+		StartTime:  migrationStart(info),
 		CloseTime:  timeOf(info.GetCloseTime()),
 	}
 }
@@ -205,4 +206,16 @@ func pageSize(limit, have int) int32 {
 		return int32(limit - have)
 	}
 	return MaxPageSize
+}
+
+// migrationStart is when the migration began, which its search attribute keeps across
+// runs that continued as new; the run's own start for runs that predate it.
+func migrationStart(info *workflowpb.WorkflowExecutionInfo) time.Time {
+	if p, ok := info.GetSearchAttributes().GetIndexedFields()[contract.SearchAttrStartedAt.GetName()]; ok {
+		var t time.Time
+		if err := converter.GetDefaultDataConverter().FromPayload(p, &t); err == nil && !t.IsZero() {
+			return t
+		}
+	}
+	return info.GetStartTime().AsTime()
 }

@@ -101,7 +101,12 @@ func printReport(w io.Writer, r starter.Report) {
 	if r.RemindersSent > 0 {
 		row("Reminders", "%d sent", r.RemindersSent)
 	}
-	for _, n := range r.Notifications {
+	notes := r.Notifications
+	if len(notes) > maxNotesShown {
+		row("", "%d earlier reminder messages not shown (status --json lists the last %d)", len(notes)-maxNotesShown, len(notes))
+		notes = notes[len(notes)-maxNotesShown:]
+	}
+	for _, n := range notes {
 		line := fmt.Sprintf("%s  %s", when(n.At), n.Channel)
 		if len(n.To) > 0 {
 			line += " to " + strings.Join(n.To, ", ")
@@ -193,6 +198,9 @@ func list(items []string) string {
 	}
 	return strings.Join(items, ", ")
 }
+
+// maxNotesShown is how many reminder messages the human view lists.
+const maxNotesShown = 6
 
 func alreadyAgents(n int) string {
 	if n == 1 {
