@@ -120,7 +120,7 @@ func printReport(w io.Writer, r starter.Report) {
 	if r.LastError != "" {
 		row("Last error", "%s", oneLine(r.LastError))
 	}
-	if c := r.Contributors; c != nil {
+	if c := r.Contributors; c != nil && (c.SellUsers > 0 || c.Total > 0) {
 		done := ""
 		if c.Total > 0 && c.Done < c.Total {
 			done = fmt.Sprintf("%d of %d done so far: ", c.Done, c.Total)
