@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"go.uber.org/zap"
-
 	"github.com/sellmigrate/sellmigrate/platform"
 )
 
@@ -19,9 +17,9 @@ type Deps struct {
 	SupportToken string
 	// SellTokenTemplate gives the Sell API token of an account; "{account_id}" is replaced.
 	SellTokenTemplate string
-	// Clock is time.Now unless a test sets it.
-	Clock  func() time.Time
-	Logger *zap.Logger
+	// Clock is time.Now unless a test sets it. Activities log through
+	// activity.GetLogger, so every line carries the workflow, activity and attempt.
+	Clock func() time.Time
 	// Notify is how reminders reach people; its zero value sends none.
 	Notify Notify
 }
@@ -32,7 +30,6 @@ type Activities struct {
 	supportToken      string
 	sellTokenTemplate string
 	now               func() time.Time
-	logger            *zap.Logger
 	// jobPoll is how often a Zendesk job status is polled.
 	jobPoll time.Duration
 	notify  Notify
@@ -52,15 +49,11 @@ func New(d Deps) (*Activities, error) {
 	if d.Clock == nil {
 		d.Clock = time.Now
 	}
-	if d.Logger == nil {
-		d.Logger = zap.NewNop()
-	}
 	return &Activities{
 		platform:          d.Platform,
 		supportToken:      d.SupportToken,
 		sellTokenTemplate: d.SellTokenTemplate,
 		now:               d.Clock,
-		logger:            d.Logger,
 		jobPoll:           100 * time.Millisecond,
 		notify:            d.Notify,
 	}, nil

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"go.uber.org/zap"
+	"go.temporal.io/sdk/activity"
 )
 
 // LinkInput links a Sell account to a Zendesk subdomain.
@@ -27,7 +27,7 @@ func (a *Activities) LinkAccounts(ctx context.Context, in LinkInput) (LinkResult
 	if err != nil {
 		return LinkResult{}, classify("link Sell account "+in.SellAccountID+" to "+in.Subdomain, err)
 	}
-	a.logger.Info("accounts linked", zap.String("sell_account_id", in.SellAccountID), zap.String("subdomain", in.Subdomain))
+	activity.GetLogger(ctx).Info("accounts linked", "sellAccountId", in.SellAccountID, "subdomain", in.Subdomain)
 	return LinkResult{LinkedAt: link.LinkedAt, LoginURL: a.platform.LoginURL(in.Subdomain)}, nil
 }
 

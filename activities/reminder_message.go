@@ -23,7 +23,10 @@ func (a *Activities) reminderMessage(in ReminderInput, channel string) notify.Me
 	if contract.Status(in.Status) == contract.StatusAwaitingOwnerLogin {
 		link = strings.TrimRight(a.notify.DashboardURL, "/") + "/oauth/owner-login?migration=" + url.QueryEscape(in.WorkflowID)
 	}
-	waited := a.now().Sub(in.Since).Round(time.Minute)
+	waited := a.now().Sub(in.Since).Round(time.Second)
+	if waited > time.Hour {
+		waited = waited.Round(time.Minute)
+	}
 	var body strings.Builder
 	fmt.Fprintf(&body, "The migration of %s to Zendesk is waiting for %s, and has been for %s.\n\n", account, in.WaitingFor, waited)
 	fmt.Fprintf(&body, "What to do: %s\n\n", todo)

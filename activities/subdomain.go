@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"go.uber.org/zap"
+	"go.temporal.io/sdk/activity"
 
 	"github.com/sellmigrate/sellmigrate/platform"
 )
@@ -52,7 +52,7 @@ func (a *Activities) ReserveSubdomain(ctx context.Context, in ReserveSubdomainIn
 		}
 		return ReserveSubdomainResult{}, classify("create Zendesk account "+in.Subdomain, err)
 	}
-	a.logger.Info("zendesk account created", zap.String("subdomain", created.Subdomain))
+	activity.GetLogger(ctx).Info("zendesk account created", "subdomain", created.Subdomain)
 	return ReserveSubdomainResult{Created: true, LoginURL: a.platform.LoginURL(in.Subdomain)}, nil
 }
 
@@ -82,7 +82,7 @@ func (a *Activities) ReleaseSubdomain(ctx context.Context, in ReleaseSubdomainIn
 	if err != nil {
 		return classify("release Zendesk account "+in.Subdomain, err)
 	}
-	a.logger.Info("zendesk account released", zap.String("subdomain", in.Subdomain))
+	activity.GetLogger(ctx).Info("zendesk account released", "subdomain", in.Subdomain)
 	return nil
 }
 

@@ -65,12 +65,6 @@ func (s *Server) registerOAuth(mux *http.ServeMux) {
 	mux.HandleFunc("GET /oauth/callback", o.callback)
 }
 
-// supportBase is the Support base URL of a subdomain as this server reaches it, e.g.
-// https://globex.zendesk.com: the code exchange and users/me go there.
-func (o *ownerLogin) supportBase(subdomain string) string {
-	return expandSubdomain(o.s.opts.OAuth.SupportURL, subdomain)
-}
-
 // authorizeURL is where the owner's browser signs in to a subdomain: the Support base
 // as a browser reaches it (AuthorizeURL, default SupportURL) + /oauth/authorizations/new.
 func (o *ownerLogin) authorizeURL(r *http.Request, subdomain, state string) string {
@@ -88,8 +82,8 @@ func (o *ownerLogin) authorizeURL(r *http.Request, subdomain, state string) stri
 }
 
 // tokenClient talks to a subdomain's OAuth token endpoint and Support API.
-func (o *ownerLogin) tokenClient(subdomain string) zendeskOAuth {
-	return zendeskOAuth{http: o.s.opts.OAuth.HTTPClient, base: o.supportBase(subdomain),
+func (o *ownerLogin) tokenClient(subdomain string) zendeskLogin {
+	return zendeskLogin{z: o.s.opts.OAuth.Zendesk, subdomain: subdomain,
 		clientID: o.s.opts.OAuth.ClientID, clientSecret: o.s.opts.OAuth.ClientSecret}
 }
 

@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
-	"time"
 
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
@@ -22,7 +21,7 @@ func TestOwnerLoginBrowserAndServerURLs(t *testing.T) {
 		SupportURL: srv.URL + "/zendesk/{subdomain}",
 		// Nothing listens here: only the browser would use it.
 		AuthorizeURL: "http://127.0.0.1:1/zendesk/{subdomain}/",
-		HTTPClient:   &http.Client{Timeout: 5 * time.Second},
+		Zendesk:      platformFor(t, srv.URL+"/zendesk/{subdomain}"),
 	}
 	o := &ownerLogin{s: &Server{opts: Options{PublicURL: "http://127.0.0.1:8080", OAuth: oauth}}}
 	r := httptest.NewRequest(http.MethodGet, "/oauth/owner-login?migration=1002", nil)
@@ -41,8 +40,8 @@ func TestOwnerLoginBrowserAndServerURLs(t *testing.T) {
 	}
 
 	z := o.tokenClient("globex")
-	if z.base != srv.URL+"/zendesk/globex" {
-		t.Fatalf("the code is exchanged at %s; want the server-side Support URL %s/zendesk/globex", z.base, srv.URL)
+	if base := z.z.LoginURL("globex"); base != srv.URL+"/zendesk/globex" {
+		t.Fatalf("the code is exchanged at %s; want the server-side Support URL %s/zendesk/globex", base, srv.URL)
 	}
 	token, err := z.exchange(t.Context(), simAuthorize(t, srv.URL, "globex", "owner@globex.test", redirect), redirect)
 	if err != nil {

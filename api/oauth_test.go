@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/platform"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
@@ -100,7 +102,7 @@ func TestZendeskOAuthAgainstSimulator(t *testing.T) {
 	t.Parallel()
 	srv := startSim(t)
 	const redirect = "http://127.0.0.1:8080/oauth/callback"
-	z := zendeskOAuth{http: &http.Client{Timeout: 5 * time.Second}, base: srv.URL + "/zendesk/globex",
+	z := zendeskLogin{z: platformFor(t, srv.URL+"/zendesk/{subdomain}"), subdomain: "globex",
 		clientID: sim.DefaultOAuthClientID, clientSecret: sim.DefaultOAuthClientSecret}
 	code := simAuthorize(t, srv.URL, "globex", "owner@globex.test", redirect)
 	token, err := z.exchange(t.Context(), code, redirect)
@@ -124,9 +126,10 @@ func TestZendeskOAuthAgainstSimulator(t *testing.T) {
 		t.Errorf("wrong secret: %v; want advice on api.oauth_client_* and no secret in the message", err)
 	}
 	gone := z
-	gone.base = "http://127.0.0.1:1/zendesk/globex"
-	if _, err := gone.exchange(t.Context(), "c", redirect); err == nil || !strings.Contains(err.Error(), "reach zendesk") {
-		t.Errorf("unreachable Zendesk: %v", err)
+	gone.z = platformFor(t, "http://127.0.0.1:1/zendesk/{subdomain}")
+	var netErr *platform.NetworkError
+	if _, err := gone.exchange(t.Context(), "c", redirect); !errors.As(err, &netErr) || !strings.Contains(err.Error(), "zendesk account globex") {
+		t.Errorf("unreachable Zendesk: %v, want a network error naming the account", err)
 	}
 }
 
@@ -225,4 +228,14 @@ func TestOwnerLoginRefusal(t *testing.T) {
 			t.Errorf("%s/%s: refusal %+v, want it to say %q", r.Mode, r.Status, d, want)
 		}
 	}
+}
+
+// platformFor is a Zendesk client on a Support URL template, with short timeouts.
+func platformFor(t *testing.T, supportURL string) *platform.Client {
+	t.Helper()
+	z, err := platform.New(platform.Config{SupportURL: supportURL, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return z
 }

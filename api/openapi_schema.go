@@ -105,7 +105,8 @@ func schemas() map[string]any {
 			"startedAt":       dateTime("when the workflow started"),
 			"closedAt":        nullable(dateTime("when the workflow closed; null while it runs")),
 			"executionStatus": strEnum("Temporal's execution status", "Running", "Completed", "Failed", "Canceled", "Terminated", "ContinuedAsNew", "TimedOut"),
-		}, "workflowId", "sellAccountId", "status", "step", "mode", "subdomain", "startedAt", "closedAt", "executionStatus"),
+			"runId":           str("the run: a migration started again after it failed or was cancelled has several; lists show the latest"),
+		}, "workflowId", "runId", "sellAccountId", "status", "step", "mode", "subdomain", "startedAt", "closedAt", "executionStatus"),
 		"MigrationList": object("", map[string]any{
 			"items":         array(refTo("Summary"), "newest first"),
 			"nextPageToken": str("pass as page_token for the next page; absent on the last page"),
@@ -329,6 +330,7 @@ func reportSchema(statuses, steps, modes []string) schema {
 	props["progressSource"] = strEnum("query: the workflow answered; visibility: from search attributes only", "query", "visibility")
 	props["progressNote"] = str("why the query was not used")
 	props["temporalUiUrl"] = nullable(str("the workflow in the Temporal Web UI; null when none is configured"))
+	props["executions"] = array(refTo("Summary"), "every run of the migration, newest first (a migration started again has several)")
 	return object("A migration's progress with its Temporal execution.", props,
 		"workflowId", "step", "status", "waitingFor", "execution", "pendingActivities", "progressSource", "temporalUiUrl")
 }

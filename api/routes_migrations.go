@@ -6,43 +6,14 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
-// summary is one migration in a list, from the search attributes.
-type summary struct {
-	WorkflowID    string     `json:"workflowId"`
-	SellAccountID string     `json:"sellAccountId"`
-	Status        string     `json:"status"`
-	Step          string     `json:"step"`
-	Mode          string     `json:"mode"`
-	Subdomain     string     `json:"subdomain"`
-	StartedAt     time.Time  `json:"startedAt"`
-	ClosedAt      *time.Time `json:"closedAt"`
-	// ExecutionStatus is Temporal's: Running, Completed, Failed, Canceled, ...
-	ExecutionStatus string `json:"executionStatus"`
-}
-
-func summaryOf(m starter.Summary) summary {
-	return summary{
-		WorkflowID:      m.WorkflowID,
-		SellAccountID:   m.AccountID,
-		Status:          m.Status,
-		Step:            m.Step,
-		Mode:            m.Mode,
-		Subdomain:       m.Subdomain,
-		StartedAt:       m.StartTime,
-		ClosedAt:        m.CloseTime,
-		ExecutionStatus: m.Execution,
-	}
-}
-
 type listBody struct {
-	Items         []summary `json:"items"`
-	NextPageToken string    `json:"nextPageToken,omitempty"`
+	Items         []starter.Summary `json:"items"`
+	NextPageToken string            `json:"nextPageToken,omitempty"`
 }
 
 // listParams are the query parameters GET /api/v1/migrations accepts.
@@ -65,10 +36,7 @@ func (s *Server) listMigrations(w http.ResponseWriter, r *http.Request, _ princi
 	if err != nil {
 		return err
 	}
-	body := listBody{Items: make([]summary, 0, len(page.Items)), NextPageToken: page.NextPageToken}
-	for _, m := range page.Items {
-		body.Items = append(body.Items, summaryOf(m))
-	}
+	body := listBody{Items: append([]starter.Summary{}, page.Items...), NextPageToken: page.NextPageToken}
 	writeJSON(w, http.StatusOK, body)
 	return nil
 }

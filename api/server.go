@@ -17,6 +17,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/sellmigrate/sellmigrate/platform"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -68,8 +69,9 @@ type OAuthOptions struct {
 	// the server at http://sim:8081, the browser at http://127.0.0.1:8081); empty means
 	// SupportURL. The code exchange and users/me always use SupportURL.
 	AuthorizeURL string
-	// HTTPClient exchanges codes and reads the user; default a client with a 15s timeout.
-	HTTPClient *http.Client
+	// Zendesk makes the code exchange and users/me calls; nil means a platform client
+	// on SupportURL with platform's defaults (timeout, rate limits).
+	Zendesk *platform.Client
 }
 
 // Server serves the API, the dashboard and the OAuth callback.
@@ -124,8 +126,12 @@ func NewServer(o Options) (*Server, error) {
 	if o.ListWatchLimit <= 0 {
 		o.ListWatchLimit = 1000
 	}
-	if o.OAuth.HTTPClient == nil {
-		o.OAuth.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	if o.OAuth.Zendesk == nil && strings.Contains(o.OAuth.SupportURL, platform.SubdomainPlaceholder) {
+		z, err := platform.New(platform.Config{SupportURL: o.OAuth.SupportURL, Logger: o.Logger})
+		if err != nil {
+			return nil, fmt.Errorf("api: the Zendesk Support URL for the owner login: %w", err)
+		}
+		o.OAuth.Zendesk = z
 	}
 	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
 	o.TemporalUIURL = strings.TrimRight(o.TemporalUIURL, "/")
@@ -164,17 +170,8 @@ func (s *Server) Handler() http.Handler {
 	return h
 }
 
-// Serve listens on addr until ctx is done, then shuts down gracefully: live streams
-// end at once, other requests get up to 10 seconds to finish.
-func (s *Server) Serve(ctx context.Context, addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("api: listen on %s (change api.listen or --api-listen): %w", addr, err)
-	}
-	return s.ServeListener(ctx, ln)
-}
-
-// ServeListener is Serve on a listener the caller opened.
+// ServeListener serves on a listener the caller opened until ctx is done, then shuts
+// down gracefully: live streams end at once, other requests get up to 10 seconds.
 func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.Handler(),

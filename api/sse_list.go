@@ -138,7 +138,7 @@ func (h *listHub) poll(ctx context.Context, prev *map[string]string) error {
 	}
 	cur := make(map[string]string, len(list))
 	for _, m := range list {
-		fp, _ := json.Marshal(summaryOf(m))
+		fp, _ := json.Marshal(m)
 		cur[m.WorkflowID] = string(fp)
 	}
 	if *prev != nil {

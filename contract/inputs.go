@@ -209,12 +209,15 @@ var inputs = []Input{
 	{
 		Name: RetryName, Title: "Retry", Role: RoleOps, Command: true,
 		Doc:     "After the cause is fixed, run again the step a migration that needs attention stopped at, from where it stopped.",
-		Fields:  []Field{byField},
+		Fields:  []Field{opsByField},
 		payload: reflect.TypeFor[RetryInput](),
 	},
 }
 
-var byField = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the person sending this input", Example: "admin@acme.test"}
+var (
+	byField    = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the person sending this input", Example: "admin@acme.test"}
+	opsByField = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the operator sending this input", Example: "ops@example.test"}
+)
 
 // Inputs lists every human input.
 func Inputs() []Input { return append([]Input(nil), inputs...) }

@@ -191,7 +191,7 @@ func ValidateAccountID(id string) error {
 		return fmt.Errorf("the Sell account ID is missing; give the numeric ID, e.g. 1001")
 	}
 	if len(id) > MaxAccountIDLen || strings.Trim(id, "0123456789") != "" {
-		return fmt.Errorf("Sell account ID %q must be digits only, e.g. 1001", id)
+		return fmt.Errorf("the Sell account ID %q must be digits only, e.g. 1001", id)
 	}
 	return nil
 }

@@ -13,6 +13,9 @@ var (
 	SearchAttrSellAccountID = temporal.NewSearchAttributeKeyKeyword("SellAccountID")
 	SearchAttrSubdomain     = temporal.NewSearchAttributeKeyKeyword("Subdomain")
 	SearchAttrMode          = temporal.NewSearchAttributeKeyKeyword("MigrationMode")
+	// SearchAttrStartedAt is when the migration began: a run that continued as new
+	// starts later, but lists show the migration's own start.
+	SearchAttrStartedAt = temporal.NewSearchAttributeKeyTime("MigrationStartedAt")
 )
 
 // SearchAttributes lists the custom search attributes a namespace must have registered
@@ -23,4 +26,5 @@ var SearchAttributes = map[string]enumspb.IndexedValueType{
 	SearchAttrSellAccountID.GetName(): enumspb.INDEXED_VALUE_TYPE_KEYWORD,
 	SearchAttrSubdomain.GetName():     enumspb.INDEXED_VALUE_TYPE_KEYWORD,
 	SearchAttrMode.GetName():          enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+	SearchAttrStartedAt.GetName():     enumspb.INDEXED_VALUE_TYPE_DATETIME,
 }

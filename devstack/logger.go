@@ -20,7 +20,7 @@ func quiet(l *zap.Logger, name string) *zap.Logger {
 
 // Phases of one server instance, as its log gate sees them.
 const (
-	phaseRunning int32 = iota
+	_ int32 = iota // running: every line passes
 	// phaseStopping: services dial each other as they go down one by one, and the
 	// server's own SDK workers fail their polls; those warnings say nothing useful.
 	phaseStopping

@@ -340,8 +340,8 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 				t.Errorf("log entry lacks %q: %s", k, line)
 			}
 		}
-		if m["rate_limit_remaining"] != "42" {
-			t.Errorf("rate_limit_remaining = %v", m["rate_limit_remaining"])
+		if m["rateLimitRemaining"] != "42" {
+			t.Errorf("rateLimitRemaining = %v", m["rateLimitRemaining"])
 		}
 	}
 	if p := entries[2].ContextMap()["path"]; p != "/v2/users" {

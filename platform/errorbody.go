@@ -17,10 +17,12 @@ import (
 // an object ({"error":{"title":"Forbidden","message":"..."}}).
 // Sell: {"errors":[{"error":{"code","message","field"}}],"meta":{"type":"errors",...}}.
 type errorBody struct {
-	Error       json.RawMessage            `json:"error"`
-	Description string                     `json:"description"`
-	Details     map[string]json.RawMessage `json:"details"`
-	Errors      []struct {
+	Error       json.RawMessage `json:"error"`
+	Description string          `json:"description"`
+	// ErrorDescription is the OAuth endpoints' prose (RFC 6749 §5.2).
+	ErrorDescription string                     `json:"error_description"`
+	Details          map[string]json.RawMessage `json:"details"`
+	Errors           []struct {
 		Error struct {
 			Code    string `json:"code"`
 			Message string `json:"message"`
@@ -102,6 +104,8 @@ func (e *APIError) fill(eb errorBody) bool {
 	}
 	if eb.Description != "" {
 		e.Message = eb.Description
+	} else if eb.ErrorDescription != "" {
+		e.Message = eb.ErrorDescription
 	}
 	for field, raw := range eb.Details {
 		for _, d := range decodeDetails(raw) {

@@ -180,7 +180,7 @@ func (e endpoint) logFields(r request, status int, h http.Header, d time.Duratio
 		f = append(f, zap.Int("status", status))
 	}
 	if v := h.Get("X-Rate-Limit-Remaining"); v != "" {
-		f = append(f, zap.String("rate_limit_remaining", v))
+		f = append(f, zap.String("rateLimitRemaining", v))
 	}
 	return append(f, extra...)
 }

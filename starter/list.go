@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 )
@@ -18,17 +19,17 @@ import (
 // Summary is one migration as visibility shows it, read from the search attributes the
 // workflow keeps current (no per-workflow query, so listing thousands stays cheap).
 type Summary struct {
-	AccountID  string `json:"accountId"`
 	WorkflowID string `json:"workflowId"`
 	RunID      string `json:"runId"`
+	AccountID  string `json:"sellAccountId"`
 	Mode       string `json:"mode"`
-	Subdomain  string `json:"subdomain,omitempty"`
+	Subdomain  string `json:"subdomain"`
 	Step       string `json:"step"`
 	Status     string `json:"status"`
 	// Execution is Temporal's execution status (Running, Completed, Failed, ...).
-	Execution string     `json:"execution"`
-	StartTime time.Time  `json:"startTime"`
-	CloseTime *time.Time `json:"closeTime,omitempty"`
+	Execution string     `json:"executionStatus"`
+	StartTime time.Time  `json:"startedAt"`
+	CloseTime *time.Time `json:"closedAt"`
 }
 
 // ListFilter narrows List and ListPage. Every field is optional; the filters combine.
@@ -81,12 +82,12 @@ func (s *Starter) List(ctx context.Context, f ListFilter) ([]Summary, error) {
 		for _, info := range resp.GetExecutions() {
 			out = append(out, summaryOf(info))
 			if f.Limit > 0 && len(out) >= f.Limit {
-				return out, nil
+				return s.latestOnly(ctx, out)
 			}
 		}
 		token = resp.GetNextPageToken()
 		if len(token) == 0 {
-			return out, nil
+			return s.latestOnly(ctx, out)
 		}
 	}
 }
@@ -125,6 +126,9 @@ func (s *Starter) ListPage(ctx context.Context, f ListFilter) (Page, error) {
 	for _, info := range resp.GetExecutions() {
 		page.Items = append(page.Items, summaryOf(info))
 	}
+	if page.Items, err = s.latestOnly(ctx, page.Items); err != nil {
+		return Page{}, err
+	}
 	if next := resp.GetNextPageToken(); len(next) > 0 {
 		page.NextPageToken = base64.RawURLEncoding.EncodeToString(next)
 	}
@@ -146,7 +150,7 @@ func summaryOf(info *workflowpb.WorkflowExecutionInfo) Summary {
 		Step:       keyword(sa, contract.SearchAttrStep.GetName()),
 		Status:     keyword(sa, contract.SearchAttrStatus.GetName()),
 		Execution:  info.GetStatus().String(),
-		StartTime:  info.GetStartTime().AsTime(),
+		StartTime:  migrationStart(info),
 		CloseTime:  timeOf(info.GetCloseTime()),
 	}
 }
@@ -202,4 +206,16 @@ func pageSize(limit, have int) int32 {
 		return int32(limit - have)
 	}
 	return MaxPageSize
+}
+
+// migrationStart is when the migration began, which its search attribute keeps across
+// runs that continued as new; the run's own start for runs that predate it.
+func migrationStart(info *workflowpb.WorkflowExecutionInfo) time.Time {
+	if p, ok := info.GetSearchAttributes().GetIndexedFields()[contract.SearchAttrStartedAt.GetName()]; ok {
+		var t time.Time
+		if err := converter.GetDefaultDataConverter().FromPayload(p, &t); err == nil && !t.IsZero() {
+			return t
+		}
+	}
+	return info.GetStartTime().AsTime()
 }

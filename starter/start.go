@@ -48,6 +48,7 @@ func (s *Starter) Start(ctx context.Context, req StartRequest) (Started, error) 
 		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes:                    temporal.NewSearchAttributes(attrs...),
+		StaticSummary:                            startSummary(in),
 	}, contract.WorkflowName, in)
 	if err != nil {
 		var dup *serviceerror.WorkflowExecutionAlreadyStarted
@@ -69,4 +70,18 @@ func (s *Starter) alreadyStarted(ctx context.Context, accountID, workflowID stri
 		e.Running = desc.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
 	}
 	return e
+}
+
+// startSummary is what the Temporal Web UI shows for the migration instead of its
+// bare workflow type.
+func startSummary(in contract.StartInput) string {
+	target := "a new Zendesk account"
+	if in.Mode == contract.ModeExisting {
+		target = "an existing Zendesk account"
+	}
+	if in.Subdomain != "" {
+		target += " (" + in.Subdomain + ")"
+	}
+	// No email here: summaries are shown as they are, whatever codec protects payloads.
+	return fmt.Sprintf("Move Sell account %s to %s", in.SellAccountID, target)
 }

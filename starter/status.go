@@ -25,6 +25,10 @@ type Report struct {
 	ProgressSource string `json:"progressSource"`
 	// ProgressNote says why the query was not used.
 	ProgressNote string `json:"progressNote,omitempty"`
+	// Executions are every run of the migration, newest first: a migration started
+	// again after it failed or was cancelled has several (continued-as-new runs, which
+	// are one run carried on, are not listed).
+	Executions []Summary `json:"executions"`
 }
 
 // Status reports on a migration, running or closed.
@@ -50,6 +54,10 @@ func (s *Starter) Status(ctx context.Context, ref string) (Report, error) {
 		}
 	}
 	liveContributors(&r.Progress, desc)
+	if r.Executions, err = s.runs(ctx, []string{workflowID}); err != nil {
+		s.log.Debug("list the runs of a migration", zap.String("workflowId", workflowID), zap.Error(err))
+		r.Executions = []Summary{}
+	}
 	// A terminated or timed-out run never recorded its outcome; say how it ended.
 	if st := closedStatus(info.GetStatus()); st != "" && !r.Status.Final() {
 		r.Status, r.WaitingFor, r.WaitingSince = st, "", nil

@@ -1,9 +1,11 @@
 package worker
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
+	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -31,5 +33,26 @@ func TestSDKLoggerBridgesToZap(t *testing.T) {
 func TestNewRefusesMissingParts(t *testing.T) {
 	if _, err := New(nil, nil, Options{}); err == nil || !strings.Contains(err.Error(), "required") {
 		t.Errorf("New(nil, nil) = %v", err)
+	}
+}
+
+func TestExpectedRefusalsAreOneWarnLine(t *testing.T) {
+	core, logs := observer.New(zap.DebugLevel)
+	l := SDKLogger(zap.New(core))
+	refused := temporal.NewNonRetryableApplicationError("Sell account 1006 is unknown; check the account ID", "UnknownSellAccount",
+		errors.New("zendesk sell GET /v2/accounts/self: 401 unauthorized"))
+	l.Error("Activity error.", "ActivityType", "Preflight", "Error", refused)
+	l.Error("Activity error.", "ActivityType", "LinkAccounts", "Error", temporal.NewApplicationError("zendesk 503", "ZendeskUnavailable"))
+	entries := logs.All()
+	if len(entries) != 2 {
+		t.Fatalf("%d log entries, want 2", len(entries))
+	}
+	first := entries[0]
+	if first.Level != zap.WarnLevel || first.ContextMap()["Error"] != "Sell account 1006 is unknown; check the account ID" ||
+		first.ContextMap()["ErrorType"] != "UnknownSellAccount" || first.Stack != "" {
+		t.Errorf("a refusal must be one warn line with its own message: %+v %v", first, first.ContextMap())
+	}
+	if entries[1].Level != zap.ErrorLevel {
+		t.Errorf("a retryable failure stays an error: %+v", entries[1])
 	}
 }

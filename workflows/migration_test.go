@@ -295,7 +295,7 @@ func TestInvalidStartInputFails(t *testing.T) {
 	h := newHarness(t)
 	in := newInput("acme", contract.ModeNew, "acme")
 	h.run(in)
-	require.ErrorContains(t, h.env.GetWorkflowError(), `sellAccountId: Sell account ID "acme" must be digits only`)
+	require.ErrorContains(t, h.env.GetWorkflowError(), `sellAccountId: the Sell account ID "acme" must be digits only`)
 }
 
 func TestCancelAfterLinkKeepsTheAccount(t *testing.T) {

@@ -16,6 +16,7 @@ func (m *migration) publish(ctx workflow.Context) {
 		contract.SearchAttrStep.ValueSet(string(m.progress.Step)),
 		contract.SearchAttrStatus.ValueSet(string(m.progress.Status)),
 		contract.SearchAttrSubdomain.ValueSet(m.progress.Subdomain),
+		contract.SearchAttrStartedAt.ValueSet(m.progress.StartedAt),
 	)
 	if err != nil {
 		m.logger.Error("could not upsert search attributes", "error", err)

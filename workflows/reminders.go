@@ -38,7 +38,7 @@ func (m *migration) remind(ctx workflow.Context, clock *waitClock) {
 	}
 	nctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: m.in.Policy.ActivityTimeout,
-		Summary:             "Remind " + string(clock.who) + ": " + m.progress.WaitingFor,
+		Summary:             "Remind " + string(clock.who) + ": " + string(clock.status),
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: m.in.Policy.RetryInitialInterval, BackoffCoefficient: 2,
 			MaximumInterval: m.in.Policy.RetryMaxInterval, MaximumAttempts: notifyAttempts,

@@ -191,7 +191,7 @@ func (m *migration) ownerLogin(ctx workflow.Context) error {
 func (m *migration) verifyOwner(ctx workflow.Context, email string) (activities.VerifyOwnerResult, error) {
 	m.setStatus(ctx, contract.StatusRunning, "")
 	var res activities.VerifyOwnerResult
-	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Verify "+email+" owns Zendesk account "+m.progress.Subdomain), acts.VerifyOwner, activities.VerifyOwnerInput{
+	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Verify who logged in owns Zendesk account "+m.progress.Subdomain), acts.VerifyOwner, activities.VerifyOwnerInput{
 		SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, UserEmail: email,
 	}).Get(ctx, &res)
 	return res, err
@@ -205,7 +205,7 @@ func (m *migration) recheckLicense(ctx workflow.Context, email string) (activiti
 	}
 	m.setStatus(ctx, contract.StatusRunning, "")
 	var lic activities.CheckSellLicenseResult
-	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Check the Sell license of "+email), acts.CheckSellLicense, activities.CheckSellLicenseInput{
+	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Check the owner's Sell license"), acts.CheckSellLicense, activities.CheckSellLicenseInput{
 		SellAccountID: m.in.SellAccountID, Email: email,
 	}).Get(ctx, &lic)
 	return activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: lic.HasSellLicense, Reason: lic.Reason}, err

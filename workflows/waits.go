@@ -54,8 +54,9 @@ func (m *migration) awaitInput(ctx workflow.Context, status contract.Status, wai
 		if left := due.Sub(workflow.Now(ctx)); left > 0 {
 			var err error
 			woken, err = workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
-				Timeout:      left,
-				TimerOptions: workflow.TimerOptions{Summary: "Wait for " + waitingFor},
+				Timeout: left,
+				// Summaries are shown in clear, so they name the wait, not the people.
+				TimerOptions: workflow.TimerOptions{Summary: "Wait: " + string(status) + " (then remind " + string(who) + ")"},
 			}, func() bool { return ready() || m.continueAsNewDue(ctx) })
 			if err != nil {
 				return err

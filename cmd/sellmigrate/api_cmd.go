@@ -63,6 +63,10 @@ gracefully.`,
 // newAPIServer wires the HTTP API from config; uiURL is the Temporal Web UI to link
 // workflows to (empty for none).
 func newAPIServer(cfg config.Config, c client.Client, uiURL string, logger *zap.Logger) (*api.Server, error) {
+	zendesk, err := zendeskClient(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
 	return api.NewServer(api.Options{
 		Starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger.Named("starter")}),
 		Logger:  logger.Named("api"),
@@ -79,13 +83,14 @@ func newAPIServer(cfg config.Config, c client.Client, uiURL string, logger *zap.
 			ClientSecret: cfg.API.OAuthClientSecret,
 			SupportURL:   cfg.Zendesk.SupportURL,
 			AuthorizeURL: cfg.API.OAuthAuthorizeURL,
+			Zendesk:      zendesk,
 		},
 		MaxBodyBytes: int64(cfg.API.MaxBodyBytes),
 		Metrics:      api.NewMetrics(),
 		// Ready while Temporal answers: without it no request can be served.
 		Ready: func(ctx context.Context) error {
 			if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-				return fmt.Errorf("Temporal at %s does not answer: %w", cfg.Temporal.Address, err)
+				return fmt.Errorf("the Temporal frontend at %s does not answer: %w", cfg.Temporal.Address, err)
 			}
 			return nil
 		},

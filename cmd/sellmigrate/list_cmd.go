@@ -18,8 +18,10 @@ func (a *app) listCmd() *cobra.Command {
 		Short: "List migrations from Temporal visibility, newest first",
 		Long: `list shows every migration (or those with --status S) from the search attributes
 each workflow keeps current. S is running, a waiting state (needs_subdomain,
-awaiting_owner_login, owner_needs_sell_license, awaiting_disclaimers) or an outcome
-(completed, already_connected, failed, cancelled, expired).`,
+awaiting_owner_login, owner_needs_sell_license, awaiting_disclaimers, needs_attention)
+or an outcome (completed, already_connected, failed, cancelled, expired; "canceled"
+is read as cancelled). One row per migration: a migration started again shows its
+latest run (status ID lists them all).`,
 		Args: exactArgs(0, "", "sellmigrate list --status awaiting_disclaimers"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, err := f.Query(); err != nil {
@@ -48,9 +50,9 @@ awaiting_owner_login, owner_needs_sell_license, awaiting_disclaimers) or an outc
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ACCOUNT\tSTATUS\tSTEP\tMODE\tSUBDOMAIN\tEXECUTION\tSTARTED")
+			fmt.Fprintln(tw, "ACCOUNT\tSTATUS\tSTEP\tMODE\tSUBDOMAIN\tSTARTED")
 			for _, m := range list {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.AccountID, m.Status, m.Step, m.Mode, dash(m.Subdomain), m.Execution, when(m.StartTime))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.AccountID, m.Status, m.Step, m.Mode, dash(m.Subdomain), when(m.StartTime))
 			}
 			_ = tw.Flush()
 			a.out("%d migration(s)%s\n", len(list), filterNote(f))

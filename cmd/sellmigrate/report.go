@@ -27,7 +27,16 @@ func printReport(w io.Writer, r starter.Report) {
 	if r.Runs > 1 {
 		runs = fmt.Sprintf("  (run %d of this migration: it continued as new to keep its history short)", r.Runs)
 	}
-	row("Workflow", "%s  run %s  %s in Temporal%s", r.Execution.WorkflowID, r.Execution.RunID, r.Execution.Status, runs)
+	row("Workflow", "%s  run %s  %s in Temporal%s", r.Execution.WorkflowID, r.Execution.RunID, executionWord(r.Execution.Status), runs)
+	if len(r.Executions) > 1 {
+		for i, e := range r.Executions {
+			label := ""
+			if i == 0 {
+				label = "Runs"
+			}
+			row(label, "%s  %s  %s", when(e.StartTime), e.RunID, executionWord(e.Execution))
+		}
+	}
 	row("Mode", "%s", dash(string(r.Mode)))
 	sub := dash(r.Subdomain)
 	if r.CreatedSubdomain != "" {
@@ -92,7 +101,12 @@ func printReport(w io.Writer, r starter.Report) {
 	if r.RemindersSent > 0 {
 		row("Reminders", "%d sent", r.RemindersSent)
 	}
-	for _, n := range r.Notifications {
+	notes := r.Notifications
+	if len(notes) > maxNotesShown {
+		row("", "%d earlier reminder messages not shown (status --json lists the last %d)", len(notes)-maxNotesShown, len(notes))
+		notes = notes[len(notes)-maxNotesShown:]
+	}
+	for _, n := range notes {
 		line := fmt.Sprintf("%s  %s", when(n.At), n.Channel)
 		if len(n.To) > 0 {
 			line += " to " + strings.Join(n.To, ", ")
@@ -106,7 +120,7 @@ func printReport(w io.Writer, r starter.Report) {
 	if r.LastError != "" {
 		row("Last error", "%s", oneLine(r.LastError))
 	}
-	if c := r.Contributors; c != nil {
+	if c := r.Contributors; c != nil && (c.SellUsers > 0 || c.Total > 0) {
 		done := ""
 		if c.Total > 0 && c.Done < c.Total {
 			done = fmt.Sprintf("%d of %d done so far: ", c.Done, c.Total)
@@ -185,6 +199,9 @@ func list(items []string) string {
 	return strings.Join(items, ", ")
 }
 
+// maxNotesShown is how many reminder messages the human view lists.
+const maxNotesShown = 6
+
 func alreadyAgents(n int) string {
 	if n == 1 {
 		return "1 already an agent"
@@ -200,4 +217,18 @@ func inputCounts(counts map[string]contract.InputCount) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// executionWord is Temporal's execution status in this project's spelling, so a run
+// reads "cancelled" wherever the migration's status does.
+func executionWord(s string) string {
+	switch s {
+	case "Canceled":
+		return "cancelled"
+	case "ContinuedAsNew":
+		return "continued as new"
+	case "TimedOut":
+		return "timed out"
+	}
+	return strings.ToLower(s)
 }

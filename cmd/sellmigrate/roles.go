@@ -20,19 +20,9 @@ import (
 // newWorker wires the Zendesk client, the activities and the worker from config; tune
 // adjusts the worker options (the benchmark registers its floor workflow so).
 func newWorker(cfg config.Config, c client.Client, logger *zap.Logger, tune ...func(*worker.Options)) (*worker.Worker, error) {
-	p, err := platform.New(platform.Config{
-		SupportURL:        cfg.Zendesk.SupportURL,
-		AccountsSubdomain: cfg.Zendesk.AccountsSubdomain,
-		SellURL:           cfg.Zendesk.SellURL,
-		Timeout:           cfg.Zendesk.Timeout,
-		Logger:            logger.Named("platform"),
-		Limits: platform.RateLimits{
-			SellPerSecond:    cfg.Zendesk.SellRequestsPerSecond,
-			SupportPerMinute: cfg.Zendesk.SupportRequestsPerMinute,
-		},
-	})
+	p, err := zendeskClient(cfg, logger)
 	if err != nil {
-		return nil, fmt.Errorf("zendesk settings: %w", err)
+		return nil, err
 	}
 	reminders, err := notifyChannels(cfg)
 	if err != nil {
@@ -42,7 +32,6 @@ func newWorker(cfg config.Config, c client.Client, logger *zap.Logger, tune ...f
 		Platform:          p,
 		SupportToken:      cfg.Zendesk.APIToken,
 		SellTokenTemplate: cfg.Zendesk.SellTokenTemplate,
-		Logger:            logger.Named("activities"),
 		Notify:            reminders,
 	})
 	if err != nil {
@@ -92,6 +81,26 @@ func simFaults(cfg config.Config) sim.Faults {
 
 // logNotifyChannels says once, as the worker starts, which reminder channels are on:
 // notify settings are optional, so a channel that is off must not go unnoticed.
+// zendeskClient is the Zendesk client of the zendesk.* settings, for the worker's
+// activities and the API's owner login alike.
+func zendeskClient(cfg config.Config, logger *zap.Logger) (*platform.Client, error) {
+	p, err := platform.New(platform.Config{
+		SupportURL:        cfg.Zendesk.SupportURL,
+		AccountsSubdomain: cfg.Zendesk.AccountsSubdomain,
+		SellURL:           cfg.Zendesk.SellURL,
+		Timeout:           cfg.Zendesk.Timeout,
+		Logger:            logger.Named("platform"),
+		Limits: platform.RateLimits{
+			SellPerSecond:    cfg.Zendesk.SellRequestsPerSecond,
+			SupportPerMinute: cfg.Zendesk.SupportRequestsPerMinute,
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("zendesk settings: %w", err)
+	}
+	return p, nil
+}
+
 // notifyChannels builds the reminder channels config turns on.
 func notifyChannels(cfg config.Config) (activities.Notify, error) {
 	n := activities.Notify{OpsEmails: cfg.Notify.OpsEmails, DashboardURL: cfg.DashboardURL()}
@@ -114,8 +123,8 @@ func notifyChannels(cfg config.Config) (activities.Notify, error) {
 
 func logNotifyChannels(n config.Notify, logger *zap.Logger) {
 	if n.EmailEnabled() {
-		logger.Info("email reminders on", zap.String("smtp_host", n.SMTPHost), zap.Int("smtp_port", n.SMTPPort),
-			zap.String("smtp_tls", n.SMTPTLS), zap.Int("ops_emails", len(n.OpsEmails)))
+		logger.Info("email reminders on", zap.String("smtpHost", n.SMTPHost), zap.Int("smtpPort", n.SMTPPort),
+			zap.String("smtpTls", n.SMTPTLS), zap.Int("opsEmails", len(n.OpsEmails)))
 	} else {
 		logger.Info("email reminders off: notify.smtp_host is empty")
 	}
@@ -125,7 +134,7 @@ func logNotifyChannels(n config.Notify, logger *zap.Logger) {
 		if u, err := url.Parse(n.WebhookURL); err == nil {
 			host = u.Scheme + "://" + u.Host
 		}
-		logger.Info("webhook reminders on", zap.String("webhook_host", host))
+		logger.Info("webhook reminders on", zap.String("webhookHost", host))
 	} else {
 		logger.Info("webhook reminders off: notify.webhook_url is empty")
 	}

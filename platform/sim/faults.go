@@ -244,8 +244,8 @@ func (s *Sim) handlePutFaults(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.faults.set(f)
-	s.log.Info("simulator faults changed", zap.Float64("error_rate", f.ErrorRate),
-		zap.Float64("rate_limit_rate", f.RateLimitRate), zap.Duration("retry_after", f.RetryAfter),
+	s.log.Info("simulator faults changed", zap.Float64("errorRate", f.ErrorRate),
+		zap.Float64("rateLimitRate", f.RateLimitRate), zap.Duration("retryAfter", f.RetryAfter),
 		zap.Duration("latency", f.Latency))
 	writeJSON(w, http.StatusOK, toFaultsJSON(f))
 }

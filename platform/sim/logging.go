@@ -51,6 +51,6 @@ func (s *Sim) withRequestLog(next http.Handler) http.Handler {
 			zap.Int("status", rec.status),
 			zap.Int("bytes", rec.bytes),
 			zap.Duration("duration", time.Since(start)),
-			zap.Bool("idempotency_key", r.Header.Get("Idempotency-Key") != ""))
+			zap.Bool("idempotencyKey", r.Header.Get("Idempotency-Key") != ""))
 	})
 }

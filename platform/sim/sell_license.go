@@ -78,7 +78,7 @@ func (s *Sim) assignSellLicense(ctx context.Context, accountID int64, name, emai
 	if err != nil {
 		return sellUser{}, false, err
 	}
-	s.log.Info("sell license assigned", zap.Int64("sell_account_id", accountID), zap.String("email", email),
+	s.log.Info("sell license assigned", zap.Int64("sellAccountId", accountID), zap.String("email", email),
 		zap.Bool("created", created))
 	return out, created, nil
 }

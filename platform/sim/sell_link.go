@@ -98,7 +98,7 @@ func (s *Sim) handleSellLink(w http.ResponseWriter, r *http.Request, acct sellAc
 		return
 	}
 	if linked {
-		s.log.Info("sell account linked", zap.Int64("sell_account_id", acct.ID), zap.String("subdomain", sub))
+		s.log.Info("sell account linked", zap.Int64("sellAccountId", acct.ID), zap.String("subdomain", sub))
 	}
 	writeStored(w, resp, replayed)
 }

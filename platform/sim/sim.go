@@ -194,7 +194,7 @@ func New(cfg Config) (*Sim, error) {
 		now:       time.Now,
 	}
 	s.handler = s.routes()
-	s.log.Info("simulator state ready", zap.String("db", cfg.DBPath), zap.Bool("seeded_demo_data", seeded))
+	s.log.Info("simulator state ready", zap.String("db", cfg.DBPath), zap.Bool("seededDemoData", seeded))
 	return s, nil
 }
 

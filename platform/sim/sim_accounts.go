@@ -100,8 +100,8 @@ func (s *Sim) AddAccount(ctx context.Context, spec AccountSpec) (AccountAdded, e
 	if err != nil {
 		return AccountAdded{}, fmt.Errorf("sim: add account %d: %w", spec.SellAccountID, err)
 	}
-	s.log.Info("account added", zap.Int64("sell_account_id", spec.SellAccountID), zap.Int("sell_users", out.SellUsers),
-		zap.String("support_subdomain", out.SupportSubdomain))
+	s.log.Info("account added", zap.Int64("sellAccountId", spec.SellAccountID), zap.Int("sellUsers", out.SellUsers),
+		zap.String("supportSubdomain", out.SupportSubdomain))
 	return out, nil
 }
 

@@ -35,11 +35,6 @@ func (f *userFilter) add(cond string, args ...any) {
 
 func (f *userFilter) where() string { return strings.Join(f.conds, " AND ") }
 
-// paginationError is a bad page parameter, answered 400 InvalidPaginationParameter.
-type paginationError struct{ msg string }
-
-func (e *paginationError) Error() string { return e.msg }
-
 // usesCursor reports whether a request asks for cursor pagination (Zendesk switches
 // style on the presence of page[size], page[after] or page[before]).
 func usesCursor(q url.Values) bool {

@@ -97,7 +97,7 @@ export function renderList(main, query, session) {
 
   function row(m) {
     const id = m.workflowId;
-    const account = m.sellAccountId || m.accountId || id.replace(/^sell-migration-/, "");
+    const account = m.sellAccountId || id.replace(/^sell-migration-/, "");
     const href = "#/migrations/" + encodeURIComponent(id);
     const started = m.startedAt || m.startTime;
     const closed = m.closedAt || m.closeTime;

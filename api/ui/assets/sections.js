@@ -15,7 +15,9 @@ export function stepper(r) {
     const t = latest.get(s.id);
     let when = null;
     if (t && s.id !== "done") {
-      const took = t.endedAt ? between(t.startedAt, t.endedAt) : s.state === "done" ? "" : s.state + " " + between(t.startedAt, new Date().toISOString());
+      // A step waiting for a person counts from when the wait began, as the callout does.
+      const from = s.state === "waiting" && r.waitingSince ? r.waitingSince : t.startedAt;
+      const took = t.endedAt ? between(t.startedAt, t.endedAt) : s.state === "done" ? "" : s.state + " " + between(from, new Date().toISOString());
       when = clockTime(t.startedAt) + (took ? " · " + took : "");
     }
     else if (t) when = clockTime(t.startedAt);
@@ -145,6 +147,8 @@ export function detailsCard(r) {
     ["Started", timeEl(r.startedAt || ex.startTime)],
     ["Updated", timeEl(r.updatedAt)],
     ex.closeTime ? ["Closed", timeEl(ex.closeTime)] : null,
+    (r.executions || []).length > 1 ? ["Earlier runs", h("ul", { class: "runs", id: "executions" }, r.executions.filter((e) => e.runId !== ex.runId).map((e) =>
+      h("li", { class: "small" }, timeEl(e.startedAt), " · ", statusChip(e.status), " ", h("span", { class: "mono small" }, e.runId))))] : null,
     ["Temporal status", h("span", { id: "execution-status" }, ex.status || "—")],
     ["History events", num(ex.historyLength)],
     ["Task queue", h("span", { class: "mono small" }, ex.taskQueue || "—")],

@@ -2,7 +2,6 @@
 
 import { h } from "./dom.js";
 import { api, reportIfUnauthorized } from "./http.js";
-import { actorEmail, setActorEmail } from "./actor.js";
 
 export function startForm(onStarted) {
   const account = h("input", { id: "start-account", name: "accountId", required: true, inputmode: "numeric", autocomplete: "off", placeholder: "1002" });
@@ -11,7 +10,7 @@ export function startForm(onStarted) {
     h("option", { value: "existing" }, "Existing Zendesk account"));
   const subdomain = h("input", { id: "start-subdomain", name: "subdomain", autocomplete: "off", spellcheck: "false", placeholder: "acme", "aria-describedby": "start-subdomain-hint" });
   const subHint = h("p", { class: "hint", id: "start-subdomain-hint" });
-  const requestedBy = h("input", { id: "start-requested-by", name: "requestedBy", type: "email", required: true, placeholder: "admin@acme.test", value: actorEmail(), "aria-describedby": "start-requested-by-hint" });
+  const requestedBy = h("input", { id: "start-requested-by", name: "requestedBy", type: "email", required: true, placeholder: "admin@acme.test", "aria-describedby": "start-requested-by-hint" });
   const owner = h("input", { id: "start-owner-email", name: "ownerEmail", type: "email", placeholder: "owner@globex.test" });
   const ownerField = h("div", { class: "field" }, h("label", { for: "start-owner-email" }, "Zendesk account owner ", h("span", { class: "muted" }, "(optional)")), owner,
     h("p", { class: "hint" }, "Who is expected to log in as the owner; the login itself is verified."));
@@ -61,7 +60,6 @@ export function startForm(onStarted) {
     submit.textContent = "Starting…";
     try {
       const res = await api("POST", "/api/v1/migrations", body);
-      if (!actorEmail()) setActorEmail(body.requestedBy);
       form.reset();
       onStarted(res);
     } catch (err) {
