@@ -24,7 +24,7 @@ import (
 //   - once the ledger shows more than 500 users converted: the conversion's heartbeat
 //     stops, Temporal retries it on another worker, and that worker resumes from the
 //     heartbeat cursor: Sell users page 1 is never served again;
-//   - then, the simulator slowed to 300 ms a call, while the second attempt looks up
+//   - then, the simulator slowed to 800 ms a call, while the second attempt looks up
 //     the users of a page nobody converted yet (the Sell page was served, its cursor is
 //     in Temporal, nothing of the page is created): the third attempt, on the last
 //     worker, resumes at that very page, reading no page before it again.
@@ -65,10 +65,11 @@ func TestWorkersHandOffConversion(t *testing.T) {
 	// page is created in one job, so the ledger tells which pages are done.
 	pagesDone := (byKind["user_converted"] + 1) / 100
 
-	// Kill 2: slow every call down, so a page's look-up lasts 300 ms. Attempt 2 runs
+	// Kill 2: slow every call down, so a page's look-up lasts 800 ms (time enough to
+	// kill inside it on a busy machine). Attempt 2 runs
 	// elsewhere; once it has been served a page nobody converted yet, and Temporal holds
 	// that page as the cursor, it is looking the page's users up: kill it there.
-	sim.SetFaults(t, map[string]any{"latency_ms": 300})
+	sim.SetFaults(t, map[string]any{"latency_ms": 800})
 	victim2 := conversionWorker(t, c, workers, 2)
 	if victim2 == victim1 {
 		t.Fatalf("attempt 2 runs on the killed worker %s", victim1.Name)
