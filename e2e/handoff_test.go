@@ -65,10 +65,10 @@ func TestWorkersHandOffConversion(t *testing.T) {
 	// page is created in one job, so the ledger tells which pages are done.
 	pagesDone := (byKind["user_converted"] + 1) / 100
 
-	// Kill 2: slow every call down, so a page's look-up lasts 800 ms (time enough to
-	// kill inside it on a busy machine). Attempt 2 runs
-	// elsewhere; once it has been served a page nobody converted yet, and Temporal holds
-	// that page as the cursor, it is looking the page's users up: kill it there.
+	// Kill 2: slow every call down, so a page's look-up lasts 800 ms (time enough to kill
+	// inside it on a busy machine). Attempt 2 runs elsewhere; once it has been served a
+	// page nobody converted yet, and Temporal holds that page as the cursor, it is
+	// looking the page's users up: kill it there.
 	sim.SetFaults(t, map[string]any{"latency_ms": 800})
 	victim2 := conversionWorker(t, c, workers, 2)
 	if victim2 == victim1 {
