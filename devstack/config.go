@@ -12,6 +12,8 @@ import (
 	"go.temporal.io/server/common/membership/static"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/common/primitives"
+
+	"github.com/sellmigrate/sellmigrate/internal/loopport"
 )
 
 // visibilityRPS lifts the per-namespace visibility rate limit from the server default of
@@ -24,9 +26,9 @@ type serverPorts struct {
 }
 
 func pickServerPorts(frontend int) (serverPorts, error) {
-	free, err := freeLoopbackPorts(3)
+	free, err := loopport.Pick(3)
 	if err != nil {
-		return serverPorts{}, err
+		return serverPorts{}, fmt.Errorf("devstack: pick loopback ports for the internal Temporal services: %w", err)
 	}
 	return serverPorts{frontend: frontend, history: free[0], matching: free[1], worker: free[2]}, nil
 }

@@ -25,24 +25,3 @@ func checkPortFree(host string, port int, what, flag, key string) error {
 	}
 	return nil
 }
-
-// freeLoopbackPorts asks the kernel for n distinct free loopback ports. All listeners
-// stay open until every port is chosen so the kernel cannot hand out one port twice.
-func freeLoopbackPorts(n int) ([]int, error) {
-	listeners := make([]net.Listener, 0, n)
-	defer func() {
-		for _, l := range listeners {
-			_ = l.Close()
-		}
-	}()
-	ports := make([]int, 0, n)
-	for range n {
-		l, err := net.Listen("tcp", net.JoinHostPort(loopback, "0"))
-		if err != nil {
-			return nil, fmt.Errorf("devstack: pick a free loopback port for an internal Temporal service: %w", err)
-		}
-		listeners = append(listeners, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}

@@ -1,0 +1,94 @@
+// Package loopport picks loopback ports for servers that must be told their port before
+// they bind: the embedded Temporal's internal services, and the processes the end-to-end
+// harness starts.
+//
+// Asking the kernel for port 0 and closing the listener is not enough on a busy machine:
+// the port comes from the ephemeral range, and any outgoing connection made before the
+// server binds (the Temporal services dial each other while they start) may take it as
+// its source port. Ports here come from below the ephemeral range, where the kernel
+// never assigns a source port, and are probed by binding them.
+package loopport
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// span is how many ports below the ephemeral range's start are candidates.
+const span = 12000
+
+// handedOut remembers the ports this process gave out, so two callers in one process
+// never get the same one although both probes succeed.
+var handedOut = struct {
+	sync.Mutex
+	ports map[int]bool
+}{ports: map[int]bool{}}
+
+// Pick returns n distinct loopback ports that were free when probed and that this
+// process has not handed out before.
+func Pick(n int) ([]int, error) {
+	lo, hi := candidates()
+	listeners := make([]net.Listener, 0, n)
+	defer func() {
+		for _, l := range listeners {
+			_ = l.Close()
+		}
+	}()
+	ports := make([]int, 0, n)
+	for tries := 0; len(ports) < n; tries++ {
+		if tries >= 200*n {
+			return nil, fmt.Errorf("loopport: no free loopback port in %d-%d after %d tries; stop servers that hold many ports there", lo, hi, tries)
+		}
+		port := lo + rand.IntN(hi-lo+1)
+		if !claim(port) {
+			continue
+		}
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			continue // in use by someone else; stays claimed so it is not probed again
+		}
+		listeners = append(listeners, l)
+		ports = append(ports, port)
+	}
+	return ports, nil
+}
+
+// One returns a single port from Pick.
+func One() (int, error) {
+	ports, err := Pick(1)
+	if err != nil {
+		return 0, err
+	}
+	return ports[0], nil
+}
+
+func claim(port int) bool {
+	handedOut.Lock()
+	defer handedOut.Unlock()
+	if handedOut.ports[port] {
+		return false
+	}
+	handedOut.ports[port] = true
+	return true
+}
+
+// candidates is the range below the kernel's ephemeral ports: Linux says where they
+// start in /proc; elsewhere the IANA range (49152 and up) is assumed.
+func candidates() (lo, hi int) {
+	start := 49152
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if v, err := strconv.Atoi(f[0]); err == nil && v > 2048 {
+				start = v
+			}
+		}
+	}
+	hi = start - 1
+	lo = max(1024, hi-span)
+	return lo, hi
+}
