@@ -28,7 +28,7 @@ import (
 // test can stop an attempt at the exact request it chooses: answer a fault, or cancel
 // the attempt's context the way the workflow's cancellation does.
 type convFixture struct {
-	t    *testing.T
+	t    testing.TB
 	sim  *sim.Sim
 	srv  *httptest.Server
 	acts *Activities
@@ -42,7 +42,7 @@ type convFixture struct {
 	supportWrites int
 }
 
-func newConvFixture(t *testing.T) *convFixture {
+func newConvFixture(t testing.TB) *convFixture {
 	t.Helper()
 	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), RateLimitPerMinute: 100000})
 	require.NoError(t, err)
@@ -173,7 +173,7 @@ func waitForAbort(r *http.Request) {
 }
 
 // userConversions counts user_converted ledger entries per subject and in all.
-func (f *convFixture) userConversions(t *testing.T) (total int, bySubject map[string]int) {
+func (f *convFixture) userConversions(t testing.TB) (total int, bySubject map[string]int) {
 	t.Helper()
 	entries, err := f.sim.Ledger(context.Background())
 	require.NoError(t, err)
@@ -187,7 +187,7 @@ func (f *convFixture) userConversions(t *testing.T) (total int, bySubject map[st
 	return total, bySubject
 }
 
-func requireConvertedOnce(t *testing.T, bySubject map[string]int) {
+func requireConvertedOnce(t testing.TB, bySubject map[string]int) {
 	t.Helper()
 	for subject, n := range bySubject {
 		require.Equal(t, 1, n, "user %s was converted %d times", subject, n)
@@ -196,7 +196,7 @@ func requireConvertedOnce(t *testing.T, bySubject map[string]int) {
 
 // createAccount creates an empty Zendesk account owned by ownerEmail, as the subdomain
 // step would.
-func (f *convFixture) createAccount(t *testing.T, name, subdomain, ownerEmail string) {
+func (f *convFixture) createAccount(t testing.TB, name, subdomain, ownerEmail string) {
 	t.Helper()
 	_, err := f.newAttempt(nil).env.ExecuteActivity(f.acts.ReserveSubdomain, ReserveSubdomainInput{
 		AccountName: name, Subdomain: subdomain, OwnerName: name + " Owner", OwnerEmail: ownerEmail, IdempotencyKey: "test/" + subdomain,

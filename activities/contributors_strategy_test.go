@@ -19,11 +19,12 @@ import (
 // strategy it replaced, which is kept here only as the baseline: every attempt first
 // listed every Support user (100 per call) and matched Sell users by email.
 //
-//	go test ./activities -run TestContributorLookupStrategies -v
+//	go test ./activities -run '^$' -bench ContributorLookupStrategies -benchtime 1x
 //
 // prints, per case, the Support and Sell calls the simulator counted and the wall time
 // of each strategy (mean of two runs), and new/old ratios. Both run in this process
 // against one simulator, each run on its own Zendesk account in the same state.
+// TestContributorLookupCalls pins the per-page strategy's calls on every `go test`.
 
 const baselineName = "BaselineConvertContributors"
 
@@ -127,7 +128,7 @@ type strategyRun struct {
 
 // measure runs one strategy as an activity (heartbeats and all) and counts the
 // Support and Sell requests the simulator served meanwhile.
-func (f *convFixture) measure(t *testing.T, useBaseline bool, in ConvertContributorsInput, want contract.ContributorCursor) strategyRun {
+func (f *convFixture) measure(t testing.TB, useBaseline bool, in ConvertContributorsInput, want contract.ContributorCursor) strategyRun {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
@@ -152,7 +153,7 @@ func (f *convFixture) measure(t *testing.T, useBaseline bool, in ConvertContribu
 
 // seedUsers creates users in an account with create_many, 100 a job, outside any
 // measurement. withExternalID gives each the external_id the per-page strategy uses.
-func (f *convFixture) seedUsers(t *testing.T, sub, owner string, users []platform.NewSupportUser) {
+func (f *convFixture) seedUsers(t testing.TB, sub, owner string, users []platform.NewSupportUser) {
 	t.Helper()
 	s := f.support(sub, owner)
 	for start := 0; start < len(users); start += platform.MaxPageSize {
@@ -165,7 +166,7 @@ func (f *convFixture) seedUsers(t *testing.T, sub, owner string, users []platfor
 
 // contributorsAsCreatedBy are Sell users as contributors, the way a strategy creates
 // them: the per-page one with its external_id, the baseline without.
-func (f *convFixture) contributorsAsCreatedBy(t *testing.T, perPage bool, sellAccountID, sub, owner string, pages int) []platform.NewSupportUser {
+func (f *convFixture) contributorsAsCreatedBy(t testing.TB, perPage bool, sellAccountID, sub, owner string, pages int) []platform.NewSupportUser {
 	t.Helper()
 	roleID, err := contributorRoleID(t.Context(), f.support(sub, owner))
 	require.NoError(t, err)
@@ -185,30 +186,25 @@ func (f *convFixture) contributorsAsCreatedBy(t *testing.T, perPage bool, sellAc
 	return out
 }
 
-// TestContributorLookupStrategies measures both strategies in three cases:
+// lookupCase is one situation both strategies are measured in, with the calls each
+// strategy's cost model predicts.
+type lookupCase struct {
+	name         string
+	sub          string
+	setUp        func(sub string, perPage bool) ConvertContributorsInput
+	want         contract.ContributorCursor
+	wantOldCalls int64
+	wantNewCalls int64
+	wantOldSell  int64
+	wantNewSell  int64
+}
+
+// lookupCases are three cases:
 //
 //	(a) a fresh account with 2,500 Sell users (demo Hooli);
 //	(b) the same after an earlier run created 1,000 of them and lost its cursor;
 //	(c) an existing Zendesk account of 5,000 end-users joined by 8 Sell users (Globex's).
-//
-// It checks every run's result, pins the call counts each strategy's cost model
-// predicts (so a change in cost fails here), and logs the table.
-func TestContributorLookupStrategies(t *testing.T) {
-	if testing.Short() {
-		t.Skip("measures two strategies on 10,000+ simulated users")
-	}
-	f := newConvFixture(t)
-	type caseRun struct {
-		name         string
-		old, new     strategyRun
-		wantOldCalls int64
-		wantNewCalls int64
-		wantNewSell  int64
-		wantOldSell  int64
-		setUp        func(sub string, perPage bool) ConvertContributorsInput
-		want         contract.ContributorCursor
-		sub          string
-	}
+func lookupCases(t testing.TB, f *convFixture) []lookupCase {
 	hooli := func(name string, preCreatedPages int) func(string, bool) ConvertContributorsInput {
 		return func(sub string, perPage bool) ConvertContributorsInput {
 			f.createAccount(t, name, sub, "admin@hooli.test")
@@ -235,7 +231,7 @@ func TestContributorLookupStrategies(t *testing.T) {
 	// first page a count of the Sell users (10 page probes for 2,500 users, none for a
 	// single page). In (b) the owner, not created by the earlier run, is not found by
 	// external id: page 1 creates (and is refused) just them.
-	cases := []*caseRun{
+	return []lookupCase{
 		{name: "(a) fresh, 2,500 Sell users", setUp: hooli("Hooli", 0), sub: "hoolia",
 			want:         contract.ContributorCursor{NextPage: 26, SellUsers: 2500, Converted: 2499, AlreadyAgents: 1, Total: 2500},
 			wantOldCalls: 1 + 1 + 25*2, wantNewCalls: 1 + 25*3 + 1, wantOldSell: 25, wantNewSell: 25 + 10},
@@ -247,47 +243,79 @@ func TestContributorLookupStrategies(t *testing.T) {
 				NeedsReactivation: []string{"lee@globex.test"}, Total: 8},
 			wantOldCalls: 1 + 51 + 2, wantNewCalls: 1 + 3 + 2, wantOldSell: 1, wantNewSell: 1},
 	}
+}
+
+// TestContributorLookupCalls runs the per-page strategy once per case and pins the
+// Support and Sell calls its cost model predicts, so a change in cost fails here.
+func TestContributorLookupCalls(t *testing.T) {
+	if testing.Short() {
+		t.Skip("converts 5,000+ simulated users")
+	}
+	f := newConvFixture(t)
+	for _, c := range lookupCases(t, f) {
+		run := f.measure(t, false, c.setUp(c.sub, true), c.want)
+		require.Equal(t, c.wantNewCalls, run.support, "%s: per-page Support calls", c.name)
+		require.Equal(t, c.wantNewSell, run.sell, "%s: per-page Sell calls", c.name)
+	}
+	_, bySubject := f.userConversions(t)
+	requireConvertedOnce(t, bySubject)
+}
+
+// BenchmarkContributorLookupStrategies measures both strategies in every case and
+// prints the table of calls, wall times and new/old ratios. Run it once
+// (-benchtime 1x): each run converts about 25,000 simulated users.
+func BenchmarkContributorLookupStrategies(b *testing.B) {
+	for b.Loop() {
+		compareLookupStrategies(b)
+	}
+}
+
+func compareLookupStrategies(b *testing.B) {
+	f := newConvFixture(b)
+	cases := lookupCases(b, f)
+	old, cur := make([]strategyRun, len(cases)), make([]strategyRun, len(cases))
 	// Each strategy runs twice per case, in the order old, new, new, old, each time on
 	// an account of its own set up the same way: the call counts must match, and the
 	// wall times are averaged, so the simulator's database growing over the run (or a
 	// cold start) favours neither.
-	for _, c := range cases {
+	order := []string{"old-1", "new-1", "new-2", "old-2"}
+	for i, c := range cases {
 		in := map[string]ConvertContributorsInput{}
-		for _, run := range []string{"old-1", "new-1", "new-2", "old-2"} {
+		for _, run := range order {
 			in[run] = c.setUp(c.sub+"-"+run, strings.HasPrefix(run, "new"))
 		}
 		runs := map[string]strategyRun{}
-		for _, run := range []string{"old-1", "new-1", "new-2", "old-2"} {
-			runs[run] = f.measure(t, strings.HasPrefix(run, "old"), in[run], c.want)
+		for _, run := range order {
+			runs[run] = f.measure(b, strings.HasPrefix(run, "old"), in[run], c.want)
 		}
 		for _, s := range []string{"old", "new"} {
 			one, two := runs[s+"-1"], runs[s+"-2"]
-			require.Equal(t, one.support, two.support, "%s: %s strategy made different Support calls on identical accounts", c.name, s)
-			require.Equal(t, one.sell, two.sell, "%s: %s strategy made different Sell calls on identical accounts", c.name, s)
+			require.Equal(b, one.support, two.support, "%s: %s strategy made different Support calls on identical accounts", c.name, s)
+			require.Equal(b, one.sell, two.sell, "%s: %s strategy made different Sell calls on identical accounts", c.name, s)
 			avg := strategyRun{support: one.support, sell: one.sell, wall: (one.wall + two.wall) / 2}
 			if s == "old" {
-				c.old = avg
+				old[i] = avg
 			} else {
-				c.new = avg
+				cur[i] = avg
 			}
 		}
 	}
-	_, bySubject := f.userConversions(t)
-	requireConvertedOnce(t, bySubject)
+	_, bySubject := f.userConversions(b)
+	requireConvertedOnce(b, bySubject)
 
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-30s %13s %13s %9s %10s %10s %11s %11s %9s\n", "case", "support old", "support new", "new/old",
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\n%-30s %13s %13s %9s %10s %10s %11s %11s %9s\n", "case", "support old", "support new", "new/old",
 		"sell old", "sell new", "wall old", "wall new", "new/old")
-	for _, c := range cases {
-		fmt.Fprintf(&b, "%-30s %13d %13d %9.2f %10d %10d %11s %11s %9.2f\n", c.name, c.old.support, c.new.support,
-			float64(c.new.support)/float64(c.old.support), c.old.sell, c.new.sell,
-			c.old.wall.Round(time.Millisecond), c.new.wall.Round(time.Millisecond), float64(c.new.wall)/float64(c.old.wall))
+	for i, c := range cases {
+		fmt.Fprintf(&sb, "%-30s %13d %13d %9.2f %10d %10d %11s %11s %9.2f\n", c.name, old[i].support, cur[i].support,
+			float64(cur[i].support)/float64(old[i].support), old[i].sell, cur[i].sell,
+			old[i].wall.Round(time.Millisecond), cur[i].wall.Round(time.Millisecond), float64(cur[i].wall)/float64(old[i].wall))
 	}
-	t.Log(b.String())
-	for _, c := range cases {
-		require.Equal(t, c.wantOldCalls, c.old.support, "%s: baseline Support calls", c.name)
-		require.Equal(t, c.wantNewCalls, c.new.support, "%s: per-page Support calls", c.name)
-		require.Equal(t, c.wantOldSell, c.old.sell, "%s: baseline Sell calls", c.name)
-		require.Equal(t, c.wantNewSell, c.new.sell, "%s: per-page Sell calls", c.name)
+	b.Log(sb.String())
+	for i, c := range cases {
+		require.Equal(b, c.wantOldCalls, old[i].support, "%s: baseline Support calls", c.name)
+		require.Equal(b, c.wantNewCalls, cur[i].support, "%s: per-page Support calls", c.name)
+		require.Equal(b, c.wantOldSell, old[i].sell, "%s: baseline Sell calls", c.name)
+		require.Equal(b, c.wantNewSell, cur[i].sell, "%s: per-page Sell calls", c.name)
 	}
 }
