@@ -116,13 +116,22 @@ func TestChaosMigrations(t *testing.T) {
 
 	// Wait until every migration has an outcome.
 	deadline := began.Add(chaosDeadline)
+	lastReport := time.Now()
 	for {
 		mu.Lock()
 		snap := latest
 		mu.Unlock()
-		if pending := unfinished(snap, accounts); len(pending) == 0 {
+		pending := unfinished(snap, accounts)
+		if len(pending) == 0 {
 			break
-		} else if time.Now().After(deadline) {
+		}
+		if time.Since(lastReport) >= 10*time.Second {
+			lastReport = time.Now()
+			kills, _ := sup.counts()
+			t.Logf("after %s: %d migrations without an outcome, %d worker kills so far; e.g. %s", time.Since(began).Round(time.Second),
+				len(pending), kills, strings.Join(pending[:min(3, len(pending))], "; "))
+		}
+		if time.Now().After(deadline) {
 			t.Fatalf("after %s, %d migrations have no outcome: %s\nworker log:\n%s", time.Since(began).Round(time.Second),
 				len(pending), strings.Join(pending, "; "), sup.logTail())
 		}
