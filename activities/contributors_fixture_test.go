@@ -49,15 +49,7 @@ func newConvFixture(t testing.TB) *convFixture {
 	f := &convFixture{t: t, sim: s}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(func() { f.srv.Close(); _ = s.Close() })
-	client, err := platform.New(platform.Config{
-		SupportURL: f.srv.URL + "/zendesk/{subdomain}",
-		SellURL:    f.srv.URL + "/sell",
-		Timeout:    5 * time.Second,
-	})
-	require.NoError(t, err)
-	f.acts, err = New(Deps{Platform: client, SupportToken: sim.DemoSupportToken, SellTokenTemplate: "sell-demo-{account_id}"})
-	require.NoError(t, err)
-	f.acts.jobPoll = 5 * time.Millisecond
+	f.acts = activitiesOn(t, f.srv.URL)
 	return f
 }
 

@@ -54,16 +54,24 @@ func newSimFixture(t *testing.T) *simFixture {
 		s.Handler().ServeHTTP(w, r)
 	}))
 	t.Cleanup(func() { f.srv.Close(); _ = s.Close() })
+	f.acts = activitiesOn(t, f.srv.URL)
+	return f
+}
+
+// activitiesOn builds the activities on a simulator served at url, with its demo
+// credentials, polling jobs every 5 ms.
+func activitiesOn(t testing.TB, url string) *Activities {
+	t.Helper()
 	client, err := platform.New(platform.Config{
-		SupportURL: f.srv.URL + "/zendesk/{subdomain}",
-		SellURL:    f.srv.URL + "/sell",
+		SupportURL: url + "/zendesk/{subdomain}",
+		SellURL:    url + "/sell",
 		Timeout:    5 * time.Second,
 	})
 	require.NoError(t, err)
-	f.acts, err = New(Deps{Platform: client, SupportToken: sim.DemoSupportToken, SellTokenTemplate: "sell-demo-{account_id}"})
+	acts, err := New(Deps{Platform: client, SupportToken: sim.DemoSupportToken, SellTokenTemplate: "sell-demo-{account_id}"})
 	require.NoError(t, err)
-	f.acts.jobPoll = 5 * time.Millisecond
-	return f
+	acts.jobPoll = 5 * time.Millisecond
+	return acts
 }
 
 func (f *simFixture) env() *testsuite.TestActivityEnvironment {

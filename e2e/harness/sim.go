@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
 
 // Sim is the simulator of a stack, over HTTP as an operator (or a test) reaches it.
@@ -78,23 +80,11 @@ func (s Sim) Support(t testing.TB, method, subdomain, path string, body, out any
 	}
 }
 
-// AccountSpec is POST /_sim/accounts (platform/sim.AccountSpec): a Sell account with an
-// admin (admin@<name>.test) and users (user0001@<name>.test…), and optionally a Zendesk
-// account it is connected to or may join.
-type AccountSpec struct {
-	SellAccountID      int64                `json:"sellAccountId"`
-	Name               string               `json:"name"`
-	Users              int                  `json:"users"`
-	ConnectedSubdomain string               `json:"connectedSubdomain,omitempty"`
-	ExistingSupport    *ExistingSupportSpec `json:"existingSupport,omitempty"`
-}
+// AccountSpec is POST /_sim/accounts: the simulator's own type, so the two never drift.
+type AccountSpec = sim.AccountSpec
 
 // ExistingSupportSpec is the Zendesk account an existing-mode migration joins.
-type ExistingSupportSpec struct {
-	Subdomain           string `json:"subdomain"`
-	OwnerEmail          string `json:"ownerEmail"`
-	OwnerHasSellLicense bool   `json:"ownerHasSellLicense"`
-}
+type ExistingSupportSpec = sim.ExistingSupportSpec
 
 // AddAccount adds an account to the simulator, so a test has accounts of its own on a
 // stack other tests share.
@@ -164,13 +154,7 @@ func ledgerAbout(subject string, subdomains []string) bool {
 }
 
 // Mail is one message the simulator's SMTP sink accepted.
-type Mail struct {
-	To          []string `json:"to"`
-	Subject     string   `json:"subject"`
-	Body        string   `json:"body"`
-	MigrationID string   `json:"migrationId"`
-	Key         string   `json:"key"`
-}
+type Mail = sim.Mail
 
 // Mail is what the SMTP sink got for a migration (its workflow ID).
 func (s Sim) Mail(t testing.TB, workflowID string) []Mail {
@@ -183,13 +167,7 @@ func (s Sim) Mail(t testing.TB, workflowID string) []Mail {
 }
 
 // Webhook is one reminder the simulator's webhook receiver accepted.
-type Webhook struct {
-	Key         string `json:"key"`
-	Text        string `json:"text"`
-	MigrationID string `json:"migrationId"`
-	Link        string `json:"link"`
-	Deliveries  int    `json:"deliveries"`
-}
+type Webhook = sim.WebhookReceived
 
 // Webhooks is what the webhook receiver got for a migration.
 func (s Sim) Webhooks(t testing.TB, workflowID string) []Webhook {
