@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 )
 
@@ -28,18 +27,21 @@ type Disclaimer struct {
 	SHA256 string `json:"sha256"`
 }
 
-// disclaimers holds every embedded version by name; read once, never written after.
+// disclaimers holds every embedded version, oldest first; read once, never written
+// after. A slice, not a map: the workflow reads it, and must read it in the same order
+// on every replay.
 var disclaimers = loadDisclaimers()
 
 // loadDisclaimers reads the embedded files. The files are part of the binary, so a
 // problem here is a build mistake: it panics at start rather than let a migration
 // record the hash of an empty or misnamed text.
-func loadDisclaimers() map[string]Disclaimer {
+func loadDisclaimers() []Disclaimer {
 	entries, err := disclaimerFiles.ReadDir("disclaimers")
 	if err != nil {
 		panic(fmt.Sprintf("read the embedded disclaimers: %v", err))
 	}
-	out := map[string]Disclaimer{}
+	// ReadDir sorts by file name, so versions named by date come oldest first.
+	out := make([]Disclaimer, 0, len(entries))
 	for _, e := range entries {
 		version := strings.TrimSuffix(e.Name(), ".txt")
 		b, err := disclaimerFiles.ReadFile(path.Join("disclaimers", e.Name()))
@@ -50,18 +52,17 @@ func loadDisclaimers() map[string]Disclaimer {
 			panic(fmt.Sprintf("embedded disclaimers %s: a version file needs text and a name without spaces", e.Name()))
 		}
 		sum := sha256.Sum256(b)
-		out[version] = Disclaimer{Version: version, Text: string(b), SHA256: hex.EncodeToString(sum[:])}
+		out = append(out, Disclaimer{Version: version, Text: string(b), SHA256: hex.EncodeToString(sum[:])})
 	}
 	return out
 }
 
 // DisclaimerVersions lists the versions this build has the text of, oldest first.
 func DisclaimerVersions() []string {
-	out := make([]string, 0, len(disclaimers))
-	for v := range disclaimers {
-		out = append(out, v)
+	out := make([]string, len(disclaimers))
+	for i, d := range disclaimers {
+		out[i] = d.Version
 	}
-	slices.Sort(out)
 	return out
 }
 
@@ -77,11 +78,12 @@ func (e *UnknownDisclaimerError) Error() string {
 // LookupDisclaimer returns the text of a version; an unknown one is an
 // *UnknownDisclaimerError that lists the versions there are.
 func LookupDisclaimer(version string) (Disclaimer, error) {
-	d, ok := disclaimers[version]
-	if !ok {
-		return Disclaimer{}, &UnknownDisclaimerError{Version: version}
+	for _, d := range disclaimers {
+		if d.Version == version {
+			return d, nil
+		}
 	}
-	return d, nil
+	return Disclaimer{}, &UnknownDisclaimerError{Version: version}
 }
 
 // IsSHA256 says whether s is a hex SHA-256 as Disclaimer.SHA256 writes it: 64
@@ -101,10 +103,11 @@ func IsSHA256(s string) bool {
 // disclaimerExampleSHA256 is the hash of the default policy's version, the example
 // the CLI's help and the OpenAPI document show.
 func disclaimerExampleSHA256() string {
-	return disclaimers[DefaultPolicy().DisclaimerVersion].SHA256
+	d, _ := LookupDisclaimer(DefaultPolicy().DisclaimerVersion) // TestDefaultPolicyVersionHasReadableText pins that it exists
+	return d.SHA256
 }
 
 func hasDisclaimerText(version string) bool {
-	_, ok := disclaimers[version]
-	return ok
+	_, err := LookupDisclaimer(version)
+	return err == nil
 }
