@@ -13,7 +13,8 @@ import (
 // (disclaimers/VERSION.txt), so the dashboard, the API, the CLI and the workflow all
 // read the same words without a server or a network call. A published version's text
 // must never change: migrations record the SHA-256 of what the admin accepted, and a
-// test pins each hash. New wording is a new version file.
+// test pins each hash. New wording is a new version file. A paragraph is one line, so
+// the dashboard and a terminal wrap it at their own width.
 //
 //go:embed disclaimers/*.txt
 var disclaimerFiles embed.FS

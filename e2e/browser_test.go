@@ -98,6 +98,7 @@ func adminApprovesLive(t *testing.T, b *tab, dev *harness.Dev) {
 	if want := text.Version + "\n" + text.Text; shown != want {
 		t.Errorf("the page shows, before accepting:\n%s\nwant version and text:\n%s", shown, want)
 	}
+	t.Logf("screenshot of the disclaimers before accepting: %s", b.screenshot("dashboard-disclaimers"))
 
 	// Accept the disclaimers and watch link and contributors finish without a reload.
 	loadID := evalIn[string](b, "read the page-load marker", `window.sellmigrate.loadId`)
