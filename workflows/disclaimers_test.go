@@ -56,7 +56,9 @@ func TestAcceptanceWithoutHashRecordsTheEmbeddedOne(t *testing.T) {
 	h.preflightLegacy()
 	h.reserveCreates("acme")
 	h.linkAndConvert("acme", 4)
-	h.at(time.Minute, func() { h.env.SignalWorkflow(contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: "admin@acme.test"}) })
+	h.at(time.Minute, func() {
+		h.env.SignalWorkflow(contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: "admin@acme.test"})
+	})
 	h.run(newInput("1001", contract.ModeNew, "acme"))
 
 	p := h.progress()
