@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -12,12 +11,9 @@ import (
 // and the hash it sends with the acceptance. Temporal is not asked.
 func (s *Server) disclaimer(w http.ResponseWriter, r *http.Request, _ principal) error {
 	d, err := contract.LookupDisclaimer(r.PathValue("version"))
-	var unknown *contract.UnknownDisclaimerError
-	if errors.As(err, &unknown) {
-		return newError(codeNotFound, err.Error()+"; a migration waiting for disclaimers names its version in requiredDisclaimerVersion")
-	}
 	if err != nil {
-		return err
+		// The only failure is a version without text; the message lists those there are.
+		return newError(codeNotFound, err.Error()+"; a migration waiting for disclaimers names its version in requiredDisclaimerVersion")
 	}
 	writeJSON(w, http.StatusOK, d)
 	return nil
