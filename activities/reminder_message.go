@@ -74,7 +74,7 @@ func reminderTodo(in ReminderInput) string {
 	case contract.StatusOwnerNeedsSellLicense:
 		return fmt.Sprintf("give the Zendesk account owner a Sell license (Sell > Settings > Users), then press License assigned on the migration's page (or: sellmigrate signal %s license-assigned --by YOUR-EMAIL).", id)
 	case contract.StatusAwaitingDisclaimers:
-		return fmt.Sprintf("read and accept the disclaimers on the migration's page to connect the accounts (or: sellmigrate signal %s accept-disclaimers --by YOUR-EMAIL).", id)
+		return fmt.Sprintf("read the disclaimers on the migration's page and accept them to connect the accounts (or: sellmigrate disclaimers show, then sellmigrate signal %s accept-disclaimers --by YOUR-EMAIL --sha256 THE-HASH-IT-PRINTED).", id)
 	case contract.StatusNeedsAttention:
 		return fmt.Sprintf("the accounts are linked but a later step failed; fix the cause below, then retry (sellmigrate retry %s --by YOUR-EMAIL, or Retry on the migration's page).", id)
 	}

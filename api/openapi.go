@@ -30,6 +30,7 @@ func (s *Server) openAPIDocument() map[string]any {
 		"tags": []any{
 			map[string]any{"name": "migrations", "description": "migrations and their human inputs"},
 			map[string]any{"name": "session", "description": "who is calling"},
+			map[string]any{"name": "disclaimers", "description": "the texts an admin accepts"},
 			map[string]any{"name": "live", "description": "server-sent events"},
 			map[string]any{"name": "meta", "description": "health and this document"},
 			map[string]any{"name": "dashboard", "description": "the dashboard page and the Zendesk owner login (HTML)"},
@@ -56,7 +57,7 @@ var errorStatuses = map[string]struct{ name, desc string }{
 	"400": {"BadRequest", "bad_request: malformed JSON, unknown fields or more than one value"},
 	"401": {"Unauthorized", "unauthorized: no, malformed or unknown token or session"},
 	"403": {"Forbidden", "forbidden: the token's role may not do this"},
-	"404": {"NotFound", "not_found: no such migration, action or route"},
+	"404": {"NotFound", "not_found: no such migration, action, disclaimer version or route"},
 	"405": {"MethodNotAllowed", "method_not_allowed: the path exists under other methods (see Allow)"},
 	"409": {"Conflict", "conflict: already started, or the migration has ended"},
 	"413": {"PayloadTooLarge", "payload_too_large: the body exceeds api.max_body_bytes"},
@@ -148,6 +149,10 @@ func paths() map[string]any {
 			map[string]any{"200": jsonBody(refTo("Role"), "the role")})},
 		"/api/v1/inputs": map[string]any{"get": op("listInputs", "actions", "Every human input a migration may take: its route, role, mode and fields (the input registry). Which ones a migration takes now is its progress's allowedInputs", "viewer",
 			map[string]any{"200": jsonBody(refTo("InputList"), "the registry")})},
+		"/api/v1/disclaimers/{version}": map[string]any{"get": with(op("getDisclaimer", "disclaimers",
+			"The text of a disclaimer version, as the admin reads it before accept-disclaimers, and its SHA-256 (send it as the acceptance's sha256; the migration records it). Served from the texts built into the server", "viewer",
+			map[string]any{"200": jsonBody(refTo("Disclaimer"), "the text")}, "404"),
+			"parameters", []any{pathParam("version", "a disclaimer version, e.g. "+contract.DefaultPolicy().DisclaimerVersion+" (a migration's requiredDisclaimerVersion); 404 lists the versions there are", schema{"type": "string"})})},
 		"/api/v1/migrations": map[string]any{
 			"get": with(op("listMigrations", "migrations", "List migrations from Temporal visibility, newest first, one page at a time", "viewer",
 				map[string]any{"200": jsonBody(refTo("MigrationList"), "one page")}, "422"),

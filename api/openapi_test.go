@@ -225,6 +225,7 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"InputCount":         reflect.TypeFor[contract.InputCount](),
 		"StepRecord":         reflect.TypeFor[contract.StepRecord](),
 		"NotificationRecord": reflect.TypeFor[contract.NotificationRecord](),
+		"Disclaimer":         reflect.TypeFor[contract.Disclaimer](),
 	} {
 		props := components[name].(map[string]any)["properties"].(map[string]any)
 		want := map[string]bool{}

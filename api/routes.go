@@ -31,6 +31,7 @@ func (s *Server) apiRoutes() []route {
 		{"DELETE", "/api/v1/session", rolePublic, s.deleteSession},
 		{"GET", "/api/v1/me", RoleViewer, s.me},
 		{"GET", "/api/v1/inputs", RoleViewer, s.inputs},
+		{"GET", "/api/v1/disclaimers/{version}", RoleViewer, s.disclaimer},
 		{"GET", "/api/v1/migrations", RoleViewer, s.listMigrations},
 		{"POST", "/api/v1/migrations", RoleOps, s.startMigration},
 		{"GET", "/api/v1/migrations/counts", RoleViewer, s.countMigrations},

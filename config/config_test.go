@@ -174,6 +174,7 @@ func TestValidationNamesKey(t *testing.T) {
 		{"migration.reminder_interval", "-1h"},
 		{"migration.wait_deadline", "soon"},
 		{"migration.disclaimer_version", " "},
+		{"migration.disclaimer_version", "1999-01"}, // no text in this build
 		{"migration.retry_initial_interval", "0s"},
 		{"migration.retry_max_interval", "1ms"},
 		{"migration.retry_max_attempts", "0"},

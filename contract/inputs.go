@@ -49,6 +49,12 @@ type (
 		By string `json:"by"`
 		// Version defaults to the policy's disclaimer version.
 		Version string `json:"version,omitempty"`
+		// SHA256 is the fingerprint of the text the admin read (the dashboard and
+		// "sellmigrate disclaimers show" give it). Optional, for older clients; when
+		// sent it must be the version's own, so an admin never accepts words other
+		// than those they were shown. The migration records the hash of the embedded
+		// text either way, never this field.
+		SHA256 string `json:"sha256,omitempty"`
 	}
 	RetryInput struct {
 		By string `json:"by"`
@@ -83,14 +89,22 @@ func (in BackInput) Check() error   { return checkBy(in.By) }
 
 func (in AcceptDisclaimersInput) Sender() string { return in.By }
 func (in AcceptDisclaimersInput) Detail() string {
+	s := "accepted disclaimers version " + in.Version
 	if in.Version == "" {
-		return "accepted the current disclaimers"
+		s = "accepted the current disclaimers"
 	}
-	return "accepted disclaimers version " + in.Version
+	if in.SHA256 != "" {
+		// The first 12 digits tell texts apart in a log line; the progress keeps all 64.
+		s += " (sha256 " + in.SHA256[:min(12, len(in.SHA256))] + ")"
+	}
+	return s
 }
 func (in AcceptDisclaimersInput) Check() error {
 	if strings.ContainsAny(in.Version, " \t\r\n") {
 		return &FieldError{Field: "version", Msg: fmt.Sprintf("disclaimer version %q must not contain spaces, e.g. 2024-01", in.Version)}
+	}
+	if in.SHA256 != "" && !IsSHA256(in.SHA256) {
+		return &FieldError{Field: "sha256", Msg: fmt.Sprintf("sha256 %q is not a SHA-256: give the 64 lowercase hex digits that sellmigrate disclaimers show (or the dashboard) prints for the text you read, or leave it out", in.SHA256)}
 	}
 	return checkBy(in.By)
 }
@@ -199,10 +213,11 @@ var inputs = []Input{
 	},
 	{
 		Name: AcceptDisclaimersName, Title: "Accept disclaimers", Role: RoleAdmin,
-		Doc: "Accept the disclaimers and connect the accounts now: the accounts are linked and the Sell users become contributors.",
+		Doc: "Accept the disclaimers (GET /api/v1/disclaimers/{version} or sellmigrate disclaimers show gives their text) and connect the accounts now: the accounts are linked and the Sell users become contributors. The migration records the version and the SHA-256 of its text.",
 		Fields: []Field{
 			byField,
 			{JSON: "version", Flag: "version", Format: FormatText, Doc: "the disclaimer version accepted (default: the current one)", Example: "2024-01"},
+			{JSON: "sha256", Flag: "sha256", Format: FormatText, Doc: "the SHA-256 of the text read, as sellmigrate disclaimers show prints it; refused unless it is that version's", Example: disclaimerExampleSHA256()},
 		},
 		payload: reflect.TypeFor[AcceptDisclaimersInput](),
 	},

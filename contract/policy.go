@@ -91,6 +91,8 @@ func (p Policy) Validate() error {
 		return fmt.Errorf("migration.reminder_interval %s must be at least 1s", p.ReminderInterval)
 	case strings.TrimSpace(p.DisclaimerVersion) == "" || strings.ContainsAny(p.DisclaimerVersion, " \t\r\n"):
 		return fmt.Errorf("migration.disclaimer_version %q must name the disclaimer version admins accept, without spaces, such as 2024-01", p.DisclaimerVersion)
+	case !hasDisclaimerText(p.DisclaimerVersion):
+		return fmt.Errorf("migration.disclaimer_version %q has no disclaimer text in this build, so no admin could read what they accept; use one of %s", p.DisclaimerVersion, strings.Join(DisclaimerVersions(), ", "))
 	case p.RetryMaxInterval < p.RetryInitialInterval:
 		return fmt.Errorf("migration.retry_max_interval %s must be at least migration.retry_initial_interval %s", p.RetryMaxInterval, p.RetryInitialInterval)
 	case p.RetryMaxAttempts < 1:

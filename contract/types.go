@@ -133,11 +133,17 @@ type Progress struct {
 	OwnerEmail string `json:"ownerEmail,omitempty"`
 	// CreatedSubdomain is a Zendesk account this migration created; Linked says whether
 	// it is linked yet (an unlinked one is released on cancel, expiry or failure).
-	CreatedSubdomain  string                `json:"createdSubdomain,omitempty"`
-	Linked            bool                  `json:"linked"`
-	DisclaimerVersion string                `json:"disclaimerVersion,omitempty"`
-	Inputs            []InputRecord         `json:"inputs"`
-	InputCounts       map[string]InputCount `json:"inputCounts,omitempty"`
+	CreatedSubdomain string `json:"createdSubdomain,omitempty"`
+	Linked           bool   `json:"linked"`
+	// RequiredDisclaimerVersion is the version the admin is asked to accept (the
+	// policy's), set once the migration reaches the disclaimers; DisclaimerVersion
+	// and DisclaimerSHA256 are the version accepted and the SHA-256 of its embedded
+	// text, the words the admin agreed to.
+	RequiredDisclaimerVersion string                `json:"requiredDisclaimerVersion,omitempty"`
+	DisclaimerVersion         string                `json:"disclaimerVersion,omitempty"`
+	DisclaimerSHA256          string                `json:"disclaimerSha256,omitempty"`
+	Inputs                    []InputRecord         `json:"inputs"`
+	InputCounts               map[string]InputCount `json:"inputCounts,omitempty"`
 	// InputsDropped is how many of the oldest inputs left the log (counted above).
 	InputsDropped int                  `json:"inputsDropped,omitempty"`
 	Timeline      []StepRecord         `json:"timeline"`
@@ -165,6 +171,10 @@ type Result struct {
 	Duration          time.Duration `json:"duration"`
 	// Checked says how an already connected account was found complete.
 	Checked string `json:"checked,omitempty"`
+	// DisclaimerVersion and DisclaimerSHA256 are the disclaimers this migration's
+	// admin accepted (absent when the account was already connected).
+	DisclaimerVersion string `json:"disclaimerVersion,omitempty"`
+	DisclaimerSHA256  string `json:"disclaimerSha256,omitempty"`
 }
 
 // StepTiming is how long one step took, waits for people included.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/e2e/harness"
 )
 
@@ -88,6 +89,17 @@ func adminApprovesLive(t *testing.T, b *tab, dev *harness.Dev) {
 	b.await("back on the detail page, waiting for the disclaimers", detailIs("sell-migration-1002", "awaiting_disclaimers")+
 		` && !!document.getElementById("owner-login-ok") && document.getElementById("action-accept-disclaimers").disabled === false`, 60*time.Second)
 
+	// The text the admin accepts is on the page before the accept, and is what is recorded.
+	text, err := contract.LookupDisclaimer(contract.DefaultPolicy().DisclaimerVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := evalIn[string](b, "read the disclaimers shown", `document.getElementById("disclaimer-version").textContent + "\n" + document.getElementById("disclaimer-text").textContent`)
+	if want := text.Version + "\n" + text.Text; shown != want {
+		t.Errorf("the page shows, before accepting:\n%s\nwant version and text:\n%s", shown, want)
+	}
+	t.Logf("screenshot of the disclaimers before accepting: %s", b.screenshot("dashboard-disclaimers"))
+
 	// Accept the disclaimers and watch link and contributors finish without a reload.
 	loadID := evalIn[string](b, "read the page-load marker", `window.sellmigrate.loadId`)
 	b.do("accept the disclaimers", 20*time.Second, chromedp.Click(chromedp.ID("action-accept-disclaimers")))
@@ -111,8 +123,11 @@ func adminApprovesLive(t *testing.T, b *tab, dev *harness.Dev) {
 			t.Errorf("the inputs lack %q:\n%s", want, inputs)
 		}
 	}
-	if s := harness.Status(t, dev, "1002"); s.Status != "completed" {
-		t.Errorf("status --json says %s after the page showed completed", s.Status)
+	if s := harness.Status(t, dev, "1002"); s.Status != "completed" || !strings.Contains(s.Raw, `"disclaimerSha256": "`+text.SHA256+`"`) {
+		t.Errorf("status --json says %s after the page showed completed, want the SHA-256 of the text shown (%s) recorded:\n%s", s.Status, text.SHA256, s.Raw)
+	}
+	if details := evalIn[string](b, "read the details", `document.getElementById("disclaimers-accepted").textContent`); !strings.Contains(details, text.SHA256) {
+		t.Errorf("the details show the disclaimers accepted as %q, want the SHA-256 %s", details, text.SHA256)
 	}
 	t.Logf("screenshot of the completed migration: %s", b.screenshot("dashboard-completed"))
 }

@@ -60,6 +60,8 @@ func TestArgumentErrors(t *testing.T) {
 		{"signal flag not for input", []string{"signal", "1002", "owner-login", "--user-email", "owner@globex.test", "--by", "admin@globex.test"}, "--by does not apply to owner-login"},
 		{"signal version not for back", []string{"signal", "1001", "back", "--by", "admin@acme.test", "--version", "2024-01"}, "--version does not apply to back"},
 		{"signal bad ref", []string{"signal", "acme", "back", "--by", "admin@acme.test"}, "neither a Sell account ID nor a migration workflow ID"},
+		{"signal bad sha256", []string{"signal", "1001", "accept-disclaimers", "--by", "admin@acme.test", "--sha256", "c2854a52"}, `sha256 "c2854a52" is not a SHA-256`},
+		{"disclaimers unknown version", []string{"disclaimers", "show", "--version", "1999-01"}, `disclaimer version "1999-01" has no text in this build; the versions are 2024-01`},
 		{"signal bad email", []string{"signal", "1001", "back", "--by", "admin"}, `"admin" is not an email address`},
 		{"signal bad subdomain", []string{"signal", "1001", "choose-subdomain", "--subdomain", "my_co", "--by", "admin@acme.test"}, "underscores are not allowed"},
 		{"status no id", []string{"status"}, "status needs the Sell account ID or workflow ID"},

@@ -100,6 +100,8 @@ func (s *Starter) closedOutcome(ctx context.Context, r *Report) {
 		if res.Subdomain != "" {
 			r.Subdomain = res.Subdomain
 		}
+		// Without a worker the result is the only record of the disclaimers accepted.
+		r.DisclaimerVersion, r.DisclaimerSHA256 = res.DisclaimerVersion, res.DisclaimerSHA256
 		return
 	}
 	var canceled *temporal.CanceledError

@@ -80,13 +80,37 @@ func register[T contract.Payload](ctx workflow.Context, m *migration, in contrac
 }
 
 // normalize fills what an input leaves to the migration: the disclaimer version
-// defaults to the policy's.
+// defaults to the policy's, and a missing hash (an older client) to that of the
+// version's embedded text, so the inputs log says which words were accepted.
 func (m *migration) normalize(p contract.Payload) contract.Payload {
-	if d, ok := p.(contract.AcceptDisclaimersInput); ok && strings.TrimSpace(d.Version) == "" {
-		d.Version = m.in.Policy.DisclaimerVersion
-		return d
+	d, ok := p.(contract.AcceptDisclaimersInput)
+	if !ok {
+		return p
 	}
-	return p
+	if strings.TrimSpace(d.Version) == "" {
+		d.Version = m.in.Policy.DisclaimerVersion
+	}
+	if text, err := contract.LookupDisclaimer(d.Version); err == nil && d.SHA256 == "" {
+		d.SHA256 = text.SHA256
+	}
+	return d
+}
+
+// acceptedDisclaimer is the embedded text an acceptance accepts, or why it cannot be
+// taken: another version than the policy's, a version without text, or a hash that
+// is not the text's (the admin was shown other words).
+func acceptedDisclaimer(policy contract.Policy, d contract.AcceptDisclaimersInput) (contract.Disclaimer, error) {
+	if d.Version != policy.DisclaimerVersion {
+		return contract.Disclaimer{}, fmt.Errorf("disclaimer version %q is not the current one; read and accept version %q", d.Version, policy.DisclaimerVersion)
+	}
+	text, err := contract.LookupDisclaimer(d.Version)
+	if err != nil {
+		return contract.Disclaimer{}, fmt.Errorf("the disclaimers cannot be accepted: %w; an operator must start the migration with a policy naming one of them", err)
+	}
+	if d.SHA256 != "" && d.SHA256 != text.SHA256 {
+		return contract.Disclaimer{}, fmt.Errorf("sha256 %s is not that of disclaimers version %s (%s): the text read was not this version's; read it again (sellmigrate disclaimers show --version %s, or the migration's page) and accept that", d.SHA256, d.Version, text.SHA256, d.Version)
+	}
+	return text, nil
 }
 
 // validate is every input's validator: the registry's rules on its fields, then
@@ -98,8 +122,9 @@ func (m *migration) validate(name string, p contract.Payload) error {
 	if err := m.allows(name); err != nil {
 		return err
 	}
-	if d, ok := p.(contract.AcceptDisclaimersInput); ok && d.Version != m.in.Policy.DisclaimerVersion {
-		return fmt.Errorf("disclaimer version %q is not the current one; read and accept version %q", d.Version, m.in.Policy.DisclaimerVersion)
+	if d, ok := p.(contract.AcceptDisclaimersInput); ok {
+		_, err := acceptedDisclaimer(m.in.Policy, d)
+		return err
 	}
 	return nil
 }

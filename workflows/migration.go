@@ -218,6 +218,8 @@ func (m *migration) result(ctx workflow.Context, outcome contract.Status) contra
 		FinishedAt:        now,
 		Duration:          now.Sub(m.progress.StartedAt),
 		StepDurations:     stepDurations(m.progress.Timeline, now),
+		DisclaimerVersion: m.progress.DisclaimerVersion,
+		DisclaimerSHA256:  m.progress.DisclaimerSHA256,
 	}
 	if c := m.progress.Contributors; c != nil {
 		r.UsersConverted = c.Converted

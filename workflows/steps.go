@@ -211,24 +211,36 @@ func (m *migration) recheckLicense(ctx workflow.Context, email string) (activiti
 	return activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: lic.HasSellLicense, Reason: lic.Reason}, err
 }
 
-// disclaimers waits until the admin accepts the disclaimers of the policy's version.
+// disclaimers waits until the admin accepts the disclaimers of the policy's version,
+// and records the version with the SHA-256 of its embedded text: the words accepted,
+// whatever the client sent.
 func (m *migration) disclaimers(ctx workflow.Context) error {
 	if !m.resuming(contract.StepDisclaimers) {
 		m.enterStep(ctx, contract.StepDisclaimers)
 	}
-	err := m.awaitInput(ctx, contract.StatusAwaitingDisclaimers, "the disclaimers (version "+m.in.Policy.DisclaimerVersion+") to be accepted", audienceAdmin,
-		func() bool { return m.inbox.has(contract.AcceptDisclaimersName) || m.inbox.has(contract.BackName) })
-	if err != nil {
-		return err
+	m.progress.RequiredDisclaimerVersion = m.in.Policy.DisclaimerVersion
+	for {
+		err := m.awaitInput(ctx, contract.StatusAwaitingDisclaimers, "the disclaimers (version "+m.in.Policy.DisclaimerVersion+") to be accepted", audienceAdmin,
+			func() bool { return m.inbox.has(contract.AcceptDisclaimersName) || m.inbox.has(contract.BackName) })
+		if err != nil {
+			return err
+		}
+		if m.inbox.has(contract.BackName) {
+			return errWentBack
+		}
+		accepted := m.inbox.get(contract.AcceptDisclaimersName)
+		text, err := acceptedDisclaimer(m.in.Policy, accepted.payload.(contract.AcceptDisclaimersInput))
+		if err != nil {
+			// The validator refuses such an input before it is queued; this only guards
+			// against recording a version without its hash, and waits on.
+			m.settle(accepted, err.Error())
+			continue
+		}
+		m.progress.DisclaimerVersion, m.progress.DisclaimerSHA256 = text.Version, text.SHA256
+		m.settle(accepted, "")
+		m.endStep(ctx)
+		return nil
 	}
-	if m.inbox.has(contract.BackName) {
-		return errWentBack
-	}
-	accepted := m.inbox.get(contract.AcceptDisclaimersName)
-	m.progress.DisclaimerVersion = accepted.payload.(contract.AcceptDisclaimersInput).Version
-	m.settle(accepted, "")
-	m.endStep(ctx)
-	return nil
 }
 
 // goBack returns to the subdomain choice: an account this migration created for the

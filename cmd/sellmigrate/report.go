@@ -58,6 +58,9 @@ func printReport(w io.Writer, r starter.Report) {
 	if r.OwnerEmail != "" {
 		row("Account owner", "%s", r.OwnerEmail)
 	}
+	if line := disclaimersLine(r.Progress); line != "" {
+		row("Disclaimers", "%s", line)
+	}
 	if len(r.AllowedInputs) > 0 {
 		row("Takes now", "%s  (sellmigrate signal %s INPUT ...)", strings.Join(r.AllowedInputs, ", "), r.SellAccountID)
 	}
@@ -138,6 +141,18 @@ func printReport(w io.Writer, r starter.Report) {
 		row("Note", "%s", oneLine(r.ProgressNote))
 	}
 	_ = tw.Flush()
+}
+
+// disclaimersLine says which disclaimers were accepted, with the SHA-256 of their
+// text, or which the migration waits for and how to read them; "" when neither.
+func disclaimersLine(p contract.Progress) string {
+	switch {
+	case p.DisclaimerVersion != "":
+		return fmt.Sprintf("version %s accepted, sha256 %s", p.DisclaimerVersion, dash(p.DisclaimerSHA256))
+	case p.Status == contract.StatusAwaitingDisclaimers && p.RequiredDisclaimerVersion != "":
+		return fmt.Sprintf("version %s to accept; read it with: sellmigrate disclaimers show --version %s", p.RequiredDisclaimerVersion, p.RequiredDisclaimerVersion)
+	}
+	return ""
 }
 
 // standing is a one-line "where it stands now".

@@ -51,6 +51,7 @@ Try it on this machine:
 		a.statusCmd(),
 		a.listCmd(),
 		a.cancelCmd(),
+		a.disclaimersCmd(),
 	)
 	root.AddCommand(a.inputCommands()...)
 	return root

@@ -7,6 +7,7 @@ import { h } from "./dom.js";
 import { api, reportIfUnauthorized } from "./http.js";
 import { actorEmail, looksLikeEmail, setActorEmail } from "./actor.js";
 import { isFinal } from "./format.js";
+import { disclaimerPanel } from "./disclaimers.js";
 
 const RANK = { viewer: 0, ops: 1, admin: 2 };
 
@@ -26,6 +27,11 @@ const CANCEL = {
 
 const fillId = (tmpl, id) => tmpl.replace("{id}", encodeURIComponent(id));
 
+// The accept action takes its version and SHA-256 from the text on screen, not from
+// fields a person types.
+const ACCEPT = "accept-disclaimers";
+const fromText = (a, f) => a.name === ACCEPT && (f.name === "version" || f.name === "sha256");
+
 // actionsCard builds the card; update(report) re-enables the right actions.
 // onProgress receives the progress an action returns, for an immediate redraw.
 export function actionsCard(workflowId, role, onProgress) {
@@ -41,6 +47,7 @@ export function actionsCard(workflowId, role, onProgress) {
   let busy = false;
   let cancelTimer;
   const rows = new Map();
+  const disclaimer = disclaimerPanel(() => sync());
 
   card.append(h("div", { class: "card-head" }, h("h2", { id: "actions-title" }, "Actions"), actorField), finished, list, error, ok);
 
@@ -62,18 +69,19 @@ export function actionsCard(workflowId, role, onProgress) {
   // row builds one action: its fields (all but "by", which is the acting person) and
   // its button, or a link for an input given on a page of its own (the owner login).
   function row(a) {
-    const fields = (a.fields || []).filter((f) => f.name !== "by").map((f) => ({
+    const fields = (a.fields || []).filter((f) => f.name !== "by" && !fromText(a, f)).map((f) => ({
       f,
       el: h("input", { id: a.name + "-" + f.name, autocomplete: "off", spellcheck: "false", placeholder: f.example || f.name,
         "aria-label": f.doc, dataset: { field: f.name }, required: f.required }),
     }));
     const control = a.page
       ? h("a", { class: "btn", id: "action-" + a.name, role: "button", dataset: { action: a.name } }, a.title)
-      : h("button", { type: "button", class: "btn" + (a.name === "accept-disclaimers" ? " btn-primary" : "") + (a.danger ? " btn-danger" : ""), id: "action-" + a.name, dataset: { action: a.name } }, a.title);
+      : h("button", { type: "button", class: "btn" + (a.name === ACCEPT ? " btn-primary" : "") + (a.danger ? " btn-danger" : ""), id: "action-" + a.name, dataset: { action: a.name } }, a.title);
     const avail = h("p", { class: "hint avail" });
     const controls = h("div", { class: "action-controls" }, fields.map((x) => x.el), control);
     const el = h("div", { class: "action-row", dataset: { action: a.name } },
-      h("div", {}, h("div", { class: "action-title" }, a.title), h("p", { class: "hint" }, a.doc), avail), controls);
+      h("div", {}, h("div", { class: "action-title" }, a.title), h("p", { class: "hint" }, a.doc), avail,
+        a.name === ACCEPT ? disclaimer.el : null), controls);
     const r = { a, row: el, control, controls, fields, avail };
     if (!a.page) control.addEventListener("click", () => run(r));
     return r;
@@ -114,6 +122,11 @@ export function actionsCard(workflowId, role, onProgress) {
       body = { by };
       for (const { f, el } of fields) {
         if (el.value.trim()) body[f.name] = el.value.trim();
+      }
+      const text = a.name === ACCEPT && disclaimer.shown();
+      if (text) {
+        body.version = text.version;
+        body.sha256 = text.sha256;
       }
     }
     clearTimeout(cancelTimer);
@@ -156,14 +169,21 @@ export function actionsCard(workflowId, role, onProgress) {
     return (report.allowedInputs || []).includes(a.name);
   }
 
-  // sync enables each action that applies now and hides those of the other mode.
+  // sync enables each action that applies now and hides those of the other mode. The
+  // accept waits until the text it accepts is on screen; a migration whose worker
+  // predates requiredDisclaimerVersion names no version, and is accepted as before.
   function sync() {
     if (!report || rows.size === 0) return;
     for (const r of rows.values()) {
       const { a, row: el, control, fields, avail } = r;
       el.hidden = !!a.mode && !!report.mode && a.mode !== report.mode;
       const now = appliesNow(a);
-      const on = !busy && now;
+      let on = !busy && now;
+      if (a.name === ACCEPT) {
+        const version = now ? report.requiredDisclaimerVersion || "" : "";
+        disclaimer.show(version);
+        on = on && (!version || !!disclaimer.shown());
+      }
       avail.textContent = now ? "" : a.name === "cancel" ? "Not while the migration is closed." : "Not expected now: the migration is " + (report.status || "—").replace(/_/g, " ") + ".";
       avail.hidden = now || isFinal(report.status);
       el.classList.toggle("is-off", !now);
