@@ -1,12 +1,15 @@
 package e2e
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/e2e/harness"
 )
 
@@ -158,4 +161,43 @@ func TestHelpSucceeds(t *testing.T) {
 			t.Errorf("%v: code %d stdout %d bytes stderr %q", args, code, len(stdout), stderr)
 		}
 	}
+}
+
+// disclaimerSHA256 is the hash this checkout's text of a disclaimer version has.
+func disclaimerSHA256(t *testing.T, version string) string {
+	t.Helper()
+	d, err := contract.LookupDisclaimer(version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.SHA256
+}
+
+// TestDisclaimersShow reads the disclaimers as a person would before accepting them:
+// no server is needed (the texts are in the binary); the version and hash come first,
+// then, from the fourth line, the text exactly as hashed, so sha256sum gives the same
+// hash. Without --version it shows the configured policy's version, and a configured
+// version with no text is refused, naming the key.
+func TestDisclaimersShow(t *testing.T) {
+	t.Parallel()
+	want, err := contract.LookupDisclaimer(contract.DefaultPolicy().DisclaimerVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"disclaimers", "show"}, {"disclaimers", "show", "--version", want.Version}} {
+		code, out, stderr := run(t, nil, args...)
+		if code != 0 || stderr != "" {
+			t.Fatalf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+		lines := strings.SplitN(out, "\n", 4)
+		if len(lines) != 4 || lines[0] != "version "+want.Version || lines[1] != "sha256  "+want.SHA256 || lines[2] != "" {
+			t.Fatalf("%v: output does not start with the version, the hash and a blank line:\n%s", args, out)
+		}
+		sum := sha256.Sum256([]byte(lines[3]))
+		if lines[3] != want.Text || hex.EncodeToString(sum[:]) != want.SHA256 {
+			t.Errorf("%v: the text printed is not the embedded text its hash names", args)
+		}
+	}
+	code, _, stderr := run(t, harness.Settings{"migration.disclaimer_version": "1999-01"}, "disclaimers", "show")
+	wantOneLineError(t, code, stderr, `migration.disclaimer_version "1999-01" has no disclaimer text`)
 }

@@ -60,6 +60,11 @@ func TestDemoMigrationsEndToEnd(t *testing.T) {
 			t.Errorf("%s: step %s waitingFor %q", account, s.Step, s.Waiting())
 		}
 	}
+	// status names the version to read while a migration waits for it.
+	if out := harness.MustCLI(t, d, "status", "1001"); !strings.Contains(strings.Join(strings.Fields(out), " "),
+		"Disclaimers version 2024-01 to accept; read it with: sellmigrate disclaimers show --version 2024-01") {
+		t.Errorf("status of 1001 at the disclaimers does not say which to read:\n%s", out)
+	}
 	// Accepting an unknown disclaimer version is refused at once.
 	harness.WantRefused(t, d, `accept version "2024-01"`, "signal", "1001", "accept-disclaimers", "--by", "admin@acme.test", "--version", "1999-01")
 	harness.MustCLI(t, d, "signal", "1001", "accept-disclaimers", "--by", "admin@acme.test")
@@ -119,6 +124,11 @@ func TestDemoMigrationsEndToEnd(t *testing.T) {
 		if !strings.Contains(r.LoginURL, "/zendesk/") {
 			t.Errorf("%s login URL %q", account, r.LoginURL)
 		}
+	}
+	// status shows the disclaimers accepted, with the hash of their text.
+	if out := harness.MustCLI(t, d, "status", "1001"); !strings.Contains(strings.Join(strings.Fields(out), " "),
+		"Disclaimers version 2024-01 accepted, sha256 "+disclaimerSHA256(t, "2024-01")) {
+		t.Errorf("status of 1001 completed does not show the disclaimers accepted:\n%s", out)
 	}
 
 	// Completed migrations are listed by status from the search attributes.
