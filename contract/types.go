@@ -1,6 +1,9 @@
 package contract
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // StartInput starts one migration. Policy comes from config at start time and is
 // recorded in history, so a running migration keeps the rules it started with.
@@ -76,12 +79,37 @@ type NotificationRecord struct {
 // MaxNotificationRecords is how many notifications the progress keeps.
 const MaxNotificationRecords = 50
 
+// MaxReportedEmails bounds each list of emails the conversion reports beside a count
+// (inactive Sell users, suspended Zendesk users): the lists travel in heartbeats,
+// activity results, continue-as-new input and the progress query, so an account of
+// thousands must not make every one of them thousands of emails long. The count is
+// always whole; the list holds the first MaxReportedEmails.
+const MaxReportedEmails = 100
+
+// AppendReported adds email to a reported list unless the list is full; the caller
+// counts every one.
+func AppendReported(list []string, email string) []string {
+	if len(list) >= MaxReportedEmails {
+		return list
+	}
+	return append(list, email)
+}
+
 // ContributorCounts tallies the contributor conversion.
 type ContributorCounts struct {
 	SellUsers         int      `json:"sellUsers"`
 	Converted         int      `json:"converted"`
 	AlreadyAgents     int      `json:"alreadyAgents"`
 	NeedsReactivation []string `json:"needsReactivation"`
+	// Inactive counts the Sell users deactivated in Sell (no license, so not converted);
+	// InactiveEmails are the first MaxReportedEmails of them.
+	Inactive       int      `json:"inactive"`
+	InactiveEmails []string `json:"inactiveEmails"`
+	// Suspended counts the active Sell users whose Zendesk user exists but is suspended:
+	// not converted, not counted as agents, left for an admin to decide. SuspendedEmails
+	// are the first MaxReportedEmails of them.
+	Suspended       int      `json:"suspended"`
+	SuspendedEmails []string `json:"suspendedEmails"`
 	// Total is how many Sell users the account has, once the first page is read; Done
 	// is how many of them are handled (converted, already agents, reported or
 	// inactive), so Done/Total is the conversion's progress while it runs.
@@ -101,6 +129,22 @@ type ContributorCursor struct {
 	NeedsReactivation []string `json:"needsReactivation"`
 	// Total is the Sell account's user count as the Sell API reported it.
 	Total int `json:"total"`
+	// InactiveEmails are the first MaxReportedEmails inactive Sell users (Inactive
+	// counts them all).
+	InactiveEmails []string `json:"inactiveEmails,omitempty"`
+	// Suspended counts active Sell users whose Zendesk user is suspended, reported and
+	// left alone; SuspendedEmails are the first MaxReportedEmails of them.
+	Suspended       int      `json:"suspended,omitempty"`
+	SuspendedEmails []string `json:"suspendedEmails,omitempty"`
+}
+
+// Clone copies the cursor with lists of its own, so appending to the copy never
+// writes into the original's arrays.
+func (c ContributorCursor) Clone() ContributorCursor {
+	c.NeedsReactivation = slices.Clone(c.NeedsReactivation)
+	c.InactiveEmails = slices.Clone(c.InactiveEmails)
+	c.SuspendedEmails = slices.Clone(c.SuspendedEmails)
+	return c
 }
 
 // Counts turns the cursor into the counts the progress shows.
@@ -108,7 +152,9 @@ func (c ContributorCursor) Counts() ContributorCounts {
 	return ContributorCounts{
 		SellUsers: c.SellUsers, Converted: c.Converted, AlreadyAgents: c.AlreadyAgents,
 		NeedsReactivation: append([]string{}, c.NeedsReactivation...),
-		Total:             c.Total, Done: c.SellUsers,
+		Inactive:          c.Inactive, InactiveEmails: append([]string{}, c.InactiveEmails...),
+		Suspended: c.Suspended, SuspendedEmails: append([]string{}, c.SuspendedEmails...),
+		Total: c.Total, Done: c.SellUsers,
 	}
 }
 
@@ -153,16 +199,23 @@ type Progress struct {
 
 // Result is what a migration returns when it completes (or finds nothing to do).
 type Result struct {
-	Outcome           Status        `json:"outcome"`
-	Subdomain         string        `json:"subdomain"`
-	LoginURL          string        `json:"loginUrl"`
-	UsersConverted    int           `json:"usersConverted"`
-	AlreadyAgents     int           `json:"alreadyAgents"`
-	NeedsReactivation []string      `json:"needsReactivation"`
-	StartedAt         time.Time     `json:"startedAt"`
-	FinishedAt        time.Time     `json:"finishedAt"`
-	StepDurations     []StepTiming  `json:"stepDurations"`
-	Duration          time.Duration `json:"duration"`
+	Outcome           Status   `json:"outcome"`
+	Subdomain         string   `json:"subdomain"`
+	LoginURL          string   `json:"loginUrl"`
+	UsersConverted    int      `json:"usersConverted"`
+	AlreadyAgents     int      `json:"alreadyAgents"`
+	NeedsReactivation []string `json:"needsReactivation"`
+	// Inactive and Suspended are reported, not converted: Sell users deactivated in
+	// Sell, and Sell users whose Zendesk user is suspended. Each list holds the first
+	// MaxReportedEmails emails; the count is whole.
+	Inactive        int           `json:"inactive"`
+	InactiveEmails  []string      `json:"inactiveEmails"`
+	Suspended       int           `json:"suspended"`
+	SuspendedEmails []string      `json:"suspendedEmails"`
+	StartedAt       time.Time     `json:"startedAt"`
+	FinishedAt      time.Time     `json:"finishedAt"`
+	StepDurations   []StepTiming  `json:"stepDurations"`
+	Duration        time.Duration `json:"duration"`
 	// Checked says how an already connected account was found complete.
 	Checked string `json:"checked,omitempty"`
 }
