@@ -92,7 +92,7 @@ func (a *Activities) ConvertContributors(ctx context.Context, in ConvertContribu
 	done := box.get()
 	log.Info("contributors converted", "subdomain", in.Subdomain, "sellUsers", done.SellUsers, "total", done.Total,
 		"converted", done.Converted, "alreadyAgents", done.AlreadyAgents, "inactive", done.Inactive,
-		"suspended", done.Suspended, "needsReactivation", len(done.NeedsReactivation))
+		"suspended", done.Suspended, "needsReactivation", contract.ReportedCount(done.NeedsReactivationCount, done.NeedsReactivation))
 	return done, nil
 }
 
@@ -115,7 +115,7 @@ func startCursor(ctx context.Context, resume *contract.ContributorCursor) (contr
 	if cur.NextPage == 0 && cur.SellUsers == 0 {
 		cur.NextPage = 1
 	}
-	if cur.NextPage < 1 || cur.SellUsers < 0 || cur.Converted < 0 || cur.AlreadyAgents < 0 || cur.Inactive < 0 || cur.Suspended < 0 || cur.Total < 0 {
+	if cur.NextPage < 1 || cur.SellUsers < 0 || cur.Converted < 0 || cur.AlreadyAgents < 0 || cur.Inactive < 0 || cur.Suspended < 0 || cur.NeedsReactivationCount < 0 || cur.Total < 0 {
 		return cur, "", temporal.NewApplicationErrorWithOptions(
 			fmt.Sprintf("the contributor cursor to resume from (%s) is invalid: %+v; pages count from 1 and tallies cannot be negative", from, cur),
 			contract.ErrTypeInvalidInput, temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{cur}})

@@ -36,9 +36,12 @@ type ContributorCheck struct {
 	Contributors      int      `json:"contributors"`
 	OtherAgents       int      `json:"otherAgents"`
 	NeedsReactivation []string `json:"needsReactivation"`
-	Suspended         int      `json:"suspended,omitempty"`
-	SuspendedEmails   []string `json:"suspendedEmails,omitempty"`
-	Missing           int      `json:"missing"`
+	// NeedsReactivationCount counts the end-users; NeedsReactivation lists the first
+	// contract.MaxReportedEmails.
+	NeedsReactivationCount int      `json:"needsReactivationCount,omitempty"`
+	Suspended              int      `json:"suspended,omitempty"`
+	SuspendedEmails        []string `json:"suspendedEmails,omitempty"`
+	Missing                int      `json:"missing"`
 	// Complete is true when no active Sell user is missing from Zendesk Support: running
 	// the conversion again would create nobody.
 	Complete bool `json:"complete"`
@@ -83,7 +86,7 @@ func (a *Activities) CheckContributors(ctx context.Context, in CheckContributors
 			cur.Check.Complete = cur.Check.Missing == 0
 			activity.GetLogger(ctx).Info("contributors checked", "subdomain", in.Subdomain, "active", cur.Check.Active,
 				"contributors", cur.Check.Contributors, "otherAgents", cur.Check.OtherAgents,
-				"needsReactivation", len(cur.Check.NeedsReactivation), "suspended", cur.Check.Suspended,
+				"needsReactivation", cur.Check.NeedsReactivationCount, "suspended", cur.Check.Suspended,
 				"inactive", cur.Check.Inactive, "missing", cur.Check.Missing, "complete", cur.Check.Complete)
 			return cur.Check, nil
 		}
@@ -111,7 +114,8 @@ func checkPage(ctx context.Context, support *platform.Support, sellAccountID str
 		case kindContributor:
 			check.Contributors++
 		case kindEndUser:
-			check.NeedsReactivation = append(check.NeedsReactivation, u.Email)
+			check.NeedsReactivationCount = contract.ReportedCount(check.NeedsReactivationCount, check.NeedsReactivation) + 1
+			check.NeedsReactivation = contract.AppendReported(check.NeedsReactivation, u.Email)
 		case kindSuspended:
 			check.Suspended++
 			check.SuspendedEmails = contract.AppendReported(check.SuspendedEmails, u.Email)

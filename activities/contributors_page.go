@@ -106,7 +106,8 @@ func tally(c *contract.ContributorCursor, u platform.SupportUser) {
 	case kindContributor:
 		c.Converted++
 	case kindEndUser:
-		c.NeedsReactivation = append(c.NeedsReactivation, u.Email)
+		c.NeedsReactivationCount = contract.ReportedCount(c.NeedsReactivationCount, c.NeedsReactivation) + 1
+		c.NeedsReactivation = contract.AppendReported(c.NeedsReactivation, u.Email)
 	case kindSuspended:
 		c.Suspended++
 		c.SuspendedEmails = contract.AppendReported(c.SuspendedEmails, u.Email)

@@ -95,12 +95,22 @@ func AppendReported(list []string, email string) []string {
 	return append(list, email)
 }
 
+// ReportedCount is how many users a count and its list report together. The
+// reactivation list was whole and uncounted before lists were capped, so a cursor or
+// progress from then has a list and no count: the list is the count.
+func ReportedCount(count int, list []string) int {
+	return max(count, len(list))
+}
+
 // ContributorCounts tallies the contributor conversion.
 type ContributorCounts struct {
-	SellUsers         int      `json:"sellUsers"`
-	Converted         int      `json:"converted"`
-	AlreadyAgents     int      `json:"alreadyAgents"`
-	NeedsReactivation []string `json:"needsReactivation"`
+	SellUsers     int `json:"sellUsers"`
+	Converted     int `json:"converted"`
+	AlreadyAgents int `json:"alreadyAgents"`
+	// NeedsReactivation are the first MaxReportedEmails end-users to reactivate;
+	// NeedsReactivationCount counts them all.
+	NeedsReactivation      []string `json:"needsReactivation"`
+	NeedsReactivationCount int      `json:"needsReactivationCount"`
 	// Inactive counts the Sell users deactivated in Sell (no license, so not converted);
 	// InactiveEmails are the first MaxReportedEmails of them.
 	Inactive       int      `json:"inactive"`
@@ -121,12 +131,16 @@ type ContributorCounts struct {
 // do and the tallies of every page before it. It is the conversion activity's
 // heartbeat, its result, and what a retry resumes from.
 type ContributorCursor struct {
-	NextPage          int      `json:"nextPage"`
-	SellUsers         int      `json:"sellUsers"`
-	Converted         int      `json:"converted"`
-	AlreadyAgents     int      `json:"alreadyAgents"`
-	Inactive          int      `json:"inactive"`
-	NeedsReactivation []string `json:"needsReactivation"`
+	NextPage      int `json:"nextPage"`
+	SellUsers     int `json:"sellUsers"`
+	Converted     int `json:"converted"`
+	AlreadyAgents int `json:"alreadyAgents"`
+	Inactive      int `json:"inactive"`
+	// NeedsReactivation are the first MaxReportedEmails Sell users who are end-users in
+	// Zendesk; NeedsReactivationCount counts them all (see ReportedCount for cursors
+	// written before the count existed).
+	NeedsReactivation      []string `json:"needsReactivation"`
+	NeedsReactivationCount int      `json:"needsReactivationCount,omitempty"`
 	// Total is the Sell account's user count as the Sell API reported it.
 	Total int `json:"total"`
 	// InactiveEmails are the first MaxReportedEmails inactive Sell users (Inactive
@@ -151,8 +165,9 @@ func (c ContributorCursor) Clone() ContributorCursor {
 func (c ContributorCursor) Counts() ContributorCounts {
 	return ContributorCounts{
 		SellUsers: c.SellUsers, Converted: c.Converted, AlreadyAgents: c.AlreadyAgents,
-		NeedsReactivation: append([]string{}, c.NeedsReactivation...),
-		Inactive:          c.Inactive, InactiveEmails: append([]string{}, c.InactiveEmails...),
+		NeedsReactivation:      append([]string{}, c.NeedsReactivation...),
+		NeedsReactivationCount: ReportedCount(c.NeedsReactivationCount, c.NeedsReactivation),
+		Inactive:               c.Inactive, InactiveEmails: append([]string{}, c.InactiveEmails...),
 		Suspended: c.Suspended, SuspendedEmails: append([]string{}, c.SuspendedEmails...),
 		Total: c.Total, Done: c.SellUsers,
 	}
@@ -199,12 +214,15 @@ type Progress struct {
 
 // Result is what a migration returns when it completes (or finds nothing to do).
 type Result struct {
-	Outcome           Status   `json:"outcome"`
-	Subdomain         string   `json:"subdomain"`
-	LoginURL          string   `json:"loginUrl"`
-	UsersConverted    int      `json:"usersConverted"`
-	AlreadyAgents     int      `json:"alreadyAgents"`
-	NeedsReactivation []string `json:"needsReactivation"`
+	Outcome        Status `json:"outcome"`
+	Subdomain      string `json:"subdomain"`
+	LoginURL       string `json:"loginUrl"`
+	UsersConverted int    `json:"usersConverted"`
+	AlreadyAgents  int    `json:"alreadyAgents"`
+	// NeedsReactivation are the first MaxReportedEmails end-users to reactivate;
+	// NeedsReactivationCount counts them all.
+	NeedsReactivation      []string `json:"needsReactivation"`
+	NeedsReactivationCount int      `json:"needsReactivationCount"`
 	// Inactive and Suspended are reported, not converted: Sell users deactivated in
 	// Sell, and Sell users whose Zendesk user is suspended. Each list holds the first
 	// MaxReportedEmails emails; the count is whole.

@@ -41,7 +41,8 @@ func (m *migration) connected(ctx workflow.Context, pre activities.PreflightResu
 		// inactive and suspended users stay in the result: they are still to be handled.
 		r.UsersConverted, r.AlreadyAgents = 0, 0
 		r.Checked = fmt.Sprintf("Sell account %s is linked to %s and all %d active Sell users are in its Zendesk Support: %d contributors, %d other agents, %d reported for reactivation",
-			m.in.SellAccountID, m.progress.Subdomain, check.Active, check.Contributors, check.OtherAgents, len(check.NeedsReactivation))
+			m.in.SellAccountID, m.progress.Subdomain, check.Active, check.Contributors, check.OtherAgents,
+			contract.ReportedCount(check.NeedsReactivationCount, check.NeedsReactivation))
 		if check.Suspended > 0 {
 			r.Checked += fmt.Sprintf(", %d suspended", check.Suspended)
 		}
@@ -88,8 +89,9 @@ func (m *migration) contributors(ctx workflow.Context) error {
 func checkedCounts(check activities.ContributorCheck) *contract.ContributorCounts {
 	return &contract.ContributorCounts{
 		SellUsers: check.Active, Converted: check.Contributors, AlreadyAgents: check.OtherAgents,
-		NeedsReactivation: append([]string{}, check.NeedsReactivation...),
-		Inactive:          check.Inactive, InactiveEmails: append([]string{}, check.InactiveEmails...),
+		NeedsReactivation:      append([]string{}, check.NeedsReactivation...),
+		NeedsReactivationCount: contract.ReportedCount(check.NeedsReactivationCount, check.NeedsReactivation),
+		Inactive:               check.Inactive, InactiveEmails: append([]string{}, check.InactiveEmails...),
 		Suspended: check.Suspended, SuspendedEmails: append([]string{}, check.SuspendedEmails...),
 		Total: check.Active, Done: check.Active,
 	}

@@ -225,6 +225,7 @@ func (m *migration) result(ctx workflow.Context, outcome contract.Status) contra
 		r.UsersConverted = c.Converted
 		r.AlreadyAgents = c.AlreadyAgents
 		r.NeedsReactivation = append([]string{}, c.NeedsReactivation...)
+		r.NeedsReactivationCount = contract.ReportedCount(c.NeedsReactivationCount, c.NeedsReactivation)
 		r.Inactive, r.InactiveEmails = c.Inactive, append([]string{}, c.InactiveEmails...)
 		r.Suspended, r.SuspendedEmails = c.Suspended, append([]string{}, c.SuspendedEmails...)
 	}

@@ -126,7 +126,7 @@ func printReport(w io.Writer, r starter.Report) {
 			done = fmt.Sprintf("%d of %d done so far: ", c.Done, c.Total)
 		}
 		row("Contributors", "%s%d Sell users: %d converted, %s, needs reactivation: %s%s",
-			done, c.SellUsers, c.Converted, alreadyAgents(c.AlreadyAgents), list(c.NeedsReactivation),
+			done, c.SellUsers, c.Converted, alreadyAgents(c.AlreadyAgents), cappedList(c.NeedsReactivationCount, c.NeedsReactivation),
 			reportedLine(c.Inactive, c.InactiveEmails, c.Suspended, c.SuspendedEmails))
 	}
 	if r.Compensation != "" {
@@ -160,7 +160,7 @@ func resultLine(r contract.Result) string {
 		s += ", log in at " + r.LoginURL
 	}
 	if r.Outcome == contract.StatusCompleted {
-		s += fmt.Sprintf("; %d users converted, %s, needs reactivation: %s", r.UsersConverted, alreadyAgents(r.AlreadyAgents), list(r.NeedsReactivation))
+		s += fmt.Sprintf("; %d users converted, %s, needs reactivation: %s", r.UsersConverted, alreadyAgents(r.AlreadyAgents), cappedList(r.NeedsReactivationCount, r.NeedsReactivation))
 	}
 	if r.Outcome == contract.StatusCompleted || r.Outcome == contract.StatusAlreadyConnected {
 		s += reportedLine(r.Inactive, r.InactiveEmails, r.Suspended, r.SuspendedEmails)

@@ -46,6 +46,12 @@ func TestReportedUsersSaysWhenCapped(t *testing.T) {
 	if !strings.HasPrefix(got, "150: u000@x.test, ") || !strings.HasSuffix(got, "u099@x.test … and 50 more") {
 		t.Errorf("reportedUsers(150, first 100) = %q", got)
 	}
+	if got := cappedList(150, emails); !strings.HasSuffix(got, "u099@x.test … and 50 more") {
+		t.Errorf("cappedList(150, first 100) = %q", got)
+	}
+	if got := cappedList(0, []string{"lee@globex.test"}); got != "lee@globex.test" {
+		t.Errorf("cappedList of an uncounted list = %q, want the list alone", got)
+	}
 	if got := reportedUsers(0, nil); got != "none" {
 		t.Errorf("reportedUsers(0) = %q, want none", got)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // reportedUsers spells a count of reported users and the emails the migration kept:
@@ -17,6 +19,15 @@ func reportedUsers(count int, emails []string) string {
 		s += ": " + strings.Join(emails, ", ")
 	}
 	if more := count - len(emails); more > 0 && len(emails) > 0 {
+		s += fmt.Sprintf(" … and %d more", more)
+	}
+	return s
+}
+
+// cappedList lists emails, saying how many more the count has than the list kept.
+func cappedList(count int, emails []string) string {
+	s := list(emails)
+	if more := contract.ReportedCount(count, emails) - len(emails); more > 0 {
 		s += fmt.Sprintf(" … and %d more", more)
 	}
 	return s
