@@ -54,8 +54,9 @@ func (in ConvertContributorsInput) check() error {
 // show_many call finds whoever an earlier attempt or run already created; create_many
 // creates the rest; a row refused because the email is taken is looked up by email and
 // tallied (contributor: converted; end-user: reported for reactivation under Sell >
-// Settings > Users > Pending actions; other agent: already an agent), never promoted.
-// Nobody is converted twice, whatever attempt redoes a page.
+// Settings > Users > Pending actions; other agent: already an agent; suspended, whatever
+// the role: reported as suspended), never promoted. Inactive Sell users are skipped and
+// reported by email. Nobody is converted twice, whatever attempt redoes a page.
 //
 // Every heartbeat carries the cursor (the page still to do and the tallies of the pages
 // before it), and so does every error: an ApplicationError with the cursor as details,
@@ -91,7 +92,7 @@ func (a *Activities) ConvertContributors(ctx context.Context, in ConvertContribu
 	done := box.get()
 	log.Info("contributors converted", "subdomain", in.Subdomain, "sellUsers", done.SellUsers, "total", done.Total,
 		"converted", done.Converted, "alreadyAgents", done.AlreadyAgents, "inactive", done.Inactive,
-		"needsReactivation", len(done.NeedsReactivation))
+		"suspended", done.Suspended, "needsReactivation", contract.ReportedCount(done.NeedsReactivationCount, done.NeedsReactivation))
 	return done, nil
 }
 
@@ -114,7 +115,7 @@ func startCursor(ctx context.Context, resume *contract.ContributorCursor) (contr
 	if cur.NextPage == 0 && cur.SellUsers == 0 {
 		cur.NextPage = 1
 	}
-	if cur.NextPage < 1 || cur.SellUsers < 0 || cur.Converted < 0 || cur.AlreadyAgents < 0 || cur.Inactive < 0 || cur.Total < 0 {
+	if cur.NextPage < 1 || cur.SellUsers < 0 || cur.Converted < 0 || cur.AlreadyAgents < 0 || cur.Inactive < 0 || cur.Suspended < 0 || cur.NeedsReactivationCount < 0 || cur.Total < 0 {
 		return cur, "", temporal.NewApplicationErrorWithOptions(
 			fmt.Sprintf("the contributor cursor to resume from (%s) is invalid: %+v; pages count from 1 and tallies cannot be negative", from, cur),
 			contract.ErrTypeInvalidInput, temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{cur}})

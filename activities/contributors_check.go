@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.temporal.io/sdk/activity"
@@ -21,18 +22,26 @@ type CheckContributorsInput struct {
 
 // ContributorCheck says how far an account's contributor conversion is from complete.
 type ContributorCheck struct {
-	// SellUsers counts every Sell user; Active and Inactive split them.
-	SellUsers int `json:"sellUsers"`
-	Active    int `json:"active"`
-	Inactive  int `json:"inactive"`
-	// Contributors, OtherAgents, NeedsReactivation and Missing split the active ones by
-	// what Zendesk Support has for them: a contributor; an agent or admin in another
-	// role; an end-user, who must be reactivated under Sell > Settings > Users > Pending
-	// actions (their emails); nobody.
+	// SellUsers counts every Sell user; Active and Inactive split them. InactiveEmails
+	// are the first contract.MaxReportedEmails inactive ones.
+	SellUsers      int      `json:"sellUsers"`
+	Active         int      `json:"active"`
+	Inactive       int      `json:"inactive"`
+	InactiveEmails []string `json:"inactiveEmails,omitempty"`
+	// Contributors, OtherAgents, NeedsReactivation, Suspended and Missing split the
+	// active ones by what Zendesk Support has for them: a contributor; an agent or admin
+	// in another role; an end-user, who must be reactivated under Sell > Settings >
+	// Users > Pending actions (their emails); a suspended user of any role (the first
+	// contract.MaxReportedEmails emails in SuspendedEmails); nobody.
 	Contributors      int      `json:"contributors"`
 	OtherAgents       int      `json:"otherAgents"`
 	NeedsReactivation []string `json:"needsReactivation"`
-	Missing           int      `json:"missing"`
+	// NeedsReactivationCount counts the end-users; NeedsReactivation lists the first
+	// contract.MaxReportedEmails.
+	NeedsReactivationCount int      `json:"needsReactivationCount,omitempty"`
+	Suspended              int      `json:"suspended,omitempty"`
+	SuspendedEmails        []string `json:"suspendedEmails,omitempty"`
+	Missing                int      `json:"missing"`
 	// Complete is true when no active Sell user is missing from Zendesk Support: running
 	// the conversion again would create nobody.
 	Complete bool `json:"complete"`
@@ -77,7 +86,8 @@ func (a *Activities) CheckContributors(ctx context.Context, in CheckContributors
 			cur.Check.Complete = cur.Check.Missing == 0
 			activity.GetLogger(ctx).Info("contributors checked", "subdomain", in.Subdomain, "active", cur.Check.Active,
 				"contributors", cur.Check.Contributors, "otherAgents", cur.Check.OtherAgents,
-				"needsReactivation", len(cur.Check.NeedsReactivation), "missing", cur.Check.Missing, "complete", cur.Check.Complete)
+				"needsReactivation", cur.Check.NeedsReactivationCount, "suspended", cur.Check.Suspended,
+				"inactive", cur.Check.Inactive, "missing", cur.Check.Missing, "complete", cur.Check.Complete)
 			return cur.Check, nil
 		}
 	}
@@ -90,16 +100,25 @@ func checkPage(ctx context.Context, support *platform.Support, sellAccountID str
 	if err != nil {
 		return check, err
 	}
-	check.NeedsReactivation = append([]string(nil), check.NeedsReactivation...)
+	check.NeedsReactivation = slices.Clone(check.NeedsReactivation)
+	check.InactiveEmails = slices.Clone(check.InactiveEmails)
+	check.SuspendedEmails = slices.Clone(check.SuspendedEmails)
 	check.SellUsers += pl.sellUsers
-	check.Inactive += pl.inactive
-	check.Active += pl.sellUsers - pl.inactive
+	check.Inactive += len(pl.inactive)
+	for _, u := range pl.inactive {
+		check.InactiveEmails = contract.AppendReported(check.InactiveEmails, u.Email)
+	}
+	check.Active += pl.sellUsers - len(pl.inactive)
 	count := func(u platform.SupportUser) {
 		switch kindOf(u) {
 		case kindContributor:
 			check.Contributors++
 		case kindEndUser:
-			check.NeedsReactivation = append(check.NeedsReactivation, u.Email)
+			check.NeedsReactivationCount = contract.ReportedCount(check.NeedsReactivationCount, check.NeedsReactivation) + 1
+			check.NeedsReactivation = contract.AppendReported(check.NeedsReactivation, u.Email)
+		case kindSuspended:
+			check.Suspended++
+			check.SuspendedEmails = contract.AppendReported(check.SuspendedEmails, u.Email)
 		default:
 			check.OtherAgents++
 		}

@@ -51,7 +51,7 @@ func TestCheckContributorsTellsWhatIsMissingWithoutChangingAnything(t *testing.T
 	before, err := f.check(t, in, nil, nil)
 	require.NoError(t, err)
 	require.Equal(t, ContributorCheck{SellUsers: 8, Active: 8, OtherAgents: 1, NeedsReactivation: []string{"lee@globex.test"},
-		Missing: 6}, before)
+		NeedsReactivationCount: 1, Missing: 6}, before)
 	require.Zero(t, f.writes(), "the check changed something in Zendesk")
 	converted, _ := f.userConversions(t)
 	require.Zero(t, converted)
@@ -64,7 +64,7 @@ func TestCheckContributorsTellsWhatIsMissingWithoutChangingAnything(t *testing.T
 	after, err := f.check(t, in, nil, nil)
 	require.NoError(t, err)
 	require.Equal(t, ContributorCheck{SellUsers: 8, Active: 8, Contributors: 6, OtherAgents: 1,
-		NeedsReactivation: []string{"lee@globex.test"}, Complete: true}, after)
+		NeedsReactivation: []string{"lee@globex.test"}, NeedsReactivationCount: 1, Complete: true}, after)
 	require.Equal(t, writes, f.writes(), "the check changed something in Zendesk")
 
 	mia, err := f.support("globex", "owner@globex.test").SearchUserByEmail(t.Context(), "mia@globex.test")
@@ -84,6 +84,7 @@ func TestCheckContributorsTellsWhatIsMissingWithoutChangingAnything(t *testing.T
 	require.NoError(t, err)
 	require.Equal(t, 5, downgraded.Contributors)
 	require.ElementsMatch(t, []string{"lee@globex.test", "mia@globex.test"}, downgraded.NeedsReactivation)
+	require.Equal(t, 2, downgraded.NeedsReactivationCount)
 	require.True(t, downgraded.Complete)
 }
 

@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +27,8 @@ type candidate struct {
 // pageLookup is one Sell page set against Zendesk Support.
 type pageLookup struct {
 	sellUsers int
-	inactive  int
+	// inactive are the Sell users of the page deactivated in Sell: not converted, reported.
+	inactive []platform.SellUser
 	// found are the Zendesk users created (by an earlier attempt or run) for active Sell
 	// users of the page, found by their external_id.
 	found []platform.SupportUser
@@ -44,7 +44,7 @@ func lookupPage(ctx context.Context, support *platform.Support, sellAccountID st
 	var active []candidate
 	for _, u := range users {
 		if u.Status != "active" {
-			pl.inactive++
+			pl.inactive = append(pl.inactive, u)
 			continue
 		}
 		active = append(active, candidate{user: u, externalID: contributorExternalID(sellAccountID, u.ID)})
@@ -81,10 +81,16 @@ const (
 	kindContributor userKind = iota // converted
 	kindEndUser                     // needs reactivation (Sell > Settings > Users > Pending actions)
 	kindOtherAgent                  // an agent or admin already; left as is
+	kindSuspended                   // suspended in Zendesk, whatever the role; reported, left as is
 )
 
+// kindOf says how a Zendesk user counts. Suspension comes first: a suspended user can
+// neither sign in nor work, so counting them converted or an agent would overstate
+// what the migration achieved, and unsuspending is an admin's decision.
 func kindOf(u platform.SupportUser) userKind {
 	switch {
+	case u.Suspended:
+		return kindSuspended
 	case u.IsContributor():
 		return kindContributor
 	case u.Role == platform.RoleEndUser:
@@ -100,9 +106,21 @@ func tally(c *contract.ContributorCursor, u platform.SupportUser) {
 	case kindContributor:
 		c.Converted++
 	case kindEndUser:
-		c.NeedsReactivation = append(c.NeedsReactivation, u.Email)
+		c.NeedsReactivationCount = contract.ReportedCount(c.NeedsReactivationCount, c.NeedsReactivation) + 1
+		c.NeedsReactivation = contract.AppendReported(c.NeedsReactivation, u.Email)
+	case kindSuspended:
+		c.Suspended++
+		c.SuspendedEmails = contract.AppendReported(c.SuspendedEmails, u.Email)
 	default:
 		c.AlreadyAgents++
+	}
+}
+
+// tallyInactive counts a page's inactive Sell users.
+func tallyInactive(c *contract.ContributorCursor, users []platform.SellUser) {
+	c.Inactive += len(users)
+	for _, u := range users {
+		c.InactiveEmails = contract.AppendReported(c.InactiveEmails, u.Email)
 	}
 }
 
@@ -117,14 +135,13 @@ type pageConverter struct {
 // convert returns cur with one more page's tallies (NextPage unchanged). cur itself is
 // not touched, so a page that fails half-way leaves no partial counts behind.
 func (p pageConverter) convert(ctx context.Context, cur contract.ContributorCursor, users []platform.SellUser) (contract.ContributorCursor, error) {
-	next := cur
-	next.NeedsReactivation = slices.Clone(cur.NeedsReactivation)
+	next := cur.Clone()
 	pl, err := lookupPage(ctx, p.support, p.sellAccountID, users)
 	if err != nil {
 		return cur, err
 	}
 	next.SellUsers += pl.sellUsers
-	next.Inactive += pl.inactive
+	tallyInactive(&next, pl.inactive)
 	for _, u := range pl.found {
 		tally(&next, u)
 	}

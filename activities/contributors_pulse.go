@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"time"
 
@@ -35,9 +34,7 @@ func newCursorBox(ctx context.Context, cur contract.ContributorCursor) *cursorBo
 func (b *cursorBox) get() contract.ContributorCursor {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	c := b.cur
-	c.NeedsReactivation = slices.Clone(b.cur.NeedsReactivation)
-	return c
+	return b.cur.Clone()
 }
 
 // commit makes next the cursor and heartbeats it.

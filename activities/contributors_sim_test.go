@@ -84,7 +84,7 @@ func TestEndUserIsReportedForReactivation(t *testing.T) {
 	require.NoError(t, err)
 	var res contract.ContributorCursor
 	require.NoError(t, v.Get(&res))
-	require.Equal(t, contract.ContributorCursor{NextPage: 2, SellUsers: 8, Converted: 6, AlreadyAgents: 1, NeedsReactivation: []string{"lee@globex.test"}, Total: 8}, res)
+	require.Equal(t, contract.ContributorCursor{NextPage: 2, SellUsers: 8, Converted: 6, AlreadyAgents: 1, NeedsReactivation: []string{"lee@globex.test"}, NeedsReactivationCount: 1, Total: 8}, res)
 
 	// Run again (a re-run activity): nothing new is converted.
 	_, err = f.env().ExecuteActivity(f.acts.ConvertContributors, ConvertContributorsInput{SellAccountID: "1002", Subdomain: "globex", ActingEmail: "owner@globex.test"})

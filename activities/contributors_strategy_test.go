@@ -240,7 +240,7 @@ func lookupCases(t testing.TB, f *convFixture) []lookupCase {
 			wantOldCalls: 1 + 10 + 15*2, wantNewCalls: 1 + 10 + 2 + 1 + 15*3, wantOldSell: 25, wantNewSell: 25 + 10},
 		{name: "(c) 5,000 end-users, 8 Sell", setUp: bigco, sub: "bigco",
 			want: contract.ContributorCursor{NextPage: 2, SellUsers: 8, Converted: 6, AlreadyAgents: 1,
-				NeedsReactivation: []string{"lee@globex.test"}, Total: 8},
+				NeedsReactivation: []string{"lee@globex.test"}, NeedsReactivationCount: 1, Total: 8},
 			wantOldCalls: 1 + 51 + 2, wantNewCalls: 1 + 3 + 2, wantOldSell: 1, wantNewSell: 1},
 	}
 }

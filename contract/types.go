@@ -1,6 +1,9 @@
 package contract
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // StartInput starts one migration. Policy comes from config at start time and is
 // recorded in history, so a running migration keeps the rules it started with.
@@ -76,12 +79,47 @@ type NotificationRecord struct {
 // MaxNotificationRecords is how many notifications the progress keeps.
 const MaxNotificationRecords = 50
 
+// MaxReportedEmails bounds each list of emails the conversion reports beside a count
+// (inactive Sell users, suspended Zendesk users): the lists travel in heartbeats,
+// activity results, continue-as-new input and the progress query, so an account of
+// thousands must not make every one of them thousands of emails long. The count is
+// always whole; the list holds the first MaxReportedEmails.
+const MaxReportedEmails = 100
+
+// AppendReported adds email to a reported list unless the list is full; the caller
+// counts every one.
+func AppendReported(list []string, email string) []string {
+	if len(list) >= MaxReportedEmails {
+		return list
+	}
+	return append(list, email)
+}
+
+// ReportedCount is how many users a count and its list report together. The
+// reactivation list was whole and uncounted before lists were capped, so a cursor or
+// progress from then has a list and no count: the list is the count.
+func ReportedCount(count int, list []string) int {
+	return max(count, len(list))
+}
+
 // ContributorCounts tallies the contributor conversion.
 type ContributorCounts struct {
-	SellUsers         int      `json:"sellUsers"`
-	Converted         int      `json:"converted"`
-	AlreadyAgents     int      `json:"alreadyAgents"`
-	NeedsReactivation []string `json:"needsReactivation"`
+	SellUsers     int `json:"sellUsers"`
+	Converted     int `json:"converted"`
+	AlreadyAgents int `json:"alreadyAgents"`
+	// NeedsReactivation are the first MaxReportedEmails end-users to reactivate;
+	// NeedsReactivationCount counts them all.
+	NeedsReactivation      []string `json:"needsReactivation"`
+	NeedsReactivationCount int      `json:"needsReactivationCount"`
+	// Inactive counts the Sell users deactivated in Sell (no license, so not converted);
+	// InactiveEmails are the first MaxReportedEmails of them.
+	Inactive       int      `json:"inactive"`
+	InactiveEmails []string `json:"inactiveEmails"`
+	// Suspended counts the active Sell users whose Zendesk user exists but is suspended:
+	// not converted, not counted as agents, left for an admin to decide. SuspendedEmails
+	// are the first MaxReportedEmails of them.
+	Suspended       int      `json:"suspended"`
+	SuspendedEmails []string `json:"suspendedEmails"`
 	// Total is how many Sell users the account has, once the first page is read; Done
 	// is how many of them are handled (converted, already agents, reported or
 	// inactive), so Done/Total is the conversion's progress while it runs.
@@ -93,22 +131,45 @@ type ContributorCounts struct {
 // do and the tallies of every page before it. It is the conversion activity's
 // heartbeat, its result, and what a retry resumes from.
 type ContributorCursor struct {
-	NextPage          int      `json:"nextPage"`
-	SellUsers         int      `json:"sellUsers"`
-	Converted         int      `json:"converted"`
-	AlreadyAgents     int      `json:"alreadyAgents"`
-	Inactive          int      `json:"inactive"`
-	NeedsReactivation []string `json:"needsReactivation"`
+	NextPage      int `json:"nextPage"`
+	SellUsers     int `json:"sellUsers"`
+	Converted     int `json:"converted"`
+	AlreadyAgents int `json:"alreadyAgents"`
+	Inactive      int `json:"inactive"`
+	// NeedsReactivation are the first MaxReportedEmails Sell users who are end-users in
+	// Zendesk; NeedsReactivationCount counts them all (see ReportedCount for cursors
+	// written before the count existed).
+	NeedsReactivation      []string `json:"needsReactivation"`
+	NeedsReactivationCount int      `json:"needsReactivationCount,omitempty"`
 	// Total is the Sell account's user count as the Sell API reported it.
 	Total int `json:"total"`
+	// InactiveEmails are the first MaxReportedEmails inactive Sell users (Inactive
+	// counts them all).
+	InactiveEmails []string `json:"inactiveEmails,omitempty"`
+	// Suspended counts active Sell users whose Zendesk user is suspended, reported and
+	// left alone; SuspendedEmails are the first MaxReportedEmails of them.
+	Suspended       int      `json:"suspended,omitempty"`
+	SuspendedEmails []string `json:"suspendedEmails,omitempty"`
+}
+
+// Clone copies the cursor with lists of its own, so appending to the copy never
+// writes into the original's arrays.
+func (c ContributorCursor) Clone() ContributorCursor {
+	c.NeedsReactivation = slices.Clone(c.NeedsReactivation)
+	c.InactiveEmails = slices.Clone(c.InactiveEmails)
+	c.SuspendedEmails = slices.Clone(c.SuspendedEmails)
+	return c
 }
 
 // Counts turns the cursor into the counts the progress shows.
 func (c ContributorCursor) Counts() ContributorCounts {
 	return ContributorCounts{
 		SellUsers: c.SellUsers, Converted: c.Converted, AlreadyAgents: c.AlreadyAgents,
-		NeedsReactivation: append([]string{}, c.NeedsReactivation...),
-		Total:             c.Total, Done: c.SellUsers,
+		NeedsReactivation:      append([]string{}, c.NeedsReactivation...),
+		NeedsReactivationCount: ReportedCount(c.NeedsReactivationCount, c.NeedsReactivation),
+		Inactive:               c.Inactive, InactiveEmails: append([]string{}, c.InactiveEmails...),
+		Suspended: c.Suspended, SuspendedEmails: append([]string{}, c.SuspendedEmails...),
+		Total: c.Total, Done: c.SellUsers,
 	}
 }
 
@@ -159,16 +220,26 @@ type Progress struct {
 
 // Result is what a migration returns when it completes (or finds nothing to do).
 type Result struct {
-	Outcome           Status        `json:"outcome"`
-	Subdomain         string        `json:"subdomain"`
-	LoginURL          string        `json:"loginUrl"`
-	UsersConverted    int           `json:"usersConverted"`
-	AlreadyAgents     int           `json:"alreadyAgents"`
-	NeedsReactivation []string      `json:"needsReactivation"`
-	StartedAt         time.Time     `json:"startedAt"`
-	FinishedAt        time.Time     `json:"finishedAt"`
-	StepDurations     []StepTiming  `json:"stepDurations"`
-	Duration          time.Duration `json:"duration"`
+	Outcome        Status `json:"outcome"`
+	Subdomain      string `json:"subdomain"`
+	LoginURL       string `json:"loginUrl"`
+	UsersConverted int    `json:"usersConverted"`
+	AlreadyAgents  int    `json:"alreadyAgents"`
+	// NeedsReactivation are the first MaxReportedEmails end-users to reactivate;
+	// NeedsReactivationCount counts them all.
+	NeedsReactivation      []string `json:"needsReactivation"`
+	NeedsReactivationCount int      `json:"needsReactivationCount"`
+	// Inactive and Suspended are reported, not converted: Sell users deactivated in
+	// Sell, and Sell users whose Zendesk user is suspended. Each list holds the first
+	// MaxReportedEmails emails; the count is whole.
+	Inactive        int           `json:"inactive"`
+	InactiveEmails  []string      `json:"inactiveEmails"`
+	Suspended       int           `json:"suspended"`
+	SuspendedEmails []string      `json:"suspendedEmails"`
+	StartedAt       time.Time     `json:"startedAt"`
+	FinishedAt      time.Time     `json:"finishedAt"`
+	StepDurations   []StepTiming  `json:"stepDurations"`
+	Duration        time.Duration `json:"duration"`
 	// Checked says how an already connected account was found complete.
 	Checked string `json:"checked,omitempty"`
 	// DisclaimerVersion and DisclaimerSHA256 are the disclaimers this migration's

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -124,6 +125,7 @@ func TestDemoMigrationsEndToEnd(t *testing.T) {
 		if !strings.Contains(r.LoginURL, "/zendesk/") {
 			t.Errorf("%s login URL %q", account, r.LoginURL)
 		}
+		requireSignInPage(t, account, r.LoginURL)
 	}
 	// status shows the disclaimers accepted, with the hash of their text.
 	if out := harness.MustCLI(t, d, "status", "1001"); !strings.Contains(strings.Join(strings.Fields(out), " "),
@@ -152,5 +154,21 @@ func TestDemoMigrationsEndToEnd(t *testing.T) {
 		if n != 1 {
 			t.Errorf("side effect %q happened %d times", subject, n)
 		}
+	}
+}
+
+// requireSignInPage opens the login address a result gives, as the person told to log
+// in there would: it must be the account's sign-in page.
+func requireSignInPage(t *testing.T, account, loginURL string) {
+	t.Helper()
+	resp, err := http.Get(loginURL)
+	if err != nil {
+		t.Errorf("%s: open login URL %s: %v", account, loginURL, err)
+		return
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `name="password"`) {
+		t.Errorf("%s: login URL %s answered %d (%v), want its sign-in page:\n%s", account, loginURL, resp.StatusCode, err, body)
 	}
 }

@@ -34,16 +34,18 @@ func (m *migration) connected(ctx workflow.Context, pre activities.PreflightResu
 	}
 	if check.Missing == 0 {
 		m.logger.Info("Sell account is already connected and every Sell user is in Zendesk Support; nothing to do", "subdomain", m.progress.Subdomain)
-		m.progress.Contributors = &contract.ContributorCounts{
-			SellUsers: check.Active, Converted: check.Contributors, AlreadyAgents: check.OtherAgents,
-			NeedsReactivation: append([]string{}, check.NeedsReactivation...), Total: check.Active, Done: check.Active,
-		}
+		m.progress.Contributors = checkedCounts(check)
 		m.endStep(ctx)
 		r := m.result(ctx, contract.StatusAlreadyConnected)
-		// This run converted nobody: what it found is in Checked and the progress.
+		// This run converted nobody: what it found is in Checked and the progress. The
+		// inactive and suspended users stay in the result: they are still to be handled.
 		r.UsersConverted, r.AlreadyAgents = 0, 0
 		r.Checked = fmt.Sprintf("Sell account %s is linked to %s and all %d active Sell users are in its Zendesk Support: %d contributors, %d other agents, %d reported for reactivation",
-			m.in.SellAccountID, m.progress.Subdomain, check.Active, check.Contributors, check.OtherAgents, len(check.NeedsReactivation))
+			m.in.SellAccountID, m.progress.Subdomain, check.Active, check.Contributors, check.OtherAgents,
+			contract.ReportedCount(check.NeedsReactivationCount, check.NeedsReactivation))
+		if check.Suspended > 0 {
+			r.Checked += fmt.Sprintf(", %d suspended", check.Suspended)
+		}
 		return r, nil
 	}
 	m.logger.Info("Sell account is connected but unfinished; converting the rest", "subdomain", m.progress.Subdomain, "missing", check.Missing)
@@ -80,6 +82,19 @@ func (m *migration) contributors(ctx workflow.Context) error {
 	}
 	m.endStep(ctx)
 	return nil
+}
+
+// checkedCounts are the progress counts of a check that found nothing to convert. Its
+// SellUsers are the active ones, as before inactive users were reported.
+func checkedCounts(check activities.ContributorCheck) *contract.ContributorCounts {
+	return &contract.ContributorCounts{
+		SellUsers: check.Active, Converted: check.Contributors, AlreadyAgents: check.OtherAgents,
+		NeedsReactivation:      append([]string{}, check.NeedsReactivation...),
+		NeedsReactivationCount: contract.ReportedCount(check.NeedsReactivationCount, check.NeedsReactivation),
+		Inactive:               check.Inactive, InactiveEmails: append([]string{}, check.InactiveEmails...),
+		Suspended: check.Suspended, SuspendedEmails: append([]string{}, check.SuspendedEmails...),
+		Total: check.Active, Done: check.Active,
+	}
 }
 
 func (m *migration) keepCursor(c contract.ContributorCursor) {

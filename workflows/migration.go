@@ -214,6 +214,8 @@ func (m *migration) result(ctx workflow.Context, outcome contract.Status) contra
 		Subdomain:         m.progress.Subdomain,
 		LoginURL:          m.loginURL,
 		NeedsReactivation: []string{},
+		InactiveEmails:    []string{},
+		SuspendedEmails:   []string{},
 		StartedAt:         m.progress.StartedAt,
 		FinishedAt:        now,
 		Duration:          now.Sub(m.progress.StartedAt),
@@ -225,6 +227,9 @@ func (m *migration) result(ctx workflow.Context, outcome contract.Status) contra
 		r.UsersConverted = c.Converted
 		r.AlreadyAgents = c.AlreadyAgents
 		r.NeedsReactivation = append([]string{}, c.NeedsReactivation...)
+		r.NeedsReactivationCount = contract.ReportedCount(c.NeedsReactivationCount, c.NeedsReactivation)
+		r.Inactive, r.InactiveEmails = c.Inactive, append([]string{}, c.InactiveEmails...)
+		r.Suspended, r.SuspendedEmails = c.Suspended, append([]string{}, c.SuspendedEmails...)
 	}
 	return r
 }

@@ -128,8 +128,9 @@ func printReport(w io.Writer, r starter.Report) {
 		if c.Total > 0 && c.Done < c.Total {
 			done = fmt.Sprintf("%d of %d done so far: ", c.Done, c.Total)
 		}
-		row("Contributors", "%s%d Sell users: %d converted, %s, needs reactivation: %s",
-			done, c.SellUsers, c.Converted, alreadyAgents(c.AlreadyAgents), list(c.NeedsReactivation))
+		row("Contributors", "%s%d Sell users: %d converted, %s, needs reactivation: %s%s",
+			done, c.SellUsers, c.Converted, alreadyAgents(c.AlreadyAgents), cappedList(c.NeedsReactivationCount, c.NeedsReactivation),
+			reportedLine(c.Inactive, c.InactiveEmails, c.Suspended, c.SuspendedEmails))
 	}
 	if r.Compensation != "" {
 		row("Compensation", "%s", r.Compensation)
@@ -174,7 +175,10 @@ func resultLine(r contract.Result) string {
 		s += ", log in at " + r.LoginURL
 	}
 	if r.Outcome == contract.StatusCompleted {
-		s += fmt.Sprintf("; %d users converted, %s, needs reactivation: %s", r.UsersConverted, alreadyAgents(r.AlreadyAgents), list(r.NeedsReactivation))
+		s += fmt.Sprintf("; %d users converted, %s, needs reactivation: %s", r.UsersConverted, alreadyAgents(r.AlreadyAgents), cappedList(r.NeedsReactivationCount, r.NeedsReactivation))
+	}
+	if r.Outcome == contract.StatusCompleted || r.Outcome == contract.StatusAlreadyConnected {
+		s += reportedLine(r.Inactive, r.InactiveEmails, r.Suspended, r.SuspendedEmails)
 	}
 	if r.Checked != "" {
 		s += "; checked: " + r.Checked

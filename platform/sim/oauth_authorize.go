@@ -66,17 +66,20 @@ func (s *Sim) redirectOAuthError(w http.ResponseWriter, r *http.Request, ar auth
 	http.Redirect(w, r, withQuery(ar.RedirectURI, params), http.StatusFound)
 }
 
-// accountForPage resolves the subdomain of an OAuth page; an unknown one gets the
-// error page (there is no sign-in without an account).
+// accountForPage resolves the subdomain of a browser page (the account's sign-in, the
+// OAuth pages); an unknown one gets the error page (there is no sign-in without an
+// account). A released account is deleted, so it is unknown too, as Zendesk answers
+// for a deleted account.
 func (s *Sim) accountForPage(w http.ResponseWriter, r *http.Request) (supportAccount, bool) {
 	acct, err := accountBySubdomain(r.Context(), s.store.db, r.PathValue("sub"))
 	if errors.Is(err, errNotFound) {
 		s.oauthPageError(w, r, http.StatusNotFound, "No such Zendesk account",
-			"There is no Zendesk account at "+r.PathValue("sub")+". Check the subdomain.")
+			"There is no Zendesk account at "+r.PathValue("sub")+". Check the subdomain; "+
+				"an account that was deleted or released is no longer there.")
 		return acct, false
 	}
 	if err != nil {
-		s.log.Error("OAuth page: look up account", zap.String("subdomain", r.PathValue("sub")), zap.Error(err))
+		s.log.Error("browser page: look up account", zap.String("subdomain", r.PathValue("sub")), zap.Error(err))
 		s.oauthPageError(w, r, http.StatusInternalServerError, "Something went wrong",
 			"The simulator could not read its database; try again.")
 		return acct, false
@@ -128,18 +131,15 @@ func (s *Sim) handleAuthorizeSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := normalizeEmail(r.PostForm.Get("email"))
-	u, err := userByEmail(r.Context(), s.store.db, acct.ID, email)
-	if err != nil && !errors.Is(err, errNotFound) {
+	u, err := s.checkCredentials(r.Context(), acct, email, r.PostForm.Get("password"))
+	if errors.Is(err, errBadCredentials) {
+		s.writeSignIn(w, r, acct, ar, email, badCredentialsMessage)
+		return
+	}
+	if err != nil {
 		s.log.Error("OAuth sign-in: look up user", zap.String("subdomain", acct.Subdomain), zap.Error(err))
 		s.oauthPageError(w, r, http.StatusInternalServerError, "Something went wrong",
 			"The simulator could not read its database; try again.")
-		return
-	}
-	// One message for every failure, as Zendesk does, so the form does not reveal
-	// which emails are users of the account.
-	passwordOK := tokenEqual(r.PostForm.Get("password"), DemoPassword)
-	if err != nil || !u.Active || u.Suspended || !passwordOK {
-		s.writeSignIn(w, r, acct, ar, email, "Invalid email or password.")
 		return
 	}
 	code, err := s.issueCode(r.Context(), oauthGrant{

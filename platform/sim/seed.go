@@ -35,6 +35,9 @@ type seedSupportAccount struct {
 	owner           seedPerson
 	endUsers        []seedPerson
 	contributors    []seedPerson
+	// suspendedAgents are agents suspended in the account (no demo account has any;
+	// AccountSpec's existingSupport.suspendedAgents makes such accounts for tests).
+	suspendedAgents []seedPerson
 	linkedSellID    int64
 }
 
@@ -170,6 +173,9 @@ func seedSupport(ctx context.Context, tx *sql.Tx, a seedSupportAccount) error {
 	if err := insertContributors(ctx, tx, acct, a.contributors, seedTime); err != nil {
 		return err
 	}
+	if err := insertSuspendedAgents(ctx, tx, acct, a.suspendedAgents, seedTime); err != nil {
+		return err
+	}
 	if a.linkedSellID != 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE support_accounts SET linked_sell_id = ? WHERE id = ?`,
 			a.linkedSellID, acct.ID); err != nil {
@@ -195,6 +201,18 @@ func insertContributors(ctx context.Context, tx *sql.Tx, acct supportAccount, pe
 			CustomRoleID: sql.NullInt64{Int64: roleID, Valid: true},
 			RoleType:     sql.NullInt64{Int64: roleTypeContributor, Valid: true},
 			Active:       true, Verified: true, CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertSuspendedAgents adds people to a Support account as agents (no custom role) whom
+// an admin has suspended: they exist, but cannot sign in or work there.
+func insertSuspendedAgents(ctx context.Context, tx *sql.Tx, acct supportAccount, people []seedPerson, now string) error {
+	for _, p := range people {
+		if _, err := insertUser(ctx, tx, supportUser{AccountID: acct.ID, Name: p.name, Email: p.email, Role: roleAgent,
+			Active: true, Suspended: true, Verified: true, CreatedAt: now, UpdatedAt: now}); err != nil {
 			return err
 		}
 	}

@@ -32,9 +32,10 @@ type sellUser struct {
 
 // Sell roles and statuses.
 const (
-	sellRoleUser     = "user"
-	sellRoleAdmin    = "admin"
-	sellStatusActive = "active"
+	sellRoleUser       = "user"
+	sellRoleAdmin      = "admin"
+	sellStatusActive   = "active"
+	sellStatusInactive = "inactive"
 )
 
 func sellAccountByID(ctx context.Context, q queryer, id int64) (sellAccount, error) {

@@ -40,6 +40,12 @@ func (s *Sim) routes() http.Handler {
 
 	top.Handle(supportPrefix+"{sub}/", s.withRateLimit(s.withFaults(s.supportRoutes())))
 	top.Handle(oauthPrefix, s.oauthRoutes())
+	// The account's sign-in, at the address people are told to log in at. A browser
+	// page, not the API: outside the rate limiter and fault injection, like OAuth.
+	top.HandleFunc("GET "+supportPrefix+"{sub}", s.handleAccountSignInPage)
+	top.HandleFunc("GET "+supportPrefix+"{sub}/{$}", s.handleAccountSignInPage)
+	top.HandleFunc("GET "+supportPrefix+"{sub}/access/login", s.handleAccountSignInPage)
+	top.HandleFunc("POST "+supportPrefix+"{sub}/access/login", s.handleAccountSignIn)
 	top.Handle(sellPrefix, s.withFaults(s.sellRoutes()))
 
 	top.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

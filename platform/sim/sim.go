@@ -16,6 +16,9 @@
 //     a bearer token from the OAuth flow (oauth.go) acts as the user who signed in.
 //   - The OAuth sign-in takes DemoPassword for every user, registers one client with
 //     every account, and sits outside rate limiting and fault injection.
+//   - The account's base URL (/zendesk/S, /zendesk/S/) shows its sign-in page, which
+//     posts to /zendesk/S/access/login (account_signin.go) and takes the same
+//     credentials; success shows who signed in and their role, with no session.
 //   - Bulk jobs run inside the request's transaction: the POST answers "queued" and the
 //     first GET of the job answers "completed" with every result.
 //   - user_converted is recorded for every user create_many creates, and for an update

@@ -22,6 +22,9 @@ type AccountSpec struct {
 	Name          string `json:"name"`
 	// Users is how many Sell users the account has besides its admin.
 	Users int `json:"users"`
+	// InactiveUsers is how many of those users are deactivated in Sell (the last ones,
+	// up to user<Users>): no Sell license, so not converted, only reported.
+	InactiveUsers int `json:"inactiveUsers,omitempty"`
 	// ConnectedSubdomain, when set, makes the account already connected to a Zendesk
 	// account of that subdomain (created here, owned by the admin, every other Sell user
 	// a contributor there): a finished migration, like demo 1004.
@@ -37,6 +40,9 @@ type ExistingSupportSpec struct {
 	OwnerEmail string `json:"ownerEmail"`
 	// OwnerHasSellLicense makes the owner also an active Sell user of the account.
 	OwnerHasSellLicense bool `json:"ownerHasSellLicense"`
+	// SuspendedAgents makes the first that many Sell users (user0001…) agents of this
+	// Zendesk account already, suspended there: the conversion reports them.
+	SuspendedAgents int `json:"suspendedAgents,omitempty"`
 }
 
 // AccountAdded is what AddAccount created.
@@ -89,8 +95,12 @@ func (s *Sim) AddAccount(ctx context.Context, spec AccountSpec) (AccountAdded, e
 			if i == 0 {
 				role = sellRoleAdmin
 			}
+			status := sellStatusActive
+			if spec.inactive(i) {
+				status = sellStatusInactive
+			}
 			if _, err := insertSellUser(ctx, tx, sellUser{AccountID: spec.SellAccountID, Name: p.name, Email: p.email,
-				Role: role, Status: sellStatusActive, Confirmed: true, CreatedAt: now, UpdatedAt: now}); err != nil {
+				Role: role, Status: status, Confirmed: true, CreatedAt: now, UpdatedAt: now}); err != nil {
 				return err
 			}
 		}
@@ -125,6 +135,8 @@ func (spec *AccountSpec) check() (string, error) {
 		return bad("name %q needs at least one ASCII letter or digit (the emails are admin@<name>.test)", spec.Name)
 	case spec.Users < 0 || spec.Users > maxSpecUsers:
 		return bad("users %d must be from 0 to %d", spec.Users, maxSpecUsers)
+	case spec.InactiveUsers < 0 || spec.InactiveUsers > spec.Users:
+		return bad("inactiveUsers %d must be from 0 to users (%d)", spec.InactiveUsers, spec.Users)
 	case spec.ConnectedSubdomain != "" && spec.ExistingSupport != nil:
 		return bad("give connectedSubdomain or existingSupport, not both")
 	}
@@ -142,8 +154,17 @@ func (spec *AccountSpec) check() (string, error) {
 		if !validEmail(e.OwnerEmail) {
 			return bad("existingSupport.ownerEmail %q is not an email address", e.OwnerEmail)
 		}
+		if e.SuspendedAgents < 0 || e.SuspendedAgents > spec.Users {
+			return bad("existingSupport.suspendedAgents %d must be from 0 to users (%d)", e.SuspendedAgents, spec.Users)
+		}
 	}
 	return slug, nil
+}
+
+// inactive reports whether people()[i] is deactivated in Sell: one of the last
+// InactiveUsers users (index 0 is the admin, a licensed owner comes after the users).
+func (spec AccountSpec) inactive(i int) bool {
+	return i > spec.Users-spec.InactiveUsers && i <= spec.Users
 }
 
 // people are the admin first, then the users, then a licensed owner.
@@ -178,7 +199,11 @@ func (spec AccountSpec) addSupport(ctx context.Context, tx *sql.Tx, people []see
 		out.SupportSubdomain = spec.ConnectedSubdomain
 	case spec.ExistingSupport != nil:
 		e := spec.ExistingSupport
-		if _, err := insertAccount(ctx, tx, e.Subdomain, spec.Name, spec.Name+" Owner", e.OwnerEmail, now); err != nil {
+		acct, err := insertAccount(ctx, tx, e.Subdomain, spec.Name, spec.Name+" Owner", e.OwnerEmail, now)
+		if err != nil {
+			return err
+		}
+		if err := insertSuspendedAgents(ctx, tx, acct, people[1:1+e.SuspendedAgents], now); err != nil {
 			return err
 		}
 		out.SupportSubdomain = e.Subdomain
@@ -216,7 +241,7 @@ func (s *Sim) handleAddAccount(w http.ResponseWriter, r *http.Request) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&spec); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": `body must be {"sellAccountId","name","users",` +
-			`"connectedSubdomain","existingSupport":{"subdomain","ownerEmail","ownerHasSellLicense"}}: ` + err.Error()})
+			`"inactiveUsers","connectedSubdomain","existingSupport":{"subdomain","ownerEmail","ownerHasSellLicense","suspendedAgents"}}: ` + err.Error()})
 		return
 	}
 	out, err := s.AddAccount(r.Context(), spec)

@@ -127,6 +127,11 @@ func TestAddAccountRefusals(t *testing.T) {
 		{"bad owner", map[string]any{"sellAccountId": 2015, "name": "X",
 			"existingSupport": map[string]any{"subdomain": "xyz2015", "ownerEmail": "nobody"}}, http.StatusUnprocessableEntity, "ownerEmail"},
 		{"unknown field", map[string]any{"sellAccountId": 2016, "name": "X", "usres": 3}, http.StatusBadRequest, "usres"},
+		{"more inactive than users", map[string]any{"sellAccountId": 2017, "name": "X", "users": 2, "inactiveUsers": 3},
+			http.StatusUnprocessableEntity, "inactiveUsers 3"},
+		{"more suspended than users", map[string]any{"sellAccountId": 2018, "name": "X", "users": 1,
+			"existingSupport": map[string]any{"subdomain": "xyz2018", "ownerEmail": "o@x.test", "suspendedAgents": 2}},
+			http.StatusUnprocessableEntity, "suspendedAgents 2"},
 	}
 	for _, c := range cases {
 		r := e.do(http.MethodPost, "/_sim/accounts", c.body)

@@ -71,6 +71,8 @@ export function resultCard(r) {
   const res = r.result;
   if (!res) return null;
   const reactivate = res.needsReactivation || [];
+  // The list holds the first 100; the count is whole (absent in results from before it).
+  const reactivateCount = Math.max(res.needsReactivationCount || 0, reactivate.length);
   return h("section", { class: "card", id: "result", "aria-labelledby": "result-title" },
     h("div", { class: "card-head" }, h("h2", { id: "result-title" }, "Result"), statusChip(res.outcome)),
     res.loginUrl ? h("p", { class: "login-line" }, "Users now sign in at ",
@@ -78,16 +80,34 @@ export function resultCard(r) {
     h("div", { class: "stats" },
       stat("Users converted", h("span", { id: "result-converted" }, num(res.usersConverted)), "to contributor agents"),
       stat("Already agents", num(res.alreadyAgents), "left as they were"),
-      stat("Need reactivation", num(reactivate.length), "see below"),
+      stat("Need reactivation", num(reactivateCount), "see below"),
       stat("Took", duration(res.duration, true), "waits included")),
     reactivate.length
       ? h("div", { class: "reactivate", id: "result-reactivation" },
-        h("h3", {}, reactivate.length + " user" + (reactivate.length === 1 ? " needs" : "s need") + " reactivation"),
+        h("h3", {}, num(reactivateCount) + " user" + (reactivateCount === 1 ? " needs" : "s need") + " reactivation"),
         h("ul", { class: "email-list" }, reactivate.map((e) => h("li", { class: "mono" }, e))),
+        reactivateCount > reactivate.length ? h("p", { class: "hint" }, "… and " + num(reactivateCount - reactivate.length) + " more, not listed.") : null,
         h("p", { class: "hint" }, "These Sell users are end-users in Zendesk and lost Sell access. A Sell admin reactivates them in ",
           h("strong", {}, "Sell > Settings > Users > Pending actions"), "."))
       : h("p", { class: "muted", id: "result-reactivation-none" }, "No user needs reactivation."),
+    reportedUsers("result-suspended", res.suspended, res.suspendedEmails, "suspended in Zendesk",
+      "Their Zendesk users exist but are suspended, so they were neither converted nor counted as agents. A Zendesk admin decides whether to unsuspend them."),
+    reportedUsers("result-inactive", res.inactive, res.inactiveEmails, "inactive in Sell",
+      "Deactivated Sell users hold no Sell license and were not converted."),
     h("p", { class: "hint" }, "Next: first login at the new address, app installation, and security settings (SSO, 2FA)."));
+}
+
+// reportedUsers: users the conversion reported instead of converting. The migration
+// keeps the first 100 emails of each kind; count is all of them.
+function reportedUsers(id, count, emails, what, hint) {
+  if (!count) return null;
+  const list = emails || [];
+  const more = count - list.length;
+  return h("div", { class: "reactivate", id },
+    h("h3", {}, num(count) + " user" + (count === 1 ? " is " : "s are ") + what),
+    list.length ? h("ul", { class: "email-list" }, list.map((e) => h("li", { class: "mono" }, e))) : null,
+    more > 0 && list.length ? h("p", { class: "hint" }, "… and " + num(more) + " more, not listed.") : null,
+    h("p", { class: "hint" }, hint));
 }
 
 function stat(label, value, sub) {
