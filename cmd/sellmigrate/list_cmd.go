@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sellmigrate/sellmigrate/internal/report"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -52,7 +53,7 @@ latest run (status ID lists them all).`,
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ACCOUNT\tSTATUS\tSTEP\tMODE\tSUBDOMAIN\tSTARTED")
 			for _, m := range list {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.AccountID, m.Status, m.Step, m.Mode, dash(m.Subdomain), when(m.StartTime))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.AccountID, m.Status, m.Step, m.Mode, report.Dash(m.Subdomain), report.When(m.StartTime))
 			}
 			_ = tw.Flush()
 			a.out("%d migration(s)%s\n", len(list), filterNote(f))

@@ -8,8 +8,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
+
+	"github.com/sellmigrate/sellmigrate/internal/report"
 )
 
 func main() {
@@ -34,13 +35,8 @@ func executeContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "error: "+oneLine(err.Error()))
+		fmt.Fprintln(stderr, "error: "+report.OneLine(err.Error()))
 		return 1
 	}
 	return 0
-}
-
-// oneLine folds a multi-line error (errors.Join, wrapped server messages) into one line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/internal/report"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -101,7 +102,7 @@ func (a *app) sendInput(cmd *cobra.Command, ref string, in contract.Input) error
 		return err
 	}
 	a.out("%s accepted by the migration of Sell account %s (when it answered it was %s)\nfollow it with: sellmigrate status %s\n",
-		in.Name, accountID, standing(p), accountID)
+		in.Name, accountID, report.Standing(p), accountID)
 	return nil
 }
 

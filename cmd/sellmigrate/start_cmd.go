@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/internal/report"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -100,7 +101,7 @@ func (a *app) startOne(cmd *cobra.Command, f startFlags) error {
 	if err != nil {
 		return err
 	}
-	a.out("%s\n", resultLine(res))
+	a.out("%s\n", report.ResultLine(res))
 	return nil
 }
 
@@ -155,7 +156,7 @@ func (a *app) printBulk(file string, results []starter.BulkResult) error {
 			continue
 		}
 		failed = append(failed, fmt.Sprint(r.Line))
-		fmt.Fprintf(tw, "%d\t%s\terror\t%s\n", r.Line, r.AccountID, oneLine(r.Err.Error()))
+		fmt.Fprintf(tw, "%d\t%s\terror\t%s\n", r.Line, r.AccountID, report.OneLine(r.Err.Error()))
 	}
 	_ = tw.Flush()
 	a.out("started %d of %d rows from %s\n", len(results)-len(failed), len(results), file)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sellmigrate/sellmigrate/internal/report"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -37,7 +38,7 @@ func (a *app) statusCmd() *cobra.Command {
 				}
 				return nil
 			}
-			printReport(a.stdout, r)
+			report.Print(a.stdout, r)
 			return nil
 		},
 	}

@@ -1,4 +1,6 @@
-package main
+// Package report renders a migration's status for people: the view of
+// `sellmigrate status`. It links no Temporal server, so its tests stay cheap.
+package report
 
 import (
 	"fmt"
@@ -11,8 +13,8 @@ import (
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
-// printReport writes the human view of a migration's status.
-func printReport(w io.Writer, r starter.Report) {
+// Print writes the human view of a migration's status.
+func Print(w io.Writer, r starter.Report) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(label, format string, args ...any) {
 		fmt.Fprintf(tw, "%s\t%s\n", label, fmt.Sprintf(format, args...))
@@ -34,21 +36,21 @@ func printReport(w io.Writer, r starter.Report) {
 			if i == 0 {
 				label = "Runs"
 			}
-			row(label, "%s  %s  %s", when(e.StartTime), e.RunID, executionWord(e.Execution))
+			row(label, "%s  %s  %s", When(e.StartTime), e.RunID, executionWord(e.Execution))
 		}
 	}
-	row("Mode", "%s", dash(string(r.Mode)))
-	sub := dash(r.Subdomain)
+	row("Mode", "%s", Dash(string(r.Mode)))
+	sub := Dash(r.Subdomain)
 	if r.CreatedSubdomain != "" {
 		sub += fmt.Sprintf("  (created by this migration, linked: %v)", r.Linked)
 	}
 	row("Subdomain", "%s", sub)
-	row("Step", "%s", dash(string(r.Step)))
-	row("Status", "%s", dash(string(r.Status)))
+	row("Step", "%s", Dash(string(r.Step)))
+	row("Status", "%s", Dash(string(r.Status)))
 	if r.WaitingFor != "" {
 		since := ""
 		if r.WaitingSince != nil {
-			since = fmt.Sprintf("  (since %s, %s)", when(*r.WaitingSince), ago(*r.WaitingSince))
+			since = fmt.Sprintf("  (since %s, %s)", When(*r.WaitingSince), ago(*r.WaitingSince))
 		}
 		row("Waiting for", "%s%s", r.WaitingFor, since)
 	}
@@ -68,7 +70,7 @@ func printReport(w io.Writer, r starter.Report) {
 	if started.IsZero() {
 		started = r.Execution.StartTime
 	}
-	row("Started", "%s", when(started))
+	row("Started", "%s", When(started))
 	if r.InputsDropped > 0 {
 		row("Inputs", "%d older inputs not shown (%s)", r.InputsDropped, inputCounts(r.InputCounts))
 	}
@@ -81,7 +83,7 @@ func printReport(w io.Writer, r starter.Report) {
 		if !in.Accepted {
 			verdict = "rejected: " + in.Reason
 		}
-		row(label, "%s  %s by %s  %s  (%s)", when(in.At), in.Name, dash(in.By), in.Detail, verdict)
+		row(label, "%s  %s by %s  %s  (%s)", When(in.At), in.Name, Dash(in.By), in.Detail, verdict)
 	}
 	for i, act := range r.PendingActivities {
 		label := ""
@@ -94,10 +96,10 @@ func printReport(w io.Writer, r starter.Report) {
 		}
 		line := fmt.Sprintf("%s  %s  %s", act.Type, strings.ToLower(act.State), attempts)
 		if act.LastFailure != "" {
-			line += "  last error: " + oneLine(act.LastFailure)
+			line += "  last error: " + OneLine(act.LastFailure)
 		}
 		if act.NextAttemptTime != nil {
-			line += "  next try " + when(*act.NextAttemptTime)
+			line += "  next try " + When(*act.NextAttemptTime)
 		}
 		row(label, "%s", line)
 	}
@@ -110,18 +112,18 @@ func printReport(w io.Writer, r starter.Report) {
 		notes = notes[len(notes)-maxNotesShown:]
 	}
 	for _, n := range notes {
-		line := fmt.Sprintf("%s  %s", when(n.At), n.Channel)
+		line := fmt.Sprintf("%s  %s", When(n.At), n.Channel)
 		if len(n.To) > 0 {
 			line += " to " + strings.Join(n.To, ", ")
 		}
 		line += ": " + n.Subject
 		if n.Error != "" {
-			line += "  (not sent: " + oneLine(n.Error) + ")"
+			line += "  (not sent: " + OneLine(n.Error) + ")"
 		}
 		row("", "%s", line)
 	}
 	if r.LastError != "" {
-		row("Last error", "%s", oneLine(r.LastError))
+		row("Last error", "%s", OneLine(r.LastError))
 	}
 	if c := r.Contributors; c != nil && (c.SellUsers > 0 || c.Total > 0) {
 		done := ""
@@ -136,10 +138,10 @@ func printReport(w io.Writer, r starter.Report) {
 		row("Compensation", "%s", r.Compensation)
 	}
 	if r.Result != nil {
-		row("Result", "%s", resultLine(*r.Result))
+		row("Result", "%s", ResultLine(*r.Result))
 	}
 	if r.ProgressNote != "" {
-		row("Note", "%s", oneLine(r.ProgressNote))
+		row("Note", "%s", OneLine(r.ProgressNote))
 	}
 	_ = tw.Flush()
 }
@@ -149,15 +151,15 @@ func printReport(w io.Writer, r starter.Report) {
 func disclaimersLine(p contract.Progress) string {
 	switch {
 	case p.DisclaimerVersion != "":
-		return fmt.Sprintf("version %s accepted, sha256 %s", p.DisclaimerVersion, dash(p.DisclaimerSHA256))
+		return fmt.Sprintf("version %s accepted, sha256 %s", p.DisclaimerVersion, Dash(p.DisclaimerSHA256))
 	case p.Status == contract.StatusAwaitingDisclaimers && p.RequiredDisclaimerVersion != "":
 		return fmt.Sprintf("version %s to accept; read it with: sellmigrate disclaimers show --version %s", p.RequiredDisclaimerVersion, p.RequiredDisclaimerVersion)
 	}
 	return ""
 }
 
-// standing is a one-line "where it stands now".
-func standing(p contract.Progress) string {
+// Standing is a one-line "where it stands now".
+func Standing(p contract.Progress) string {
 	s := fmt.Sprintf("at step %s, status %s", p.Step, p.Status)
 	if p.WaitingFor != "" {
 		s += ", waiting for " + p.WaitingFor
@@ -165,8 +167,8 @@ func standing(p contract.Progress) string {
 	return s
 }
 
-// resultLine summarises a finished migration.
-func resultLine(r contract.Result) string {
+// ResultLine summarises a finished migration.
+func ResultLine(r contract.Result) string {
 	s := string(r.Outcome)
 	if r.Subdomain != "" {
 		s += " — subdomain " + r.Subdomain
@@ -189,7 +191,8 @@ func resultLine(r contract.Result) string {
 	return s
 }
 
-func when(t time.Time) string {
+// When is a moment in local time, or "-" when unknown.
+func When(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
@@ -204,7 +207,8 @@ func ago(t time.Time) string {
 	return d.Round(time.Second).String() + " ago"
 }
 
-func dash(s string) string {
+// Dash is s, or "-" when empty, so a table column is never blank.
+func Dash(s string) string {
 	if s == "" {
 		return "-"
 	}
@@ -250,4 +254,9 @@ func executionWord(s string) string {
 		return "timed out"
 	}
 	return strings.ToLower(s)
+}
+
+// OneLine folds a message onto one line: line breaks become "; " and runs of spaces one.
+func OneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
 }

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ func TestReportListsInactiveAndSuspended(t *testing.T) {
 	r.Result = &contract.Result{Outcome: contract.StatusCompleted, Subdomain: "acme", UsersConverted: 3, AlreadyAgents: 1,
 		Inactive: 1, InactiveEmails: []string{"dan@acme.test"}, Suspended: 1, SuspendedEmails: []string{"carla@acme.test"}}
 	var out bytes.Buffer
-	printReport(&out, r)
+	Print(&out, r)
 
 	rows := map[string]string{}
 	for _, line := range strings.Split(out.String(), "\n") {
