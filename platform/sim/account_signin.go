@@ -46,10 +46,7 @@ func (s *Sim) handleAccountSignIn(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, oauthMaxBody)
-	if err := r.ParseForm(); err != nil {
-		s.oauthPageError(w, r, http.StatusBadRequest, "Invalid sign-in request",
-			"The sign-in form could not be read; go back and sign in again.")
+	if !s.readSignInForm(w, r) {
 		return
 	}
 	email := normalizeEmail(r.PostForm.Get("email"))

@@ -116,10 +116,7 @@ func (s *Sim) handleAuthorizeSubmit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, oauthMaxBody)
-	if err := r.ParseForm(); err != nil {
-		s.oauthPageError(w, r, http.StatusBadRequest, "Invalid sign-in request",
-			"The sign-in form could not be read; go back and sign in again.")
+	if !s.readSignInForm(w, r) {
 		return
 	}
 	ar := authorizeParams(r.PostForm)

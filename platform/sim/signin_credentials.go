@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"net/http"
 )
 
 // errBadCredentials is every reason a sign-in is refused: unknown email, wrong
@@ -30,4 +31,16 @@ func (s *Sim) checkCredentials(ctx context.Context, acct supportAccount, email, 
 		return supportUser{}, errBadCredentials
 	}
 	return u, nil
+}
+
+// readSignInForm reads a posted sign-in form (bounded), or answers 400 with a page
+// saying so and returns false.
+func (s *Sim) readSignInForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, oauthMaxBody)
+	if err := r.ParseForm(); err != nil {
+		s.oauthPageError(w, r, http.StatusBadRequest, "Invalid sign-in request",
+			"The sign-in form could not be read; go back and sign in again.")
+		return false
+	}
+	return true
 }
