@@ -15,11 +15,14 @@ import (
 )
 
 // windowCounts records, per rate-limit window, what the simulator answered one account.
+// A request whose handling spans a window boundary may have been counted by the
+// simulator in either window; it is kept out of the per-window counts (straddled).
 type windowCounts struct {
-	window time.Duration
-	mu     sync.Mutex
-	served map[time.Time]int
-	denied map[time.Time]int // 429s
+	window    time.Duration
+	mu        sync.Mutex
+	served    map[time.Time]int
+	denied    map[time.Time]int // 429s
+	straddled struct{ served, denied int }
 }
 
 func (w *windowCounts) wrap(next http.Handler) http.Handler {
@@ -27,11 +30,16 @@ func (w *windowCounts) wrap(next http.Handler) http.Handler {
 		at := time.Now().Truncate(w.window)
 		rec := &statusRecorder{ResponseWriter: rw}
 		next.ServeHTTP(rec, r)
+		straddled := !time.Now().Truncate(w.window).Equal(at)
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		switch {
+		case rec.status == http.StatusTooManyRequests && straddled:
+			w.straddled.denied++
 		case rec.status == http.StatusTooManyRequests:
 			w.denied[at]++
+		case rec.status < 300 && straddled:
+			w.straddled.served++
 		case rec.status < 300:
 			w.served[at]++
 		}
@@ -65,7 +73,7 @@ func (w *windowCounts) totals() (served, denied, maxServed int) {
 	for _, n := range w.denied {
 		denied += n
 	}
-	return served, denied, maxServed
+	return served + w.straddled.served, denied + w.straddled.denied, maxServed
 }
 
 // Two worker processes (two Clients sharing nothing, each over its own connection pool)
