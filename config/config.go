@@ -51,6 +51,10 @@ type Zendesk struct {
 	// SupportRequestsPerMinute caps this process's Support API calls per Zendesk account
 	// (the plan's per-account limit, 700/min on Team); 0 = unlimited.
 	SupportRequestsPerMinute int
+	// AdaptiveRateLimit paces Support calls by the budget Zendesk reports account-wide
+	// (X-Rate-Limit-Remaining), so that several workers slow down together as one
+	// account's shared budget runs low. The fixed limits above stay an upper bound.
+	AdaptiveRateLimit bool
 }
 
 // Worker tunes the worker. Zero means the SDK's default (or unlimited for rates).

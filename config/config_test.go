@@ -171,6 +171,7 @@ func TestValidationNamesKey(t *testing.T) {
 		{"zendesk.sell_token_template", "fixed-token"},
 		{"zendesk.timeout", "15"},
 		{"zendesk.timeout", "0s"},
+		{"zendesk.adaptive_rate_limit", "sometimes"},
 		{"migration.reminder_interval", "-1h"},
 		{"migration.wait_deadline", "soon"},
 		{"migration.disclaimer_version", " "},

@@ -32,6 +32,7 @@ var keys = []key{
 	{"zendesk.timeout", 15 * time.Second, func(c *Config) any { return &c.Zendesk.Timeout }},
 	{"zendesk.sell_requests_per_second", 10.0, func(c *Config) any { return &c.Zendesk.SellRequestsPerSecond }},
 	{"zendesk.support_requests_per_minute", 700, func(c *Config) any { return &c.Zendesk.SupportRequestsPerMinute }},
+	{"zendesk.adaptive_rate_limit", true, func(c *Config) any { return &c.Zendesk.AdaptiveRateLimit }},
 
 	{"migration.reminder_interval", defaultPolicy.ReminderInterval, func(c *Config) any { return &c.Migration.ReminderInterval }},
 	{"migration.wait_deadline", defaultPolicy.WaitDeadline, func(c *Config) any { return &c.Migration.WaitDeadline }},

@@ -22,6 +22,7 @@ type Client struct {
 	http              *http.Client
 	log               *zap.Logger
 	limits            *limiters
+	budgets           *budgets // nil when Limits.FixedOnly
 }
 
 // New checks cfg, fills its defaults and returns a Client. An invalid field is reported
@@ -30,6 +31,10 @@ func New(cfg Config) (*Client, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
+	}
+	var b *budgets
+	if !cfg.Limits.FixedOnly {
+		b = newBudgets(cfg.Limits.BudgetWindow, time.Now)
 	}
 	return &Client{
 		supportURL:        cfg.SupportURL,
@@ -40,6 +45,7 @@ func New(cfg Config) (*Client, error) {
 		http:              cfg.HTTPClient,
 		log:               cfg.Logger.Named("platform"),
 		limits:            newLimiters(cfg.Limits),
+		budgets:           b,
 	}, nil
 }
 

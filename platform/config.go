@@ -95,6 +95,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Timeout < 0 {
 		return cfg, fmt.Errorf("platform: Timeout %s must be positive (or 0 for the default %s)", cfg.Timeout, DefaultTimeout)
 	}
+	if cfg.Limits.BudgetWindow < 0 {
+		return cfg, fmt.Errorf("platform: Limits.BudgetWindow %s must be positive (or 0 for Zendesk's %s)", cfg.Limits.BudgetWindow, DefaultBudgetWindow)
+	}
 	if strings.ContainsAny(cfg.UserAgent, "\r\n") {
 		return cfg, fmt.Errorf("platform: UserAgent %q must be a single line", cfg.UserAgent)
 	}

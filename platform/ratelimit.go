@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -19,6 +20,14 @@ type RateLimits struct {
 	// account creation) are not made as any account and are not counted here; cap
 	// them across workers with the task-queue activity rate.
 	SupportPerMinute int
+	// FixedOnly turns off pacing by the budget Zendesk reports (budget.go), leaving the
+	// fixed limits above. Off by default: only the server's report can account for
+	// other worker processes spending the same account's budget.
+	FixedOnly bool
+	// BudgetWindow is the length of Zendesk's rate-limit window, for pacing by the
+	// reported budget; 0 means DefaultBudgetWindow, Zendesk's minute. Only tests against
+	// a simulator with a shortened window (sim.Config.RateLimitWindow) set it.
+	BudgetWindow time.Duration
 }
 
 // limiters holds one token bucket per Sell token and per Support account. The buckets
@@ -97,4 +106,14 @@ func (e endpoint) limitKey() string {
 		return e.auth
 	}
 	return e.base
+}
+
+// budgetKey is the account whose reported budget paces a call: Support calls made as one
+// of its users. Sell documents no rate-limit headers (docs/ZENDESK.md), and partner calls
+// are not made as any account.
+func (e endpoint) budgetKey() string {
+	if e.service != ServiceSupport {
+		return ""
+	}
+	return e.limitKey()
 }

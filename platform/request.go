@@ -50,6 +50,10 @@ type request struct {
 // do performs r with the per-request timeout. A non-2xx answer becomes *APIError, a
 // failure to get an answer *NetworkError, a cancelled caller context the context error.
 func (e endpoint) do(ctx context.Context, r request) error {
+	budgetKey := e.budgetKey()
+	if err := e.c.budgets.wait(ctx, budgetKey); err != nil {
+		return err
+	}
 	if err := e.c.limits.wait(ctx, e.service, e.limitKey()); err != nil {
 		return err
 	}
@@ -73,9 +77,14 @@ func (e endpoint) do(ctx context.Context, r request) error {
 	if ce := e.c.log.Check(zap.DebugLevel, "zendesk call"); ce != nil {
 		ce.Write(e.logFields(r, resp.StatusCode, resp.Header, elapsed)...)
 	}
+	e.c.budgets.observe(budgetKey, resp.Header, start)
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return parseAPIError(e.service, r.method, r.path, resp.StatusCode, resp.Header, body, e.secrets, time.Now())
+		apiErr := parseAPIError(e.service, r.method, r.path, resp.StatusCode, resp.Header, body, e.secrets, time.Now())
+		if resp.StatusCode == http.StatusTooManyRequests {
+			e.c.budgets.observeRetryAfter(budgetKey, apiErr.RetryAfter)
+		}
+		return apiErr
 	}
 	if r.out == nil {
 		return nil

@@ -93,6 +93,7 @@ func zendeskClient(cfg config.Config, logger *zap.Logger) (*platform.Client, err
 		Limits: platform.RateLimits{
 			SellPerSecond:    cfg.Zendesk.SellRequestsPerSecond,
 			SupportPerMinute: cfg.Zendesk.SupportRequestsPerMinute,
+			FixedOnly:        !cfg.Zendesk.AdaptiveRateLimit,
 		},
 	})
 	if err != nil {

@@ -110,6 +110,10 @@ type Config struct {
 	// RateLimitPerMinute is the Support requests allowed per account per minute before
 	// 429s; 0 means Zendesk's 700.
 	RateLimitPerMinute int
+	// RateLimitWindow is test-only: the length of the rate-limit window, in which
+	// RateLimitPerMinute is then the allowance. 0 means one minute, as Zendesk counts.
+	// Tests of pacing shorten it to stay within seconds; nothing else should set it.
+	RateLimitWindow time.Duration
 	// OAuthClientID and OAuthClientSecret are the OAuth client registered with every
 	// simulated account; empty means DefaultOAuthClientID / DefaultOAuthClientSecret.
 	OAuthClientID     string
@@ -157,6 +161,12 @@ func New(cfg Config) (*Sim, error) {
 		return nil, fmt.Errorf("sim: Config.RateLimitPerMinute is %d; give a positive limit or 0 for Zendesk's %d",
 			cfg.RateLimitPerMinute, defaultRateLimit)
 	}
+	if cfg.RateLimitWindow < 0 {
+		return nil, fmt.Errorf("sim: Config.RateLimitWindow is %s; give a positive length or 0 for Zendesk's minute", cfg.RateLimitWindow)
+	}
+	if cfg.RateLimitWindow == 0 {
+		cfg.RateLimitWindow = time.Minute
+	}
 	if cfg.RateLimitPerMinute == 0 {
 		cfg.RateLimitPerMinute = defaultRateLimit
 	}
@@ -190,7 +200,7 @@ func New(cfg Config) (*Sim, error) {
 		log:       log.Named("sim"),
 		store:     st,
 		faults:    newFaultInjector(cfg.Faults, cfg.Seed),
-		limiter:   newRateLimiter(cfg.RateLimitPerMinute, time.Now),
+		limiter:   newRateLimiter(cfg.RateLimitPerMinute, cfg.RateLimitWindow, time.Now),
 		oauth:     oauth,
 		stats:     newRequestStats(time.Now),
 		sellPages: newSellPageCounter(),
