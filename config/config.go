@@ -49,7 +49,7 @@ type Zendesk struct {
 	// about 10/s per token); 0 = unlimited.
 	SellRequestsPerSecond float64
 	// SupportRequestsPerMinute caps this process's Support API calls per Zendesk account
-	// (the plan's per-account limit, 700/min on Team); 0 = unlimited.
+	// (the plan's per-account limit: 200/min on Team, 400 on Growth and Professional, 700 on Enterprise); 0 = unlimited.
 	SupportRequestsPerMinute int
 	// AdaptiveRateLimit paces Support calls by the budget Zendesk reports account-wide
 	// (X-Rate-Limit-Remaining), so that several workers slow down together as one

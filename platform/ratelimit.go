@@ -16,7 +16,7 @@ type RateLimits struct {
 	// SellPerSecond caps calls per Sell token (Sell allows about 10 requests/s per token).
 	SellPerSecond float64
 	// SupportPerMinute caps calls made as users of one Zendesk account (the plan's
-	// per-account limit, 700/min on Team). The partner calls (availability check,
+	// per-account limit: 200/min on Team, 400 on Growth and Professional, 700 on Enterprise). The partner calls (availability check,
 	// account creation) are not made as any account and are not counted here; cap
 	// them across workers with the task-queue activity rate.
 	SupportPerMinute int

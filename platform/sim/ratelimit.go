@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// defaultRateLimit is Zendesk Support's per-account requests per minute (Team plan).
+// defaultRateLimit is Zendesk Support's per-account requests per minute on the
+// Enterprise plan; Team allows 200 and Growth and Professional 400 (docs/ZENDESK.md).
 const defaultRateLimit = 700
 
 // rateLimiter counts Support requests per account (subdomain) in fixed one-minute
