@@ -22,6 +22,8 @@ type Client struct {
 	http              *http.Client
 	log               *zap.Logger
 	limits            *limiters
+	// jobPollInitial and jobPollMax shape WaitJob's backoff (Config.JobPoll*).
+	jobPollInitial, jobPollMax time.Duration
 }
 
 // New checks cfg, fills its defaults and returns a Client. An invalid field is reported
@@ -40,6 +42,8 @@ func New(cfg Config) (*Client, error) {
 		http:              cfg.HTTPClient,
 		log:               cfg.Logger.Named("platform"),
 		limits:            newLimiters(cfg.Limits),
+		jobPollInitial:    cfg.JobPollInitial,
+		jobPollMax:        cfg.JobPollMax,
 	}, nil
 }
 
