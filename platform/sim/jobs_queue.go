@@ -123,11 +123,11 @@ func (s *Sim) jobDuration(ctx context.Context, tx *sql.Tx, acct supportAccount) 
 	return s.cfg.JobDuration, nil
 }
 
-// completeDueJobs runs every queued job that is due and returns when the next one will
+// completeDueJobs runs every queued job due at now and returns when the next one will
 // be (zero if none is queued).
-func (s *Sim) completeDueJobs(ctx context.Context) (time.Time, error) {
+func (s *Sim) completeDueJobs(ctx context.Context, now time.Time) (time.Time, error) {
 	rows, err := s.store.db.QueryContext(ctx, `SELECT id FROM job_statuses WHERE status = ? AND due_at_ms <= ? ORDER BY due_at_ms`,
-		jobStateQueued, s.now().UnixMilli())
+		jobStateQueued, now.UnixMilli())
 	if err != nil {
 		return time.Time{}, fmt.Errorf("list due jobs: %w", err)
 	}

@@ -28,10 +28,13 @@ const idleRecheck = time.Minute
 func (s *Sim) startJobRunner() *jobRunner {
 	ctx, cancel := context.WithCancel(context.Background())
 	jr := &jobRunner{wakeCh: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
+	// The clock is read here, not through s.now in the goroutine, so a test that swaps
+	// s.now after New does not race with the runner.
+	clock := s.now
 	go func() {
 		defer close(jr.done)
 		for {
-			next, err := s.completeDueJobs(ctx)
+			next, err := s.completeDueJobs(ctx, clock())
 			if ctx.Err() != nil {
 				return
 			}
@@ -41,7 +44,7 @@ func (s *Sim) startJobRunner() *jobRunner {
 				s.log.Warn("running due jobs failed; trying again", zap.Error(err))
 				wait = time.Second
 			case !next.IsZero():
-				wait = max(next.Sub(s.now()), time.Millisecond)
+				wait = max(next.Sub(clock()), time.Millisecond)
 			}
 			t := time.NewTimer(wait)
 			select {
