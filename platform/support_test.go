@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -390,5 +392,29 @@ func TestWaitJobIsBounded(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), `is still "working" after 30ms`) {
 		t.Errorf("message %q", err)
+	}
+}
+
+// TestCreateManyBeyondThirtyJobsIsARetryable429: with 30 jobs of a minute queued in one
+// account, the 31st create_many is Zendesk's 429, retryable, with the Retry-After the
+// caller's retry should wait.
+func TestCreateManyBeyondThirtyJobsIsARetryable429(t *testing.T) {
+	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), JobDuration: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	c := newTestClient(t, s.Handler())
+	sup := c.Support("globex", simCreds("owner@globex.test"))
+	for i := range 30 {
+		queueJob(t, sup, fmt.Sprintf("queued%02d@globex.test", i))
+	}
+	_, err = sup.CreateManyUsers(context.Background(), []NewSupportUser{{Name: "Late", Email: "late@globex.test", Role: RoleEndUser}})
+	ae, ok := AsAPIError(err)
+	if !ok || ae.StatusCode != http.StatusTooManyRequests || ae.Code != "TooManyJobs" || !IsRetryable(err) {
+		t.Fatalf("31st job: %v", err)
+	}
+	if ae.RetryAfter < time.Second || ae.RetryAfter > time.Minute {
+		t.Errorf("Retry-After %s, want up to the minute until the first job is due", ae.RetryAfter)
 	}
 }
