@@ -30,9 +30,7 @@ type Activities struct {
 	supportToken      string
 	sellTokenTemplate string
 	now               func() time.Time
-	// jobPoll is how often a Zendesk job status is polled.
-	jobPoll time.Duration
-	notify  Notify
+	notify            Notify
 }
 
 // New checks the dependencies and builds the activities.
@@ -54,7 +52,6 @@ func New(d Deps) (*Activities, error) {
 		supportToken:      d.SupportToken,
 		sellTokenTemplate: d.SellTokenTemplate,
 		now:               d.Clock,
-		jobPoll:           100 * time.Millisecond,
 		notify:            d.Notify,
 	}, nil
 }

@@ -132,7 +132,7 @@ func (a *Activities) convertAll(ctx context.Context, in ConvertContributorsInput
 		return err
 	}
 	sell := a.sell(in.SellAccountID)
-	conv := pageConverter{support: support, sellAccountID: in.SellAccountID, roleID: roleID, jobPoll: a.jobPoll}
+	conv := pageConverter{support: support, sellAccountID: in.SellAccountID, roleID: roleID, beat: box.beat}
 	for range maxSellPages {
 		cur := box.get()
 		page, err := sell.Users(ctx, cur.NextPage, sellPageSize)

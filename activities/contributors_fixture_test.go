@@ -44,7 +44,7 @@ type convFixture struct {
 
 func newConvFixture(t testing.TB) *convFixture {
 	t.Helper()
-	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), RateLimitPerMinute: 100000})
+	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), RateLimitPerMinute: 100000, JobDuration: testJobDuration})
 	require.NoError(t, err)
 	f := &convFixture{t: t, sim: s}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/platform"
@@ -129,7 +128,9 @@ type pageConverter struct {
 	support       *platform.Support
 	sellAccountID string
 	roleID        int64
-	jobPoll       time.Duration
+	// beat is called on every poll of a create_many job, so the activity heartbeats
+	// its committed cursor while Zendesk works; nil calls nothing.
+	beat func()
 }
 
 // convert returns cur with one more page's tallies (NextPage unchanged). cur itself is
@@ -166,7 +167,11 @@ func (p pageConverter) create(ctx context.Context, cands []candidate, next *cont
 	if err != nil {
 		return createManyError(p.support.Subdomain(), len(users), err)
 	}
-	job, err = p.support.WaitJob(ctx, job.ID, p.jobPoll)
+	job, err = p.support.WaitJob(ctx, job.ID, func(platform.JobStatus, error) {
+		if p.beat != nil {
+			p.beat()
+		}
+	})
 	if err != nil {
 		return classify("wait for the Zendesk job creating contributors in "+p.support.Subdomain(), err)
 	}

@@ -45,6 +45,12 @@ func (b *cursorBox) commit(next contract.ContributorCursor) {
 	activity.RecordHeartbeat(b.ctx, b.get())
 }
 
+// beat heartbeats the committed cursor: a page in progress (waiting on a Zendesk job)
+// shows it is alive without showing its partial counts.
+func (b *cursorBox) beat() {
+	activity.RecordHeartbeat(b.ctx, b.get())
+}
+
 // keepAlive heartbeats the committed cursor at a third of the heartbeat timeout until
 // stop is called. A page may wait minutes on a Zendesk job; without these beats the
 // heartbeat timeout would end a healthy attempt, and a cancellation, which the activity

@@ -95,7 +95,7 @@ func baselinePage(ctx context.Context, a *Activities, support *platform.Support,
 	if err != nil {
 		return err
 	}
-	if job, err = support.WaitJob(ctx, job.ID, a.jobPoll); err != nil {
+	if job, err = support.WaitJob(ctx, job.ID, nil); err != nil {
 		return err
 	}
 	rows, err := rowsByIndex(job, len(create))
@@ -159,7 +159,7 @@ func (f *convFixture) seedUsers(t testing.TB, sub, owner string, users []platfor
 	for start := 0; start < len(users); start += platform.MaxPageSize {
 		job, err := s.CreateManyUsers(t.Context(), users[start:min(start+platform.MaxPageSize, len(users))])
 		require.NoError(t, err)
-		_, err = s.WaitJob(t.Context(), job.ID, time.Millisecond)
+		_, err = s.WaitJob(t.Context(), job.ID, nil)
 		require.NoError(t, err)
 	}
 }
@@ -225,12 +225,15 @@ func lookupCases(t testing.TB, f *convFixture) []lookupCase {
 		return ConvertContributorsInput{SellAccountID: "1002", Subdomain: sub, ActingEmail: "owner@globex.test"}
 	}
 	// Expected calls. Both: one custom-roles read; per Sell page with users to create,
-	// create_many + one job poll (the simulator completes a job at its first poll); per
+	// create_many + one job poll; per
 	// refused row (an email already taken), one search. The baseline adds one list call
 	// per 100 Support users; the per-page strategy one show_many per page, and on its
 	// first page a count of the Sell users (10 page probes for 2,500 users, none for a
 	// single page). In (b) the owner, not created by the earlier run, is not found by
-	// external id: page 1 creates (and is refused) just them.
+	// external id: page 1 creates (and is refused) just them. One poll per job holds
+	// because the test simulator's jobs take 10ms and WaitJob first polls after 20ms
+	// (sim_helpers_test.go); against Zendesk, with the 1s-then-doubling default, a job
+	// that takes longer than a second costs a poll per doubling: ~2 at 3s, ~4 at 15s.
 	return []lookupCase{
 		{name: "(a) fresh, 2,500 Sell users", setUp: hooli("Hooli", 0), sub: "hoolia",
 			want:         contract.ContributorCursor{NextPage: 26, SellUsers: 2500, Converted: 2499, AlreadyAgents: 1, Total: 2500},

@@ -33,7 +33,7 @@ type simFixture struct {
 
 func newSimFixture(t *testing.T) *simFixture {
 	t.Helper()
-	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), RateLimitPerMinute: 100000})
+	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), RateLimitPerMinute: 100000, JobDuration: testJobDuration})
 	require.NoError(t, err)
 	f := &simFixture{sim: s}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -58,19 +58,29 @@ func newSimFixture(t *testing.T) *simFixture {
 	return f
 }
 
+// Test jobs take testJobDuration in the simulator and are first polled after
+// testJobPoll, so a job the simulator runs on time needs exactly one poll: the call
+// counts TestContributorLookupCalls pins do not depend on timing, and a page costs
+// ~20ms of waiting instead of the second production polling starts with.
+const (
+	testJobDuration = 10 * time.Millisecond
+	testJobPoll     = 20 * time.Millisecond
+)
+
 // activitiesOn builds the activities on a simulator served at url, with its demo
-// credentials, polling jobs every 5 ms.
+// credentials, polling jobs from testJobPoll.
 func activitiesOn(t testing.TB, url string) *Activities {
 	t.Helper()
 	client, err := platform.New(platform.Config{
-		SupportURL: url + "/zendesk/{subdomain}",
-		SellURL:    url + "/sell",
-		Timeout:    5 * time.Second,
+		SupportURL:     url + "/zendesk/{subdomain}",
+		SellURL:        url + "/sell",
+		Timeout:        5 * time.Second,
+		JobPollInitial: testJobPoll,
+		JobPollMax:     5 * testJobPoll,
 	})
 	require.NoError(t, err)
 	acts, err := New(Deps{Platform: client, SupportToken: sim.DemoSupportToken, SellTokenTemplate: "sell-demo-{account_id}"})
 	require.NoError(t, err)
-	acts.jobPoll = 5 * time.Millisecond
 	return acts
 }
 

@@ -55,6 +55,11 @@ type Zendesk struct {
 	// (X-Rate-Limit-Remaining), so that several workers slow down together as one
 	// account's shared budget runs low. The fixed limits above stay an upper bound.
 	AdaptiveRateLimit bool
+	// JobPollInitial is the wait before the first poll of a Zendesk job (create_many)
+	// and between the first two; waits then double up to JobPollMax. Empty (0) means
+	// the role's default: 1s and 10s, or DevJobPoll* in dev.
+	JobPollInitial time.Duration
+	JobPollMax     time.Duration
 }
 
 // Worker tunes the worker. Zero means the SDK's default (or unlimited for rates).
@@ -104,6 +109,9 @@ type Sim struct {
 	RateLimitRate float64
 	RetryAfter    time.Duration
 	Latency       time.Duration
+	// JobDuration is how long the simulator's bulk jobs take (queued, then working,
+	// then completed); a Sell account can have its own.
+	JobDuration time.Duration
 	// SMTPListen is where the SMTP sink listens (host:port), beside the HTTP server.
 	SMTPListen string
 	// WebhookSecret is what POST /_sim/webhooks checks signatures with; dev signs its

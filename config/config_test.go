@@ -77,6 +77,9 @@ func TestRoleDefaults(t *testing.T) {
 	if dev.Log.Format != "console" {
 		t.Errorf("dev log.format = %q", dev.Log.Format)
 	}
+	if dev.Zendesk.JobPollInitial != 250*time.Millisecond || dev.Zendesk.JobPollMax != 2*time.Second || dev.Sim.JobDuration != 200*time.Millisecond {
+		t.Errorf("dev job polling %s/%s, sim jobs %s", dev.Zendesk.JobPollInitial, dev.Zendesk.JobPollMax, dev.Sim.JobDuration)
+	}
 
 	_, err = Load(Options{Role: RoleWorker})
 	if err == nil || !strings.Contains(err.Error(), "zendesk.api_token") {
@@ -90,6 +93,19 @@ func TestRoleDefaults(t *testing.T) {
 	}
 	if w.Log.Format != "json" || w.Zendesk.SupportURL != ProductionSupportURL {
 		t.Errorf("worker = log %q support %q", w.Log.Format, w.Zendesk.SupportURL)
+	}
+	if w.Zendesk.JobPollInitial != time.Second || w.Zendesk.JobPollMax != 10*time.Second {
+		t.Errorf("worker job polling %s/%s, want 1s/10s", w.Zendesk.JobPollInitial, w.Zendesk.JobPollMax)
+	}
+	// Only the initial wait set, longer than the default max: the max follows it.
+	t.Setenv(EnvVar("zendesk.job_poll_initial"), "30s")
+	if w, err = Load(Options{Role: RoleWorker}); err != nil || w.Zendesk.JobPollMax != 30*time.Second {
+		t.Errorf("job_poll_initial 30s alone: max %s, %v", w.Zendesk.JobPollMax, err)
+	}
+	// Both set, the max shorter: refused, naming both.
+	t.Setenv(EnvVar("zendesk.job_poll_max"), "5s")
+	if _, err = Load(Options{Role: RoleWorker}); err == nil || !strings.Contains(err.Error(), "zendesk.job_poll_max 5s must be at least zendesk.job_poll_initial 30s") {
+		t.Errorf("job_poll_max below job_poll_initial: %v", err)
 	}
 }
 
@@ -172,6 +188,9 @@ func TestValidationNamesKey(t *testing.T) {
 		{"zendesk.timeout", "15"},
 		{"zendesk.timeout", "0s"},
 		{"zendesk.adaptive_rate_limit", "sometimes"},
+		{"zendesk.job_poll_initial", "-1s"},
+		{"zendesk.job_poll_initial", "soon"},
+		{"zendesk.job_poll_max", "-1s"},
 		{"migration.reminder_interval", "-1h"},
 		{"migration.wait_deadline", "soon"},
 		{"migration.disclaimer_version", " "},
@@ -197,6 +216,8 @@ func TestValidationNamesKey(t *testing.T) {
 		{"sim.rate_limit_rate", "-0.1"},
 		{"sim.retry_after", "-1s"},
 		{"sim.latency", "5"},
+		{"sim.job_duration", "0s"},
+		{"sim.job_duration", "-1s"},
 		{"api.listen", "localhost"},
 		{"log.level", "verbose"},
 		{"log.format", "xml"},

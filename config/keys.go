@@ -33,6 +33,9 @@ var keys = []key{
 	{"zendesk.sell_requests_per_second", 10.0, func(c *Config) any { return &c.Zendesk.SellRequestsPerSecond }},
 	{"zendesk.support_requests_per_minute", 700, func(c *Config) any { return &c.Zendesk.SupportRequestsPerMinute }},
 	{"zendesk.adaptive_rate_limit", true, func(c *Config) any { return &c.Zendesk.AdaptiveRateLimit }},
+	// 0 means the role's default (deriveRoleValues): 1s/10s, shorter in dev.
+	{"zendesk.job_poll_initial", time.Duration(0), func(c *Config) any { return &c.Zendesk.JobPollInitial }},
+	{"zendesk.job_poll_max", time.Duration(0), func(c *Config) any { return &c.Zendesk.JobPollMax }},
 
 	{"migration.reminder_interval", defaultPolicy.ReminderInterval, func(c *Config) any { return &c.Migration.ReminderInterval }},
 	{"migration.wait_deadline", defaultPolicy.WaitDeadline, func(c *Config) any { return &c.Migration.WaitDeadline }},
@@ -68,6 +71,7 @@ var keys = []key{
 	{"sim.rate_limit_rate", 0.0, func(c *Config) any { return &c.Sim.RateLimitRate }},
 	{"sim.retry_after", time.Second, func(c *Config) any { return &c.Sim.RetryAfter }},
 	{"sim.latency", time.Duration(0), func(c *Config) any { return &c.Sim.Latency }},
+	{"sim.job_duration", 200 * time.Millisecond, func(c *Config) any { return &c.Sim.JobDuration }},
 	{"sim.smtp_listen", "127.0.0.1:2525", func(c *Config) any { return &c.Sim.SMTPListen }},
 	// Empty means the demo secret under dev and sim (see deriveNotifyValues).
 	{"sim.webhook_secret", "", func(c *Config) any { return &c.Sim.WebhookSecret }},

@@ -105,6 +105,19 @@ const (
 	DemoSellTokenTemplate = "sell-demo-{account_id}"
 )
 
+// Zendesk job polling, when zendesk.job_poll_* are empty. Production polls a job first
+// after 1s and backs off to 10s: few calls against the account's rate limit for jobs
+// that take seconds. dev polls its own simulator, whose jobs take sim.job_duration
+// (200ms by default), and no one's rate limit: a first poll at 250ms finds most jobs
+// done, so the demo's 25-page conversion waits ~6s on jobs instead of ~25s. Pointing dev
+// at a real Zendesk? Set them to 1s and 10s.
+const (
+	ProductionJobPollInitial = time.Second
+	ProductionJobPollMax     = 10 * time.Second
+	DevJobPollInitial        = 250 * time.Millisecond
+	DevJobPollMax            = 2 * time.Second
+)
+
 // defaultLogFormat is console where a person watches the terminal (dev and the short
 // client commands) and JSON for long-running services whose logs are shipped.
 func defaultLogFormat(r Role) string {
@@ -126,6 +139,7 @@ func deriveRoleValues(c *Config, r Role) {
 	fill(&c.Log.Format, defaultLogFormat(r))
 	deriveAPIValues(c, r)
 	deriveNotifyValues(c, r)
+	deriveJobPoll(&c.Zendesk, r)
 	if r == RoleDev {
 		fill(&c.Zendesk.SupportURL, c.SimBaseURL()+"/zendesk/{subdomain}")
 		fill(&c.Zendesk.SellURL, c.SimBaseURL()+"/sell")
@@ -135,6 +149,22 @@ func deriveRoleValues(c *Config, r Role) {
 	}
 	fill(&c.Zendesk.SupportURL, ProductionSupportURL)
 	fill(&c.Zendesk.SellURL, ProductionSellURL)
+}
+
+// deriveJobPoll fills empty zendesk.job_poll_* with the role's defaults. A max left
+// empty under a longer initial wait becomes the initial wait, so setting only
+// job_poll_initial (say to 30s) is not refused for a max the person never chose.
+func deriveJobPoll(z *Zendesk, r Role) {
+	initial, maxWait := ProductionJobPollInitial, ProductionJobPollMax
+	if r == RoleDev {
+		initial, maxWait = DevJobPollInitial, DevJobPollMax
+	}
+	if z.JobPollInitial == 0 {
+		z.JobPollInitial = initial
+	}
+	if z.JobPollMax == 0 {
+		z.JobPollMax = max(maxWait, z.JobPollInitial)
+	}
 }
 
 // SimBaseURL is the simulator's own base URL, as clients on this machine reach it.

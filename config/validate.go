@@ -37,6 +37,7 @@ func (c Config) validate(r Role) error {
 		optionalHostPort("worker.metrics_listen", c.Worker.MetricsListen, "127.0.0.1:9090"),
 		floatRange("zendesk.sell_requests_per_second", c.Zendesk.SellRequestsPerSecond, 0, 1e6, "0 for unlimited, Sell allows about 10"),
 		intRange("zendesk.support_requests_per_minute", c.Zendesk.SupportRequestsPerMinute, 0, 1_000_000),
+		jobPoll(c.Zendesk),
 
 		nonEmpty("dev.data_dir", c.Dev.DataDir, "./.sellmigrate"),
 		port("dev.temporal_port", c.Dev.TemporalPort, false),
@@ -51,6 +52,7 @@ func (c Config) validate(r Role) error {
 		faultShare(c.Sim),
 		nonNegative("sim.retry_after", c.Sim.RetryAfter, "1s"),
 		nonNegative("sim.latency", c.Sim.Latency, "5ms"),
+		positive("sim.job_duration", c.Sim.JobDuration, "200ms"),
 		simNotifyChecks(c.Sim),
 
 		hostPort("api.listen", c.API.Listen, "127.0.0.1:8080"),
@@ -229,4 +231,19 @@ func optionalHostPort(name, v, example string) error {
 		return nil
 	}
 	return hostPort(name, v, example)
+}
+
+// jobPoll checks zendesk.job_poll_initial and job_poll_max (filled by then when empty).
+func jobPoll(z Zendesk) error {
+	if err := positive("zendesk.job_poll_initial", z.JobPollInitial, "1s"); err != nil {
+		return err
+	}
+	if err := positive("zendesk.job_poll_max", z.JobPollMax, "10s"); err != nil {
+		return err
+	}
+	if z.JobPollMax < z.JobPollInitial {
+		return fmt.Errorf("config: zendesk.job_poll_max %s must be at least zendesk.job_poll_initial %s, e.g. 10s and 1s",
+			z.JobPollMax, z.JobPollInitial)
+	}
+	return nil
 }

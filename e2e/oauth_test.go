@@ -28,8 +28,7 @@ func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
 	sim := d.Sim()
 	sim.AddAccount(t, harness.AccountSpec{SellAccountID: 5201, Name: "Oauthco", Users: 2,
 		ExistingSupport: &harness.ExistingSupportSpec{Subdomain: "oauthco", OwnerEmail: "owner@oauthco.test", OwnerHasSellLicense: true}})
-	sim.Support(t, http.MethodPost, "oauthco", "/api/v2/users/create_many",
-		map[string]any{"users": []map[string]any{{"name": "Lee Oauthco", "email": "user0001@oauthco.test", "role": "end-user"}}}, nil)
+	sim.CreateUsers(t, "oauthco", []map[string]any{{"name": "Lee Oauthco", "email": "user0001@oauthco.test", "role": "end-user"}})
 	apiURL := d.APIURL
 	b := newBrowser(t, apiURL)
 

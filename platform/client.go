@@ -23,6 +23,8 @@ type Client struct {
 	log               *zap.Logger
 	limits            *limiters
 	budgets           *budgets // nil when Limits.FixedOnly
+	// jobPollInitial and jobPollMax shape WaitJob's backoff (Config.JobPoll*).
+	jobPollInitial, jobPollMax time.Duration
 }
 
 // New checks cfg, fills its defaults and returns a Client. An invalid field is reported
@@ -46,6 +48,8 @@ func New(cfg Config) (*Client, error) {
 		log:               cfg.Logger.Named("platform"),
 		limits:            newLimiters(cfg.Limits),
 		budgets:           b,
+		jobPollInitial:    cfg.JobPollInitial,
+		jobPollMax:        cfg.JobPollMax,
 	}, nil
 }
 

@@ -41,6 +41,10 @@ func newSimEnv(t *testing.T) simEnv {
 		SellURL:    srv.URL + "/sell",
 		Timeout:    10 * time.Second,
 		Logger:     zaptest.NewLogger(t),
+		// The simulator's jobs take its default 200ms; polling from 50ms keeps the test
+		// short while still seeing them queued or working first.
+		JobPollInitial: 50 * time.Millisecond,
+		JobPollMax:     200 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -276,7 +280,7 @@ func TestSimLinkAndContributors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done, err := support.WaitJob(ctx, job.ID, 20*time.Millisecond)
+	done, err := support.WaitJob(ctx, job.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +307,7 @@ func TestSimLinkAndContributors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if done, err = support.WaitJob(ctx, job.ID, 20*time.Millisecond); err != nil {
+	if done, err = support.WaitJob(ctx, job.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range done.Results {

@@ -18,6 +18,12 @@ const (
 	DefaultSellURL           = "https://api.getbase.com"
 	DefaultTimeout           = 15 * time.Second
 	DefaultUserAgent         = "sellmigrate-platform/1.0"
+	// DefaultJobPollInitial and DefaultJobPollMax shape WaitJob's polling: the first
+	// poll a second after the job was queued (small jobs are done by then), then
+	// doubling up to ten seconds, so a long job costs a few requests a minute against
+	// the account's rate limit.
+	DefaultJobPollInitial = time.Second
+	DefaultJobPollMax     = 10 * time.Second
 )
 
 // SubdomainPlaceholder is replaced by the account's subdomain in Config.SupportURL.
@@ -45,6 +51,11 @@ type Config struct {
 	Logger *zap.Logger
 	// Limits are client-side rate limits (ratelimit.go); zero means unlimited.
 	Limits RateLimits
+	// JobPollInitial is how long WaitJob waits before its first poll of a job, and
+	// between the first two; each wait then doubles up to JobPollMax. Zero means
+	// DefaultJobPollInitial and DefaultJobPollMax.
+	JobPollInitial time.Duration
+	JobPollMax     time.Duration
 }
 
 // dnsLabel is what AccountsSubdomain may be: one lowercase DNS label.
@@ -76,6 +87,12 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = zap.NewNop()
 	}
+	if cfg.JobPollInitial == 0 {
+		cfg.JobPollInitial = DefaultJobPollInitial
+	}
+	if cfg.JobPollMax == 0 {
+		cfg.JobPollMax = max(DefaultJobPollMax, cfg.JobPollInitial)
+	}
 
 	cfg.SupportURL = strings.TrimRight(strings.TrimSpace(cfg.SupportURL), "/")
 	if !strings.Contains(cfg.SupportURL, SubdomainPlaceholder) ||
@@ -97,6 +114,10 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.Limits.BudgetWindow < 0 {
 		return cfg, fmt.Errorf("platform: Limits.BudgetWindow %s must be positive (or 0 for Zendesk's %s)", cfg.Limits.BudgetWindow, DefaultBudgetWindow)
+	}
+	if cfg.JobPollInitial < 0 || cfg.JobPollMax < cfg.JobPollInitial {
+		return cfg, fmt.Errorf("platform: JobPollInitial %s must be positive and JobPollMax %s at least as long (0 for the defaults %s and %s)",
+			cfg.JobPollInitial, cfg.JobPollMax, DefaultJobPollInitial, DefaultJobPollMax)
 	}
 	if strings.ContainsAny(cfg.UserAgent, "\r\n") {
 		return cfg, fmt.Errorf("platform: UserAgent %q must be a single line", cfg.UserAgent)

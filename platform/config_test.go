@@ -14,7 +14,8 @@ func TestNewFillsProductionDefaults(t *testing.T) {
 	if got := c.LoginURL("acme"); got != "https://acme.zendesk.com" {
 		t.Errorf("LoginURL = %q", got)
 	}
-	if c.sellURL != DefaultSellURL || c.accountsSubdomain != "www" || c.timeout != DefaultTimeout || c.userAgent != DefaultUserAgent {
+	if c.sellURL != DefaultSellURL || c.accountsSubdomain != "www" || c.timeout != DefaultTimeout || c.userAgent != DefaultUserAgent ||
+		c.jobPollInitial != time.Second || c.jobPollMax != 10*time.Second {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	if got := c.Accounts().ep.base; got != "https://www.zendesk.com" {
@@ -49,6 +50,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"sell no scheme", Config{SellURL: "api.getbase.com"}, `platform: SellURL "api.getbase.com" must be an http(s) URL`},
 		{"accounts uppercase", Config{AccountsSubdomain: "WWW"}, `platform: AccountsSubdomain "WWW" must be one lowercase DNS label`},
 		{"negative timeout", Config{Timeout: -time.Second}, `platform: Timeout -1s must be positive`},
+		{"negative job poll", Config{JobPollInitial: -time.Second}, `platform: JobPollInitial -1s must be positive`},
+		{"job poll max below initial", Config{JobPollInitial: 2 * time.Second, JobPollMax: time.Second}, `JobPollMax 1s at least as long`},
 		{"multi-line user agent", Config{UserAgent: "a\r\nX-Evil: 1"}, `platform: UserAgent`},
 	}
 	for _, tc := range cases {

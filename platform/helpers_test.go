@@ -35,6 +35,10 @@ func newTestClient(t *testing.T, h http.Handler, mod ...func(*Config)) *Client {
 		SellURL:    srv.URL + "/sell",
 		Timeout:    5 * time.Second,
 		Logger:     zaptest.NewLogger(t),
+		// Job polls start after 5ms and back off to 20ms: the test simulator's jobs
+		// take 1ms (newSimClient), so most waits need one poll.
+		JobPollInitial: 5 * time.Millisecond,
+		JobPollMax:     20 * time.Millisecond,
 	}
 	for _, m := range mod {
 		m(&cfg)

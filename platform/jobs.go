@@ -22,8 +22,6 @@ const (
 
 // WaitJob bounds.
 const (
-	// DefaultJobPoll is the poll interval when WaitJob is given none.
-	DefaultJobPoll = 500 * time.Millisecond
 	// MaxJobWait is the longest WaitJob waits, so a stuck job surfaces as an error (and
 	// an activity retry) instead of an endless poll.
 	MaxJobWait = 10 * time.Minute
@@ -55,23 +53,50 @@ func (s *Support) JobStatus(ctx context.Context, id string) (JobStatus, error) {
 	return out.JobStatus, err
 }
 
-// WaitJob polls a job every poll (DefaultJobPoll if <= 0) until it is completed, failed
-// or killed. It returns the final status; a failed or killed job also returns an error
-// wrapping ErrJobFailed. It rides out a few rate-limited or failed polls (honouring
-// Retry-After), stops when ctx ends, and gives up after MaxJobWait with ErrJobPending.
-func (s *Support) WaitJob(ctx context.Context, id string, poll time.Duration) (JobStatus, error) {
-	if poll <= 0 {
-		poll = DefaultJobPoll
-	}
+// JobPollFunc is told of every poll WaitJob makes: the job's latest known status and
+// the poll's error (nil when it answered). A caller that must show it is alive while
+// it waits (an activity's heartbeat) does so here.
+type JobPollFunc func(last JobStatus, err error)
+
+// WaitJob waits until a job is completed, failed or killed and returns its final
+// status; a failed or killed job also returns an error wrapping ErrJobFailed. It polls
+// with backoff: the first poll Config.JobPollInitial after it starts, each wait then
+// doubling up to Config.JobPollMax, or longer when a 429 or 503 asks for it with
+// Retry-After. It rides out a few retryable poll failures in a row, calls onPoll (if
+// not nil) after every poll, stops when ctx ends, and gives up after MaxJobWait with
+// ErrJobPending.
+func (s *Support) WaitJob(ctx context.Context, id string, onPoll JobPollFunc) (JobStatus, error) {
 	giveUp := time.Now().Add(jobWaitLimit)
 	var last JobStatus
 	pollErrors := 0
+	interval := s.ep.c.jobPollInitial
+	wait := interval
 	for {
+		remaining := time.Until(giveUp)
+		if remaining <= 0 {
+			return last, fmt.Errorf("zendesk support job %s is still %q after %s; check it later with JobStatus: %w",
+				id, last.Status, jobWaitLimit, ErrJobPending)
+		}
+		// The last sleep is cut short so the final poll happens at the bound.
+		t := time.NewTimer(min(wait, remaining))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return last, fmt.Errorf("waiting for zendesk support job %s (last %q): %w", id, last.Status, ctx.Err())
+		case <-t.C:
+		}
+
 		js, err := s.JobStatus(ctx, id)
-		wait := poll
+		if err == nil {
+			last, pollErrors = js, 0
+		}
+		if onPoll != nil {
+			onPoll(last, err)
+		}
+		interval = min(interval*2, s.ep.c.jobPollMax)
+		wait = interval
 		switch {
 		case err == nil:
-			last, pollErrors = js, 0
 			switch js.Status {
 			case JobCompleted:
 				return js, nil
@@ -82,7 +107,7 @@ func (s *Support) WaitJob(ctx context.Context, id string, poll time.Duration) (J
 				}
 				return js, fmt.Errorf("zendesk support job %s ended %s%s: %w", id, js.Status, why, ErrJobFailed)
 			}
-		case IsRetryable(err) && pollErrors < maxJobPollErrors:
+		case IsRetryable(err) && pollErrors < maxJobPollErrors && ctx.Err() == nil:
 			pollErrors++
 			if ae, ok := AsAPIError(err); ok && ae.RetryAfter > wait {
 				wait = ae.RetryAfter
@@ -90,20 +115,6 @@ func (s *Support) WaitJob(ctx context.Context, id string, poll time.Duration) (J
 			s.ep.c.log.Debug("zendesk job poll failed; polling again", zap.String("job", id), zap.Duration("wait", wait), zap.Error(err))
 		default:
 			return last, err
-		}
-		remaining := time.Until(giveUp)
-		if remaining <= 0 {
-			return last, fmt.Errorf("zendesk support job %s is still %q after %s; check it later with JobStatus: %w",
-				id, last.Status, jobWaitLimit, ErrJobPending)
-		}
-		// The last sleep is cut short so the final poll happens at the bound.
-		wait = min(wait, remaining)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return last, fmt.Errorf("waiting for zendesk support job %s (last %q): %w", id, last.Status, ctx.Err())
-		case <-t.C:
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
@@ -23,7 +24,15 @@ import (
 // states of a slow or failing Zendesk job in front of it; see jobPolls).
 func newSimClient(t *testing.T, wrap ...func(http.Handler) http.Handler) (*Client, *sim.Sim) {
 	t.Helper()
-	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), Seed: 1})
+	return newSimClientWith(t, func(*Config) {}, wrap...)
+}
+
+// newSimClientWith is newSimClient with the client's Config changed by mod.
+func newSimClientWith(t *testing.T, mod func(*Config), wrap ...func(http.Handler) http.Handler) (*Client, *sim.Sim) {
+	t.Helper()
+	// Jobs take 1ms: WaitJob's backoff and the job states are tested with jobPolls and
+	// scripted waits, the simulator's own timing in platform/sim.
+	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), Seed: 1, JobDuration: time.Millisecond})
 	if err != nil {
 		t.Fatalf("sim.New: %v", err)
 	}
@@ -36,7 +45,7 @@ func newSimClient(t *testing.T, wrap ...func(http.Handler) http.Handler) (*Clien
 	for _, w := range wrap {
 		h = w(h)
 	}
-	return newTestClient(t, h), s
+	return newTestClient(t, h, mod), s
 }
 
 // simCreds are the demo API-token credentials of a user of a simulated account.
@@ -60,14 +69,16 @@ func ledgerCount(t *testing.T, s *sim.Sim, kind, subjectPrefix string) int {
 	return n
 }
 
-// jobPolls stands in front of the simulator for GET .../job_statuses/{id}. The simulator
-// runs a bulk job inside its request (fully applied or not at all) and reports it
-// completed at once; a real Zendesk job is queued, then working, and may fail, and the
-// poll itself may hit a 5xx or a 429. jobPolls puts those in front of the simulator's
-// real job, so WaitJob's handling of each is tested. Everything else passes through.
+// jobPolls stands in front of the simulator for GET .../job_statuses/{id}. The
+// simulator's jobs are queued and complete on time but never fail; a real Zendesk job
+// may stay working for minutes or fail, and the poll itself may hit a 5xx or a 429.
+// jobPolls puts those in front of the simulator's real job, so WaitJob's handling of
+// each is tested, and records when each poll came. Everything else passes through.
 type jobPolls struct {
 	mu    sync.Mutex
 	polls int
+	// at is when each poll arrived.
+	at []time.Time
 	// errs are answered first, one status per poll (a 429 with Retry-After: 1).
 	errs []int
 	// working makes this many polls answer "working" (negative: every poll).
@@ -84,6 +95,7 @@ func (j *jobPolls) wrap(next http.Handler) http.Handler {
 		}
 		j.mu.Lock()
 		j.polls++
+		j.at = append(j.at, time.Now())
 		var status int
 		if len(j.errs) > 0 {
 			status, j.errs = j.errs[0], j.errs[1:]
@@ -129,6 +141,13 @@ func (j *jobPolls) count() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.polls
+}
+
+// times returns when each poll arrived.
+func (j *jobPolls) times() []time.Time {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return append([]time.Time(nil), j.at...)
 }
 
 func (j *jobPolls) set(f func(j *jobPolls)) {

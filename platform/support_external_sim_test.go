@@ -24,7 +24,7 @@ func TestSimShowManyByExternalIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.WaitJob(ctx, job.ID, 0); err != nil {
+	if _, err := s.WaitJob(ctx, job.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	users, err := s.ShowManyUsersByExternalIDs(ctx, []string{"SELL-1002-7", "sell-1002-8", "sell-1002-9"})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -103,7 +105,7 @@ func pagerSupport(t *testing.T, c *Client, s *sim.Sim) *Support {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sup.WaitJob(ctx, job.ID, time.Millisecond); err != nil {
+	if _, err := sup.WaitJob(ctx, job.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	return sup
@@ -219,7 +221,7 @@ func TestSupportCreateManyUsersAndWaitJob(t *testing.T) {
 	if err != nil || job.ID == "" || job.Status != JobQueued || job.Total != 2 {
 		t.Fatalf("job %+v, %v", job, err)
 	}
-	done, err := s.WaitJob(ctx, job.ID, 5*time.Millisecond)
+	done, err := s.WaitJob(ctx, job.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +258,7 @@ func TestWaitJobReportsAFailedJob(t *testing.T) {
 	c, _ := newSimClient(t, polls.wrap)
 	s := c.Support("globex", simCreds("owner@globex.test"))
 	id := queueJob(t, s, "doomed@globex.test")
-	js, err := s.WaitJob(context.Background(), id, time.Millisecond)
+	js, err := s.WaitJob(context.Background(), id, nil)
 	if !errors.Is(err, ErrJobFailed) || IsRetryable(err) || js.Status != JobFailed {
 		t.Fatalf("got %+v, %v", js, err)
 	}
@@ -272,7 +274,7 @@ func TestWaitJobRidesOutRateLimitsAndServerErrors(t *testing.T) {
 	id := queueJob(t, s, "bo@globex.test")
 	polls.set(func(j *jobPolls) { j.errs = []int{503, 429} })
 	start := time.Now()
-	js, err := s.WaitJob(context.Background(), id, time.Millisecond)
+	js, err := s.WaitJob(context.Background(), id, nil)
 	if err != nil || js.Status != JobCompleted {
 		t.Fatalf("got %+v, %v", js, err)
 	}
@@ -291,14 +293,14 @@ func TestWaitJobGivesUpOnPersistentOrFatalErrors(t *testing.T) {
 	s := c.Support("globex", simCreds("owner@globex.test"))
 
 	// A job that does not exist is not waited for.
-	_, err := s.WaitJob(ctx, "nosuch", time.Millisecond)
+	_, err := s.WaitJob(ctx, "nosuch", nil)
 	if !IsStatus(err, 404) || polls.count() != 1 {
 		t.Errorf("unknown job after %d polls: %v", polls.count(), err)
 	}
 	// Six 500s in a row exhaust the five tolerated poll failures.
 	id := queueJob(t, s, "cy@globex.test")
 	polls.set(func(j *jobPolls) { j.polls, j.errs = 0, []int{500, 500, 500, 500, 500, 500} })
-	_, err = s.WaitJob(ctx, id, time.Millisecond)
+	_, err = s.WaitJob(ctx, id, nil)
 	if !IsStatus(err, 500) || polls.count() != 6 {
 		t.Errorf("persistent 500 after %d polls: %v", polls.count(), err)
 	}
@@ -315,12 +317,65 @@ func TestWaitJobHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	js, err := s.WaitJob(ctx, id, time.Hour)
+	js, err := s.WaitJob(ctx, id, nil)
 	if !errors.Is(err, context.DeadlineExceeded) || IsRetryable(err) {
 		t.Fatalf("got %v", err)
 	}
 	if js.Status != JobWorking || time.Since(start) > 2*time.Second {
 		t.Errorf("last status %q after %s", js.Status, time.Since(start))
+	}
+
+	// The context also cuts a long wait between polls short.
+	slow, _ := newSimClientWith(t, func(c *Config) { c.JobPollInitial, c.JobPollMax = time.Hour, time.Hour }, polls.wrap)
+	ss := slow.Support("globex", simCreds("owner@globex.test"))
+	id = queueJob(t, ss, "dee2@globex.test")
+	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	if _, err := ss.WaitJob(ctx, id, nil); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
+		t.Fatalf("an hour's poll interval under a 50ms context: %v after %s", err, time.Since(start))
+	}
+}
+
+// TestWaitJobBacksOff: the first poll comes JobPollInitial after the wait starts, each
+// wait then doubles up to JobPollMax, and the callback hears of every poll, failed
+// ones included.
+func TestWaitJobBacksOff(t *testing.T) {
+	polls := &jobPolls{working: 6} // the failed first poll uses one of the six
+	c, _ := newSimClientWith(t, func(c *Config) { c.JobPollInitial, c.JobPollMax = 40*time.Millisecond, 100*time.Millisecond }, polls.wrap)
+	s := c.Support("globex", simCreds("owner@globex.test"))
+	id := queueJob(t, s, "eve@globex.test")
+	polls.set(func(j *jobPolls) { j.errs = []int{500} }) // the first poll fails
+	type call struct {
+		status string
+		err    error
+	}
+	var calls []call
+	start := time.Now()
+	js, err := s.WaitJob(context.Background(), id, func(last JobStatus, err error) { calls = append(calls, call{last.Status, err}) })
+	if err != nil || js.Status != JobCompleted {
+		t.Fatalf("got %+v, %v", js, err)
+	}
+	at := polls.times()
+	if len(at) != 7 || len(calls) != 7 {
+		t.Fatalf("%d polls and %d callbacks, want 7 each (a 500, 5 working, completed)", len(at), len(calls))
+	}
+	if calls[0].err == nil || calls[0].status != "" || calls[1].status != JobWorking || calls[6].status != JobCompleted || calls[6].err != nil {
+		t.Errorf("callbacks %+v", calls)
+	}
+	// Waits: 40ms, 80ms, then 100ms (capped) each. Only lower bounds are exact on a busy
+	// machine; the cap is checked by the last wait staying well under the 640ms an
+	// uncapped doubling would reach.
+	want := []time.Duration{40, 80, 100, 100, 100, 100, 100}
+	prev := start
+	for i, a := range at {
+		if gap := a.Sub(prev); gap < want[i]*time.Millisecond {
+			t.Errorf("poll %d came %s after the previous, want at least %dms", i+1, gap, want[i])
+		}
+		prev = a
+	}
+	if last := at[6].Sub(at[5]); last > 400*time.Millisecond {
+		t.Errorf("last wait %s: the backoff is not capped at 100ms", last)
 	}
 }
 
@@ -331,11 +386,35 @@ func TestWaitJobIsBounded(t *testing.T) {
 	c, _ := newSimClient(t, polls.wrap)
 	s := c.Support("globex", simCreds("owner@globex.test"))
 	id := queueJob(t, s, "slow@globex.test")
-	js, err := s.WaitJob(context.Background(), id, 10*time.Millisecond)
+	js, err := s.WaitJob(context.Background(), id, nil)
 	if !errors.Is(err, ErrJobPending) || !IsRetryable(err) || js.Status != JobWorking {
 		t.Fatalf("got %+v, %v", js, err)
 	}
 	if !strings.Contains(err.Error(), `is still "working" after 30ms`) {
 		t.Errorf("message %q", err)
+	}
+}
+
+// TestCreateManyBeyondThirtyJobsIsARetryable429: with 30 jobs of a minute queued in one
+// account, the 31st create_many is Zendesk's 429, retryable, with the Retry-After the
+// caller's retry should wait.
+func TestCreateManyBeyondThirtyJobsIsARetryable429(t *testing.T) {
+	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), JobDuration: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	c := newTestClient(t, s.Handler())
+	sup := c.Support("globex", simCreds("owner@globex.test"))
+	for i := range 30 {
+		queueJob(t, sup, fmt.Sprintf("queued%02d@globex.test", i))
+	}
+	_, err = sup.CreateManyUsers(context.Background(), []NewSupportUser{{Name: "Late", Email: "late@globex.test", Role: RoleEndUser}})
+	ae, ok := AsAPIError(err)
+	if !ok || ae.StatusCode != http.StatusTooManyRequests || ae.Code != "TooManyJobs" || !IsRetryable(err) {
+		t.Fatalf("31st job: %v", err)
+	}
+	if ae.RetryAfter < time.Second || ae.RetryAfter > time.Minute {
+		t.Errorf("Retry-After %s, want up to the minute until the first job is due", ae.RetryAfter)
 	}
 }

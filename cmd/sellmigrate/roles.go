@@ -62,6 +62,7 @@ func openSimulator(cfg config.Config, dataDir, dirSetting string, logger *zap.Lo
 		OAuthClientSecret: cfg.API.OAuthClientSecret,
 		// dev signs its webhooks with the same secret (config derives both from it).
 		WebhookSecret: cfg.Sim.WebhookSecret,
+		JobDuration:   cfg.Sim.JobDuration,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start the simulator: %w", err)
@@ -95,6 +96,8 @@ func zendeskClient(cfg config.Config, logger *zap.Logger) (*platform.Client, err
 			SupportPerMinute: cfg.Zendesk.SupportRequestsPerMinute,
 			FixedOnly:        !cfg.Zendesk.AdaptiveRateLimit,
 		},
+		JobPollInitial: cfg.Zendesk.JobPollInitial,
+		JobPollMax:     cfg.Zendesk.JobPollMax,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("zendesk settings: %w", err)

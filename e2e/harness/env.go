@@ -44,12 +44,19 @@ func childEnv(settings ...Settings) []string {
 	return env
 }
 
-// testDefaults are what every child gets unless a test says otherwise: quiet logs, and
-// retries short enough that an injected fault or a killed worker costs little time.
+// testDefaults are what every child gets unless a test says otherwise: quiet logs,
+// retries short enough that an injected fault or a killed worker costs little time, and
+// simulated Zendesk jobs of 20ms polled first after 25ms, so each page of a conversion
+// waits ~25ms on its job (dev's defaults would add ~250ms a page, ~6s per 2,500-user
+// Hooli conversion) while jobs still run asynchronously. Tests that need slow jobs give
+// an account its own (AccountSpec.JobDurationMs).
 var testDefaults = Settings{
 	"log.level":                        "warn",
 	"migration.retry_initial_interval": "100ms",
 	"migration.retry_max_interval":     "1s",
+	"sim.job_duration":                 "20ms",
+	"zendesk.job_poll_initial":         "25ms",
+	"zendesk.job_poll_max":             "200ms",
 }
 
 // Env is the environment of a command run against no stack: the test defaults, then

@@ -80,6 +80,39 @@ func (s Sim) Support(t testing.TB, method, subdomain, path string, body, out any
 	}
 }
 
+// CreateUsers creates users in a Zendesk account with create_many, as the account's
+// owner, and waits (polling every 20ms, at most 10s) for the job to complete: jobs run
+// asynchronously, so the users exist only then.
+func (s Sim) CreateUsers(t testing.TB, subdomain string, users []map[string]any) {
+	t.Helper()
+	var queued struct {
+		JobStatus struct {
+			ID string `json:"id"`
+		} `json:"job_status"`
+	}
+	s.Support(t, http.MethodPost, subdomain, "/api/v2/users/create_many", map[string]any{"users": users}, &queued)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var job struct {
+			JobStatus struct {
+				Status string `json:"status"`
+			} `json:"job_status"`
+		}
+		s.Support(t, http.MethodGet, subdomain, "/api/v2/job_statuses/"+queued.JobStatus.ID, nil, &job)
+		switch job.JobStatus.Status {
+		case "completed":
+			return
+		case "queued", "working":
+		default:
+			t.Fatalf("create_many job %s in %s ended %q", queued.JobStatus.ID, subdomain, job.JobStatus.Status)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("create_many job %s in %s still %q after 10s", queued.JobStatus.ID, subdomain, job.JobStatus.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // AccountSpec is POST /_sim/accounts: the simulator's own type, so the two never drift.
 type AccountSpec = sim.AccountSpec
 

@@ -100,6 +100,8 @@ func TestServerErrorFaultsChangeNothing(t *testing.T) {
 			t.Fatalf("%s %s without faults: %d %s", m.method, m.path, r.status, r.body)
 		}
 	}
+	// create_many only queues its job; mia is converted when the job completes.
+	e.eventually("the create_many job converts mia", func() bool { return e.ledgerCounts()["user_converted"] == 1 })
 	c := e.ledgerCounts()
 	if c["account_created"] != 1 || c["user_converted"] != 1 || c["account_released"] != 1 || c["account_linked"] != 1 {
 		t.Fatalf("ledger counts %v, want one of each", c)

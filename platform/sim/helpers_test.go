@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
@@ -197,13 +198,47 @@ func (e *env) runJob(method, path, email string, body any) jobStatus {
 	if queued.Status != "queued" || queued.Results != nil || queued.ID == "" {
 		e.t.Fatalf("bulk POST job_status = %+v, want queued with no results", queued)
 	}
-	done := decode[struct {
-		JobStatus jobStatus `json:"job_status"`
-	}](e.t, e.getURL(queued.URL, supportAuth(email)...).expect(e.t, http.StatusOK)).JobStatus
+	done := e.waitJob(queued, email)
 	if done.Status != "completed" || done.Progress != done.Total || done.Total != queued.Total {
 		e.t.Fatalf("job %s = %+v, want completed with progress == total == %d", queued.ID, done, queued.Total)
 	}
 	return done
+}
+
+// waitJob polls a queued job every 10ms until it is no longer queued or working,
+// for at most 10s; every state seen on the way must be one Zendesk reports.
+func (e *env) waitJob(queued jobStatus, email string) jobStatus {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		js := decode[struct {
+			JobStatus jobStatus `json:"job_status"`
+		}](e.t, e.getURL(queued.URL, supportAuth(email)...).expect(e.t, http.StatusOK)).JobStatus
+		switch js.Status {
+		case "queued", "working":
+			if js.Results != nil || js.Progress >= js.Total {
+				e.t.Fatalf("job %s is %s with progress %d/%d and results %+v; results come with completion", js.ID, js.Status, js.Progress, js.Total, js.Results)
+			}
+		default:
+			return js
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("job %s still %s after 10s", js.ID, js.Status)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// eventually waits, polling every 10ms for at most 10s, until cond holds.
+func (e *env) eventually(what string, cond func() bool) {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("after 10s: want %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

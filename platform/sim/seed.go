@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // seedTime stamps every demo row, so two fresh simulators serve identical data.
@@ -27,6 +28,9 @@ type seedSellAccount struct {
 	subdomain string // "" while legacy
 	admin     seedPerson
 	users     []seedPerson
+	// jobDuration, when set, is how long bulk jobs take in the Zendesk account linked
+	// to it; none of the demo accounts sets one, so they follow sim.job_duration.
+	jobDuration time.Duration
 }
 
 // seedSupportAccount is a Zendesk account that exists before any migration runs.
@@ -130,8 +134,8 @@ func seedSell(ctx context.Context, tx *sql.Tx) error {
 		if a.subdomain != "" {
 			sub, linkedAt = a.subdomain, seedTime
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sell_accounts (id, name, subdomain, linked_at, currency, time_zone, created_at)
-			VALUES (?, ?, ?, ?, 'USD', 'UTC', ?)`, a.id, a.name, sub, linkedAt, seedTime); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sell_accounts (id, name, subdomain, linked_at, currency, time_zone, created_at, job_duration_ms)
+			VALUES (?, ?, ?, ?, 'USD', 'UTC', ?, ?)`, a.id, a.name, sub, linkedAt, seedTime, jobDurationColumn(a.jobDuration.Milliseconds())); err != nil {
 			return fmt.Errorf("insert sell account %d: %w", a.id, err)
 		}
 		if _, err := stmt.ExecContext(ctx, a.id, a.admin.name, a.admin.email, sellRoleAdmin, seedTime, seedTime); err != nil {

@@ -19,8 +19,11 @@
 //   - The account's base URL (/zendesk/S, /zendesk/S/) shows its sign-in page, which
 //     posts to /zendesk/S/access/login (account_signin.go) and takes the same
 //     credentials; success shows who signed in and their role, with no session.
-//   - Bulk jobs run inside the request's transaction: the POST answers "queued" and the
-//     first GET of the job answers "completed" with every result.
+//   - Bulk jobs (jobs_queue.go) are queued and run after Config.JobDuration (or the
+//     linked Sell account's own duration) in one transaction; a job still queued when
+//     the simulator stops runs when one starts again on the same file. The 429 for an
+//     account's 31st job in flight has error TooManyJobs (Zendesk publishes the limit,
+//     not the body).
 //   - user_converted is recorded for every user create_many creates, and for an update
 //     that turns a user into a contributor.
 //   - A user's external_id ("a unique identifier from another system", compared without
@@ -130,6 +133,11 @@ type Config struct {
 	// SMTPTLS, when set, makes the SMTP sink offer STARTTLS with it (SelfSignedTLS makes
 	// one); nil offers none.
 	SMTPTLS *tls.Config
+	// JobDuration is how long a bulk job (create_many, update_many) stays queued and
+	// working before it completes; 0 means DefaultJobDuration. A Sell account's own
+	// duration (AccountSpec.JobDurationMs) overrides it for the Zendesk account linked
+	// to it.
+	JobDuration time.Duration
 }
 
 // DefaultWebhookSecret is the webhook receiver's secret when Config.WebhookSecret is
@@ -149,6 +157,8 @@ type Sim struct {
 	stats   *requestStats // request peaks for GET /_sim/stats (stats.go)
 	// sellPages counts served Sell user pages per account (sim_pages.go).
 	sellPages *sellPageCounter
+	// jobs completes queued bulk jobs when they are due (jobs_runner.go).
+	jobs *jobRunner
 }
 
 // New opens (or creates) the SQLite file in WAL mode, creates the schema, seeds the
@@ -175,6 +185,13 @@ func New(cfg Config) (*Sim, error) {
 	}
 	if cfg.WebhookSecret == "" {
 		cfg.WebhookSecret = DefaultWebhookSecret
+	}
+	if cfg.JobDuration < 0 {
+		return nil, fmt.Errorf("sim: Config.JobDuration is %s; give a positive duration or 0 for the default %s",
+			cfg.JobDuration, DefaultJobDuration)
+	}
+	if cfg.JobDuration == 0 {
+		cfg.JobDuration = DefaultJobDuration
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	oauth, err := newOAuthClient(cfg)
@@ -207,6 +224,7 @@ func New(cfg Config) (*Sim, error) {
 		now:       time.Now,
 	}
 	s.handler = s.routes()
+	s.jobs = s.startJobRunner()
 	s.log.Info("simulator state ready", zap.String("db", cfg.DBPath), zap.Bool("seededDemoData", seeded))
 	return s, nil
 }
@@ -217,6 +235,7 @@ func (s *Sim) Handler() http.Handler { return s.handler }
 
 // Close closes the SQLite database; the handler must no longer be serving.
 func (s *Sim) Close() error {
+	s.jobs.stop()
 	if err := s.store.close(); err != nil {
 		return fmt.Errorf("sim: close database: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 
 	"go.uber.org/zap"
@@ -32,7 +33,14 @@ type AccountSpec struct {
 	// ExistingSupport, when set, creates a Zendesk account the Sell account can join
 	// in existing mode, like demos 1002 and 1003.
 	ExistingSupport *ExistingSupportSpec `json:"existingSupport,omitempty"`
+	// JobDurationMs, when set, is how long bulk jobs take (in milliseconds) in the
+	// Zendesk account this Sell account is linked to, instead of the simulator's
+	// sim.job_duration: a slow Zendesk for one account. 0 means the simulator's.
+	JobDurationMs int64 `json:"jobDurationMs,omitempty"`
 }
+
+// maxJobDurationMs bounds JobDurationMs: an hour, after which Zendesk forgets a job.
+const maxJobDurationMs = int64(time.Hour / time.Millisecond)
 
 // ExistingSupportSpec is a Zendesk account that exists before the migration.
 type ExistingSupportSpec struct {
@@ -85,8 +93,8 @@ func (s *Sim) AddAccount(ctx context.Context, spec AccountSpec) (AccountAdded, e
 		if spec.ConnectedSubdomain != "" {
 			sub, linkedAt = spec.ConnectedSubdomain, now
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sell_accounts (id, name, subdomain, linked_at, currency, time_zone, created_at)
-			VALUES (?, ?, ?, ?, 'USD', 'UTC', ?)`, spec.SellAccountID, spec.Name, sub, linkedAt, now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sell_accounts (id, name, subdomain, linked_at, currency, time_zone, created_at, job_duration_ms)
+			VALUES (?, ?, ?, ?, 'USD', 'UTC', ?, ?)`, spec.SellAccountID, spec.Name, sub, linkedAt, now, jobDurationColumn(spec.JobDurationMs)); err != nil {
 			return fmt.Errorf("insert sell account %d: %w", spec.SellAccountID, err)
 		}
 		people := spec.people(slug)
@@ -139,6 +147,8 @@ func (spec *AccountSpec) check() (string, error) {
 		return bad("inactiveUsers %d must be from 0 to users (%d)", spec.InactiveUsers, spec.Users)
 	case spec.ConnectedSubdomain != "" && spec.ExistingSupport != nil:
 		return bad("give connectedSubdomain or existingSupport, not both")
+	case spec.JobDurationMs < 0 || spec.JobDurationMs > maxJobDurationMs:
+		return bad("jobDurationMs %d must be from 0 (the simulator's job duration) to %d (an hour), e.g. 2000", spec.JobDurationMs, maxJobDurationMs)
 	}
 	if spec.ConnectedSubdomain != "" {
 		if p := subdomainProblem(spec.ConnectedSubdomain); p != "" {
@@ -255,4 +265,12 @@ func (s *Sim) handleAddAccount(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusCreated, out)
 	}
+}
+
+// jobDurationColumn is job_duration_ms for a duration in milliseconds: NULL for none.
+func jobDurationColumn(ms int64) any {
+	if ms <= 0 {
+		return nil
+	}
+	return ms
 }

@@ -132,6 +132,10 @@ func TestAddAccountRefusals(t *testing.T) {
 		{"more suspended than users", map[string]any{"sellAccountId": 2018, "name": "X", "users": 1,
 			"existingSupport": map[string]any{"subdomain": "xyz2018", "ownerEmail": "o@x.test", "suspendedAgents": 2}},
 			http.StatusUnprocessableEntity, "suspendedAgents 2"},
+		{"negative job duration", map[string]any{"sellAccountId": 2019, "name": "X", "jobDurationMs": -1},
+			http.StatusUnprocessableEntity, "jobDurationMs -1"},
+		{"job duration over an hour", map[string]any{"sellAccountId": 2020, "name": "X", "jobDurationMs": 3_600_001},
+			http.StatusUnprocessableEntity, "jobDurationMs 3600001"},
 	}
 	for _, c := range cases {
 		r := e.do(http.MethodPost, "/_sim/accounts", c.body)

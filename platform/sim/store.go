@@ -58,11 +58,17 @@ CREATE TABLE IF NOT EXISTS support_users (
 );
 CREATE INDEX IF NOT EXISTS support_users_by_account ON support_users (account_id, id);
 CREATE TABLE IF NOT EXISTS job_statuses (
-	id         TEXT PRIMARY KEY,
-	account_id INTEGER NOT NULL REFERENCES support_accounts(id) ON DELETE CASCADE,
-	total      INTEGER NOT NULL,
-	results    TEXT NOT NULL,
-	created_at TEXT NOT NULL
+	id           TEXT PRIMARY KEY,
+	account_id   INTEGER NOT NULL REFERENCES support_accounts(id) ON DELETE CASCADE,
+	total        INTEGER NOT NULL,
+	results      TEXT NOT NULL,
+	created_at   TEXT NOT NULL,
+	status       TEXT NOT NULL DEFAULT 'completed',
+	kind         TEXT NOT NULL DEFAULT '',
+	request      TEXT NOT NULL DEFAULT '',
+	queued_at_ms INTEGER NOT NULL DEFAULT 0,
+	due_at_ms    INTEGER NOT NULL DEFAULT 0,
+	message      TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS sell_accounts (
 	id         INTEGER PRIMARY KEY,
@@ -71,7 +77,8 @@ CREATE TABLE IF NOT EXISTS sell_accounts (
 	linked_at  TEXT,
 	currency   TEXT NOT NULL,
 	time_zone  TEXT NOT NULL,
-	created_at TEXT NOT NULL
+	created_at TEXT NOT NULL,
+	job_duration_ms INTEGER
 );
 CREATE TABLE IF NOT EXISTS sell_users (
 	id         INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -11,14 +11,33 @@ import (
 // added later must be added here too, or `sellmigrate dev` on an old data directory
 // would fail on its first user query.
 func migrateSchema(ctx context.Context, tx *sql.Tx) error {
-	has, err := hasColumn(ctx, tx, "support_users", "external_id")
-	if err != nil {
-		return err
+	// Jobs stored before jobs ran asynchronously were finished when stored, so the
+	// defaults describe them: completed, nothing left to run.
+	added := []struct{ table, column, def string }{
+		{"support_users", "external_id", "TEXT"},
+		{"sell_accounts", "job_duration_ms", "INTEGER"},
+		{"job_statuses", "status", "TEXT NOT NULL DEFAULT 'completed'"},
+		{"job_statuses", "kind", "TEXT NOT NULL DEFAULT ''"},
+		{"job_statuses", "request", "TEXT NOT NULL DEFAULT ''"},
+		{"job_statuses", "queued_at_ms", "INTEGER NOT NULL DEFAULT 0"},
+		{"job_statuses", "due_at_ms", "INTEGER NOT NULL DEFAULT 0"},
+		{"job_statuses", "message", "TEXT NOT NULL DEFAULT ''"},
 	}
-	if !has {
-		if _, err := tx.ExecContext(ctx, `ALTER TABLE support_users ADD COLUMN external_id TEXT`); err != nil {
-			return fmt.Errorf("add support_users.external_id: %w", err)
+	for _, c := range added {
+		has, err := hasColumn(ctx, tx, c.table, c.column)
+		if err != nil {
+			return err
 		}
+		if has {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+c.table+` ADD COLUMN `+c.column+` `+c.def); err != nil {
+			return fmt.Errorf("add %s.%s: %w", c.table, c.column, err)
+		}
+	}
+	// The job runner looks for queued jobs that are due.
+	if _, err := tx.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS job_statuses_by_status ON job_statuses (status, due_at_ms)`); err != nil {
+		return fmt.Errorf("index job_statuses.status: %w", err)
 	}
 	// Zendesk treats external ids case-insensitively ("ian1" and "IAN1" are the same
 	// value), so uniqueness and look-ups use NOCASE; users without one are not indexed.

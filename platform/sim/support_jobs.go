@@ -12,9 +12,14 @@ import (
 	"strings"
 )
 
-// Bulk calls run their whole job inside the request's transaction, so a job is either
-// fully applied or (on a crash or a fault) not at all. The POST still answers "queued",
-// as Zendesk does, and GET /api/v2/job_statuses/{id} answers "completed" with the results.
+// The bulk user calls: their requests are checked at once and queued as jobs
+// (jobs_queue.go), which run them later with createUsers and updateUsers.
+
+// Job kinds, stored with each job so the runner knows how to apply its request.
+const (
+	jobCreateUsers = "create_many"
+	jobUpdateUsers = "update_many"
+)
 
 // maxBulkUsers is how many users one create_many or update_many may carry.
 const maxBulkUsers = 100
@@ -54,44 +59,6 @@ func newJobID() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// runJob stores a finished job in tx and returns the queued job_status response.
-func (s *Sim) runJob(ctx context.Context, tx *sql.Tx, r *http.Request, acct supportAccount, results []jobResult) (storedResponse, error) {
-	id, err := newJobID()
-	if err != nil {
-		return storedResponse{}, err
-	}
-	raw, err := json.Marshal(results)
-	if err != nil {
-		return storedResponse{}, fmt.Errorf("encode job results: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO job_statuses (id, account_id, total, results, created_at) VALUES (?, ?, ?, ?, ?)`,
-		id, acct.ID, len(results), string(raw), s.nowString()); err != nil {
-		return storedResponse{}, fmt.Errorf("store job %s: %w", id, err)
-	}
-	return jsonResponse(http.StatusOK, map[string]jobStatusJSON{"job_status": {
-		ID: id, URL: s.jobURL(r, acct, id), Status: "queued", Total: len(results),
-	}}), nil
-}
-
-// answerJob builds a job's results in one write transaction, stores the job and
-// answers with its job_status (500 if any step fails).
-func (s *Sim) answerJob(w http.ResponseWriter, r *http.Request, acct supportAccount, build func(tx *sql.Tx) ([]jobResult, error)) {
-	var resp storedResponse
-	err := s.store.write(r.Context(), func(tx *sql.Tx) error {
-		results, err := build(tx)
-		if err != nil {
-			return err
-		}
-		resp, err = s.runJob(r.Context(), tx, r, acct, results)
-		return err
-	})
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	writeStored(w, resp, false)
-}
-
 // newUserRequest is one user of POST /api/v2/users/create_many.
 type newUserRequest struct {
 	Name         string  `json:"name"`
@@ -116,17 +83,20 @@ func (s *Sim) handleCreateMany(w http.ResponseWriter, r *http.Request, acct supp
 		supportBadRequest(w, "InvalidValue", fmt.Sprintf("users must hold 1 to %d users; got %d", maxBulkUsers, len(body.Users)))
 		return
 	}
-	s.answerJob(w, r, acct, func(tx *sql.Tx) ([]jobResult, error) {
-		results := make([]jobResult, 0, len(body.Users))
-		for i, nu := range body.Users {
-			res, err := s.createOne(r.Context(), tx, acct, i, nu)
-			if err != nil {
-				return nil, err
-			}
-			results = append(results, res)
+	s.enqueueJob(w, r, acct, jobCreateUsers, body.Users, len(body.Users))
+}
+
+// createUsers runs a create_many job: one row per user, in the order sent.
+func (s *Sim) createUsers(ctx context.Context, tx *sql.Tx, acct supportAccount, users []newUserRequest) ([]jobResult, error) {
+	results := make([]jobResult, 0, len(users))
+	for i, nu := range users {
+		res, err := s.createOne(ctx, tx, acct, i, nu)
+		if err != nil {
+			return nil, err
 		}
-		return results, nil
-	})
+		results = append(results, res)
+	}
+	return results, nil
 }
 
 // createOne creates one user of a create_many job and records the conversion. A Failed
@@ -198,11 +168,7 @@ func (s *Sim) handleUpdateMany(w http.ResponseWriter, r *http.Request, acct supp
 		supportBadRequest(w, "InvalidJSON", `Request body must be {"user":{...}} or {"users":[...]}: `+err.Error())
 		return
 	}
-	type item struct {
-		id    int64
-		patch map[string]json.RawMessage
-	}
-	var items []item
+	var items []userUpdate
 	if body.User != nil {
 		ids, err := parseIDs(r.URL.Query().Get("ids"))
 		if err != nil {
@@ -210,7 +176,7 @@ func (s *Sim) handleUpdateMany(w http.ResponseWriter, r *http.Request, acct supp
 			return
 		}
 		for _, id := range ids {
-			items = append(items, item{id, body.User})
+			items = append(items, userUpdate{ID: id, Patch: body.User})
 		}
 	} else {
 		if len(body.Users) == 0 || len(body.Users) > maxBulkUsers {
@@ -223,62 +189,44 @@ func (s *Sim) handleUpdateMany(w http.ResponseWriter, r *http.Request, acct supp
 				supportBadRequest(w, "InvalidValue", "every entry of users needs a numeric id")
 				return
 			}
-			items = append(items, item{id, u})
+			items = append(items, userUpdate{ID: id, Patch: u})
 		}
 	}
-	s.answerJob(w, r, acct, func(tx *sql.Tx) ([]jobResult, error) {
-		results := make([]jobResult, 0, len(items))
-		for i, it := range items {
-			res := jobResult{ID: it.id, Index: i, Status: "Updated"}
-			patch, prob := parseUserPatch(it.patch)
-			u, err := userByID(r.Context(), tx, acct.ID, it.id)
-			switch {
-			case prob != nil:
-				res.Status, res.Error, res.Details = "Failed", prob.Code, prob.Description
-			case errors.Is(err, errNotFound):
-				res.Status, res.Error, res.Details = "Failed", "RecordNotFound", fmt.Sprintf("User %d not found", it.id)
-			case err != nil:
-				return nil, err
-			default:
-				updated, prob, err := s.applyUserPatch(r.Context(), tx, acct, u, patch)
-				if err != nil {
-					return nil, err
-				}
-				if prob != nil {
-					res.Status, res.Error, res.Details = "Failed", prob.Code, prob.Description
-				} else {
-					res.Email = updated.Email
-				}
-			}
-			results = append(results, res)
-		}
-		return results, nil
-	})
+	s.enqueueJob(w, r, acct, jobUpdateUsers, items, len(items))
 }
 
-// handleJobStatus serves GET /api/v2/job_statuses/{id}: the job, completed.
-func (s *Sim) handleJobStatus(w http.ResponseWriter, r *http.Request, acct supportAccount, _ supportUser) {
-	id := r.PathValue("id")
-	var total int
-	var raw, createdAt string
-	err := s.store.db.QueryRowContext(r.Context(), `SELECT total, results, created_at FROM job_statuses
-		WHERE id = ? AND account_id = ?`, id, acct.ID).Scan(&total, &raw, &createdAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		supportNotFound(w)
-		return
+// userUpdate is one user of an update_many job: its id and the fields to change.
+type userUpdate struct {
+	ID    int64                      `json:"id"`
+	Patch map[string]json.RawMessage `json:"patch"`
+}
+
+// updateUsers runs an update_many job: one row per update, in the order sent.
+func (s *Sim) updateUsers(ctx context.Context, tx *sql.Tx, acct supportAccount, items []userUpdate) ([]jobResult, error) {
+	results := make([]jobResult, 0, len(items))
+	for i, it := range items {
+		res := jobResult{ID: it.ID, Index: i, Status: "Updated"}
+		patch, prob := parseUserPatch(it.Patch)
+		u, err := userByID(ctx, tx, acct.ID, it.ID)
+		switch {
+		case prob != nil:
+			res.Status, res.Error, res.Details = "Failed", prob.Code, prob.Description
+		case errors.Is(err, errNotFound):
+			res.Status, res.Error, res.Details = "Failed", "RecordNotFound", fmt.Sprintf("User %d not found", it.ID)
+		case err != nil:
+			return nil, err
+		default:
+			updated, prob, err := s.applyUserPatch(ctx, tx, acct, u, patch)
+			if err != nil {
+				return nil, err
+			}
+			if prob != nil {
+				res.Status, res.Error, res.Details = "Failed", prob.Code, prob.Description
+			} else {
+				res.Email = updated.Email
+			}
+		}
+		results = append(results, res)
 	}
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	var results []jobResult
-	if err := json.Unmarshal([]byte(raw), &results); err != nil {
-		s.internalError(w, r, fmt.Errorf("decode results of job %s: %w", id, err))
-		return
-	}
-	msg := "Completed at " + createdAt
-	writeJSON(w, http.StatusOK, map[string]jobStatusJSON{"job_status": {
-		ID: id, URL: s.jobURL(r, acct, id), Status: "completed", Progress: total, Total: total,
-		Message: &msg, Results: results,
-	}})
+	return results, nil
 }
