@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -58,7 +59,9 @@ func TestWorkersHandOffConversion(t *testing.T) {
 	victim1 := conversionWorker(t, c, workers, 1)
 	pagesAtKill1 := sim.PagesServed(t, "1005")
 	victim1.Kill()
-	byKind, _ := sim.LedgerCounts(t, "hooli")
+	// A job the killed attempt queued still runs in Zendesk after its worker died: read
+	// the ledger once it has stopped moving.
+	byKind := settledLedger(t, sim, "hooli")
 	t.Logf("kill 1: %s (pid %d) with %d users converted (%d once it died) and Sell pages %v served",
 		victim1.Name, victim1.Pid(), converted, byKind["user_converted"], pagesAtKill1)
 	// Page 1 holds the admin, who owns the account: 99 users; every later page 100. A
@@ -272,4 +275,21 @@ func conversionWorker(t *testing.T, c client.Client, workers map[int]*harness.Pr
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// settledLedger is the ledger's counts once they have stopped changing (two reads 300 ms
+// apart agree; at most 10 s), so that jobs queued before a kill have run.
+func settledLedger(t *testing.T, sim harness.Sim, subdomain string) map[string]int {
+	t.Helper()
+	prev, _ := sim.LedgerCounts(t, subdomain)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(300 * time.Millisecond)
+		cur, _ := sim.LedgerCounts(t, subdomain)
+		if maps.Equal(prev, cur) {
+			return cur
+		}
+		prev = cur
+	}
+	t.Fatalf("the ledger of %s kept changing for 10 s after the kill: %v", subdomain, prev)
+	return nil
 }
