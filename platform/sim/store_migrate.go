@@ -20,6 +20,16 @@ func migrateSchema(ctx context.Context, tx *sql.Tx) error {
 			return fmt.Errorf("add support_users.external_id: %w", err)
 		}
 	}
+	// Accounts of an older state file keep the bulk path they had (see support_imports.go).
+	has, err = hasColumn(ctx, tx, "support_accounts", "bulk_imports_enabled")
+	if err != nil {
+		return err
+	}
+	if !has {
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE support_accounts ADD COLUMN bulk_imports_enabled INTEGER NOT NULL DEFAULT 1`); err != nil {
+			return fmt.Errorf("add support_accounts.bulk_imports_enabled: %w", err)
+		}
+	}
 	// Zendesk treats external ids case-insensitively ("ian1" and "IAN1" are the same
 	// value), so uniqueness and look-ups use NOCASE; users without one are not indexed.
 	if _, err := tx.ExecContext(ctx, `CREATE UNIQUE INDEX IF NOT EXISTS support_users_by_external_id
