@@ -13,7 +13,7 @@ import (
 	"go.uber.org/zap"
 )
 
-// AccountSpec describes one more legacy Sell account, beyond the five demo accounts,
+// AccountSpec describes one more legacy Sell account, beyond the six demo accounts,
 // so tests can run many migrations of every demo shape. It follows the demo naming:
 // the admin is admin@<slug>.test and the users user0001@<slug>.test…, where slug is the
 // name in lowercase letters and digits only.
