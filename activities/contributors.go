@@ -59,6 +59,11 @@ func (in ConvertContributorsInput) check() error {
 // the role: reported as suspended), never promoted. Inactive Sell users are skipped and
 // reported by email. Nobody is converted twice, whatever attempt redoes a page.
 //
+// When create_many answers 403 "Data imports are not enabled" (Zendesk's default for
+// an account until its owner asks Zendesk Support), the conversion goes on one user at a
+// time (convertOneByOne), remembers that in the cursor (OneByOne) so create_many is not
+// tried again, and commits the cursor after every user (PageUsersDone).
+//
 // Every heartbeat carries the cursor (the page still to do and the tallies of the pages
 // before it), and so does every error: an ApplicationError with the cursor as details,
 // classified as classify does, or a CanceledError with the cursor when the workflow
