@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -57,6 +58,11 @@ func (in ConvertContributorsInput) check() error {
 // Settings > Users > Pending actions; other agent: already an agent; suspended, whatever
 // the role: reported as suspended), never promoted. Inactive Sell users are skipped and
 // reported by email. Nobody is converted twice, whatever attempt redoes a page.
+//
+// When create_many answers 403 "Data imports are not enabled" (Zendesk's default for
+// an account until its owner asks Zendesk Support), the conversion goes on one user at a
+// time (convertOneByOne), remembers that in the cursor (OneByOne) so create_many is not
+// tried again, and commits the cursor after every user (PageUsersDone).
 //
 // Every heartbeat carries the cursor (the page still to do and the tallies of the pages
 // before it), and so does every error: an ApplicationError with the cursor as details,
@@ -115,7 +121,7 @@ func startCursor(ctx context.Context, resume *contract.ContributorCursor) (contr
 	if cur.NextPage == 0 && cur.SellUsers == 0 {
 		cur.NextPage = 1
 	}
-	if cur.NextPage < 1 || cur.SellUsers < 0 || cur.Converted < 0 || cur.AlreadyAgents < 0 || cur.Inactive < 0 || cur.Suspended < 0 || cur.NeedsReactivationCount < 0 || cur.Total < 0 {
+	if cur.NextPage < 1 || cur.PageUsersDone < 0 || cur.SellUsers < 0 || cur.Converted < 0 || cur.AlreadyAgents < 0 || cur.Inactive < 0 || cur.Suspended < 0 || cur.NeedsReactivationCount < 0 || cur.Total < 0 {
 		return cur, "", temporal.NewApplicationErrorWithOptions(
 			fmt.Sprintf("the contributor cursor to resume from (%s) is invalid: %+v; pages count from 1 and tallies cannot be negative", from, cur),
 			contract.ErrTypeInvalidInput, temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{cur}})
@@ -144,7 +150,7 @@ func (a *Activities) convertAll(ctx context.Context, in ConvertContributorsInput
 				return classify("count the users of Sell account "+in.SellAccountID, err)
 			}
 		}
-		next, err := conv.convert(ctx, cur, page.Users)
+		next, err := a.convertPage(ctx, conv, box, cur, page.Users)
 		if err != nil {
 			return err
 		}
@@ -155,6 +161,27 @@ func (a *Activities) convertAll(ctx context.Context, in ConvertContributorsInput
 		}
 	}
 	return fmt.Errorf("sell account %s still announces more users after %d pages; stopping so a person can look", in.SellAccountID, maxSellPages)
+}
+
+// convertPage converts one Sell page in bulk, or one user at a time once Zendesk has
+// refused create_many because the account's bulk imports are off. The refusal is
+// remembered in the cursor (OneByOne), committed at once, so neither a later page nor a
+// resumed attempt tries create_many again.
+func (a *Activities) convertPage(ctx context.Context, conv pageConverter, box *cursorBox,
+	cur contract.ContributorCursor, users []platform.SellUser) (contract.ContributorCursor, error) {
+	if cur.OneByOne {
+		return conv.convertOneByOne(ctx, cur, users, box.commit)
+	}
+	next, err := conv.convert(ctx, cur, users)
+	if !errors.Is(err, errBulkImportsOff) {
+		return next, err
+	}
+	activity.GetLogger(ctx).Warn("Zendesk bulk user imports are off; creating contributors one at a time",
+		"subdomain", conv.support.Subdomain(), "page", cur.NextPage, "error", err)
+	cur = cur.Clone()
+	cur.OneByOne = true
+	box.commit(cur)
+	return conv.convertOneByOne(ctx, cur, users, box.commit)
 }
 
 // sellUserTotal is the account's user count for the dashboard: the first page itself

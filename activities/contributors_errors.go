@@ -62,14 +62,17 @@ func errRowRefused(subdomain string, c candidate, r platform.JobResult) error {
 		contract.ErrTypeZendeskClient, nil)
 }
 
-// createManyError classifies a refused create_many, naming the usual cause of a 403:
-// bulk user imports are off until the account owner asks Zendesk to enable them.
+// createManyError classifies a refused create_many. The 403 "Data imports are not
+// enabled" is errBulkImportsOff, on which the conversion goes on one user at a time; any
+// other 403 means the acting user may not create users, which a person must fix.
 func createManyError(subdomain string, n int, err error) error {
+	if platform.IsBulkImportsDisabled(err) {
+		return fmt.Errorf("zendesk account %s refused to create %d contributors in bulk: %w (%w)", subdomain, n, errBulkImportsOff, err)
+	}
 	if ae, ok := platform.AsAPIError(err); ok && ae.StatusCode == http.StatusForbidden {
 		return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
-			"Zendesk account %s refused to create %d contributors in bulk (%s); bulk user imports are off until the "+
-				"account owner asks Zendesk Customer Support to enable them, and the acting user must be an admin; "+
-				"fix that, then retry the migration", subdomain, n, ae.Error()),
+			"Zendesk account %s refused to create %d contributors (%s); the acting user must be an admin of the "+
+				"account (Admin Center > People > Team members); fix that, then retry the migration", subdomain, n, ae.Error()),
 			contract.ErrTypeZendeskClient, err)
 	}
 	return classify(fmt.Sprintf("create %d contributors in Zendesk account %s", n, subdomain), err)
@@ -122,5 +125,6 @@ func further(a, b contract.ContributorCursor) bool {
 	if a.NextPage != b.NextPage {
 		return a.NextPage > b.NextPage
 	}
+	// Within a page done one by one, SellUsers grows with every user.
 	return a.SellUsers > b.SellUsers
 }

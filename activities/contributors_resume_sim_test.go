@@ -155,15 +155,18 @@ func TestTwoInterruptedAttemptsThenResume(t *testing.T) {
 	requireConvertedOnce(t, bySubject)
 }
 
-// TestBulkImportRefusedStopsWithCursorAndAdvice: Zendesk answers 403 to create_many
-// from page 4 on (bulk imports switched off). The error is non-retryable, says what to
-// fix and carries the cursor (pages 1–3); once fixed, a new execution resumes there.
-func TestBulkImportRefusedStopsWithCursorAndAdvice(t *testing.T) {
+// TestBulkImportRefusedGoesOnOneByOne: Zendesk answers 403 "Data imports are not
+// enabled" to create_many from page 4 on (bulk imports switched off). The conversion
+// does not stop: it creates page 4 onwards one user at a time, never tries create_many
+// again, converts everyone once and says it went one by one.
+func TestBulkImportRefusedGoesOnOneByOne(t *testing.T) {
 	f := newConvFixture(t)
 	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
-	first := f.newAttempt(nil)
-	var creates atomic.Int32
+	var creates, single atomic.Int32
 	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if isCreateUser(r) {
+			single.Add(1)
+		}
 		if isCreateMany(r) && creates.Add(1) >= 4 {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusForbidden)
@@ -172,8 +175,39 @@ func TestBulkImportRefusedStopsWithCursorAndAdvice(t *testing.T) {
 		}
 		return false
 	})
+	res, err := f.newAttempt(nil).convert(hooliIn)
+	require.NoError(t, err)
+	want := hooliDone
+	want.OneByOne = true
+	require.Equal(t, want, res)
+	require.Equal(t, contract.ConversionPathOneByOne, res.Counts().ConversionPath)
+	require.EqualValues(t, 4, creates.Load(), "create_many is not tried again once refused")
+	require.EqualValues(t, 2500-300, single.Load(), "pages 4 to 25 are created one user at a time")
+	converted, bySubject := f.userConversions(t)
+	require.Equal(t, 2499, converted)
+	requireConvertedOnce(t, bySubject)
+}
+
+// TestOtherForbiddenStopsWithCursorAndAdvice: a 403 to create_many that is not about
+// imports (the acting user may not create users) stops the conversion, non-retryable,
+// saying what to fix, with the cursor of the pages done; once fixed, a new execution
+// resumes there in bulk.
+func TestOtherForbiddenStopsWithCursorAndAdvice(t *testing.T) {
+	f := newConvFixture(t)
+	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	first := f.newAttempt(nil)
+	var creates atomic.Int32
+	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if isCreateMany(r) && creates.Add(1) >= 4 {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"error":"Forbidden","description":"You do not have access to this page."}`))
+			return true
+		}
+		return false
+	})
 	_, err := first.convert(hooliIn)
-	requireNonRetryable(t, err, contract.ErrTypeZendeskClient, "bulk user imports are off")
+	requireNonRetryable(t, err, contract.ErrTypeZendeskClient, "the acting user must be an admin")
 	require.Contains(t, err.Error(), "retry the migration")
 	requireCursor(t, err, first, hooliAfter(4))
 
@@ -184,6 +218,7 @@ func TestBulkImportRefusedStopsWithCursorAndAdvice(t *testing.T) {
 	res, err := f.newAttempt(nil).convert(in)
 	require.NoError(t, err)
 	require.Equal(t, hooliDone, res)
+	require.Equal(t, contract.ConversionPathBulk, res.Counts().ConversionPath)
 	converted, bySubject := f.userConversions(t)
 	require.Equal(t, 2499, converted)
 	requireConvertedOnce(t, bySubject)

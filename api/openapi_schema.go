@@ -74,6 +74,9 @@ func errorCodeList() []string {
 func schemas() map[string]any {
 	statuses := stringsOf(contract.Statuses)
 	steps := stringsOf(contract.Steps)
+	conversionPath := strEnum("how contributors were created: bulk (create_many jobs), or one-by-one (one POST /api/v2/users each, "+
+		"because the Zendesk account's bulk imports are off); absent when no conversion ran",
+		contract.ConversionPathBulk, contract.ConversionPathOneByOne)
 	modes := []string{string(contract.ModeNew), string(contract.ModeExisting)}
 	byStatus := map[string]any{}
 	for _, st := range statuses {
@@ -173,6 +176,7 @@ func schemas() map[string]any {
 			"suspendedEmails":        nullable(array(str(""), "the first 100 suspended users")),
 			"total":                  integer("the Sell account's users, once the conversion has read its first page"),
 			"done":                   integer("users handled so far; done/total is the conversion's progress while it runs"),
+			"conversionPath":         conversionPath,
 		}, "sellUsers", "converted", "alreadyAgents", "needsReactivation"),
 		"InputList": object("", map[string]any{"inputs": array(refTo("InputSpec"), "in the order a migration usually meets them")}, "inputs"),
 		"InputSpec": object("One human input of the registry.", map[string]any{
@@ -230,6 +234,7 @@ func schemas() map[string]any {
 			"stepDurations":          nullable(array(refTo("StepTiming"), "")),
 			"duration":               duration("whole migration"),
 			"checked":                str("for already_connected: how the account was found complete"),
+			"conversionPath":         conversionPath,
 			"disclaimerVersion":      str("the disclaimer version the admin accepted; absent when none was needed"),
 			"disclaimerSha256":       str("the SHA-256 of that version's text"),
 		}, "outcome", "subdomain", "loginUrl", "usersConverted", "alreadyAgents", "needsReactivation", "startedAt", "finishedAt", "stepDurations", "duration"),

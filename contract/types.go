@@ -125,7 +125,18 @@ type ContributorCounts struct {
 	// inactive), so Done/Total is the conversion's progress while it runs.
 	Total int `json:"total,omitempty"`
 	Done  int `json:"done,omitempty"`
+	// ConversionPath is how contributors were created: ConversionPathBulk (create_many
+	// jobs) or ConversionPathOneByOne (one POST /api/v2/users each, because the Zendesk
+	// account's bulk imports are off). Empty when no conversion ran (a check found the
+	// account complete).
+	ConversionPath string `json:"conversionPath,omitempty"`
 }
+
+// How contributors are created (ContributorCounts.ConversionPath, Result.ConversionPath).
+const (
+	ConversionPathBulk     = "bulk"
+	ConversionPathOneByOne = "one-by-one"
+)
 
 // ContributorCursor is where the contributor conversion stands: the Sell page still to
 // do and the tallies of every page before it. It is the conversion activity's
@@ -150,6 +161,22 @@ type ContributorCursor struct {
 	// left alone; SuspendedEmails are the first MaxReportedEmails of them.
 	Suspended       int      `json:"suspended,omitempty"`
 	SuspendedEmails []string `json:"suspendedEmails,omitempty"`
+	// OneByOne is set once Zendesk refused create_many because the account's bulk
+	// imports are off: from then on every user is created with its own call, and
+	// create_many is not tried again in this conversion.
+	OneByOne bool `json:"oneByOne,omitempty"`
+	// PageUsersDone counts the users of page NextPage already handled (and tallied) one
+	// by one, in the Sell page's order, so a resumed attempt goes on with the next one.
+	// The bulk path handles a page whole and leaves it 0.
+	PageUsersDone int `json:"pageUsersDone,omitempty"`
+}
+
+// ConversionPath names the path the cursor's conversion takes.
+func (c ContributorCursor) ConversionPath() string {
+	if c.OneByOne {
+		return ConversionPathOneByOne
+	}
+	return ConversionPathBulk
 }
 
 // Clone copies the cursor with lists of its own, so appending to the copy never
@@ -169,7 +196,7 @@ func (c ContributorCursor) Counts() ContributorCounts {
 		NeedsReactivationCount: ReportedCount(c.NeedsReactivationCount, c.NeedsReactivation),
 		Inactive:               c.Inactive, InactiveEmails: append([]string{}, c.InactiveEmails...),
 		Suspended: c.Suspended, SuspendedEmails: append([]string{}, c.SuspendedEmails...),
-		Total: c.Total, Done: c.SellUsers,
+		Total: c.Total, Done: c.SellUsers, ConversionPath: c.ConversionPath(),
 	}
 }
 
@@ -242,6 +269,8 @@ type Result struct {
 	Duration        time.Duration `json:"duration"`
 	// Checked says how an already connected account was found complete.
 	Checked string `json:"checked,omitempty"`
+	// ConversionPath is how contributors were created (ContributorCounts.ConversionPath).
+	ConversionPath string `json:"conversionPath,omitempty"`
 	// DisclaimerVersion and DisclaimerSHA256 are the disclaimers this migration's
 	// admin accepted (absent when the account was already connected).
 	DisclaimerVersion string `json:"disclaimerVersion,omitempty"`

@@ -211,7 +211,8 @@ func listAndScreenshots(t *testing.T, b *tab, dev *harness.Dev) {
 	list := b.screenshot("dashboard-list")
 	b.do("open the completed migration", 30*time.Second,
 		chromedp.Click(chromedp.CSS(`tr[data-workflow-id="sell-migration-1002"] a.row-link`)))
-	b.await("its detail page", detailIs("sell-migration-1002", "completed")+` && !!document.getElementById("result")`, 30*time.Second)
+	b.await("its detail page, the result saying how contributors were created", detailIs("sell-migration-1002", "completed")+
+		` && !!document.getElementById("result") && document.getElementById("result-conversion-path")?.dataset.path === "bulk"`, 30*time.Second)
 	detail := b.screenshot("dashboard-detail")
 	t.Logf("screenshots: %s, %s", list, detail)
 

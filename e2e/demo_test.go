@@ -12,12 +12,13 @@ import (
 )
 
 // TestDemoMigrationsEndToEnd runs `sellmigrate dev` (embedded Temporal on a SQLite
-// file, the simulator, a worker) and drives the five demo accounts with the CLI to
+// file, the simulator, a worker) and drives demo accounts 1001–1005 with the CLI to
 // their outcomes. Half way, while Globex and Initech wait for their owners to log in,
 // it stops the stack the way Ctrl-C does (exit code 0) and starts it again on the same
 // data dir: the waiting migrations go on. At the end the simulator's ledger shows every
 // account created, linked and every user converted exactly once. It has a stack of its
 // own: it restarts it, and its checks count every migration and side effect there.
+// Demo 1007 Stark (bulk imports off) has a test of its own: TestStarkConvertsOneByOne.
 func TestDemoMigrationsEndToEnd(t *testing.T) {
 	t.Parallel()
 	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "demo-dev"})

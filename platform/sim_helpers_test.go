@@ -17,7 +17,7 @@ import (
 
 // The client's unit tests run against the simulator (platform/sim), the project's one
 // model of Zendesk, in process over loopback HTTP with its demo data: Sell accounts
-// 1001–1005, Support accounts globex, initech, umbrella (linked to 1004) and taken.
+// 1001–1005 and 1007, Support accounts globex, initech, umbrella (linked to 1004), taken and stark (bulk imports off).
 
 // newSimClient starts a fresh simulator and returns a client pointed at it. wrap, when
 // given, sits in front of the simulator's handler (to record requests, or to put the

@@ -230,6 +230,7 @@ func (m *migration) result(ctx workflow.Context, outcome contract.Status) contra
 		r.NeedsReactivationCount = contract.ReportedCount(c.NeedsReactivationCount, c.NeedsReactivation)
 		r.Inactive, r.InactiveEmails = c.Inactive, append([]string{}, c.InactiveEmails...)
 		r.Suspended, r.SuspendedEmails = c.Suspended, append([]string{}, c.SuspendedEmails...)
+		r.ConversionPath = c.ConversionPath
 	}
 	return r
 }

@@ -64,6 +64,7 @@ type CountsJSON struct {
 	NeedsReactivation []string `json:"needsReactivation"`
 	Total             int      `json:"total"`
 	Done              int      `json:"done"`
+	ConversionPath    string   `json:"conversionPath"`
 }
 
 type ResultJSON struct {
@@ -74,6 +75,7 @@ type ResultJSON struct {
 	AlreadyAgents     int      `json:"alreadyAgents"`
 	NeedsReactivation []string `json:"needsReactivation"`
 	Checked           string   `json:"checked"`
+	ConversionPath    string   `json:"conversionPath"`
 }
 
 type ExecutionJSON struct {

@@ -130,9 +130,9 @@ func Print(w io.Writer, r starter.Report) {
 		if c.Total > 0 && c.Done < c.Total {
 			done = fmt.Sprintf("%d of %d done so far: ", c.Done, c.Total)
 		}
-		row("Contributors", "%s%d Sell users: %d converted, %s, needs reactivation: %s%s",
+		row("Contributors", "%s%d Sell users: %d converted, %s, needs reactivation: %s%s%s",
 			done, c.SellUsers, c.Converted, alreadyAgents(c.AlreadyAgents), cappedList(c.NeedsReactivationCount, c.NeedsReactivation),
-			reportedLine(c.Inactive, c.InactiveEmails, c.Suspended, c.SuspendedEmails))
+			reportedLine(c.Inactive, c.InactiveEmails, c.Suspended, c.SuspendedEmails), conversionPath(c.ConversionPath))
 	}
 	if r.Compensation != "" {
 		row("Compensation", "%s", r.Compensation)
@@ -182,6 +182,9 @@ func ResultLine(r contract.Result) string {
 	if r.Outcome == contract.StatusCompleted || r.Outcome == contract.StatusAlreadyConnected {
 		s += reportedLine(r.Inactive, r.InactiveEmails, r.Suspended, r.SuspendedEmails)
 	}
+	if r.Outcome == contract.StatusCompleted {
+		s += conversionPath(r.ConversionPath)
+	}
 	if r.Checked != "" {
 		s += "; checked: " + r.Checked
 	}
@@ -224,6 +227,18 @@ func list(items []string) string {
 
 // maxNotesShown is how many reminder messages the human view lists.
 const maxNotesShown = 6
+
+// conversionPath says how contributors were created, so the person reading the status
+// knows why a one-by-one conversion is slower; "" when unknown.
+func conversionPath(path string) string {
+	switch path {
+	case contract.ConversionPathBulk:
+		return "; created in bulk"
+	case contract.ConversionPathOneByOne:
+		return "; created one by one (the Zendesk account's bulk imports are off; the owner can ask Zendesk Support to enable them)"
+	}
+	return ""
+}
 
 func alreadyAgents(n int) string {
 	if n == 1 {

@@ -59,3 +59,22 @@ func TestReportedUsersSaysWhenCapped(t *testing.T) {
 		t.Errorf("nothing reported still prints %q", got)
 	}
 }
+
+// TestReportNamesTheConversionPath: the Contributors row and the Result line say when
+// contributors were created one by one (bulk imports off), and in bulk otherwise.
+func TestReportNamesTheConversionPath(t *testing.T) {
+	var r starter.Report
+	r.SellAccountID = "1007"
+	r.Contributors = &contract.ContributorCounts{SellUsers: 300, Converted: 299, AlreadyAgents: 1, ConversionPath: contract.ConversionPathOneByOne}
+	r.Result = &contract.Result{Outcome: contract.StatusCompleted, Subdomain: "stark", UsersConverted: 299, AlreadyAgents: 1,
+		ConversionPath: contract.ConversionPathOneByOne}
+	var out bytes.Buffer
+	Print(&out, r)
+	if n := strings.Count(out.String(), "created one by one (the Zendesk account's bulk imports are off"); n != 2 {
+		t.Errorf("one-by-one named %d times, want in the Contributors row and the Result line:\n%s", n, out.String())
+	}
+	r.Result.ConversionPath = contract.ConversionPathBulk
+	if line := ResultLine(*r.Result); !strings.Contains(line, "; created in bulk") {
+		t.Errorf("bulk result line %q does not say so", line)
+	}
+}

@@ -29,7 +29,8 @@ type seedSellAccount struct {
 	admin     seedPerson
 	users     []seedPerson
 	// jobDuration, when set, is how long bulk jobs take in the Zendesk account linked
-	// to it; none of the demo accounts sets one, so they follow sim.job_duration.
+	// to it; only Stark sets one (2 s, slow as real jobs are, once its bulk imports are
+	// turned on); the others follow sim.job_duration.
 	jobDuration time.Duration
 }
 
@@ -43,6 +44,9 @@ type seedSupportAccount struct {
 	// AccountSpec's existingSupport.suspendedAgents makes such accounts for tests).
 	suspendedAgents []seedPerson
 	linkedSellID    int64
+	// bulkImportsDisabled leaves create_many answering 403, as Zendesk ships new
+	// accounts (support_imports.go); only Stark's demo account has it.
+	bulkImportsDisabled bool
 }
 
 var demoSellAccounts = []seedSellAccount{
@@ -64,10 +68,15 @@ var demoSellAccounts = []seedSellAccount{
 		{"Jill Valentine", "jill@umbrella.test"}, {"Chris Redfield", "chris@umbrella.test"},
 	}},
 	{id: 1005, name: "Hooli", admin: seedPerson{"Hooli Admin", "admin@hooli.test"}},
+	{id: 1007, name: "Stark", admin: seedPerson{"Stark Admin", "admin@stark.test"}, jobDuration: 2 * time.Second},
 }
 
 // hooliUsers is how many Sell users Hooli has in total (its admin included).
 const hooliUsers = 2500
+
+// starkUsers is how many Sell users Stark has in total: its admin, the owner of its
+// Zendesk account and user0001..user0298@stark.test.
+const starkUsers = 300
 
 var demoSupportAccounts = []seedSupportAccount{
 	{subdomain: "globex", name: "Globex", owner: seedPerson{"Olivia Owner", "owner@globex.test"},
@@ -77,6 +86,9 @@ var demoSupportAccounts = []seedSupportAccount{
 		contributors: []seedPerson{{"Jill Valentine", "jill@umbrella.test"}, {"Chris Redfield", "chris@umbrella.test"}},
 		linkedSellID: 1004},
 	{subdomain: "taken", name: "Taken", owner: seedPerson{"Tess Taken", "owner@taken.test"}},
+	// Stark's Zendesk account was never asked to allow bulk imports: its contributors
+	// are created one at a time.
+	{subdomain: "stark", name: "Stark", owner: seedPerson{"Pepper Potts", "owner@stark.test"}, bulkImportsDisabled: true},
 }
 
 // seedIfEmpty loads the demo data once, in one transaction: a crash mid-seed leaves an
@@ -142,8 +154,11 @@ func seedSell(ctx context.Context, tx *sql.Tx) error {
 			return fmt.Errorf("insert sell admin of %d: %w", a.id, err)
 		}
 		users := a.users
-		if a.id == 1005 {
+		switch a.id {
+		case 1005:
 			users = hooliPeople()
+		case 1007:
+			users = starkPeople()
 		}
 		for _, u := range users {
 			if _, err := stmt.ExecContext(ctx, a.id, u.name, u.email, sellRoleUser, seedTime, seedTime); err != nil {
@@ -163,10 +178,26 @@ func hooliPeople() []seedPerson {
 	return out
 }
 
+// starkPeople are Stark's Sell users besides its admin: the owner of its Zendesk
+// account (who holds a Sell license) and user0001..user0298@stark.test.
+func starkPeople() []seedPerson {
+	out := make([]seedPerson, 0, starkUsers-1)
+	out = append(out, seedPerson{"Pepper Potts", "owner@stark.test"})
+	for i := 1; i < starkUsers-1; i++ {
+		out = append(out, seedPerson{fmt.Sprintf("Stark User %04d", i), fmt.Sprintf("user%04d@stark.test", i)})
+	}
+	return out
+}
+
 func seedSupport(ctx context.Context, tx *sql.Tx, a seedSupportAccount) error {
 	acct, err := insertAccount(ctx, tx, a.subdomain, a.name, a.owner.name, a.owner.email, seedTime)
 	if err != nil {
 		return err
+	}
+	if a.bulkImportsDisabled {
+		if err := setBulkImports(ctx, tx, acct.ID, false); err != nil {
+			return err
+		}
 	}
 	for _, p := range a.endUsers {
 		if _, err := insertUser(ctx, tx, supportUser{AccountID: acct.ID, Name: p.name, Email: p.email, Role: roleEndUser,

@@ -76,6 +76,7 @@ func (s *Sim) supportRoutes() http.Handler {
 	m.HandleFunc("GET "+p+"/users/search", s.supportAuthed(s.handleSearchUsers))
 	m.HandleFunc("GET "+p+"/users/{id}", s.supportAuthed(s.handleGetUser))
 	m.HandleFunc("PUT "+p+"/users/{id}", s.supportAuthed(s.handleUpdateUser))
+	m.HandleFunc("POST "+p+"/users", s.supportAuthed(s.handleCreateUser))
 	m.HandleFunc("POST "+p+"/users/create_many", s.supportAuthed(s.handleCreateMany))
 	m.HandleFunc("PUT "+p+"/users/update_many", s.supportAuthed(s.handleUpdateMany))
 	m.HandleFunc("GET "+p+"/job_statuses/{id}", s.supportAuthed(s.handleJobStatus))

@@ -14,7 +14,7 @@ import (
 	"go.uber.org/zap"
 )
 
-// AccountSpec describes one more legacy Sell account, beyond the five demo accounts,
+// AccountSpec describes one more legacy Sell account, beyond the six demo accounts,
 // so tests can run many migrations of every demo shape. It follows the demo naming:
 // the admin is admin@<slug>.test and the users user0001@<slug>.test…, where slug is the
 // name in lowercase letters and digits only.
@@ -51,6 +51,10 @@ type ExistingSupportSpec struct {
 	// SuspendedAgents makes the first that many Sell users (user0001…) agents of this
 	// Zendesk account already, suspended there: the conversion reports them.
 	SuspendedAgents int `json:"suspendedAgents,omitempty"`
+	// BulkImportsDisabled leaves the account's bulk user imports off, as Zendesk ships
+	// new accounts: create_many answers 403 "Data imports are not enabled", like demo
+	// 1007 Stark.
+	BulkImportsDisabled bool `json:"bulkImportsDisabled,omitempty"`
 }
 
 // AccountAdded is what AddAccount created.
@@ -216,6 +220,11 @@ func (spec AccountSpec) addSupport(ctx context.Context, tx *sql.Tx, people []see
 		if err := insertSuspendedAgents(ctx, tx, acct, people[1:1+e.SuspendedAgents], now); err != nil {
 			return err
 		}
+		if e.BulkImportsDisabled {
+			if err := setBulkImports(ctx, tx, acct.ID, false); err != nil {
+				return err
+			}
+		}
 		out.SupportSubdomain = e.Subdomain
 	}
 	return nil
@@ -251,7 +260,7 @@ func (s *Sim) handleAddAccount(w http.ResponseWriter, r *http.Request) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&spec); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": `body must be {"sellAccountId","name","users",` +
-			`"inactiveUsers","connectedSubdomain","existingSupport":{"subdomain","ownerEmail","ownerHasSellLicense","suspendedAgents"}}: ` + err.Error()})
+			`"inactiveUsers","connectedSubdomain","existingSupport":{"subdomain","ownerEmail","ownerHasSellLicense","suspendedAgents","bulkImportsDisabled"}}: ` + err.Error()})
 		return
 	}
 	out, err := s.AddAccount(r.Context(), spec)

@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS support_accounts (
 	name           TEXT NOT NULL,
 	owner_id       INTEGER,
 	linked_sell_id INTEGER UNIQUE,
-	created_at     TEXT NOT NULL
+	created_at     TEXT NOT NULL,
+	bulk_imports_enabled INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS custom_roles (
 	id          INTEGER PRIMARY KEY AUTOINCREMENT,

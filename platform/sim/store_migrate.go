@@ -22,6 +22,8 @@ func migrateSchema(ctx context.Context, tx *sql.Tx) error {
 		{"job_statuses", "queued_at_ms", "INTEGER NOT NULL DEFAULT 0"},
 		{"job_statuses", "due_at_ms", "INTEGER NOT NULL DEFAULT 0"},
 		{"job_statuses", "message", "TEXT NOT NULL DEFAULT ''"},
+		// Accounts of an older state file keep the bulk path they had (support_imports.go).
+		{"support_accounts", "bulk_imports_enabled", "INTEGER NOT NULL DEFAULT 1"},
 	}
 	for _, c := range added {
 		has, err := hasColumn(ctx, tx, c.table, c.column)

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 )
 
 // The bulk user calls: their requests are checked at once and queued as jobs
@@ -70,8 +69,12 @@ type newUserRequest struct {
 }
 
 // handleCreateMany serves POST /api/v2/users/create_many. A user whose email already
-// exists in the account is a Failed row and is left exactly as it was.
+// exists in the account is a Failed row and is left exactly as it was. An account whose
+// bulk imports are off answers 403 (bulkImportsAllowed).
 func (s *Sim) handleCreateMany(w http.ResponseWriter, r *http.Request, acct supportAccount, _ supportUser) {
+	if !s.bulkImportsAllowed(w, r, acct) {
+		return
+	}
 	var body struct {
 		Users []newUserRequest `json:"users"`
 	}
@@ -99,62 +102,21 @@ func (s *Sim) createUsers(ctx context.Context, tx *sql.Tx, acct supportAccount, 
 	return results, nil
 }
 
-// createOne creates one user of a create_many job and records the conversion. A Failed
-// row carries its index and no email, as on Zendesk: the caller maps it back to what it
-// sent by position.
+// createOne creates one user of a create_many job (newUser does the work) and says so
+// in a row. A Failed row carries its index and no email, as on Zendesk: the caller maps
+// it back to what it sent by position. An email already in use is the row error
+// EmailAlreadyTaken, as Zendesk's job results name it.
 func (s *Sim) createOne(ctx context.Context, tx *sql.Tx, acct supportAccount, i int, nu newUserRequest) (jobResult, error) {
-	email := normalizeEmail(nu.Email)
-	failed := func(code, details string) (jobResult, error) {
-		return jobResult{Index: i, Status: "Failed", Error: code, Details: details}, nil
-	}
-	name := strings.TrimSpace(nu.Name)
-	role := nu.Role
-	if role == "" {
-		role = roleEndUser
-	}
+	u, prob, err := s.newUser(ctx, tx, acct, nu)
 	switch {
-	case email == "":
-		return failed("InvalidValue", "Email: cannot be blank")
-	case !validEmail(email):
-		return failed("InvalidValue", "Email: "+email+" is not properly formatted")
-	case name == "":
-		return failed("InvalidValue", "Name: cannot be blank")
-	}
-	if _, err := userByEmail(ctx, tx, acct.ID, email); err == nil {
-		return failed("EmailAlreadyTaken", "Email: "+email+" is already being used by another user")
-	} else if !errors.Is(err, errNotFound) {
+	case err != nil:
 		return jobResult{}, err
+	case prob != nil && prob.Field == "email" && prob.Code == "DuplicateValue":
+		return jobResult{Index: i, Status: "Failed", Error: "EmailAlreadyTaken", Details: prob.Description}, nil
+	case prob != nil:
+		return jobResult{Index: i, Status: "Failed", Error: prob.Code, Details: prob.Description}, nil
 	}
-	externalID := externalIDValue(nu.ExternalID)
-	if prob, err := externalIDProblem(ctx, tx, acct.ID, externalID, 0); err != nil || prob != nil {
-		if err != nil {
-			return jobResult{}, err
-		}
-		return failed(prob.Code, prob.Description)
-	}
-	crID, roleType, prob, err := resolveRole(ctx, tx, acct.ID, role, nu.CustomRoleID)
-	if err != nil {
-		return jobResult{}, err
-	}
-	if prob != nil {
-		return failed(prob.Code, prob.Description)
-	}
-	now := s.nowString()
-	u := supportUser{AccountID: acct.ID, Name: name, Email: email, Role: role, CustomRoleID: crID, RoleType: roleType,
-		Active: true, Verified: nu.Verified, CreatedAt: now, UpdatedAt: now, ExternalID: externalID}
-	id, err := insertUser(ctx, tx, u)
-	if err != nil {
-		return jobResult{}, err
-	}
-	u.ID = id
-	detail := "created as " + role
-	if isContributor(u) {
-		detail = "created as contributor"
-	}
-	if err := appendLedger(ctx, tx, LedgerUserConverted, acct.Subdomain+"/"+email, detail, now); err != nil {
-		return jobResult{}, err
-	}
-	return jobResult{ID: id, Index: i, Email: email, Status: "Created"}, nil
+	return jobResult{ID: u.ID, Index: i, Email: u.Email, Status: "Created"}, nil
 }
 
 // handleUpdateMany serves PUT /api/v2/users/update_many: either ?ids=1,2 with one

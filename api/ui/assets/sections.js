@@ -82,6 +82,7 @@ export function resultCard(r) {
       stat("Already agents", num(res.alreadyAgents), "left as they were"),
       stat("Need reactivation", num(reactivateCount), "see below"),
       stat("Took", duration(res.duration, true), "waits included")),
+    conversionPathLine(res.conversionPath),
     reactivate.length
       ? h("div", { class: "reactivate", id: "result-reactivation" },
         h("h3", {}, num(reactivateCount) + " user" + (reactivateCount === 1 ? " needs" : "s need") + " reactivation"),
@@ -95,6 +96,20 @@ export function resultCard(r) {
     reportedUsers("result-inactive", res.inactive, res.inactiveEmails, "inactive in Sell",
       "Deactivated Sell users hold no Sell license and were not converted."),
     h("p", { class: "hint" }, "Next: first login at the new address, app installation, and security settings (SSO, 2FA)."));
+}
+
+// conversionPathLine says how contributors were created: one by one means the Zendesk
+// account's bulk imports were off, which is why it took longer. Absent in results from
+// before the path was recorded, and when no conversion ran.
+function conversionPathLine(path) {
+  if (path === "one-by-one") {
+    return h("p", { class: "hint", id: "result-conversion-path", "data-path": path }, "Created ",
+      h("strong", {}, "one by one"), ": the Zendesk account's bulk imports are off. The owner can ask Zendesk Support to enable them.");
+  }
+  if (path === "bulk") {
+    return h("p", { class: "hint", id: "result-conversion-path", "data-path": path }, "Created in bulk.");
+  }
+  return null;
 }
 
 // reportedUsers: users the conversion reported instead of converting. The migration
