@@ -114,6 +114,16 @@ func (e *env) startWorker(ctx context.Context, o Options, metricsPort int) error
 		"zendesk.sell_token_template": config.DemoSellTokenTemplate,
 		"worker.metrics_listen":       "127.0.0.1:" + strconv.Itoa(metricsPort),
 	}
+	// Its worker polls jobs as dev does, against a simulator of its own whose jobs take
+	// sim.job_duration; the environment may still choose otherwise.
+	for k, v := range map[string]string{
+		"zendesk.job_poll_initial": config.DevJobPollInitial.String(),
+		"zendesk.job_poll_max":     config.DevJobPollMax.String(),
+	} {
+		if os.Getenv(config.EnvVar(k)) == "" {
+			set[k] = v
+		}
+	}
 	environ := os.Environ()
 	for k, v := range set {
 		environ = append(environ, config.EnvVar(k)+"="+v)
