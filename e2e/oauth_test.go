@@ -86,6 +86,14 @@ func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
 		!strings.Contains(r.body, "not waiting for the Zendesk account owner") {
 		t.Errorf("owner-login after the login: %d:\n%s", r.status, r.body)
 	}
+
+	// Finished, its history holds none of the secrets the login went through: the demo
+	// stack's, the OAuth codes and the signed states.
+	harness.MustCLI(t, d, "signal", "5201", "accept-disclaimers", "--by", "admin@oauthco.test")
+	runID, _ := harness.AwaitClosed(t, d, "5201")
+	secrets := append(harness.DemoSecrets(), spent, mustParse(t, ownerCallback).Query().Get("code"),
+		mustParse(t, ownerCallback).Query().Get("state"), fresh.Query().Get("state"))
+	harness.RequireNoSecrets(t, harness.History(t, d, "5201", runID), "migration 5201", secrets)
 }
 
 // browser is an http.Client with a cookie jar that reports redirects instead of
