@@ -26,7 +26,7 @@ type cursorBox struct {
 // before its first page finds it as heartbeat details even when it came from Resume.
 func newCursorBox(ctx context.Context, cur contract.ContributorCursor) *cursorBox {
 	b := &cursorBox{ctx: ctx, cur: cur}
-	activity.RecordHeartbeat(ctx, b.get())
+	b.beat()
 	return b
 }
 
@@ -42,7 +42,7 @@ func (b *cursorBox) commit(next contract.ContributorCursor) {
 	b.mu.Lock()
 	b.cur = next
 	b.mu.Unlock()
-	activity.RecordHeartbeat(b.ctx, b.get())
+	b.beat()
 }
 
 // beat heartbeats the committed cursor: a page in progress (waiting on a Zendesk job)
@@ -75,7 +75,7 @@ func (b *cursorBox) keepAlive(ctx context.Context) (stop func()) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				activity.RecordHeartbeat(ctx, b.get())
+				b.beat()
 			}
 		}
 	}()

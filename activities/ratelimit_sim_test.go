@@ -46,16 +46,9 @@ func TestTwoWorkersActivitiesShareOneAccountsBudget(t *testing.T) {
 	t.Cleanup(func() { srv.Close(); _ = s.Close() })
 
 	worker := func(fixedOnly bool) *Activities {
-		client, err := platform.New(platform.Config{
-			SupportURL: srv.URL + "/zendesk/{subdomain}",
-			SellURL:    srv.URL + "/sell",
-			Timeout:    5 * time.Second,
-			Limits:     platform.RateLimits{FixedOnly: fixedOnly, BudgetWindow: window},
+		return activitiesOn(t, srv.URL, func(c *platform.Config) {
+			c.Limits = platform.RateLimits{FixedOnly: fixedOnly, BudgetWindow: window}
 		})
-		require.NoError(t, err)
-		acts, err := New(Deps{Platform: client, SupportToken: sim.DemoSupportToken, SellTokenTemplate: "sell-demo-{account_id}"})
-		require.NoError(t, err)
-		return acts
 	}
 	run := func(fixedOnly bool) (verified, rateLimited int32) {
 		denied.Store(0)

@@ -68,16 +68,20 @@ const (
 )
 
 // activitiesOn builds the activities on a simulator served at url, with its demo
-// credentials, polling jobs from testJobPoll.
-func activitiesOn(t testing.TB, url string) *Activities {
+// credentials, polling jobs from testJobPoll; tune changes the client's config further.
+func activitiesOn(t testing.TB, url string, tune ...func(*platform.Config)) *Activities {
 	t.Helper()
-	client, err := platform.New(platform.Config{
+	cfg := platform.Config{
 		SupportURL:     url + "/zendesk/{subdomain}",
 		SellURL:        url + "/sell",
 		Timeout:        5 * time.Second,
 		JobPollInitial: testJobPoll,
 		JobPollMax:     5 * testJobPoll,
-	})
+	}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	client, err := platform.New(cfg)
 	require.NoError(t, err)
 	acts, err := New(Deps{Platform: client, SupportToken: sim.DemoSupportToken, SellTokenTemplate: "sell-demo-{account_id}"})
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -77,6 +78,14 @@ func schemas() map[string]any {
 	conversionPath := strEnum("how contributors were created: bulk (create_many jobs), or one-by-one (one POST /api/v2/users each, "+
 		"because the Zendesk account's bulk imports are off); absent when no conversion ran",
 		contract.ConversionPathBulk, contract.ConversionPathOneByOne)
+	// reportedUsers are the fields that report users rather than convert them, the same
+	// in ContributorCounts and Result.
+	reportedUsers := map[string]any{
+		"needsReactivationCount": integer("all users to reactivate"),
+		"inactive":               integer("Sell users deactivated in Sell: not converted, reported"),
+		"inactiveEmails":         nullable(array(str(""), fmt.Sprintf("the first %d inactive Sell users", contract.MaxReportedEmails))),
+		"suspendedEmails":        nullable(array(str(""), fmt.Sprintf("the first %d suspended users", contract.MaxReportedEmails))),
+	}
 	modes := []string{string(contract.ModeNew), string(contract.ModeExisting)}
 	byStatus := map[string]any{}
 	for _, st := range statuses {
@@ -164,20 +173,16 @@ func schemas() map[string]any {
 			"startedAt": dateTime(""),
 			"endedAt":   dateTime("absent while the step is open"),
 		}, "step", "startedAt"),
-		"ContributorCounts": object("", map[string]any{
-			"sellUsers":              integer(""),
-			"converted":              integer(""),
-			"alreadyAgents":          integer(""),
-			"needsReactivation":      nullable(array(str(""), "users an admin must reactivate under Sell > Settings > Users > Pending actions (the first 100)")),
-			"needsReactivationCount": integer("all users to reactivate"),
-			"inactive":               integer("Sell users deactivated in Sell: not converted, reported"),
-			"inactiveEmails":         nullable(array(str(""), "the first 100 inactive Sell users")),
-			"suspended":              integer("Sell users whose Zendesk user is suspended: not converted, not counted as agents"),
-			"suspendedEmails":        nullable(array(str(""), "the first 100 suspended users")),
-			"total":                  integer("the Sell account's users, once the conversion has read its first page"),
-			"done":                   integer("users handled so far; done/total is the conversion's progress while it runs"),
-			"conversionPath":         conversionPath,
-		}, "sellUsers", "converted", "alreadyAgents", "needsReactivation"),
+		"ContributorCounts": object("", withFields(reportedUsers, map[string]any{
+			"sellUsers":         integer(""),
+			"converted":         integer(""),
+			"alreadyAgents":     integer(""),
+			"needsReactivation": nullable(array(str(""), "users an admin must reactivate under Sell > Settings > Users > Pending actions (the first 100)")),
+			"suspended":         integer("Sell users whose Zendesk user is suspended: not converted, not counted as agents"),
+			"total":             integer("the Sell account's users, once the conversion has read its first page"),
+			"done":              integer("users handled so far; done/total is the conversion's progress while it runs"),
+			"conversionPath":    conversionPath,
+		}), "sellUsers", "converted", "alreadyAgents", "needsReactivation"),
 		"InputList": object("", map[string]any{"inputs": array(refTo("InputSpec"), "in the order a migration usually meets them")}, "inputs"),
 		"InputSpec": object("One human input of the registry.", map[string]any{
 			"name":  strEnum("", contract.InputNames()...),
@@ -217,27 +222,23 @@ func schemas() map[string]any {
 			"step":     strEnum("", steps...),
 			"duration": duration("time in the step, waits included"),
 		}, "step", "duration"),
-		"Result": object("What a finished migration returned.", map[string]any{
-			"outcome":                strEnum("", statuses...),
-			"subdomain":              str(""),
-			"loginUrl":               str("where users now log in"),
-			"usersConverted":         integer(""),
-			"alreadyAgents":          integer(""),
-			"needsReactivation":      nullable(array(str(""), "the first 100 users to reactivate")),
-			"needsReactivationCount": integer("all users to reactivate"),
-			"inactive":               integer("Sell users deactivated in Sell: not converted, reported"),
-			"inactiveEmails":         nullable(array(str(""), "the first 100 inactive Sell users")),
-			"suspended":              integer("Sell users whose Zendesk user is suspended: left suspended, not counted converted"),
-			"suspendedEmails":        nullable(array(str(""), "the first 100 suspended users")),
-			"startedAt":              dateTime(""),
-			"finishedAt":             dateTime(""),
-			"stepDurations":          nullable(array(refTo("StepTiming"), "")),
-			"duration":               duration("whole migration"),
-			"checked":                str("for already_connected: how the account was found complete"),
-			"conversionPath":         conversionPath,
-			"disclaimerVersion":      str("the disclaimer version the admin accepted; absent when none was needed"),
-			"disclaimerSha256":       str("the SHA-256 of that version's text"),
-		}, "outcome", "subdomain", "loginUrl", "usersConverted", "alreadyAgents", "needsReactivation", "startedAt", "finishedAt", "stepDurations", "duration"),
+		"Result": object("What a finished migration returned.", withFields(reportedUsers, map[string]any{
+			"outcome":           strEnum("", statuses...),
+			"subdomain":         str(""),
+			"loginUrl":          str("where users now log in"),
+			"usersConverted":    integer(""),
+			"alreadyAgents":     integer(""),
+			"needsReactivation": nullable(array(str(""), "the first 100 users to reactivate")),
+			"suspended":         integer("Sell users whose Zendesk user is suspended: left suspended, not counted converted"),
+			"startedAt":         dateTime(""),
+			"finishedAt":        dateTime(""),
+			"stepDurations":     nullable(array(refTo("StepTiming"), "")),
+			"duration":          duration("whole migration"),
+			"checked":           str("for already_connected: how the account was found complete"),
+			"conversionPath":    conversionPath,
+			"disclaimerVersion": str("the disclaimer version the admin accepted; absent when none was needed"),
+			"disclaimerSha256":  str("the SHA-256 of that version's text"),
+		}), "outcome", "subdomain", "loginUrl", "usersConverted", "alreadyAgents", "needsReactivation", "startedAt", "finishedAt", "stepDurations", "duration"),
 		"Progress": object("Where a migration stands, as its progress query answers.", progressProps(statuses, steps, modes),
 			"workflowId", "sellAccountId", "mode", "requestedBy", "step", "status", "startedAt", "updatedAt", "linked", "inputs", "timeline", "remindersSent"),
 		"Execution": object("What Temporal knows about the run.", map[string]any{
@@ -357,4 +358,11 @@ func reportSchema(statuses, steps, modes []string) schema {
 	props["executions"] = array(refTo("Summary"), "every run of the migration, newest first (a migration started again has several)")
 	return object("A migration's progress with its Temporal execution.", props,
 		"workflowId", "step", "status", "waitingFor", "execution", "pendingActivities", "progressSource", "temporalUiUrl")
+}
+
+// withFields is props with shared's fields added (props wins on a clash).
+func withFields(shared, props map[string]any) map[string]any {
+	out := maps.Clone(shared)
+	maps.Copy(out, props)
+	return out
 }

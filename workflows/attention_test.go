@@ -20,8 +20,7 @@ func TestFailureAfterLinkWaitsForRetryAndResumesFromCursor(t *testing.T) {
 	h := newHarness(t)
 	h.preflightLegacy()
 	h.reserveCreates("acme")
-	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.Anything).
-		Return(activities.LinkResult{LoginURL: "https://acme.zendesk.com"}, nil).Once()
+	h.link("acme")
 	reached := contract.ContributorCursor{NextPage: 3, SellUsers: 200, Converted: 200, Total: 250}
 	var resumedFrom *contract.ContributorCursor
 	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.Anything).Return(
@@ -98,8 +97,7 @@ func TestCancelDuringConversionSaysWhatRemains(t *testing.T) {
 	h := newHarness(t)
 	h.preflightLegacy()
 	h.reserveCreates("hooli")
-	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.Anything).
-		Return(activities.LinkResult{LoginURL: "https://hooli.zendesk.com"}, nil).Once()
+	h.link("hooli")
 	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, _ activities.ConvertContributorsInput) (contract.ContributorCursor, error) {
 			// The test clock stands still while an activity runs, so the cancel comes from

@@ -20,8 +20,7 @@ func TestOneByOneReachesProgressAndResult(t *testing.T) {
 	h := newHarness(t)
 	h.preflightLegacy()
 	h.reserveCreates("acme")
-	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.Anything).
-		Return(activities.LinkResult{LoginURL: "https://acme.zendesk.com"}, nil).Once()
+	h.link("acme")
 	reached := contract.ContributorCursor{NextPage: 2, SellUsers: 140, Converted: 139, AlreadyAgents: 1, Total: 300,
 		OneByOne: true, PageUsersDone: 40}
 	var resumedFrom *contract.ContributorCursor
@@ -61,8 +60,7 @@ func TestBulkPathReachesResult(t *testing.T) {
 	h := newHarness(t)
 	h.preflightLegacy()
 	h.reserveCreates("acme")
-	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.Anything).
-		Return(activities.LinkResult{LoginURL: "https://acme.zendesk.com"}, nil).Once()
+	h.link("acme")
 	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.Anything).
 		Return(contract.ContributorCursor{NextPage: 2, SellUsers: 5, Converted: 4, AlreadyAgents: 1, Total: 5}, nil).Once()
 	h.at(time.Minute, func() { h.update(contract.AcceptDisclaimersName, accept("admin@acme.test")) })

@@ -130,9 +130,14 @@ func (h *harness) reserveCreates(subdomain string) {
 		Return(activities.ReserveSubdomainResult{Created: true, LoginURL: "https://" + subdomain + ".zendesk.com"}, nil).Once()
 }
 
-func (h *harness) linkAndConvert(subdomain string, converted int) {
+// link makes LinkAccounts succeed once for subdomain.
+func (h *harness) link(subdomain string) {
 	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.MatchedBy(func(in activities.LinkInput) bool { return in.Subdomain == subdomain })).
 		Return(activities.LinkResult{LinkedAt: time.Now(), LoginURL: "https://" + subdomain + ".zendesk.com"}, nil).Once()
+}
+
+func (h *harness) linkAndConvert(subdomain string, converted int) {
+	h.link(subdomain)
 	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.MatchedBy(func(in activities.ConvertContributorsInput) bool { return in.Subdomain == subdomain })).
 		Return(contract.ContributorCursor{NextPage: 2, SellUsers: converted + 1, Converted: converted, AlreadyAgents: 1}, nil).Once()
 }

@@ -302,8 +302,7 @@ func TestCancelAfterLinkKeepsTheAccount(t *testing.T) {
 	h := newHarness(t)
 	h.preflightLegacy()
 	h.reserveCreates("acme")
-	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.Anything).
-		Return(activities.LinkResult{LinkedAt: time.Now(), LoginURL: "https://acme.zendesk.com"}, nil).Once()
+	h.link("acme")
 	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.Anything).After(time.Hour).
 		Return(contract.ContributorCursor{}, nil).Maybe()
 	h.at(time.Minute, func() { h.update(contract.AcceptDisclaimersName, accept("admin@acme.test")) })

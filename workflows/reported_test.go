@@ -18,8 +18,7 @@ func TestInactiveAndSuspendedReachProgressAndResult(t *testing.T) {
 	h := newHarness(t)
 	h.preflightLegacy()
 	h.reserveCreates("acme")
-	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.Anything).
-		Return(activities.LinkResult{LinkedAt: time.Now(), LoginURL: "https://acme.zendesk.com"}, nil).Once()
+	h.link("acme")
 	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.Anything).
 		Return(contract.ContributorCursor{NextPage: 2, SellUsers: 6, Converted: 3, AlreadyAgents: 1, Total: 6,
 			Inactive: 1, InactiveEmails: []string{"dan@acme.test"},

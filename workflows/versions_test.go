@@ -47,8 +47,7 @@ func TestNeedsAttentionOldBranchFails(t *testing.T) {
 	h.env.OnGetVersion(ChangeNeedsAttention, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	h.preflightLegacy()
 	h.reserveCreates("acme")
-	h.env.OnActivity(h.a.LinkAccounts, mock.Anything, mock.Anything).
-		Return(activities.LinkResult{LoginURL: "https://acme.zendesk.com"}, nil).Once()
+	h.link("acme")
 	reached := contract.ContributorCursor{NextPage: 3, SellUsers: 200, Converted: 200, Total: 250}
 	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.Anything).Return(contract.ContributorCursor{},
 		temporal.NewApplicationErrorWithOptions("Zendesk account acme has no Contributor role", contract.ErrTypeZendeskClient,

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 )
@@ -14,14 +13,10 @@ func reportedUsers(count int, emails []string) string {
 	if count == 0 {
 		return "none"
 	}
-	s := fmt.Sprintf("%d", count)
-	if len(emails) > 0 {
-		s += ": " + strings.Join(emails, ", ")
+	if len(emails) == 0 {
+		return fmt.Sprintf("%d", count)
 	}
-	if more := count - len(emails); more > 0 && len(emails) > 0 {
-		s += fmt.Sprintf(" … and %d more", more)
-	}
-	return s
+	return fmt.Sprintf("%d: %s", count, cappedList(count, emails))
 }
 
 // cappedList lists emails, saying how many more the count has than the list kept.

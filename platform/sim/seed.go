@@ -40,9 +40,6 @@ type seedSupportAccount struct {
 	owner           seedPerson
 	endUsers        []seedPerson
 	contributors    []seedPerson
-	// suspendedAgents are agents suspended in the account (no demo account has any;
-	// AccountSpec's existingSupport.suspendedAgents makes such accounts for tests).
-	suspendedAgents []seedPerson
 	linkedSellID    int64
 	// bulkImportsDisabled leaves create_many answering 403, as Zendesk ships new
 	// accounts (support_imports.go); only Stark's demo account has it.
@@ -206,9 +203,6 @@ func seedSupport(ctx context.Context, tx *sql.Tx, a seedSupportAccount) error {
 		}
 	}
 	if err := insertContributors(ctx, tx, acct, a.contributors, seedTime); err != nil {
-		return err
-	}
-	if err := insertSuspendedAgents(ctx, tx, acct, a.suspendedAgents, seedTime); err != nil {
 		return err
 	}
 	if a.linkedSellID != 0 {
