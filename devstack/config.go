@@ -26,7 +26,7 @@ type serverPorts struct {
 }
 
 func pickServerPorts(frontend int) (serverPorts, error) {
-	free, err := loopport.Pick(3)
+	free, err := loopport.PickOwn(3)
 	if err != nil {
 		return serverPorts{}, fmt.Errorf("devstack: pick loopback ports for the internal Temporal services: %w", err)
 	}

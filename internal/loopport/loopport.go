@@ -7,6 +7,14 @@
 // server binds (the Temporal services dial each other while they start) may take it as
 // its source port. Ports here come from below the ephemeral range, where the kernel
 // never assigns a source port, and are probed by binding them.
+//
+// That range is split in two. Pick hands out ports from the lower half, for servers
+// another process will start (the end-to-end harness tells each child its addresses);
+// PickOwn hands out ports from the upper half, for servers the calling process starts
+// itself (the dev stack's internal Temporal services). Several processes pick at once
+// during the end-to-end tests, and a port one of them probed is free again until its
+// child binds it: without the split, a dev stack starting meanwhile could take the
+// harness's port for an internal service.
 package loopport
 
 import (
@@ -29,10 +37,22 @@ var handedOut = struct {
 	ports map[int]bool
 }{ports: map[int]bool{}}
 
-// Pick returns n distinct loopback ports that were free when probed and that this
-// process has not handed out before.
+// Pick returns n distinct loopback ports for servers another process will start: free
+// when probed, never handed out before by this process, and never returned by PickOwn
+// in any process.
 func Pick(n int) ([]int, error) {
 	lo, hi := candidates()
+	return pick(n, lo, (lo+hi)/2)
+}
+
+// PickOwn returns n distinct loopback ports for servers the calling process binds
+// itself, from the half of the range Pick never uses.
+func PickOwn(n int) ([]int, error) {
+	lo, hi := candidates()
+	return pick(n, (lo+hi)/2+1, hi)
+}
+
+func pick(n, lo, hi int) ([]int, error) {
 	listeners := make([]net.Listener, 0, n)
 	defer func() {
 		for _, l := range listeners {

@@ -70,3 +70,26 @@ func TestPickSkipsAPortSomeoneHolds(t *testing.T) {
 		}
 	}
 }
+
+func TestPickAndPickOwnNeverOverlap(t *testing.T) {
+	lo, hi := candidates()
+	mid := (lo + hi) / 2
+	given, err := Pick(50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := PickOwn(50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range given {
+		if p < lo || p > mid {
+			t.Errorf("Pick gave %d, outside its half %d-%d", p, lo, mid)
+		}
+	}
+	for _, p := range own {
+		if p <= mid || p > hi {
+			t.Errorf("PickOwn gave %d, outside its half %d-%d", p, mid+1, hi)
+		}
+	}
+}
