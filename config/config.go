@@ -21,7 +21,9 @@ type Config struct {
 	Sim       Sim
 	API       API
 	Notify    Notify
-	Log       Log
+	// Credentials says where Zendesk credentials are kept and the keys sealing them.
+	Credentials Credentials
+	Log         Log
 	// File is the YAML file that was read, empty when none was.
 	File string
 }

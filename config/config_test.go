@@ -219,6 +219,11 @@ func TestValidationNamesKey(t *testing.T) {
 		{"sim.job_duration", "0s"},
 		{"sim.job_duration", "-1s"},
 		{"api.listen", "localhost"},
+		{"credentials.dsn", "mysql://u:p@db/sm"},
+		{"credentials.dsn", "sqlite:"},
+		{"credentials.keys", "no-colon"},
+		{"credentials.keys", "k:c2hvcnQ="},
+		{"credentials.active_key", "k9"},
 		{"log.level", "verbose"},
 		{"log.format", "xml"},
 	}

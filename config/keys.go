@@ -106,6 +106,12 @@ var keys = []key{
 	{"notify.ops_emails", []string{}, func(c *Config) any { return &c.Notify.OpsEmails }},
 	{"notify.dashboard_url", "", func(c *Config) any { return &c.Notify.DashboardURL }},
 
+	// Empty credentials.* take dev's store and key under dev.data_dir in dev; other
+	// roles must set them where they open the store (see Config.OpenCredentials).
+	{"credentials.dsn", "", func(c *Config) any { return &c.Credentials.DSN }},
+	{"credentials.keys", []string{}, func(c *Config) any { return &c.Credentials.Keys }},
+	{"credentials.active_key", "", func(c *Config) any { return &c.Credentials.ActiveKey }},
+
 	{"log.level", "info", func(c *Config) any { return &c.Log.Level }},
 	// Empty log.format takes the role's default; see defaultLogFormat.
 	{"log.format", "", func(c *Config) any { return &c.Log.Format }},

@@ -141,6 +141,7 @@ func deriveRoleValues(c *Config, r Role) {
 	deriveNotifyValues(c, r)
 	deriveJobPoll(&c.Zendesk, r)
 	if r == RoleDev {
+		c.Credentials.UseDevDefaults(c.Dev.DataDir)
 		fill(&c.Zendesk.SupportURL, c.SimBaseURL()+"/zendesk/{subdomain}")
 		fill(&c.Zendesk.SellURL, c.SimBaseURL()+"/sell")
 		fill(&c.Zendesk.APIToken, DemoSupportToken)

@@ -58,6 +58,7 @@ func (c Config) validate(r Role) error {
 		hostPort("api.listen", c.API.Listen, "127.0.0.1:8080"),
 		c.API.validate(r),
 		c.Notify.validate(),
+		c.Credentials.validate(),
 
 		oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error"),
 		oneOf("log.format", c.Log.Format, "console", "json"),

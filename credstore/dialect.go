@@ -87,3 +87,10 @@ func parseDSN(dsn string) (target, error) {
 		return target{}, fmt.Errorf("credentials.dsn %q must start with sqlite: or postgres://, e.g. %s", shown, dsnForm)
 	}
 }
+
+// CheckDSN says whether dsn names a database Open can use, without connecting; config
+// calls it at load so a misspelt credentials.dsn is reported before any command runs.
+func CheckDSN(dsn string) error {
+	_, err := parseDSN(dsn)
+	return err
+}
