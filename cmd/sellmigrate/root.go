@@ -52,6 +52,7 @@ Try it on this machine:
 		a.listCmd(),
 		a.cancelCmd(),
 		a.disclaimersCmd(),
+		a.credentialsCmd(),
 	)
 	root.AddCommand(a.inputCommands()...)
 	return root
