@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -44,6 +45,9 @@ func apiTokenValid(ctx context.Context, q queryer, accountID int64, token string
 	return true, nil
 }
 
+// errNoSupportAccount is AddAPIToken's error for an unknown subdomain (404 over HTTP).
+var errNoSupportAccount = errors.New("no Support account")
+
 // AddAPIToken gives the Support account of subdomain another API token, as an admin
 // adds one in Zendesk's Admin Center; a test uses it to hold a credential of its own.
 func (s *Sim) AddAPIToken(ctx context.Context, subdomain, token string) error {
@@ -53,7 +57,7 @@ func (s *Sim) AddAPIToken(ctx context.Context, subdomain, token string) error {
 	err := s.store.write(ctx, func(tx *sql.Tx) error {
 		acct, err := accountBySubdomain(ctx, tx, subdomain)
 		if errors.Is(err, errNotFound) {
-			return fmt.Errorf("no Support account %q; create it first", subdomain)
+			return fmt.Errorf("%w %q; create it first", errNoSupportAccount, subdomain)
 		}
 		if err != nil {
 			return err
@@ -90,4 +94,41 @@ func insertSeededAccount(ctx context.Context, q queryer, subdomain, name, ownerN
 		return acct, err
 	}
 	return acct, insertAPIToken(ctx, q, acct.ID, DemoAPIToken(subdomain), now)
+}
+
+// handleAddAPIToken serves POST /_sim/accounts/{subdomain}/api_tokens: gives the Support
+// account its DemoAPIToken, as its admin would make one in Admin Center, so a person
+// can call the API of an account a migration created (which has none). 201 {subdomain,
+// token}; 200 if it has that token already; 404 for an unknown subdomain.
+func (s *Sim) handleAddAPIToken(w http.ResponseWriter, r *http.Request) {
+	sub := r.PathValue("subdomain")
+	token := DemoAPIToken(sub)
+	out := map[string]string{"subdomain": sub, "token": token}
+	acct, err := accountBySubdomain(r.Context(), s.store.db, sub)
+	if errors.Is(err, errNotFound) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no Support account " + sub + "; create it first"})
+		return
+	}
+	if err != nil {
+		s.simError(w, r, err)
+		return
+	}
+	has, err := apiTokenValid(r.Context(), s.store.db, acct.ID, token)
+	if err != nil {
+		s.simError(w, r, err)
+		return
+	}
+	if has {
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	err = s.AddAPIToken(r.Context(), sub, token)
+	switch {
+	case errors.Is(err, errNoSupportAccount):
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+	case err != nil:
+		s.simError(w, r, err)
+	default:
+		writeJSON(w, http.StatusCreated, out)
+	}
 }

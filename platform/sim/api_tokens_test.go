@@ -66,3 +66,20 @@ func TestBenchAccountsHaveDemoTokens(t *testing.T) {
 	e.do(http.MethodGet, "/zendesk/"+sub+"/api/v2/users/me", nil,
 		tokenAuth(sim.BenchOwnerEmail(700000), sim.DemoAPIToken(sim.BenchSubdomain(700001)))...).expect(t, http.StatusUnauthorized)
 }
+
+// TestSimControlAddsDemoAPIToken: POST /_sim/accounts/{subdomain}/api_tokens gives an
+// account a migration created its demo API token, once.
+func TestSimControlAddsDemoAPIToken(t *testing.T) {
+	t.Parallel()
+	e := start(t, sim.Config{})
+	e.do(http.MethodPost, "/zendesk/www/api/v2/accounts", newAccount("Acme", "acme", "admin@acme.test"), partnerAuth()...).
+		expect(t, http.StatusCreated)
+	e.do(http.MethodGet, "/zendesk/acme/api/v2/users/me", nil, supportAuth("admin@acme.test")...).expect(t, http.StatusUnauthorized)
+	got := decode[map[string]string](t, e.do(http.MethodPost, "/_sim/accounts/acme/api_tokens", nil).expect(t, http.StatusCreated))
+	if got["token"] != sim.DemoAPIToken("acme") || got["subdomain"] != "acme" {
+		t.Fatalf("answer %v", got)
+	}
+	e.do(http.MethodGet, "/zendesk/acme/api/v2/users/me", nil, supportAuth("admin@acme.test")...).expect(t, http.StatusOK)
+	e.do(http.MethodPost, "/_sim/accounts/acme/api_tokens", nil).expect(t, http.StatusOK)
+	e.do(http.MethodPost, "/_sim/accounts/nosuch/api_tokens", nil).expect(t, http.StatusNotFound)
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
 
@@ -37,4 +38,12 @@ func TestPartnerCallsNeedThePartnerToken(t *testing.T) {
 		t.Error("acme not available with the partner token")
 	}
 	e.do(http.MethodPost, create, newAccount("Acme", "acme", "admin@acme.test"), bearer("custom-partner")...).expect(t, http.StatusCreated)
+}
+
+// TestDevSendsThePartnerToken: dev's zendesk.partner_token default is the one the
+// simulator takes, so `sellmigrate dev` can create accounts out of the box.
+func TestDevSendsThePartnerToken(t *testing.T) {
+	if config.DemoPartnerToken != sim.DefaultPartnerToken {
+		t.Fatalf("config.DemoPartnerToken %q differs from sim.DefaultPartnerToken %q", config.DemoPartnerToken, sim.DefaultPartnerToken)
+	}
 }

@@ -29,6 +29,7 @@ func (s *Sim) routes() http.Handler {
 	top.HandleFunc("POST /_sim/sell/{accountID}/users", s.handleAssignSellLicense)
 	top.HandleFunc("GET /_sim/sell/{accountID}/user_pages", s.handleSellUserPages)
 	top.HandleFunc("POST /_sim/accounts", s.handleAddAccount)
+	top.HandleFunc("POST /_sim/accounts/{subdomain}/api_tokens", s.handleAddAPIToken)
 	top.HandleFunc("GET /_sim/mail", s.handleListMail)
 	top.HandleFunc("DELETE /_sim/mail", s.handleClearMail)
 	top.HandleFunc("POST /_sim/webhooks", s.handlePostWebhook)

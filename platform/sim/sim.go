@@ -15,7 +15,9 @@
 //   - API tokens are per account (api_tokens.go): Basic "{email}/token:{token}" acts
 //     as any active, unsuspended user of the account the token belongs to, and is 401
 //     on every other account. Seeded accounts have DemoAPIToken(subdomain); accounts
-//     created through POST /api/v2/accounts have none. A bearer token from the OAuth
+//     created through POST /api/v2/accounts have none until a test or a person gives
+//     one (AddAPIToken, POST /_sim/accounts/{subdomain}/api_tokens, as an admin makes
+//     one in Admin Center). A bearer token from the OAuth
 //     flow (oauth.go) acts as the user who signed in, within its scope.
 //   - The partner calls (GET /api/v2/accounts/available, POST /api/v2/accounts) take
 //     "Authorization: Bearer <Config.PartnerToken>" (partner.go), else 401 "Couldn't
