@@ -34,7 +34,7 @@ func (f *convFixture) suspend(t *testing.T, email string) {
 		bytes.NewReader([]byte(`{"user":{"suspended":true}}`)))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
-	req.SetBasicAuth("owner@susp.test/token", sim.DemoSupportToken)
+	req.SetBasicAuth("owner@susp.test/token", sim.DemoAPIToken("susp"))
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()

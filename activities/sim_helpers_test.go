@@ -74,6 +74,7 @@ func activitiesOn(t testing.TB, url string, tune ...func(*platform.Config)) *Act
 	cfg := platform.Config{
 		SupportURL:     url + "/zendesk/{subdomain}",
 		SellURL:        url + "/sell",
+		PartnerToken:   sim.DefaultPartnerToken,
 		Timeout:        5 * time.Second,
 		JobPollInitial: testJobPoll,
 		JobPollMax:     5 * testJobPoll,
@@ -83,7 +84,7 @@ func activitiesOn(t testing.TB, url string, tune ...func(*platform.Config)) *Act
 	}
 	client, err := platform.New(cfg)
 	require.NoError(t, err)
-	acts, err := New(Deps{Platform: client, SupportToken: sim.DemoSupportToken, SellTokenTemplate: "sell-demo-{account_id}"})
+	acts, err := New(Deps{Platform: client, SupportToken: "demo-token", SellTokenTemplate: "sell-demo-{account_id}"})
 	require.NoError(t, err)
 	return acts
 }

@@ -52,7 +52,7 @@ func (a *Activities) ReserveSubdomain(ctx context.Context, in ReserveSubdomainIn
 		}
 		return ReserveSubdomainResult{}, classify("create Zendesk account "+in.Subdomain, err)
 	}
-	activity.GetLogger(ctx).Info("zendesk account created", "subdomain", created.Subdomain)
+	activity.GetLogger(ctx).Info("zendesk account created", "subdomain", created.Account.Subdomain)
 	return ReserveSubdomainResult{Created: true, LoginURL: a.platform.LoginURL(in.Subdomain)}, nil
 }
 

@@ -42,7 +42,10 @@ type Zendesk struct {
 	AccountsSubdomain string
 	// APIToken is the Support API token used with an account owner's email.
 	APIToken string
-	SellURL  string
+	// PartnerToken is the partner (reseller) credential of the account availability
+	// check and account creation, sent as a bearer token.
+	PartnerToken string
+	SellURL      string
 	// SellTokenTemplate yields the Sell API token of one account; {account_id} is replaced.
 	SellTokenTemplate string
 	// Timeout bounds one HTTP request.

@@ -44,8 +44,8 @@ func TestDefaults(t *testing.T) {
 	if c.Zendesk.SupportURL != ProductionSupportURL || c.Zendesk.SellURL != ProductionSellURL {
 		t.Errorf("zendesk URLs = %q %q, want production", c.Zendesk.SupportURL, c.Zendesk.SellURL)
 	}
-	if c.Zendesk.APIToken != "" || c.Zendesk.SellTokenTemplate != "" {
-		t.Errorf("production credentials must default to empty, got %q %q", c.Zendesk.APIToken, c.Zendesk.SellTokenTemplate)
+	if c.Zendesk.APIToken != "" || c.Zendesk.SellTokenTemplate != "" || c.Zendesk.PartnerToken != "" {
+		t.Errorf("production credentials must default to empty, got %q %q %q", c.Zendesk.APIToken, c.Zendesk.SellTokenTemplate, c.Zendesk.PartnerToken)
 	}
 	if c.Migration != contract.DefaultPolicy() {
 		t.Errorf("Migration = %+v, want contract.DefaultPolicy() %+v", c.Migration, contract.DefaultPolicy())
@@ -71,8 +71,8 @@ func TestRoleDefaults(t *testing.T) {
 	if dev.Zendesk.SupportURL != "http://127.0.0.1:9999/zendesk/{subdomain}" || dev.Zendesk.SellURL != "http://127.0.0.1:9999/sell" {
 		t.Errorf("dev zendesk URLs = %q %q", dev.Zendesk.SupportURL, dev.Zendesk.SellURL)
 	}
-	if dev.Zendesk.APIToken != DemoSupportToken || dev.Zendesk.SellTokenTemplate != DemoSellTokenTemplate {
-		t.Errorf("dev credentials = %q %q", dev.Zendesk.APIToken, dev.Zendesk.SellTokenTemplate)
+	if dev.Zendesk.APIToken != DemoSupportToken || dev.Zendesk.SellTokenTemplate != DemoSellTokenTemplate || dev.Zendesk.PartnerToken != DemoPartnerToken {
+		t.Errorf("dev credentials = %q %q %q", dev.Zendesk.APIToken, dev.Zendesk.SellTokenTemplate, dev.Zendesk.PartnerToken)
 	}
 	if dev.Log.Format != "console" {
 		t.Errorf("dev log.format = %q", dev.Log.Format)
@@ -183,6 +183,7 @@ func TestValidationNamesKey(t *testing.T) {
 		{"zendesk.support_url", "ftp://{subdomain}.zendesk.com"},
 		{"zendesk.accounts_subdomain", "WWW"},
 		{"zendesk.api_token", "two words"},
+		{"zendesk.partner_token", "two words"},
 		{"zendesk.sell_url", "api.getbase.com"},
 		{"zendesk.sell_token_template", "fixed-token"},
 		{"zendesk.timeout", "15"},
@@ -239,7 +240,7 @@ func TestValidationNamesKey(t *testing.T) {
 			if !strings.HasPrefix(msg, "config: ") || !strings.Contains(msg, tc.key) || strings.Contains(msg, "\n") {
 				t.Fatalf("error %q must be one line starting with \"config: \" and name %s", msg, tc.key)
 			}
-			if tc.key == "zendesk.api_token" && strings.Contains(msg, tc.value) {
+			if (tc.key == "zendesk.api_token" || tc.key == "zendesk.partner_token") && strings.Contains(msg, tc.value) {
 				t.Fatalf("error %q echoes the secret", msg)
 			}
 		})

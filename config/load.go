@@ -99,9 +99,12 @@ func Load(o Options) (Config, error) {
 
 // Production Zendesk endpoints and the demo credentials the simulator accepts.
 const (
-	ProductionSupportURL  = "https://{subdomain}.zendesk.com"
-	ProductionSellURL     = "https://api.getbase.com"
-	DemoSupportToken      = "demo-token"
+	ProductionSupportURL = "https://{subdomain}.zendesk.com"
+	ProductionSellURL    = "https://api.getbase.com"
+	DemoSupportToken     = "demo-token"
+	// DemoPartnerToken is the simulator's partner credential (sim.DefaultPartnerToken),
+	// which dev sends on the partner calls; a test keeps the two equal.
+	DemoPartnerToken      = "demo-partner-token"
 	DemoSellTokenTemplate = "sell-demo-{account_id}"
 )
 
@@ -145,6 +148,7 @@ func deriveRoleValues(c *Config, r Role) {
 		fill(&c.Zendesk.SupportURL, c.SimBaseURL()+"/zendesk/{subdomain}")
 		fill(&c.Zendesk.SellURL, c.SimBaseURL()+"/sell")
 		fill(&c.Zendesk.APIToken, DemoSupportToken)
+		fill(&c.Zendesk.PartnerToken, DemoPartnerToken)
 		fill(&c.Zendesk.SellTokenTemplate, DemoSellTokenTemplate)
 		return
 	}

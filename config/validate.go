@@ -22,6 +22,7 @@ func (c Config) validate(r Role) error {
 		label("zendesk.accounts_subdomain", c.Zendesk.AccountsSubdomain),
 		urlTemplate("zendesk.sell_url", c.Zendesk.SellURL, "", "https://api.getbase.com"),
 		apiToken(c.Zendesk.APIToken, r),
+		partnerToken(c.Zendesk.PartnerToken),
 		sellTemplate(c.Zendesk.SellTokenTemplate, r),
 		positive("zendesk.timeout", c.Zendesk.Timeout, "15s"),
 
@@ -168,6 +169,16 @@ func apiToken(v string, r Role) error {
 	}
 	if strings.ContainsAny(v, " \t\r\n") {
 		return fmt.Errorf("config: %s must not contain whitespace", name)
+	}
+	return nil
+}
+
+// partnerToken may be empty (the worker then cannot create accounts: Zendesk answers
+// 401, which the migration reports) but must be one word.
+func partnerToken(v string) error {
+	const name = "zendesk.partner_token"
+	if strings.ContainsAny(v, " \t\r\n") {
+		return fmt.Errorf("config: %s must not contain whitespace; paste the partner token alone (env %s)", name, EnvVar(name))
 	}
 	return nil
 }

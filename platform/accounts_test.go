@@ -31,15 +31,15 @@ func TestAccountsCreateIsIdempotentWithAKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Subdomain != "newco" || first.Name != "Newco" || first.URL == "" || first.OwnerID == 0 {
-		t.Errorf("created %+v", first)
+	if a := first.Account; a.Subdomain != "newco" || a.Name != "Newco" || a.URL == "" || a.OwnerID == 0 || first.OwnerToken == "" {
+		t.Errorf("created %+v with owner token %t", a, first.OwnerToken != "")
 	}
 	again, err := c.Accounts().Create(ctx, na, "migration-1001-create")
 	if err != nil {
 		t.Fatalf("replay with the same key: %v", err)
 	}
 	if n := ledgerCount(t, s, sim.LedgerAccountCreated, "newco"); again != first || n != 1 {
-		t.Errorf("replay gave %+v after %d creations; want the first answer and one creation", again, n)
+		t.Errorf("replay gave %+v after %d creations; want the first answer (owner token too) and one creation", again.Account, n)
 	}
 
 	// Without the key the second call is a new creation attempt, and the name is taken.

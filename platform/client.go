@@ -16,6 +16,7 @@ import (
 type Client struct {
 	supportURL        string
 	accountsSubdomain string
+	partnerToken      string
 	sellURL           string
 	timeout           time.Duration
 	userAgent         string
@@ -41,6 +42,7 @@ func New(cfg Config) (*Client, error) {
 	return &Client{
 		supportURL:        cfg.SupportURL,
 		accountsSubdomain: cfg.AccountsSubdomain,
+		partnerToken:      cfg.PartnerToken,
 		sellURL:           cfg.SellURL,
 		timeout:           cfg.Timeout,
 		userAgent:         cfg.UserAgent,
@@ -59,9 +61,15 @@ func (c *Client) LoginURL(subdomain string) string {
 	return strings.ReplaceAll(c.supportURL, SubdomainPlaceholder, url.PathEscape(subdomain))
 }
 
-// Accounts returns the partner calls that are not made as any account's user.
+// Accounts returns the partner calls, which are made with the partner credential
+// (Config.PartnerToken) rather than as any account's user.
 func (c *Client) Accounts() *Accounts {
-	return &Accounts{ep: endpoint{c: c, service: ServiceSupport, base: c.LoginURL(c.accountsSubdomain)}}
+	ep := endpoint{c: c, service: ServiceSupport, base: c.LoginURL(c.accountsSubdomain)}
+	if c.partnerToken != "" {
+		ep.auth = "Bearer " + c.partnerToken
+		ep.secrets = []string{c.partnerToken}
+	}
+	return &Accounts{ep: ep}
 }
 
 // Support returns the Support API of one account, authenticated with cr. A bearer token

@@ -41,6 +41,8 @@ func newSimEnv(t *testing.T) simEnv {
 		SellURL:    srv.URL + "/sell",
 		Timeout:    10 * time.Second,
 		Logger:     zaptest.NewLogger(t),
+		// The partner credential the simulator takes by default.
+		PartnerToken: sim.DefaultPartnerToken,
 		// The simulator's jobs take its default 200ms; polling from 50ms keeps the test
 		// short while still seeing them queued or working first.
 		JobPollInitial: 50 * time.Millisecond,
@@ -55,7 +57,12 @@ func newSimEnv(t *testing.T) simEnv {
 func (e simEnv) sell(id int64) *platform.Sell { return e.client.Sell(sim.DemoSellToken(id)) }
 
 func (e simEnv) support(sub, email string) *platform.Support {
-	return e.client.Support(sub, platform.Credentials{Email: email, APIToken: sim.DemoSupportToken})
+	return e.client.Support(sub, platform.Credentials{Email: email, APIToken: sim.DemoAPIToken(sub)})
+}
+
+// owner is the Support API of an account Create made, as its owner (its owner token).
+func (e simEnv) owner(sub string, created platform.CreatedAccount) *platform.Support {
+	return e.client.Support(sub, platform.Credentials{BearerToken: created.OwnerToken})
 }
 
 // ledgerCount counts the simulator's side effects of one kind and subject prefix.
@@ -167,15 +174,15 @@ func TestSimAvailabilityCreateAndReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Subdomain != "acme" || first.Name != "Acme" || first.OwnerID == 0 {
-		t.Errorf("created %+v", first)
+	if first.Account.Subdomain != "acme" || first.Account.Name != "Acme" || first.Account.OwnerID == 0 || len(first.OwnerToken) != 64 {
+		t.Errorf("created %+v (owner token of %d characters)", first.Account, len(first.OwnerToken))
 	}
 	again, err := accounts.Create(ctx, na, "sell-migration-1001/create")
 	if err != nil {
 		t.Fatalf("replay: %v", err)
 	}
 	if again != first {
-		t.Errorf("replay = %+v, want the first answer %+v", again, first)
+		t.Errorf("replay = %+v, want the first answer %+v, owner token included", again.Account, first.Account)
 	}
 	if n := env.ledgerCount(t, sim.LedgerAccountCreated, "acme"); n != 1 {
 		t.Errorf("%d account_created entries for acme, want 1", n)
@@ -197,8 +204,9 @@ func TestSimAvailabilityCreateAndReplay(t *testing.T) {
 		t.Errorf("malformed: %v", err)
 	}
 
-	// The new account's owner signs in with the demo token.
-	owner := env.support("acme", "admin@acme.test")
+	// The owner token acts as the new account's owner, there only; the account has no
+	// API token, as a new Zendesk account has none.
+	owner := env.owner("acme", first)
 	me, err := owner.Me(ctx)
 	if err != nil || me.Email != "admin@acme.test" || me.Role != platform.RoleAdmin {
 		t.Errorf("owner Me = %+v, %v", me, err)
@@ -206,6 +214,12 @@ func TestSimAvailabilityCreateAndReplay(t *testing.T) {
 	acct, err := owner.Account(ctx)
 	if err != nil || acct.Subdomain != "acme" || acct.OwnerID != me.ID {
 		t.Errorf("Account = %+v, %v (owner %d)", acct, err, me.ID)
+	}
+	if _, err := env.owner("globex", first).Me(ctx); !platform.IsStatus(err, 401) {
+		t.Errorf("the owner token on globex: %v, want 401", err)
+	}
+	if _, err := env.support("acme", "admin@acme.test").Me(ctx); !platform.IsStatus(err, 401) {
+		t.Errorf("a demo API token on a created account: %v, want 401", err)
 	}
 	if got := env.client.LoginURL("acme"); !strings.HasSuffix(got, "/zendesk/acme") {
 		t.Errorf("LoginURL = %q", got)
@@ -215,12 +229,13 @@ func TestSimAvailabilityCreateAndReplay(t *testing.T) {
 func TestSimLinkAndContributors(t *testing.T) {
 	env := newSimEnv(t)
 	ctx := context.Background()
-	if _, err := env.client.Accounts().Create(ctx, platform.NewAccount{Name: "Acme", Subdomain: "acme", OwnerName: "Acme Admin", OwnerEmail: "admin@acme.test"}, "k-create"); err != nil {
+	acme, err := env.client.Accounts().Create(ctx, platform.NewAccount{Name: "Acme", Subdomain: "acme", OwnerName: "Acme Admin", OwnerEmail: "admin@acme.test"}, "k-create")
+	if err != nil {
 		t.Fatal(err)
 	}
 	sell := env.sell(1001)
 
-	_, err := sell.Link(ctx, "nosuchsub", "")
+	_, err = sell.Link(ctx, "nosuchsub", "")
 	if ae, ok := platform.AsAPIError(err); !ok || ae.StatusCode != 422 || ae.Code != "unknown_subdomain" {
 		t.Fatalf("unknown subdomain: %v", err)
 	}
@@ -249,12 +264,12 @@ func TestSimLinkAndContributors(t *testing.T) {
 		t.Errorf("after link, account = %+v, %v", acct, err)
 	}
 	// A linked account cannot be released.
-	if err := env.support("acme", "admin@acme.test").Release(ctx); !platform.IsStatus(err, 409) {
+	if err := env.owner("acme", acme).Release(ctx); !platform.IsStatus(err, 409) {
 		t.Errorf("releasing a linked account: %v", err)
 	}
 
 	// Contributors: every Sell user becomes an agent with the Contributor role.
-	support := env.support("acme", "admin@acme.test")
+	support := env.owner("acme", acme)
 	roles, err := support.CustomRoles(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -349,10 +364,11 @@ func TestSimLinkAndContributors(t *testing.T) {
 func TestSimReleaseUnlinkedAccount(t *testing.T) {
 	env := newSimEnv(t)
 	ctx := context.Background()
-	if _, err := env.client.Accounts().Create(ctx, platform.NewAccount{Name: "Hooli", Subdomain: "hooli", OwnerName: "Hooli Admin", OwnerEmail: "admin@hooli.test"}, ""); err != nil {
+	created, err := env.client.Accounts().Create(ctx, platform.NewAccount{Name: "Hooli", Subdomain: "hooli", OwnerName: "Hooli Admin", OwnerEmail: "admin@hooli.test"}, "")
+	if err != nil {
 		t.Fatal(err)
 	}
-	owner := env.support("hooli", "admin@hooli.test")
+	owner := env.owner("hooli", created)
 	if err := owner.Release(ctx); err != nil {
 		t.Fatalf("release: %v", err)
 	}

@@ -63,7 +63,7 @@ func TestHeadersAndAuth(t *testing.T) {
 			writeJSON(w, 201, map[string]any{"account": map[string]any{"name": "Acme", "subdomain": "acme"}})
 		}
 	}}
-	c := newTestClient(t, rec, func(cfg *Config) { cfg.UserAgent = "sellmigrate-test/9" })
+	c := newTestClient(t, rec, func(cfg *Config) { cfg.UserAgent = "sellmigrate-test/9"; cfg.PartnerToken = testPartnerToken })
 	ctx := context.Background()
 
 	if _, err := c.Support("acme", supportCreds()).Me(ctx); err != nil {
@@ -110,8 +110,9 @@ func TestHeadersAndAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = rec.last(t)
-	if got.Header.Get("Authorization") != "" || got.Header.Get("Idempotency-Key") != "" {
-		t.Errorf("partner call sent Authorization %q, Idempotency-Key %q", got.Header.Get("Authorization"), got.Header.Get("Idempotency-Key"))
+	if got.Header.Get("Authorization") != "Bearer "+testPartnerToken || got.Header.Get("Idempotency-Key") != "" {
+		t.Errorf("partner call sent Authorization %q, Idempotency-Key %q; want the partner token and no key",
+			got.Header.Get("Authorization"), got.Header.Get("Idempotency-Key"))
 	}
 	if got.Header.Get("Content-Type") != "application/json" || got.Path != "/zendesk/www/api/v2/accounts" {
 		t.Errorf("POST %s with Content-Type %q", got.Path, got.Header.Get("Content-Type"))

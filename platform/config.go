@@ -38,6 +38,10 @@ type Config struct {
 	// AccountsSubdomain is the subdomain under which the partner calls (availability
 	// check, account creation) are made; they are not tied to one account.
 	AccountsSubdomain string
+	// PartnerToken is the partner (reseller) credential the partner calls send as
+	// "Authorization: Bearer <token>". It never appears in errors or logs. Empty sends
+	// none, and Zendesk answers those calls 401.
+	PartnerToken string
 	// SellURL is the Sell API base URL.
 	SellURL string
 	// Timeout bounds each HTTP request, from dialling to reading the whole body.
@@ -118,6 +122,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.JobPollInitial < 0 || cfg.JobPollMax < cfg.JobPollInitial {
 		return cfg, fmt.Errorf("platform: JobPollInitial %s must be positive and JobPollMax %s at least as long (0 for the defaults %s and %s)",
 			cfg.JobPollInitial, cfg.JobPollMax, DefaultJobPollInitial, DefaultJobPollMax)
+	}
+	if strings.ContainsAny(cfg.PartnerToken, " \t\r\n") {
+		return cfg, fmt.Errorf("platform: PartnerToken must be one word without whitespace; check the partner credential you were issued")
 	}
 	if strings.ContainsAny(cfg.UserAgent, "\r\n") {
 		return cfg, fmt.Errorf("platform: UserAgent %q must be a single line", cfg.UserAgent)

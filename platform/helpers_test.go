@@ -15,6 +15,8 @@ const (
 	testEmail     = "admin@acme.test"
 	testToken     = "demo-token-s3cret"
 	testSellToken = "sell-demo-1001"
+	// testPartnerToken is the partner credential of stand-in servers.
+	testPartnerToken = "partner-s3cret"
 )
 
 // newTestServer serves h on a loopback port for the test's lifetime.

@@ -45,12 +45,15 @@ func newSimClientWith(t *testing.T, mod func(*Config), wrap ...func(http.Handler
 	for _, w := range wrap {
 		h = w(h)
 	}
-	return newTestClient(t, h, mod), s
+	return newTestClient(t, h, func(c *Config) { c.PartnerToken = sim.DefaultPartnerToken; mod(c) }), s
 }
 
-// simCreds are the demo API-token credentials of a user of a simulated account.
+// simCreds are the demo API-token credentials of a user of a simulated account: the
+// demo token of the account the email's domain names (owner@globex.test: globex's).
+// Accounts Create makes have none; use their owner token.
 func simCreds(email string) Credentials {
-	return Credentials{Email: email, APIToken: sim.DemoSupportToken}
+	_, domain, _ := strings.Cut(email, "@")
+	return Credentials{Email: email, APIToken: sim.DemoAPIToken(strings.TrimSuffix(domain, ".test"))}
 }
 
 // ledgerCount counts the simulator's side effects of one kind whose subject starts so.

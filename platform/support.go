@@ -43,3 +43,11 @@ func (s *Support) Account(ctx context.Context) (SupportAccount, error) {
 func (s *Support) Release(ctx context.Context) error {
 	return s.ep.do(ctx, request{method: http.MethodDelete, path: "/api/v2/accounts/" + url.PathEscape(s.subdomain)})
 }
+
+// RevokeCurrentToken revokes the OAuth access token these credentials carry
+// (DELETE /api/v2/oauth/tokens/current), so it is refused from then on: call it when a
+// migration no longer needs the owner's token. The token needs a write scope; a
+// Support handle with only an API token gets a 404 *APIError (nothing to revoke).
+func (s *Support) RevokeCurrentToken(ctx context.Context) error {
+	return s.ep.do(ctx, request{method: http.MethodDelete, path: "/api/v2/oauth/tokens/current"})
+}

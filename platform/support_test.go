@@ -44,22 +44,24 @@ func TestSupportMeAndAccount(t *testing.T) {
 func TestSupportRelease(t *testing.T) {
 	c, s := newSimClient(t)
 	ctx := context.Background()
-	if _, err := c.Accounts().Create(ctx, NewAccount{Name: "Spare", Subdomain: "spare", OwnerName: "Sam Spare", OwnerEmail: "sam@spare.test"}, ""); err != nil {
+	created, err := c.Accounts().Create(ctx, NewAccount{Name: "Spare", Subdomain: "spare", OwnerName: "Sam Spare", OwnerEmail: "sam@spare.test"}, "")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Support("spare", simCreds("sam@spare.test")).Release(ctx); err != nil {
+	owner := Credentials{BearerToken: created.OwnerToken}
+	if err := c.Support("spare", owner).Release(ctx); err != nil {
 		t.Fatalf("release: %v", err)
 	}
 	// Gone now: the account no longer answers, so the caller sees 404 and knows there
 	// is nothing left to release.
-	if err := c.Support("spare", simCreds("sam@spare.test")).Release(ctx); !IsStatus(err, 404) {
+	if err := c.Support("spare", owner).Release(ctx); !IsStatus(err, 404) {
 		t.Errorf("second release: %v", err)
 	}
 	if n := ledgerCount(t, s, sim.LedgerAccountReleased, "spare"); n != 1 {
 		t.Errorf("%d releases of spare in the ledger, want 1", n)
 	}
 	// umbrella is linked to Sell account 1004.
-	err := c.Support("umbrella", simCreds("admin@umbrella.test")).Release(ctx)
+	err = c.Support("umbrella", simCreds("admin@umbrella.test")).Release(ctx)
 	if ae := mustAPIError(t, err, 409); ae.Code != "AccountLinked" || ae.Retryable() {
 		t.Errorf("linked: %+v", ae)
 	}

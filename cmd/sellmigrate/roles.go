@@ -60,6 +60,8 @@ func openSimulator(cfg config.Config, dataDir, dirSetting string, logger *zap.Lo
 		// the owner login works; empty values leave the simulator's defaults, which match dev's.
 		OAuthClientID:     cfg.API.OAuthClientID,
 		OAuthClientSecret: cfg.API.OAuthClientSecret,
+		// dev sends the partner calls with zendesk.partner_token; the simulator takes it.
+		PartnerToken: cfg.Zendesk.PartnerToken,
 		// dev signs its webhooks with the same secret (config derives both from it).
 		WebhookSecret: cfg.Sim.WebhookSecret,
 		JobDuration:   cfg.Sim.JobDuration,
@@ -88,6 +90,7 @@ func zendeskClient(cfg config.Config, logger *zap.Logger) (*platform.Client, err
 	p, err := platform.New(platform.Config{
 		SupportURL:        cfg.Zendesk.SupportURL,
 		AccountsSubdomain: cfg.Zendesk.AccountsSubdomain,
+		PartnerToken:      cfg.Zendesk.PartnerToken,
 		SellURL:           cfg.Zendesk.SellURL,
 		Timeout:           cfg.Zendesk.Timeout,
 		Logger:            logger.Named("platform"),

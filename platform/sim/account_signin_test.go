@@ -56,8 +56,7 @@ func TestAccountSignInUnknownOrReleased(t *testing.T) {
 	requireHTML(t, r, "No such Zendesk account", "nosuchaccount")
 	e.accountSignIn("nosuchaccount", "owner@globex.test", sim.DemoPassword).expect(t, http.StatusNotFound)
 
-	e.do(http.MethodPost, "/zendesk/www/api/v2/accounts", newAccount("Acme", "acme", "admin@acme.test"), "Idempotency-Key", "k1").
-		expect(t, http.StatusCreated)
+	e.createAccount("Acme", "acme", "admin@acme.test", "k1")
 	e.do(http.MethodGet, "/zendesk/acme/", nil).expect(t, http.StatusOK)
 	e.do(http.MethodDelete, "/zendesk/acme/api/v2/accounts/acme", nil, supportAuth("admin@acme.test")...).expect(t, http.StatusNoContent)
 	requireHTML(t, e.do(http.MethodGet, "/zendesk/acme/", nil).expect(t, http.StatusNotFound), "No such Zendesk account")

@@ -10,6 +10,15 @@ import (
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
 
+// createdBody is the owner token part of POST /api/v2/accounts' answer.
+type createdBody struct {
+	OwnerToken struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+		Scope       string `json:"scope"`
+	} `json:"owner_token"`
+}
+
 type accountBody struct {
 	Account struct {
 		Name      string `json:"name"`
@@ -35,7 +44,7 @@ func TestAccountsAvailable(t *testing.T) {
 	} {
 		// Served under any subdomain path: the client's "accounts subdomain" and others.
 		for _, under := range []string{"www", "globex", "nosuch"} {
-			r := e.do(http.MethodGet, "/zendesk/"+under+"/api/v2/accounts/available?subdomain="+url.QueryEscape(sub), nil).
+			r := e.do(http.MethodGet, "/zendesk/"+under+"/api/v2/accounts/available?subdomain="+url.QueryEscape(sub), nil, partnerAuth()...).
 				expect(t, http.StatusOK)
 			if got := decode[map[string]bool](t, r)["success"]; got != want {
 				t.Errorf("available %q under %s = %v, want %v", sub, under, got, want)
@@ -48,13 +57,13 @@ func TestCreateAccountIdempotentAndTaken(t *testing.T) {
 	t.Parallel()
 	e := start(t, sim.Config{})
 	const path = "/zendesk/www/api/v2/accounts"
-	first := e.do(http.MethodPost, path, newAccount("Acme", "acme", "admin@acme.test"), "Idempotency-Key", "k-acme").
+	first := e.do(http.MethodPost, path, newAccount("Acme", "acme", "admin@acme.test"), append(partnerAuth(), "Idempotency-Key", "k-acme")...).
 		expect(t, http.StatusCreated)
 	acct := decode[accountBody](t, first).Account
 	if acct.Subdomain != "acme" || acct.Name != "Acme" || acct.URL != e.srv.URL+"/zendesk/acme" || acct.OwnerID == 0 {
 		t.Fatalf("created account %+v", acct)
 	}
-	replay := e.do(http.MethodPost, path, newAccount("Acme", "acme", "admin@acme.test"), "Idempotency-Key", "k-acme").
+	replay := e.do(http.MethodPost, path, newAccount("Acme", "acme", "admin@acme.test"), append(partnerAuth(), "Idempotency-Key", "k-acme")...).
 		expect(t, http.StatusCreated)
 	if !bytes.Equal(replay.body, first.body) || replay.header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay body %s (replayed=%q), want %s", replay.body, replay.header.Get("Idempotent-Replayed"), first.body)
@@ -63,12 +72,18 @@ func TestCreateAccountIdempotentAndTaken(t *testing.T) {
 		t.Fatalf("account_created = %d after a replay, want 1", n)
 	}
 
-	// The owner is the admin of the new account, which has a Contributor role.
+	// The owner is the admin of the new account, which has a Contributor role. The
+	// answer's owner token acts as them; the account has no API token until one is made.
 	me := decode[struct {
 		User user `json:"user"`
-	}](t, e.do(http.MethodGet, "/zendesk/acme/api/v2/users/me", nil, supportAuth("admin@acme.test")...).expect(t, http.StatusOK)).User
+	}](t, e.do(http.MethodGet, "/zendesk/acme/api/v2/users/me", nil, bearer(decode[createdBody](t, first).OwnerToken.AccessToken)...).
+		expect(t, http.StatusOK)).User
 	if me.ID != acct.OwnerID || me.Role != "admin" {
 		t.Fatalf("owner %+v, want admin with id %d", me, acct.OwnerID)
+	}
+	e.do(http.MethodGet, "/zendesk/acme/api/v2/users/me", nil, supportAuth("admin@acme.test")...).expect(t, http.StatusUnauthorized)
+	if err := e.sim.AddAPIToken(t.Context(), "acme", sim.DemoAPIToken("acme")); err != nil {
+		t.Fatal(err)
 	}
 	e.contributorRoleID("acme", "admin@acme.test")
 	got := decode[accountBody](t, e.do(http.MethodGet, "/zendesk/acme/api/v2/account", nil, supportAuth("admin@acme.test")...).
@@ -77,16 +92,16 @@ func TestCreateAccountIdempotentAndTaken(t *testing.T) {
 		t.Fatalf("GET account %+v, want %+v", got, acct)
 	}
 
-	taken := e.do(http.MethodPost, path, newAccount("Acme 2", "acme", "x@acme.test"), "Idempotency-Key", "k-other").
+	taken := e.do(http.MethodPost, path, newAccount("Acme 2", "acme", "x@acme.test"), append(partnerAuth(), "Idempotency-Key", "k-other")...).
 		expect(t, http.StatusUnprocessableEntity)
 	want := `{"description":"Record validation errors","details":{"subdomain":[{"description":"Subdomain has already been taken","error":"DuplicateValue"}]},"error":"RecordInvalid"}` + "\n"
 	if string(taken.body) != want {
 		t.Fatalf("taken body %s, want %s", taken.body, want)
 	}
-	e.do(http.MethodPost, path, newAccount("Taken", "taken", "x@taken.test")).expect(t, http.StatusUnprocessableEntity)
+	e.do(http.MethodPost, path, newAccount("Taken", "taken", "x@taken.test"), partnerAuth()...).expect(t, http.StatusUnprocessableEntity)
 	bad := decode[struct {
 		Details map[string][]struct{ Error string } `json:"details"`
-	}](t, e.do(http.MethodPost, path, newAccount("Bad", "Bad_Name", "x@bad.test")).expect(t, http.StatusUnprocessableEntity))
+	}](t, e.do(http.MethodPost, path, newAccount("Bad", "Bad_Name", "x@bad.test"), partnerAuth()...).expect(t, http.StatusUnprocessableEntity))
 	if bad.Details["subdomain"][0].Error != "InvalidValue" {
 		t.Fatalf("malformed subdomain details %+v", bad.Details)
 	}
@@ -104,7 +119,7 @@ func TestCreateAccountConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			key := []string{"Idempotency-Key", "race-" + itoa(int64(i))}
+			key := append(partnerAuth(), "Idempotency-Key", "race-"+itoa(int64(i)))
 			statuses[i] = e.do(http.MethodPost, "/zendesk/www/api/v2/accounts", newAccount("Race", "race-co", "o@race.test"), key...).status
 		})
 	}
@@ -113,7 +128,7 @@ func TestCreateAccountConcurrent(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			same[i] = e.do(http.MethodPost, "/zendesk/www/api/v2/accounts", newAccount("Same", "same-co", "o@same.test"),
-				"Idempotency-Key", "same-key").status
+				append(partnerAuth(), "Idempotency-Key", "same-key")...).status
 		})
 	}
 	wg.Wait()
@@ -141,8 +156,7 @@ func TestCreateAccountConcurrent(t *testing.T) {
 func TestReleaseAccount(t *testing.T) {
 	t.Parallel()
 	e := start(t, sim.Config{})
-	const create = "/zendesk/www/api/v2/accounts"
-	e.do(http.MethodPost, create, newAccount("Acme", "acme", "admin@acme.test"), "Idempotency-Key", "k1").expect(t, http.StatusCreated)
+	e.createAccount("Acme", "acme", "admin@acme.test", "k1")
 	// A user who is not the owner may not release it.
 	e.runJob(http.MethodPost, "/zendesk/acme/api/v2/users/create_many", "admin@acme.test",
 		map[string]any{"users": []map[string]any{{"name": "Ana", "email": "ana@acme.test", "role": "agent"}}})
@@ -152,11 +166,11 @@ func TestReleaseAccount(t *testing.T) {
 	e.do(http.MethodDelete, "/zendesk/acme/api/v2/accounts/acme", nil, supportAuth("admin@acme.test")...).expect(t, http.StatusNoContent)
 	e.do(http.MethodDelete, "/zendesk/acme/api/v2/accounts/acme", nil, supportAuth("admin@acme.test")...).expect(t, http.StatusNotFound)
 	e.do(http.MethodGet, "/zendesk/acme/api/v2/users/me", nil, supportAuth("admin@acme.test")...).expect(t, http.StatusNotFound)
-	if !decode[map[string]bool](t, e.do(http.MethodGet, "/zendesk/www/api/v2/accounts/available?subdomain=acme", nil))["success"] {
+	if !decode[map[string]bool](t, e.do(http.MethodGet, "/zendesk/www/api/v2/accounts/available?subdomain=acme", nil, partnerAuth()...))["success"] {
 		t.Fatal("acme is not available again after its release")
 	}
 	// Releasing forgot the key, so a restarted migration re-creates the subdomain.
-	e.do(http.MethodPost, create, newAccount("Acme", "acme", "admin@acme.test"), "Idempotency-Key", "k1").expect(t, http.StatusCreated)
+	e.createAccount("Acme", "acme", "admin@acme.test", "k1")
 	e.do(http.MethodGet, "/zendesk/acme/api/v2/users/me", nil, supportAuth("admin@acme.test")...).expect(t, http.StatusOK)
 
 	// A linked account cannot be released.

@@ -44,16 +44,14 @@ var (
 )
 
 // authenticateSupport accepts Zendesk's API-token Basic auth, "{email}/token:{token}",
-// for any active, unsuspended user of the account (token DemoSupportToken), and a
-// Bearer token: DemoSupportToken acts as the account owner, an access token from the
-// OAuth flow as the user who signed in, within its scope.
+// with a token of THIS account (api_tokens.go) for any active, unsuspended user of it,
+// and a Bearer access token from the OAuth flow (or account creation), issued by this
+// account, as its user within its scope.
 func (s *Sim) authenticateSupport(ctx context.Context, r *http.Request, acct supportAccount) (supportUser, error) {
 	scheme, cred, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok {
 		return supportUser{}, errUnauthenticated
 	}
-	var u supportUser
-	var err error
 	switch strings.ToLower(scheme) {
 	case "basic":
 		raw, decErr := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
@@ -62,20 +60,22 @@ func (s *Sim) authenticateSupport(ctx context.Context, r *http.Request, acct sup
 		}
 		login, token, ok := strings.Cut(string(raw), ":")
 		email, isToken := strings.CutSuffix(login, "/token")
-		if !ok || !isToken || !tokenEqual(token, DemoSupportToken) {
+		if !ok || !isToken {
 			return supportUser{}, errUnauthenticated
 		}
-		u, err = userByEmail(ctx, s.store.db, acct.ID, email)
-	case "bearer":
-		token := strings.TrimSpace(cred)
-		if !tokenEqual(token, DemoSupportToken) {
-			return s.oauthBearerUser(ctx, r, acct, token)
+		valid, err := apiTokenValid(ctx, s.store.db, acct.ID, token)
+		if err != nil {
+			return supportUser{}, err
 		}
-		u, err = userByID(ctx, s.store.db, acct.ID, acct.OwnerID)
+		if !valid {
+			return supportUser{}, errUnauthenticated
+		}
+		return activeUser(userByEmail(ctx, s.store.db, acct.ID, email))
+	case "bearer":
+		return s.oauthBearerUser(ctx, r, acct, strings.TrimSpace(cred))
 	default:
 		return supportUser{}, errUnauthenticated
 	}
-	return activeUser(u, err)
 }
 
 // activeUser turns a user lookup into an authentication result: a missing, inactive or

@@ -18,8 +18,13 @@ func TestSupportAuthAndUnknownSubdomain(t *testing.T) {
 	for name, hdr := range map[string][]string{
 		"no header":              nil,
 		"wrong token":            basic("owner@globex.test/token:nope"),
-		"password, not token":    basic("owner@globex.test:demo-token"),
-		"user of another acct":   supportAuth("owner@taken.test"),
+		"password, not token":    basic("owner@globex.test:" + sim.DemoAPIToken("globex")),
+		"user of another acct":   tokenAuth("owner@taken.test", sim.DemoAPIToken("globex")),
+		"token of another acct":  tokenAuth("owner@globex.test", sim.DemoAPIToken("taken")),
+		"the old shared token":   tokenAuth("owner@globex.test", "demo-token"),
+		"bearer old demo-token":  {"Authorization", "Bearer demo-token"},
+		"bearer API token":       {"Authorization", "Bearer " + sim.DemoAPIToken("globex")},
+		"bearer partner token":   {"Authorization", "Bearer " + sim.DefaultPartnerToken},
 		"unknown email":          supportAuth("nobody@globex.test"),
 		"bearer wrong":           {"Authorization", "Bearer nope"},
 		"garbage basic encoding": {"Authorization", "Basic %%%"},
@@ -45,13 +50,6 @@ func TestSupportAuthAndUnknownSubdomain(t *testing.T) {
 	}](t, e.do(http.MethodGet, me+".json", nil, supportAuth("lee@globex.test")...).expect(t, http.StatusOK)).User
 	if lee.Role != "end-user" || lee.RoleType != nil {
 		t.Errorf("lee = %+v, want an end-user with no role_type", lee)
-	}
-	// Bearer demo-token acts as the account owner.
-	owner := decode[struct {
-		User user `json:"user"`
-	}](t, e.do(http.MethodGet, me, nil, "Authorization", "Bearer demo-token").expect(t, http.StatusOK)).User
-	if owner.Email != "owner@globex.test" {
-		t.Errorf("bearer me = %s, want the owner", owner.Email)
 	}
 
 	r := e.do(http.MethodGet, "/zendesk/nosuch/api/v2/users/me", nil, supportAuth("owner@globex.test")...).

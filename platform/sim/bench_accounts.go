@@ -74,7 +74,7 @@ func addBenchAccount(ctx context.Context, tx *sql.Tx, id int64, users int, now s
 			return fmt.Errorf("insert sell user %s: %w", p.email, err)
 		}
 	}
-	if _, err := insertAccount(ctx, tx, BenchSubdomain(id), name, people[1].name, people[1].email, now); err != nil {
+	if _, err := insertSeededAccount(ctx, tx, BenchSubdomain(id), name, people[1].name, people[1].email, now); err != nil {
 		return err
 	}
 	return nil

@@ -60,7 +60,7 @@ func TestServerErrorFaultsChangeNothing(t *testing.T) {
 		body         any
 		headers      []string
 	}{
-		{http.MethodPost, "/zendesk/www/api/v2/accounts", newAccount("Acme", "acme", "admin@acme.test"), []string{"Idempotency-Key", "f1"}},
+		{http.MethodPost, "/zendesk/www/api/v2/accounts", newAccount("Acme", "acme", "admin@acme.test"), append(partnerAuth(), "Idempotency-Key", "f1")},
 		{http.MethodPost, "/zendesk/globex/api/v2/users/create_many",
 			map[string]any{"users": []map[string]any{{"name": "Mia", "email": "mia@globex.test", "role": "agent"}}}, owner},
 		{http.MethodDelete, "/zendesk/taken/api/v2/accounts/taken", nil, supportAuth("owner@taken.test")},
@@ -85,7 +85,7 @@ func TestServerErrorFaultsChangeNothing(t *testing.T) {
 		t.Fatalf("ledger after faulted requests: %+v", entries)
 	}
 	e.sim.SetFaults(sim.Faults{})
-	if !decode[map[string]bool](t, e.do(http.MethodGet, "/zendesk/www/api/v2/accounts/available?subdomain=acme", nil))["success"] {
+	if !decode[map[string]bool](t, e.do(http.MethodGet, "/zendesk/www/api/v2/accounts/available?subdomain=acme", nil, partnerAuth()...))["success"] {
 		t.Fatal("acme was created by a faulted request")
 	}
 	e.do(http.MethodGet, "/zendesk/taken/api/v2/users/me", nil, supportAuth("owner@taken.test")...).expect(t, http.StatusOK)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,9 +116,42 @@ func decode[T any](t *testing.T, r response) T {
 	return v
 }
 
-// supportAuth is the API-token Basic auth header pair for a Support user.
+// supportAuth is the API-token Basic auth header pair for a Support user, with the
+// demo API token of the account the email's domain names (owner@globex.test: globex's).
+// An account created through POST /api/v2/accounts has no API token until the test
+// gives it one (createAccount does).
 func supportAuth(email string) []string {
-	return []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte(email+"/token:"+sim.DemoSupportToken))}
+	_, domain, _ := strings.Cut(strings.ToLower(email), "@")
+	return tokenAuth(email, sim.DemoAPIToken(strings.TrimSuffix(domain, ".test")))
+}
+
+// tokenAuth is the API-token Basic auth header pair for email with token.
+func tokenAuth(email, token string) []string {
+	return []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte(email+"/token:"+token))}
+}
+
+// partnerAuth is the partner credential's header pair.
+func partnerAuth() []string { return []string{"Authorization", "Bearer " + sim.DefaultPartnerToken} }
+
+// createAccount creates an account through the partner call (with the Idempotency-Key
+// key, if any), expects 201 and, as the account's admin would in Admin Center, gives it
+// its demo API token so supportAuth works on it. It returns the owner token.
+func (e *env) createAccount(name, sub, ownerEmail, key string) string {
+	e.t.Helper()
+	hdr := partnerAuth()
+	if key != "" {
+		hdr = append(hdr, "Idempotency-Key", key)
+	}
+	out := decode[struct {
+		OwnerToken struct {
+			AccessToken string `json:"access_token"`
+		} `json:"owner_token"`
+	}](e.t, e.do(http.MethodPost, "/zendesk/www/api/v2/accounts", newAccount(name, sub, ownerEmail), hdr...).
+		expect(e.t, http.StatusCreated))
+	if err := e.sim.AddAPIToken(e.t.Context(), sub, sim.DemoAPIToken(sub)); err != nil {
+		e.t.Fatalf("AddAPIToken: %v", err)
+	}
+	return out.OwnerToken.AccessToken
 }
 
 // sellAuth is the bearer header pair for a Sell account.

@@ -97,6 +97,8 @@ func (s *Sim) writePage(w http.ResponseWriter, r *http.Request, status int, t *t
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
+	// Tells our CLI it is talking to the simulator before it posts a password here.
+	h.Set(SimulatorHeader, "1")
 	w.WriteHeader(status)
 	if err := t.Execute(w, data); err != nil {
 		s.log.Error("render OAuth page", zap.String("path", r.URL.Path), zap.Error(err))

@@ -102,10 +102,7 @@ func TestPaginationWalksAllHooliUsers(t *testing.T) {
 		t.Fatalf("admin filter: %+v", admins.Items)
 	}
 
-	e.do(http.MethodPost, "/zendesk/www/api/v2/accounts", map[string]any{
-		"account": map[string]string{"name": "Hooli", "subdomain": "hooli"},
-		"owner":   map[string]string{"name": "Hooli Admin", "email": "admin@hooli.test"},
-	}).expect(t, http.StatusCreated)
+	e.createAccount("Hooli", "hooli", "admin@hooli.test", "")
 	roleID := e.contributorRoleID("hooli", "admin@hooli.test")
 	for start := 0; start < len(sellEmails); start += 100 {
 		batch := []map[string]any{}

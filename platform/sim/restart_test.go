@@ -12,8 +12,7 @@ import (
 func TestRestartKeepsState(t *testing.T) {
 	t.Parallel()
 	e := start(t, sim.Config{})
-	e.do(http.MethodPost, "/zendesk/www/api/v2/accounts", newAccount("Acme", "acme", "admin@acme.test"), "Idempotency-Key", "k").
-		expect(t, http.StatusCreated)
+	owner := e.createAccount("Acme", "acme", "admin@acme.test", "k")
 	e.do(http.MethodPost, "/sell/v2/accounts/self/zendesk_link", linkReq("acme"), sellAuth(1001)...).expect(t, http.StatusOK)
 	if err := e.sim.AssignSellLicense(t.Context(), 1003, "Bill Lumbergh", "owner@initech.test"); err != nil {
 		t.Fatal(err)
@@ -33,8 +32,16 @@ func TestRestartKeepsState(t *testing.T) {
 		t.Fatalf("ledger after restart %+v, want %+v", after, before)
 	}
 	// The idempotency key survives: the replay creates nothing.
-	e2.do(http.MethodPost, "/zendesk/www/api/v2/accounts", newAccount("Acme", "acme", "admin@acme.test"), "Idempotency-Key", "k").
-		expect(t, http.StatusCreated)
+	// The idempotency key survives: the replay creates nothing and hands out the same
+	// owner token, which still works.
+	replay := decode[createdBody](t, e2.do(http.MethodPost, "/zendesk/www/api/v2/accounts", newAccount("Acme", "acme", "admin@acme.test"),
+		append(partnerAuth(), "Idempotency-Key", "k")...).expect(t, http.StatusCreated))
+	if replay.OwnerToken.AccessToken != owner {
+		t.Fatalf("replayed owner token differs from the first")
+	}
+	if got := e2.meEmail("acme", owner); got != "admin@acme.test" {
+		t.Fatalf("owner token after restart acts as %q", got)
+	}
 	acct := decode[struct {
 		Data struct {
 			Subdomain *string `json:"subdomain"`

@@ -187,7 +187,7 @@ func starkPeople() []seedPerson {
 }
 
 func seedSupport(ctx context.Context, tx *sql.Tx, a seedSupportAccount) error {
-	acct, err := insertAccount(ctx, tx, a.subdomain, a.name, a.owner.name, a.owner.email, seedTime)
+	acct, err := insertSeededAccount(ctx, tx, a.subdomain, a.name, a.owner.name, a.owner.email, seedTime)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func TestServeLogsWithoutTokensAndShutsDown(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	for _, auth := range []string{
-		"Basic " + base64.StdEncoding.EncodeToString([]byte("owner@globex.test/token:"+sim.DemoSupportToken)),
+		"Basic " + base64.StdEncoding.EncodeToString([]byte("owner@globex.test/token:"+sim.DemoAPIToken("globex"))),
 		"Bearer " + sim.DemoSellToken(1002),
 	} {
 		path := "/zendesk/globex/api/v2/users/me"
@@ -89,7 +89,7 @@ func TestServeLogsWithoutTokensAndShutsDown(t *testing.T) {
 	for _, entry := range logs.All() {
 		for k, v := range entry.ContextMap() {
 			text := strings.ToLower(k + "=" + toString(v) + " " + entry.Message)
-			if strings.Contains(text, "demo-token") || strings.Contains(text, "sell-demo-") || strings.Contains(text, "basic ") {
+			if strings.Contains(text, "demo-api-token") || strings.Contains(text, "sell-demo-") || strings.Contains(text, "basic ") {
 				t.Fatalf("log entry leaks a credential: %s %v", entry.Message, entry.ContextMap())
 			}
 		}

@@ -29,6 +29,7 @@ func (s *Sim) routes() http.Handler {
 	top.HandleFunc("POST /_sim/sell/{accountID}/users", s.handleAssignSellLicense)
 	top.HandleFunc("GET /_sim/sell/{accountID}/user_pages", s.handleSellUserPages)
 	top.HandleFunc("POST /_sim/accounts", s.handleAddAccount)
+	top.HandleFunc("POST /_sim/accounts/{subdomain}/api_tokens", s.handleAddAPIToken)
 	top.HandleFunc("GET /_sim/mail", s.handleListMail)
 	top.HandleFunc("DELETE /_sim/mail", s.handleClearMail)
 	top.HandleFunc("POST /_sim/webhooks", s.handlePostWebhook)
@@ -59,9 +60,9 @@ func (s *Sim) routes() http.Handler {
 func (s *Sim) supportRoutes() http.Handler {
 	m := http.NewServeMux()
 	const p = supportPrefix + "{sub}/api/v2"
-	// Partner calls: no auth, valid under any subdomain path.
-	m.HandleFunc("GET "+p+"/accounts/available", s.handleAccountAvailable)
-	m.HandleFunc("POST "+p+"/accounts", s.handleCreateAccount)
+	// Partner calls: the partner credential (partner.go), valid under any subdomain path.
+	m.HandleFunc("GET "+p+"/accounts/available", s.partnerAuthed(s.handleAccountAvailable))
+	m.HandleFunc("POST "+p+"/accounts", s.partnerAuthed(s.handleCreateAccount))
 	m.HandleFunc("DELETE "+p+"/accounts/{subdomain}", s.handleReleaseAccount)
 
 	m.HandleFunc("GET "+p+"/account", s.supportAuthed(s.handleGetAccount))
@@ -80,6 +81,7 @@ func (s *Sim) supportRoutes() http.Handler {
 	m.HandleFunc("POST "+p+"/users/create_many", s.supportAuthed(s.handleCreateMany))
 	m.HandleFunc("PUT "+p+"/users/update_many", s.supportAuthed(s.handleUpdateMany))
 	m.HandleFunc("GET "+p+"/job_statuses/{id}", s.supportAuthed(s.handleJobStatus))
+	m.HandleFunc("DELETE "+p+"/oauth/tokens/current", s.handleRevokeCurrentToken)
 
 	m.HandleFunc(supportPrefix+"{sub}/", func(w http.ResponseWriter, _ *http.Request) { supportNotFound(w) })
 	return m

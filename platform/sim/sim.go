@@ -12,8 +12,24 @@
 //   - GET /api/v2/account returns {name, subdomain, url, owner_id}.
 //   - POST /sell/v2/accounts/self/zendesk_link links a Sell account to a subdomain.
 //   - A Sell license is being an active Sell user of the account.
-//   - "Authorization: Bearer demo-token" on the Support API acts as the account owner;
-//     a bearer token from the OAuth flow (oauth.go) acts as the user who signed in.
+//   - API tokens are per account (api_tokens.go): Basic "{email}/token:{token}" acts
+//     as any active, unsuspended user of the account the token belongs to, and is 401
+//     on every other account. Seeded accounts have DemoAPIToken(subdomain); accounts
+//     created through POST /api/v2/accounts have none until a test or a person gives
+//     one (AddAPIToken, POST /_sim/accounts/{subdomain}/api_tokens, as an admin makes
+//     one in Admin Center). A bearer token from the OAuth
+//     flow (oauth.go) acts as the user who signed in, within its scope.
+//   - The partner calls (GET /api/v2/accounts/available, POST /api/v2/accounts) take
+//     "Authorization: Bearer <Config.PartnerToken>" (partner.go), else 401 "Couldn't
+//     authenticate you". Zendesk's reseller API uses a partner credential whose exact
+//     form is not public to us.
+//   - POST /api/v2/accounts answers, besides "account", "owner_token": {access_token,
+//     token_type "bearer", scope "read write"}, an OAuth token of the new owner on the
+//     new account (oauth_owner_token.go). A replay with the same Idempotency-Key answers
+//     the same token, so the stored answer holds it: the one usable credential the
+//     state file keeps.
+//   - DELETE /api/v2/oauth/tokens/current (documented) needs a write scope like any
+//     DELETE; sent with an API token instead of an OAuth token it is 404.
 //   - The OAuth sign-in takes DemoPassword for every user, registers one client with
 //     every account, and sits outside rate limiting and fault injection.
 //   - The account's base URL (/zendesk/S, /zendesk/S/) shows its sign-in page, which
@@ -88,9 +104,25 @@ import (
 	"go.uber.org/zap"
 )
 
-// Demo credentials. Any active user of a simulated Support account authenticates with
-// its email and DemoSupportToken; a Sell account with DemoSellToken(id).
-const DemoSupportToken = "demo-token"
+// DemoAPIToken is the Support API token the simulator gives each account it seeds
+// (the demo accounts, AddAccount, AddBenchAccounts): "demo-api-token-<subdomain>". It
+// works only on that account, with the email of any active user of it, as a Zendesk API
+// token does. Accounts created through POST /api/v2/accounts get none, as a new Zendesk
+// account has none until its admin makes one: their owner uses the owner_token the
+// creation answers.
+func DemoAPIToken(subdomain string) string { return demoAPITokenPrefix + subdomain }
+
+const demoAPITokenPrefix = "demo-api-token-"
+
+// DefaultPartnerToken is the partner credential the simulator takes on the partner calls
+// (GET /api/v2/accounts/available, POST /api/v2/accounts) when Config.PartnerToken is
+// empty; dev configures zendesk.partner_token with the same value.
+const DefaultPartnerToken = "demo-partner-token"
+
+// SimulatorHeader is sent, with value "1", on the simulator's browser pages (the OAuth
+// authorize page and the account's sign-in page), so a tool about to post a password
+// can refuse anything that is not the simulator. Zendesk sends no such header.
+const SimulatorHeader = "X-Zendesk-Simulator"
 
 // DemoSellToken is the Sell API bearer token of a simulated Sell account.
 func DemoSellToken(accountID int64) string { return fmt.Sprintf("%s%d", sellTokenPrefix, accountID) }
@@ -124,6 +156,9 @@ type Config struct {
 	// OAuthRedirectURLs are that client's registered redirect URLs; empty accepts any
 	// absolute http(s) URL.
 	OAuthRedirectURLs []string
+	// PartnerToken is the bearer token the partner calls require
+	// ("Authorization: Bearer <token>"); empty means DefaultPartnerToken.
+	PartnerToken string
 	// WebhookSecret is the shared secret POST /_sim/webhooks checks signatures with
 	// (notify.Verify); empty means DefaultWebhookSecret.
 	WebhookSecret string
@@ -185,6 +220,9 @@ func New(cfg Config) (*Sim, error) {
 	}
 	if cfg.WebhookSecret == "" {
 		cfg.WebhookSecret = DefaultWebhookSecret
+	}
+	if cfg.PartnerToken == "" {
+		cfg.PartnerToken = DefaultPartnerToken
 	}
 	if cfg.JobDuration < 0 {
 		return nil, fmt.Errorf("sim: Config.JobDuration is %s; give a positive duration or 0 for the default %s",

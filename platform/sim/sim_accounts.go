@@ -65,8 +65,10 @@ type AccountAdded struct {
 	// SellUsers counts every Sell user, the admin (and a licensed owner) included.
 	SellUsers int    `json:"sellUsers"`
 	SellToken string `json:"sellToken"`
-	// SupportSubdomain is the Zendesk account created with it, if any.
+	// SupportSubdomain is the Zendesk account created with it, if any, and
+	// SupportAPIToken that account's API token (DemoAPIToken of the subdomain).
 	SupportSubdomain string `json:"supportSubdomain,omitempty"`
+	SupportAPIToken  string `json:"supportApiToken,omitempty"`
 }
 
 // Errors AddAccount wraps, so the HTTP handler can choose 422 or 409.
@@ -199,7 +201,7 @@ func (spec AccountSpec) addSupport(ctx context.Context, tx *sql.Tx, people []see
 	admin := people[0]
 	switch {
 	case spec.ConnectedSubdomain != "":
-		acct, err := insertAccount(ctx, tx, spec.ConnectedSubdomain, spec.Name, admin.name, admin.email, now)
+		acct, err := insertSeededAccount(ctx, tx, spec.ConnectedSubdomain, spec.Name, admin.name, admin.email, now)
 		if err != nil {
 			return err
 		}
@@ -210,10 +212,10 @@ func (spec AccountSpec) addSupport(ctx context.Context, tx *sql.Tx, people []see
 			spec.SellAccountID, acct.ID); err != nil {
 			return fmt.Errorf("link %s to sell %d: %w", spec.ConnectedSubdomain, spec.SellAccountID, err)
 		}
-		out.SupportSubdomain = spec.ConnectedSubdomain
+		out.SupportSubdomain, out.SupportAPIToken = spec.ConnectedSubdomain, DemoAPIToken(spec.ConnectedSubdomain)
 	case spec.ExistingSupport != nil:
 		e := spec.ExistingSupport
-		acct, err := insertAccount(ctx, tx, e.Subdomain, spec.Name, spec.Name+" Owner", e.OwnerEmail, now)
+		acct, err := insertSeededAccount(ctx, tx, e.Subdomain, spec.Name, spec.Name+" Owner", e.OwnerEmail, now)
 		if err != nil {
 			return err
 		}
@@ -225,7 +227,7 @@ func (spec AccountSpec) addSupport(ctx context.Context, tx *sql.Tx, people []see
 				return err
 			}
 		}
-		out.SupportSubdomain = e.Subdomain
+		out.SupportSubdomain, out.SupportAPIToken = e.Subdomain, DemoAPIToken(e.Subdomain)
 	}
 	return nil
 }

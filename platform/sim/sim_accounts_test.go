@@ -93,7 +93,7 @@ func TestAddAccountShapes(t *testing.T) {
 	}
 	avail := decode[struct {
 		Success bool `json:"success"`
-	}](t, e.do(http.MethodGet, "/zendesk/www/api/v2/accounts/available?subdomain=chaos2004", nil).expect(t, http.StatusOK))
+	}](t, e.do(http.MethodGet, "/zendesk/www/api/v2/accounts/available?subdomain=chaos2004", nil, partnerAuth()...).expect(t, http.StatusOK))
 	if avail.Success {
 		t.Errorf("chaos2004 is available; the connected account must exist")
 	}

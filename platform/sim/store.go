@@ -153,7 +153,7 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	}
 	s := &store{db: db}
 	if err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, schema+oauthSchema+notifySchema); err != nil {
+		if _, err := tx.ExecContext(ctx, schema+oauthSchema+apiTokenSchema+notifySchema); err != nil {
 			return err
 		}
 		return migrateSchema(ctx, tx)

@@ -47,7 +47,7 @@ func migrateSchema(ctx context.Context, tx *sql.Tx) error {
 		ON support_users (account_id, external_id COLLATE NOCASE) WHERE external_id IS NOT NULL`); err != nil {
 		return fmt.Errorf("index support_users.external_id: %w", err)
 	}
-	return nil
+	return grantDemoTokens(ctx, tx)
 }
 
 // hasColumn reports whether table has a column of that name.

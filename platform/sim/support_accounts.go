@@ -22,7 +22,7 @@ func (s *Sim) accountJSON(r *http.Request, a supportAccount) accountJSON {
 	return accountJSON{Name: a.Name, Subdomain: a.Subdomain, URL: s.supportBase(r, a.Subdomain), OwnerID: a.OwnerID}
 }
 
-// handleAccountAvailable serves GET /api/v2/accounts/available?subdomain=X (no auth):
+// handleAccountAvailable serves GET /api/v2/accounts/available?subdomain=X (a partner call):
 // success is true only for a well-formed subdomain no account uses.
 func (s *Sim) handleAccountAvailable(w http.ResponseWriter, r *http.Request) {
 	sub := r.URL.Query().Get("subdomain")
@@ -41,6 +41,13 @@ func (s *Sim) handleAccountAvailable(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// createdAccountJSON is the 201 of POST /api/v2/accounts: the account and a token of
+// its owner (oauth_owner_token.go).
+type createdAccountJSON struct {
+	Account    accountJSON    `json:"account"`
+	OwnerToken ownerTokenJSON `json:"owner_token"`
+}
+
 // createAccountRequest is the body of POST /api/v2/accounts.
 type createAccountRequest struct {
 	Account struct {
@@ -53,8 +60,9 @@ type createAccountRequest struct {
 	} `json:"owner"`
 }
 
-// handleCreateAccount serves POST /api/v2/accounts (a partner call, no auth). The owner
-// becomes the account's admin; the account gets the default custom roles. With an
+// handleCreateAccount serves POST /api/v2/accounts (a partner call). The owner
+// becomes the account's admin and is given an OAuth token (read write) on it; the
+// account gets the default custom roles and no API token. With an
 // Idempotency-Key, a repeat replays the first 201 and creates nothing.
 func (s *Sim) handleCreateAccount(w http.ResponseWriter, r *http.Request) {
 	var req createAccountRequest
@@ -103,7 +111,13 @@ func (s *Sim) handleCreateAccount(w http.ResponseWriter, r *http.Request) {
 		if err := appendLedger(r.Context(), tx, LedgerAccountCreated, sub, "name="+name+" owner="+ownerEmail, now); err != nil {
 			return err
 		}
-		resp = jsonResponse(http.StatusCreated, map[string]accountJSON{"account": s.accountJSON(r, acct)})
+		owner, err := issueOwnerToken(r.Context(), tx, acct, now)
+		if err != nil {
+			return err
+		}
+		// Stored under the Idempotency-Key with the token in it, so a retried creation
+		// gets the same working credential rather than one it never saw.
+		resp = jsonResponse(http.StatusCreated, createdAccountJSON{Account: s.accountJSON(r, acct), OwnerToken: owner})
 		return saveIdempotent(r.Context(), tx, idemScopeAccounts, key, sub, resp, now)
 	})
 	if err != nil {
@@ -112,6 +126,9 @@ func (s *Sim) handleCreateAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	if resp.Status == http.StatusCreated && !replayed {
 		s.log.Info("support account created", zap.String("subdomain", sub), zap.String("owner", ownerEmail))
+	}
+	if resp.Status == http.StatusCreated {
+		w.Header().Set("Cache-Control", "no-store") // it carries the owner's token
 	}
 	writeStored(w, resp, replayed)
 }
