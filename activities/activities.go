@@ -13,8 +13,10 @@ import (
 // Deps are what the activities need, injected by the worker.
 type Deps struct {
 	Platform *platform.Client
-	// SupportToken is the Support API token used with the acting user's email.
-	SupportToken string
+	// Credentials holds what the Support calls act with, per Zendesk account: the
+	// owner's OAuth grant, the token returned when we created the account, or an API
+	// token an operator added. Workflows pass only their IDs.
+	Credentials Credentials
 	// SellTokenTemplate gives the Sell API token of an account; "{account_id}" is replaced.
 	SellTokenTemplate string
 	// Clock is time.Now unless a test sets it. Activities log through
@@ -27,7 +29,7 @@ type Deps struct {
 // Activities is registered on the worker with w.RegisterActivity.
 type Activities struct {
 	platform          *platform.Client
-	supportToken      string
+	credentials       Credentials
 	sellTokenTemplate string
 	now               func() time.Time
 	notify            Notify
@@ -38,8 +40,8 @@ func New(d Deps) (*Activities, error) {
 	if d.Platform == nil {
 		return nil, fmt.Errorf("activities: a platform client is required")
 	}
-	if strings.TrimSpace(d.SupportToken) == "" {
-		return nil, fmt.Errorf("activities: zendesk.api_token is empty; set the Support API token the worker acts with")
+	if d.Credentials == nil {
+		return nil, fmt.Errorf("activities: a credential store is required (credentials.dsn)")
 	}
 	if !strings.Contains(d.SellTokenTemplate, "{account_id}") {
 		return nil, fmt.Errorf("activities: zendesk.sell_token_template %q must contain {account_id}, e.g. sell-demo-{account_id}", d.SellTokenTemplate)
@@ -49,7 +51,7 @@ func New(d Deps) (*Activities, error) {
 	}
 	return &Activities{
 		platform:          d.Platform,
-		supportToken:      d.SupportToken,
+		credentials:       d.Credentials,
 		sellTokenTemplate: d.SellTokenTemplate,
 		now:               d.Clock,
 		notify:            d.Notify,
@@ -60,6 +62,3 @@ func (a *Activities) sell(sellAccountID string) *platform.Sell {
 	return a.platform.Sell(strings.ReplaceAll(a.sellTokenTemplate, "{account_id}", sellAccountID))
 }
 
-func (a *Activities) supportAs(subdomain, email string) *platform.Support {
-	return a.platform.Support(subdomain, platform.Credentials{Email: email, APIToken: a.supportToken})
-}

@@ -20,12 +20,15 @@ const sellPageSize = 100
 // otherwise keep an attempt busy until its timeout. 100,000 pages is ten million users.
 const maxSellPages = 100_000
 
-// ConvertContributorsInput names the accounts and the Zendesk user the calls act as
-// (the owner of the Zendesk account).
+// ConvertContributorsInput names the accounts and the stored credential the calls act
+// with (the owner's grant, or the new account's own); empty means the newest usable
+// credential stored for the subdomain. ActingEmail is whom that credential acts as,
+// for the logs.
 type ConvertContributorsInput struct {
 	SellAccountID string
 	Subdomain     string
-	ActingEmail   string
+	ActingEmail   string `json:",omitempty"`
+	CredentialID  string `json:",omitempty"`
 	// Resume is where an earlier execution of this conversion stopped, as the workflow
 	// learnt it (CursorFromError on that execution's error, or the cursor it carries
 	// across continue-as-new). It is used only when this execution has no heartbeat of
@@ -41,8 +44,8 @@ func (in ConvertContributorsInput) check() error {
 	if strings.TrimSpace(in.Subdomain) == "" {
 		return fmt.Errorf("the Zendesk subdomain is empty; give the account the Sell users join, e.g. acme")
 	}
-	if err := contract.ValidateEmail(in.ActingEmail); err != nil {
-		return fmt.Errorf("the acting Zendesk user: %w", err)
+	if in.CredentialID != "" && !contract.IsCredentialID(in.CredentialID) {
+		return fmt.Errorf("credential %q is not a credential store ID", in.CredentialID)
 	}
 	return nil
 }
@@ -132,7 +135,10 @@ func startCursor(ctx context.Context, resume *contract.ContributorCursor) (contr
 // convertAll converts from the box's page to the last one, committing (and so
 // heartbeating) the cursor after each page. It returns the error that stopped it.
 func (a *Activities) convertAll(ctx context.Context, in ConvertContributorsInput, box *cursorBox) error {
-	support := a.supportAs(in.Subdomain, in.ActingEmail)
+	support, _, err := a.supportWith(ctx, in.Subdomain, in.CredentialID)
+	if err != nil {
+		return err
+	}
 	roleID, err := contributorRoleID(ctx, support)
 	if err != nil {
 		return err

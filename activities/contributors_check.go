@@ -17,7 +17,8 @@ import (
 type CheckContributorsInput struct {
 	SellAccountID string
 	Subdomain     string
-	ActingEmail   string
+	ActingEmail   string `json:",omitempty"`
+	CredentialID  string `json:",omitempty"`
 }
 
 // ContributorCheck says how far an account's contributor conversion is from complete.
@@ -59,7 +60,7 @@ type checkCursor struct {
 // not found that way (users created outside this migration, or not at all). It
 // heartbeats its page and resumes from its last heartbeat when retried.
 func (a *Activities) CheckContributors(ctx context.Context, in CheckContributorsInput) (ContributorCheck, error) {
-	conv := ConvertContributorsInput{SellAccountID: in.SellAccountID, Subdomain: in.Subdomain, ActingEmail: in.ActingEmail}
+	conv := ConvertContributorsInput{SellAccountID: in.SellAccountID, Subdomain: in.Subdomain, ActingEmail: in.ActingEmail, CredentialID: in.CredentialID}
 	if err := conv.check(); err != nil {
 		return ContributorCheck{}, temporal.NewNonRetryableApplicationError("check contributors: "+err.Error(), contract.ErrTypeInvalidInput, err)
 	}
@@ -69,7 +70,10 @@ func (a *Activities) CheckContributors(ctx context.Context, in CheckContributors
 			cur = checkCursor{NextPage: 1} // a read-only check can always start over
 		}
 	}
-	support := a.supportAs(in.Subdomain, in.ActingEmail)
+	support, _, err := a.supportWith(ctx, in.Subdomain, in.CredentialID)
+	if err != nil {
+		return ContributorCheck{}, err
+	}
 	sell := a.sell(in.SellAccountID)
 	for range maxSellPages {
 		page, err := sell.Users(ctx, cur.NextPage, sellPageSize)

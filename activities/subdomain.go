@@ -2,10 +2,17 @@ package activities
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/activity"
 
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/credstore"
 	"github.com/sellmigrate/sellmigrate/platform"
 )
 
@@ -21,10 +28,13 @@ type ReserveSubdomainInput struct {
 }
 
 // ReserveSubdomainResult says whether the account exists now, created by us, or why not.
+// CredentialID is the stored credential of the new account's owner that the partner
+// call returned, which the later steps act with.
 type ReserveSubdomainResult struct {
-	Created  bool
-	Reason   string
-	LoginURL string
+	Created      bool
+	Reason       string
+	LoginURL     string
+	CredentialID string `json:",omitempty"`
 }
 
 // ReserveSubdomain checks availability and creates the Zendesk account. A taken name is
@@ -52,8 +62,37 @@ func (a *Activities) ReserveSubdomain(ctx context.Context, in ReserveSubdomainIn
 		}
 		return ReserveSubdomainResult{}, classify("create Zendesk account "+in.Subdomain, err)
 	}
-	activity.GetLogger(ctx).Info("zendesk account created", "subdomain", created.Account.Subdomain)
-	return ReserveSubdomainResult{Created: true, LoginURL: a.platform.LoginURL(in.Subdomain)}, nil
+	credID, err := a.keepCreatedCredential(ctx, in, created.OwnerToken)
+	if err != nil {
+		return ReserveSubdomainResult{}, err
+	}
+	activity.GetLogger(ctx).Info("zendesk account created", "subdomain", created.Account.Subdomain, "credentialId", credID)
+	return ReserveSubdomainResult{Created: true, LoginURL: a.platform.LoginURL(in.Subdomain), CredentialID: credID}, nil
+}
+
+// keepCreatedCredential stores the new owner's token under an ID derived from the
+// creation's idempotency key: a retried attempt gets the same token back from Zendesk
+// and stores nothing twice, and compensation finds it by the same key.
+func (a *Activities) keepCreatedCredential(ctx context.Context, in ReserveSubdomainInput, token string) (string, error) {
+	if token == "" {
+		return "", temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+			"Zendesk created account %s but returned no credential for its owner %s; add an API token of the owner with \"sellmigrate credentials add --subdomain %s --email %s --token-file FILE\", then retry",
+			in.Subdomain, in.OwnerEmail, in.Subdomain, in.OwnerEmail), contract.ErrTypeNoCredential, nil)
+	}
+	c, err := a.credentials.Put(ctx, credstore.Credential{
+		ID: createdCredentialID(in.IdempotencyKey), Kind: credstore.KindCreatedAccount, Scheme: credstore.SchemeBearer,
+		Subdomain: in.Subdomain, Email: in.OwnerEmail, Secret: token,
+	})
+	if err != nil {
+		return "", fmt.Errorf("store the credential of new Zendesk account %s: %w", in.Subdomain, err)
+	}
+	return c.ID, nil
+}
+
+// createdCredentialID is the store ID of the credential an account creation returned.
+func createdCredentialID(idempotencyKey string) string {
+	sum := sha256.Sum256([]byte("created-account\x00" + idempotencyKey))
+	return "cred_acct_" + hex.EncodeToString(sum[:16])
 }
 
 // CheckSubdomainExists says whether an existing Zendesk account answers at the subdomain.
@@ -66,16 +105,24 @@ func (a *Activities) CheckSubdomainExists(ctx context.Context, subdomain string)
 	return !available, nil
 }
 
-// ReleaseSubdomainInput names an account this migration created and never linked.
+// ReleaseSubdomainInput names an account this migration created and never linked, and
+// the credential its creation returned (empty: whatever is stored for the subdomain).
+// IdempotencyKey is the creation's, for an attempt whose answer was lost.
 type ReleaseSubdomainInput struct {
-	Subdomain  string
-	OwnerEmail string
+	Subdomain      string
+	OwnerEmail     string
+	CredentialID   string `json:",omitempty"`
+	IdempotencyKey string `json:",omitempty"`
 }
 
 // ReleaseSubdomain gives back a Zendesk account this migration created but did not link
 // (compensation on cancel, expiry, failure or "back"). An account already gone is fine.
 func (a *Activities) ReleaseSubdomain(ctx context.Context, in ReleaseSubdomainInput) error {
-	err := a.supportAs(in.Subdomain, in.OwnerEmail).Release(ctx)
+	support, _, err := a.supportWith(ctx, in.Subdomain, in.CredentialID)
+	if err != nil {
+		return err
+	}
+	err = support.Release(ctx)
 	if platform.IsStatus(err, 404) {
 		return nil
 	}
@@ -96,7 +143,20 @@ type ReleaseResult struct {
 // OwnerEmail and is not linked: the compensation of a creation that gave no answer,
 // which must never touch an account someone else created.
 func (a *Activities) ReleaseIfOwned(ctx context.Context, in ReleaseSubdomainInput) (ReleaseResult, error) {
-	support := a.supportAs(in.Subdomain, in.OwnerEmail)
+	if in.CredentialID == "" && in.IdempotencyKey != "" {
+		in.CredentialID = createdCredentialID(in.IdempotencyKey)
+	}
+	if _, err := a.credentials.Get(ctx, in.CredentialID); errors.Is(err, credstore.ErrNotFound) {
+		// The creation's answer never arrived, so its credential was never stored.
+		found, reason, err := a.recoverCreatedCredential(ctx, in)
+		if err != nil || !found {
+			return ReleaseResult{Reason: reason}, err
+		}
+	}
+	support, _, err := a.supportWith(ctx, in.Subdomain, in.CredentialID)
+	if err != nil {
+		return ReleaseResult{}, err
+	}
 	account, err := support.Account(ctx)
 	if platform.IsStatus(err, 401) || platform.IsStatus(err, 403) || platform.IsStatus(err, 404) {
 		return ReleaseResult{Reason: fmt.Sprintf("no Zendesk account at %s lets %s in", in.Subdomain, in.OwnerEmail)}, nil
@@ -115,4 +175,34 @@ func (a *Activities) ReleaseIfOwned(ctx context.Context, in ReleaseSubdomainInpu
 		return ReleaseResult{}, err
 	}
 	return ReleaseResult{Released: true}, nil
+}
+
+// recoverCreatedCredential learns whether a creation whose answer was lost made the
+// account: a free subdomain means it did not; a taken one is asked for again with the
+// same idempotency key, which Zendesk answers with our first creation (and its owner's
+// token, stored now) or refuses because someone else holds the name.
+func (a *Activities) recoverCreatedCredential(ctx context.Context, in ReleaseSubdomainInput) (bool, string, error) {
+	accounts := a.platform.Accounts()
+	available, err := accounts.Available(ctx, in.Subdomain)
+	if err != nil {
+		return false, "", classify("check availability of "+in.Subdomain, err)
+	}
+	if available {
+		return false, fmt.Sprintf("no Zendesk account exists at %s", in.Subdomain), nil
+	}
+	if in.IdempotencyKey == "" {
+		return false, fmt.Sprintf("no credential is stored for %s, so it cannot be shown to be ours", in.Subdomain), nil
+	}
+	// Only a replay of our own creation can answer 2xx here: the name is taken.
+	created, err := accounts.Create(ctx, platform.NewAccount{Subdomain: in.Subdomain, OwnerEmail: in.OwnerEmail, Name: in.Subdomain}, in.IdempotencyKey)
+	if apiErr, ok := platform.AsAPIError(err); ok && apiErr.StatusCode == 422 {
+		return false, fmt.Sprintf("the Zendesk account at %s was not created by this migration", in.Subdomain), nil
+	}
+	if err != nil {
+		return false, "", classify("ask Zendesk again for the creation of "+in.Subdomain, err)
+	}
+	if _, err := a.keepCreatedCredential(ctx, ReserveSubdomainInput{Subdomain: in.Subdomain, OwnerEmail: in.OwnerEmail, IdempotencyKey: in.IdempotencyKey}, created.OwnerToken); err != nil {
+		return false, "", err
+	}
+	return true, "", nil
 }

@@ -32,6 +32,10 @@ import (
 // gets the starter's own update timeout.
 const oauthTimeout = 20 * time.Second
 
+// grantScope is what the owner grants: read to prove who they are, write because the
+// steps after the link (creating contributors) act as the owner with this grant.
+const grantScope = "read write"
+
 // oauthCookiePrefix names the cookie that binds a login to its browser; the nonce
 // completes the name, so logins for two migrations in one browser do not collide.
 const oauthCookiePrefix = "sellmigrate_oauth_"
@@ -53,6 +57,8 @@ func (s *Server) registerOAuth(mux *http.ServeMux) {
 	case o.setupErr != nil:
 	case s.opts.OAuth.ClientID == "":
 		o.setupErr = errors.New("api.oauth_client_id is empty")
+	case s.opts.OAuth.Grants == nil:
+		o.setupErr = errors.New("no credential store keeps the owner's sign-in (credentials.dsn)")
 	case !strings.Contains(s.opts.OAuth.SupportURL, "{subdomain}"):
 		o.setupErr = errors.New("the Zendesk Support URL (zendesk.support_url) has no {subdomain} placeholder")
 	case s.opts.OAuth.AuthorizeURL != "" && !strings.Contains(s.opts.OAuth.AuthorizeURL, "{subdomain}"):
@@ -76,7 +82,7 @@ func (o *ownerLogin) authorizeURL(r *http.Request, subdomain, state string) stri
 		"response_type": {"code"},
 		"client_id":     {o.s.opts.OAuth.ClientID},
 		"redirect_uri":  {o.redirectURI(r)},
-		"scope":         {"read"},
+		"scope":         {grantScope},
 		"state":         {state},
 	}.Encode()
 }
@@ -110,7 +116,7 @@ func (o *ownerLogin) notConfigured(w http.ResponseWriter, r *http.Request) {
 	o.s.writeOAuthPage(w, r, http.StatusServiceUnavailable, oauthPageData{
 		Title:  "The owner login is not configured",
 		Reason: "This server cannot send anyone to Zendesk to log in: " + o.setupErr.Error() + ".",
-		Advice: "Set api.oauth_client_id and api.oauth_client_secret to the OAuth client registered in Zendesk, and restart the API. Meanwhile an admin can record the login with \"sellmigrate signal ID owner-login --user-email EMAIL\".",
+		Advice: "Set api.oauth_client_id and api.oauth_client_secret to the OAuth client registered in Zendesk, and restart the API. Also set credentials.dsn and credentials.keys to the store the workers read.",
 	})
 }
 

@@ -35,7 +35,7 @@ func TestOwnerLoginBrowserAndServerURLs(t *testing.T) {
 		t.Errorf("the browser is sent to %s; want api.oauth_authorize_url's sign-in page", got)
 	}
 	if q.Get("redirect_uri") != redirect || q.Get("client_id") != sim.DefaultOAuthClientID || q.Get("state") != "st-1" ||
-		q.Get("response_type") != "code" || q.Get("scope") != "read" {
+		q.Get("response_type") != "code" || q.Get("scope") != "read write" {
 		t.Errorf("authorization request %v", q)
 	}
 
@@ -47,7 +47,7 @@ func TestOwnerLoginBrowserAndServerURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if email, err := z.me(t.Context(), token); err != nil || email != "owner@globex.test" {
+	if email, err := z.me(t.Context(), token.AccessToken); err != nil || email != "owner@globex.test" {
 		t.Errorf("me = %q, %v", email, err)
 	}
 

@@ -9,6 +9,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/credstore"
+	"github.com/sellmigrate/sellmigrate/platform"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -66,11 +68,11 @@ func (o *ownerLogin) callback(w http.ResponseWriter, r *http.Request) {
 	if !o.stillWaiting(ctx, w, r, st) {
 		return
 	}
-	email, ok := o.signedInEmail(ctx, w, r, st, code)
+	grant, ok := o.signedIn(ctx, w, r, st, code)
 	if !ok {
 		return
 	}
-	o.sendLogin(context.WithoutCancel(r.Context()), w, r, st, email)
+	o.sendLogin(context.WithoutCancel(r.Context()), w, r, st, grant)
 }
 
 // zendeskError shows an error Zendesk sent back instead of a code.
@@ -106,8 +108,9 @@ func (o *ownerLogin) stillWaiting(ctx context.Context, w http.ResponseWriter, r 
 	return true
 }
 
-// signedInEmail exchanges the code and reads who signed in.
-func (o *ownerLogin) signedInEmail(ctx context.Context, w http.ResponseWriter, r *http.Request, st oauthState, code string) (string, bool) {
+// signedIn exchanges the code, reads who signed in, and stores the grant bound to the
+// migration and subdomain the login was started for. Only its ID goes further.
+func (o *ownerLogin) signedIn(ctx context.Context, w http.ResponseWriter, r *http.Request, st oauthState, code string) (credstore.Credential, bool) {
 	z := o.tokenClient(st.Subdomain)
 	token, err := z.exchange(ctx, code, o.redirectURI(r))
 	if errors.Is(err, errCodeRefused) {
@@ -116,11 +119,11 @@ func (o *ownerLogin) signedInEmail(ctx context.Context, w http.ResponseWriter, r
 			Reason: "Zendesk refused the sign-in code: it was already used, has expired, or was not issued for this server.",
 			Advice: "Start the login again.", Links: migrationLinks(st.WorkflowID, true),
 		})
-		return "", false
+		return credstore.Credential{}, false
 	}
 	var email string
 	if err == nil {
-		email, err = z.me(ctx, token)
+		email, err = z.me(ctx, token.AccessToken)
 	}
 	if err != nil {
 		o.s.log.Warn("owner login: Zendesk", zap.String("workflowId", st.WorkflowID), zap.String("subdomain", st.Subdomain), zap.Error(err))
@@ -128,16 +131,33 @@ func (o *ownerLogin) signedInEmail(ctx context.Context, w http.ResponseWriter, r
 			Title: "Zendesk could not confirm the sign-in", Reason: err.Error(),
 			Advice: "Try again; if it keeps failing, check that this server reaches Zendesk.", Links: migrationLinks(st.WorkflowID, true),
 		})
-		return "", false
+		return credstore.Credential{}, false
 	}
-	return email, true
+	now := time.Now()
+	g := credstore.Credential{Kind: credstore.KindOwnerGrant, Scheme: credstore.SchemeBearer, Subdomain: st.Subdomain,
+		Email: email, WorkflowID: st.WorkflowID, Secret: token.AccessToken}
+	if token.ExpiresIn > 0 {
+		g.ExpiresAt = now.Add(time.Duration(token.ExpiresIn) * time.Second)
+	}
+	g, err = o.s.opts.OAuth.Grants.Put(ctx, g)
+	if err != nil {
+		o.s.log.Error("owner login: store the grant", zap.String("workflowId", st.WorkflowID), zap.Error(err))
+		o.s.writeOAuthPage(w, r, http.StatusServiceUnavailable, oauthPageData{
+			Title: "The sign-in could not be kept", Reason: "The credential store did not take the owner's sign-in.",
+			Advice: "Try again; if it keeps failing, check the API's credentials.dsn.", Links: migrationLinks(st.WorkflowID, true),
+		})
+		return credstore.Credential{}, false
+	}
+	return g, true
 }
 
-// sendLogin hands the verified email to the migration, which checks it is the account
-// owner. It is not cut short if the browser goes away: the update is already sent.
-func (o *ownerLogin) sendLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, st oauthState, email string) {
+// sendLogin hands the stored grant to the migration, which verifies with Zendesk that
+// it is the account owner's. It is not cut short if the browser goes away: the update
+// is already sent. A grant the migration refuses is revoked at once.
+func (o *ownerLogin) sendLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, st oauthState, grant credstore.Credential) {
 	started := time.Now()
-	_, err := o.s.starter.Send(ctx, st.WorkflowID, contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: email})
+	email := grant.Email
+	_, err := o.s.starter.Send(ctx, st.WorkflowID, contract.OwnerLoginName, contract.OwnerLoginInput{GrantID: grant.ID, UserEmail: email})
 	if err == nil {
 		o.s.log.Info("owner login accepted", zap.String("workflowId", st.WorkflowID), zap.String("user", email),
 			zap.Duration("took", time.Since(started)))
@@ -145,6 +165,7 @@ func (o *ownerLogin) sendLogin(ctx context.Context, w http.ResponseWriter, r *ht
 		return
 	}
 	o.s.log.Info("owner login refused", zap.String("workflowId", st.WorkflowID), zap.String("user", email), zap.Error(err))
+	o.revokeRefused(ctx, grant)
 	var rejected *starter.RejectedError
 	var closed *starter.ClosedError
 	var inputErr *starter.InputError
@@ -162,4 +183,18 @@ func (o *ownerLogin) sendLogin(ctx context.Context, w http.ResponseWriter, r *ht
 		d.Advice = "Check that a worker is running, then look at the migration before trying again."
 	}
 	o.s.writeOAuthPage(w, r, status, d)
+}
+
+// revokeRefused gives back a grant the migration did not take (someone other than the
+// owner signed in, or the migration had moved on), at Zendesk and in the store, so no
+// token of a person who is not the owner is kept. Failures are logged: the grant is
+// bound to this migration and subdomain and the migration refused it.
+func (o *ownerLogin) revokeRefused(ctx context.Context, grant credstore.Credential) {
+	err := o.s.opts.OAuth.Zendesk.Support(grant.Subdomain, platform.Credentials{BearerToken: grant.Secret}).RevokeCurrentToken(ctx)
+	if err != nil && !platform.IsStatus(err, 401) {
+		o.s.log.Warn("owner login: revoke a refused grant at Zendesk", zap.String("grant", grant.ID), zap.Error(err))
+	}
+	if _, err := o.s.opts.OAuth.Grants.Revoke(ctx, grant.ID, time.Now()); err != nil {
+		o.s.log.Warn("owner login: mark a refused grant revoked", zap.String("grant", grant.ID), zap.Error(err))
+	}
 }

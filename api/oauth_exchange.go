@@ -23,20 +23,20 @@ type zendeskLogin struct {
 var errCodeRefused = errors.New("zendesk refused the sign-in code")
 
 // exchange trades an authorization code for an access token scoped to the account.
-func (l zendeskLogin) exchange(ctx context.Context, code, redirectURI string) (string, error) {
+func (l zendeskLogin) exchange(ctx context.Context, code, redirectURI string) (platform.OAuthToken, error) {
 	tok, err := l.z.OAuth(l.subdomain).ExchangeCode(ctx, platform.CodeExchange{
-		Code: code, ClientID: l.clientID, ClientSecret: l.clientSecret, RedirectURI: redirectURI, Scope: "read",
+		Code: code, ClientID: l.clientID, ClientSecret: l.clientSecret, RedirectURI: redirectURI, Scope: grantScope,
 	})
 	var apiErr *platform.APIError
 	switch {
 	case err == nil:
-		return tok.AccessToken, nil
+		return tok, nil
 	case errors.As(err, &apiErr) && apiErr.Code == "invalid_grant":
-		return "", errCodeRefused
+		return tok, errCodeRefused
 	case errors.As(err, &apiErr) && apiErr.Code == "invalid_client":
-		return "", fmt.Errorf("zendesk account %s does not know this OAuth client (%s); check api.oauth_client_id and api.oauth_client_secret against the OAuth client registered in Zendesk", l.subdomain, l.clientID)
+		return tok, fmt.Errorf("zendesk account %s does not know this OAuth client (%s); check api.oauth_client_id and api.oauth_client_secret against the OAuth client registered in Zendesk", l.subdomain, l.clientID)
 	}
-	return "", fmt.Errorf("exchange the sign-in code with zendesk account %s: %w", l.subdomain, err)
+	return tok, fmt.Errorf("exchange the sign-in code with zendesk account %s: %w", l.subdomain, err)
 }
 
 // me reads the signed-in user's email with the access token.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/credstore"
 	"github.com/sellmigrate/sellmigrate/platform"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/starter"
@@ -109,13 +111,13 @@ func TestZendeskOAuthAgainstSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if email, err := z.me(t.Context(), token); err != nil || email != "owner@globex.test" {
+	if email, err := z.me(t.Context(), token.AccessToken); err != nil || email != "owner@globex.test" {
 		t.Errorf("me = %q, %v", email, err)
 	}
 	if _, err := z.exchange(t.Context(), code, redirect); err != errCodeRefused {
 		t.Errorf("replayed code: %v, want errCodeRefused", err)
 	}
-	if _, err := z.me(t.Context(), token); err == nil {
+	if _, err := z.me(t.Context(), token.AccessToken); err == nil {
 		t.Error("the token of a replayed code must be revoked")
 	}
 
@@ -142,6 +144,9 @@ func testOwnerLogin(t *testing.T, o OAuthOptions) http.Handler {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
+	if o.Grants == nil && o.ClientSecret != "" {
+		o.Grants = unusedGrants{t}
+	}
 	s := &Server{opts: Options{PublicURL: "http://127.0.0.1:8080", OAuth: o}, starter: starter.New(c, starter.Options{}), log: zap.NewNop()}
 	mux := http.NewServeMux()
 	s.registerOAuth(mux)
@@ -238,4 +243,18 @@ func platformFor(t *testing.T, supportURL string) *platform.Client {
 		t.Fatal(err)
 	}
 	return z
+}
+
+// unusedGrants is the grant store of tests whose logins never get as far as storing
+// one: a call fails the test.
+type unusedGrants struct{ t *testing.T }
+
+func (g unusedGrants) Put(context.Context, credstore.Credential) (credstore.Credential, error) {
+	g.t.Error("a grant was stored by a login that should have been refused first")
+	return credstore.Credential{}, errors.New("unused")
+}
+
+func (g unusedGrants) Revoke(context.Context, string, time.Time) (credstore.Info, error) {
+	g.t.Error("a grant was revoked by a login that should have been refused first")
+	return credstore.Info{}, errors.New("unused")
 }

@@ -17,6 +17,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/sellmigrate/sellmigrate/credstore"
 	"github.com/sellmigrate/sellmigrate/platform"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
@@ -72,6 +73,15 @@ type OAuthOptions struct {
 	// Zendesk makes the code exchange and users/me calls; nil means a platform client
 	// on SupportURL with platform's defaults (timeout, rate limits).
 	Zendesk *platform.Client
+	// Grants stores the owner's sign-in; the owner-login input carries only its ID.
+	// Nil disables the owner login, with a page that says so.
+	Grants GrantStore
+}
+
+// GrantStore is the part of the credential store the owner login uses.
+type GrantStore interface {
+	Put(ctx context.Context, c credstore.Credential) (credstore.Credential, error)
+	Revoke(ctx context.Context, id string, at time.Time) (credstore.Info, error)
 }
 
 // Server serves the API, the dashboard and the OAuth callback.

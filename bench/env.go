@@ -110,7 +110,6 @@ func (e *env) startWorker(ctx context.Context, o Options, metricsPort int) error
 		"temporal.namespace":          namespace,
 		"zendesk.support_url":         e.simURL + "/zendesk/{subdomain}",
 		"zendesk.sell_url":            e.simURL + "/sell",
-		"zendesk.api_token":           config.DemoSupportToken,
 		"zendesk.partner_token":       config.DemoPartnerToken,
 		"zendesk.sell_token_template": config.DemoSellTokenTemplate,
 		"worker.metrics_listen":       "127.0.0.1:" + strconv.Itoa(metricsPort),

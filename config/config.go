@@ -40,8 +40,6 @@ type Zendesk struct {
 	SupportURL string
 	// AccountsSubdomain is the subdomain under which the partner account calls are made.
 	AccountsSubdomain string
-	// APIToken is the Support API token used with an account owner's email.
-	APIToken string
 	// PartnerToken is the partner (reseller) credential of the account availability
 	// check and account creation, sent as a bearer token.
 	PartnerToken string

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/credstore"
 )
 
 // isolate clears every SELLMIGRATE_* variable for the test; viper ignores empty ones.
@@ -44,8 +45,8 @@ func TestDefaults(t *testing.T) {
 	if c.Zendesk.SupportURL != ProductionSupportURL || c.Zendesk.SellURL != ProductionSellURL {
 		t.Errorf("zendesk URLs = %q %q, want production", c.Zendesk.SupportURL, c.Zendesk.SellURL)
 	}
-	if c.Zendesk.APIToken != "" || c.Zendesk.SellTokenTemplate != "" || c.Zendesk.PartnerToken != "" {
-		t.Errorf("production credentials must default to empty, got %q %q %q", c.Zendesk.APIToken, c.Zendesk.SellTokenTemplate, c.Zendesk.PartnerToken)
+	if c.Zendesk.SellTokenTemplate != "" || c.Zendesk.PartnerToken != "" || c.Credentials.DSN != "" || len(c.Credentials.Keys) != 0 {
+		t.Errorf("production credentials must default to empty, got %q %q %+v", c.Zendesk.SellTokenTemplate, c.Zendesk.PartnerToken, c.Credentials)
 	}
 	if c.Migration != contract.DefaultPolicy() {
 		t.Errorf("Migration = %+v, want contract.DefaultPolicy() %+v", c.Migration, contract.DefaultPolicy())
@@ -71,8 +72,8 @@ func TestRoleDefaults(t *testing.T) {
 	if dev.Zendesk.SupportURL != "http://127.0.0.1:9999/zendesk/{subdomain}" || dev.Zendesk.SellURL != "http://127.0.0.1:9999/sell" {
 		t.Errorf("dev zendesk URLs = %q %q", dev.Zendesk.SupportURL, dev.Zendesk.SellURL)
 	}
-	if dev.Zendesk.APIToken != DemoSupportToken || dev.Zendesk.SellTokenTemplate != DemoSellTokenTemplate || dev.Zendesk.PartnerToken != DemoPartnerToken {
-		t.Errorf("dev credentials = %q %q %q", dev.Zendesk.APIToken, dev.Zendesk.SellTokenTemplate, dev.Zendesk.PartnerToken)
+	if dev.Zendesk.SellTokenTemplate != DemoSellTokenTemplate || dev.Zendesk.PartnerToken != DemoPartnerToken {
+		t.Errorf("dev credentials = %q %q", dev.Zendesk.SellTokenTemplate, dev.Zendesk.PartnerToken)
 	}
 	if dev.Log.Format != "console" {
 		t.Errorf("dev log.format = %q", dev.Log.Format)
@@ -81,11 +82,20 @@ func TestRoleDefaults(t *testing.T) {
 		t.Errorf("dev job polling %s/%s, sim jobs %s", dev.Zendesk.JobPollInitial, dev.Zendesk.JobPollMax, dev.Sim.JobDuration)
 	}
 
+	// The worker acts only with stored credentials: no store, no worker.
 	_, err = Load(Options{Role: RoleWorker})
-	if err == nil || !strings.Contains(err.Error(), "zendesk.api_token") {
-		t.Fatalf("worker without a token: err = %v, want one naming zendesk.api_token", err)
+	if err == nil || !strings.Contains(err.Error(), "credentials.dsn must be set for the worker") {
+		t.Fatalf("worker without a credential store: err = %v, want one naming credentials.dsn", err)
 	}
-	t.Setenv(EnvVar("zendesk.api_token"), "secret-token")
+	t.Setenv(EnvVar("credentials.dsn"), "sqlite:"+filepath.Join(t.TempDir(), "c.db"))
+	if _, err = Load(Options{Role: RoleWorker}); err == nil || !strings.Contains(err.Error(), "credentials.keys must be set for the worker") {
+		t.Fatalf("worker without keys: err = %v, want one naming credentials.keys", err)
+	}
+	key, err := credstore.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(EnvVar("credentials.keys"), key)
 	t.Setenv(EnvVar("zendesk.sell_token_template"), "tok-{account_id}")
 	w, err := Load(Options{Role: RoleWorker})
 	if err != nil {
@@ -182,7 +192,6 @@ func TestValidationNamesKey(t *testing.T) {
 		{"zendesk.support_url", "https://acme.zendesk.com"},
 		{"zendesk.support_url", "ftp://{subdomain}.zendesk.com"},
 		{"zendesk.accounts_subdomain", "WWW"},
-		{"zendesk.api_token", "two words"},
 		{"zendesk.partner_token", "two words"},
 		{"zendesk.sell_url", "api.getbase.com"},
 		{"zendesk.sell_token_template", "fixed-token"},
@@ -240,7 +249,7 @@ func TestValidationNamesKey(t *testing.T) {
 			if !strings.HasPrefix(msg, "config: ") || !strings.Contains(msg, tc.key) || strings.Contains(msg, "\n") {
 				t.Fatalf("error %q must be one line starting with \"config: \" and name %s", msg, tc.key)
 			}
-			if (tc.key == "zendesk.api_token" || tc.key == "zendesk.partner_token") && strings.Contains(msg, tc.value) {
+			if tc.key == "zendesk.partner_token" && strings.Contains(msg, tc.value) {
 				t.Fatalf("error %q echoes the secret", msg)
 			}
 		})

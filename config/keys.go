@@ -26,7 +26,6 @@ var keys = []key{
 	// Empty Zendesk URLs and credentials take role defaults; see deriveRoleValues.
 	{"zendesk.support_url", "", func(c *Config) any { return &c.Zendesk.SupportURL }},
 	{"zendesk.accounts_subdomain", "www", func(c *Config) any { return &c.Zendesk.AccountsSubdomain }},
-	{"zendesk.api_token", "", func(c *Config) any { return &c.Zendesk.APIToken }},
 	{"zendesk.partner_token", "", func(c *Config) any { return &c.Zendesk.PartnerToken }},
 	{"zendesk.sell_url", "", func(c *Config) any { return &c.Zendesk.SellURL }},
 	{"zendesk.sell_token_template", "", func(c *Config) any { return &c.Zendesk.SellTokenTemplate }},

@@ -101,7 +101,6 @@ func Load(o Options) (Config, error) {
 const (
 	ProductionSupportURL = "https://{subdomain}.zendesk.com"
 	ProductionSellURL    = "https://api.getbase.com"
-	DemoSupportToken     = "demo-token"
 	// DemoPartnerToken is the simulator's partner credential (sim.DefaultPartnerToken),
 	// which dev sends on the partner calls; a test keeps the two equal.
 	DemoPartnerToken      = "demo-partner-token"
@@ -147,7 +146,6 @@ func deriveRoleValues(c *Config, r Role) {
 		c.Credentials.UseDevDefaults(c.Dev.DataDir)
 		fill(&c.Zendesk.SupportURL, c.SimBaseURL()+"/zendesk/{subdomain}")
 		fill(&c.Zendesk.SellURL, c.SimBaseURL()+"/sell")
-		fill(&c.Zendesk.APIToken, DemoSupportToken)
 		fill(&c.Zendesk.PartnerToken, DemoPartnerToken)
 		fill(&c.Zendesk.SellTokenTemplate, DemoSellTokenTemplate)
 		return
@@ -174,6 +172,14 @@ func deriveJobPoll(z *Zendesk, r Role) {
 
 // SimBaseURL is the simulator's own base URL, as clients on this machine reach it.
 func (c Config) SimBaseURL() string { return "http://" + dialable(c.Sim.Listen) }
+
+// APIBaseURL is how a person reaches the API: api.public_url, else its listen address.
+func (c Config) APIBaseURL() string {
+	if c.API.PublicURL != "" {
+		return strings.TrimRight(c.API.PublicURL, "/")
+	}
+	return "http://" + dialable(c.API.Listen)
+}
 
 // dialable turns a listen address with an unspecified host into one a client can dial.
 func dialable(listen string) string {

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"encoding/base64"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,7 +13,8 @@ import (
 // workerEnv sets what the worker role needs besides notify.
 func workerEnv(t *testing.T) {
 	t.Helper()
-	t.Setenv(EnvVar("zendesk.api_token"), "tok")
+	t.Setenv(EnvVar("credentials.dsn"), "sqlite:"+filepath.Join(t.TempDir(), "c.db"))
+	t.Setenv(EnvVar("credentials.keys"), "k1:"+base64.StdEncoding.EncodeToString(make([]byte, 32)))
 	t.Setenv(EnvVar("zendesk.sell_token_template"), "tok-{account_id}")
 }
 

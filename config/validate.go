@@ -21,7 +21,7 @@ func (c Config) validate(r Role) error {
 		urlTemplate("zendesk.support_url", c.Zendesk.SupportURL, "{subdomain}", "https://{subdomain}.zendesk.com"),
 		label("zendesk.accounts_subdomain", c.Zendesk.AccountsSubdomain),
 		urlTemplate("zendesk.sell_url", c.Zendesk.SellURL, "", "https://api.getbase.com"),
-		apiToken(c.Zendesk.APIToken, r),
+		credentialsNeeded(c.Credentials, r),
 		partnerToken(c.Zendesk.PartnerToken),
 		sellTemplate(c.Zendesk.SellTokenTemplate, r),
 		positive("zendesk.timeout", c.Zendesk.Timeout, "15s"),
@@ -162,13 +162,19 @@ func sellTemplate(v string, r Role) error {
 	return nil
 }
 
-func apiToken(v string, r Role) error {
-	const name = "zendesk.api_token"
-	if v == "" && (r == RoleWorker || r == RoleDev) {
-		return fmt.Errorf("config: %s must be set for the worker: the Zendesk Support API token (env %s)", name, EnvVar(name))
+// credentialsNeeded: the worker acts in Zendesk only with stored credentials, so it
+// cannot start without the store (dev has its own). The API, which keeps the owner's
+// sign-in there, says the same when it opens the store.
+func credentialsNeeded(c Credentials, r Role) error {
+	if r != RoleWorker {
+		return nil
 	}
-	if strings.ContainsAny(v, " \t\r\n") {
-		return fmt.Errorf("config: %s must not contain whitespace", name)
+	const who = "worker"
+	if c.DSN == "" {
+		return fmt.Errorf("config: credentials.dsn must be set for the %s: the credential store, sqlite:/path/to/credentials.db or postgres://user:password@host:5432/dbname (env %s)", who, EnvVar("credentials.dsn"))
+	}
+	if len(c.Keys) == 0 {
+		return fmt.Errorf("config: credentials.keys must be set for the %s: at least one ID:BASE64 key, made with \"sellmigrate credentials new-key\" (env %s)", who, EnvVar("credentials.keys"))
 	}
 	return nil
 }

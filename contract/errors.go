@@ -25,10 +25,13 @@ const (
 	ErrTypeExpired = "MigrationExpired"
 	// ErrTypeNotifyRefused: a reminder's mail server or webhook refused it for good.
 	ErrTypeNotifyRefused = "NotifyRefused"
+	// ErrTypeNoCredential: no usable credential lets us act in the Zendesk account (none
+	// stored, revoked or expired); an operator must add one, then retry.
+	ErrTypeNoCredential = "NoZendeskCredential"
 )
 
 // NonRetryableErrorTypes are the error types that retrying cannot fix.
-var NonRetryableErrorTypes = []string{ErrTypeZendeskClient, ErrTypeNotSellAdmin, ErrTypeInvalidInput, ErrTypeUnknownAccount, ErrTypeNotifyRefused}
+var NonRetryableErrorTypes = []string{ErrTypeZendeskClient, ErrTypeNotSellAdmin, ErrTypeInvalidInput, ErrTypeUnknownAccount, ErrTypeNotifyRefused, ErrTypeNoCredential}
 
 // RootMessage is the message of the outermost application error: the one the failing
 // activity, the workflow or its validator wrote for a person, which already names its

@@ -36,8 +36,15 @@ type (
 		Subdomain string `json:"subdomain"`
 		By        string `json:"by"`
 	}
+	// OwnerLoginInput refers to the OAuth grant the owner's Zendesk sign-in produced,
+	// stored by whoever took the sign-in (the API's /oauth/callback). The migration
+	// verifies the grant itself: who signed in is what Zendesk says the grant's token
+	// belongs to, never what the sender claims.
 	OwnerLoginInput struct {
-		UserEmail string `json:"userEmail"`
+		GrantID string `json:"grantId"`
+		// UserEmail is who the sender says signed in, for the inputs log only.
+		// Migrations recorded before grants carried only this field.
+		UserEmail string `json:"userEmail,omitempty"`
 	}
 	LicenseAssignedInput struct {
 		By string `json:"by"`
@@ -74,9 +81,27 @@ func (in ChooseSubdomainInput) Check() error {
 }
 
 func (in OwnerLoginInput) Sender() string { return in.UserEmail }
-func (in OwnerLoginInput) Detail() string { return "logged in as " + in.UserEmail }
+func (in OwnerLoginInput) Detail() string {
+	if in.GrantID == "" {
+		return "logged in as " + in.UserEmail
+	}
+	return "signed in to Zendesk (grant " + in.GrantID + ")"
+}
+
+// Check refuses an owner login without a grant: an email alone proves nothing, as
+// anyone can type the owner's.
 func (in OwnerLoginInput) Check() error {
-	return checkEmailField("userEmail", in.UserEmail, "the email of the Zendesk user who logged in")
+	if strings.TrimSpace(in.GrantID) == "" {
+		return &FieldError{Field: "grantId", Msg: "grantId is missing: an owner login must come from the owner's own Zendesk sign-in, an email alone proves nothing; " +
+			"open the link that \"sellmigrate signal ID owner-login\" prints (the dashboard's owner login) and let the Zendesk account owner sign in there"}
+	}
+	if !IsCredentialID(in.GrantID) {
+		return &FieldError{Field: "grantId", Msg: fmt.Sprintf("grantId %q is not a grant ID; it is the ID the owner login page stored for the owner's sign-in, e.g. cred_0123456789abcdefghijklmnop", in.GrantID)}
+	}
+	if in.UserEmail != "" && !IsEmail(in.UserEmail) {
+		return &FieldError{Field: "userEmail", Msg: fmt.Sprintf("userEmail %q is not an email address; leave it out or give the email of who signed in", in.UserEmail)}
+	}
+	return nil
 }
 
 func (in LicenseAssignedInput) Sender() string { return in.By }
@@ -193,9 +218,10 @@ var inputs = []Input{
 	{
 		Name: OwnerLoginName, Title: "Owner login", Role: RoleAdmin, Mode: ModeExisting,
 		Page: "/oauth/owner-login?migration={id}",
-		Doc:  "The Zendesk account owner of an existing account signs in to prove ownership; anyone else is refused with the reason.",
+		Doc:  "The Zendesk account owner of an existing account signs in to Zendesk (OAuth) to prove ownership; the sign-in's grant is stored and this input refers to it. A grant of anyone else, for another account or migration, expired or revoked is refused with the reason; an email alone is refused.",
 		Fields: []Field{
-			{JSON: "userEmail", Flag: "user-email", Required: true, Format: FormatEmail, Doc: "the Zendesk user who logged in", Example: "owner@globex.test"},
+			{JSON: "grantId", Flag: "grant-id", Required: true, Format: FormatText, Doc: "the stored grant of the owner's Zendesk sign-in; the owner login page (/oauth/callback) stores it and sends this input", Example: "cred_0123456789abcdefghijklmnop"},
+			{JSON: "userEmail", Flag: "user-email", Format: FormatEmail, Doc: "who signed in, for the inputs log only; the migration reads who the grant belongs to from Zendesk", Example: "owner@globex.test"},
 		},
 		payload: reflect.TypeFor[OwnerLoginInput](),
 	},

@@ -195,3 +195,10 @@ func ValidateAccountID(id string) error {
 	}
 	return nil
 }
+
+// credentialID is what the credential store's opaque IDs look like: "cred_" and up to
+// 64 letters, digits, "_" or "-". Workflows carry only these, never a secret.
+var credentialID = regexp.MustCompile(`^cred_[A-Za-z0-9_-]{1,64}$`)
+
+// IsCredentialID says whether s has the form of a credential store ID.
+func IsCredentialID(s string) bool { return credentialID.MatchString(s) }

@@ -34,6 +34,11 @@ type Carry struct {
 	NextReminder time.Time `json:"nextReminder"`
 	// Cursor is where the contributor conversion stopped, if it has started.
 	Cursor *ContributorCursor `json:"cursor,omitempty"`
+	// OwnerGrantID and AccountCredentialID are the credential store IDs the steps act
+	// with: the verified owner's grant, or the credential of the account this
+	// migration created. IDs only; the secrets never enter a history.
+	OwnerGrantID        string `json:"ownerGrantId,omitempty"`
+	AccountCredentialID string `json:"accountCredentialId,omitempty"`
 }
 
 // InputRecord is one human input as received, accepted or not.

@@ -33,6 +33,9 @@ type OAuthToken struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
 	Scope       string `json:"scope"`
+	// ExpiresIn is the token's lifetime in seconds, when Zendesk sets one; 0 means it
+	// lasts until revoked.
+	ExpiresIn int64 `json:"expires_in,omitempty"`
 }
 
 // ExchangeCode trades an authorization code for an access token scoped to this account.

@@ -135,7 +135,7 @@ func TestCancelDuringCreationReleasesItIfOurs(t *testing.T) {
 			}
 			return activities.ReserveSubdomainResult{}, ctx.Err()
 		}).Once()
-	h.env.OnActivity(h.a.ReleaseIfOwned, mock.Anything, activities.ReleaseSubdomainInput{Subdomain: "acme", OwnerEmail: "admin@acme.test"}).
+	h.env.OnActivity(h.a.ReleaseIfOwned, mock.Anything, activities.ReleaseSubdomainInput{Subdomain: "acme", OwnerEmail: "admin@acme.test", IdempotencyKey: "default-test-workflow-id/account/acme/1"}).
 		Return(activities.ReleaseResult{Released: true}, nil).Once()
 	h.run(newInput("1001", contract.ModeNew, "acme"))
 

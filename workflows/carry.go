@@ -41,6 +41,9 @@ func (m *migration) continueAsNew(ctx workflow.Context, clock *waitClock) error 
 		WaitDeadline:     clock.deadline,
 		NextReminder:     clock.nextReminder,
 		Cursor:           m.cursor,
+
+		OwnerGrantID:        m.ownerGrant,
+		AccountCredentialID: m.accountCredential,
 	}
 	m.logger.Info("continuing as new", "historyLength", workflow.GetInfo(ctx).GetCurrentHistoryLength(), "run", m.progress.Runs)
 	return workflow.NewContinueAsNewError(ctx, contract.WorkflowName, next)
@@ -58,6 +61,7 @@ func (m *migration) restore(ctx workflow.Context, c contract.Carry) {
 	m.adminName = c.AdminName
 	m.loginURL = c.LoginURL
 	m.cursor = c.Cursor
+	m.ownerGrant, m.accountCredential = c.OwnerGrantID, c.AccountCredentialID
 	m.inbox.seq = m.progress.InputsDropped + len(m.progress.Inputs)
 	m.carried = &c
 	m.in.Carry = nil

@@ -105,7 +105,7 @@ func (m *migration) releaseCreated(ctx workflow.Context) error {
 		return nil
 	}
 	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Release Zendesk account "+sub), acts.ReleaseSubdomain, activities.ReleaseSubdomainInput{
-		Subdomain: sub, OwnerEmail: m.in.RequestedBy,
+		Subdomain: sub, OwnerEmail: m.in.RequestedBy, CredentialID: m.accountCredential,
 	}).Get(ctx, nil)
 	if err != nil {
 		m.progress.Compensation = fmt.Sprintf("could not release subdomain %s, created by this migration and never linked: %s; release it in Zendesk by hand", sub, contract.RootMessage(err))
@@ -113,6 +113,7 @@ func (m *migration) releaseCreated(ctx workflow.Context) error {
 	}
 	m.progress.Compensation = fmt.Sprintf("released subdomain %s, created by this migration and never linked", sub)
 	m.progress.CreatedSubdomain = ""
+	m.accountCredential = ""
 	m.publish(ctx)
 	return nil
 }
@@ -122,7 +123,7 @@ func (m *migration) releaseCreated(ctx workflow.Context) error {
 func (m *migration) releaseUncertain(ctx workflow.Context, sub string) {
 	var res activities.ReleaseResult
 	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Release Zendesk account "+sub+" if this migration created it"), acts.ReleaseIfOwned,
-		activities.ReleaseSubdomainInput{Subdomain: sub, OwnerEmail: m.in.RequestedBy}).Get(ctx, &res)
+		activities.ReleaseSubdomainInput{Subdomain: sub, OwnerEmail: m.in.RequestedBy, IdempotencyKey: m.reservingKey}).Get(ctx, &res)
 	switch {
 	case err != nil:
 		m.progress.Compensation = fmt.Sprintf("could not check whether subdomain %s was created by this migration: %s; check in Zendesk and release it by hand if so", sub, contract.RootMessage(err))

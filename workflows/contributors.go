@@ -27,7 +27,7 @@ func (m *migration) connected(ctx workflow.Context, pre activities.PreflightResu
 	var check activities.ContributorCheck
 	err := m.untilDone(ctx, func() error {
 		return workflow.ExecuteActivity(m.contributorCtx(ctx, "Check every Sell user is in Zendesk Support"), acts.CheckContributors,
-			activities.CheckContributorsInput{SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, ActingEmail: m.actingEmail()}).Get(ctx, &check)
+			activities.CheckContributorsInput{SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, ActingEmail: m.actingEmail(), CredentialID: m.credentialID()}).Get(ctx, &check)
 	})
 	if err != nil {
 		return contract.Result{}, err
@@ -67,7 +67,7 @@ func (m *migration) contributors(ctx workflow.Context) error {
 	err := m.untilDone(ctx, func() error {
 		var cursor contract.ContributorCursor
 		err := workflow.ExecuteActivity(m.contributorCtx(ctx, "Make every Sell user a contributor in "+m.progress.Subdomain), acts.ConvertContributors,
-			activities.ConvertContributorsInput{SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, ActingEmail: m.actingEmail(), Resume: m.cursor}).Get(ctx, &cursor)
+			activities.ConvertContributorsInput{SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, ActingEmail: m.actingEmail(), CredentialID: m.credentialID(), Resume: m.cursor}).Get(ctx, &cursor)
 		if err != nil {
 			if c, ok := activities.CursorFromError(err); ok {
 				m.keepCursor(c)
@@ -101,6 +101,17 @@ func (m *migration) keepCursor(c contract.ContributorCursor) {
 	m.cursor = &c
 	counts := c.Counts()
 	m.progress.Contributors = &counts
+}
+
+// credentialID is the stored credential the steps after the link act with: the
+// verified owner's grant, or the credential of the account this migration created.
+// Empty (an account found already connected) lets the activity use the newest one
+// stored for the subdomain, such as an operator's token.
+func (m *migration) credentialID() string {
+	if m.ownerGrant != "" {
+		return m.ownerGrant
+	}
+	return m.accountCredential
 }
 
 // actingEmail is the Zendesk user the steps after the link act as: the verified owner

@@ -23,7 +23,7 @@ func TestUpdateInFlightWhenCancelledGetsAnAnswer(t *testing.T) {
 		Return(activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: true}, nil).Maybe()
 	var login *updateOutcome
 	h.at(time.Minute, func() {
-		login = h.update(contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@globex.test"})
+		login = h.update(contract.OwnerLoginName, ownerLoginAs("owner@globex.test"))
 	})
 	h.at(2*time.Minute, func() { h.env.CancelWorkflow() })
 	h.run(newInput("1002", contract.ModeExisting, "globex"))

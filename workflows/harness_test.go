@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,8 @@ type harness struct {
 	reminded  []activities.ReminderInput
 	// webhookErr, when set, is what every webhook reminder fails with.
 	webhookErr error
+	// revoked are the owner grants RevokeGrant was asked to revoke.
+	revoked []string
 }
 
 type updateOutcome struct {
@@ -53,6 +56,11 @@ func newHarness(t *testing.T) *harness {
 			h.reminders++
 			h.reminded = append(h.reminded, in)
 			return activities.ReminderSent{To: in.To, Subject: "reminder"}, nil
+		}).Maybe()
+	env.OnActivity(a.RevokeGrant, mock.Anything, mock.Anything).
+		Return(func(_ context.Context, in activities.RevokeGrantInput) error {
+			h.revoked = append(h.revoked, in.CredentialID)
+			return nil
 		}).Maybe()
 	env.OnActivity(a.PostReminderWebhook, mock.Anything, mock.Anything).
 		Return(func(context.Context, activities.ReminderInput) (activities.ReminderSent, error) {
@@ -144,4 +152,14 @@ func (h *harness) linkAndConvert(subdomain string, converted int) {
 
 func accept(by string) contract.AcceptDisclaimersInput {
 	return contract.AcceptDisclaimersInput{By: by}
+}
+
+// grantOf is the credential ID the tests give the sign-in of email.
+func grantOf(email string) string {
+	return "cred_grant_" + strings.NewReplacer("@", "_", ".", "-").Replace(email)
+}
+
+// ownerLoginAs is the owner-login input of email's Zendesk sign-in.
+func ownerLoginAs(email string) contract.OwnerLoginInput {
+	return contract.OwnerLoginInput{GrantID: grantOf(email), UserEmail: email}
 }

@@ -56,7 +56,12 @@ type migration struct {
 	linkAttempted bool
 	// reserving is the subdomain whose creation was in flight when the migration was
 	// cancelled or failed without an answer: compensation releases it if it is ours.
-	reserving string
+	// reservingKey is that creation's idempotency key.
+	reserving, reservingKey string
+	// ownerGrant is the credential ID of the verified owner's Zendesk sign-in (existing
+	// mode); accountCredential that of the account this migration created (new mode).
+	// The steps after them act with these; the grant is revoked when the migration ends.
+	ownerGrant, accountCredential string
 	// closing is set when the workflow is about to return: no input is taken any more
 	// and every pending one is answered.
 	closing bool
@@ -147,6 +152,9 @@ func (m *migration) run(ctx workflow.Context) (contract.Result, error) {
 		m.setStatus(ctx, result.Outcome, "")
 		m.close("")
 	}
+	// Nothing acts as the owner once the migration is over, however it ended.
+	cleanup, _ := workflow.NewDisconnectedContext(ctx)
+	m.revokeOwnerGrant(cleanup)
 	// Let update handlers that are still answering finish before the workflow closes;
 	// the context may be cancelled by now, so wait on a disconnected one.
 	done, _ := workflow.NewDisconnectedContext(ctx)

@@ -52,7 +52,7 @@ func TestExistingModeWithOwnerLogin(t *testing.T) {
 	h.expectStatus(time.Minute, contract.StatusAwaitingOwnerLogin)
 	var login *updateOutcome
 	h.at(2*time.Minute, func() {
-		login = h.update(contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@globex.test"})
+		login = h.update(contract.OwnerLoginName, ownerLoginAs("owner@globex.test"))
 	})
 	h.expectStatus(3*time.Minute, contract.StatusAwaitingDisclaimers)
 	h.at(4*time.Minute, func() { h.update(contract.AcceptDisclaimersName, accept("admin@globex.test")) })
@@ -120,18 +120,18 @@ func TestWrongOwnerIsRefusedThenRightOwnerAccepted(t *testing.T) {
 	h := newHarness(t)
 	h.preflightLegacy()
 	h.env.OnActivity(h.a.CheckSubdomainExists, mock.Anything, "globex").Return(true, nil).Once()
-	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.MatchedBy(func(in activities.VerifyOwnerInput) bool { return in.UserEmail == "lee@globex.test" })).
+	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.MatchedBy(func(in activities.VerifyOwnerInput) bool { return in.GrantID == grantOf("lee@globex.test") })).
 		Return(activities.VerifyOwnerResult{Reason: "lee@globex.test is a user of globex but not its account owner"}, nil).Once()
-	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.MatchedBy(func(in activities.VerifyOwnerInput) bool { return in.UserEmail == "owner@globex.test" })).
+	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.MatchedBy(func(in activities.VerifyOwnerInput) bool { return in.GrantID == grantOf("owner@globex.test") })).
 		Return(activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: true}, nil).Once()
 	h.linkAndConvert("globex", 6)
 	var wrong *updateOutcome
 	h.at(time.Minute, func() {
-		wrong = h.update(contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "lee@globex.test"})
+		wrong = h.update(contract.OwnerLoginName, ownerLoginAs("lee@globex.test"))
 	})
 	h.expectStatus(2*time.Minute, contract.StatusAwaitingOwnerLogin)
 	h.at(3*time.Minute, func() {
-		h.env.SignalWorkflow(contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@globex.test"})
+		h.env.SignalWorkflow(contract.OwnerLoginName, ownerLoginAs("owner@globex.test"))
 	})
 	h.at(4*time.Minute, func() { h.update(contract.AcceptDisclaimersName, accept("admin@globex.test")) })
 	h.run(newInput("1002", contract.ModeExisting, "globex"))
@@ -160,7 +160,7 @@ func TestOwnerWithoutLicenseWaitsForLicense(t *testing.T) {
 	h.at(time.Minute, func() {
 		early = h.update(contract.LicenseAssignedName, contract.LicenseAssignedInput{By: "admin@initech.test"})
 	})
-	h.at(2*time.Minute, func() { h.update(contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@initech.test"}) })
+	h.at(2*time.Minute, func() { h.update(contract.OwnerLoginName, ownerLoginAs("owner@initech.test")) })
 	h.at(3*time.Minute, func() {
 		p := h.progress()
 		require.Equal(t, contract.StatusOwnerNeedsSellLicense, p.Status)
@@ -271,7 +271,7 @@ func TestOutOfOrderInputsAreRejectedAndRecorded(t *testing.T) {
 	h.linkAndConvert("acme", 4)
 	var login, version, sender *updateOutcome
 	h.at(time.Minute, func() {
-		login = h.update(contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@acme.test"})
+		login = h.update(contract.OwnerLoginName, ownerLoginAs("owner@acme.test"))
 		version = h.update(contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: "admin@acme.test", Version: "1999-01"})
 		sender = h.update(contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: "nobody"})
 		h.env.SignalWorkflow(contract.LicenseAssignedName, contract.LicenseAssignedInput{By: "admin@acme.test"})

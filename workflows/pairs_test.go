@@ -26,7 +26,7 @@ type signal struct {
 }
 
 var (
-	ownerLogin  = signal{contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@globex.test"}}
+	ownerLogin  = signal{contract.OwnerLoginName, ownerLoginAs("owner@globex.test")}
 	back        = signal{contract.BackName, contract.BackInput{By: "admin@globex.test"}}
 	disclaimers = signal{contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: "admin@globex.test"}}
 	license     = signal{contract.LicenseAssignedName, contract.LicenseAssignedInput{By: "admin@globex.test"}}

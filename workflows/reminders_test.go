@@ -23,7 +23,7 @@ func TestRemindersReachWhoMustAct(t *testing.T) {
 	h.env.OnActivity(h.a.CheckSellLicense, mock.Anything, mock.Anything).Return(activities.CheckSellLicenseResult{HasSellLicense: true}, nil).Once()
 	h.linkAndConvert("initech", 3)
 	h.webhookErr = temporal.NewNonRetryableApplicationError("post the reminder to the webhook: 404", contract.ErrTypeNotifyRefused, nil)
-	h.at(90*time.Minute, func() { h.update(contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@initech.test"}) })
+	h.at(90*time.Minute, func() { h.update(contract.OwnerLoginName, ownerLoginAs("owner@initech.test")) })
 	h.at(180*time.Minute, func() {
 		h.update(contract.LicenseAssignedName, contract.LicenseAssignedInput{By: "admin@initech.test"})
 	})

@@ -93,19 +93,20 @@ func (m *migration) claimSubdomain(ctx workflow.Context, subdomain string) (bool
 		return true, "", nil
 	}
 	var res activities.ReserveSubdomainResult
+	key := fmt.Sprintf("%s/account/%s/%d", m.progress.WorkflowID, subdomain, m.subdomainChoices)
 	err := workflow.ExecuteActivity(m.sideEffectCtx(ctx, "Create Zendesk account "+subdomain), acts.ReserveSubdomain, activities.ReserveSubdomainInput{
 		AccountName:    m.accountName(),
 		Subdomain:      subdomain,
 		OwnerName:      m.adminName,
 		OwnerEmail:     m.in.RequestedBy,
-		IdempotencyKey: fmt.Sprintf("%s/account/%s/%d", m.progress.WorkflowID, subdomain, m.subdomainChoices),
+		IdempotencyKey: key,
 	}).Get(ctx, &res)
 	if err != nil {
 		// Unless Zendesk refused it outright, the account may exist now (an attempt
 		// timed out, or retries ran out): compensation checks and releases it if ours.
 		var appErr *temporal.ApplicationError
 		if !errors.As(err, &appErr) || appErr.Type() != contract.ErrTypeZendeskClient {
-			m.reserving = subdomain
+			m.reserving, m.reservingKey = subdomain, key
 		}
 		return false, "", err
 	}
@@ -113,6 +114,7 @@ func (m *migration) claimSubdomain(ctx workflow.Context, subdomain string) (bool
 		return false, res.Reason, nil
 	}
 	m.progress.CreatedSubdomain = subdomain
+	m.accountCredential = res.CredentialID
 	m.publish(ctx)
 	return true, "", nil
 }
@@ -144,8 +146,8 @@ func (m *migration) ownerLogin(ctx workflow.Context) error {
 			return errWentBack
 		}
 		login := m.inbox.get(contract.OwnerLoginName)
-		email := login.payload.(contract.OwnerLoginInput).UserEmail
-		if res, err = m.verifyOwner(ctx, email); err != nil {
+		payload := login.payload.(contract.OwnerLoginInput)
+		if res, err = m.verifyOwner(ctx, payload); err != nil {
 			return err
 		}
 		if !res.IsOwner {
@@ -153,7 +155,11 @@ func (m *migration) ownerLogin(ctx workflow.Context) error {
 			m.settle(login, res.Reason)
 			continue
 		}
-		m.progress.OwnerEmail = email
+		m.progress.OwnerEmail = res.Email
+		if res.Email == "" { // recorded before grants: the email was all there was
+			m.progress.OwnerEmail = payload.UserEmail
+		}
+		m.ownerGrant = payload.GrantID
 		m.settle(login, "")
 		verified = true
 	}
@@ -188,11 +194,11 @@ func (m *migration) ownerLogin(ctx workflow.Context) error {
 	}
 }
 
-func (m *migration) verifyOwner(ctx workflow.Context, email string) (activities.VerifyOwnerResult, error) {
+func (m *migration) verifyOwner(ctx workflow.Context, login contract.OwnerLoginInput) (activities.VerifyOwnerResult, error) {
 	m.setStatus(ctx, contract.StatusRunning, "")
 	var res activities.VerifyOwnerResult
 	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Verify who logged in owns Zendesk account "+m.progress.Subdomain), acts.VerifyOwner, activities.VerifyOwnerInput{
-		SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, UserEmail: email,
+		SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, GrantID: login.GrantID, UserEmail: login.UserEmail,
 	}).Get(ctx, &res)
 	return res, err
 }
@@ -201,7 +207,7 @@ func (m *migration) verifyOwner(ctx workflow.Context, email string) (activities.
 // Guarded by ChangeLicenseRecheck: runs recorded before the change re-ran VerifyOwner.
 func (m *migration) recheckLicense(ctx workflow.Context, email string) (activities.VerifyOwnerResult, error) {
 	if workflow.GetVersion(ctx, ChangeLicenseRecheck, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return m.verifyOwner(ctx, email)
+		return m.verifyOwner(ctx, contract.OwnerLoginInput{GrantID: m.ownerGrant, UserEmail: email})
 	}
 	m.setStatus(ctx, contract.StatusRunning, "")
 	var lic activities.CheckSellLicenseResult
@@ -253,6 +259,7 @@ func (m *migration) goBack(ctx workflow.Context) error {
 	})
 	m.progress.OwnerEmail = ""
 	m.endStep(ctx)
+	m.revokeOwnerGrant(ctx) // the owner of the next subdomain signs in for themselves
 	if err := m.releaseCreated(ctx); err != nil {
 		m.inbox.slots = append(m.inbox.slots, back)
 		return err
@@ -281,4 +288,23 @@ func (m *migration) link(ctx workflow.Context) error {
 	m.loginURL = res.LoginURL
 	m.endStep(ctx)
 	return nil
+}
+
+// revokeOwnerGrant gives back the verified owner's Zendesk sign-in, at Zendesk and in
+// the credential store. A failure is logged, not fatal: the grant is bound to this
+// migration and subdomain, so no other migration can use it, and it expires.
+func (m *migration) revokeOwnerGrant(ctx workflow.Context) {
+	if m.ownerGrant == "" {
+		return
+	}
+	if workflow.GetVersion(ctx, ChangeRevokeGrant, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Revoke the owner's Zendesk sign-in"), acts.RevokeGrant,
+		activities.RevokeGrantInput{CredentialID: m.ownerGrant}).Get(ctx, nil)
+	if err != nil {
+		m.logger.Warn("could not revoke the owner's Zendesk sign-in; it expires on its own", "grant", m.ownerGrant, "error", err)
+		return
+	}
+	m.ownerGrant = ""
 }

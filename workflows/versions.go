@@ -24,4 +24,9 @@ const (
 	// ChangeNeedsAttention: past the link, a step that fails waits in needs_attention
 	// for an operator's retry. DefaultVersion = the migration fails.
 	ChangeNeedsAttention = "needs-attention"
+
+	// ChangeRevokeGrant: the owner's OAuth grant is revoked (RevokeGrant) when the
+	// migration ends or goes back to another subdomain. Only runs whose owner login
+	// carried a grant reach it; DefaultVersion = nothing is revoked.
+	ChangeRevokeGrant = "revoke-grant"
 )

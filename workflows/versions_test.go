@@ -26,7 +26,7 @@ func TestLicenseRecheckOldBranchReverifiesOwner(t *testing.T) {
 	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.Anything).
 		Return(activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: true}, nil).Once()
 	h.linkAndConvert("initech", 3)
-	h.at(time.Minute, func() { h.update(contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@initech.test"}) })
+	h.at(time.Minute, func() { h.update(contract.OwnerLoginName, ownerLoginAs("owner@initech.test")) })
 	h.at(2*time.Minute, func() {
 		h.update(contract.LicenseAssignedName, contract.LicenseAssignedInput{By: "admin@initech.test"})
 	})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sellmigrate/sellmigrate/api"
 	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/credstore"
 	"github.com/sellmigrate/sellmigrate/starter"
 	"github.com/sellmigrate/sellmigrate/worker"
 )
@@ -48,7 +49,12 @@ gracefully.`,
 			if err := worker.CheckSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
 				return err
 			}
-			srv, err := newAPIServer(cfg, c, cfg.API.TemporalUIURL, logger)
+			creds, err := openCredentials(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = creds.Close() }()
+			srv, err := newAPIServer(cfg, c, creds, cfg.API.TemporalUIURL, logger)
 			if err != nil {
 				return err
 			}
@@ -62,7 +68,7 @@ gracefully.`,
 
 // newAPIServer wires the HTTP API from config; uiURL is the Temporal Web UI to link
 // workflows to (empty for none).
-func newAPIServer(cfg config.Config, c client.Client, uiURL string, logger *zap.Logger) (*api.Server, error) {
+func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, uiURL string, logger *zap.Logger) (*api.Server, error) {
 	zendesk, err := zendeskClient(cfg, logger)
 	if err != nil {
 		return nil, err
@@ -84,6 +90,7 @@ func newAPIServer(cfg config.Config, c client.Client, uiURL string, logger *zap.
 			SupportURL:   cfg.Zendesk.SupportURL,
 			AuthorizeURL: cfg.API.OAuthAuthorizeURL,
 			Zendesk:      zendesk,
+			Grants:       creds,
 		},
 		MaxBodyBytes: int64(cfg.API.MaxBodyBytes),
 		Metrics:      api.NewMetrics(),

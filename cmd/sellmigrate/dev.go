@@ -97,11 +97,16 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		return err
 	}
 	defer c.Close()
-	w, err := newWorker(cfg, c, logger)
+	creds, err := openCredentials(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	apiServer, err := newAPIServer(cfg, c, stack.UIURL(), logger)
+	defer func() { _ = creds.Close() }()
+	w, err := newWorker(cfg, c, creds, logger)
+	if err != nil {
+		return err
+	}
+	apiServer, err := newAPIServer(cfg, c, creds, stack.UIURL(), logger)
 	if err != nil {
 		return err
 	}

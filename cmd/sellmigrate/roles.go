@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/sellmigrate/sellmigrate/activities"
 	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/credstore"
 	"github.com/sellmigrate/sellmigrate/notify"
 	"github.com/sellmigrate/sellmigrate/platform"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
@@ -19,7 +21,7 @@ import (
 
 // newWorker wires the Zendesk client, the activities and the worker from config; tune
 // adjusts the worker options (the benchmark registers its floor workflow so).
-func newWorker(cfg config.Config, c client.Client, logger *zap.Logger, tune ...func(*worker.Options)) (*worker.Worker, error) {
+func newWorker(cfg config.Config, c client.Client, creds *credstore.Store, logger *zap.Logger, tune ...func(*worker.Options)) (*worker.Worker, error) {
 	p, err := zendeskClient(cfg, logger)
 	if err != nil {
 		return nil, err
@@ -30,7 +32,7 @@ func newWorker(cfg config.Config, c client.Client, logger *zap.Logger, tune ...f
 	}
 	acts, err := activities.New(activities.Deps{
 		Platform:          p,
-		SupportToken:      cfg.Zendesk.APIToken,
+		Credentials:       creds,
 		SellTokenTemplate: cfg.Zendesk.SellTokenTemplate,
 		Notify:            reminders,
 	})
@@ -145,4 +147,14 @@ func logNotifyChannels(n config.Notify, logger *zap.Logger) {
 	} else {
 		logger.Info("webhook reminders off: notify.webhook_url is empty")
 	}
+}
+
+// openCredentials opens the credential store the worker acts with and the API keeps
+// the owner's sign-in in; the caller closes it.
+func openCredentials(ctx context.Context, cfg config.Config) (*credstore.Store, error) {
+	creds, err := cfg.OpenCredentials(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open the credential store: %w", err)
+	}
+	return creds, nil
 }

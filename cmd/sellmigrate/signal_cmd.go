@@ -26,7 +26,8 @@ func (a *app) signalCmd() *cobra.Command {
 and waits for the workflow's answer: accepted (with where the migration now stands) or
 rejected with the reason. Inputs:
 ` + help.String(),
-		Example: `  sellmigrate signal 1002 owner-login --user-email owner@globex.test
+		Example: `  sellmigrate signal 1002 owner-login     # prints the link the owner signs in at
+  sellmigrate signal 1002 owner-login --as owner@globex.test --password demo-password   # the simulator only
   sellmigrate signal 1002 accept-disclaimers --by admin@globex.test`,
 		Args: exactArgs(2, "the Sell account ID (or workflow ID) and the input name", "sellmigrate signal 1002 accept-disclaimers --by admin@globex.test"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -39,6 +40,7 @@ rejected with the reason. Inputs:
 	}
 	addInputFlags(cmd, inputFlags(contract.Inputs()))
 	addTemporalFlags(cmd)
+	addPageFlags(cmd)
 	return cmd
 }
 
@@ -82,6 +84,9 @@ func (a *app) sendInput(cmd *cobra.Command, ref string, in contract.Input) error
 			values[f.Name] = f.Value.String()
 		}
 	})
+	if in.Page != "" && len(values) == 0 {
+		return a.openInputPage(cmd, ref, in)
+	}
 	payload, err := in.FromFlags(values)
 	if err != nil {
 		return err

@@ -20,9 +20,11 @@ func (a *app) workerCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "worker",
 		Short: "Run a migration worker against the configured Temporal and Zendesk",
-		Long: `worker polls the sell-migrations task queue and runs migrations. It needs
-zendesk.api_token and zendesk.sell_token_template (SELLMIGRATE_ZENDESK_API_TOKEN,
-SELLMIGRATE_ZENDESK_SELL_TOKEN_TEMPLATE). Ctrl-C stops it gracefully.`,
+		Long: `worker polls the sell-migrations task queue and runs migrations. It acts in each
+Zendesk account with the credentials stored for it (credentials.dsn, credentials.keys:
+the owner's sign-in, the new account's own token, or a token added with
+"sellmigrate credentials add"), and needs zendesk.partner_token to create accounts and
+zendesk.sell_token_template for Sell. Ctrl-C stops it gracefully.`,
 		Args: exactArgs(0, "", "sellmigrate worker --temporal-address 127.0.0.1:7233"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -50,7 +52,12 @@ SELLMIGRATE_ZENDESK_SELL_TOKEN_TEMPLATE). Ctrl-C stops it gracefully.`,
 			if floor, _ := cmd.Flags().GetBool(benchFloorFlag); floor {
 				tune = append(tune, func(o *worker.Options) { o.Register = bench.RegisterFloor })
 			}
-			w, err := newWorker(cfg, c, logger, tune...)
+			creds, err := openCredentials(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = creds.Close() }()
+			w, err := newWorker(cfg, c, creds, logger, tune...)
 			if err != nil {
 				return err
 			}

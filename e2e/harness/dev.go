@@ -174,7 +174,6 @@ func (d *Dev) WorkerSettings() (Settings, error) {
 	return Settings{
 		"zendesk.support_url":         d.SimURL + "/zendesk/{subdomain}",
 		"zendesk.sell_url":            d.SimURL + "/sell",
-		"zendesk.api_token":           "demo-token",
 		"zendesk.sell_token_template": "sell-demo-{account_id}",
 		"worker.metrics_listen":       Addr(port),
 	}, nil

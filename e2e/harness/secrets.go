@@ -18,7 +18,7 @@ import (
 // workflow history, which anyone who can read Temporal can read.
 func DemoSecrets() []string {
 	return []string{
-		config.DemoSupportToken, sim.DemoPassword, config.DemoPartnerToken,
+		sim.DemoPassword, config.DemoPartnerToken,
 		sim.DemoAPIToken(""), // the prefix of every account's demo-api-token-<subdomain>
 		strings.TrimSuffix(config.DemoSellTokenTemplate, "{account_id}"), // sell-demo-<id>
 		config.DemoViewerToken, config.DemoOpsToken, config.DemoAdminToken,
