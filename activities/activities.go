@@ -61,4 +61,3 @@ func New(d Deps) (*Activities, error) {
 func (a *Activities) sell(sellAccountID string) *platform.Sell {
 	return a.platform.Sell(strings.ReplaceAll(a.sellTokenTemplate, "{account_id}", sellAccountID))
 }
-
