@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
 
 // check runs CheckContributors; onBeat, when set, sees each heartbeat that reaches the
@@ -67,14 +68,14 @@ func TestCheckContributorsTellsWhatIsMissingWithoutChangingAnything(t *testing.T
 		NeedsReactivation: []string{"lee@globex.test"}, NeedsReactivationCount: 1, Complete: true}, after)
 	require.Equal(t, writes, f.writes(), "the check changed something in Zendesk")
 
-	mia, err := f.support("globex", "owner@globex.test").SearchUserByEmail(t.Context(), "mia@globex.test")
+	mia, err := f.support(t, "globex").SearchUserByEmail(t.Context(), "mia@globex.test")
 	require.NoError(t, err)
 	require.NotNil(t, mia)
 	req, err := http.NewRequest(http.MethodPut, f.srv.URL+"/zendesk/globex/api/v2/users/"+itoa(mia.ID),
 		stringsReader(`{"user":{"role":"end-user"}}`))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
-	req.SetBasicAuth("owner@globex.test/token", "demo-token")
+	req.SetBasicAuth("owner@globex.test/token", sim.DemoAPIToken("globex"))
 	resp, err := f.srv.Client().Do(req)
 	require.NoError(t, err)
 	require.NoError(t, resp.Body.Close())
@@ -165,8 +166,8 @@ func TestCheckContributorsPagesHooli(t *testing.T) {
 // TestCheckContributorsRefusesBadInput names the bad field, non-retryable.
 func TestCheckContributorsRefusesBadInput(t *testing.T) {
 	f := newConvFixture(t)
-	_, err := f.check(t, CheckContributorsInput{SellAccountID: "1002", Subdomain: "globex", ActingEmail: "nobody"}, nil, nil)
-	requireNonRetryable(t, err, contract.ErrTypeInvalidInput, "acting Zendesk user")
+	_, err := f.check(t, CheckContributorsInput{SellAccountID: "1002", Subdomain: "globex", CredentialID: "owner@globex.test"}, nil, nil)
+	requireNonRetryable(t, err, contract.ErrTypeInvalidInput, "not a credential store ID")
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -29,6 +29,7 @@ func addStarkLike(t *testing.T, f *convFixture) ConvertContributorsInput {
 		ExistingSupport: &sim.ExistingSupportSpec{Subdomain: "jarvis", OwnerEmail: "owner@jarvis.test",
 			OwnerHasSellLicense: true, BulkImportsDisabled: true}})
 	require.NoError(t, err)
+	allowIn(t, f.acts, "jarvis", "owner@jarvis.test")
 	return ConvertContributorsInput{SellAccountID: "2007", Subdomain: "jarvis", ActingEmail: "owner@jarvis.test"}
 }
 
@@ -116,7 +117,7 @@ func TestOneByOneResumesMidPage(t *testing.T) {
 func TestOneByOneTreatsTakenEmailAsExisting(t *testing.T) {
 	f := newConvFixture(t)
 	in := addStarkLike(t, f)
-	owner := f.support("jarvis", "owner@jarvis.test")
+	owner := f.support(t, "jarvis")
 	roleID, err := contributorRoleID(t.Context(), owner)
 	require.NoError(t, err)
 	_, err = owner.CreateUser(t.Context(), platform.NewSupportUser{Name: "Five", Email: "user0005@jarvis.test", Role: platform.RoleEndUser})

@@ -21,13 +21,14 @@ func addReportedShapes(t *testing.T, f *convFixture) ConvertContributorsInput {
 	_, err := f.sim.AddAccount(context.Background(), sim.AccountSpec{SellAccountID: 2201, Name: "Susp", Users: 4, InactiveUsers: 1,
 		ExistingSupport: &sim.ExistingSupportSpec{Subdomain: "susp", OwnerEmail: "owner@susp.test", SuspendedAgents: 1}})
 	require.NoError(t, err)
+	allowIn(t, f.acts, "susp", "owner@susp.test")
 	return ConvertContributorsInput{SellAccountID: "2201", Subdomain: "susp", ActingEmail: "owner@susp.test"}
 }
 
 // suspend suspends a Zendesk user of susp through the Support API, as its owner would.
 func (f *convFixture) suspend(t *testing.T, email string) {
 	t.Helper()
-	u, err := f.support("susp", "owner@susp.test").SearchUserByEmail(context.Background(), email)
+	u, err := f.support(t, "susp").SearchUserByEmail(context.Background(), email)
 	require.NoError(t, err)
 	require.NotNil(t, u, "no Zendesk user %s", email)
 	req, err := http.NewRequest(http.MethodPut, f.srv.URL+"/zendesk/susp/api/v2/users/"+strconv.FormatInt(u.ID, 10),
@@ -58,7 +59,7 @@ func TestInactiveAndSuspendedUsersAreReported(t *testing.T) {
 	converted, bySubject := f.userConversions(t)
 	require.Equal(t, 3, converted)
 	require.Zero(t, bySubject["user0001@susp.test"], "the suspended agent was changed")
-	still, err := f.support("susp", "owner@susp.test").SearchUserByEmail(context.Background(), "user0001@susp.test")
+	still, err := f.support(t, "susp").SearchUserByEmail(context.Background(), "user0001@susp.test")
 	require.NoError(t, err)
 	require.True(t, still.Suspended, "the conversion unsuspended user0001")
 
@@ -82,6 +83,7 @@ func TestReportedListsAreBounded(t *testing.T) {
 	_, err := f.sim.AddAccount(context.Background(), sim.AccountSpec{SellAccountID: 2202, Name: "Gone", Users: 150, InactiveUsers: 150,
 		ExistingSupport: &sim.ExistingSupportSpec{Subdomain: "gone", OwnerEmail: "admin@gone.test"}})
 	require.NoError(t, err)
+	allowIn(t, f.acts, "gone", "admin@gone.test")
 	res, err := f.newAttempt(nil).convert(ConvertContributorsInput{SellAccountID: "2202", Subdomain: "gone", ActingEmail: "admin@gone.test"})
 	require.NoError(t, err)
 	require.Equal(t, 151, res.SellUsers)

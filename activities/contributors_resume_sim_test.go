@@ -232,7 +232,7 @@ func TestOtherForbiddenStopsWithCursorAndAdvice(t *testing.T) {
 func TestDeletedContributorRoleStopsWithCursorAndAdvice(t *testing.T) {
 	f := newConvFixture(t)
 	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
-	owner := f.support("hooli", "admin@hooli.test")
+	owner := f.support(t, "hooli")
 	roleID, err := contributorRoleID(t.Context(), owner)
 	require.NoError(t, err)
 
@@ -280,7 +280,7 @@ func TestBadInputIsRefusedWithCursor(t *testing.T) {
 	for _, in := range []ConvertContributorsInput{
 		{SellAccountID: "hooli", Subdomain: "hooli", ActingEmail: "admin@hooli.test", Resume: &resume},
 		{SellAccountID: "1005", Subdomain: " ", ActingEmail: "admin@hooli.test", Resume: &resume},
-		{SellAccountID: "1005", Subdomain: "hooli", ActingEmail: "admin", Resume: &resume},
+		{SellAccountID: "1005", Subdomain: "hooli", CredentialID: "admin@hooli.test", Resume: &resume},
 	} {
 		_, err := f.newAttempt(nil).convert(in)
 		requireNonRetryable(t, err, contract.ErrTypeInvalidInput, "convert contributors")

@@ -109,7 +109,7 @@ func TestPageConverterBeatsOnEveryJobPoll(t *testing.T) {
 		}
 		return false
 	})
-	support := f.support(in.Subdomain, in.ActingEmail)
+	support := f.support(t, in.Subdomain)
 	roleID, err := contributorRoleID(t.Context(), support)
 	require.NoError(t, err)
 	page, err := f.acts.sell(in.SellAccountID).Users(t.Context(), 2, sellPageSize)

@@ -34,7 +34,10 @@ const baselineName = "BaselineConvertContributors"
 func listAllStrategy(a *Activities) func(ctx context.Context, in ConvertContributorsInput) (contract.ContributorCursor, error) {
 	return func(ctx context.Context, in ConvertContributorsInput) (contract.ContributorCursor, error) {
 		cur := contract.ContributorCursor{NextPage: 1}
-		support := a.supportAs(in.Subdomain, in.ActingEmail)
+		support, _, err := a.supportWith(ctx, in.Subdomain, in.CredentialID)
+		if err != nil {
+			return cur, err
+		}
 		roleID, err := contributorRoleID(ctx, support)
 		if err != nil {
 			return cur, err
@@ -155,7 +158,7 @@ func (f *convFixture) measure(t testing.TB, useBaseline bool, in ConvertContribu
 // measurement. withExternalID gives each the external_id the per-page strategy uses.
 func (f *convFixture) seedUsers(t testing.TB, sub, owner string, users []platform.NewSupportUser) {
 	t.Helper()
-	s := f.support(sub, owner)
+	s := f.support(t, sub)
 	for start := 0; start < len(users); start += platform.MaxPageSize {
 		job, err := s.CreateManyUsers(t.Context(), users[start:min(start+platform.MaxPageSize, len(users))])
 		require.NoError(t, err)
@@ -168,7 +171,7 @@ func (f *convFixture) seedUsers(t testing.TB, sub, owner string, users []platfor
 // them: the per-page one with its external_id, the baseline without.
 func (f *convFixture) contributorsAsCreatedBy(t testing.TB, perPage bool, sellAccountID, sub, owner string, pages int) []platform.NewSupportUser {
 	t.Helper()
-	roleID, err := contributorRoleID(t.Context(), f.support(sub, owner))
+	roleID, err := contributorRoleID(t.Context(), f.support(t, sub))
 	require.NoError(t, err)
 	sell := f.acts.sell(sellAccountID)
 	var out []platform.NewSupportUser

@@ -16,8 +16,9 @@ import (
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
 
-// Two workers' Activities (each its own platform client, sharing nothing) verify the
-// owner of one Zendesk account over and over, against a budget of 20 Support calls a
+// Two workers' Activities (each its own platform client, sharing nothing) read one
+// Zendesk account with its stored credential over and over (users/me and the account,
+// as the owner check does), against a budget of 20 Support calls a
 // window. Adapting to the remainder Zendesk reports, they draw few 429s; with only the
 // fixed limiters (off here: they cannot be sized to the shortened 1s window) they draw
 // many. The platform test TestTwoWorkersShareOneAccountsBudget checks the pacing itself;
@@ -46,9 +47,11 @@ func TestTwoWorkersActivitiesShareOneAccountsBudget(t *testing.T) {
 	t.Cleanup(func() { srv.Close(); _ = s.Close() })
 
 	worker := func(fixedOnly bool) *Activities {
-		return activitiesOn(t, srv.URL, func(c *platform.Config) {
+		acts := activitiesOn(t, srv.URL, func(c *platform.Config) {
 			c.Limits = platform.RateLimits{FixedOnly: fixedOnly, BudgetWindow: window}
 		})
+		allowIn(t, acts, "globex", "owner@globex.test")
+		return acts
 	}
 	run := func(fixedOnly bool) (verified, rateLimited int32) {
 		denied.Store(0)
@@ -61,11 +64,18 @@ func TestTwoWorkersActivitiesShareOneAccountsBudget(t *testing.T) {
 			acts := worker(fixedOnly)
 			for range perWorker {
 				wg.Go(func() {
-					in := VerifyOwnerInput{SellAccountID: "1002", Subdomain: "globex", UserEmail: "owner@globex.test"}
 					for ctx.Err() == nil {
-						res, err := acts.VerifyOwner(ctx, in)
+						// The Support reads an activity makes with the account's stored
+						// credential: users/me and the account, as the owner check does.
+						support, _, err := acts.supportWith(ctx, "globex", "")
+						var res platform.SupportAccount
+						if err == nil {
+							if _, err = support.Me(ctx); err == nil {
+								res, err = support.Account(ctx)
+							}
+						}
 						switch {
-						case err == nil && res.IsOwner:
+						case err == nil && res.OwnerID != 0:
 							ok.Add(1)
 						case ctx.Err() != nil:
 						case platform.IsStatus(err, http.StatusTooManyRequests):
@@ -75,7 +85,7 @@ func TestTwoWorkersActivitiesShareOneAccountsBudget(t *testing.T) {
 							case <-ctx.Done():
 							}
 						default:
-							t.Errorf("VerifyOwner = %+v, %v", res, err)
+							t.Errorf("account read = %+v, %v", res, err)
 							return
 						}
 					}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/sellmigrate/sellmigrate/credstore"
 	"github.com/sellmigrate/sellmigrate/platform"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
@@ -55,6 +56,7 @@ func newSimFixture(t *testing.T) *simFixture {
 	}))
 	t.Cleanup(func() { f.srv.Close(); _ = s.Close() })
 	f.acts = activitiesOn(t, f.srv.URL)
+	allowIn(t, f.acts, "globex", "owner@globex.test") // as in newConvFixture
 	return f
 }
 
@@ -67,8 +69,8 @@ const (
 	testJobPoll     = 20 * time.Millisecond
 )
 
-// activitiesOn builds the activities on a simulator served at url, with its demo
-// credentials, polling jobs from testJobPoll; tune changes the client's config further.
+// activitiesOn builds the activities on a simulator served at url, with a credential
+// store of their own (empty: tests add what each account needs with allowIn), polling jobs from testJobPoll; tune changes the client's config further.
 func activitiesOn(t testing.TB, url string, tune ...func(*platform.Config)) *Activities {
 	t.Helper()
 	cfg := platform.Config{
@@ -84,7 +86,7 @@ func activitiesOn(t testing.TB, url string, tune ...func(*platform.Config)) *Act
 	}
 	client, err := platform.New(cfg)
 	require.NoError(t, err)
-	acts, err := New(Deps{Platform: client, SupportToken: "demo-token", SellTokenTemplate: "sell-demo-{account_id}"})
+	acts, err := New(Deps{Platform: client, Credentials: newTestStore(t), SellTokenTemplate: "sell-demo-{account_id}"})
 	require.NoError(t, err)
 	return acts
 }
@@ -114,4 +116,31 @@ func requireNoDuplicates(t *testing.T, bySubject map[string]int) {
 	for subject, n := range bySubject {
 		require.Equal(t, 1, n, "side effect %q happened %d times", subject, n)
 	}
+}
+
+// newTestStore is a credential store in a temporary SQLite file under a fresh key.
+func newTestStore(t testing.TB) *credstore.Store {
+	t.Helper()
+	key, err := credstore.NewKey()
+	require.NoError(t, err)
+	ring, err := credstore.ParseKeyring([]string{key}, "")
+	require.NoError(t, err)
+	store, err := credstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "credentials.db"), ring)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	return store
+}
+
+// credsOf is the credential store the activities act with.
+func credsOf(a *Activities) *credstore.Store { return a.credentials.(*credstore.Store) }
+
+// allowIn stores the simulator's demo API token of subdomain, acting as email, as an
+// operator adds one with "sellmigrate credentials add"; it returns its ID.
+func allowIn(t testing.TB, a *Activities, subdomain, email string) string {
+	t.Helper()
+	c, err := credsOf(a).Put(context.Background(), credstore.Credential{
+		Kind: credstore.KindOperatorToken, Scheme: credstore.SchemeAPIToken, Subdomain: subdomain, Email: email, Secret: sim.DemoAPIToken(subdomain),
+	})
+	require.NoError(t, err)
+	return c.ID
 }

@@ -118,18 +118,29 @@ type ReleaseSubdomainInput struct {
 // ReleaseSubdomain gives back a Zendesk account this migration created but did not link
 // (compensation on cancel, expiry, failure or "back"). An account already gone is fine.
 func (a *Activities) ReleaseSubdomain(ctx context.Context, in ReleaseSubdomainInput) error {
-	support, _, err := a.supportWith(ctx, in.Subdomain, in.CredentialID)
+	if in.CredentialID != "" {
+		c, err := a.credentials.Get(ctx, in.CredentialID)
+		if err == nil && c.Kind == credstore.KindCreatedAccount && !c.RevokedAt.IsZero() {
+			return nil // revoked when an earlier attempt released the account
+		}
+	}
+	support, cred, err := a.supportWith(ctx, in.Subdomain, in.CredentialID)
 	if err != nil {
 		return err
 	}
 	err = support.Release(ctx)
-	if platform.IsStatus(err, 404) {
-		return nil
-	}
-	if err != nil {
+	if err != nil && !platform.IsStatus(err, 404) {
 		return classify("release Zendesk account "+in.Subdomain, err)
 	}
-	activity.GetLogger(ctx).Info("zendesk account released", "subdomain", in.Subdomain)
+	if err == nil {
+		activity.GetLogger(ctx).Info("zendesk account released", "subdomain", in.Subdomain)
+	}
+	// The account is gone, so its owner's token is worth nothing: keep no live copy.
+	if cred.Kind == credstore.KindCreatedAccount {
+		if _, err := a.credentials.Revoke(ctx, cred.ID, a.now()); err != nil {
+			return fmt.Errorf("mark the credential of released account %s revoked: %w", in.Subdomain, err)
+		}
+	}
 	return nil
 }
 
