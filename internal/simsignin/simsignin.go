@@ -19,10 +19,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
-)
 
-// MarkerHeader is the response header the simulator's sign-in pages carry.
-const MarkerHeader = "X-Zendesk-Simulator"
+	"github.com/sellmigrate/sellmigrate/platform/sim"
+)
 
 // maxPage bounds how much of a page is read.
 const maxPage = 1 << 20
@@ -72,7 +71,7 @@ func OwnerLogin(ctx context.Context, client *http.Client, link, email, password 
 	if err != nil {
 		return Result{}, err
 	}
-	if resp.Header.Get(MarkerHeader) == "" {
+	if resp.Header.Get(sim.SimulatorHeader) == "" {
 		if resp.StatusCode >= 400 {
 			return Result{}, &RefusedError{Status: resp.StatusCode, Page: text(page)}
 		}
