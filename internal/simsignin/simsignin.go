@@ -40,7 +40,10 @@ type RefusedError struct {
 }
 
 func (e *RefusedError) Error() string {
-	return fmt.Sprintf("the owner login was refused (HTTP %d): %s", e.Status, e.Page)
+	if e.Status >= 400 {
+		return fmt.Sprintf("the owner login was refused (HTTP %d): %s", e.Status, e.Page)
+	}
+	return "the owner login was refused: " + e.Page
 }
 
 // ErrNotSimulator is returned before any password is sent when the sign-in page is not
@@ -150,15 +153,37 @@ var (
 	scriptOrStyle = regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`)
 	anyTag        = regexp.MustCompile(`(?s)<[^>]*>`)
 	spaces        = regexp.MustCompile(`\s+`)
+	heading       = regexp.MustCompile(`(?is)<h1[^>]*>(.*?)</h1>`)
+	alert         = regexp.MustCompile(`(?is)<[a-z]+[^>]*role="alert"[^>]*>(.*?)</`)
+	paragraph     = regexp.MustCompile(`(?is)<p[^>]*>(.*?)</p>`)
 )
 
-// text is a page's words without markup, for an error message.
+// text is what a page says, for an error message: its heading, then its alert (the
+// sign-in form's complaint) or else its paragraphs (the API's reason and advice);
+// a page without a heading is given whole, without markup.
 func text(page []byte) string {
-	s := scriptOrStyle.ReplaceAllString(string(page), " ")
-	s = anyTag.ReplaceAllString(s, " ")
-	s = strings.TrimSpace(spaces.ReplaceAllString(html.UnescapeString(s), " "))
+	h := heading.FindSubmatch(page)
+	if h == nil {
+		return clip(plain(string(scriptOrStyle.ReplaceAll(page, nil))))
+	}
+	var parts []string
+	if a := alert.FindSubmatch(page); a != nil {
+		parts = append(parts, plain(string(a[1])))
+	} else {
+		for _, m := range paragraph.FindAllSubmatch(page, -1) {
+			parts = append(parts, plain(string(m[1])))
+		}
+	}
+	return clip(plain(string(h[1])) + ": " + strings.Join(parts, " "))
+}
+
+func plain(s string) string {
+	return strings.TrimSpace(spaces.ReplaceAllString(html.UnescapeString(anyTag.ReplaceAllString(s, " ")), " "))
+}
+
+func clip(s string) string {
 	if len(s) > 600 {
-		s = s[:600] + "…"
+		return s[:600] + "…"
 	}
 	return s
 }
