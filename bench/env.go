@@ -19,16 +19,26 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/credstore"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/worker"
 )
 
 // env is one benchmark's world: the embedded server and the simulator in this process,
-// the worker in a child process (so its memory is measured on its own), and a client.
+// the worker in a child process (so its memory is measured on its own), a client, a
+// credential store both processes share, and the HTTP API (api.go).
 type env struct {
 	dataDir    string
 	ownDataDir bool
 	stack      Server
+	// creds holds the owners' grants and the tokens of accounts the migrations create;
+	// credDSN and credKey are how the worker opens the same store.
+	creds      *credstore.Store
+	credDSN    string
+	credKey    string
+	apiURL     string
+	stopAPI    context.CancelFunc
+	apiDone    chan error
 	sim        *sim.Sim
 	simURL     string
 	stopSim    context.CancelFunc
@@ -95,8 +105,30 @@ func (e *env) start(ctx context.Context, o Options, accounts int) error {
 	if err != nil {
 		return err
 	}
+	if err := e.openCredentials(ctx); err != nil {
+		return err
+	}
 	e.metricsURL = "http://127.0.0.1:" + strconv.Itoa(ports[2])
 	return e.startWorker(ctx, o, ports[2])
+}
+
+// openCredentials makes the run's credential store: a SQLite file in the data directory
+// under a key made for this run alone, so nothing outlives it or leaks between runs.
+func (e *env) openCredentials(ctx context.Context) error {
+	key, err := credstore.NewKey()
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	keys, err := credstore.ParseKeyring([]string{key}, "")
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	e.credDSN, e.credKey = "sqlite:"+filepath.Join(e.dataDir, "credentials.db"), key
+	e.creds, err = credstore.Open(ctx, e.credDSN, keys)
+	if err != nil {
+		return fmt.Errorf("bench: open the credential store in %s: %w", e.dataDir, err)
+	}
+	return nil
 }
 
 // startWorker runs the worker command in a child process pointed at this stack, with
@@ -113,6 +145,10 @@ func (e *env) startWorker(ctx context.Context, o Options, metricsPort int) error
 		"zendesk.partner_token":       config.DemoPartnerToken,
 		"zendesk.sell_token_template": config.DemoSellTokenTemplate,
 		"worker.metrics_listen":       "127.0.0.1:" + strconv.Itoa(metricsPort),
+		"credentials.dsn":             e.credDSN,
+		"credentials.keys":            e.credKey,
+		// One key: an active_key from the environment would name one it does not have.
+		"credentials.active_key": "",
 	}
 	// Its worker polls jobs as dev does, against a simulator of its own whose jobs take
 	// sim.job_duration; the environment may still choose otherwise.
@@ -211,6 +247,12 @@ func procRSS(path string) (now, peak float64) {
 // removes a temporary data directory.
 func (e *env) close() error {
 	var errs []error
+	if e.stopAPI != nil {
+		e.stopAPI()
+		if err := <-e.apiDone; err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if e.worker != nil && e.worker.Process != nil {
 		_ = e.worker.Process.Signal(syscall.SIGINT)
 		select {
@@ -231,6 +273,9 @@ func (e *env) close() error {
 	}
 	if e.sim != nil {
 		errs = append(errs, e.sim.Close())
+	}
+	if e.creds != nil {
+		errs = append(errs, e.creds.Close())
 	}
 	if e.stack != nil {
 		errs = append(errs, e.stack.Stop())

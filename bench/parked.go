@@ -5,19 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"time"
 
 	"go.temporal.io/api/workflowservice/v1"
 
-	"github.com/sellmigrate/sellmigrate/api"
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
-
-// benchViewerToken is the API token of the benchmark's own, loopback-only API server.
-const benchViewerToken = "bench-viewer"
 
 // runParked starts o.Parked migrations through the bulk starter and leaves them all
 // waiting for the owner login, then measures the worker's memory and the list API.
@@ -57,7 +52,7 @@ func runParked(ctx context.Context, o Options, e *env, st *starter.Starter, res 
 	p.WorkerRSSMB, p.WorkerPeakRSSMB = e.workerRSS()
 	p.WorkerRSSMB, p.WorkerPeakRSSMB = round(p.WorkerRSSMB), round(p.WorkerPeakRSSMB)
 	o.Progress("  all %d waiting after %.1fs; worker RSS %.0f MB (peak %.0f MB)", p.Waiting, p.SecondsToPark, p.WorkerRSSMB, p.WorkerPeakRSSMB)
-	lat, err := timeListAPI(ctx, st, o.ListSamples)
+	lat, err := timeListAPI(ctx, e.apiURL, o.ListSamples)
 	if err != nil {
 		return err
 	}
@@ -68,22 +63,10 @@ func runParked(ctx context.Context, o Options, e *env, st *starter.Starter, res 
 	return nil
 }
 
-// timeListAPI serves the HTTP API on a loopback port and times n list calls, one at
-// a time, as a dashboard opening the "awaiting owner login" view would make them.
-func timeListAPI(ctx context.Context, st *starter.Starter, n int) ([]time.Duration, error) {
-	srv, err := api.NewServer(api.Options{Starter: st, Tokens: api.Tokens{Viewer: []string{benchViewerToken}}})
-	if err != nil {
-		return nil, fmt.Errorf("bench: build the API server: %w", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("bench: listen for the API: %w", err)
-	}
-	sctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- srv.ServeListener(sctx, ln) }()
-	defer func() { stop(); <-done }()
-	url := "http://" + ln.Addr().String() + "/api/v1/migrations?status=" + string(contract.StatusAwaitingOwnerLogin)
+// timeListAPI times n list calls to the benchmark's API server (serveAPI), one at a
+// time, as a dashboard opening the "awaiting owner login" view would make them.
+func timeListAPI(ctx context.Context, apiURL string, n int) ([]time.Duration, error) {
+	url := apiURL + "/api/v1/migrations?status=" + string(contract.StatusAwaitingOwnerLogin)
 	hc := &http.Client{Timeout: 30 * time.Second}
 	out := make([]time.Duration, 0, n)
 	for range n {

@@ -3,6 +3,8 @@ package bench
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/internal/simsignin"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
@@ -24,11 +27,16 @@ const responderPoll = 100 * time.Millisecond
 const responderConcurrency = 64
 
 // responder plays the people: it finds workflows waiting for the owner login or the
-// disclaimers through visibility (as a dashboard would) and sends the input at once,
-// as an update — through the starter for migrations, the same path as the HTTP API.
+// disclaimers through visibility (as a dashboard would) and answers at once. For a
+// migration the owner signs in as a person does, through the API's owner login and the
+// simulator's sign-in form (the API then stores the grant and sends the update), and
+// the disclaimers go as an update through the starter, the path the HTTP API takes.
+// A floor workflow gets both as plain updates.
 type responder struct {
 	c        client.Client
 	st       *starter.Starter
+	apiURL   string
+	http     *http.Client
 	typeName string
 	floor    bool
 
@@ -48,14 +56,19 @@ var waits = []struct {
 	{contract.StatusAwaitingDisclaimers, contract.AcceptDisclaimersName},
 }
 
-func newResponder(c client.Client, st *starter.Starter, typeName string, floor bool) *responder {
-	return &responder{c: c, st: st, typeName: typeName, floor: floor, sent: map[string]bool{}}
+func newResponder(c client.Client, st *starter.Starter, apiURL, typeName string, floor bool) *responder {
+	// Keeps a connection per login in flight to the API and the simulator alike, so a
+	// large run reuses connections rather than exhausting loopback ports.
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = responderConcurrency
+	return &responder{c: c, st: st, apiURL: apiURL, http: &http.Client{Transport: t}, typeName: typeName, floor: floor, sent: map[string]bool{}}
 }
 
 // run answers until ctx ends.
 func (r *responder) run(ctx context.Context) {
 	sem := make(chan struct{}, responderConcurrency)
 	var wg sync.WaitGroup
+	defer r.http.CloseIdleConnections()
 	defer wg.Wait()
 	t := time.NewTicker(responderPoll)
 	defer t.Stop()
@@ -139,18 +152,22 @@ func (r *responder) send(ctx context.Context, workflowID, input string) error {
 	if err != nil {
 		return err
 	}
-	var payload any
-	switch input {
-	case contract.OwnerLoginName:
-		payload = contract.OwnerLoginInput{UserEmail: sim.BenchOwnerEmail(id)}
-	default:
-		payload = contract.AcceptDisclaimersInput{By: sim.BenchAdminEmail(id)}
-	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	if !r.floor {
-		_, err := r.st.Send(ctx, workflowID, input, payload)
+		if input == contract.OwnerLoginName {
+			link := r.apiURL + "/oauth/owner-login?migration=" + url.QueryEscape(workflowID)
+			_, err := simsignin.OwnerLogin(ctx, r.http, link, sim.BenchOwnerEmail(id), sim.DemoPassword)
+			return err
+		}
+		_, err := r.st.Send(ctx, workflowID, input, contract.AcceptDisclaimersInput{By: sim.BenchAdminEmail(id)})
 		return err
+	}
+	// The floor's validators look only at its status; the grant ID only has to be well
+	// formed, since no grant is read.
+	var payload any = contract.AcceptDisclaimersInput{By: sim.BenchAdminEmail(id)}
+	if input == contract.OwnerLoginName {
+		payload = contract.OwnerLoginInput{GrantID: "cred_bench_floor"}
 	}
 	h, err := r.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflowID, UpdateName: input, Args: []any{payload},

@@ -38,6 +38,9 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	res := Result{N: accounts, Setup: setupOf(o, began)}
 	st := starter.New(e.client, starter.Options{BulkConcurrency: o.BulkConcurrency, Logger: o.Logger})
+	if err := e.serveAPI(ctx, st); err != nil {
+		return Result{}, errors.Join(err, e.close())
+	}
 	if o.Parked > 0 {
 		res.Mode = "parked"
 		err = runParked(ctx, o, e, st, &res)
@@ -106,7 +109,7 @@ func runPhase(ctx context.Context, o Options, e *env, st *starter.Starter, b spa
 	if floor {
 		typeName = FloorWorkflowName
 	}
-	resp := newResponder(e.client, st, typeName, floor)
+	resp := newResponder(e.client, st, e.apiURL, typeName, floor)
 	rctx, stopResponder := context.WithCancel(ctx)
 	responderDone := make(chan struct{})
 	go func() { defer close(responderDone); resp.run(rctx) }()

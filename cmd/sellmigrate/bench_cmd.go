@@ -24,8 +24,9 @@ func (a *app) benchCmd() *cobra.Command {
 		Short: "Measure migrations end to end on this machine against Temporal's own floor",
 		Long: `bench starts a fresh embedded Temporal server (SQLite file), the simulator with
 synthetic accounts and a worker process, then runs N floor workflows (the migration's
-shape with no-op activities) and N existing-mode migrations, a responder sending each
-human input as soon as it is awaited. It prints and writes (--out) migrations/s,
+shape with no-op activities) and N existing-mode migrations, a responder answering
+each human input as soon as it is awaited (each owner signs in through the API's OAuth
+owner login on the simulator, served in this process). It prints and writes (--out) migrations/s,
 floor/s, their ratio, p50/p95/p99 start-to-done latency, bulk starts/s and peak RSS.
 With --parked N it instead starts N migrations, leaves them waiting for the owner
 login, and reports the worker's memory and the list API's latency.
