@@ -192,6 +192,7 @@ func nextEvent(t *testing.T, events <-chan sseEvent, name string, ok func(map[st
 func TestAPIEndToEnd(t *testing.T) {
 	t.Parallel()
 	dev := harness.DevT(t, binary(t), harness.DevOptions{Name: "api-dev"})
+	dev.AddOperatorToken(t, "umbrella", "admin@umbrella.test") // 1004 is connected already
 	for _, want := range []string{dev.APIURL + "/", "demo-viewer", "demo-ops", "demo-admin"} {
 		if !strings.Contains(dev.Banner(), want) {
 			t.Errorf("the dev banner lacks %q:\n%s", want, dev.Banner())
