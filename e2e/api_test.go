@@ -372,8 +372,14 @@ func testAPIRole(t *testing.T, dev *harness.Dev) {
 		t.Errorf("api without tokens: want a refusal naming the token keys; got %s", r)
 	}
 	addr := "127.0.0.1:" + freePort(t)
+	// The API stores the owners' grants: it shares dev's credential store.
+	dsn, key, err := dev.CredentialStore()
+	if err != nil {
+		t.Fatal(err)
+	}
 	p, err := harness.StartProc(dev.Bin, t.TempDir(), "api", []string{"api", "--api-listen", addr},
-		dev.Env(harness.Settings{"api.admin_tokens": "role-admin", "api.oauth_client_secret": "role-secret"}))
+		dev.Env(harness.Settings{"api.admin_tokens": "role-admin", "api.oauth_client_secret": "role-secret",
+			"credentials.dsn": dsn, "credentials.keys": key}))
 	if err != nil {
 		t.Fatal(err)
 	}
