@@ -192,6 +192,7 @@ func nextEvent(t *testing.T, events <-chan sseEvent, name string, ok func(map[st
 func TestAPIEndToEnd(t *testing.T) {
 	t.Parallel()
 	dev := harness.DevT(t, binary(t), harness.DevOptions{Name: "api-dev"})
+	dev.AddOperatorToken(t, "umbrella", "admin@umbrella.test") // 1004 is connected already
 	for _, want := range []string{dev.APIURL + "/", "demo-viewer", "demo-ops", "demo-admin"} {
 		if !strings.Contains(dev.Banner(), want) {
 			t.Errorf("the dev banner lacks %q:\n%s", want, dev.Banner())
@@ -371,8 +372,14 @@ func testAPIRole(t *testing.T, dev *harness.Dev) {
 		t.Errorf("api without tokens: want a refusal naming the token keys; got %s", r)
 	}
 	addr := "127.0.0.1:" + freePort(t)
+	// The API stores the owners' grants: it shares dev's credential store.
+	dsn, key, err := dev.CredentialStore()
+	if err != nil {
+		t.Fatal(err)
+	}
 	p, err := harness.StartProc(dev.Bin, t.TempDir(), "api", []string{"api", "--api-listen", addr},
-		dev.Env(harness.Settings{"api.admin_tokens": "role-admin", "api.oauth_client_secret": "role-secret"}))
+		dev.Env(harness.Settings{"api.admin_tokens": "role-admin", "api.oauth_client_secret": "role-secret",
+			"credentials.dsn": dsn, "credentials.keys": key}))
 	if err != nil {
 		t.Fatal(err)
 	}

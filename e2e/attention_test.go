@@ -27,11 +27,11 @@ func TestNeedsAttentionThenRetry(t *testing.T) {
 			RoleType int    `json:"role_type"`
 		} `json:"custom_roles"`
 	}
-	sim.Support(t, http.MethodGet, "globex", "/api/v2/custom_roles", nil, &roles)
+	sim.Support(t, http.MethodGet, "globex", "owner@globex.test", "/api/v2/custom_roles", nil, &roles)
 	deleted := false
 	for _, r := range roles.CustomRoles {
 		if r.Name == "Contributor" {
-			sim.Support(t, http.MethodDelete, "globex", "/api/v2/custom_roles/"+itoa(r.ID), nil, nil, http.StatusNoContent)
+			sim.Support(t, http.MethodDelete, "globex", "owner@globex.test", "/api/v2/custom_roles/"+itoa(r.ID), nil, nil, http.StatusNoContent)
 			deleted = true
 		}
 	}
@@ -42,7 +42,7 @@ func TestNeedsAttentionThenRetry(t *testing.T) {
 	harness.MustCLI(t, d, "start", "--account", "1002", "--mode", "existing", "--subdomain", "globex",
 		"--requested-by", "admin@globex.test", "--owner-email", "owner@globex.test")
 	harness.AwaitStatus(t, d, "1002", "awaiting_owner_login")
-	harness.MustCLI(t, d, "signal", "1002", "owner-login", "--user-email", "owner@globex.test")
+	harness.MustCLI(t, d, "signal", "1002", "owner-login", "--as", "owner@globex.test", "--password", harness.DemoPassword)
 	harness.AwaitStatus(t, d, "1002", "awaiting_disclaimers")
 	harness.MustCLI(t, d, "signal", "1002", "accept-disclaimers", "--by", "admin@globex.test")
 
@@ -81,7 +81,7 @@ func TestNeedsAttentionThenRetry(t *testing.T) {
 	}
 
 	// An admin recreates the role; the operator retries; it completes.
-	sim.Support(t, http.MethodPost, "globex", "/api/v2/custom_roles",
+	sim.Support(t, http.MethodPost, "globex", "owner@globex.test", "/api/v2/custom_roles",
 		map[string]any{"custom_role": map[string]any{"name": "Contributor", "role_type": 3}}, nil)
 	out := harness.MustCLI(t, d, "retry", "1002", "--by", "ops@example.test")
 	if !strings.Contains(out, "retry accepted") {

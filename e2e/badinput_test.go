@@ -37,6 +37,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	sim.AddAccount(t, harness.AccountSpec{SellAccountID: 5102, Name: "Badex", Users: 2,
 		ExistingSupport: &harness.ExistingSupportSpec{Subdomain: "badex", OwnerEmail: "owner@badex.test", OwnerHasSellLicense: true}})
 	sim.AddAccount(t, harness.AccountSpec{SellAccountID: 5104, Name: "Badcon", Users: 2, ConnectedSubdomain: "badcon"})
+	dev.AddOperatorToken(t, "badcon", "admin@badcon.test") // connected already: it checks with an operator's token
 	sim.AddAccount(t, harness.AccountSpec{SellAccountID: 5105, Name: "Badpre", Users: 1})
 	st, err := dev.Starter()
 	if err != nil {
@@ -79,7 +80,11 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"license before the owner login", []string{"signal", "5102", "license-assigned", "--by", "admin@badex.test"}, "license-assigned is not expected now"},
 		{"retry when nothing needs attention", []string{"retry", "5102", "--by", "ops@example.test"}, "retry applies only to a migration that needs attention"},
 		{"new subdomain without back", []string{"signal", "5102", "choose-subdomain", "--subdomain", "badex-two", "--by", "admin@badex.test"}, "to change the subdomain send back first"},
-		{"owner login without an email", []string{"signal", "sell-migration-5102", "owner-login", "--user-email", "owner"}, `"owner" is not an email address`},
+		{"owner login with an email only", []string{"signal", "sell-migration-5102", "owner-login", "--user-email", "owner@badex.test"}, "owner-login needs --grant-id"},
+		{"owner login with a bad grant ID", []string{"signal", "5102", "owner-login", "--grant-id", "owner@badex.test"}, `grantId "owner@badex.test" is not a grant ID`},
+		{"owner login with a bad email", []string{"signal", "5102", "owner-login", "--grant-id", "cred_0123456789abcdefghijklmnop", "--user-email", "owner"}, `"owner" is not an email address`},
+		{"owner sign-in without a password", []string{"signal", "5102", "owner-login", "--as", "owner@badex.test"}, "--as needs --password"},
+		{"owner sign-in as a non-email", []string{"signal", "5102", "owner-login", "--as", "owner", "--password", harness.DemoPassword}, "--as: "},
 		{"input for an unknown migration", []string{"signal", "4242", "back", "--by", "admin@badnew.test"}, "no migration for Sell account 4242"},
 		{"status of an unknown migration", []string{"status", "4242"}, "no migration for Sell account 4242"},
 		{"cancel of an unknown migration", []string{"cancel", "4242"}, "no migration for Sell account 4242"},

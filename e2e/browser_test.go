@@ -170,6 +170,7 @@ func listAndScreenshots(t *testing.T, b *tab, dev *harness.Dev) {
 	// Migrations started elsewhere (the CLI) appear on the open list page by themselves.
 	harness.MustCLI(t, dev, "start", "--account", "1003", "--mode", "existing", "--subdomain", "initech",
 		"--requested-by", "admin@initech.test", "--owner-email", "owner@initech.test")
+	dev.AddOperatorToken(t, "umbrella", "admin@umbrella.test") // connected already: it checks with an operator's token
 	harness.MustCLI(t, dev, "start", "--account", "1004", "--mode", "new", "--subdomain", "umbrella", "--requested-by", "admin@umbrella.test")
 	harness.MustCLI(t, dev, "start", "--account", "1005", "--mode", "new", "--subdomain", "hooli", "--requested-by", "admin@hooli.test")
 	// No Sell account 1006 exists: its preflight fails for good.

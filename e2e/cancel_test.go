@@ -100,7 +100,8 @@ func TestCancelHooliMidConversionThenStartAgain(t *testing.T) {
 	if s.Result == nil || s.Result.Subdomain != "hooli" {
 		t.Errorf("second run result = %+v", s.Result)
 	}
-	if n := distinctAgents(t, sim, "hooli"); n != 2500 {
+	sim.GrantDemoToken(t, "hooli") // created by the migration, it has no API token yet
+	if n := distinctAgents(t, sim, "hooli", "admin@hooli.test"); n != 2500 {
 		t.Errorf("Zendesk account hooli holds %d distinct agents, want 2500 (2,499 contributors and the owner)", n)
 	}
 	byKind, bySubject := sim.LedgerCounts(t, "hooli")
@@ -115,8 +116,8 @@ func TestCancelHooliMidConversionThenStartAgain(t *testing.T) {
 }
 
 // distinctAgents counts the agents and admins of a simulated Zendesk account, paging
-// through its users as the account owner.
-func distinctAgents(t *testing.T, sim harness.Sim, subdomain string) int {
+// through its users as its owner (email) with the account's demo API token.
+func distinctAgents(t *testing.T, sim harness.Sim, subdomain, owner string) int {
 	t.Helper()
 	emails := map[string]bool{}
 	path := "/api/v2/users?page[size]=100"
@@ -134,7 +135,7 @@ func distinctAgents(t *testing.T, sim harness.Sim, subdomain string) int {
 				AfterCursor string `json:"after_cursor"`
 			} `json:"meta"`
 		}
-		sim.Support(t, http.MethodGet, subdomain, path, nil, &page)
+		sim.Support(t, http.MethodGet, subdomain, owner, path, nil, &page)
 		for _, u := range page.Users {
 			if u.Role == "agent" || u.Role == "admin" {
 				emails[strings.ToLower(u.Email)] = true
@@ -178,7 +179,9 @@ func TestCancelWhileAStepRuns(t *testing.T) {
 	// is being verified.
 	type answer struct{ r harness.Result }
 	done := make(chan answer, 1)
-	go func() { done <- answer{d.CLI("signal", "1002", "owner-login", "--user-email", "owner@globex.test")} }()
+	go func() {
+		done <- answer{d.CLI("signal", "1002", "owner-login", "--as", "owner@globex.test", "--password", harness.DemoPassword)}
+	}()
 	awaitPending(t, d, "1002", "VerifyOwner")
 	harness.MustCLI(t, d, "cancel", "1002")
 	select {

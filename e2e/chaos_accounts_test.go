@@ -114,12 +114,18 @@ func (a chaosAccount) start() starter.StartRequest {
 	return r
 }
 
-// addChaosAccounts creates every account in the simulator.
-func addChaosAccounts(t *testing.T, sim harness.Sim, accounts []chaosAccount) {
+// addChaosAccounts creates every account in the simulator, and stores an operator's
+// token for each already connected one: the migrations neither created it nor get an
+// owner's sign-in for it, so they act in it only with what an operator stored.
+func addChaosAccounts(t *testing.T, d *harness.Dev, accounts []chaosAccount) {
 	t.Helper()
+	sim := d.Sim()
 	for _, a := range accounts {
 		if err := sim.Do(http.MethodPost, "/_sim/accounts", a.spec(), nil, []int{http.StatusCreated}); err != nil {
 			t.Fatalf("add account %d: %v", a.id, err)
+		}
+		if a.shape == shapeConnected {
+			d.AddOperatorToken(t, a.subdomain, a.admin)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/e2e/harness"
+	"github.com/sellmigrate/sellmigrate/internal/simsignin"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -20,6 +21,7 @@ import (
 type responder struct {
 	st       *starter.Starter
 	sim      harness.Sim
+	apiURL   string                  // the owners sign in through its owner login page
 	accounts map[string]chaosAccount // by workflow ID
 
 	mu       sync.Mutex
@@ -30,8 +32,8 @@ type responder struct {
 	wg       sync.WaitGroup
 }
 
-func newResponder(st *starter.Starter, sim harness.Sim, accounts []chaosAccount) *responder {
-	r := &responder{st: st, sim: sim, accounts: map[string]chaosAccount{},
+func newResponder(st *starter.Starter, sim harness.Sim, apiURL string, accounts []chaosAccount) *responder {
+	r := &responder{st: st, sim: sim, apiURL: apiURL, accounts: map[string]chaosAccount{},
 		answered: map[string]bool{}, inFlight: map[string]bool{}, lastTry: map[string]time.Time{}}
 	for _, a := range accounts {
 		r.accounts[contract.WorkflowID(fmt.Sprint(a.id))] = a
@@ -83,7 +85,9 @@ func (r *responder) answer(ctx context.Context, key string, a chaosAccount, stat
 	case contract.StatusNeedsSubdomain:
 		_, err = r.st.Send(sctx, ref, contract.ChooseSubdomainName, contract.ChooseSubdomainInput{Subdomain: a.subdomain, By: a.admin})
 	case contract.StatusAwaitingOwnerLogin:
-		_, err = r.st.Send(sctx, ref, contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: a.owner})
+		// The owner signs in on the simulator through the API's owner login page, which
+		// stores the grant and sends owner-login with it.
+		_, err = simsignin.OwnerLogin(sctx, nil, r.apiURL+"/oauth/owner-login?migration="+ref, a.owner, harness.DemoPassword)
 	case contract.StatusOwnerNeedsSellLicense:
 		// The admin gives the owner a Sell license, then says so.
 		err = r.sim.Do(http.MethodPost, fmt.Sprintf("/_sim/sell/%d/users", a.id),

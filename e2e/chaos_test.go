@@ -56,7 +56,7 @@ func TestChaosMigrations(t *testing.T) {
 	d := harness.DevT(t, bin, harness.DevOptions{Name: "stack", LogDir: logDir, NoWorker: true})
 	sim := d.Sim()
 	accounts := chaosAccounts(3001)
-	addChaosAccounts(t, sim, accounts)
+	addChaosAccounts(t, d, accounts)
 	sim.SetFaults(t, chaosFaults)
 	sup := superviseWorker(t, d, logDir, "worker", nil)
 	defer func() {
@@ -66,7 +66,7 @@ func TestChaosMigrations(t *testing.T) {
 	}()
 
 	st := chaosStarter(t, d)
-	resp := newResponder(st, sim, accounts)
+	resp := newResponder(st, sim, d.APIURL, accounts)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 

@@ -58,9 +58,11 @@ func TestArgumentErrors(t *testing.T) {
 		{"signal one arg", []string{"signal", "1001"}, "needs the Sell account ID"},
 		{"signal unknown input", []string{"signal", "1001", "approve", "--by", "a@acme.test"}, `input "approve" is not known`},
 		{"signal missing by", []string{"signal", "1001", "back"}, "back needs --by"},
-		{"signal missing user-email", []string{"signal", "1002", "owner-login"}, "owner-login needs --user-email"},
+		{"signal owner-login by email only", []string{"signal", "1002", "owner-login", "--user-email", "owner@globex.test"}, "owner-login needs --grant-id"},
+		{"signal owner-login --as without password", []string{"signal", "1002", "owner-login", "--as", "owner@globex.test"}, "--as needs --password"},
+		{"signal owner-login password without --as", []string{"signal", "1002", "owner-login", "--password", harness.DemoPassword}, "--password needs --as"},
 		{"signal missing subdomain", []string{"signal", "1001", "choose-subdomain", "--by", "admin@acme.test"}, "choose-subdomain needs --subdomain"},
-		{"signal flag not for input", []string{"signal", "1002", "owner-login", "--user-email", "owner@globex.test", "--by", "admin@globex.test"}, "--by does not apply to owner-login"},
+		{"signal flag not for input", []string{"signal", "1002", "owner-login", "--grant-id", "cred_0123456789abcdefghijklmnop", "--by", "admin@globex.test"}, "--by does not apply to owner-login"},
 		{"signal version not for back", []string{"signal", "1001", "back", "--by", "admin@acme.test", "--version", "2024-01"}, "--version does not apply to back"},
 		{"signal bad ref", []string{"signal", "acme", "back", "--by", "admin@acme.test"}, "neither a Sell account ID nor a migration workflow ID"},
 		{"signal bad sha256", []string{"signal", "1001", "accept-disclaimers", "--by", "admin@acme.test", "--sha256", "c2854a52"}, `sha256 "c2854a52" is not a SHA-256`},
@@ -90,6 +92,22 @@ func TestArgumentErrors(t *testing.T) {
 	}
 }
 
+// TestOwnerLoginPrintsTheLink: the owner login is given on a page, so `signal ID
+// owner-login` without flags prints the API's link for the owner to open, and changes
+// nothing (it needs no Temporal: this one has none).
+func TestOwnerLoginPrintsTheLink(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := run(t, harness.Settings{"api.public_url": "https://migrate.example.test"}, "signal", "1002", "owner-login")
+	if code != 0 || stderr != "" {
+		t.Fatalf("signal 1002 owner-login: exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{"https://migrate.example.test/oauth/owner-login?migration=1002", "--as OWNER_EMAIL --password PASSWORD"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout %q does not contain %q", stdout, want)
+		}
+	}
+}
+
 func TestConfigErrorsAreOneLine(t *testing.T) {
 	t.Parallel()
 	code, _, stderr := run(t, harness.Settings{"temporal.address": "nowhere"},
@@ -100,7 +118,7 @@ func TestConfigErrorsAreOneLine(t *testing.T) {
 	wantOneLineError(t, code, stderr, `config: temporal.address "x"`)
 
 	code, _, stderr = run(t, nil, "worker")
-	wantOneLineError(t, code, stderr, "config: zendesk.api_token must be set")
+	wantOneLineError(t, code, stderr, "config: credentials.dsn must be set for the worker")
 
 	code, _, stderr = run(t, nil, "dev", "--temporal-port", "9000", "--ui-port", "9000", "--data-dir", t.TempDir())
 	wantOneLineError(t, code, stderr, "dev.ui_port 9000 must differ from dev.temporal_port 9000")

@@ -22,6 +22,10 @@ import (
 func TestDemoMigrationsEndToEnd(t *testing.T) {
 	t.Parallel()
 	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "demo-dev"})
+	// Umbrella (1004) is connected already: an operator stores a token of its admin,
+	// the only credential a migration has for an account it neither created nor got
+	// the owner's sign-in for.
+	d.AddOperatorToken(t, "umbrella", "admin@umbrella.test")
 
 	// Bulk start from a CSV, with a bad row and a duplicate reported per row.
 	csv := filepath.Join(t.TempDir(), "accounts.csv")
@@ -84,8 +88,8 @@ func TestDemoMigrationsEndToEnd(t *testing.T) {
 
 	harness.AwaitStatus(t, d, "1002", "awaiting_owner_login")
 	// The wrong person logs in: refused, with the reason.
-	harness.WantRefused(t, d, "not its account owner", "signal", "1002", "owner-login", "--user-email", "lee@globex.test")
-	harness.MustCLI(t, d, "signal", "1002", "owner-login", "--user-email", "owner@globex.test")
+	harness.WantRefused(t, d, "not its account owner", "signal", "1002", "owner-login", "--as", "lee@globex.test", "--password", harness.DemoPassword)
+	harness.MustCLI(t, d, "signal", "1002", "owner-login", "--as", "owner@globex.test", "--password", harness.DemoPassword)
 	harness.AwaitStatus(t, d, "1002", "awaiting_disclaimers")
 	// Back to the subdomain, choose it again, and the owner logs in again.
 	harness.MustCLI(t, d, "signal", "1002", "back", "--by", "admin@globex.test")
@@ -93,11 +97,11 @@ func TestDemoMigrationsEndToEnd(t *testing.T) {
 	harness.WantRefused(t, d, "no Zendesk account answers at nosuchaccount",
 		"signal", "1002", "choose-subdomain", "--subdomain", "nosuchaccount", "--by", "admin@globex.test")
 	harness.MustCLI(t, d, "signal", "1002", "choose-subdomain", "--subdomain", "globex", "--by", "admin@globex.test")
-	harness.MustCLI(t, d, "signal", "1002", "owner-login", "--user-email", "owner@globex.test")
+	harness.MustCLI(t, d, "signal", "1002", "owner-login", "--as", "owner@globex.test", "--password", harness.DemoPassword)
 	harness.MustCLI(t, d, "signal", "1002", "accept-disclaimers", "--by", "admin@globex.test")
 
 	// Initech's owner has no Sell license until an admin assigns one.
-	harness.MustCLI(t, d, "signal", "1003", "owner-login", "--user-email", "owner@initech.test")
+	harness.MustCLI(t, d, "signal", "1003", "owner-login", "--as", "owner@initech.test", "--password", harness.DemoPassword)
 	harness.AwaitStatus(t, d, "1003", "owner_needs_sell_license")
 	d.Sim().JSON(t, http.MethodPost, "/_sim/sell/1003/users",
 		map[string]string{"name": "Bill Lumbergh", "email": "owner@initech.test", "role": "user"}, nil, http.StatusCreated)

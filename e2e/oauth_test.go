@@ -28,7 +28,7 @@ func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
 	sim := d.Sim()
 	sim.AddAccount(t, harness.AccountSpec{SellAccountID: 5201, Name: "Oauthco", Users: 2,
 		ExistingSupport: &harness.ExistingSupportSpec{Subdomain: "oauthco", OwnerEmail: "owner@oauthco.test", OwnerHasSellLicense: true}})
-	sim.CreateUsers(t, "oauthco", []map[string]any{{"name": "Lee Oauthco", "email": "user0001@oauthco.test", "role": "end-user"}})
+	sim.CreateUsers(t, "oauthco", "owner@oauthco.test", []map[string]any{{"name": "Lee Oauthco", "email": "user0001@oauthco.test", "role": "end-user"}})
 	apiURL := d.APIURL
 	b := newBrowser(t, apiURL)
 
@@ -88,10 +88,17 @@ func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
 	}
 
 	// Finished, its history holds none of the secrets the login went through: the demo
-	// stack's, the OAuth codes and the signed states.
+	// stack's, every secret in its credential store (the owner's grant and the
+	// non-owner's, other tests' grants and account tokens), the OAuth codes and the
+	// signed states.
 	harness.MustCLI(t, d, "signal", "5201", "accept-disclaimers", "--by", "admin@oauthco.test")
 	runID, _ := harness.AwaitClosed(t, d, "5201")
-	secrets := append(harness.DemoSecrets(), spent, mustParse(t, ownerCallback).Query().Get("code"),
+	stored := d.StoredSecrets(t)
+	if len(stored) < 2 {
+		t.Errorf("the credential store holds %d secrets, want at least the two grants of oauthco's sign-ins", len(stored))
+	}
+	secrets := append(harness.DemoSecrets(), stored...)
+	secrets = append(secrets, spent, mustParse(t, ownerCallback).Query().Get("code"),
 		mustParse(t, ownerCallback).Query().Get("state"), fresh.Query().Get("state"))
 	harness.RequireNoSecrets(t, harness.History(t, d, "5201", runID), "migration 5201", secrets)
 }
@@ -156,7 +163,7 @@ func (b *browser) startLogin(account, subdomain, simURL string) *url.URL {
 	q := u.Query()
 	if !strings.HasPrefix(r.location, simURL+"/zendesk/"+subdomain+"/oauth/authorizations/new?") || q.Get("response_type") != "code" ||
 		q.Get("client_id") != "sellmigrate" || q.Get("redirect_uri") != b.apiURL+"/oauth/callback" ||
-		q.Get("scope") != "read" || q.Get("state") == "" {
+		q.Get("scope") != "read write" || q.Get("state") == "" {
 		b.t.Fatalf("owner-login redirects to %s, want %s's authorize URL with the OAuth parameters", r.location, subdomain)
 	}
 	return u

@@ -13,7 +13,10 @@ import (
 
 // TestInputsQueuedWithoutAWorker starts Globex's migration on a stack that runs no worker
 // (`sellmigrate dev --no-worker`), then sends owner-login and back as signals (the CLI
-// sends updates, which would wait for a worker): both wait in the history, unread. Then
+// sends updates, which would wait for a worker): both wait in the history, unread. The
+// owner-login carries a real grant of the owner, signed in on the simulator and stored
+// as the API's callback stores it (the callback itself would send an update, which
+// waits for a worker too). Then
 // a `sellmigrate worker` starts, and its first workflow task gets the start and both
 // signals at once. Inputs that arrive together must never wedge a migration: one of the
 // two is recorded as refused, with the reason, the other is taken, and driving the
@@ -30,7 +33,8 @@ func TestInputsQueuedWithoutAWorker(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := st.Signal(ctx, "1002", contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@globex.test"}); err != nil {
+	grant := d.OwnerGrant(t, "globex", "owner@globex.test", contract.WorkflowID("1002"))
+	if err := st.Signal(ctx, "1002", contract.OwnerLoginName, contract.OwnerLoginInput{GrantID: grant, UserEmail: "owner@globex.test"}); err != nil {
 		t.Fatalf("signal owner-login: %v", err)
 	}
 	if err := st.Signal(ctx, "1002", contract.BackName, contract.BackInput{By: "admin@globex.test"}); err != nil {
@@ -69,7 +73,7 @@ func TestInputsQueuedWithoutAWorker(t *testing.T) {
 		s = harness.AwaitStatus(t, d, "1002", "awaiting_owner_login")
 	}
 	if s.Status == "awaiting_owner_login" {
-		harness.MustCLI(t, d, "signal", "1002", "owner-login", "--user-email", "owner@globex.test")
+		harness.MustCLI(t, d, "signal", "1002", "owner-login", "--as", "owner@globex.test", "--password", harness.DemoPassword)
 		s = harness.AwaitStatus(t, d, "1002", "awaiting_disclaimers")
 	}
 	if s.Status != "awaiting_disclaimers" {

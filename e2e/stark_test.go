@@ -19,7 +19,7 @@ func TestStarkConvertsOneByOne(t *testing.T) {
 	harness.MustCLI(t, d, "start", "--account", "1007", "--mode", "existing", "--subdomain", "stark",
 		"--requested-by", "admin@stark.test", "--owner-email", "owner@stark.test")
 	harness.AwaitStatus(t, d, "1007", "awaiting_owner_login")
-	harness.MustCLI(t, d, "signal", "1007", "owner-login", "--user-email", "owner@stark.test")
+	harness.MustCLI(t, d, "signal", "1007", "owner-login", "--as", "owner@stark.test", "--password", harness.DemoPassword)
 	harness.AwaitStatus(t, d, "1007", "awaiting_disclaimers")
 	harness.MustCLI(t, d, "signal", "1007", "accept-disclaimers", "--by", "admin@stark.test")
 

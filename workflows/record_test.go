@@ -122,15 +122,15 @@ var recordedPaths = []recordedPath{
 		r.cli(t, "start", "--account", "1002", "--mode", "existing", "--subdomain", "globex",
 			"--requested-by", "admin@globex.test", "--owner-email", "owner@globex.test")
 		r.await(t, "1002", "awaiting_owner_login")
-		harness.WantRefused(t, r.d, "not its account owner", "signal", "1002", "owner-login", "--user-email", "lee@globex.test")
-		r.cli(t, "signal", "1002", "owner-login", "--user-email", "owner@globex.test")
+		harness.WantRefused(t, r.d, "not its account owner", "signal", "1002", "owner-login", "--as", "lee@globex.test", "--password", harness.DemoPassword)
+		r.cli(t, "signal", "1002", "owner-login", "--as", "owner@globex.test", "--password", harness.DemoPassword)
 		r.await(t, "1002", "awaiting_disclaimers")
 		r.cli(t, "signal", "1002", "back", "--by", "admin@globex.test")
 		r.await(t, "1002", "needs_subdomain")
 		harness.WantRefused(t, r.d, "no Zendesk account answers at nosuchaccount",
 			"signal", "1002", "choose-subdomain", "--subdomain", "nosuchaccount", "--by", "admin@globex.test")
 		r.cli(t, "signal", "1002", "choose-subdomain", "--subdomain", "globex", "--by", "admin@globex.test")
-		r.cli(t, "signal", "1002", "owner-login", "--user-email", "owner@globex.test")
+		r.cli(t, "signal", "1002", "owner-login", "--as", "owner@globex.test", "--password", harness.DemoPassword)
 		r.cli(t, "signal", "1002", "accept-disclaimers", "--by", "admin@globex.test")
 		r.await(t, "1002", "completed")
 		r.save(t, "1002", "existing-owner-login")
@@ -147,7 +147,7 @@ var recordedPaths = []recordedPath{
 		if err := st.Signal(t.Context(), "1003", contract.LicenseAssignedName, contract.LicenseAssignedInput{By: "admin@initech.test"}); err != nil {
 			t.Fatalf("signal license-assigned: %v", err)
 		}
-		r.cli(t, "signal", "1003", "owner-login", "--user-email", "owner@initech.test")
+		r.cli(t, "signal", "1003", "owner-login", "--as", "owner@initech.test", "--password", harness.DemoPassword)
 		r.await(t, "1003", "owner_needs_sell_license")
 		harness.WantRefused(t, r.d, "the license is not there yet", "signal", "1003", "license-assigned", "--by", "admin@initech.test")
 		r.d.Sim().AssignLicense(t, "1003", "Bill Lumbergh", "owner@initech.test")
@@ -157,6 +157,7 @@ var recordedPaths = []recordedPath{
 		r.save(t, "1003", "existing-license-assigned")
 	}},
 	{"already-connected", func(t *testing.T, r recorder) {
+		r.d.AddOperatorToken(t, "umbrella", "admin@umbrella.test") // connected already: checked with an operator's token
 		r.cli(t, "start", "--account", "1004", "--mode", "new", "--subdomain", "umbrella", "--requested-by", "admin@umbrella.test")
 		r.await(t, "1004", "already_connected")
 		r.save(t, "1004", "already-connected")
@@ -189,16 +190,16 @@ func recordNeedsAttention(t *testing.T, r recorder) {
 			Name string `json:"name"`
 		} `json:"custom_roles"`
 	}
-	sim.Support(t, http.MethodGet, "attnco", "/api/v2/custom_roles", nil, &roles)
+	sim.Support(t, http.MethodGet, "attnco", "owner@attnco.test", "/api/v2/custom_roles", nil, &roles)
 	for _, role := range roles.CustomRoles {
 		if role.Name == "Contributor" {
-			sim.Support(t, http.MethodDelete, "attnco", fmt.Sprintf("/api/v2/custom_roles/%d", role.ID), nil, nil, http.StatusNoContent)
+			sim.Support(t, http.MethodDelete, "attnco", "owner@attnco.test", fmt.Sprintf("/api/v2/custom_roles/%d", role.ID), nil, nil, http.StatusNoContent)
 		}
 	}
 	r.cli(t, "start", "--account", "6101", "--mode", "existing", "--subdomain", "attnco",
 		"--requested-by", "admin@attnco.test", "--owner-email", "owner@attnco.test")
 	r.await(t, "6101", "awaiting_owner_login")
-	r.cli(t, "signal", "6101", "owner-login", "--user-email", "owner@attnco.test")
+	r.cli(t, "signal", "6101", "owner-login", "--as", "owner@attnco.test", "--password", harness.DemoPassword)
 	r.await(t, "6101", "awaiting_disclaimers")
 	r.cli(t, "signal", "6101", "accept-disclaimers", "--by", "admin@attnco.test")
 	if s := r.await(t, "6101", "needs_attention"); !strings.Contains(s.LastError, "no Contributor custom role") {
@@ -208,7 +209,7 @@ func recordNeedsAttention(t *testing.T, r recorder) {
 	harness.Await(t, r.d, "6101", "parked again", func(s harness.StatusJSON) bool {
 		return s.Status == "needs_attention" && s.Inputs[len(s.Inputs)-1].Name == "retry"
 	})
-	sim.Support(t, http.MethodPost, "attnco", "/api/v2/custom_roles",
+	sim.Support(t, http.MethodPost, "attnco", "owner@attnco.test", "/api/v2/custom_roles",
 		map[string]any{"custom_role": map[string]any{"name": "Contributor", "role_type": 3}}, nil)
 	r.cli(t, "retry", "6101", "--by", "ops@example.test")
 	r.await(t, "6101", "completed")
@@ -240,6 +241,7 @@ func recordContinuedAsNew(t *testing.T, r recorder) {
 func recordConnectedUnfinished(t *testing.T, r recorder) {
 	sim := r.d.Sim()
 	sim.AddAccount(t, harness.AccountSpec{SellAccountID: 6103, Name: "Linkedco", Users: 3, ConnectedSubdomain: "linkedco"})
+	r.d.AddOperatorToken(t, "linkedco", "admin@linkedco.test") // connected already: the migration acts with an operator's token
 	sim.AssignLicense(t, "6103", "Late Linkedco", "late@linkedco.test")
 	r.cli(t, "start", "--account", "6103", "--mode", "new", "--subdomain", "linkedco", "--requested-by", "admin@linkedco.test")
 	if s := r.await(t, "6103", "completed"); s.Result == nil || s.Result.UsersConverted != 4 {

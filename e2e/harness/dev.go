@@ -4,9 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sellmigrate/sellmigrate/config"
 )
 
 // Timeouts of the stack's life.
@@ -126,9 +130,10 @@ func (d *Dev) Start() error {
 }
 
 // Env is the environment of a command run against this stack: the test defaults, the
-// stack's settings, its Temporal address, then extra.
+// stack's settings, its Temporal and API addresses, then extra.
 func (d *Dev) Env(extra ...Settings) []string {
-	base := []Settings{testDefaults, d.Opts.Settings, {"temporal.address": d.TemporalAddress}}
+	// api.listen: `signal ID owner-login` opens the stack's owner login page.
+	base := []Settings{testDefaults, d.Opts.Settings, {"temporal.address": d.TemporalAddress, "api.listen": Addr(d.ports.api)}}
 	return childEnv(append(base, extra...)...)
 }
 
@@ -164,10 +169,17 @@ func (d *Dev) Banner() string {
 	return d.proc.LogText()
 }
 
-// WorkerSettings point a `sellmigrate worker` at this stack's simulator with the demo
-// credentials, and give it a metrics port of its own (two may run side by side).
+// WorkerSettings point a `sellmigrate worker` at this stack's simulator and at dev's
+// credential store (the worker acts in Zendesk only with stored credentials: the owner
+// grants the API stored, the tokens of accounts the stack created), and give it a
+// metrics port of its own (two may run side by side). Dev writes its key on start, so
+// this is called once the stack is running.
 func (d *Dev) WorkerSettings() (Settings, error) {
 	port, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	dsn, key, err := d.CredentialStore()
 	if err != nil {
 		return nil, err
 	}
@@ -175,8 +187,21 @@ func (d *Dev) WorkerSettings() (Settings, error) {
 		"zendesk.support_url":         d.SimURL + "/zendesk/{subdomain}",
 		"zendesk.sell_url":            d.SimURL + "/sell",
 		"zendesk.sell_token_template": "sell-demo-{account_id}",
+		"zendesk.partner_token":       config.DemoPartnerToken, // dev gives it its own worker; a separate one is told
+		"credentials.dsn":             dsn,
+		"credentials.keys":            key,
 		"worker.metrics_listen":       Addr(port),
 	}, nil
+}
+
+// CredentialStore is dev's credential store: its DSN and the key dev made for it.
+func (d *Dev) CredentialStore() (dsn, key string, err error) {
+	keyFile := filepath.Join(d.Opts.DataDir, config.DevCredentialsKey)
+	raw, err := os.ReadFile(keyFile)
+	if err != nil {
+		return "", "", fmt.Errorf("harness: read dev's credentials key (dev writes it on start; is %s running?): %w", d.Opts.Name, err)
+	}
+	return "sqlite:" + filepath.Join(d.Opts.DataDir, config.DevCredentialsDB), strings.TrimSpace(string(raw)), nil
 }
 
 // StartWorker runs `sellmigrate worker` against this stack, logging to logDir/name.log,

@@ -13,9 +13,11 @@ import (
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
 
-// DemoSecrets are every secret the demo stack uses: API and OAuth client secrets, the
-// simulator's tokens and password, the webhook signing secret. None may ever be in a
-// workflow history, which anyone who can read Temporal can read.
+// DemoSecrets are every secret the demo stack is configured with: API and OAuth client
+// secrets, the simulator's tokens and password, the webhook signing secret. None may
+// ever be in a workflow history, which anyone who can read Temporal can read. The
+// secrets a stack gets while it runs (owners' grants, created accounts' tokens) are in
+// its credential store: Dev.StoredSecrets.
 func DemoSecrets() []string {
 	return []string{
 		sim.DemoPassword, config.DemoPartnerToken,

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,10 @@ import (
 
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
+
+// DemoPassword is every simulated user's password (the simulator's own constant), for
+// signing in on its OAuth page (`signal ID owner-login --as EMAIL --password ...`).
+const DemoPassword = sim.DemoPassword
 
 // Sim is the simulator of a stack, over HTTP as an operator (or a test) reaches it.
 type Sim struct{ URL string }
@@ -71,26 +76,36 @@ func (s Sim) JSON(t testing.TB, method, path string, body, out any, want ...int)
 	}
 }
 
-// Support calls subdomain's Support API as its account owner: the simulator's demo
-// token as a Bearer token acts as the owner.
-func (s Sim) Support(t testing.TB, method, subdomain, path string, body, out any, want ...int) {
+// Support calls subdomain's Support API as the user email (an active user of it, e.g.
+// its owner) with the account's own demo API token, as an admin with an API token
+// would. Accounts the simulator set up have that token; one a migration created gets
+// it from GrantDemoToken first.
+func (s Sim) Support(t testing.TB, method, subdomain, email, path string, body, out any, want ...int) {
 	t.Helper()
-	if err := s.Do(method, "/zendesk/"+subdomain+path, body, out, want, "Authorization", "Bearer demo-token"); err != nil {
+	basic := base64.StdEncoding.EncodeToString([]byte(email + "/token:" + sim.DemoAPIToken(subdomain)))
+	if err := s.Do(method, "/zendesk/"+subdomain+path, body, out, want, "Authorization", "Basic "+basic); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// CreateUsers creates users in a Zendesk account with create_many, as the account's
-// owner, and waits (polling every 20ms, at most 10s) for the job to complete: jobs run
+// GrantDemoToken gives an account a migration created (which has no API token, as a
+// new Zendesk account has none) its demo API token, so Support can act on it.
+func (s Sim) GrantDemoToken(t testing.TB, subdomain string) {
+	t.Helper()
+	s.JSON(t, http.MethodPost, "/_sim/accounts/"+subdomain+"/api_tokens", nil, nil, http.StatusCreated, http.StatusOK)
+}
+
+// CreateUsers creates users in a Zendesk account with create_many, as the user email
+// (an admin of it, e.g. its owner), and waits (polling every 20ms, at most 10s) for the job to complete: jobs run
 // asynchronously, so the users exist only then.
-func (s Sim) CreateUsers(t testing.TB, subdomain string, users []map[string]any) {
+func (s Sim) CreateUsers(t testing.TB, subdomain, email string, users []map[string]any) {
 	t.Helper()
 	var queued struct {
 		JobStatus struct {
 			ID string `json:"id"`
 		} `json:"job_status"`
 	}
-	s.Support(t, http.MethodPost, subdomain, "/api/v2/users/create_many", map[string]any{"users": users}, &queued)
+	s.Support(t, http.MethodPost, subdomain, email, "/api/v2/users/create_many", map[string]any{"users": users}, &queued)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var job struct {
@@ -98,7 +113,7 @@ func (s Sim) CreateUsers(t testing.TB, subdomain string, users []map[string]any)
 				Status string `json:"status"`
 			} `json:"job_status"`
 		}
-		s.Support(t, http.MethodGet, subdomain, "/api/v2/job_statuses/"+queued.JobStatus.ID, nil, &job)
+		s.Support(t, http.MethodGet, subdomain, email, "/api/v2/job_statuses/"+queued.JobStatus.ID, nil, &job)
 		switch job.JobStatus.Status {
 		case "completed":
 			return
