@@ -100,6 +100,9 @@ var versionBranches = []struct {
 	{change: workflows.ChangeNeedsAttention,
 		newBranch:  []string{"needs-attention-retry.json"},
 		whyNoneOld: "no run recorded before the change failed past the link; TestNeedsAttentionOldBranchFails pins the old branch"},
+	{change: workflows.ChangeRevokeGrant,
+		newBranch: []string{"existing-owner-login.json"},
+		oldBranch: []string{"existing-license-assigned.json", "needs-attention-retry.json"}},
 }
 
 // TestVersionMarkers checks which branch of each GetVersion change the histories
