@@ -88,6 +88,9 @@ func (a *app) sendInput(cmd *cobra.Command, ref string, in contract.Input) error
 		return a.openInputPage(cmd, ref, in)
 	}
 	payload, err := in.FromFlags(values)
+	if err != nil && in.Page != "" {
+		return fmt.Errorf("%w; %s is given on a page: \"sellmigrate signal %s %s\" prints its link (an email alone proves nothing)", err, in.Name, ref, in.Name)
+	}
 	if err != nil {
 		return err
 	}
