@@ -46,6 +46,10 @@ type ContributorCheck struct {
 	// Complete is true when no active Sell user is missing from Zendesk Support: running
 	// the conversion again would create nobody.
 	Complete bool `json:"complete"`
+	// StoppedAtFirstMissing says the check ended at the first active Sell user it
+	// confirmed missing (Missing is then 1): the counts cover only what it read, and
+	// the conversion that follows does the rest.
+	StoppedAtFirstMissing bool `json:"stoppedAtFirstMissing,omitempty"`
 }
 
 // checkCursor is the check's heartbeat: the Sell page still to do and the tallies so far.
@@ -57,8 +61,9 @@ type checkCursor struct {
 // CheckContributors tells, without changing anything, whether every active Sell user is
 // in Zendesk Support, with the same per-page look-up as ConvertContributors: one
 // show_many by external_id per Sell page, then a search by email for each active user
-// not found that way (users created outside this migration, or not at all). It
-// heartbeats its page and resumes from its last heartbeat when retried.
+// not found that way (users created outside this migration, or not at all). It stops
+// at the first user it confirms missing (StoppedAtFirstMissing). It heartbeats its
+// page and resumes from its last heartbeat when retried.
 func (a *Activities) CheckContributors(ctx context.Context, in CheckContributorsInput) (ContributorCheck, error) {
 	conv := ConvertContributorsInput{SellAccountID: in.SellAccountID, Subdomain: in.Subdomain, ActingEmail: in.ActingEmail, CredentialID: in.CredentialID}
 	if err := conv.check(); err != nil {
@@ -86,6 +91,14 @@ func (a *Activities) CheckContributors(ctx context.Context, in CheckContributors
 		}
 		cur = checkCursor{NextPage: cur.NextPage + 1, Check: next}
 		activity.RecordHeartbeat(ctx, cur)
+		if next.StoppedAtFirstMissing {
+			// One missing user is enough to know the conversion must run, and the
+			// conversion finds the rest by itself: searching every missing user by email
+			// would spend minutes of the account's rate limit to count them.
+			activity.GetLogger(ctx).Info("contributors checked: a Sell user is missing, the conversion goes on", "subdomain", in.Subdomain,
+				"pagesRead", cur.NextPage-1, "contributors", next.Contributors)
+			return next, nil
+		}
 		if page.NextPage == "" || len(page.Users) == 0 {
 			cur.Check.Complete = cur.Check.Missing == 0
 			activity.GetLogger(ctx).Info("contributors checked", "subdomain", in.Subdomain, "active", cur.Check.Active,
@@ -137,7 +150,8 @@ func checkPage(ctx context.Context, support *platform.Support, sellAccountID str
 		}
 		if u == nil || !strings.EqualFold(u.Email, c.user.Email) {
 			check.Missing++
-			continue
+			check.StoppedAtFirstMissing = true
+			return check, nil
 		}
 		count(*u)
 	}

@@ -42,8 +42,8 @@ func (f *convFixture) check(t *testing.T, in CheckContributorsInput, onBeat func
 }
 
 // TestCheckContributorsTellsWhatIsMissingWithoutChangingAnything: Globex before its
-// conversion has its owner (an admin), lee (an end-user) and six Sell users missing;
-// the check writes nothing. After the conversion it is complete; a contributor later
+// conversion has its owner (an admin), lee (an end-user) and six Sell users missing:
+// the check stops at the first of them and writes nothing. After the conversion it is complete; a contributor later
 // downgraded to end-user is reported for reactivation, and the account stays complete.
 func TestCheckContributorsTellsWhatIsMissingWithoutChangingAnything(t *testing.T) {
 	f := newConvFixture(t)
@@ -51,8 +51,10 @@ func TestCheckContributorsTellsWhatIsMissingWithoutChangingAnything(t *testing.T
 
 	before, err := f.check(t, in, nil, nil)
 	require.NoError(t, err)
-	require.Equal(t, ContributorCheck{SellUsers: 8, Active: 8, OtherAgents: 1, NeedsReactivation: []string{"lee@globex.test"},
-		NeedsReactivationCount: 1, Missing: 6}, before)
+	require.False(t, before.Complete)
+	require.True(t, before.StoppedAtFirstMissing)
+	require.Equal(t, 1, before.Missing)
+	require.Equal(t, 8, before.SellUsers)
 	require.Zero(t, f.writes(), "the check changed something in Zendesk")
 	converted, _ := f.userConversions(t)
 	require.Zero(t, converted)
@@ -89,7 +91,8 @@ func TestCheckContributorsTellsWhatIsMissingWithoutChangingAnything(t *testing.T
 	require.True(t, downgraded.Complete)
 }
 
-// TestCheckContributorsPagesHooli: a half-converted Hooli is incomplete, a converted one
+// TestCheckContributorsPagesHooli: a half-converted Hooli is incomplete, and the check
+// says so at the first page with a missing user, after one search; a converted one is
 // complete. The check heartbeats its page, resumes from its last heartbeat, and costs
 // one look-up per page plus one search per user it does not find by external id.
 func TestCheckContributorsPagesHooli(t *testing.T) {
@@ -125,22 +128,22 @@ func TestCheckContributorsPagesHooli(t *testing.T) {
 	})
 	half, err := f.check(t, in, func(c checkCursor) { beats = append(beats, c) }, nil)
 	require.NoError(t, err)
-	require.Equal(t, ContributorCheck{SellUsers: 2500, Active: 2500, Contributors: 1199, OtherAgents: 1, Missing: 1300}, half)
-	require.Equal(t, int32(25), lookups.Load())
-	require.Equal(t, int32(1301), searches.Load(), "the owner and the 1,300 users not created yet")
+	require.Equal(t, ContributorCheck{SellUsers: 1300, Active: 1300, Contributors: 1199, OtherAgents: 1, Missing: 1, StoppedAtFirstMissing: true}, half)
+	require.Equal(t, int32(13), lookups.Load(), "pages 1-12 converted, page 13 the first with a missing user")
+	require.Equal(t, int32(2), searches.Load(), "the owner, and the first user not created yet")
 	require.NotEmpty(t, beats)
 	for i, b := range beats {
-		require.True(t, b.NextPage >= 2 && b.NextPage <= 26, "heartbeat %d carries no page: %+v", i, b)
+		require.True(t, b.NextPage >= 2 && b.NextPage <= 14, "heartbeat %d carries no page: %+v", i, b)
 		require.Equal(t, (b.NextPage-1)*100, b.Check.SellUsers, "heartbeat %d", i)
 	}
 
-	// A retry resumes from the heartbeat: only pages 20–25 are read again.
+	// A retry resumes from the heartbeat: only pages 10–13 are read again.
 	f.setHook(nil)
-	partial := checkCursor{NextPage: 20, Check: ContributorCheck{SellUsers: 1900, Active: 1900, Contributors: 1199, OtherAgents: 1, Missing: 700}}
+	partial := checkCursor{NextPage: 10, Check: ContributorCheck{SellUsers: 900, Active: 900, Contributors: 899, OtherAgents: 1}}
 	resumed, err := f.check(t, in, nil, &partial)
 	require.NoError(t, err)
 	require.Equal(t, half, resumed)
-	require.Equal(t, []int{20, 21, 22, 23, 24, 25}, f.pagesRead())
+	require.Equal(t, []int{10, 11, 12, 13}, f.pagesRead())
 
 	res, err := f.newAttempt(nil).convert(hooliIn)
 	require.NoError(t, err)

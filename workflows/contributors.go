@@ -48,7 +48,7 @@ func (m *migration) connected(ctx workflow.Context, pre activities.PreflightResu
 		}
 		return r, nil
 	}
-	m.logger.Info("Sell account is connected but unfinished; converting the rest", "subdomain", m.progress.Subdomain, "missing", check.Missing)
+	m.logger.Info("Sell account is connected but unfinished; converting the rest", "subdomain", m.progress.Subdomain, "contributorsFound", check.Contributors)
 	if err := m.contributors(ctx); err != nil {
 		return contract.Result{}, err
 	}
