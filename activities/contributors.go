@@ -206,10 +206,18 @@ func contributorRoleID(ctx context.Context, support *platform.Support) (int64, e
 	if err != nil {
 		return 0, classify("read the custom roles of Zendesk account "+support.Subdomain(), err)
 	}
-	for _, r := range roles {
-		if r.RoleType == platform.RoleTypeContributor || strings.EqualFold(r.Name, "contributor") {
-			return r.ID, nil
-		}
+	if id, ok := findContributorRole(roles); ok {
+		return id, nil
 	}
 	return 0, errNoContributorRole(support.Subdomain())
+}
+
+// findContributorRole picks the Contributor role among an account's custom roles.
+func findContributorRole(roles []platform.CustomRole) (int64, bool) {
+	for _, r := range roles {
+		if r.RoleType == platform.RoleTypeContributor || strings.EqualFold(r.Name, "contributor") {
+			return r.ID, true
+		}
+	}
+	return 0, false
 }

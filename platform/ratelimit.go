@@ -117,3 +117,7 @@ func (e endpoint) budgetKey() string {
 	}
 	return e.limitKey()
 }
+
+// SupportPerMinute is the per-account Support limit this client keeps to (0: none), so
+// an estimate of how long a conversion takes uses the limit the conversion will meet.
+func (c *Client) SupportPerMinute() int { return c.limits.cfg.SupportPerMinute }

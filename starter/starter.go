@@ -23,7 +23,9 @@ type Options struct {
 	QueryTimeout time.Duration
 	// UpdateTimeout bounds waiting for the workflow to answer a human input; default 1m.
 	UpdateTimeout time.Duration
-	Logger        *zap.Logger
+	// PreflightTimeout bounds waiting for a preflight's report; default 10m.
+	PreflightTimeout time.Duration
+	Logger           *zap.Logger
 }
 
 // Starter runs the operations against one Temporal namespace.
@@ -46,6 +48,9 @@ func New(c client.Client, o Options) *Starter {
 	}
 	if o.UpdateTimeout <= 0 {
 		o.UpdateTimeout = time.Minute
+	}
+	if o.PreflightTimeout <= 0 {
+		o.PreflightTimeout = 10 * time.Minute
 	}
 	if o.Logger == nil {
 		o.Logger = zap.NewNop()

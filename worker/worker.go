@@ -63,6 +63,7 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 		},
 	})
 	wk.w.RegisterWorkflowWithOptions(workflows.MigrationWorkflow, workflow.RegisterOptions{Name: contract.WorkflowName})
+	wk.w.RegisterWorkflowWithOptions(workflows.PreflightWorkflow, workflows.PreflightRegisterOptions())
 	wk.w.RegisterActivity(acts)
 	if o.Register != nil {
 		o.Register(wk.w)

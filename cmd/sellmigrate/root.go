@@ -47,6 +47,7 @@ Try it on this machine:
 		a.apiCmd(),
 		a.simCmd(),
 		a.startCmd(),
+		a.preflightCmd(),
 		a.signalCmd(),
 		a.statusCmd(),
 		a.listCmd(),

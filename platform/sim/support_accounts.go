@@ -218,9 +218,17 @@ func (s *Sim) handleGetAccount(w http.ResponseWriter, r *http.Request, acct supp
 	writeJSON(w, http.StatusOK, map[string]accountJSON{"account": s.accountJSON(r, acct)})
 }
 
-// handleAccountSettings serves a small GET /api/v2/account/settings.
-func (s *Sim) handleAccountSettings(w http.ResponseWriter, _ *http.Request, acct supportAccount, _ supportUser) {
+// handleAccountSettings serves a small GET /api/v2/account/settings, with the account's
+// bulk imports setting under imports.bulk_user_imports (our assumption: Zendesk
+// documents no field for it).
+func (s *Sim) handleAccountSettings(w http.ResponseWriter, r *http.Request, acct supportAccount, _ supportUser) {
+	bulk, err := bulkImportsEnabled(r.Context(), s.store.db, acct.ID)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"settings": map[string]any{
+		"imports": map[string]bool{"bulk_user_imports": bulk},
 		"branding": map[string]string{
 			"header_color": "03363D", "page_background_color": "FFFFFF",
 			"tab_background_color": "7FA239", "text_color": "FFFFFF",
