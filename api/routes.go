@@ -36,6 +36,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/migrations", RoleOps, s.startMigration},
 		{"GET", "/api/v1/migrations/counts", RoleViewer, s.countMigrations},
 		{"POST", "/api/v1/migrations/bulk", RoleOps, s.bulkStart},
+		{"POST", "/api/v1/preflight", RoleOps, s.preflight},
 		{"GET", "/api/v1/migrations/{id}", RoleViewer, s.getMigration},
 		{"GET", "/api/v1/migrations/{id}/timeline", RoleViewer, s.timeline},
 		{"POST", "/api/v1/migrations/{id}/cancel", RoleOps, s.cancel},

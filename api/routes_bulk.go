@@ -38,34 +38,11 @@ type bulkBody struct {
 // A bad or repeated row is reported in its result and never stops the others; the
 // answer is 200 whenever the body itself could be read.
 func (s *Server) bulkStart(w http.ResponseWriter, r *http.Request, _ principal) error {
-	var rows []starter.CSVRow
-	csv := false
-	switch mt := mediaType(r); mt {
-	case "application/json":
-		var req bulkRequest
-		if err := s.decodeJSON(w, r, &req); err != nil {
-			return err
-		}
-		if len(req.Rows) == 0 {
-			return &apiError{Code: codeInvalidInput, Field: "rows", Message: `rows is empty; send {"rows":[{"accountId":"1001","mode":"new","subdomain":"acme","requestedBy":"admin@acme.test"}]}`}
-		}
-		rows = starter.CheckRows(req.Rows)
-	case "text/csv":
-		body, err := s.readBody(w, r)
-		if err != nil {
-			return err
-		}
-		if rows, err = starter.ParseCSV(bytes.NewReader(body)); err != nil {
-			return &apiError{Code: codeInvalidInput, Field: "csv", Message: err.Error()}
-		}
-		csv = true
-	default:
-		return newError(codeUnsupportedMedia, fmt.Sprintf("send the rows as application/json ({\"rows\":[...]}) or as text/csv with the header account_id,mode,subdomain,requested_by,owner_email (got %q)", r.Header.Get("Content-Type")))
+	var req bulkRequest
+	rows, csv, err := s.readRows(w, r, maxBulkRows, &req, func() []starter.StartRequest { return req.Rows })
+	if err != nil {
+		return err
 	}
-	if len(rows) > maxBulkRows {
-		return newError(codePayloadTooLarge, fmt.Sprintf("%d rows is more than %d per request; split the file", len(rows), maxBulkRows))
-	}
-
 	// Rows refused before starting are input problems, whatever their error type.
 	refused := make([]bool, len(rows))
 	for i, row := range rows {
@@ -92,4 +69,35 @@ func (s *Server) bulkStart(w http.ResponseWriter, r *http.Request, _ principal) 
 	}
 	writeJSON(w, http.StatusOK, body)
 	return nil
+}
+
+// readRows reads the rows of a list, as JSON into req (rowsOf gives its rows) or as a
+// CSV file with the CLI's header, checked as the CLI checks them (starter.CheckRows,
+// starter.ParseCSV). csv says which, for line numbers.
+func (s *Server) readRows(w http.ResponseWriter, r *http.Request, max int, req any, rowsOf func() []starter.StartRequest) (rows []starter.CSVRow, csv bool, err error) {
+	switch mt := mediaType(r); mt {
+	case "application/json":
+		if err := s.decodeJSON(w, r, req); err != nil {
+			return nil, false, err
+		}
+		if len(rowsOf()) == 0 {
+			return nil, false, &apiError{Code: codeInvalidInput, Field: "rows", Message: `rows is empty; send {"rows":[{"accountId":"1001","mode":"new","subdomain":"acme","requestedBy":"admin@acme.test"}]}`}
+		}
+		rows = starter.CheckRows(rowsOf())
+	case "text/csv":
+		body, err := s.readBody(w, r)
+		if err != nil {
+			return nil, false, err
+		}
+		if rows, err = starter.ParseCSV(bytes.NewReader(body)); err != nil {
+			return nil, false, &apiError{Code: codeInvalidInput, Field: "csv", Message: err.Error()}
+		}
+		csv = true
+	default:
+		return nil, false, newError(codeUnsupportedMedia, fmt.Sprintf("send the rows as application/json ({\"rows\":[...]}) or as text/csv with the header account_id,mode,subdomain,requested_by,owner_email (got %q)", r.Header.Get("Content-Type")))
+	}
+	if len(rows) > max {
+		return nil, false, newError(codePayloadTooLarge, fmt.Sprintf("%d rows is more than %d per request; split the file", len(rows), max))
+	}
+	return rows, csv, nil
 }

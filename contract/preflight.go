@@ -72,11 +72,14 @@ type PreflightRowReport struct {
 	Problems []string `json:"problems"`
 	// Users counts the Sell account's users (active or not); -1 when unknown.
 	Users int `json:"users"`
-	// Estimate is how long converting the users takes at the rate limit (0 when
+	// EstimateSeconds is how long converting the users takes at the rate limit (0 when
 	// Users is unknown); EstimateBasis says what it assumes.
-	Estimate      time.Duration `json:"estimate"`
-	EstimateBasis string        `json:"estimateBasis,omitempty"`
+	EstimateSeconds int64  `json:"estimateSeconds"`
+	EstimateBasis   string `json:"estimateBasis,omitempty"`
 }
+
+// Estimate is EstimateSeconds as a duration.
+func (r PreflightRowReport) Estimate() time.Duration { return time.Duration(r.EstimateSeconds) * time.Second }
 
 // PreflightReport is the preflight workflow's result: one report per row, in order.
 type PreflightReport struct {

@@ -60,8 +60,8 @@ func (s *Starter) Preflight(ctx context.Context, name string, rows []CSVRow) (co
 	defer cancel()
 	var report contract.PreflightReport
 	if err := run.Get(wait, &report); err != nil {
-		if errors.Is(wait.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
-			return report, id, fmt.Errorf("preflight %s is still running after %s (it goes on); run the same command again to wait for its report, or watch it in the Temporal UI", id, s.opts.PreflightTimeout)
+		if errors.Is(wait.Err(), context.DeadlineExceeded) {
+			return report, id, fmt.Errorf("preflight %s is still running (it goes on; %w); send the same list again to wait for its report, or watch it in the Temporal UI", id, wait.Err())
 		}
 		return report, id, fmt.Errorf("preflight %s: %w", id, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 )
@@ -25,7 +24,7 @@ func WritePreflightCSV(w io.Writer, report contract.PreflightReport) error {
 	for _, r := range report.Rows {
 		users, est := "", ""
 		if r.Users >= 0 {
-			users, est = fmt.Sprint(r.Users), r.Estimate.Round(time.Second).String()
+			users, est = fmt.Sprint(r.Users), r.Estimate().String()
 		}
 		rec := []string{fmt.Sprint(r.Line), r.AccountID, r.Mode, r.Subdomain, r.RequestedBy, r.OwnerEmail,
 			string(r.Verdict), strings.Join(r.Problems, "; "), users, est, r.EstimateBasis}

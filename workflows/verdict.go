@@ -40,7 +40,8 @@ func judge(row contract.PreflightRow, facts activities.RowFacts, err error) cont
 	default:
 		out.Users = facts.SellUsers
 		judgeTarget(&v, row, facts)
-		out.Estimate, out.EstimateBasis = estimate(facts)
+		d, basis := estimate(facts)
+		out.EstimateSeconds, out.EstimateBasis = int64(d/time.Second), basis
 	}
 	out.Verdict, out.Problems = v.verdict, v.problems
 	return out

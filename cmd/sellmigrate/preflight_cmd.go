@@ -121,7 +121,7 @@ func (a *app) printPreflight(rep contract.PreflightReport) {
 	for _, r := range rep.Rows {
 		users, est := "-", "-"
 		if r.Users >= 0 {
-			users, est = fmt.Sprint(r.Users), r.Estimate.String()
+			users, est = fmt.Sprint(r.Users), r.Estimate().String()
 		}
 		problems := "-"
 		if len(r.Problems) > 0 {
