@@ -3,11 +3,13 @@ package activities
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/platform"
 )
 
 // RowFacts is what CheckPreflightRow learnt about one row, without changing anything.
@@ -101,7 +103,7 @@ func (a *Activities) CheckPreflightRow(ctx context.Context, row contract.Preflig
 // readZendesk reads the Zendesk account with the newest operator credential stored for
 // it. No credential is no error: reason says so, with the command that adds one.
 func (a *Activities) readZendesk(ctx context.Context, row contract.PreflightRow, subdomain string, connected bool) (*ZendeskFacts, string, error) {
-	support, _, err := a.supportWith(ctx, subdomain, "")
+	support, cred, err := a.supportWith(ctx, subdomain, "")
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.Type() == contract.ErrTypeNoCredential {
 		return nil, strings.TrimSuffix(appErr.Message(), ", then retry"), nil
@@ -111,6 +113,11 @@ func (a *Activities) readZendesk(ctx context.Context, row contract.PreflightRow,
 	}
 	z := &ZendeskFacts{Subdomain: subdomain}
 	account, err := support.Account(ctx)
+	if platform.IsStatus(err, 401) || platform.IsStatus(err, 403) {
+		// A stored token Zendesk refuses (revoked, or its email is no user of the
+		// account) is as good as none, and the migration would stop on it too.
+		return nil, strings.TrimSuffix(noCredential(fmt.Sprintf("Zendesk refuses credential %s (%s) for account %s", cred.ID, cred.Email, subdomain), subdomain).Error(), ", then retry"), nil
+	}
 	if err != nil {
 		return nil, "", classify("read Zendesk account "+subdomain, err)
 	}

@@ -137,6 +137,7 @@ func TestPreflightVerdicts(t *testing.T) {
 			require.Empty(t, got.Problems, "row %d (%s)", i, got.AccountID)
 		}
 	}
+	require.NotContains(t, rep.Rows[14].Problems[0], "ZendeskClientError", "a failed check says its cause, not the activity's wrapping")
 	require.Equal(t, 3, rep.Ready)
 	require.Equal(t, 3, rep.Warning)
 	require.Equal(t, 9, rep.Blocked)

@@ -1,8 +1,11 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"time"
+
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/sellmigrate/sellmigrate/activities"
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -34,7 +37,7 @@ func judge(row contract.PreflightRow, facts activities.RowFacts, err error) cont
 	v := verdicts{verdict: contract.VerdictReady, problems: []string{}}
 	switch {
 	case err != nil:
-		v.add(contract.VerdictBlocked, "the checks did not finish (%v); fix what it says or run the preflight again", err)
+		v.add(contract.VerdictBlocked, "the checks did not finish (%s); fix what it says or run the preflight again", causeOf(err))
 	case facts.Refused != "":
 		v.add(contract.VerdictBlocked, "%s", facts.Refused)
 	default:
@@ -125,4 +128,14 @@ func judgeZendesk(v *verdicts, z *activities.ZendeskFacts) {
 func estimate(facts activities.RowFacts) (d time.Duration, basis string) {
 	bulk := facts.Zendesk != nil && facts.Zendesk.BulkImports != nil && *facts.Zendesk.BulkImports
 	return contract.EstimateConversion(facts.SellUsers, bulk, facts.SupportPerMinute)
+}
+
+// causeOf is the message of the activity's own error, without the activity's wrapping
+// (its type, event IDs and worker identity), which tells a person nothing to act on.
+func causeOf(err error) string {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr.Message()
+	}
+	return err.Error()
 }
