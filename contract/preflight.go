@@ -79,7 +79,9 @@ type PreflightRowReport struct {
 }
 
 // Estimate is EstimateSeconds as a duration.
-func (r PreflightRowReport) Estimate() time.Duration { return time.Duration(r.EstimateSeconds) * time.Second }
+func (r PreflightRowReport) Estimate() time.Duration {
+	return time.Duration(r.EstimateSeconds) * time.Second
+}
 
 // PreflightReport is the preflight workflow's result: one report per row, in order.
 type PreflightReport struct {
