@@ -66,9 +66,14 @@ func platformCredentials(c credstore.Credential) platform.Credentials {
 // help until an operator stores a credential, so after the link it parks the migration
 // in needs_attention with this advice.
 func noCredential(why, subdomain string) error {
-	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
-		"%s; add an API token of one of its admins with \"sellmigrate credentials add --subdomain %s --email ADMIN_EMAIL --token-file FILE\", then retry",
-		why, subdomain), contract.ErrTypeNoCredential, nil)
+	return temporal.NewNonRetryableApplicationError(addCredentialAdvice(why, subdomain)+", then retry", contract.ErrTypeNoCredential, nil)
+}
+
+// addCredentialAdvice says why nothing lets us act in subdomain and which command adds
+// a credential; the preflight reports it as it is, noCredential asks for a retry after.
+func addCredentialAdvice(why, subdomain string) string {
+	return fmt.Sprintf("%s; add an API token of one of its admins with \"sellmigrate credentials add --subdomain %s --email ADMIN_EMAIL --token-file FILE\"",
+		why, subdomain)
 }
 
 // RevokeGrantInput names an owner's grant to give back when the migration ends.

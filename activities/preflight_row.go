@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -69,6 +70,10 @@ func (a *Activities) CheckPreflightRow(ctx context.Context, row contract.Preflig
 		return facts, err
 	}
 	facts.AccountName, facts.ConnectedSubdomain = pre.AccountName, pre.ConnectedSubdomain
+	// A beat between the calls: the workflow's heartbeat timeout finds a dead worker
+	// in a minute, where the start-to-close timeout would take five. It carries no
+	// details: every check is read-only and starts over when retried.
+	activity.RecordHeartbeat(ctx)
 	if facts.SellUsers, err = a.sell(row.AccountID).CountUsers(ctx); err != nil {
 		return facts, classify("count the users of Sell account "+row.AccountID, err)
 	}
@@ -81,6 +86,7 @@ func (a *Activities) CheckPreflightRow(ctx context.Context, row contract.Preflig
 		}
 		taken := !available
 		facts.SubdomainTaken = &taken
+		activity.RecordHeartbeat(ctx)
 		if mode == contract.ModeExisting && taken {
 			target = row.Subdomain
 		}
@@ -116,7 +122,7 @@ func (a *Activities) readZendesk(ctx context.Context, row contract.PreflightRow,
 	if platform.IsStatus(err, 401) || platform.IsStatus(err, 403) {
 		// A stored token Zendesk refuses (revoked, or its email is no user of the
 		// account) is as good as none, and the migration would stop on it too.
-		return nil, strings.TrimSuffix(noCredential(fmt.Sprintf("Zendesk refuses credential %s (%s) for account %s", cred.ID, cred.Email, subdomain), subdomain).Error(), ", then retry"), nil
+		return nil, addCredentialAdvice(fmt.Sprintf("Zendesk refuses credential %s (%s) for account %s", cred.ID, cred.Email, subdomain), subdomain), nil
 	}
 	if err != nil {
 		return nil, "", classify("read Zendesk account "+subdomain, err)
@@ -134,6 +140,7 @@ func (a *Activities) readZendesk(ctx context.Context, row contract.PreflightRow,
 		return nil, "", classify("read the custom roles of Zendesk account "+subdomain, err)
 	}
 	_, z.ContributorRole = findContributorRole(roles)
+	activity.RecordHeartbeat(ctx)
 	if z.BulkImports, err = support.BulkImportsEnabled(ctx); err != nil {
 		return nil, "", classify("read the settings of Zendesk account "+subdomain, err)
 	}

@@ -52,12 +52,14 @@ func TestCheckPreflightRowOnTheDemoAccounts(t *testing.T) {
 	require.False(t, *initech.OwnerLicensed)
 	require.Nil(t, initech.Zendesk)
 	require.Contains(t, initech.NoCredential, `sellmigrate credentials add --subdomain initech`)
+	require.NotContains(t, initech.NoCredential, "then retry", "a preflight has nothing to retry")
 
 	// A stored token Zendesk refuses (its email is no user of initech) is as good as none.
 	allowIn(t, f.acts, "initech", "nobody@initech.test")
 	initech = check("1003", "existing", "initech", "admin@initech.test", "owner@initech.test")
 	require.Nil(t, initech.Zendesk)
 	require.Contains(t, initech.NoCredential, "Zendesk refuses credential cred_")
+	require.NotContains(t, initech.NoCredential, "type:", "advice, not an error's text")
 	require.Contains(t, initech.NoCredential, `sellmigrate credentials add --subdomain initech`)
 
 	require.False(t, *check("1007", "existing", "stark", "admin@stark.test", "owner@stark.test").Zendesk.BulkImports)
