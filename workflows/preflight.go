@@ -42,7 +42,8 @@ func (p *preflight) run(ctx workflow.Context) (contract.PreflightReport, error) 
 	}
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 5 * time.Minute,
-		// A connected account's contributor check heartbeats; the others finish fast.
+		// Each check beats between its calls, so a dead worker's rows are retried
+		// elsewhere within a minute.
 		HeartbeatTimeout: time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:        time.Second,
