@@ -33,9 +33,14 @@ func roleEnv(file, role string, p ports, simDataDir, metricsListen string, looku
 		if err != nil {
 			return nil, err
 		}
-		// The CLI dials as the worker does; TEMPORAL_* serve the temporal CLI, if one is
-		// installed, and tools that read the SDK's environment.
+		api, err := roleEnv(file, "api", p, simDataDir, metricsListen, lookup)
+		if err != nil {
+			return nil, err
+		}
+		// The CLI dials as the worker does and finds the owner login page where the
+		// API's public URL says; TEMPORAL_* serve the temporal CLI, if one is installed.
 		return map[string]string{
+			"SELLMIGRATE_API_PUBLIC_URL":     api["SELLMIGRATE_API_PUBLIC_URL"],
 			"SELLMIGRATE_TEMPORAL_ADDRESS":   worker["SELLMIGRATE_TEMPORAL_ADDRESS"],
 			"SELLMIGRATE_TEMPORAL_NAMESPACE": worker["SELLMIGRATE_TEMPORAL_NAMESPACE"],
 			"TEMPORAL_ADDRESS":               worker["SELLMIGRATE_TEMPORAL_ADDRESS"],
