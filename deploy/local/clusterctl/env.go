@@ -15,9 +15,16 @@ type ports struct {
 	Postgres, Frontend, Sim, API, SMTP int
 }
 
-// composeHost matches an address of the compose network: a service's name as a host, or
-// the container's every-interface address.
-var composeHost = regexp.MustCompile(`(^|[/@])(postgresql|temporal|temporal-ui|sim|worker|api)(:[0-9]+|/|$)|0\.0\.0\.0`)
+// composeHost matches an address inside the compose network: one of its services' names
+// as a host, or a container's every-interface address.
+func composeHost(c compose) *regexp.Regexp {
+	names := make([]string, 0, len(c.Services))
+	for name := range c.Services {
+		names = append(names, regexp.QuoteMeta(name))
+	}
+	sort.Strings(names)
+	return regexp.MustCompile(`(^|[/@])(` + strings.Join(names, "|") + `)(:[0-9]+|/|$)|0\.0\.0\.0`)
+}
 
 // roleEnv is one of our roles' environment on the local cluster: the compose service's,
 // with each address inside the compose network replaced by the loopback port of the same
@@ -79,11 +86,12 @@ func roleEnv(file, role string, p ports, simDataDir, metricsListen string, looku
 		// the default address, where a UI may be.
 		delete(env, "SELLMIGRATE_API_TEMPORAL_UI_URL")
 	}
+	hosts := composeHost(c)
 	for k, v := range env {
 		if _, ok := local[k]; ok {
 			continue
 		}
-		if m := composeHost.FindString(v); m != "" {
+		if m := hosts.FindString(v); m != "" {
 			return nil, fmt.Errorf("%s: %s of the %s service is %q, which names %q of the compose network; map it in deploy/local/clusterctl/env.go", file, k, role, v, m)
 		}
 	}
