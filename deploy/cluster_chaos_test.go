@@ -82,14 +82,23 @@ func TestClusterChaos(t *testing.T) {
 		}
 	}()
 
-	// The faults, one every 10 seconds while the migrations start and run.
+	// The faults, one 5 seconds after the previous one is repaired, while the migrations
+	// start and run.
 	faultsDone := make(chan []string, 1)
 	var pg pgWindow
-	go func() { faultsDone <- injectFaults(t, c, &pg) }()
+	inFlight := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(unfinished(latest, accts))
+	}
+	go func() { faultsDone <- injectFaults(t, c, &pg, inFlight) }()
 
+	// The starts are spread over about the time the faults take, so every fault meets
+	// migrations in flight whatever the load.
+	pace := max(100*time.Millisecond, 90*time.Second/time.Duration(len(accts)))
 	for _, a := range accts {
 		startMigration(t, st, a)
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(pace)
 	}
 	t.Logf("%d migrations started in %s", len(accts), time.Since(began).Round(time.Second))
 
@@ -158,12 +167,12 @@ func (w *pgWindow) get() (time.Time, time.Time) {
 
 // injectFaults runs the issue's faults one after another and returns what it did.
 // Each crash is followed by `up`, which starts the part again; nothing else restarts.
-func injectFaults(t *testing.T, c *cluster, pg *pgWindow) []string {
+func injectFaults(t *testing.T, c *cluster, pg *pgWindow, inFlight func() int) []string {
 	steps := []string{"worker-1", "temporal-history", "worker-2", "worker-1", "temporal-matching", "postgres", "worker-2", "worker-1"}
 	var log []string
 	for _, part := range steps {
-		time.Sleep(10 * time.Second)
-		at := time.Now()
+		time.Sleep(5 * time.Second)
+		at, pending := time.Now(), inFlight()
 		if part == "postgres" {
 			if _, err := c.run(2*time.Minute, "stop", "postgres"); err != nil {
 				t.Error(err)
@@ -185,8 +194,8 @@ func injectFaults(t *testing.T, c *cluster, pg *pgWindow) []string {
 		if part == "postgres" {
 			pg.set(at, time.Now())
 		}
-		log = append(log, fmt.Sprintf("%s %s, back after %s", part, map[bool]string{true: "restarted", false: "SIGKILLed"}[part == "postgres"],
-			time.Since(at).Round(100*time.Millisecond)))
+		log = append(log, fmt.Sprintf("%s %s with %d migrations without an outcome, back after %s", part,
+			map[bool]string{true: "restarted", false: "SIGKILLed"}[part == "postgres"], pending, time.Since(at).Round(100*time.Millisecond)))
 	}
 	return log
 }
