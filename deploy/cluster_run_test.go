@@ -103,9 +103,9 @@ func portsFree(base int) bool {
 }
 
 func (c *cluster) addr(off int) string { return "127.0.0.1:" + strconv.Itoa(c.base+off) }
-func (c *cluster) frontend() string   { return c.addr(0) }
-func (c *cluster) simURL() string     { return "http://" + c.addr(offSim) }
-func (c *cluster) apiURL() string     { return "http://" + c.addr(offAPI) }
+func (c *cluster) frontend() string    { return c.addr(0) }
+func (c *cluster) simURL() string      { return "http://" + c.addr(offSim) }
+func (c *cluster) apiURL() string      { return "http://" + c.addr(offAPI) }
 
 // run runs the script with args, bounded by timeout, and returns its output.
 func (c *cluster) run(timeout time.Duration, args ...string) (string, error) {
