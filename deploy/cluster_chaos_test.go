@@ -194,7 +194,7 @@ func injectFaults(t *testing.T, c *cluster, pg *pgWindow, inFlight func() int) [
 		if part == "postgres" {
 			pg.set(at, time.Now())
 		}
-		log = append(log, fmt.Sprintf("%s %s with %d migrations without an outcome, back after %s", part,
+		log = append(log, fmt.Sprintf("%s %s with %d migrations in flight, back after %s", part,
 			map[bool]string{true: "restarted", false: "SIGKILLed"}[part == "postgres"], pending, time.Since(at).Round(100*time.Millisecond)))
 	}
 	return log
