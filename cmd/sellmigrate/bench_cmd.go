@@ -56,6 +56,13 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 			if err != nil {
 				return err
 			}
+			startServer := startBenchServer
+			if addr, _ := f.GetString("temporal-address"); addr != "" {
+				if len(serverKV) > 0 || sync != "normal" || conns != 0 {
+					return fmt.Errorf("--server-config, --sqlite-synchronous and --sqlite-max-conns set the embedded server; with --temporal-address set them on that cluster")
+				}
+				startServer = existingServer(addr)
+			}
 			exe, err := os.Executable()
 			if err != nil {
 				return fmt.Errorf("find this program to run its worker: %w", err)
@@ -64,7 +71,7 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 				N: n, Parked: parked, UsersPerAccount: users, DataDir: dataDir, SQLiteSynchronous: sync,
 				WorkerCommand: []string{exe, "worker", "--" + benchFloorFlag}, BulkConcurrency: conc,
 				Rounds: rounds, SQLiteMaxConns: conns, ServerConfig: serverCfg, SimSupportLimitPerMinute: simLimit,
-				StartServer: startBenchServer,
+				StartServer: startServer,
 				Progress:    func(format string, args ...any) { _, _ = fmt.Fprintf(a.stderr, format+"\n", args...) },
 				Logger:      logger,
 			})
@@ -102,6 +109,7 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 	f.Int("rounds", 0, "alternate floor and migration batches this many times (default 1 below n=400, else 4)")
 	f.Int("sqlite-max-conns", 0, "connections to the server's SQLite file (default 1)")
 	f.Int("sim-support-limit", 0, "the simulator's Support requests per minute per account, the partner pseudo-account www included (default Zendesk's 700)")
+	f.String("temporal-address", "", "run against this existing Temporal cluster (host:port, namespace default; a fresh one: the benchmark's account ids start at 100000) instead of an embedded server")
 	f.StringArray("server-config", nil, "server dynamic-config override key=value (repeatable), e.g. matching.numTaskqueueReadPartitions=1")
 	return cmd
 }
@@ -142,3 +150,15 @@ func startBenchServer(ctx context.Context, o bench.ServerOptions) (bench.Server,
 	}
 	return s, nil
 }
+
+// existingServer gives the benchmark a cluster that runs already, such as
+// deploy/local/cluster's: the benchmark neither starts nor stops it. Its worker
+// registers the search attributes, as on any cluster.
+func existingServer(addr string) bench.StartServerFunc {
+	return func(context.Context, bench.ServerOptions) (bench.Server, error) { return clusterServer(addr), nil }
+}
+
+type clusterServer string
+
+func (c clusterServer) FrontendAddress() string { return string(c) }
+func (clusterServer) Stop() error               { return nil }
