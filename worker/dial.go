@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.uber.org/zap"
 )
 
@@ -21,6 +22,9 @@ type DialOptions struct {
 	Timeout time.Duration
 	// MetricsHandler receives the SDK's metrics (see NewMetrics); nil drops them.
 	MetricsHandler client.MetricsHandler
+	// DataConverter encodes and decodes every payload; every client of one deployment
+	// needs the same (the payload codec: config.PayloadCodec). Nil is the SDK's default.
+	DataConverter converter.DataConverter
 }
 
 // Dial connects to Temporal and checks that the namespace exists, so a wrong address
@@ -36,6 +40,7 @@ func Dial(ctx context.Context, o DialOptions) (client.Client, error) {
 		Namespace:      o.Namespace,
 		Logger:         SDKLogger(o.Logger),
 		MetricsHandler: o.MetricsHandler,
+		DataConverter:  o.DataConverter,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cannot reach Temporal at %s: %w — start it with \"sellmigrate dev\" or set temporal.address", o.Address, err)

@@ -6,11 +6,13 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/sellmigrate/sellmigrate/api"
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/devstack"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
@@ -65,6 +67,11 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		return err
 	}
 	defer apiListener.Close()
+	// dev always encrypts: its key is made in the data dir on first use.
+	pc, err := payloadCodec(cfg, logger, true)
+	if err != nil {
+		return err
+	}
 	stack, err := devstack.Start(ctx, devstack.Options{
 		DataDir:           cfg.Dev.DataDir,
 		Host:              devstack.DefaultHost,
@@ -72,7 +79,10 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		UIPort:            cfg.Dev.UIPort,
 		Namespace:         cfg.Temporal.Namespace,
 		SQLiteSynchronous: cfg.Dev.SQLiteSynchronous,
-		Logger:            logger.Named("temporal"),
+		// The Web UI decodes payloads through the API's codec endpoint, sending the
+		// dashboard's session cookie (sign in on the dashboard first).
+		CodecEndpoint: strings.TrimRight(cfg.APIPublicURL(), "/") + api.CodecPath,
+		Logger:        logger.Named("temporal"),
 	})
 	if err != nil {
 		return err
@@ -91,8 +101,9 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 
 	metrics := worker.NewMetrics(logger)
 	defer func() { _ = metrics.Close() }()
-	c, err := worker.Dial(ctx, worker.DialOptions{Address: stack.FrontendAddress(), Namespace: cfg.Temporal.Namespace,
-		Logger: logger, MetricsHandler: metrics.Handler})
+	dial := dialOptions(cfg, stack.FrontendAddress(), pc, logger)
+	dial.MetricsHandler = metrics.Handler
+	c, err := worker.Dial(ctx, dial)
 	if err != nil {
 		return err
 	}
@@ -106,7 +117,7 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 	if err != nil {
 		return err
 	}
-	apiServer, err := newAPIServer(cfg, c, creds, stack.UIURL(), logger)
+	apiServer, err := newAPIServer(cfg, c, creds, pc, stack.UIURL(), logger)
 	if err != nil {
 		return err
 	}
