@@ -110,7 +110,7 @@ func (e *env) start(ctx context.Context, o Options, accounts int) error {
 		return err
 	}
 	e.client, err = worker.Dial(ctx, worker.DialOptions{Address: e.stack.FrontendAddress(), Namespace: namespace, Logger: e.log,
-		DataConverter: e.codec.DataConverter()})
+		DataConverter: e.codec.DataConverter(), FailureConverter: e.codec.FailureConverter()})
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/sellmigrate/sellmigrate/keyring"
@@ -138,4 +139,14 @@ func (c *Codec) decodeOne(p *commonpb.Payload) (*commonpb.Payload, error) {
 // client: the worker's, the API's, the CLI's and the benchmark's.
 func (c *Codec) DataConverter() converter.DataConverter {
 	return converter.NewCodecDataConverter(converter.GetDefaultDataConverter(), c)
+}
+
+// FailureConverter moves each failure's message and stack trace into its encoded
+// attributes, which go through DataConverter: error texts name people ("lee@… is not
+// the account owner") and would otherwise be stored in clear. Clients decode them back.
+func (c *Codec) FailureConverter() converter.FailureConverter {
+	return temporal.NewDefaultFailureConverter(temporal.DefaultFailureConverterOptions{
+		DataConverter:          c.DataConverter(),
+		EncodeCommonAttributes: c.Encrypts(),
+	})
 }

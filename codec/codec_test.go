@@ -3,12 +3,14 @@ package codec
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	commonpb "go.temporal.io/api/common/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/sellmigrate/sellmigrate/keyring"
 )
@@ -132,5 +134,23 @@ func TestDecodeAllHistory(t *testing.T) {
 	}
 	if raw, _ := h.Marshal(); !bytes.Contains(raw, []byte("owner@globex.test")) {
 		t.Error("DecodeAll left the history's input encrypted")
+	}
+}
+
+func TestFailureMessagesEncrypted(t *testing.T) {
+	k, _ := newKey(t)
+	fc := mustParse(t, []string{k}, "").FailureConverter()
+	f := fc.ErrorToFailure(temporal.NewApplicationError("lee@globex.test signed in to globex but is not its account owner", "NotOwner"))
+	raw, _ := f.Marshal()
+	if bytes.Contains(raw, []byte("lee@globex.test")) {
+		t.Fatal("the failure holds the email in clear")
+	}
+	if err := fc.FailureToError(f); err == nil || !strings.Contains(err.Error(), "lee@globex.test signed in") {
+		t.Errorf("FailureToError = %v, want the message back", err)
+	}
+	// Keyless, failures stay as the SDK writes them.
+	plain := Keyless().FailureConverter().ErrorToFailure(errors.New("x@y.test"))
+	if plain.GetMessage() != "x@y.test" {
+		t.Errorf("keyless failure message %q, want it unchanged", plain.GetMessage())
 	}
 }

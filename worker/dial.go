@@ -25,6 +25,9 @@ type DialOptions struct {
 	// DataConverter encodes and decodes every payload; every client of one deployment
 	// needs the same (the payload codec: config.PayloadCodec). Nil is the SDK's default.
 	DataConverter converter.DataConverter
+	// FailureConverter goes with it, so error messages are encrypted too; nil is the
+	// SDK's default.
+	FailureConverter converter.FailureConverter
 }
 
 // Dial connects to Temporal and checks that the namespace exists, so a wrong address
@@ -36,11 +39,12 @@ func Dial(ctx context.Context, o DialOptions) (client.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	c, err := client.DialContext(ctx, client.Options{
-		HostPort:       o.Address,
-		Namespace:      o.Namespace,
-		Logger:         SDKLogger(o.Logger),
-		MetricsHandler: o.MetricsHandler,
-		DataConverter:  o.DataConverter,
+		HostPort:         o.Address,
+		Namespace:        o.Namespace,
+		Logger:           SDKLogger(o.Logger),
+		MetricsHandler:   o.MetricsHandler,
+		DataConverter:    o.DataConverter,
+		FailureConverter: o.FailureConverter,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cannot reach Temporal at %s: %w — start it with \"sellmigrate dev\" or set temporal.address", o.Address, err)

@@ -83,7 +83,8 @@ func TestReplayRecordedHistories(t *testing.T) {
 	}
 	for _, p := range paths {
 		t.Run(p, func(t *testing.T) {
-			replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DataConverter: payloadCodec.DataConverter()})
+			replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
+				DataConverter: payloadCodec.DataConverter(), FailureConverter: payloadCodec.FailureConverter()})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -55,16 +55,22 @@ func (d *Dev) codecLocked() (*codec.Codec, error) {
 	return c, nil
 }
 
-// dial connects to the stack's frontend with the given data converter (nil: the SDK's
-// default, which reads payloads as stored).
-func (d *Dev) dial(dc converter.DataConverter) (client.Client, error) {
+// dial connects to the stack's frontend with the given codec (nil: the SDK's default
+// converters, which read payloads as stored).
+func (d *Dev) dial(pc *codec.Codec) (client.Client, error) {
+	var dc converter.DataConverter
+	var fc converter.FailureConverter
+	if pc != nil {
+		dc, fc = pc.DataConverter(), pc.FailureConverter()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c, err := client.DialContext(ctx, client.Options{
-		HostPort:      d.TemporalAddress,
-		Namespace:     "default",
-		Logger:        sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		DataConverter: dc,
+		HostPort:         d.TemporalAddress,
+		Namespace:        "default",
+		Logger:           sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		DataConverter:    dc,
+		FailureConverter: fc,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dial Temporal at %s: %w", d.TemporalAddress, err)
@@ -89,7 +95,7 @@ func (d *Dev) Client() (client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := d.dial(pc.DataConverter())
+	c, err := d.dial(pc)
 	if err != nil {
 		return nil, err
 	}
