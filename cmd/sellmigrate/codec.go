@@ -33,3 +33,11 @@ func dialOptions(cfg config.Config, address string, c *codec.Codec, logger *zap.
 	return worker.DialOptions{Address: address, Namespace: cfg.Temporal.Namespace, Logger: logger,
 		DataConverter: c.DataConverter(), FailureConverter: c.FailureConverter()}
 }
+
+// codecKeySource says where the payload key comes from, for dev's banner.
+func codecKeySource(cfg config.Config) string {
+	if len(cfg.Temporal.CodecKeys) > 0 {
+		return "keys from temporal.codec_keys"
+	}
+	return "key in " + cfg.Temporal.DevCodecKeyFile
+}

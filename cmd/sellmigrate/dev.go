@@ -181,13 +181,14 @@ sellmigrate dev is running (state in %s)
   Temporal Web UI     %s
   Zendesk simulator   %s  (ledger: %s/_sim/ledger)
   Reminder sinks      SMTP %s (received: %s/_sim/mail), webhooks %s/_sim/webhooks
-%s
+%s  Payloads            encrypted (%s); the Web UI decodes them through %s once you sign in on the dashboard
 Try:
   sellmigrate start --account 1001 --mode new --subdomain acme --requested-by admin@acme.test --wait
 
 Ctrl-C stops everything; running "sellmigrate dev" again resumes every migration.
 `, cfg.Dev.DataDir, stack.FrontendAddress(), cfg.Temporal.Namespace, ui, cfg.SimBaseURL(), cfg.SimBaseURL(),
-		cfg.Sim.SMTPListen, cfg.SimBaseURL(), cfg.SimBaseURL(), apiBanner(cfg))
+		cfg.Sim.SMTPListen, cfg.SimBaseURL(), cfg.SimBaseURL(), apiBanner(cfg), codecKeySource(cfg),
+		strings.TrimRight(cfg.APIPublicURL(), "/")+api.CodecPath)
 }
 
 // portFree fails early, naming the setting, when a listen address is taken.
