@@ -67,11 +67,6 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		return err
 	}
 	defer apiListener.Close()
-	// dev always encrypts: its key is made in the data dir on first use.
-	pc, err := payloadCodec(cfg, logger, true)
-	if err != nil {
-		return err
-	}
 	stack, err := devstack.Start(ctx, devstack.Options{
 		DataDir:           cfg.Dev.DataDir,
 		Host:              devstack.DefaultHost,
@@ -93,6 +88,12 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		}
 	}()
 
+	// dev always encrypts: its key is made in the data dir (which the stack has just
+	// checked and prepared) on first use.
+	pc, err := payloadCodec(cfg, logger, true)
+	if err != nil {
+		return err
+	}
 	simulator, err := openSimulator(cfg, cfg.Dev.DataDir, "--data-dir, config dev.data_dir", logger)
 	if err != nil {
 		return err
