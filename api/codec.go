@@ -27,7 +27,7 @@ type CodecOptions struct {
 // whole payloads, which Temporal allows up to 2 MiB each, base64 in JSON.
 const codecMaxBody = 8 << 20
 
-// codecRoutes are the endpoint's routes. They are not in apiRoutes: a browser calls
+// registerCodec serves the endpoint. Its routes are not in apiRoutes: a browser calls
 // them from the Web UI's origin, so they take a cookie session from another origin of
 // the same site (reading is all they do: a decoded payload reaches only the configured
 // origin's scripts, which CORS enforces), and they answer CORS preflights.

@@ -154,13 +154,13 @@ func closedStatus(st enumspb.WorkflowExecutionStatus) contract.Status {
 // liveContributors shows the conversion's progress while it runs: the workflow learns
 // the counts when the activity ends, but its heartbeat carries the cursor all along,
 // and Temporal keeps the last one with the pending activity.
-func liveContributors(p *contract.Progress, desc *workflowservice.DescribeWorkflowExecutionResponse) {
+func liveContributors(p *contract.Progress, desc *workflowservice.DescribeWorkflowExecutionResponse, dc converter.DataConverter) {
 	for _, a := range desc.GetPendingActivities() {
 		if a.GetActivityType().GetName() != "ConvertContributors" || a.GetHeartbeatDetails() == nil {
 			continue
 		}
 		var cursor contract.ContributorCursor
-		if err := converter.GetDefaultDataConverter().FromPayloads(a.GetHeartbeatDetails(), &cursor); err != nil {
+		if err := dc.FromPayloads(a.GetHeartbeatDetails(), &cursor); err != nil {
 			continue
 		}
 		if p.Contributors == nil || cursor.SellUsers > p.Contributors.Done {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -24,6 +25,10 @@ type Options struct {
 	// UpdateTimeout bounds waiting for the workflow to answer a human input; default 1m.
 	UpdateTimeout time.Duration
 	Logger        *zap.Logger
+	// DataConverter reads what the client hands back undecoded (the conversion's
+	// heartbeat in a describe); it must be the client's own (the payload codec's).
+	// Nil is the SDK's default.
+	DataConverter converter.DataConverter
 }
 
 // Starter runs the operations against one Temporal namespace.
@@ -49,6 +54,9 @@ func New(c client.Client, o Options) *Starter {
 	}
 	if o.Logger == nil {
 		o.Logger = zap.NewNop()
+	}
+	if o.DataConverter == nil {
+		o.DataConverter = converter.GetDefaultDataConverter()
 	}
 	return &Starter{c: c, opts: o, log: o.Logger}
 }

@@ -53,7 +53,7 @@ func (s *Starter) Status(ctx context.Context, ref string) (Report, error) {
 			s.closedOutcome(ctx, &r)
 		}
 	}
-	liveContributors(&r.Progress, desc)
+	liveContributors(&r.Progress, desc, s.opts.DataConverter)
 	if r.Executions, err = s.runs(ctx, []string{workflowID}); err != nil {
 		s.log.Debug("list the runs of a migration", zap.String("workflowId", workflowID), zap.Error(err))
 		r.Executions = []Summary{}

@@ -79,7 +79,7 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 		return nil, err
 	}
 	return api.NewServer(api.Options{
-		Starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger.Named("starter")}),
+		Starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger.Named("starter"), DataConverter: pc.DataConverter()}),
 		Logger:  logger.Named("api"),
 		Tokens: api.Tokens{
 			Viewer: cfg.API.ViewerTokens,

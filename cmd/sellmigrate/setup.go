@@ -91,7 +91,7 @@ func (a *app) connect(ctx context.Context, cmd *cobra.Command) (*session, error)
 		cfg:     cfg,
 		logger:  logger,
 		client:  c,
-		starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger}),
+		starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger, DataConverter: pc.DataConverter()}),
 	}, nil
 }
 

@@ -100,7 +100,7 @@ func (d *Dev) Client() (client.Client, error) {
 		return nil, err
 	}
 	d.sdk.client = c
-	d.sdk.starter = starter.New(c, starter.Options{UpdateTimeout: 30 * time.Second})
+	d.sdk.starter = starter.New(c, starter.Options{UpdateTimeout: 30 * time.Second, DataConverter: pc.DataConverter()})
 	return c, nil
 }
 

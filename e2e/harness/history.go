@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/sellmigrate/sellmigrate/codec"
 	"github.com/sellmigrate/sellmigrate/contract"
 )
 
@@ -21,6 +22,16 @@ import (
 func MustClient(t testing.TB, d *Dev) client.Client {
 	t.Helper()
 	c, err := d.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// MustCodec is the stack's payload codec; the test fails if dev's key cannot be read.
+func MustCodec(t testing.TB, d *Dev) *codec.Codec {
+	t.Helper()
+	c, err := d.Codec()
 	if err != nil {
 		t.Fatal(err)
 	}
