@@ -1,6 +1,7 @@
 package starter
 
 import (
+	"errors"
 	"testing"
 
 	commonpb "go.temporal.io/api/common/v1"
@@ -38,5 +39,23 @@ func TestLiveContributorsReadsAnEncryptedHeartbeat(t *testing.T) {
 	liveContributors(&p, desc, pc.DataConverter())
 	if p.Contributors == nil || p.Contributors.Done != 1200 {
 		t.Errorf("contributors %+v, want 1200 done from the heartbeat", p.Contributors)
+	}
+}
+
+// TestPendingFailureMessageDecoded: an activity's last failure, its message encrypted
+// by the codec's failure converter, reads back in clear.
+func TestPendingFailureMessageDecoded(t *testing.T) {
+	key, _ := keyring.NewKey()
+	pc, err := codec.Parse([]string{key}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := pc.FailureConverter().ErrorToFailure(errors.New("lee@globex.test is not the owner"))
+	if f.GetMessage() == "lee@globex.test is not the owner" {
+		t.Fatal("the failure message was not encrypted")
+	}
+	desc := &workflowservice.DescribeWorkflowExecutionResponse{PendingActivities: []*workflowpb.PendingActivityInfo{{LastFailure: f}}}
+	if got := pendingOf(desc, pc.DataConverter())[0].LastFailure; got != "lee@globex.test is not the owner" {
+		t.Errorf("last failure %q, want the message decoded", got)
 	}
 }

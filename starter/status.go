@@ -42,7 +42,7 @@ func (s *Starter) Status(ctx context.Context, ref string) (Report, error) {
 		return Report{}, err
 	}
 	info := desc.GetWorkflowExecutionInfo()
-	r := Report{Execution: executionOf(info), PendingActivities: pendingOf(desc)}
+	r := Report{Execution: executionOf(info), PendingActivities: pendingOf(desc, s.opts.DataConverter)}
 
 	progress, qerr := s.queryProgress(ctx, workflowID, r.Execution.RunID)
 	if qerr == nil {
