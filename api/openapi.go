@@ -34,6 +34,7 @@ func (s *Server) openAPIDocument() map[string]any {
 			map[string]any{"name": "live", "description": "server-sent events"},
 			map[string]any{"name": "meta", "description": "health and this document"},
 			map[string]any{"name": "dashboard", "description": "the dashboard page and the Zendesk owner login (HTML)"},
+			map[string]any{"name": "codec", "description": "the remote payload codec of the Temporal Web UI and CLI"},
 		},
 		"paths": paths(),
 		"components": map[string]any{
@@ -241,7 +242,29 @@ func paths() map[string]any {
 	for _, in := range contract.Inputs() {
 		out[actionPath(in.Name)] = map[string]any{"post": actionOp(in)}
 	}
+	for _, action := range []string{"encode", "decode"} {
+		out[CodecPath+"/"+action] = codecOps(action)
+	}
 	return out
+}
+
+// codecOps documents one action of the remote payload codec (Temporal's protocol).
+func codecOps(action string) map[string]any {
+	payloads := map[string]any{"description": "Temporal Payloads as protobuf JSON",
+		"content": map[string]any{"application/json": map[string]any{"schema": schema{"type": "object",
+			"properties": map[string]any{"payloads": schema{"type": "array", "items": schema{"type": "object"}}}}}}}
+	summary := "Encrypt payloads under the active key of temporal.codec_keys"
+	if action == "decode" {
+		summary = "Decrypt payloads (plain ones pass through), for the Temporal Web UI (codec.endpoint) and `temporal --codec-endpoint`"
+	}
+	post := with(op("codec"+strings.ToUpper(action[:1])+action[1:], "codec", summary, "viewer",
+		map[string]any{"200": payloads, "400": map[string]any{"description": "not Payloads JSON, or a payload does not decrypt (text/plain, naming the key)"}}),
+		"requestBody", with(payloads, "required", true))
+	preflight := with(op("codec"+strings.ToUpper(action[:1])+action[1:]+"Preflight", "codec",
+		"CORS preflight: allowed for api.codec_cors_origin only", "",
+		map[string]any{"204": map[string]any{"description": "with Access-Control-Allow-* headers when Origin is api.codec_cors_origin, none otherwise"}}),
+		"parameters", []any{map[string]any{"name": "Origin", "in": "header", "required": false, "schema": schema{"type": "string"}}})
+	return map[string]any{"post": post, "options": preflight}
 }
 
 // actionOp documents the route of one human input from its registry entry.

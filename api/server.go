@@ -55,6 +55,8 @@ type Options struct {
 	// at GET /metrics; Ready answers GET /readyz (nil means always ready).
 	Metrics *Metrics
 	Ready   ReadyFunc
+	// Codec serves the remote payload codec at /codec for the Temporal Web UI and CLI.
+	Codec CodecOptions
 }
 
 // OAuthOptions configures the Zendesk account owner's login (authorization-code flow).
@@ -145,6 +147,7 @@ func NewServer(o Options) (*Server, error) {
 	}
 	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
 	o.TemporalUIURL = strings.TrimRight(o.TemporalUIURL, "/")
+	o.Codec.CORSOrigin = strings.TrimRight(o.Codec.CORSOrigin, "/")
 	auth, err := newAuthenticator(o.Tokens, strings.HasPrefix(o.PublicURL, "https://"))
 	if err != nil {
 		return nil, err
@@ -167,6 +170,7 @@ func NewServer(o Options) (*Server, error) {
 		s.handle(rt)
 	}
 	s.registerOAuth(s.mux)
+	s.registerCodec(s.mux)
 	s.registerDashboard(s.mux)
 	return s, nil
 }

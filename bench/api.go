@@ -45,6 +45,7 @@ func (e *env) serveAPI(ctx context.Context, st *starter.Starter) error {
 			ClientID: sim.DefaultOAuthClientID, ClientSecret: sim.DefaultOAuthClientSecret,
 			SupportURL: supportURL, Zendesk: z, Grants: e.creds,
 		},
+		Codec: api.CodecOptions{Codec: e.codec},
 	})
 	if err != nil {
 		_ = ln.Close()

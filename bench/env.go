@@ -18,8 +18,10 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
+	"github.com/sellmigrate/sellmigrate/codec"
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/credstore"
+	"github.com/sellmigrate/sellmigrate/keyring"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/worker"
 )
@@ -33,9 +35,12 @@ type env struct {
 	stack      Server
 	// creds holds the owners' grants and the tokens of accounts the migrations create;
 	// credDSN and credKey are how the worker opens the same store.
-	creds      *credstore.Store
-	credDSN    string
-	credKey    string
+	creds   *credstore.Store
+	credDSN string
+	credKey string
+	// codecKey encrypts the run's payloads, as in production: the worker gets it too.
+	codecKey   string
+	codec      *codec.Codec
 	apiURL     string
 	stopAPI    context.CancelFunc
 	apiDone    chan error
@@ -101,7 +106,11 @@ func (e *env) start(ctx context.Context, o Options, accounts int) error {
 	e.stopSim, e.simDone = stop, make(chan error, 1)
 	go func() { e.simDone <- sim.Serve(simCtx, "127.0.0.1:"+strconv.Itoa(ports[1]), e.sim.Handler(), e.log) }()
 
-	e.client, err = worker.Dial(ctx, worker.DialOptions{Address: e.stack.FrontendAddress(), Namespace: namespace, Logger: e.log})
+	if err := e.makeCodec(); err != nil {
+		return err
+	}
+	e.client, err = worker.Dial(ctx, worker.DialOptions{Address: e.stack.FrontendAddress(), Namespace: namespace, Logger: e.log,
+		DataConverter: e.codec.DataConverter(), FailureConverter: e.codec.FailureConverter()})
 	if err != nil {
 		return err
 	}
@@ -110,6 +119,21 @@ func (e *env) start(ctx context.Context, o Options, accounts int) error {
 	}
 	e.metricsURL = "http://127.0.0.1:" + strconv.Itoa(ports[2])
 	return e.startWorker(ctx, o, ports[2])
+}
+
+// makeCodec makes the run's payload key: the benchmark measures migrations with their
+// payloads encrypted, as every deployment runs them.
+func (e *env) makeCodec() error {
+	key, err := keyring.NewKey()
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	e.codec, err = codec.Parse([]string{key}, "")
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	e.codecKey = key
+	return nil
 }
 
 // openCredentials makes the run's credential store: a SQLite file in the data directory
@@ -148,7 +172,9 @@ func (e *env) startWorker(ctx context.Context, o Options, metricsPort int) error
 		"credentials.dsn":             e.credDSN,
 		"credentials.keys":            e.credKey,
 		// One key: an active_key from the environment would name one it does not have.
-		"credentials.active_key": "",
+		"credentials.active_key":    "",
+		"temporal.codec_keys":       e.codecKey,
+		"temporal.codec_active_key": "",
 	}
 	// Its worker polls jobs as dev does, against a simulator of its own whose jobs take
 	// sim.job_duration; the environment may still choose otherwise.

@@ -37,7 +37,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{N: accounts, Setup: setupOf(o, began)}
-	st := starter.New(e.client, starter.Options{BulkConcurrency: o.BulkConcurrency, Logger: o.Logger})
+	st := starter.New(e.client, starter.Options{BulkConcurrency: o.BulkConcurrency, Logger: o.Logger, DataConverter: e.codec.DataConverter()})
 	if err := e.serveAPI(ctx, st); err != nil {
 		return Result{}, errors.Join(err, e.close())
 	}

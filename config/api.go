@@ -48,10 +48,13 @@ func deriveAPIValues(c *Config, r Role) {
 		if c.API.TemporalUIURL == "" && c.Dev.UIPort > 0 {
 			c.API.TemporalUIURL = "http://127.0.0.1:" + strconv.Itoa(c.Dev.UIPort)
 		}
-		return
-	}
-	if c.API.TemporalUIURL == "" {
+	} else if c.API.TemporalUIURL == "" {
 		c.API.TemporalUIURL = DefaultTemporalUIURL
+	}
+	// The Web UI the dashboard links to is the one that decodes payloads through the
+	// codec endpoint, so its origin is the one allowed there.
+	if c.API.CodecCORSOrigin == "" {
+		c.API.CodecCORSOrigin = originOf(c.API.TemporalUIURL)
 	}
 }
 

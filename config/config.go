@@ -28,10 +28,18 @@ type Config struct {
 	File string
 }
 
-// Temporal says where the Temporal frontend is.
+// Temporal says where the Temporal frontend is and how payloads are encrypted.
 type Temporal struct {
 	Address   string // host:port
 	Namespace string
+	// CodecKeys are "ID:BASE64" AES-256 keys of the payload codec; CodecActiveKey names
+	// the one new payloads get (empty: the only key). See PayloadCodec for the rule.
+	CodecKeys      []string
+	CodecActiveKey string
+	// DevCodecKeyFile is dev's key file, used when CodecKeys is empty; set by
+	// deriveRoleValues, never by a setting. Only dev creates it.
+	DevCodecKeyFile   string
+	createDevCodecKey bool
 }
 
 // Zendesk says how activities reach Zendesk Support and Sell.
@@ -141,6 +149,9 @@ type API struct {
 	OAuthAuthorizeURL string
 	// MaxBodyBytes caps a request body.
 	MaxBodyBytes int
+	// CodecCORSOrigin is the one browser origin (the Temporal Web UI's) allowed to call
+	// the codec endpoint from script; empty means the origin of TemporalUIURL.
+	CodecCORSOrigin string
 }
 
 // Log configures zap.

@@ -74,7 +74,7 @@ func (c Config) OpenCredentials(ctx context.Context) (*credstore.Store, error) {
 	}
 	keys := cr.Keys
 	if len(keys) == 0 && cr.DevKeyFile != "" {
-		k, err := devKey(cr.DevKeyFile)
+		k, err := devKey(cr.DevKeyFile, true)
 		if err != nil {
 			return nil, err
 		}
@@ -91,26 +91,28 @@ func (c Config) OpenCredentials(ctx context.Context) (*credstore.Store, error) {
 	return credstore.Open(ctx, cr.DSN, ring)
 }
 
-// devKey reads dev's key file, making it (0600) on first use. A file others may read
-// is refused: anyone who reads it can open every secret in the dev store.
-func devKey(path string) (string, error) {
+// devKey reads a key dev keeps in its data dir (credentials.key, codec.key), making it
+// (0600) on first use when create is set; without create a missing file is
+// fs.ErrNotExist. A file others may read is refused: anyone who reads it can open every
+// secret the key seals.
+func devKey(path string, create bool) (string, error) {
 	raw, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) && create {
 		return createDevKey(path)
 	}
 	if err != nil {
-		return "", fmt.Errorf("config: read dev's credentials key %s: %w", path, err)
+		return "", fmt.Errorf("config: read dev's key %s: %w", path, err)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		return "", fmt.Errorf("config: dev's credentials key %s may be read by others (mode %v); run chmod 600 %s", path, fi.Mode().Perm(), path)
+		return "", fmt.Errorf("config: dev's key %s may be read by others (mode %v); run chmod 600 %s", path, fi.Mode().Perm(), path)
 	}
 	return strings.TrimSpace(string(raw)), nil
 }
 
 func createDevKey(path string) (string, error) {
-	dir := filepath.Dir(path)
+	dir, name := filepath.Dir(path), filepath.Base(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("config: create the directory of dev's credentials key %s: %w", path, err)
+		return "", fmt.Errorf("config: create the directory of dev's key %s: %w", path, err)
 	}
 	key, err := credstore.NewKey()
 	if err != nil {
@@ -118,22 +120,22 @@ func createDevKey(path string) (string, error) {
 	}
 	// Written whole to a temporary file, then linked into place: a process starting
 	// alongside never reads a half-written key, and the first link wins.
-	tmp, err := os.CreateTemp(dir, DevCredentialsKey+".*")
+	tmp, err := os.CreateTemp(dir, name+".*")
 	if err != nil {
-		return "", fmt.Errorf("config: create dev's credentials key in %s: %w", dir, err)
+		return "", fmt.Errorf("config: create dev's key in %s: %w", dir, err)
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.WriteString(key + "\n"); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("config: write dev's credentials key %s: %w", tmp.Name(), err)
+		return "", fmt.Errorf("config: write dev's key %s: %w", tmp.Name(), err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("config: write dev's credentials key %s: %w", tmp.Name(), err)
+		return "", fmt.Errorf("config: write dev's key %s: %w", tmp.Name(), err)
 	}
 	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
-		return devKey(path)
+		return devKey(path, true)
 	} else if err != nil {
-		return "", fmt.Errorf("config: create dev's credentials key %s: %w", path, err)
+		return "", fmt.Errorf("config: create dev's key %s: %w", path, err)
 	}
 	return key, nil
 }

@@ -65,7 +65,7 @@ func TestDevKeyMadeOnce(t *testing.T) {
 	errs := make(chan error, 8)
 	for range 8 {
 		go func() {
-			k, err := devKey(path)
+			k, err := devKey(path, true)
 			keys <- k
 			errs <- err
 		}()

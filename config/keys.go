@@ -22,6 +22,9 @@ var defaultPolicy = contract.DefaultPolicy()
 var keys = []key{
 	{"temporal.address", "127.0.0.1:7233", func(c *Config) any { return &c.Temporal.Address }},
 	{"temporal.namespace", "default", func(c *Config) any { return &c.Temporal.Namespace }},
+	// Empty codec keys mean dev's key file under dev.data_dir (see Config.PayloadCodec).
+	{"temporal.codec_keys", []string{}, func(c *Config) any { return &c.Temporal.CodecKeys }},
+	{"temporal.codec_active_key", "", func(c *Config) any { return &c.Temporal.CodecActiveKey }},
 
 	// Empty Zendesk URLs and credentials take role defaults; see deriveRoleValues.
 	{"zendesk.support_url", "", func(c *Config) any { return &c.Zendesk.SupportURL }},
@@ -92,6 +95,8 @@ var keys = []key{
 	// where this server does).
 	{"api.oauth_authorize_url", "", func(c *Config) any { return &c.API.OAuthAuthorizeURL }},
 	{"api.max_body_bytes", 1 << 20, func(c *Config) any { return &c.API.MaxBodyBytes }},
+	// Empty codec_cors_origin means the origin of api.temporal_ui_url (dev: its Web UI).
+	{"api.codec_cors_origin", "", func(c *Config) any { return &c.API.CodecCORSOrigin }},
 
 	// Empty notify settings turn the channel off, or under dev take the simulator's
 	// sinks (see deriveNotifyValues).

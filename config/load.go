@@ -142,6 +142,7 @@ func deriveRoleValues(c *Config, r Role) {
 	deriveAPIValues(c, r)
 	deriveNotifyValues(c, r)
 	deriveJobPoll(&c.Zendesk, r)
+	c.Temporal.useDevCodecKey(c.Dev.DataDir, r == RoleDev)
 	if r == RoleDev {
 		c.Credentials.UseDevDefaults(c.Dev.DataDir)
 		fill(&c.Zendesk.SupportURL, c.SimBaseURL()+"/zendesk/{subdomain}")

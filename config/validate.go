@@ -17,6 +17,7 @@ func (c Config) validate(r Role) error {
 	checks := []error{
 		hostPort("temporal.address", c.Temporal.Address, "127.0.0.1:7233"),
 		word("temporal.namespace", c.Temporal.Namespace, "default"),
+		c.Temporal.validateCodec(),
 
 		urlTemplate("zendesk.support_url", c.Zendesk.SupportURL, "{subdomain}", "https://{subdomain}.zendesk.com"),
 		label("zendesk.accounts_subdomain", c.Zendesk.AccountsSubdomain),
@@ -58,6 +59,7 @@ func (c Config) validate(r Role) error {
 
 		hostPort("api.listen", c.API.Listen, "127.0.0.1:8080"),
 		c.API.validate(r),
+		codecOrigin(c.API.CodecCORSOrigin),
 		c.Notify.validate(),
 		c.Credentials.validate(),
 

@@ -1,7 +1,8 @@
 // Package credstore keeps Zendesk credentials per account outside Temporal: workflows
 // and activities pass opaque credential IDs, and only an activity about to call Zendesk
 // reads the secret. Secrets are sealed with AES-256-GCM under a key from config; each
-// row names its key, so keys can be rotated (Rekey). It imports nothing of ours.
+// row names its key, so keys can be rotated (Rekey). It imports only package keyring
+// (the key parsing and sealing it shares with the payload codec).
 package credstore
 
 import (

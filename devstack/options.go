@@ -47,6 +47,10 @@ type Options struct {
 	// "matching.numTaskqueueReadPartitions": 1) on top of devstack's own, for tuning
 	// and benchmarks.
 	DynamicConfig map[string]any
+	// CodecEndpoint is the remote payload codec the Web UI decodes payloads with (the
+	// API's /codec); the browser calls it with its cookies, so a signed-in dashboard
+	// session authorizes it. Empty leaves payloads shown as stored.
+	CodecEndpoint string
 	// Logger receives the server's warnings and errors; nil discards them.
 	Logger *zap.Logger
 }

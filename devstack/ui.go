@@ -40,6 +40,8 @@ func startUI(ctx context.Context, o Options, frontendAddr string, logger *zap.Lo
 		HideLogs: true,
 		// The news feed is fetched from temporal.io; dev must work offline.
 		DisableNewsFetch: true,
+		// IncludeCredentials: the API authenticates a browser by its session cookie.
+		Codec: uiconfig.Codec{Endpoint: o.CodecEndpoint, IncludeCredentials: o.CodecEndpoint != ""},
 	}))
 	ui := &webUI{
 		srv:  srv,

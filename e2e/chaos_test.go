@@ -197,7 +197,8 @@ func chaosStarter(t *testing.T, d *harness.Dev) *starter.Starter {
 	p := contract.DefaultPolicy()
 	p.RetryInitialInterval, p.RetryMaxInterval = 50*time.Millisecond, 500*time.Millisecond
 	p.RetryMaxAttempts, p.ActivityTimeout, p.HeartbeatTimeout = 100000, 5*time.Second, 2*time.Second
-	return starter.New(harness.MustClient(t, d), starter.Options{Policy: p, UpdateTimeout: 20 * time.Second})
+	return starter.New(harness.MustClient(t, d), starter.Options{Policy: p, UpdateTimeout: 20 * time.Second,
+		DataConverter: harness.MustCodec(t, d).DataConverter()})
 }
 
 // startChaosMigration starts one migration, retrying while the stack is unreachable; a

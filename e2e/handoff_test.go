@@ -77,7 +77,7 @@ func TestWorkersHandOffConversion(t *testing.T) {
 	if victim2 == victim1 {
 		t.Fatalf("attempt 2 runs on the killed worker %s", victim1.Name)
 	}
-	page, pagesAtKill2 := awaitLookUp(t, c, sim, sim.PagesServed(t, "1005"), pagesDone+1)
+	page, pagesAtKill2 := awaitLookUp(t, c, harness.MustCodec(t, d).DataConverter(), sim, sim.PagesServed(t, "1005"), pagesDone+1)
 	victim2.Kill()
 	sim.SetFaults(t, map[string]any{})
 	byKind, _ = sim.LedgerCounts(t, "hooli")
@@ -156,12 +156,12 @@ func TestWorkersHandOffConversion(t *testing.T) {
 // minPage or later, beyond those in before, while Temporal's heartbeat cursor names that
 // page as the one to do: the page is read and not done, so its users are being looked
 // up. It returns the page and the pages served at that moment.
-func awaitLookUp(t *testing.T, c client.Client, sim harness.Sim, before map[string]int, minPage int) (int, map[string]int) {
+func awaitLookUp(t *testing.T, c client.Client, dc converter.DataConverter, sim harness.Sim, before map[string]int, minPage int) (int, map[string]int) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		served := sim.PagesServed(t, "1005")
-		cur, attempt := heartbeatCursor(c)
+		cur, attempt := heartbeatCursor(c, dc)
 		page := strconv.Itoa(cur.NextPage)
 		if attempt == 2 && cur.NextPage >= minPage && served[page] > before[page] {
 			return cur.NextPage, served
@@ -172,8 +172,9 @@ func awaitLookUp(t *testing.T, c client.Client, sim harness.Sim, before map[stri
 	return 0, nil
 }
 
-// heartbeatCursor is the contributor cursor of the pending conversion's last heartbeat.
-func heartbeatCursor(c client.Client) (contract.ContributorCursor, int32) {
+// heartbeatCursor is the contributor cursor of the pending conversion's last heartbeat,
+// read with the stack's payload codec (dc).
+func heartbeatCursor(c client.Client, dc converter.DataConverter) (contract.ContributorCursor, int32) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var cur contract.ContributorCursor
@@ -185,7 +186,7 @@ func heartbeatCursor(c client.Client) (contract.ContributorCursor, int32) {
 		if a.GetActivityType().GetName() != "ConvertContributors" || a.GetHeartbeatDetails() == nil {
 			continue
 		}
-		if converter.GetDefaultDataConverter().FromPayloads(a.GetHeartbeatDetails(), &cur) == nil {
+		if dc.FromPayloads(a.GetHeartbeatDetails(), &cur) == nil {
 			return cur, a.GetAttempt()
 		}
 	}

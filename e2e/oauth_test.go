@@ -101,6 +101,20 @@ func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
 	secrets = append(secrets, spent, mustParse(t, ownerCallback).Query().Get("code"),
 		mustParse(t, ownerCallback).Query().Get("state"), fresh.Query().Get("state"))
 	harness.RequireNoSecrets(t, harness.History(t, d, "5201", runID), "migration 5201", secrets)
+
+	// Its personal data is encrypted by the payload codec: read without the key, the
+	// history holds no email, while the stack's clients (the harness's, the CLI) read
+	// the migration as ever.
+	harness.RequireEncrypted(t, d, "5201", runID, []string{"owner@oauthco.test", "admin@oauthco.test", "Oauthco"})
+	if st := harness.Status(t, d, "5201"); st.Status != "completed" || st.OwnerEmail != "owner@oauthco.test" {
+		t.Errorf("status through the CLI: %s owner %q, want completed by owner@oauthco.test", st.Status, st.OwnerEmail)
+	}
+	// A CLI without the key reads what is in clear (step and status are search
+	// attributes), no email, and is told which setting it lacks.
+	if r := d.CLIWith(harness.Settings{"dev.data_dir": t.TempDir()}, "status", "5201"); !strings.Contains(r.Stdout+r.Stderr, "temporal.codec_keys is not set") ||
+		strings.Contains(r.Stdout+r.Stderr, "@oauthco.test") {
+		t.Errorf("status without the payload key: want no email and a note naming temporal.codec_keys; got %s", r)
+	}
 }
 
 // browser is an http.Client with a cookie jar that reports redirects instead of

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -48,6 +49,7 @@ func TestStackSurvivesRestartAndCrash(t *testing.T) {
 		t.Fatalf("Ensure with a conflicting type: got %v, want a wrong-type error", err)
 	}
 	checkUI(ctx, t, d.UIURL)
+	checkUICodec(ctx, t, d)
 
 	harness.MustCLI(t, d, "start", "--account", "1001", "--mode", "new", "--subdomain", "acme", "--requested-by", "admin@acme.test")
 	harness.AwaitStatus(t, d, "1001", "awaiting_disclaimers")
@@ -128,6 +130,33 @@ func checkUI(ctx context.Context, t *testing.T, base string) {
 	}
 	if resp.StatusCode != http.StatusOK || !strings.Contains(strings.ToLower(string(body)), "<html") {
 		t.Fatalf("GET %s/: %s, %d bytes; want 200 with an HTML page", base, resp.Status, len(body))
+	}
+}
+
+// checkUICodec: the Web UI tells the browser to decode payloads through the API's codec
+// endpoint, sending its cookies (the dashboard's session).
+func checkUICodec(ctx context.Context, t *testing.T, d *harness.Dev) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.UIURL+"/api/v1/settings", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("GET UI settings: %v", err)
+	}
+	defer resp.Body.Close()
+	var settings struct {
+		Codec struct {
+			Endpoint           string
+			IncludeCredentials bool
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&settings); err != nil {
+		t.Fatalf("UI settings are not JSON: %v", err)
+	}
+	if want := d.APIURL + "/codec"; settings.Codec.Endpoint != want || !settings.Codec.IncludeCredentials {
+		t.Errorf("the Web UI's codec: %+v; want endpoint %s with credentials", settings.Codec, want)
 	}
 }
 

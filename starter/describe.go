@@ -8,10 +8,12 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	failurepb "go.temporal.io/api/failure/v1"
 	"go.temporal.io/api/serviceerror"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -82,7 +84,9 @@ func executionOf(info *workflowpb.WorkflowExecutionInfo) Execution {
 	}
 }
 
-func pendingOf(desc *workflowservice.DescribeWorkflowExecutionResponse) []PendingActivity {
+// pendingOf lists the pending activities; dc decodes their last failure's message,
+// which the payload codec moves into the failure's encoded attributes.
+func pendingOf(desc *workflowservice.DescribeWorkflowExecutionResponse, dc converter.DataConverter) []PendingActivity {
 	out := make([]PendingActivity, 0, len(desc.GetPendingActivities()))
 	for _, a := range desc.GetPendingActivities() {
 		out = append(out, PendingActivity{
@@ -90,7 +94,7 @@ func pendingOf(desc *workflowservice.DescribeWorkflowExecutionResponse) []Pendin
 			State:             a.GetState().String(),
 			Attempt:           a.GetAttempt(),
 			MaximumAttempts:   a.GetMaximumAttempts(),
-			LastFailure:       a.GetLastFailure().GetMessage(),
+			LastFailure:       failureMessage(a.GetLastFailure(), dc),
 			LastStartedTime:   timeOf(a.GetLastStartedTime()),
 			LastHeartbeatTime: timeOf(a.GetLastHeartbeatTime()),
 			NextAttemptTime:   timeOf(a.GetNextAttemptScheduleTime()),
@@ -154,13 +158,13 @@ func closedStatus(st enumspb.WorkflowExecutionStatus) contract.Status {
 // liveContributors shows the conversion's progress while it runs: the workflow learns
 // the counts when the activity ends, but its heartbeat carries the cursor all along,
 // and Temporal keeps the last one with the pending activity.
-func liveContributors(p *contract.Progress, desc *workflowservice.DescribeWorkflowExecutionResponse) {
+func liveContributors(p *contract.Progress, desc *workflowservice.DescribeWorkflowExecutionResponse, dc converter.DataConverter) {
 	for _, a := range desc.GetPendingActivities() {
 		if a.GetActivityType().GetName() != "ConvertContributors" || a.GetHeartbeatDetails() == nil {
 			continue
 		}
 		var cursor contract.ContributorCursor
-		if err := converter.GetDefaultDataConverter().FromPayloads(a.GetHeartbeatDetails(), &cursor); err != nil {
+		if err := dc.FromPayloads(a.GetHeartbeatDetails(), &cursor); err != nil {
 			continue
 		}
 		if p.Contributors == nil || cursor.SellUsers > p.Contributors.Done {
@@ -168,4 +172,15 @@ func liveContributors(p *contract.Progress, desc *workflowservice.DescribeWorkfl
 			p.Contributors = &counts
 		}
 	}
+}
+
+// failureMessage is a failure's message, decoded from its encoded attributes when the
+// payload codec put it there.
+func failureMessage(f *failurepb.Failure, dc converter.DataConverter) string {
+	if f.GetEncodedAttributes() == nil {
+		return f.GetMessage()
+	}
+	f = proto.Clone(f).(*failurepb.Failure)
+	converter.DecodeCommonFailureAttributes(dc, f)
+	return f.GetMessage()
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -26,6 +27,10 @@ type Options struct {
 	// PreflightTimeout bounds waiting for a preflight's report; default 10m.
 	PreflightTimeout time.Duration
 	Logger           *zap.Logger
+	// DataConverter reads what the client hands back undecoded (the conversion's
+	// heartbeat in a describe); it must be the client's own (the payload codec's).
+	// Nil is the SDK's default.
+	DataConverter converter.DataConverter
 }
 
 // Starter runs the operations against one Temporal namespace.
@@ -54,6 +59,9 @@ func New(c client.Client, o Options) *Starter {
 	}
 	if o.Logger == nil {
 		o.Logger = zap.NewNop()
+	}
+	if o.DataConverter == nil {
+		o.DataConverter = converter.GetDefaultDataConverter()
 	}
 	return &Starter{c: c, opts: o, log: o.Logger}
 }

@@ -42,7 +42,7 @@ func (s *Starter) Status(ctx context.Context, ref string) (Report, error) {
 		return Report{}, err
 	}
 	info := desc.GetWorkflowExecutionInfo()
-	r := Report{Execution: executionOf(info), PendingActivities: pendingOf(desc)}
+	r := Report{Execution: executionOf(info), PendingActivities: pendingOf(desc, s.opts.DataConverter)}
 
 	progress, qerr := s.queryProgress(ctx, workflowID, r.Execution.RunID)
 	if qerr == nil {
@@ -53,7 +53,7 @@ func (s *Starter) Status(ctx context.Context, ref string) (Report, error) {
 			s.closedOutcome(ctx, &r)
 		}
 	}
-	liveContributors(&r.Progress, desc)
+	liveContributors(&r.Progress, desc, s.opts.DataConverter)
 	if r.Executions, err = s.runs(ctx, []string{workflowID}); err != nil {
 		s.log.Debug("list the runs of a migration", zap.String("workflowId", workflowID), zap.Error(err))
 		r.Executions = []Summary{}

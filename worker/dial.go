@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.uber.org/zap"
 )
 
@@ -21,6 +22,12 @@ type DialOptions struct {
 	Timeout time.Duration
 	// MetricsHandler receives the SDK's metrics (see NewMetrics); nil drops them.
 	MetricsHandler client.MetricsHandler
+	// DataConverter encodes and decodes every payload; every client of one deployment
+	// needs the same (the payload codec: config.PayloadCodec). Nil is the SDK's default.
+	DataConverter converter.DataConverter
+	// FailureConverter goes with it, so error messages are encrypted too; nil is the
+	// SDK's default.
+	FailureConverter converter.FailureConverter
 }
 
 // Dial connects to Temporal and checks that the namespace exists, so a wrong address
@@ -32,10 +39,12 @@ func Dial(ctx context.Context, o DialOptions) (client.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	c, err := client.DialContext(ctx, client.Options{
-		HostPort:       o.Address,
-		Namespace:      o.Namespace,
-		Logger:         SDKLogger(o.Logger),
-		MetricsHandler: o.MetricsHandler,
+		HostPort:         o.Address,
+		Namespace:        o.Namespace,
+		Logger:           SDKLogger(o.Logger),
+		MetricsHandler:   o.MetricsHandler,
+		DataConverter:    o.DataConverter,
+		FailureConverter: o.FailureConverter,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cannot reach Temporal at %s: %w — start it with \"sellmigrate dev\" or set temporal.address", o.Address, err)

@@ -15,6 +15,8 @@ import (
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 
+	"github.com/sellmigrate/sellmigrate/codec"
+	"github.com/sellmigrate/sellmigrate/keyring"
 	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
@@ -69,9 +71,23 @@ func TestReplayRecordedHistories(t *testing.T) {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	// Workers now run with the payload codec, whose decoder passes the plain payloads
+	// of these histories through: each is replayed as such a worker replays it.
+	key, err := keyring.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	payloadCodec, err := codec.Parse([]string{key}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range paths {
 		t.Run(p, func(t *testing.T) {
-			replayer := worker.NewWorkflowReplayer()
+			replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
+				DataConverter: payloadCodec.DataConverter(), FailureConverter: payloadCodec.FailureConverter()})
+			if err != nil {
+				t.Fatal(err)
+			}
 			replayer.RegisterWorkflowWithOptions(workflows.MigrationWorkflow, workflows.RegisterOptions())
 			logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 			if err := replayer.ReplayWorkflowHistoryFromJSONFile(logger, filepath.Join(historiesDir, p)); err != nil {

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/api"
+	"github.com/sellmigrate/sellmigrate/codec"
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/credstore"
 	"github.com/sellmigrate/sellmigrate/starter"
@@ -39,7 +40,11 @@ gracefully.`,
 				return err
 			}
 			defer ln.Close()
-			c, err := worker.Dial(ctx, worker.DialOptions{Address: cfg.Temporal.Address, Namespace: cfg.Temporal.Namespace, Logger: logger})
+			pc, err := payloadCodec(cfg, logger, true)
+			if err != nil {
+				return err
+			}
+			c, err := worker.Dial(ctx, dialOptions(cfg, cfg.Temporal.Address, pc, logger))
 			if err != nil {
 				return err
 			}
@@ -54,7 +59,7 @@ gracefully.`,
 				return err
 			}
 			defer func() { _ = creds.Close() }()
-			srv, err := newAPIServer(cfg, c, creds, cfg.API.TemporalUIURL, logger)
+			srv, err := newAPIServer(cfg, c, creds, pc, cfg.API.TemporalUIURL, logger)
 			if err != nil {
 				return err
 			}
@@ -68,13 +73,13 @@ gracefully.`,
 
 // newAPIServer wires the HTTP API from config; uiURL is the Temporal Web UI to link
 // workflows to (empty for none).
-func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, uiURL string, logger *zap.Logger) (*api.Server, error) {
+func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc *codec.Codec, uiURL string, logger *zap.Logger) (*api.Server, error) {
 	zendesk, err := zendeskClient(cfg, logger)
 	if err != nil {
 		return nil, err
 	}
 	return api.NewServer(api.Options{
-		Starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger.Named("starter")}),
+		Starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger.Named("starter"), DataConverter: pc.DataConverter()}),
 		Logger:  logger.Named("api"),
 		Tokens: api.Tokens{
 			Viewer: cfg.API.ViewerTokens,
@@ -93,6 +98,7 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, ui
 			Grants:       creds,
 		},
 		MaxBodyBytes: int64(cfg.API.MaxBodyBytes),
+		Codec:        api.CodecOptions{Codec: pc, CORSOrigin: cfg.API.CodecCORSOrigin},
 		Metrics:      api.NewMetrics(),
 		// Ready while Temporal answers: without it no request can be served.
 		Ready: func(ctx context.Context) error {

@@ -6,11 +6,13 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/sellmigrate/sellmigrate/api"
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/devstack"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
@@ -72,7 +74,10 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		UIPort:            cfg.Dev.UIPort,
 		Namespace:         cfg.Temporal.Namespace,
 		SQLiteSynchronous: cfg.Dev.SQLiteSynchronous,
-		Logger:            logger.Named("temporal"),
+		// The Web UI decodes payloads through the API's codec endpoint, sending the
+		// dashboard's session cookie (sign in on the dashboard first).
+		CodecEndpoint: strings.TrimRight(cfg.APIPublicURL(), "/") + api.CodecPath,
+		Logger:        logger.Named("temporal"),
 	})
 	if err != nil {
 		return err
@@ -83,6 +88,12 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		}
 	}()
 
+	// dev always encrypts: its key is made in the data dir (which the stack has just
+	// checked and prepared) on first use.
+	pc, err := payloadCodec(cfg, logger, true)
+	if err != nil {
+		return err
+	}
 	simulator, err := openSimulator(cfg, cfg.Dev.DataDir, "--data-dir, config dev.data_dir", logger)
 	if err != nil {
 		return err
@@ -91,8 +102,9 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 
 	metrics := worker.NewMetrics(logger)
 	defer func() { _ = metrics.Close() }()
-	c, err := worker.Dial(ctx, worker.DialOptions{Address: stack.FrontendAddress(), Namespace: cfg.Temporal.Namespace,
-		Logger: logger, MetricsHandler: metrics.Handler})
+	dial := dialOptions(cfg, stack.FrontendAddress(), pc, logger)
+	dial.MetricsHandler = metrics.Handler
+	c, err := worker.Dial(ctx, dial)
 	if err != nil {
 		return err
 	}
@@ -106,7 +118,7 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 	if err != nil {
 		return err
 	}
-	apiServer, err := newAPIServer(cfg, c, creds, stack.UIURL(), logger)
+	apiServer, err := newAPIServer(cfg, c, creds, pc, stack.UIURL(), logger)
 	if err != nil {
 		return err
 	}
@@ -170,13 +182,14 @@ sellmigrate dev is running (state in %s)
   Temporal Web UI     %s
   Zendesk simulator   %s  (ledger: %s/_sim/ledger)
   Reminder sinks      SMTP %s (received: %s/_sim/mail), webhooks %s/_sim/webhooks
-%s
+%s  Payloads            encrypted (%s); the Web UI decodes them through %s once you sign in on the dashboard
 Try:
   sellmigrate start --account 1001 --mode new --subdomain acme --requested-by admin@acme.test --wait
 
 Ctrl-C stops everything; running "sellmigrate dev" again resumes every migration.
 `, cfg.Dev.DataDir, stack.FrontendAddress(), cfg.Temporal.Namespace, ui, cfg.SimBaseURL(), cfg.SimBaseURL(),
-		cfg.Sim.SMTPListen, cfg.SimBaseURL(), cfg.SimBaseURL(), apiBanner(cfg))
+		cfg.Sim.SMTPListen, cfg.SimBaseURL(), cfg.SimBaseURL(), apiBanner(cfg), codecKeySource(cfg),
+		strings.TrimRight(cfg.APIPublicURL(), "/")+api.CodecPath)
 }
 
 // portFree fails early, naming the setting, when a listen address is taken.

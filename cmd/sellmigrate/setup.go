@@ -77,7 +77,12 @@ func (a *app) connect(ctx context.Context, cmd *cobra.Command) (*session, error)
 	if err != nil {
 		return nil, err
 	}
-	c, err := worker.Dial(ctx, worker.DialOptions{Address: cfg.Temporal.Address, Namespace: cfg.Temporal.Namespace, Logger: logger})
+	pc, err := payloadCodec(cfg, logger, false)
+	if err != nil {
+		_ = logger.Sync()
+		return nil, err
+	}
+	c, err := worker.Dial(ctx, dialOptions(cfg, cfg.Temporal.Address, pc, logger))
 	if err != nil {
 		_ = logger.Sync()
 		return nil, err
@@ -86,7 +91,7 @@ func (a *app) connect(ctx context.Context, cmd *cobra.Command) (*session, error)
 		cfg:     cfg,
 		logger:  logger,
 		client:  c,
-		starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger}),
+		starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger, DataConverter: pc.DataConverter()}),
 	}, nil
 }
 

@@ -35,8 +35,13 @@ zendesk.sell_token_template for Sell. Ctrl-C stops it gracefully.`,
 			defer func() { _ = logger.Sync() }()
 			metrics := worker.NewMetrics(logger)
 			defer func() { _ = metrics.Close() }()
-			c, err := worker.Dial(ctx, worker.DialOptions{Address: cfg.Temporal.Address, Namespace: cfg.Temporal.Namespace,
-				Logger: logger, MetricsHandler: metrics.Handler})
+			pc, err := payloadCodec(cfg, logger, true)
+			if err != nil {
+				return err
+			}
+			dial := dialOptions(cfg, cfg.Temporal.Address, pc, logger)
+			dial.MetricsHandler = metrics.Handler
+			c, err := worker.Dial(ctx, dial)
 			if err != nil {
 				return err
 			}

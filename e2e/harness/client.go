@@ -6,12 +6,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	sdklog "go.temporal.io/sdk/log"
 
+	"github.com/sellmigrate/sellmigrate/codec"
+	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -21,7 +27,60 @@ type sdk struct {
 	mu      sync.Mutex
 	client  client.Client
 	starter *starter.Starter
+	codec   *codec.Codec
 }
+
+// Codec is the payload codec of the stack: the key dev made in its data dir, which its
+// worker, API and CLI (given dev.data_dir, see Env) use too.
+func (d *Dev) Codec() (*codec.Codec, error) {
+	d.sdk.mu.Lock()
+	defer d.sdk.mu.Unlock()
+	return d.codecLocked()
+}
+
+func (d *Dev) codecLocked() (*codec.Codec, error) {
+	if d.sdk.codec != nil {
+		return d.sdk.codec, nil
+	}
+	path := filepath.Join(d.Opts.DataDir, config.DevCodecKey)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("harness: read dev's payload key (dev writes it on start; is %s running?): %w", d.Opts.Name, err)
+	}
+	c, err := codec.Parse([]string{strings.TrimSpace(string(raw))}, "")
+	if err != nil {
+		return nil, fmt.Errorf("harness: dev's payload key %s: %w", path, err)
+	}
+	d.sdk.codec = c
+	return c, nil
+}
+
+// dial connects to the stack's frontend with the given codec (nil: the SDK's default
+// converters, which read payloads as stored).
+func (d *Dev) dial(pc *codec.Codec) (client.Client, error) {
+	var dc converter.DataConverter
+	var fc converter.FailureConverter
+	if pc != nil {
+		dc, fc = pc.DataConverter(), pc.FailureConverter()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort:         d.TemporalAddress,
+		Namespace:        "default",
+		Logger:           sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		DataConverter:    dc,
+		FailureConverter: fc,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dial Temporal at %s: %w", d.TemporalAddress, err)
+	}
+	return c, nil
+}
+
+// RawClient is an SDK client without the payload codec: it sees payloads as Temporal
+// stores them, as anyone who reaches Temporal without the key would. The caller closes it.
+func (d *Dev) RawClient() (client.Client, error) { return d.dial(nil) }
 
 // Client is an SDK client of the stack, for what the CLI does not show or cannot do
 // without a worker: histories, run IDs, raw signals, visibility queries, and cheap
@@ -32,18 +91,16 @@ func (d *Dev) Client() (client.Client, error) {
 	if d.sdk.client != nil {
 		return d.sdk.client, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort:  d.TemporalAddress,
-		Namespace: "default",
-		Logger:    sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-	})
+	pc, err := d.codecLocked()
 	if err != nil {
-		return nil, fmt.Errorf("dial Temporal at %s: %w", d.TemporalAddress, err)
+		return nil, err
+	}
+	c, err := d.dial(pc)
+	if err != nil {
+		return nil, err
 	}
 	d.sdk.client = c
-	d.sdk.starter = starter.New(c, starter.Options{UpdateTimeout: 30 * time.Second})
+	d.sdk.starter = starter.New(c, starter.Options{UpdateTimeout: 30 * time.Second, DataConverter: pc.DataConverter()})
 	return c, nil
 }
 

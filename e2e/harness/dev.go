@@ -133,7 +133,9 @@ func (d *Dev) Start() error {
 // stack's settings, its Temporal and API addresses, then extra.
 func (d *Dev) Env(extra ...Settings) []string {
 	// api.listen: `signal ID owner-login` opens the stack's owner login page.
-	base := []Settings{testDefaults, d.Opts.Settings, {"temporal.address": d.TemporalAddress, "api.listen": Addr(d.ports.api)}}
+	// dev.data_dir: every role finds dev's payload key there (config.DevCodecKey).
+	base := []Settings{testDefaults, d.Opts.Settings, {"temporal.address": d.TemporalAddress, "api.listen": Addr(d.ports.api),
+		"dev.data_dir": d.Opts.DataDir}}
 	return childEnv(append(base, extra...)...)
 }
 

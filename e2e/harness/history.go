@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/sellmigrate/sellmigrate/codec"
 	"github.com/sellmigrate/sellmigrate/contract"
 )
 
@@ -21,6 +22,16 @@ import (
 func MustClient(t testing.TB, d *Dev) client.Client {
 	t.Helper()
 	c, err := d.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// MustCodec is the stack's payload codec; the test fails if dev's key cannot be read.
+func MustCodec(t testing.TB, d *Dev) *codec.Codec {
+	t.Helper()
+	c, err := d.Codec()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,12 +79,36 @@ func AwaitClosed(t testing.TB, d *Dev, account string) (runID string, st enumspb
 	}
 }
 
-// History reads a run's full history.
+// History reads a run's full history with its payloads decoded, as the workers see
+// them: what a secret scan must search, and what a recorded history must hold (the
+// replay test has no key).
 func History(t testing.TB, d *Dev, account, runID string) *historypb.History {
+	t.Helper()
+	h := RawHistory(t, d, account, runID)
+	pc, err := d.Codec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := pc.DecodeAll(ctx, h); err != nil {
+		t.Fatalf("decode the history of %s run %s: %v", account, runID, err)
+	}
+	return h
+}
+
+// RawHistory reads a run's full history as Temporal stores it, through a client without
+// the payload codec: what anyone reaching Temporal without the key reads.
+func RawHistory(t testing.TB, d *Dev, account, runID string) *historypb.History {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	it := MustClient(t, d).GetWorkflowHistory(ctx, contract.WorkflowID(account), runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	raw, err := d.RawClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	it := raw.GetWorkflowHistory(ctx, contract.WorkflowID(account), runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	h := &historypb.History{}
 	for it.HasNext() {
 		ev, err := it.Next()
@@ -101,4 +136,25 @@ func WriteHistory(t testing.TB, d *Dev, account, runID, path string) {
 		t.Fatalf("write %s: %v", path, err)
 	}
 	t.Logf("recorded %s (%d events)", path, len(h.Events))
+}
+
+// RequireEncrypted checks the payload encryption of a run: its history read raw (a
+// client without the codec, as anyone reaching Temporal without the key) holds none of
+// clear, while the same history decoded holds every one, so they are there, encrypted.
+func RequireEncrypted(t testing.TB, d *Dev, account, runID string, clear []string) {
+	t.Helper()
+	inRaw, err := HistorySecrets(RawHistory(t, d, account, runID), clear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inRaw) > 0 {
+		t.Errorf("the raw history of %s holds %q in clear; its payloads must be encrypted", account, inRaw)
+	}
+	inDecoded, err := HistorySecrets(History(t, d, account, runID), clear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inDecoded) != len(clear) {
+		t.Errorf("the decoded history of %s holds only %q of %q; the check above proves nothing for the rest", account, inDecoded, clear)
+	}
 }
