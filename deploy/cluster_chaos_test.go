@@ -53,7 +53,11 @@ func TestClusterChaos(t *testing.T) {
 	}
 	sim.SetFaults(t, faults)
 
-	tc, err := client.Dial(client.Options{HostPort: c.frontend(), Namespace: "default"})
+	// The test reads and writes payloads as the CLI does: with the payload key
+	// `cluster env cli` gives it (compose's), so the workers' encrypted progress reads.
+	pc := c.codec(t)
+	tc, err := client.Dial(client.Options{HostPort: c.frontend(), Namespace: "default",
+		DataConverter: pc.DataConverter(), FailureConverter: pc.FailureConverter()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +67,7 @@ func TestClusterChaos(t *testing.T) {
 	p := contract.DefaultPolicy()
 	p.RetryInitialInterval, p.RetryMaxInterval = 50*time.Millisecond, time.Second
 	p.RetryMaxAttempts, p.ActivityTimeout, p.HeartbeatTimeout = 100000, 10*time.Second, 3*time.Second
-	st := starter.New(tc, starter.Options{Policy: p, UpdateTimeout: 20 * time.Second})
+	st := starter.New(tc, starter.Options{Policy: p, UpdateTimeout: 20 * time.Second, DataConverter: pc.DataConverter()})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

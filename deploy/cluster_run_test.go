@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sellmigrate/sellmigrate/codec"
 )
 
 // cluster drives deploy/local/cluster as a person would: the test runs the script and
@@ -186,4 +188,36 @@ func (c *cluster) logTail(name string) string {
 		b = b[len(b)-3000:]
 	}
 	return string(b)
+}
+
+// codec is the payload codec of the cluster's CLI: the keys `cluster env cli` exports.
+func (c *cluster) codec(t *testing.T) *codec.Codec {
+	t.Helper()
+	out, err := c.run(time.Minute, "env", "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	var active string
+	for _, line := range strings.Split(out, "\n") {
+		name, value, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "export "), "=")
+		if !ok {
+			continue
+		}
+		value = strings.Trim(value, `'"`)
+		switch name {
+		case "SELLMIGRATE_TEMPORAL_CODEC_KEYS":
+			keys = strings.Split(value, ",")
+		case "SELLMIGRATE_TEMPORAL_CODEC_ACTIVE_KEY":
+			active = value
+		}
+	}
+	if len(keys) == 0 {
+		t.Fatalf("cluster env cli exports no SELLMIGRATE_TEMPORAL_CODEC_KEYS:\n%s", out)
+	}
+	pc, err := codec.Parse(keys, active)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pc
 }

@@ -44,14 +44,17 @@ func roleEnv(file, role string, p ports, simDataDir, metricsListen string, looku
 		if err != nil {
 			return nil, err
 		}
-		// The CLI dials as the worker does and finds the owner login page where the
-		// API's public URL says; TEMPORAL_* serve the temporal CLI, if one is installed.
+		// The CLI dials as the worker does, with its payload key (it reads and writes
+		// the same encrypted payloads), and finds the owner login page where the API's
+		// public URL says; TEMPORAL_* serve the temporal CLI, if one is installed.
 		return map[string]string{
-			"SELLMIGRATE_API_PUBLIC_URL":     api["SELLMIGRATE_API_PUBLIC_URL"],
-			"SELLMIGRATE_TEMPORAL_ADDRESS":   worker["SELLMIGRATE_TEMPORAL_ADDRESS"],
-			"SELLMIGRATE_TEMPORAL_NAMESPACE": worker["SELLMIGRATE_TEMPORAL_NAMESPACE"],
-			"TEMPORAL_ADDRESS":               worker["SELLMIGRATE_TEMPORAL_ADDRESS"],
-			"TEMPORAL_NAMESPACE":             worker["SELLMIGRATE_TEMPORAL_NAMESPACE"],
+			"SELLMIGRATE_TEMPORAL_CODEC_KEYS":       worker["SELLMIGRATE_TEMPORAL_CODEC_KEYS"],
+			"SELLMIGRATE_TEMPORAL_CODEC_ACTIVE_KEY": worker["SELLMIGRATE_TEMPORAL_CODEC_ACTIVE_KEY"],
+			"SELLMIGRATE_API_PUBLIC_URL":            api["SELLMIGRATE_API_PUBLIC_URL"],
+			"SELLMIGRATE_TEMPORAL_ADDRESS":          worker["SELLMIGRATE_TEMPORAL_ADDRESS"],
+			"SELLMIGRATE_TEMPORAL_NAMESPACE":        worker["SELLMIGRATE_TEMPORAL_NAMESPACE"],
+			"TEMPORAL_ADDRESS":                      worker["SELLMIGRATE_TEMPORAL_ADDRESS"],
+			"TEMPORAL_NAMESPACE":                    worker["SELLMIGRATE_TEMPORAL_NAMESPACE"],
 		}, nil
 	}
 	s, err := c.service(role)
