@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -282,21 +281,6 @@ func checkOutcomes(t *testing.T, st *starter.Starter, sim harness.Sim, accts []a
 			want["account_linked"]++
 		}
 	}
-	byKind, bySubject := sim.LedgerCounts(t)
-	for k, n := range want {
-		if byKind[k] != n {
-			t.Errorf("ledger has %d %s, want exactly %d", byKind[k], k, n)
-		}
-	}
-	var dups []string
-	for subject, n := range bySubject {
-		if n != 1 {
-			dups = append(dups, fmt.Sprintf("%s ×%d", subject, n))
-		}
-	}
-	sort.Strings(dups)
-	if len(dups) > 0 {
-		t.Errorf("side effects done more than once: %s", strings.Join(dups, ", "))
-	}
+	sim.CheckLedger(t, want)
 	return completed, connected
 }

@@ -5,14 +5,11 @@ package deploy_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/url"
 	"sync"
 	"time"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/e2e/harness"
-	"github.com/sellmigrate/sellmigrate/internal/simsignin"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -75,26 +72,10 @@ func (r *responder) tick(ctx context.Context) (map[string]starter.Summary, error
 
 func (r *responder) answer(ctx context.Context, key string, a account, status contract.Status) {
 	defer r.wg.Done()
-	ref := fmt.Sprint(a.id)
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	var err error
-	switch status {
-	case contract.StatusNeedsSubdomain:
-		_, err = r.st.Send(sctx, ref, contract.ChooseSubdomainName, contract.ChooseSubdomainInput{Subdomain: a.subdomain, By: a.admin})
-	case contract.StatusAwaitingOwnerLogin:
-		// The owner login page (contract's owner-login Page) on the API.
-		link := r.apiURL + "/oauth/owner-login?migration=" + url.QueryEscape(ref)
-		_, err = simsignin.OwnerLogin(sctx, nil, link, a.owner, "demo-password")
-	case contract.StatusOwnerNeedsSellLicense:
-		err = r.sim.Do(http.MethodPost, fmt.Sprintf("/_sim/sell/%d/users", a.id),
-			map[string]string{"name": "Owner", "email": a.owner, "role": "user"}, nil, []int{http.StatusCreated, http.StatusOK})
-		if err == nil {
-			_, err = r.st.Send(sctx, ref, contract.LicenseAssignedName, contract.LicenseAssignedInput{By: a.admin})
-		}
-	case contract.StatusAwaitingDisclaimers:
-		_, err = r.st.Send(sctx, ref, contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: a.admin})
-	}
+	err := harness.Answer(sctx, r.st, r.sim, r.apiURL,
+		harness.Person{SellAccountID: a.id, Subdomain: a.subdomain, Admin: a.admin, Owner: a.owner}, status)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.inFlight, key)

@@ -3,13 +3,11 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/e2e/harness"
-	"github.com/sellmigrate/sellmigrate/internal/simsignin"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
@@ -77,27 +75,10 @@ func (r *responder) tick(ctx context.Context) (map[string]starter.Summary, error
 // answer sends the input the status asks for.
 func (r *responder) answer(ctx context.Context, key string, a chaosAccount, status contract.Status) {
 	defer r.wg.Done()
-	ref := fmt.Sprint(a.id)
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	var err error
-	switch status {
-	case contract.StatusNeedsSubdomain:
-		_, err = r.st.Send(sctx, ref, contract.ChooseSubdomainName, contract.ChooseSubdomainInput{Subdomain: a.subdomain, By: a.admin})
-	case contract.StatusAwaitingOwnerLogin:
-		// The owner signs in on the simulator through the API's owner login page, which
-		// stores the grant and sends owner-login with it.
-		_, err = simsignin.OwnerLogin(sctx, nil, r.apiURL+"/oauth/owner-login?migration="+ref, a.owner, harness.DemoPassword)
-	case contract.StatusOwnerNeedsSellLicense:
-		// The admin gives the owner a Sell license, then says so.
-		err = r.sim.Do(http.MethodPost, fmt.Sprintf("/_sim/sell/%d/users", a.id),
-			map[string]string{"name": "Owner", "email": a.owner, "role": "user"}, nil, []int{http.StatusCreated, http.StatusOK})
-		if err == nil {
-			_, err = r.st.Send(sctx, ref, contract.LicenseAssignedName, contract.LicenseAssignedInput{By: a.admin})
-		}
-	case contract.StatusAwaitingDisclaimers:
-		_, err = r.st.Send(sctx, ref, contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: a.admin})
-	}
+	err := harness.Answer(sctx, r.st, r.sim, r.apiURL,
+		harness.Person{SellAccountID: a.id, Subdomain: a.subdomain, Admin: a.admin, Owner: a.owner}, status)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.inFlight, key)

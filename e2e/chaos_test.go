@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -291,23 +290,8 @@ func checkChaosOutcomes(t *testing.T, st *starter.Starter, sim harness.Sim, acco
 			wantKind["account_linked"]++
 		}
 	}
-	byKind, bySubject := sim.LedgerCounts(t)
-	for kind, n := range wantKind {
-		if byKind[kind] != n {
-			t.Errorf("ledger has %d %s, want exactly %d", byKind[kind], kind, n)
-		}
-	}
-	var dups []string
-	for subject, n := range bySubject {
-		if n != 1 {
-			sum.Duplicates += n - 1
-			dups = append(dups, fmt.Sprintf("%s ×%d", subject, n))
-		}
-	}
-	sort.Strings(dups)
-	if len(dups) > 0 {
-		t.Errorf("side effects done more than once: %s", strings.Join(dups, ", "))
-	}
+	byKind, repeats := sim.CheckLedger(t, wantKind)
+	sum.Duplicates = repeats
 	sum.UsersConverted, sum.AccountsCreated, sum.AccountsLinked = byKind["user_converted"], byKind["account_created"], byKind["account_linked"]
 	return sum
 }

@@ -36,22 +36,19 @@ func (d *Dev) OpenCredentials(ctx context.Context) (*credstore.Store, error) {
 // tokens of the accounts the stack created, operator tokens. None may be in a history.
 func (d *Dev) StoredSecrets(t testing.TB) []string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	s, err := d.OpenCredentials(ctx)
-	if err != nil {
-		t.Fatalf("open dev's credential store: %v", err)
-	}
-	defer s.Close()
-	secrets, err := s.Secrets(ctx)
-	if err != nil {
-		t.Fatalf("read dev's credential store: %v", err)
-	}
+	var secrets []string
+	d.withCredentials(t, func(ctx context.Context, s *credstore.Store) (err error) {
+		if secrets, err = s.Secrets(ctx); err != nil {
+			err = fmt.Errorf("read dev's credential store: %w", err)
+		}
+		return err
+	})
 	return secrets
 }
 
-// Credential reads one credential of dev's store (secret included).
-func (d *Dev) Credential(t testing.TB, id string) credstore.Credential {
+// withCredentials runs fn on dev's credential store, opened for it and closed after;
+// an error from either fails t.
+func (d *Dev) withCredentials(t testing.TB, fn func(context.Context, *credstore.Store) error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -60,10 +57,21 @@ func (d *Dev) Credential(t testing.TB, id string) credstore.Credential {
 		t.Fatalf("open dev's credential store: %v", err)
 	}
 	defer s.Close()
-	c, err := s.Get(ctx, id)
-	if err != nil {
-		t.Fatalf("read credential %s: %v", id, err)
+	if err := fn(ctx, s); err != nil {
+		t.Fatal(err)
 	}
+}
+
+// Credential reads one credential of dev's store (secret included).
+func (d *Dev) Credential(t testing.TB, id string) credstore.Credential {
+	t.Helper()
+	var c credstore.Credential
+	d.withCredentials(t, func(ctx context.Context, s *credstore.Store) (err error) {
+		if c, err = s.Get(ctx, id); err != nil {
+			err = fmt.Errorf("read credential %s: %w", id, err)
+		}
+		return err
+	})
 	return c
 }
 
@@ -78,18 +86,15 @@ func (d *Dev) OwnerGrant(t testing.TB, subdomain, email, workflowID string) stri
 	if err != nil {
 		t.Fatalf("sign %s in to %s on the simulator: %v", email, subdomain, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	s, err := d.OpenCredentials(ctx)
-	if err != nil {
-		t.Fatalf("open dev's credential store: %v", err)
-	}
-	defer s.Close()
-	g, err := s.Put(ctx, credstore.Credential{Kind: credstore.KindOwnerGrant, Scheme: credstore.SchemeBearer,
-		Subdomain: subdomain, Email: email, WorkflowID: workflowID, Secret: token})
-	if err != nil {
-		t.Fatalf("store the grant of %s: %v", email, err)
-	}
+	var g credstore.Credential
+	d.withCredentials(t, func(ctx context.Context, s *credstore.Store) (err error) {
+		g, err = s.Put(ctx, credstore.Credential{Kind: credstore.KindOwnerGrant, Scheme: credstore.SchemeBearer,
+			Subdomain: subdomain, Email: email, WorkflowID: workflowID, Secret: token})
+		if err != nil {
+			err = fmt.Errorf("store the grant of %s: %w", email, err)
+		}
+		return err
+	})
 	return g.ID
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -235,4 +236,29 @@ func (s Sim) PagesServed(t testing.TB, accountID string) map[string]int {
 	}
 	s.JSON(t, http.MethodGet, "/_sim/sell/"+accountID+"/user_pages", nil, &p)
 	return p.PagesServed
+}
+
+// CheckLedger fails t (without stopping it) for every kind of side effect whose count in
+// the ledger is not want's, and when any side effect was done more than once, listing
+// them; it returns the counts by kind and how many repeats there were.
+func (s Sim) CheckLedger(t testing.TB, want map[string]int) (byKind map[string]int, repeats int) {
+	t.Helper()
+	byKind, bySubject := s.LedgerCounts(t)
+	for kind, n := range want {
+		if byKind[kind] != n {
+			t.Errorf("ledger has %d %s, want exactly %d", byKind[kind], kind, n)
+		}
+	}
+	var dups []string
+	for subject, n := range bySubject {
+		if n != 1 {
+			repeats += n - 1
+			dups = append(dups, fmt.Sprintf("%s ×%d", subject, n))
+		}
+	}
+	sort.Strings(dups)
+	if len(dups) > 0 {
+		t.Errorf("side effects done more than once: %s", strings.Join(dups, ", "))
+	}
+	return byKind, repeats
 }
