@@ -316,7 +316,9 @@ func TestWaitJobHonoursContext(t *testing.T) {
 	c, _ := newSimClient(t, polls.wrap)
 	s := c.Support("globex", simCreds("owner@globex.test"))
 	id := queueJob(t, s, "dee@globex.test")
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	// Long enough for a poll or two to answer "working" on a busy machine (a poll
+	// cut short by the deadline leaves no status); short against the job, which never ends.
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	js, err := s.WaitJob(ctx, id, nil)
