@@ -223,13 +223,14 @@ func startMigration(t *testing.T, st *starter.Starter, a account) {
 	}
 }
 
-// unfinished lists the migrations without their outcome in the statuses seen.
+// unfinished lists the migrations not yet settled (outcome recorded, run closed) in
+// the statuses seen.
 func unfinished(seen map[string]starter.Summary, accts []account) []string {
 	var out []string
 	for _, a := range accts {
 		s, ok := seen[contract.WorkflowID(fmt.Sprint(a.id))]
-		if !ok || !contract.Status(s.Status).Final() {
-			out = append(out, fmt.Sprintf("%d (%s) %s/%s", a.id, a.kind, s.Step, s.Status))
+		if !ok || !s.Settled() {
+			out = append(out, fmt.Sprintf("%d (%s) %s/%s (%s)", a.id, a.kind, s.Step, s.Status, s.Execution))
 		}
 	}
 	return out

@@ -240,13 +240,14 @@ func restartStack(t *testing.T, d *harness.Dev) (int64, error) {
 	return n, d.Sim().Do(http.MethodPut, "/_sim/faults", chaosFaults, nil, nil)
 }
 
-// unfinished lists the migrations without their outcome in the statuses seen.
+// unfinished lists the migrations not yet settled (outcome recorded, run closed) in
+// the statuses seen.
 func unfinished(seen map[string]starter.Summary, accounts []chaosAccount) []string {
 	var out []string
 	for _, a := range accounts {
 		s, ok := seen[contract.WorkflowID(fmt.Sprint(a.id))]
-		if !ok || !contract.Status(s.Status).Final() {
-			out = append(out, fmt.Sprintf("%d (%s) %s/%s", a.id, a.shape, s.Step, s.Status))
+		if !ok || !s.Settled() {
+			out = append(out, fmt.Sprintf("%d (%s) %s/%s (%s)", a.id, a.shape, s.Step, s.Status, s.Execution))
 		}
 	}
 	return out

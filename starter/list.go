@@ -32,6 +32,14 @@ type Summary struct {
 	CloseTime *time.Time `json:"closedAt"`
 }
 
+// Settled says the migration has its outcome and its run has closed. A workflow
+// records its outcome (status and search attributes) a moment before it closes: it
+// still revokes the owner's grant and lets handlers finish, and until then its result
+// can be read only by a query, which needs a worker.
+func (s Summary) Settled() bool {
+	return contract.Status(s.Status).Final() && s.CloseTime != nil
+}
+
 // ListFilter narrows List and ListPage. Every field is optional; the filters combine.
 type ListFilter struct {
 	// Status is a migration status (contract.Statuses).

@@ -51,6 +51,10 @@ func (s *Starter) Status(ctx context.Context, ref string) (Report, error) {
 		r.Progress, r.ProgressSource, r.ProgressNote = progressFromVisibility(info), "visibility", qerr.Error()
 		if info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 			s.closedOutcome(ctx, &r)
+		} else if r.Status.Final() {
+			// The outcome is recorded but the run is still closing (revoking the owner's
+			// grant, answering handlers); its result is readable once it closes.
+			r.ProgressNote += "; the migration has its outcome and is closing, so its result shows once the workflow closes"
 		}
 	}
 	liveContributors(&r.Progress, desc, s.opts.DataConverter)
