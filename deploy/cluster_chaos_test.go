@@ -4,10 +4,8 @@ package deploy_test
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -20,9 +18,9 @@ import (
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
-// perKind is the load: the issue's 100 migrations of every demo kind by default; CI
-// passes a smaller number to fit its time (see .ci/run).
-var perKind = flag.Int("cluster.per-kind", 100, "migrations of every demo kind in the cluster chaos run")
+// migrations is the load: 100 migrations, every demo shape among them in the demo's
+// proportions (harness.ChaosMix), as the embedded chaos run has.
+var migrations = flag.Int("cluster.migrations", 100, "migrations in the cluster chaos run, of every demo shape")
 
 // TestClusterChaos runs migrations of every demo kind on deploy/local/cluster (Temporal
 // on PostgreSQL, its services in four processes, two workers, the API) while the
@@ -44,13 +42,11 @@ func TestClusterChaos(t *testing.T) {
 	apiPid := c.pid("api")
 
 	sim := harness.Sim{URL: c.simURL()}
-	accts := accounts(5001, *perKind)
-	for _, a := range accts {
-		if err := sim.Do(http.MethodPost, "/_sim/accounts", a.spec(), nil, []int{http.StatusCreated}); err != nil {
-			t.Fatalf("add account %d: %v", a.id, err)
-		}
-	}
-	sim.SetFaults(t, faults)
+	accts := harness.LayOut(5001, "cl", harness.ScaleMix(*migrations))
+	// An operator stores a token of each already connected account's admin, in the
+	// workers' store (PostgreSQL), with the CLI as the cluster's env sets it up.
+	harness.AddChaosAccounts(t, sim, accts, func(sub, email string) { c.addOperatorToken(t, sub, email) })
+	sim.SetFaults(t, harness.ChaosFaults)
 
 	// The test reads and writes payloads as the CLI does: with the payload key
 	// `cluster env cli` gives it (compose's), so the workers' encrypted progress reads.
@@ -71,19 +67,14 @@ func TestClusterChaos(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reads := watchAPI(ctx, c.apiURL())
-	resp := newResponder(st, sim, c.apiURL(), accts)
+	resp := harness.NewResponder(st, sim, c.apiURL(), accts)
 	var mu sync.Mutex
 	var latest map[string]starter.Summary
-	go func() {
-		for ctx.Err() == nil {
-			if s, err := resp.tick(ctx); err == nil {
-				mu.Lock()
-				latest = s
-				mu.Unlock()
-			}
-			time.Sleep(500 * time.Millisecond)
-		}
-	}()
+	go resp.Watch(ctx, 500*time.Millisecond, func(s map[string]starter.Summary) {
+		mu.Lock()
+		latest = s
+		mu.Unlock()
+	})
 
 	// The faults, one 5 seconds after the previous one is repaired, while the migrations
 	// start and run.
@@ -92,7 +83,7 @@ func TestClusterChaos(t *testing.T) {
 	inFlight := func() int {
 		mu.Lock()
 		defer mu.Unlock()
-		return len(unfinished(latest, accts))
+		return len(harness.Unsettled(latest, accts))
 	}
 	go func() { faultsDone <- injectFaults(t, c, &pg, inFlight) }()
 
@@ -100,7 +91,7 @@ func TestClusterChaos(t *testing.T) {
 	// migrations in flight whatever the load.
 	pace := max(100*time.Millisecond, 90*time.Second/time.Duration(len(accts)))
 	for _, a := range accts {
-		startMigration(t, st, a)
+		harness.StartMigration(t, st, a, 2*time.Minute)
 		time.Sleep(pace)
 	}
 	t.Logf("%d migrations started in %s", len(accts), time.Since(began).Round(time.Second))
@@ -118,7 +109,7 @@ func TestClusterChaos(t *testing.T) {
 		mu.Lock()
 		snap := latest
 		mu.Unlock()
-		pending := unfinished(snap, accts)
+		pending := harness.Unsettled(snap, accts)
 		if len(pending) == 0 && faultLog != nil {
 			break
 		}
@@ -136,18 +127,23 @@ func TestClusterChaos(t *testing.T) {
 	for _, f := range faultLog {
 		t.Log("fault: " + f)
 	}
-	injected := injectedFaults(t, sim)
+	injected, err := harness.InjectedFaults(sim)
+	if err != nil {
+		t.Error(err)
+	}
 	sim.SetFaults(t, map[string]any{})
 	cancel()
-	resp.wg.Wait()
+	resp.Wait()
 
-	completed, connected := checkOutcomes(t, st, sim, accts)
+	out := harness.CheckOutcomes(t, st, sim, accts)
+	resp.CheckWaits(t, accts)
+	_, retried := resp.Waits()
 	checkReads(t, reads(), &pg)
 	if got := c.pid("api"); got != apiPid {
 		t.Errorf("the API was restarted (pid %d, then %d); it must recover from PostgreSQL's restart by itself", apiPid, got)
 	}
 	t.Logf("cluster chaos: %d/%d migrations reached their outcome (%d completed, %d already connected) in %s; %d faults injected by the simulator; %d sends retried",
-		completed+connected, len(accts), completed, connected, time.Since(began).Round(time.Second), injected, resp.failed)
+		out.Completed+out.AlreadyConnected, len(accts), out.Completed, out.AlreadyConnected, time.Since(began).Round(time.Second), injected, retried)
 }
 
 // pgWindow is when PostgreSQL was down, for the API's reads.
@@ -201,87 +197,4 @@ func injectFaults(t *testing.T, c *cluster, pg *pgWindow, inFlight func() int) [
 			map[bool]string{true: "restarted", false: "SIGKILLed"}[part == "postgres"], pending, time.Since(at).Round(100*time.Millisecond)))
 	}
 	return log
-}
-
-// startMigration starts one migration, retrying while the cluster is unreachable; a
-// start whose answer was lost but which happened is found running and counts.
-func startMigration(t *testing.T, st *starter.Starter, a account) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := st.Start(ctx, a.start())
-		cancel()
-		var dup *starter.AlreadyStartedError
-		if err == nil || errors.As(err, &dup) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("start the migration of %d: %v", a.id, err)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
-}
-
-// unfinished lists the migrations not yet settled (outcome recorded, run closed) in
-// the statuses seen.
-func unfinished(seen map[string]starter.Summary, accts []account) []string {
-	var out []string
-	for _, a := range accts {
-		s, ok := seen[contract.WorkflowID(fmt.Sprint(a.id))]
-		if !ok || !s.Settled() {
-			out = append(out, fmt.Sprintf("%d (%s) %s/%s (%s)", a.id, a.kind, s.Step, s.Status, s.Execution))
-		}
-	}
-	return out
-}
-
-func injectedFaults(t *testing.T, sim harness.Sim) int64 {
-	var f struct {
-		ServerErrors int64 `json:"injected_server_errors"`
-		RateLimited  int64 `json:"injected_rate_limited"`
-	}
-	if err := sim.Do(http.MethodGet, "/_sim/faults", nil, &f, nil); err != nil {
-		t.Error(err)
-	}
-	return f.ServerErrors + f.RateLimited
-}
-
-// checkOutcomes checks each migration's outcome and counts, and the ledger: each
-// account created and linked and each user converted exactly once.
-func checkOutcomes(t *testing.T, st *starter.Starter, sim harness.Sim, accts []account) (completed, connected int) {
-	t.Helper()
-	want := map[string]int{"account_created": 0, "account_linked": 0, "user_converted": 0, "account_released": 0}
-	for _, a := range accts {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		r, err := st.Status(ctx, fmt.Sprint(a.id))
-		cancel()
-		if err != nil {
-			t.Errorf("status of %d: %v", a.id, err)
-			continue
-		}
-		res := r.Result
-		if r.Status != a.outcome || res == nil || res.Outcome != a.outcome {
-			t.Errorf("%d (%s): status %s result %+v, want %s (last error %q)", a.id, a.kind, r.Status, res, a.outcome, r.LastError)
-			continue
-		}
-		if res.UsersConverted != a.converted || res.AlreadyAgents != a.alreadyAgents {
-			t.Errorf("%d (%s): converted %d, already agents %d; want %d and %d", a.id, a.kind,
-				res.UsersConverted, res.AlreadyAgents, a.converted, a.alreadyAgents)
-		}
-		if a.outcome == contract.StatusCompleted {
-			completed++
-		} else {
-			connected++
-		}
-		want["user_converted"] += a.converted
-		if a.created {
-			want["account_created"]++
-		}
-		if a.linked {
-			want["account_linked"]++
-		}
-	}
-	sim.CheckLedger(t, want)
-	return completed, connected
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sellmigrate/sellmigrate/codec"
+	"github.com/sellmigrate/sellmigrate/platform/sim"
 )
 
 // cluster drives deploy/local/cluster as a person would: the test runs the script and
@@ -23,7 +24,8 @@ import (
 type cluster struct {
 	dir  string
 	env  []string
-	base int // the frontend's port; the other ports are offsets from it
+	base int               // the frontend's port; the other ports are offsets from it
+	cli  map[string]string // `cluster env cli`, once read
 }
 
 // Offsets of each port from the frontend's: history +1, matching +2, worker +6 and
@@ -190,34 +192,55 @@ func (c *cluster) logTail(name string) string {
 	return string(b)
 }
 
-// codec is the payload codec of the cluster's CLI: the keys `cluster env cli` exports.
-func (c *cluster) codec(t *testing.T) *codec.Codec {
+// cliEnv is what `cluster env cli` exports: the settings the sellmigrate CLI needs.
+func (c *cluster) cliEnv(t *testing.T) map[string]string {
 	t.Helper()
 	out, err := c.run(time.Minute, "env", "cli")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var keys []string
-	var active string
+	env := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {
 		name, value, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "export "), "=")
-		if !ok {
-			continue
-		}
-		value = strings.Trim(value, `'"`)
-		switch name {
-		case "SELLMIGRATE_TEMPORAL_CODEC_KEYS":
-			keys = strings.Split(value, ",")
-		case "SELLMIGRATE_TEMPORAL_CODEC_ACTIVE_KEY":
-			active = value
+		if ok {
+			env[name] = strings.Trim(value, `'"`)
 		}
 	}
-	if len(keys) == 0 {
-		t.Fatalf("cluster env cli exports no SELLMIGRATE_TEMPORAL_CODEC_KEYS:\n%s", out)
+	return env
+}
+
+// codec is the payload codec of the cluster's CLI: the keys `cluster env cli` exports.
+func (c *cluster) codec(t *testing.T) *codec.Codec {
+	t.Helper()
+	env := c.cliEnv(t)
+	if env["SELLMIGRATE_TEMPORAL_CODEC_KEYS"] == "" {
+		t.Fatalf("cluster env cli exports no SELLMIGRATE_TEMPORAL_CODEC_KEYS: %v", env)
 	}
-	pc, err := codec.Parse(keys, active)
+	pc, err := codec.Parse(strings.Split(env["SELLMIGRATE_TEMPORAL_CODEC_KEYS"], ","), env["SELLMIGRATE_TEMPORAL_CODEC_ACTIVE_KEY"])
 	if err != nil {
 		t.Fatal(err)
 	}
 	return pc
+}
+
+// addOperatorToken stores the simulator's API token of subdomain's admin email as an
+// operator would: `sellmigrate credentials add` with the settings `cluster env cli`
+// exports, the token on standard input.
+func (c *cluster) addOperatorToken(t *testing.T, subdomain, email string) {
+	t.Helper()
+	if c.cli == nil {
+		c.cli = c.cliEnv(t)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(c.dir, "bin", "sellmigrate"), "credentials", "add",
+		"--subdomain", subdomain, "--email", email, "--token-file", "-")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + c.dir}
+	for k, v := range c.cli {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Stdin = strings.NewReader(sim.DemoAPIToken(subdomain) + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("store an operator token for %s: %v\n%s", subdomain, err, out)
+	}
 }

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -54,9 +53,9 @@ func TestChaosMigrations(t *testing.T) {
 	// The stack runs no worker: the test runs (and kills) them.
 	d := harness.DevT(t, bin, harness.DevOptions{Name: "stack", LogDir: logDir, NoWorker: true})
 	sim := d.Sim()
-	accounts := chaosAccounts(3001)
-	addChaosAccounts(t, d, accounts)
-	sim.SetFaults(t, chaosFaults)
+	accounts := harness.LayOut(3001, "chaos", harness.ChaosMix)
+	harness.AddChaosAccounts(t, sim, accounts, func(sub, email string) { d.AddOperatorToken(t, sub, email) })
+	sim.SetFaults(t, harness.ChaosFaults)
 	sup := superviseWorker(t, d, logDir, "worker", nil)
 	defer func() {
 		if err := sup.stop(); err != nil {
@@ -65,23 +64,18 @@ func TestChaosMigrations(t *testing.T) {
 	}()
 
 	st := chaosStarter(t, d)
-	resp := newResponder(st, sim, d.APIURL, accounts)
+	resp := harness.NewResponder(st, sim, d.APIURL, accounts)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
 	// The responder watches and answers; the last statuses it saw are kept.
 	var mu sync.Mutex
 	var latest map[string]starter.Summary
-	go func() {
-		for ctx.Err() == nil {
-			if s, err := resp.tick(ctx); err == nil {
-				mu.Lock()
-				latest = s
-				mu.Unlock()
-			}
-			time.Sleep(250 * time.Millisecond)
-		}
-	}()
+	go resp.Watch(ctx, 250*time.Millisecond, func(s map[string]starter.Summary) {
+		mu.Lock()
+		latest = s
+		mu.Unlock()
+	})
 	// The killer: SIGKILL the worker every 2–4 seconds until every migration is done.
 	killCtx, stopKilling := context.WithCancel(ctx)
 	killerDone := make(chan struct{})
@@ -109,7 +103,7 @@ func TestChaosMigrations(t *testing.T) {
 			injected += n
 			stackRestarts++
 		}
-		startChaosMigration(t, st, a)
+		harness.StartMigration(t, st, a, time.Minute)
 		time.Sleep(800 * time.Millisecond)
 	}
 
@@ -120,7 +114,7 @@ func TestChaosMigrations(t *testing.T) {
 		mu.Lock()
 		snap := latest
 		mu.Unlock()
-		pending := unfinished(snap, accounts)
+		pending := harness.Unsettled(snap, accounts)
 		if len(pending) == 0 {
 			break
 		}
@@ -142,34 +136,27 @@ func TestChaosMigrations(t *testing.T) {
 	if kills < 10 {
 		t.Errorf("the worker was killed %d times; the run must survive at least 10 kills", kills)
 	}
-	n, err := injectedFaults(sim)
+	n, err := harness.InjectedFaults(sim)
 	if err != nil {
 		t.Fatal(err)
 	}
 	injected += n
 	sim.SetFaults(t, map[string]any{})
 
-	sum := checkChaosOutcomes(t, st, sim, accounts)
+	out := harness.CheckOutcomes(t, st, sim, accounts)
+	sum := chaosSummary{Completed: out.Completed, AlreadyConnected: out.AlreadyConnected, Duplicates: out.Repeats,
+		UsersConverted: out.Ledger["user_converted"], AccountsCreated: out.Ledger["account_created"],
+		AccountsLinked: out.Ledger["account_linked"]}
 	sum.Migrations, sum.WorkerKills, sum.WorkerStarts = len(accounts), kills, workerStarts
 	sum.StackRestarts, sum.FaultsInjected = stackRestarts, injected
-	seen, retried := resp.waits()
+	seen, retried := resp.Waits()
 	sum.WaitsAnswered, sum.InputRetries = len(seen), retried
 	// Each migration waited for exactly the people its path needs, each wait once.
-	want := expectedWaits(accounts)
-	for k := range want {
-		if !seen[k] {
-			t.Errorf("migration never waited for %s", k)
-		}
-	}
-	for k := range seen {
-		if !want[k] {
-			t.Errorf("migration waited for %s, which its path does not include", k)
-		}
-	}
+	resp.CheckWaits(t, accounts)
 	sum.Seconds = time.Since(began).Round(100 * time.Millisecond).Seconds()
 	sum.FinishedAt = time.Now().UTC().Format(time.RFC3339)
 	cancel()
-	resp.wg.Wait()
+	resp.Wait()
 	if stackRestarts != 2 || injected == 0 {
 		t.Errorf("stack restarts %d, faults injected %d: want 2 restarts and some faults", stackRestarts, injected)
 	}
@@ -200,26 +187,6 @@ func chaosStarter(t *testing.T, d *harness.Dev) *starter.Starter {
 		DataConverter: harness.MustCodec(t, d).DataConverter()})
 }
 
-// startChaosMigration starts one migration, retrying while the stack is unreachable; a
-// start whose answer was lost but which happened is found running and counts.
-func startChaosMigration(t *testing.T, st *starter.Starter, a chaosAccount) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := st.Start(ctx, a.start())
-		cancel()
-		var dup *starter.AlreadyStartedError
-		if err == nil || errors.As(err, &dup) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("start the migration of %d: %v", a.id, err)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
-}
-
 // restartStack stops the stack cleanly (SIGTERM, exit code 0) and starts it again on
 // the same data directory. It returns the faults the simulator injected before the stop
 // (its count is in memory), and puts the faults back once the new simulator runs.
@@ -227,7 +194,7 @@ func restartStack(t *testing.T, d *harness.Dev) (int64, error) {
 	if err := d.Sim().Do(http.MethodPut, "/_sim/faults", map[string]any{}, nil, nil); err != nil {
 		return 0, err
 	}
-	n, err := injectedFaults(d.Sim())
+	n, err := harness.InjectedFaults(d.Sim())
 	if err != nil {
 		return 0, err
 	}
@@ -237,64 +204,7 @@ func restartStack(t *testing.T, d *harness.Dev) (int64, error) {
 	if err := d.Start(); err != nil {
 		return 0, err
 	}
-	return n, d.Sim().Do(http.MethodPut, "/_sim/faults", chaosFaults, nil, nil)
-}
-
-// unfinished lists the migrations not yet settled (outcome recorded, run closed) in
-// the statuses seen.
-func unfinished(seen map[string]starter.Summary, accounts []chaosAccount) []string {
-	var out []string
-	for _, a := range accounts {
-		s, ok := seen[contract.WorkflowID(fmt.Sprint(a.id))]
-		if !ok || !s.Settled() {
-			out = append(out, fmt.Sprintf("%d (%s) %s/%s (%s)", a.id, a.shape, s.Step, s.Status, s.Execution))
-		}
-	}
-	return out
-}
-
-// checkChaosOutcomes checks each migration's outcome and counts, and the ledger.
-func checkChaosOutcomes(t *testing.T, st *starter.Starter, sim harness.Sim, accounts []chaosAccount) chaosSummary {
-	t.Helper()
-	var sum chaosSummary
-	wantKind := map[string]int{"account_created": 0, "account_linked": 0, "user_converted": 0, "account_released": 0}
-	for _, a := range accounts {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		r, err := st.Status(ctx, fmt.Sprint(a.id))
-		cancel()
-		if err != nil {
-			t.Errorf("status of %d: %v", a.id, err)
-			continue
-		}
-		res := r.Result
-		if r.Status != a.outcome || res == nil || res.Outcome != a.outcome {
-			t.Errorf("%d (%s): status %s result %+v, want %s (last error %q)", a.id, a.shape, r.Status, res, a.outcome, r.LastError)
-			continue
-		}
-		if res.UsersConverted != a.converted || res.AlreadyAgents != a.alreadyAgents || len(res.NeedsReactivation) != 0 {
-			t.Errorf("%d (%s): converted %d, already agents %d, reactivation %v; want %d and %d", a.id, a.shape,
-				res.UsersConverted, res.AlreadyAgents, res.NeedsReactivation, a.converted, a.alreadyAgents)
-		}
-		if a.outcome == contract.StatusCompleted {
-			sum.Completed++
-			if res.Subdomain != a.subdomain {
-				t.Errorf("%d (%s): subdomain %q, want %q", a.id, a.shape, res.Subdomain, a.subdomain)
-			}
-		} else {
-			sum.AlreadyConnected++
-		}
-		wantKind["user_converted"] += a.converted
-		if a.created {
-			wantKind["account_created"]++
-		}
-		if a.linked {
-			wantKind["account_linked"]++
-		}
-	}
-	byKind, repeats := sim.CheckLedger(t, wantKind)
-	sum.Duplicates = repeats
-	sum.UsersConverted, sum.AccountsCreated, sum.AccountsLinked = byKind["user_converted"], byKind["account_created"], byKind["account_linked"]
-	return sum
+	return n, d.Sim().Do(http.MethodPut, "/_sim/faults", harness.ChaosFaults, nil, nil)
 }
 
 // writeChaosArtifact writes the summary to $SELLMIGRATE_ARTIFACTS_DIR/chaos.json when set.

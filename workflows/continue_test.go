@@ -146,3 +146,34 @@ func TestContinueAsNewOnlyAtAWait(t *testing.T) {
 	h.env.AssertNumberOfCalls(t, "Preflight", 1)
 	h.env.AssertNumberOfCalls(t, "ReserveSubdomain", 1)
 }
+
+// An input accepted early for a later step (the owner signs in while the admin still
+// picks the subdomain) stays pending until its step, so a run whose history calls for
+// continue-as-new meanwhile cannot hand over. The wait must still remind and expire
+// rather than wait for quiet without bound.
+func TestPendingInputDoesNotStopRemindersWhenTheHistoryIsLong(t *testing.T) {
+	h := existingHarness(t, false)
+	h.env.SetStartTime(testStart)
+	h.env.OnActivity(h.a.ReleaseSubdomain, mock.Anything, mock.Anything).Return(nil).Maybe()
+	var login *updateOutcome
+	h.at(10*time.Minute, func() {
+		require.Equal(t, contract.StatusNeedsSubdomain, h.progress().Status)
+		login = h.update(contract.OwnerLoginName, ownerLoginAs("owner@globex.test"))
+	})
+	h.at(20*time.Minute, func() { h.env.SetCurrentHistoryLength(5000) })
+	in := newInput("1002", contract.ModeExisting, "")
+	in.RequestedBy = "admin@globex.test"
+	h.run(in)
+
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(h.env.GetWorkflowError(), &appErr), "want the wait to expire, got %v", h.env.GetWorkflowError())
+	require.Equal(t, contract.ErrTypeExpired, appErr.Type())
+	p := h.progress()
+	require.Equal(t, contract.StatusExpired, p.Status)
+	require.Equal(t, 4, p.RemindersSent, "a reminder every hour until the deadline, pending input or not")
+	require.Equal(t, 1, p.Runs, "it never handed over while the input was pending")
+	require.NotNil(t, login)
+	require.True(t, login.done, "the pending owner login is answered when the migration ends")
+	require.NoError(t, login.rejected, "it was accepted early")
+	require.ErrorContains(t, login.failed, "expired", "its answer says the migration expired before its step")
+}

@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"net/http"
@@ -175,6 +176,37 @@ var recordedPaths = []recordedPath{
 	{"continued-as-new", recordContinuedAsNew},
 	{"connected-unfinished-completed", recordConnectedUnfinished},
 	{"reminder-notified", recordReminderNotified},
+	{"pending-input-expired", recordPendingInputExpired},
+}
+
+// recordPendingInputExpired: an owner login sent while the admin still has to pick the
+// subdomain stays pending; the history grows past its limit, but the run cannot hand
+// over with an input pending, so it keeps reminding until the deadline expires it
+// (ChangeBoundedQuietWait).
+func recordPendingInputExpired(t *testing.T, r recorder) {
+	r.d.Sim().AddAccount(t, harness.AccountSpec{SellAccountID: 6103, Name: "Pendco", Users: 1,
+		ExistingSupport: &harness.ExistingSupportSpec{Subdomain: "pendco", OwnerEmail: "owner@pendco.test", OwnerHasSellLicense: true}})
+	res := r.d.CLIWith(harness.Settings{"migration.reminder_interval": "1s", "migration.wait_deadline": "15s",
+		"migration.max_history_events": "100"},
+		"start", "--account", "6103", "--mode", "existing", "--requested-by", "admin@pendco.test", "--owner-email", "owner@pendco.test")
+	if res.Code != 0 {
+		t.Fatalf("start: %s", res)
+	}
+	r.await(t, "6103", "needs_subdomain")
+	// Sent as a signal (the CLI's update would wait for its answer until the end). The
+	// grant is never read: its step is never reached.
+	st, err := r.d.Starter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Signal(context.Background(), "6103", contract.OwnerLoginName,
+		contract.OwnerLoginInput{GrantID: "cred_grant_early", UserEmail: "owner@pendco.test"}); err != nil {
+		t.Fatal(err)
+	}
+	if s := r.await(t, "6103", "expired"); s.Runs != 1 || s.RemindersSent < 10 {
+		t.Errorf("expired after %d runs and %d reminders; want 1 run (never handed over) and a reminder a second", s.Runs, s.RemindersSent)
+	}
+	r.save(t, "6103", "pending-input-expired")
 }
 
 // recordNeedsAttention: the Contributor role is gone when the contributors are added,

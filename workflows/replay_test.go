@@ -41,6 +41,8 @@ var requiredHistories = []string{
 	"continued-as-new-last-run.json",      // the run that takes over the carried state and completes
 	"connected-unfinished-completed.json", // linked before, a Sell user missing: the conversion is finished
 	"reminder-notified.json",              // reminders by email and webhook, then completed
+	// Recorded after bounded-quiet-wait:
+	"pending-input-expired.json", // an early owner login pending, the history past its limit: reminded until expired
 }
 
 // preVersionHistories were recorded before a GetVersion change and are kept as they

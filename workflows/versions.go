@@ -29,4 +29,10 @@ const (
 	// migration ends or goes back to another subdomain. Only runs whose owner login
 	// carried a grant reach it; DefaultVersion = nothing is revoked.
 	ChangeRevokeGrant = "revoke-grant"
+
+	// ChangeBoundedQuietWait: when a long history calls for continue-as-new while an
+	// input is still pending (accepted early for a later step), the wait for quiet ends
+	// at the next reminder or the deadline, which then go on. DefaultVersion = it waited
+	// for quiet without bound, so reminders and the deadline stopped.
+	ChangeBoundedQuietWait = "bounded-quiet-wait"
 )

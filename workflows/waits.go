@@ -68,13 +68,17 @@ func (m *migration) awaitInput(ctx workflow.Context, status contract.Status, wai
 		}
 		if woken {
 			// The history is long: continue as new as soon as no input is in flight.
-			if err := workflow.Await(ctx, func() bool { return ready() || m.quiet(ctx) }); err != nil {
+			quiet, err := m.untilQuiet(ctx, due, ready)
+			if err != nil {
 				return err
 			}
 			if ready() {
 				continue
 			}
-			return m.continueAsNew(ctx, clock)
+			if quiet {
+				return m.continueAsNew(ctx, clock)
+			}
+			// Still not quiet when the reminder or the deadline is due: they go on.
 		}
 		if !workflow.Now(ctx).Before(clock.deadline) {
 			return temporal.NewNonRetryableApplicationError(
@@ -100,4 +104,27 @@ func (m *migration) resumedClock(status contract.Status, who audience) *waitCloc
 // stopped, so the step neither opens a new timeline entry nor redoes what led to the wait.
 func (m *migration) resuming(step contract.Step) bool {
 	return m.carried != nil && m.progress.Step == step
+}
+
+// untilQuiet waits until no input is in flight (so the run may continue as new) or the
+// wait is ready, and reports whether it is quiet. An input accepted early for a later
+// step (an owner signing in while the admin still picks the subdomain) stays pending
+// until its step, so the wait is bounded by the next reminder or the deadline (due):
+// they must go on meanwhile. Runs from before ChangeBoundedQuietWait waited unbounded.
+func (m *migration) untilQuiet(ctx workflow.Context, due time.Time, ready func() bool) (bool, error) {
+	if ready() || m.quiet(ctx) {
+		return m.quiet(ctx), nil
+	}
+	if workflow.GetVersion(ctx, ChangeBoundedQuietWait, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		err := workflow.Await(ctx, func() bool { return ready() || m.quiet(ctx) })
+		return err == nil && !ready(), err
+	}
+	left := due.Sub(workflow.Now(ctx))
+	if left <= 0 {
+		return false, nil
+	}
+	_, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{Timeout: left,
+		TimerOptions: workflow.TimerOptions{Summary: "Wait for inputs in flight before continuing as new"}},
+		func() bool { return ready() || m.quiet(ctx) })
+	return m.quiet(ctx) && !ready(), err
 }

@@ -84,6 +84,24 @@ func TestRoleEnvStartsEachRole(t *testing.T) {
 	}
 }
 
+// TestCLIEnvOpensTheWorkersStores: `sellmigrate credentials add` run with `cluster env
+// cli` stores the token where the workers read it, and the CLI seals payloads as they do.
+func TestCLIEnvOpensTheWorkersStores(t *testing.T) {
+	worker, err := roleEnv(composeFile, "worker", testPorts, "", "127.0.0.1:19090", noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := roleEnv(composeFile, "cli", testPorts, "", "127.0.0.1:19090", noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"SELLMIGRATE_CREDENTIALS_DSN", "SELLMIGRATE_CREDENTIALS_KEYS", "SELLMIGRATE_TEMPORAL_CODEC_KEYS", "SELLMIGRATE_TEMPORAL_ADDRESS"} {
+		if cli[k] == "" || cli[k] != worker[k] {
+			t.Errorf("cli %s = %q, want the worker's %q", k, cli[k], worker[k])
+		}
+	}
+}
+
 func TestRoleEnvTakesOverridesAsComposeDoes(t *testing.T) {
 	lookup := func(k string) (string, bool) {
 		if k == "CREDENTIALS_KEYS" {

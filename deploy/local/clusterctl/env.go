@@ -45,9 +45,13 @@ func roleEnv(file, role string, p ports, simDataDir, metricsListen string, looku
 			return nil, err
 		}
 		// The CLI dials as the worker does, with its payload key (it reads and writes
-		// the same encrypted payloads), and finds the owner login page where the API's
+		// the same encrypted payloads), opens the workers' credential store (for
+		// `sellmigrate credentials`), and finds the owner login page where the API's
 		// public URL says; TEMPORAL_* serve the temporal CLI, if one is installed.
 		return map[string]string{
+			"SELLMIGRATE_CREDENTIALS_DSN":           worker["SELLMIGRATE_CREDENTIALS_DSN"],
+			"SELLMIGRATE_CREDENTIALS_KEYS":          worker["SELLMIGRATE_CREDENTIALS_KEYS"],
+			"SELLMIGRATE_CREDENTIALS_ACTIVE_KEY":    worker["SELLMIGRATE_CREDENTIALS_ACTIVE_KEY"],
 			"SELLMIGRATE_TEMPORAL_CODEC_KEYS":       worker["SELLMIGRATE_TEMPORAL_CODEC_KEYS"],
 			"SELLMIGRATE_TEMPORAL_CODEC_ACTIVE_KEY": worker["SELLMIGRATE_TEMPORAL_CODEC_ACTIVE_KEY"],
 			"SELLMIGRATE_API_PUBLIC_URL":            api["SELLMIGRATE_API_PUBLIC_URL"],
