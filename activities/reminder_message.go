@@ -70,6 +70,10 @@ func reminderTodo(in ReminderInput) string {
 	case contract.StatusNeedsSubdomain:
 		return fmt.Sprintf("choose the subdomain of the Zendesk account on the migration's page (or: sellmigrate signal %s choose-subdomain --subdomain NAME --by YOUR-EMAIL).", id)
 	case contract.StatusAwaitingOwnerLogin:
+		if ownerUnnamed(in) {
+			return fmt.Sprintf("the migration was started without the email of the Zendesk account owner of %s, so this reaches you, who asked for it. "+
+				"If you are that owner, sign in through the link below to prove ownership; if not, forward this message to the owner, who signs in there.", in.Subdomain)
+		}
 		return fmt.Sprintf("as the owner of the Zendesk account %s, sign in through the link below to prove ownership.", in.Subdomain)
 	case contract.StatusOwnerNeedsSellLicense:
 		return fmt.Sprintf("give the Zendesk account owner a Sell license (Sell > Settings > Users), then press License assigned on the migration's page (or: sellmigrate signal %s license-assigned --by YOUR-EMAIL).", id)
@@ -79,4 +83,11 @@ func reminderTodo(in ReminderInput) string {
 		return fmt.Sprintf("the accounts are linked but a later step failed; fix the cause below, then retry (sellmigrate retry %s --by YOUR-EMAIL, or Retry on the migration's page).", id)
 	}
 	return "open the migration's page to see what it waits for."
+}
+
+// ownerUnnamed reports an owner reminder that goes to the requesting admin because
+// nobody gave the owner's email at the start (until the owner signs in, nothing in
+// Zendesk may be read to find them).
+func ownerUnnamed(in ReminderInput) bool {
+	return in.Audience == "owner" && len(in.To) == 1 && in.To[0] == in.RequestedBy
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/e2e/harness"
 )
@@ -170,18 +171,22 @@ func listAndScreenshots(t *testing.T, b *tab, dev *harness.Dev) {
 	// Migrations started elsewhere (the CLI) appear on the open list page by themselves.
 	harness.MustCLI(t, dev, "start", "--account", "1003", "--mode", "existing", "--subdomain", "initech",
 		"--requested-by", "admin@initech.test", "--owner-email", "owner@initech.test")
-	dev.AddOperatorToken(t, "umbrella", "admin@umbrella.test") // connected already: it checks with an operator's token
-	harness.MustCLI(t, dev, "start", "--account", "1004", "--mode", "new", "--subdomain", "umbrella", "--requested-by", "admin@umbrella.test")
+	// Umbrella is connected already and no credential lets the migration act there: it
+	// needs an operator, who is reminded every second (the policy is recorded at start).
+	if r := dev.CLIWith(harness.Settings{"migration.reminder_interval": "1s"},
+		"start", "--account", "1004", "--mode", "new", "--subdomain", "umbrella", "--requested-by", "admin@umbrella.test"); r.Code != 0 {
+		t.Fatalf("start 1004: %s", r)
+	}
 	harness.MustCLI(t, dev, "start", "--account", "1005", "--mode", "new", "--subdomain", "hooli", "--requested-by", "admin@hooli.test")
 	// No Sell account 1006 exists: its preflight fails for good.
 	harness.MustCLI(t, dev, "start", "--account", "1006", "--mode", "new", "--subdomain", "wayne", "--requested-by", "admin@wayne.test")
 	harness.AwaitStatus(t, dev, "1003", "awaiting_owner_login")
-	harness.AwaitStatus(t, dev, "1004", "already_connected")
+	harness.AwaitStatus(t, dev, "1004", "needs_attention")
 	harness.AwaitStatus(t, dev, "1005", "awaiting_disclaimers")
 	harness.AwaitStatus(t, dev, "1006", "failed")
 	b.await("the new migrations on the list and in the counts", `(() => {
 		const row = (id, st) => !!document.querySelector('tr[data-workflow-id="sell-migration-' + id + '"][data-status="' + st + '"]');
-		return row("1003", "awaiting_owner_login") && row("1004", "already_connected") && row("1005", "awaiting_disclaimers") &&
+		return row("1003", "awaiting_owner_login") && row("1004", "needs_attention") && row("1005", "awaiting_disclaimers") &&
 			row("1006", "failed") && row("1002", "completed") && document.getElementById("count-all").dataset.count === "6"; })()`, 60*time.Second)
 	if after := evalIn[string](b, "read the page-load marker", `window.sellmigrate.loadId`); after != loadID {
 		t.Fatalf("the list page was reloaded (load marker %q, now %q); it must update live", loadID, after)
@@ -208,6 +213,28 @@ func listAndScreenshots(t *testing.T, b *tab, dev *harness.Dev) {
 	b.do("back to the list", 20*time.Second, chromedp.Click(chromedp.ID("back-to-list")))
 	b.await("the list with Acme cancelled", `!!document.querySelector('tr[data-workflow-id="sell-migration-1001"][data-status="cancelled"]') &&
 		document.querySelectorAll("#migration-rows tr[data-workflow-id]").length === 6`, 30*time.Second)
+
+	// Umbrella needs an operator: its page says what to fix, lists the reminders sent to
+	// ops, and offers Retry; once the credential is stored, Retry finishes it.
+	b.do("open Umbrella's migration", 30*time.Second,
+		chromedp.Click(chromedp.CSS(`tr[data-workflow-id="sell-migration-1004"] a.row-link`)))
+	b.await("Umbrella waiting for an operator, reminders listed, Retry offered", detailIs("sell-migration-1004", "needs_attention")+
+		` && document.querySelectorAll('#notifications tr[data-channel="email"][data-sent="true"]').length > 0`+
+		` && document.getElementById("action-retry")?.disabled === false`, 60*time.Second)
+	page := evalIn[string](b, "read the page", `document.getElementById("app").innerText`)
+	for _, want := range []string{"credentials add --subdomain umbrella", config.DemoOpsEmail} {
+		if !strings.Contains(page, want) {
+			t.Errorf("Umbrella's page lacks %q:\n%s", want, page)
+		}
+	}
+	dev.AddOperatorToken(t, "umbrella", "admin@umbrella.test")
+	b.do("retry", 20*time.Second, chromedp.Click(chromedp.ID("action-retry")))
+	b.await("Umbrella checked and ended already connected", detailIs("sell-migration-1004", "already_connected")+
+		` && !!document.getElementById("actions-finished")`, 60*time.Second)
+	if s := harness.AwaitStatus(t, dev, "1004", "already_connected"); s.Inputs[len(s.Inputs)-1].Name != "retry" || s.Inputs[len(s.Inputs)-1].By != "admin@acme.test" {
+		t.Errorf("the retry is not recorded as the signed-in operator's: %+v", s.Inputs)
+	}
+	b.do("back to the list", 20*time.Second, chromedp.Click(chromedp.ID("back-to-list")))
 
 	list := b.screenshot("dashboard-list")
 	b.do("open the completed migration", 30*time.Second,

@@ -174,3 +174,44 @@ func timelineSteps(p contract.Progress) []contract.Step {
 	}
 	return out
 }
+
+// A migration parked in needs_attention whose history grows long continues as new with
+// its contributor cursor, and the next run's retry resumes from the page reached, not
+// from the first.
+func TestNeedsAttentionCarriesTheCursorAcrossContinueAsNew(t *testing.T) {
+	h := newHarness(t)
+	h.env.SetStartTime(testStart)
+	h.preflightLegacy()
+	h.reserveCreates("acme")
+	h.link("acme")
+	reached := contract.ContributorCursor{NextPage: 3, SellUsers: 200, Converted: 200, Total: 250}
+	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.ConvertContributorsInput) (contract.ContributorCursor, error) {
+			return contract.ContributorCursor{}, temporal.NewApplicationErrorWithOptions(
+				"Zendesk account acme has no Contributor role", contract.ErrTypeZendeskClient,
+				temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{reached}})
+		}).Once()
+	h.at(time.Minute, func() { h.update(contract.AcceptDisclaimersName, accept("admin@acme.test")) })
+	h.at(30*time.Minute, func() { h.env.SetCurrentHistoryLength(5000) })
+	h.run(newInput("1001", contract.ModeNew, "acme"))
+	next := nextRun(t, h)
+	require.Equal(t, contract.StatusNeedsAttention, next.Carry.Progress.Status)
+	require.NotNil(t, next.Carry.Cursor)
+	require.Equal(t, reached, *next.Carry.Cursor)
+
+	h2 := newHarness(t)
+	h2.env.SetStartTime(testStart.Add(30 * time.Minute))
+	var resumedFrom *contract.ContributorCursor
+	h2.env.OnActivity(h2.a.ConvertContributors, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ConvertContributorsInput) (contract.ContributorCursor, error) {
+			resumedFrom = in.Resume
+			return contract.ContributorCursor{NextPage: 4, SellUsers: 250, Converted: 249, AlreadyAgents: 1, Total: 250}, nil
+		}).Once()
+	h2.at(time.Minute, func() { h2.update(contract.RetryName, contract.RetryInput{By: "ops@example.test"}) })
+	h2.run(next)
+	require.Equal(t, contract.StatusCompleted, h2.result().Outcome)
+	require.NotNil(t, resumedFrom, "the retry in the next run must resume from the carried cursor")
+	require.Equal(t, reached, *resumedFrom)
+	require.Equal(t, 249, h2.result().UsersConverted)
+	h2.env.AssertNotCalled(t, "LinkAccounts", mock.Anything, mock.Anything)
+}

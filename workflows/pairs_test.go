@@ -155,51 +155,104 @@ func (h *harness) reachThen(status contract.Status, fn func()) {
 	}
 }
 
-// Any input together with a cancel: the migration ends cancelled and the input gets
-// its answer; an update in flight is answered with why it did not take effect.
+// Any input together with a cancel, delivered in one task at the wait where the input
+// applies, in both orders: the migration ends cancelled, the input is recorded with its
+// outcome (a refusal says why), and what was undone matches what happened.
 func TestInputWithCancelInOneTask(t *testing.T) {
-	for _, in := range []signal{ownerLogin, back, disclaimers, license, chooseOne, {contract.RetryName, contract.RetryInput{By: "ops@example.test"}}} {
+	retry := signal{contract.RetryName, contract.RetryInput{By: "ops@example.test"}}
+	conversionFails := temporal.NewNonRetryableApplicationError("no Contributor role", contract.ErrTypeZendeskClient, nil)
+	cases := []struct {
+		in           signal
+		at           contract.Status
+		needsLicense bool
+		subdomain    string
+		convertErr   []error
+	}{
+		{ownerLogin, contract.StatusAwaitingOwnerLogin, false, "globex", nil},
+		{back, contract.StatusAwaitingDisclaimers, false, "globex", nil},
+		{disclaimers, contract.StatusAwaitingDisclaimers, false, "globex", nil},
+		{license, contract.StatusOwnerNeedsSellLicense, true, "globex", nil},
+		{chooseOne, contract.StatusNeedsSubdomain, false, "", nil},
+		{retry, contract.StatusNeedsAttention, false, "globex", []error{conversionFails}},
+	}
+	for _, c := range cases {
 		for _, cancelFirst := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s cancel first %v", in.name, cancelFirst), func(t *testing.T) {
-				h := existingHarness(t, false)
+			t.Run(fmt.Sprintf("%s at %s, cancel first %v", c.in.name, c.at, cancelFirst), func(t *testing.T) {
+				h := existingHarness(t, c.needsLicense, c.convertErr...)
 				h.env.OnActivity(h.a.ReleaseSubdomain, mock.Anything, mock.Anything).Return(nil).Maybe()
-				h.at(time.Minute, func() {
+				if c.at == contract.StatusNeedsAttention {
+					h.reachThen(contract.StatusAwaitingDisclaimers, func() { h.env.SignalWorkflow(disclaimers.name, disclaimers.payload) })
+				}
+				reached := false
+				h.reachThen(c.at, func() {
+					reached = true
 					if cancelFirst {
 						h.env.CancelWorkflow()
-						h.env.SignalWorkflow(in.name, in.payload)
+						h.env.SignalWorkflow(c.in.name, c.in.payload)
 						return
 					}
-					h.env.SignalWorkflowSkippingWorkflowTask(in.name, in.payload)
+					h.env.SignalWorkflowSkippingWorkflowTask(c.in.name, c.in.payload)
 					h.env.CancelWorkflow()
 				})
-				h.run(newInput("1002", contract.ModeExisting, "globex"))
-				require.True(t, temporal.IsCanceledError(h.env.GetWorkflowError()))
+				in := newInput("1002", contract.ModeExisting, c.subdomain)
+				in.RequestedBy = "admin@globex.test"
+				h.run(in)
+				require.True(t, reached, "the migration never waited in %s", c.at)
+				require.True(t, temporal.IsCanceledError(h.env.GetWorkflowError()), "got %v", h.env.GetWorkflowError())
 				p := h.progress()
 				require.Equal(t, contract.StatusCancelled, p.Status)
+				require.Empty(t, p.AllowedInputs)
+				recorded := false
 				for _, rec := range p.Inputs {
 					if !rec.Accepted {
-						require.NotEmpty(t, rec.Reason)
+						require.NotEmpty(t, rec.Reason, "a refused input says why: %+v", rec)
 					}
+					recorded = recorded || rec.Name == c.in.name
+				}
+				require.True(t, recorded || cancelFirst, "%s, delivered before the cancel, is not in the inputs log: %+v", c.in.name, p.Inputs)
+				if c.at == contract.StatusNeedsAttention {
+					require.Contains(t, p.Compensation, "stays linked", "past the link nothing is released")
 				}
 			})
 		}
 	}
 }
 
-// retry + cancel as updates: the retry in flight gets an answer either way.
+// retry + cancel as updates, in both orders: the retry gets an answer either way (an
+// accepted one says what became of it, a refused one why), and the account stays linked.
 func TestRetryAndCancelTogether(t *testing.T) {
-	h := existingHarness(t, false, temporal.NewNonRetryableApplicationError("no Contributor role", contract.ErrTypeZendeskClient, nil))
-	h.reachThen(contract.StatusAwaitingDisclaimers, func() { h.env.SignalWorkflow(disclaimers.name, disclaimers.payload) })
-	var retry *updateOutcome
-	h.at(10*time.Minute, func() {
-		require.Equal(t, contract.StatusNeedsAttention, h.progress().Status)
-		retry = h.update(contract.RetryName, contract.RetryInput{By: "ops@example.test"})
-		h.env.CancelWorkflow()
-	})
-	h.run(newInput("1002", contract.ModeExisting, "globex"))
-	require.True(t, temporal.IsCanceledError(h.env.GetWorkflowError()))
-	require.True(t, retry.done, "the retry got no answer")
-	p := h.progress()
-	require.Equal(t, contract.StatusCancelled, p.Status)
-	require.Contains(t, p.Compensation, "stays linked")
+	for _, cancelFirst := range []bool{false, true} {
+		t.Run(fmt.Sprintf("cancel first %v", cancelFirst), func(t *testing.T) {
+			h := existingHarness(t, false, temporal.NewNonRetryableApplicationError("no Contributor role", contract.ErrTypeZendeskClient, nil))
+			h.reachThen(contract.StatusAwaitingDisclaimers, func() { h.env.SignalWorkflow(disclaimers.name, disclaimers.payload) })
+			var retry *updateOutcome
+			h.at(10*time.Minute, func() {
+				require.Equal(t, contract.StatusNeedsAttention, h.progress().Status)
+				if cancelFirst {
+					h.env.CancelWorkflow()
+				}
+				retry = h.update(contract.RetryName, contract.RetryInput{By: "ops@example.test"})
+				if !cancelFirst {
+					h.env.CancelWorkflow()
+				}
+			})
+			h.run(newInput("1002", contract.ModeExisting, "globex"))
+			require.True(t, temporal.IsCanceledError(h.env.GetWorkflowError()))
+			require.True(t, retry.done, "the retry got no answer")
+			p := h.progress()
+			answeredDone := retry.rejected == nil && retry.failed == nil
+			if cancelFirst {
+				require.False(t, answeredDone, "the retry was answered as done, yet the cancel came first")
+			}
+			// The log agrees with the answer: a retry answered as done was accepted (the
+			// step ran again before the cancel stopped it).
+			accepted := false
+			for _, rec := range p.Inputs {
+				accepted = accepted || (rec.Name == contract.RetryName && rec.Accepted)
+			}
+			require.Equal(t, answeredDone, accepted, "retry answer (rejected %v, failed %v) against the inputs log %+v", retry.rejected, retry.failed, p.Inputs)
+			require.Equal(t, contract.StatusCancelled, p.Status)
+			require.Contains(t, p.Compensation, "stays linked")
+		})
+	}
 }
