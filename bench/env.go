@@ -27,8 +27,8 @@ import (
 )
 
 // env is one benchmark's world: the embedded server and the simulator in this process,
-// the worker in a child process (so its memory is measured on its own), a client, a
-// credential store both processes share, and the HTTP API (api.go).
+// the workers in child processes (so their memory is measured on its own), a client, a
+// credential store all processes share, and the HTTP API (api.go).
 type env struct {
 	dataDir    string
 	ownDataDir bool
@@ -39,20 +39,25 @@ type env struct {
 	credDSN string
 	credKey string
 	// codecKey encrypts the run's payloads, as in production: the worker gets it too.
-	codecKey   string
-	codec      *codec.Codec
-	apiURL     string
-	stopAPI    context.CancelFunc
-	apiDone    chan error
-	sim        *sim.Sim
-	simURL     string
-	stopSim    context.CancelFunc
-	simDone    chan error
-	client     client.Client
-	worker     *exec.Cmd
-	workerDone chan error
+	codecKey string
+	codec    *codec.Codec
+	apiURL   string
+	stopAPI  context.CancelFunc
+	apiDone  chan error
+	sim      *sim.Sim
+	simURL   string
+	stopSim  context.CancelFunc
+	simDone  chan error
+	client   client.Client
+	workers  []*workerProc
+	log      *zap.Logger
+}
+
+// workerProc is one worker child process.
+type workerProc struct {
+	cmd        *exec.Cmd
+	done       chan error
 	metricsURL string
-	log        *zap.Logger
 }
 
 // firstAccountID is where the synthetic Sell accounts start, far above the demo ids.
@@ -77,7 +82,7 @@ func startEnv(ctx context.Context, o Options, accounts int) (*env, error) {
 }
 
 func (e *env) start(ctx context.Context, o Options, accounts int) error {
-	ports, err := freePorts(3)
+	ports, err := freePorts(2 + o.Workers)
 	if err != nil {
 		return err
 	}
@@ -117,8 +122,12 @@ func (e *env) start(ctx context.Context, o Options, accounts int) error {
 	if err := e.openCredentials(ctx); err != nil {
 		return err
 	}
-	e.metricsURL = "http://127.0.0.1:" + strconv.Itoa(ports[2])
-	return e.startWorker(ctx, o, ports[2])
+	for i := range o.Workers {
+		if err := e.startWorker(ctx, o, i+1, ports[2+i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // makeCodec makes the run's payload key: the benchmark measures migrations with their
@@ -155,9 +164,9 @@ func (e *env) openCredentials(ctx context.Context) error {
 	return nil
 }
 
-// startWorker runs the worker command in a child process pointed at this stack, with
-// the floor workflow registered, and waits until its /readyz says it polls.
-func (e *env) startWorker(ctx context.Context, o Options, metricsPort int) error {
+// startWorker runs worker n, the worker command in a child process pointed at this
+// stack, with the floor workflow registered, and waits until its /readyz says it polls.
+func (e *env) startWorker(ctx context.Context, o Options, n, metricsPort int) error {
 	if len(o.WorkerCommand) == 0 {
 		return errors.New("bench: Options.WorkerCommand is empty; give the command that runs a worker")
 	}
@@ -203,19 +212,20 @@ func (e *env) startWorker(ctx context.Context, o Options, metricsPort int) error
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("bench: start the worker (%s): %w", strings.Join(o.WorkerCommand, " "), err)
 	}
-	e.worker, e.workerDone = cmd, make(chan error, 1)
+	w := &workerProc{cmd: cmd, done: make(chan error, 1), metricsURL: "http://127.0.0.1:" + strconv.Itoa(metricsPort)}
+	e.workers = append(e.workers, w)
 	go func() {
 		// Forward the worker's log, so its warnings reach the operator.
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
-			fmt.Fprintln(os.Stderr, "worker:", sc.Text())
+			fmt.Fprintf(os.Stderr, "worker-%d: %s\n", n, sc.Text())
 		}
-		e.workerDone <- cmd.Wait()
+		w.done <- cmd.Wait()
 	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		resp, err := http.Get(e.metricsURL + "/readyz")
+		resp, err := http.Get(w.metricsURL + "/readyz")
 		if err == nil {
 			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -223,25 +233,27 @@ func (e *env) startWorker(ctx context.Context, o Options, metricsPort int) error
 			}
 		}
 		select {
-		case err := <-e.workerDone:
-			e.workerDone <- err
-			return fmt.Errorf("bench: the worker exited before it was ready: %v", err)
+		case err := <-w.done:
+			w.done <- err
+			return fmt.Errorf("bench: worker %d exited before it was ready: %v", n, err)
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			return errors.New("bench: the worker was not ready within 60s (see its log above)")
+			return fmt.Errorf("bench: worker %d was not ready within 60s (see its log above)", n)
 		}
 	}
 }
 
-// workerRSS reads the worker's current and peak resident memory, in MiB.
+// workerRSS reads the workers' current and peak resident memory, in MiB, summed over
+// the workers (each one's peak, so the sum may exceed what they held at any one time).
 func (e *env) workerRSS() (now, peak float64) {
-	if e.worker == nil || e.worker.Process == nil {
-		return 0, 0
+	for _, w := range e.workers {
+		n, p := procRSS(fmt.Sprintf("/proc/%d/status", w.cmd.Process.Pid))
+		now, peak = now+n, peak+p
 	}
-	return procRSS(fmt.Sprintf("/proc/%d/status", e.worker.Process.Pid))
+	return now, peak
 }
 
 // procRSS reads VmRSS and VmHWM (the peak) from a /proc status file, in MiB.
@@ -279,13 +291,15 @@ func (e *env) close() error {
 			errs = append(errs, err)
 		}
 	}
-	if e.worker != nil && e.worker.Process != nil {
-		_ = e.worker.Process.Signal(syscall.SIGINT)
+	for _, w := range e.workers {
+		_ = w.cmd.Process.Signal(syscall.SIGINT)
+	}
+	for _, w := range e.workers {
 		select {
-		case <-e.workerDone:
+		case <-w.done:
 		case <-time.After(30 * time.Second):
-			_ = e.worker.Process.Kill()
-			<-e.workerDone
+			_ = w.cmd.Process.Kill()
+			<-w.done
 		}
 	}
 	if e.client != nil {
@@ -332,11 +346,11 @@ func freePorts(n int) ([]int, error) {
 	return out, nil
 }
 
-// cpuSeconds is the user+system CPU time of this process and of the worker so far.
+// cpuSeconds is the user+system CPU time of this process and of the workers so far.
 func (e *env) cpuSeconds() (server, worker float64) {
 	server = procCPU("/proc/self/stat")
-	if e.worker != nil && e.worker.Process != nil {
-		worker = procCPU(fmt.Sprintf("/proc/%d/stat", e.worker.Process.Pid))
+	for _, w := range e.workers {
+		worker += procCPU(fmt.Sprintf("/proc/%d/stat", w.cmd.Process.Pid))
 	}
 	return server, worker
 }

@@ -19,6 +19,9 @@ type Options struct {
 	UsersPerAccount int
 	// DataDir must be empty or absent; default a temporary directory, removed after.
 	DataDir string
+	// StartServer starts the embedded Temporal server the run uses (required), or
+	// reaches the existing cluster at TemporalAddress (recorded in the results).
+	TemporalAddress string
 	// StartServer starts the embedded Temporal server the run uses (required).
 	StartServer StartServerFunc
 	// SQLiteSynchronous is the server's SQLite synchronous mode (normal or full); default normal.
@@ -27,6 +30,9 @@ type Options struct {
 	// sets its SELLMIGRATE_* addresses and credentials (other SELLMIGRATE_WORKER_*
 	// settings in the environment pass through, so knobs can be tried).
 	WorkerCommand []string
+	// Workers is how many worker processes run the workflows side by side, each with
+	// its own pollers, as several deployed workers do; default 1.
+	Workers int
 	// BulkConcurrency is the bulk starter's starts in flight; default the starter's 16.
 	BulkConcurrency int
 	// SimSupportLimitPerMinute is the simulator's per-account Support limit; 0 is 700.
@@ -57,6 +63,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.StartServer == nil {
 		return o, fmt.Errorf("bench: Options.StartServer is nil; give the function that starts the embedded Temporal server")
+	}
+	if o.Workers == 0 {
+		o.Workers = 1
+	}
+	if o.Workers < 1 || o.Workers > 16 {
+		return o, fmt.Errorf("bench: --workers %d must be 1 to 16", o.Workers)
 	}
 	if o.UsersPerAccount == 0 {
 		o.UsersPerAccount = 4

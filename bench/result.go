@@ -27,7 +27,8 @@ type Result struct {
 	// StartsPerSec is the bulk starter's rate for the migrations (starter.StartRows).
 	StartsPerSec      float64 `json:"starts_per_sec"`
 	FloorStartsPerSec float64 `json:"floor_starts_per_sec,omitempty"`
-	// PeakRSSMB is the worker process's peak resident memory; ServerPeakRSSMB that of
+	// PeakRSSMB is the worker processes' peak resident memory (summed when several);
+	// ServerPeakRSSMB that of
 	// this process (embedded Temporal and simulator).
 	PeakRSSMB       float64 `json:"peak_rss_mb"`
 	ServerPeakRSSMB float64 `json:"server_peak_rss_mb"`
@@ -68,19 +69,23 @@ type ParkedResult struct {
 
 // Setup records how the run was made, so a figure can be reproduced.
 type Setup struct {
-	Command           string            `json:"command"`
-	StartedAt         time.Time         `json:"started_at"`
-	DurationSec       float64           `json:"duration_sec"`
-	CPUs              int               `json:"cpus"`
-	GoVersion         string            `json:"go_version"`
-	SQLiteSynchronous string            `json:"sqlite_synchronous"`
-	UsersPerAccount   int               `json:"users_per_account"`
-	BulkConcurrency   int               `json:"bulk_concurrency"`
-	Rounds            int               `json:"rounds,omitempty"`
-	SimSupportLimit   int               `json:"sim_support_limit_per_minute"`
-	ServerConfig      map[string]any    `json:"server_config,omitempty"`
-	SQLiteMaxConns    int               `json:"sqlite_max_conns"`
-	WorkerEnv         map[string]string `json:"worker_env"`
+	Command           string         `json:"command"`
+	StartedAt         time.Time      `json:"started_at"`
+	DurationSec       float64        `json:"duration_sec"`
+	CPUs              int            `json:"cpus"`
+	GoVersion         string         `json:"go_version"`
+	SQLiteSynchronous string         `json:"sqlite_synchronous"`
+	UsersPerAccount   int            `json:"users_per_account"`
+	BulkConcurrency   int            `json:"bulk_concurrency"`
+	Rounds            int            `json:"rounds,omitempty"`
+	SimSupportLimit   int            `json:"sim_support_limit_per_minute"`
+	ServerConfig      map[string]any `json:"server_config,omitempty"`
+	SQLiteMaxConns    int            `json:"sqlite_max_conns"`
+	// Workers is how many worker processes ran; TemporalAddress the cluster the run used
+	// (empty: an embedded server).
+	Workers         int               `json:"workers"`
+	TemporalAddress string            `json:"temporal_address,omitempty"`
+	WorkerEnv       map[string]string `json:"worker_env"`
 }
 
 // phase is what the batches of one kind (migrations or floor) measured, summed.

@@ -262,7 +262,8 @@ func setupOf(o Options, began time.Time) Setup {
 		Command: strings.Join(os.Args, " "), StartedAt: began.UTC(), CPUs: runtime.NumCPU(), GoVersion: runtime.Version(),
 		SQLiteSynchronous: o.SQLiteSynchronous, UsersPerAccount: o.UsersPerAccount, BulkConcurrency: bulkConcurrency(o),
 		WorkerEnv: map[string]string{}, Rounds: o.Rounds, SimSupportLimit: o.SimSupportLimitPerMinute,
-		ServerConfig: o.ServerConfig, SQLiteMaxConns: max(1, o.SQLiteMaxConns),
+		ServerConfig: o.ServerConfig, SQLiteMaxConns: max(1, o.SQLiteMaxConns), Workers: o.Workers,
+		TemporalAddress: o.TemporalAddress,
 	}
 	if s.SimSupportLimit == 0 {
 		s.SimSupportLimit = 700

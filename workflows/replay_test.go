@@ -121,6 +121,9 @@ var versionBranches = []struct {
 	{change: workflows.ChangeRevokeGrant,
 		newBranch: []string{"existing-owner-login.json"},
 		oldBranch: []string{"existing-license-assigned.json", "needs-attention-retry.json"}},
+	{change: workflows.ChangeBoundedQuietWait,
+		newBranch:  []string{"pending-input-expired.json"},
+		whyNoneOld: "no run recorded before the change had an input pending when continue-as-new was due; TestBoundedQuietWaitOldBranchWaitsForQuiet pins the old branch"},
 }
 
 // TestVersionMarkers checks which branch of each GetVersion change the histories

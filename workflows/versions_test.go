@@ -63,3 +63,25 @@ func TestNeedsAttentionOldBranchFails(t *testing.T) {
 	require.Contains(t, p.Compensation, "200 of 250 Sell users handled, 50 remain")
 	h.env.AssertNumberOfCalls(t, "ConvertContributors", 1)
 }
+
+// Runs from before bounded-quiet-wait wait for quiet without bound: with an input
+// pending and continue-as-new due, no reminder goes out until the input's step comes
+// (here the admin picks the subdomain; the owner login pending since is then handled).
+func TestBoundedQuietWaitOldBranchWaitsForQuiet(t *testing.T) {
+	h := existingHarness(t, false)
+	h.env.OnGetVersion(ChangeBoundedQuietWait, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	h.env.SetStartTime(testStart)
+	h.at(10*time.Minute, func() { h.update(contract.OwnerLoginName, ownerLoginAs("owner@globex.test")) })
+	h.at(20*time.Minute, func() { h.env.SetCurrentHistoryLength(5000) })
+	h.at(3*time.Hour, func() {
+		p := h.progress()
+		require.Equal(t, contract.StatusNeedsSubdomain, p.Status)
+		require.Zero(t, p.RemindersSent, "the old branch stops reminding while it waits for quiet")
+		h.env.SignalWorkflow(chooseOne.name, chooseOne.payload)
+	})
+	h.at(3*time.Hour+time.Minute, func() { h.env.CancelWorkflow() })
+	in := newInput("1002", contract.ModeExisting, "")
+	in.RequestedBy = "admin@globex.test"
+	h.run(in)
+	require.True(t, h.env.IsWorkflowCompleted())
+}

@@ -23,7 +23,7 @@ func (a *app) benchCmd() *cobra.Command {
 		Use:   "bench",
 		Short: "Measure migrations end to end on this machine against Temporal's own floor",
 		Long: `bench starts a fresh embedded Temporal server (SQLite file), the simulator with
-synthetic accounts and a worker process, then runs N floor workflows (the migration's
+synthetic accounts and --workers worker processes, then runs N floor workflows (the migration's
 shape with no-op activities) and N existing-mode migrations, a responder answering
 each human input as soon as it is awaited (each owner signs in through the API's OAuth
 owner login on the simulator, served in this process). It prints and writes (--out) migrations/s,
@@ -56,8 +56,10 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 			if err != nil {
 				return err
 			}
+			workers, _ := f.GetInt("workers")
 			startServer := startBenchServer
-			if addr, _ := f.GetString("temporal-address"); addr != "" {
+			addr, _ := f.GetString("temporal-address")
+			if addr != "" {
 				if len(serverKV) > 0 || sync != "normal" || conns != 0 {
 					return fmt.Errorf("--server-config, --sqlite-synchronous and --sqlite-max-conns set the embedded server; with --temporal-address set them on that cluster")
 				}
@@ -71,9 +73,9 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 				N: n, Parked: parked, UsersPerAccount: users, DataDir: dataDir, SQLiteSynchronous: sync,
 				WorkerCommand: []string{exe, "worker", "--" + benchFloorFlag}, BulkConcurrency: conc,
 				Rounds: rounds, SQLiteMaxConns: conns, ServerConfig: serverCfg, SimSupportLimitPerMinute: simLimit,
-				StartServer: startServer,
-				Progress:    func(format string, args ...any) { _, _ = fmt.Fprintf(a.stderr, format+"\n", args...) },
-				Logger:      logger,
+				StartServer: startServer, TemporalAddress: addr, Workers: workers,
+				Progress: func(format string, args ...any) { _, _ = fmt.Fprintf(a.stderr, format+"\n", args...) },
+				Logger:   logger,
 			})
 			if err != nil {
 				return err
@@ -105,6 +107,7 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 	f.Int("users-per-account", 4, "Sell users per synthetic account (admin and owner included)")
 	f.String("data-dir", "", "fresh directory for the server's and simulator's SQLite files (default: a temporary one, removed after)")
 	f.String("sqlite-synchronous", "normal", "SQLite synchronous mode of the embedded server: normal or full")
+	f.Int("workers", 1, "worker processes side by side, each with its own pollers (1 to 16)")
 	f.Int("bulk-concurrency", 0, "starts in flight during the bulk start (default the starter's 16)")
 	f.Int("rounds", 0, "alternate floor and migration batches this many times (default 1 below n=400, else 4)")
 	f.Int("sqlite-max-conns", 0, "connections to the server's SQLite file (default 1)")

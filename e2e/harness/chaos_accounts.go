@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -117,7 +118,9 @@ func (a ChaosAccount) WorkflowID() string { return contract.WorkflowID(fmt.Sprin
 
 // Spec is the POST /_sim/accounts body that creates the account.
 func (a ChaosAccount) Spec() map[string]any {
-	body := map[string]any{"sellAccountId": a.ID, "name": fmt.Sprintf("Chaos%d", a.ID), "users": a.Users}
+	// The simulator names the admin after the account: admin@<name, lower case>.test.
+	name := strings.ToUpper(a.Subdomain[:1]) + a.Subdomain[1:]
+	body := map[string]any{"sellAccountId": a.ID, "name": name, "users": a.Users}
 	switch a.Shape {
 	case ShapeConnected:
 		body["connectedSubdomain"] = a.Subdomain
