@@ -1,6 +1,7 @@
 package credstore_test
 
 import (
+	"database/sql"
 	"os"
 	"strings"
 	"testing"
@@ -35,5 +36,45 @@ func TestPostgresLive(t *testing.T) {
 	}
 	if infos, err := s.List(ctx, sub); err != nil || len(infos) != 1 || infos[0].RevokedAt.IsZero() {
 		t.Errorf("List after revoke = %+v, %v", infos, err)
+	}
+}
+
+// TestPostgresRolesStartTogether: several roles opening one fresh database at once (two
+// workers and the API, as a cluster starts them) all prepare the table without a
+// collision. Each run uses a schema of its own, so the table is new.
+func TestPostgresRolesStartTogether(t *testing.T) {
+	dsn := os.Getenv("SELLMIGRATE_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("set SELLMIGRATE_TEST_POSTGRES_DSN=postgres://... to run against PostgreSQL")
+	}
+	schema := "race" + strings.ToLower(time.Now().Format("150405999999"))
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _, _ = db.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE") }()
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	inSchema := dsn + sep + "search_path=" + schema
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			s, err := credstore.Open(ctx, inSchema, keyring(t, "", keyA))
+			if err == nil {
+				err = s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -95,9 +95,36 @@ func openSQLite(path string) (*sql.DB, error) {
 	return db, nil
 }
 
+// schemaLockID is the PostgreSQL advisory lock the schema is prepared under: CREATE
+// TABLE IF NOT EXISTS is not safe against itself, and two roles starting together (two
+// workers, a worker and the API) would otherwise collide on the table's catalog row.
+const schemaLockID = 0x73656c6c6372 // "sellcr"
+
 func (s *Store) createSchema(ctx context.Context) error {
+	exec := s.db.ExecContext
+	if s.dialect == dialectPostgres {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("credentials: reach the store at %s (check the host, port, database, user and password in credentials.dsn): %w", s.shown, err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", schemaLockID); err != nil {
+			return fmt.Errorf("credentials: lock the store at %s to prepare its table: %w", s.shown, err)
+		}
+		if err := s.createSchemaWith(ctx, tx.ExecContext); err != nil {
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("credentials: prepare the credentials table in %s: %w", s.shown, err)
+		}
+		return nil
+	}
+	return s.createSchemaWith(ctx, exec)
+}
+
+func (s *Store) createSchemaWith(ctx context.Context, exec func(context.Context, string, ...any) (sql.Result, error)) error {
 	for _, q := range []string{schema, index} {
-		if _, err := s.db.ExecContext(ctx, q); err != nil {
+		if _, err := exec(ctx, q); err != nil {
 			hint := "is it a SQLite file, and writable?"
 			if s.dialect == dialectPostgres {
 				hint = "check the host, port, database, user and password in credentials.dsn, and that the user may create tables"
