@@ -128,7 +128,7 @@ func schemas() map[string]any {
 			"total":    integer("every migration"),
 		}, "byStatus", "total"),
 		"StartRequest": object("Starts the migration of one Sell account.", map[string]any{
-			"accountId":   schema{"type": "string", "pattern": "^[0-9]{1,19}$", "description": "the Sell account ID"},
+			"accountId":   schema{"type": "string", "pattern": contract.AccountIDPattern, "description": "the Sell account ID"},
 			"mode":        strEnum("new: create a Zendesk account; existing: join one", modes...),
 			"subdomain":   subdomain,
 			"requestedBy": email("the Sell admin asking for the migration"),

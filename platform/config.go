@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Defaults used by New when a Config field is left empty.
@@ -62,9 +63,6 @@ type Config struct {
 	JobPollMax     time.Duration
 }
 
-// dnsLabel is what AccountsSubdomain may be: one lowercase DNS label.
-var dnsLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-
 // withDefaults fills empty fields and checks the rest, so a bad setting fails at start-up
 // with the field named rather than on the first call with a confusing URL error.
 func (cfg Config) withDefaults() (Config, error) {
@@ -109,7 +107,7 @@ func (cfg Config) withDefaults() (Config, error) {
 		return cfg, fmt.Errorf("platform: SellURL %q must be an http(s) URL without credentials, query or fragment, like %q or %q",
 			cfg.SellURL, DefaultSellURL, "http://127.0.0.1:8081/sell")
 	}
-	if !dnsLabel.MatchString(cfg.AccountsSubdomain) {
+	if !contract.IsLabel(cfg.AccountsSubdomain) { // one lowercase DNS label
 		return cfg, fmt.Errorf("platform: AccountsSubdomain %q must be one lowercase DNS label (letters, digits, inner hyphens) like %q",
 			cfg.AccountsSubdomain, DefaultAccountsSubdomain)
 	}

@@ -17,7 +17,9 @@ export function stepper(r) {
     if (t && s.id !== "done") {
       // A step waiting for a person counts from when the wait began, as the callout does.
       const from = s.state === "waiting" && r.waitingSince ? r.waitingSince : t.startedAt;
-      const took = t.endedAt ? between(t.startedAt, t.endedAt) : s.state === "done" ? "" : s.state + " " + between(from, new Date().toISOString());
+      // Capitalised as the callout's "Waiting 13s", so one wait reads the same in both.
+      const state = s.state.charAt(0).toUpperCase() + s.state.slice(1);
+      const took = t.endedAt ? between(t.startedAt, t.endedAt) : s.state === "done" ? "" : state + " " + between(from, new Date().toISOString());
       when = clockTime(t.startedAt) + (took ? " · " + took : "");
     }
     else if (t) when = clockTime(t.startedAt);
