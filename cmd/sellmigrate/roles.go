@@ -64,6 +64,8 @@ func openSimulator(cfg config.Config, dataDir, dirSetting string, logger *zap.Lo
 		OAuthClientSecret: cfg.API.OAuthClientSecret,
 		// dev sends the partner calls with zendesk.partner_token; the simulator takes it.
 		PartnerToken: cfg.Zendesk.PartnerToken,
+		// and each Sell account's token is zendesk.sell_token_template with its ID.
+		SellTokenTemplate: cfg.Zendesk.SellTokenTemplate,
 		// dev signs its webhooks with the same secret (config derives both from it).
 		WebhookSecret: cfg.Sim.WebhookSecret,
 		JobDuration:   cfg.Sim.JobDuration,

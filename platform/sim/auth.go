@@ -117,13 +117,17 @@ func tokenEqual(got, want string) bool {
 // sellHandler is a Sell endpoint that runs for the account its bearer token names.
 type sellHandler func(w http.ResponseWriter, r *http.Request, acct sellAccount)
 
-// sellAuthed accepts "Authorization: Bearer sell-demo-<accountID>" for an existing account.
+// sellAuthed accepts "Authorization: Bearer <token>" where the token is
+// Config.SellTokenTemplate with an existing account's ID (sell-demo-<accountID> by
+// default).
 func (s *Sim) sellAuthed(h sellHandler) http.HandlerFunc {
+	prefix, suffix, _ := strings.Cut(s.cfg.SellTokenTemplate, accountIDPlaceholder)
 	return func(w http.ResponseWriter, r *http.Request) {
 		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-		idText, isDemo := strings.CutPrefix(strings.TrimSpace(token), sellTokenPrefix)
+		idText, hasPrefix := strings.CutPrefix(strings.TrimSpace(token), prefix)
+		idText, hasSuffix := strings.CutSuffix(idText, suffix)
 		id, parseErr := strconv.ParseInt(idText, 10, 64)
-		if !strings.EqualFold(scheme, "bearer") || !isDemo || parseErr != nil {
+		if !strings.EqualFold(scheme, "bearer") || !hasPrefix || !hasSuffix || parseErr != nil || strconv.FormatInt(id, 10) != idText {
 			sellError(w, http.StatusUnauthorized, "unauthorized", "Invalid or missing access token", "")
 			return
 		}

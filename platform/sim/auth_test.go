@@ -3,6 +3,7 @@ package sim_test
 import (
 	"encoding/base64"
 	"net/http"
+	"path/filepath"
 	"testing"
 
 	"github.com/sellmigrate/sellmigrate/platform/sim"
@@ -114,4 +115,18 @@ func TestSellAuthAndAccount(t *testing.T) {
 	if nf.Errors[0].Error.Code != "not_found" {
 		t.Errorf("404 body %+v", nf)
 	}
+}
+
+// The Sell accounts' tokens follow Config.SellTokenTemplate, so a deployment of the
+// simulator shares a secret template with its worker rather than the public default.
+func TestSellTokenTemplate(t *testing.T) {
+	t.Parallel()
+	if _, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), SellTokenTemplate: "no-placeholder"}); err == nil {
+		t.Error("a template without {account_id} was accepted")
+	}
+	e := start(t, sim.Config{SellTokenTemplate: "s3cr3t-{account_id}-x"})
+	for _, token := range []string{"sell-demo-1001", "s3cr3t-1001", "s3cr3t-01001-x", "s3cr3t-1001-xy", "s3cr3t--x"} {
+		e.do(http.MethodGet, "/sell/v2/accounts/self", nil, "Authorization", "Bearer "+token).expect(t, http.StatusUnauthorized)
+	}
+	e.do(http.MethodGet, "/sell/v2/accounts/self", nil, "Authorization", "Bearer s3cr3t-1001-x").expect(t, http.StatusOK)
 }

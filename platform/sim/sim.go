@@ -124,8 +124,15 @@ const DefaultPartnerToken = "demo-partner-token"
 // can refuse anything that is not the simulator. Zendesk sends no such header.
 const SimulatorHeader = "X-Zendesk-Simulator"
 
-// DemoSellToken is the Sell API bearer token of a simulated Sell account.
+// DemoSellToken is the Sell API bearer token of a simulated Sell account under the
+// default template.
 func DemoSellToken(accountID int64) string { return fmt.Sprintf("%s%d", sellTokenPrefix, accountID) }
+
+// DefaultSellTokenTemplate is the Sell accounts' tokens when Config.SellTokenTemplate is
+// empty: sell-demo-<account ID>.
+const DefaultSellTokenTemplate = sellTokenPrefix + accountIDPlaceholder
+
+const accountIDPlaceholder = "{account_id}"
 
 const sellTokenPrefix = "sell-demo-"
 
@@ -159,6 +166,10 @@ type Config struct {
 	// PartnerToken is the bearer token the partner calls require
 	// ("Authorization: Bearer <token>"); empty means DefaultPartnerToken.
 	PartnerToken string
+	// SellTokenTemplate is each Sell account's API token, with {account_id} where the
+	// account ID goes (the worker's zendesk.sell_token_template); empty means
+	// DefaultSellTokenTemplate.
+	SellTokenTemplate string
 	// WebhookSecret is the shared secret POST /_sim/webhooks checks signatures with
 	// (notify.Verify); empty means DefaultWebhookSecret.
 	WebhookSecret string
@@ -223,6 +234,12 @@ func New(cfg Config) (*Sim, error) {
 	}
 	if cfg.PartnerToken == "" {
 		cfg.PartnerToken = DefaultPartnerToken
+	}
+	if cfg.SellTokenTemplate == "" {
+		cfg.SellTokenTemplate = DefaultSellTokenTemplate
+	}
+	if strings.Count(cfg.SellTokenTemplate, accountIDPlaceholder) != 1 {
+		return nil, fmt.Errorf("sim: Config.SellTokenTemplate %q must hold %s once, where each account's ID goes", cfg.SellTokenTemplate, accountIDPlaceholder)
 	}
 	if cfg.JobDuration < 0 {
 		return nil, fmt.Errorf("sim: Config.JobDuration is %s; give a positive duration or 0 for the default %s",

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -90,7 +91,7 @@ func (s *Sim) AddAccount(ctx context.Context, spec AccountSpec) (AccountAdded, e
 	}
 	now := s.nowString()
 	out := AccountAdded{SellAccountID: spec.SellAccountID, Name: spec.Name, AdminEmail: "admin@" + slug + ".test",
-		SellToken: DemoSellToken(spec.SellAccountID)}
+		SellToken: strings.Replace(s.cfg.SellTokenTemplate, accountIDPlaceholder, strconv.FormatInt(spec.SellAccountID, 10), 1)}
 	err = s.store.write(ctx, func(tx *sql.Tx) error {
 		if err := specFree(ctx, tx, spec); err != nil {
 			return err
