@@ -83,14 +83,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.log.Error("handler panicked", zap.Any("panic", v), zap.ByteString("stack", debug.Stack()))
+			s.log.Error("handler panicked", zap.String("requestId", requestID(r)), zap.Any("panic", v), zap.ByteString("stack", debug.Stack()))
 			if rec.status == 0 {
 				s.writeError(rec, r, errors.New("the server hit an unexpected error; retry, and report it if it persists"))
 			}
 		}
 		// The query string is left out: it holds nothing secret today, but page tokens
 		// are long and a future parameter might.
-		s.log.Debug("request", zap.String("method", r.Method), zap.String("path", r.URL.Path),
+		s.log.Debug("request", zap.String("requestId", requestID(r)), zap.String("method", r.Method), zap.String("path", r.URL.Path),
 			zap.Int("status", rec.status), zap.Duration("took", time.Since(start)))
 	}()
 	if _, pattern := s.mux.Handler(r); pattern == "" || (isAPIPath(r.URL.Path) && !s.isRoute(pattern)) {

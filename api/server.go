@@ -181,7 +181,8 @@ func (s *Server) Handler() http.Handler {
 	if s.opts.Metrics != nil {
 		h = Instrument(h, s.opts.Metrics, s.opts.Ready)
 	}
-	return h
+	// Outermost, so every response, /metrics and /readyz included, names its request.
+	return withRequestID(h)
 }
 
 // ServeListener serves on a listener the caller opened until ctx is done, then shuts

@@ -38,7 +38,7 @@ func (s *Server) startStream(w http.ResponseWriter) (*sseWriter, func(), error) 
 	select {
 	case s.streams <- struct{}{}:
 	default:
-		return nil, nil, newError(codeUnavailable, fmt.Sprintf("%d live streams are open, the most this server allows; close some dashboards or retry later", cap(s.streams)))
+		return nil, nil, newPublicError(codeUnavailable, fmt.Sprintf("%d live streams are open, the most this server allows; close some dashboards or retry later", cap(s.streams)))
 	}
 	release := func() { <-s.streams }
 	rc := http.NewResponseController(w)
