@@ -51,10 +51,19 @@ func (s *Server) handle(rt route) {
 	s.routes[rt.pattern()] = rt
 	s.mux.HandleFunc(rt.pattern(), func(w http.ResponseWriter, r *http.Request) {
 		var p principal
+		// The liveness probe is never limited: a limited probe would restart a busy
+		// server. Everything else is, before any work (a failed sign-in counts too,
+		// against the caller's address, so tokens cannot be guessed at speed).
+		limited := rt.path != "/healthz"
 		if rt.role != rolePublic {
 			var err error
 			if p, err = s.auth.authenticate(r); err != nil {
-				s.writeError(w, r, err)
+				if s.admitAPIRequest(w, r, principal{}) {
+					s.writeError(w, r, err)
+				}
+				return
+			}
+			if !s.admitAPIRequest(w, r, p) {
 				return
 			}
 			if p.role < rt.role {
@@ -65,6 +74,8 @@ func (s *Server) handle(rt route) {
 				s.writeError(w, r, newError(codeForbidden, "a signed-in browser session may change migrations only from this server's own pages; use a bearer token from elsewhere"))
 				return
 			}
+		} else if limited && !s.admitAPIRequest(w, r, p) {
+			return
 		}
 		if err := rt.handler(w, r, p); err != nil {
 			s.writeError(w, r, err)

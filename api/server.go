@@ -51,6 +51,15 @@ type Options struct {
 	// ListPollInterval (defaults 1s and 1000), once for all its subscribers.
 	ListPollInterval time.Duration
 	ListWatchLimit   int
+	// Abuse limits. RateLimitPerSecond and RateLimitBurst bound each principal's API
+	// requests (defaults 50/s, bursts of 200); unauthenticated callers get the same
+	// per client IP. MaxStreamsPerPrincipal caps one principal's live streams (default
+	// 8). OwnerLoginPerMinute bounds each client IP's visits to the unauthenticated
+	// owner-login page, which costs Temporal calls (default 30).
+	RateLimitPerSecond     float64
+	RateLimitBurst         int
+	MaxStreamsPerPrincipal int
+	OwnerLoginPerMinute    int
 	// Metrics, when set, records the latency of every request by route and serves it
 	// at GET /metrics; Ready answers GET /readyz (nil means always ready).
 	Metrics *Metrics
@@ -86,6 +95,15 @@ type GrantStore interface {
 	Revoke(ctx context.Context, id string, at time.Time) (credstore.Info, error)
 }
 
+// Defaults of the abuse limits, generous enough for the dashboard (which streams and
+// reloads on changes) and for automation driving many migrations with one token.
+const (
+	DefaultRateLimitPerSecond     = 50.0
+	DefaultRateLimitBurst         = 200
+	DefaultMaxStreamsPerPrincipal = 8
+	DefaultOwnerLoginPerMinute    = 30
+)
+
 // Server serves the API, the dashboard and the OAuth callback.
 type Server struct {
 	opts    Options
@@ -99,6 +117,9 @@ type Server struct {
 	// streams bounds the live-update streams open at once.
 	streams chan struct{}
 	list    *listHub
+	// principalLimits and ipLimits rate-limit API requests by token and, for callers
+	// without one, by client IP.
+	principalLimits, ipLimits *keyedLimiter
 	// publicHost is the host of PublicURL, an origin cookie sessions may come from.
 	publicHost string
 	// stop ends live streams when Serve shuts down.
@@ -138,6 +159,18 @@ func NewServer(o Options) (*Server, error) {
 	if o.ListWatchLimit <= 0 {
 		o.ListWatchLimit = 1000
 	}
+	if o.RateLimitPerSecond <= 0 {
+		o.RateLimitPerSecond = DefaultRateLimitPerSecond
+	}
+	if o.RateLimitBurst <= 0 {
+		o.RateLimitBurst = DefaultRateLimitBurst
+	}
+	if o.MaxStreamsPerPrincipal <= 0 {
+		o.MaxStreamsPerPrincipal = DefaultMaxStreamsPerPrincipal
+	}
+	if o.OwnerLoginPerMinute <= 0 {
+		o.OwnerLoginPerMinute = DefaultOwnerLoginPerMinute
+	}
 	if o.OAuth.Zendesk == nil && strings.Contains(o.OAuth.SupportURL, platform.SubdomainPlaceholder) {
 		z, err := platform.New(platform.Config{SupportURL: o.OAuth.SupportURL, Logger: o.Logger})
 		if err != nil {
@@ -161,6 +194,9 @@ func NewServer(o Options) (*Server, error) {
 		routes:  map[string]route{},
 		streams: make(chan struct{}, o.MaxStreams),
 		stop:    make(chan struct{}),
+
+		principalLimits: newKeyedLimiter(o.RateLimitPerSecond, o.RateLimitBurst),
+		ipLimits:        newKeyedLimiter(o.RateLimitPerSecond, o.RateLimitBurst),
 	}
 	if u, err := url.Parse(o.PublicURL); err == nil {
 		s.publicHost = u.Host
