@@ -40,9 +40,10 @@ type Options struct {
 	OAuth     OAuthOptions
 	// MaxBodyBytes caps a request body; default 1 MiB.
 	MaxBodyBytes int64
-	// Live updates: how often a stream polls Temporal (default 500ms), how often it sends
-	// a keepalive comment (default 15s), the most streams open at once (default 256) and
-	// the longest one lasts before the browser is asked to reconnect (default 1h).
+	// Live updates: how often a watched migration is polled, once for all its streams
+	// (default 500ms), how often a stream sends a keepalive comment (default 15s), the
+	// most streams open at once (default 256) and the longest one lasts before the
+	// browser is asked to reconnect (default 1h).
 	PollInterval      time.Duration
 	KeepAlive         time.Duration
 	MaxStreams        int
@@ -117,6 +118,12 @@ type Server struct {
 	// streams bounds the live-update streams open at once.
 	streams chan struct{}
 	list    *listHub
+	// watches polls each streamed migration once for all its streams.
+	watches *migrationHub
+	// streamQuota caps each principal's open streams.
+	streamQuota *streamQuota
+	// readStatus reads one migration (starter.Status); tests count and fake it.
+	readStatus func(ctx context.Context, ref string) (starter.Report, error)
 	// principalLimits and ipLimits rate-limit API requests by token and, for callers
 	// without one, by client IP.
 	principalLimits, ipLimits *keyedLimiter
@@ -202,6 +209,9 @@ func NewServer(o Options) (*Server, error) {
 		s.publicHost = u.Host
 	}
 	s.list = newListHub(s)
+	s.watches = newMigrationHub(s)
+	s.streamQuota = newStreamQuota(o.MaxStreamsPerPrincipal)
+	s.readStatus = o.Starter.Status
 	for _, rt := range s.apiRoutes() {
 		s.handle(rt)
 	}
@@ -257,6 +267,14 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	}
 	s.log.Info("API stopped")
 	return nil
+}
+
+// status reads one migration through readStatus (starter.Status when unset).
+func (s *Server) status(ctx context.Context, ref string) (starter.Report, error) {
+	if s.readStatus != nil {
+		return s.readStatus(ctx, ref)
+	}
+	return s.starter.Status(ctx, ref)
 }
 
 // Close ends every live stream; Serve calls it on shutdown.
