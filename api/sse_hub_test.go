@@ -141,9 +141,8 @@ func TestLiveStreamsCappedPerPrincipal(t *testing.T) {
 	if other.StatusCode != http.StatusOK {
 		t.Errorf("another token's stream: %d, want 200", other.StatusCode)
 	}
-	if n := s.watches.watching(watchedWorkflow); n != 2 {
-		t.Errorf("two streams on one migration: one poller serves %d, want 2", n)
-	}
+	// A stream subscribes just after its first event, so give the second a moment.
+	waitFor(t, "two streams on one migration served by one poller", func() bool { return s.watches.watching(watchedWorkflow) == 2 })
 	other.Body.Close()
 
 	first.Body.Close()
@@ -158,5 +157,15 @@ func TestLiveStreamsCappedPerPrincipal(t *testing.T) {
 			t.Fatalf("the closed stream's slot was not freed: %d", again.StatusCode)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitFor polls cond for up to 5 seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 5s for %s", what)
+		}
 	}
 }
