@@ -56,7 +56,7 @@ type Options struct {
 	// requests (defaults 50/s, bursts of 200); unauthenticated callers get the same
 	// per client IP. MaxStreamsPerPrincipal caps one principal's live streams (default
 	// 8). OwnerLoginPerMinute bounds each client IP's visits to the unauthenticated
-	// owner-login page, which costs Temporal calls (default 30).
+	// owner-login page, which costs Temporal calls (default 60).
 	RateLimitPerSecond     float64
 	RateLimitBurst         int
 	MaxStreamsPerPrincipal int
@@ -102,7 +102,7 @@ const (
 	DefaultRateLimitPerSecond     = 50.0
 	DefaultRateLimitBurst         = 200
 	DefaultMaxStreamsPerPrincipal = 8
-	DefaultOwnerLoginPerMinute    = 30
+	DefaultOwnerLoginPerMinute    = 60
 )
 
 // Server serves the API, the dashboard and the OAuth callback.

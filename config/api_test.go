@@ -27,8 +27,8 @@ func TestAPITokensFromEnvAndFile(t *testing.T) {
 	if c.APIPublicURL() != "http://127.0.0.1:8080" || c.API.TemporalUIURL != DefaultTemporalUIURL || c.API.MaxBodyBytes != 1<<20 || c.API.OAuthClientID != "sellmigrate" {
 		t.Errorf("api defaults = %+v (public %s)", c.API, c.APIPublicURL())
 	}
-	if c.API.RateLimitPerSecond != 50 || c.API.RateLimitBurst != 200 || c.API.MaxStreamsPerPrincipal != 8 || c.API.OwnerLoginRatePerMinute != 30 {
-		t.Errorf("api limit defaults = %+v, want 50/s, bursts of 200, 8 streams, 30 owner-login visits a minute", c.API)
+	if c.API.RateLimitPerSecond != 50 || c.API.RateLimitBurst != 200 || c.API.MaxStreamsPerPrincipal != 8 || c.API.OwnerLoginRatePerMinute != 60 {
+		t.Errorf("api limit defaults = %+v, want 50/s, bursts of 200, 8 streams, 60 owner-login visits a minute", c.API)
 	}
 }
 
