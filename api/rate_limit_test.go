@@ -156,3 +156,15 @@ func TestLimiterMapStaysBounded(t *testing.T) {
 		t.Errorf("%d buckets, more than the bound %d", n, maxLimiterEntries)
 	}
 }
+
+// TestCodecEndpointRateLimited: the codec endpoint shares the API's limits.
+func TestCodecEndpointRateLimited(t *testing.T) {
+	s := limitedServer(t)
+	codes := []int{}
+	for i := 0; i < 3; i++ {
+		codes = append(codes, send(s, "POST", CodecPath+"/decode", "Bearer tok-viewer", "10.0.0.1:1").Code)
+	}
+	if codes[2] != http.StatusTooManyRequests {
+		t.Errorf("codec calls past the burst: %v, want the third refused with 429", codes)
+	}
+}
