@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -140,6 +141,9 @@ func (a *authenticator) byID(id []byte) Role {
 // principal is who made a request.
 type principal struct {
 	role Role
+	// tokenID names the token behind the request (a bearer token or the one a session
+	// was made with); limits are kept per token.
+	tokenID [16]byte
 	// viaCookie is true when a session cookie, not a header, authenticated the request.
 	viaCookie bool
 }
@@ -152,21 +156,21 @@ func (a *authenticator) authenticate(r *http.Request) (principal, error) {
 		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || strings.ContainsAny(token, " \t") {
 			return principal{}, newError(codeUnauthorized, `the Authorization header is malformed; send "Authorization: Bearer <token>"`)
 		}
-		role, _ := a.match(token)
+		role, id := a.match(token)
 		if role == rolePublic {
 			return principal{}, newError(codeUnauthorized, "the bearer token is not valid; use a token from api.viewer_tokens, api.ops_tokens or api.admin_tokens")
 		}
-		return principal{role: role}, nil
+		return principal{role: role, tokenID: id}, nil
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
 		return principal{}, newError(codeUnauthorized, `no credentials; send "Authorization: Bearer <token>" or sign in with POST /api/v1/session`)
 	}
-	role := a.checkSession(c.Value)
+	role, id := a.checkSession(c.Value)
 	if role == rolePublic {
 		return principal{}, newError(codeUnauthorized, "the session has expired or is no longer valid; sign in again with POST /api/v1/session")
 	}
-	return principal{role: role, viaCookie: true}, nil
+	return principal{role: role, tokenID: id, viaCookie: true}, nil
 }
 
 // newSession makes a cookie value: the token's id and an expiry, signed.
@@ -178,23 +182,28 @@ func (a *authenticator) newSession(id [16]byte) (string, time.Time) {
 	return base64.RawURLEncoding.EncodeToString(payload) + "." + base64.RawURLEncoding.EncodeToString(a.sign(payload)), exp
 }
 
-// checkSession returns the role of a valid, unexpired session whose token is still
-// configured; anything else is rolePublic.
-func (a *authenticator) checkSession(v string) Role {
+// checkSession returns the role and token ID of a valid, unexpired session whose
+// token is still configured; anything else is rolePublic.
+func (a *authenticator) checkSession(v string) (Role, [16]byte) {
+	var id [16]byte
 	p, s, ok := strings.Cut(v, ".")
 	if !ok {
-		return rolePublic
+		return rolePublic, id
 	}
 	payload, err1 := base64.RawURLEncoding.DecodeString(p)
 	sig, err2 := base64.RawURLEncoding.DecodeString(s)
 	if err1 != nil || err2 != nil || len(payload) != 24 || !hmac.Equal(sig, a.sign(payload)) {
-		return rolePublic
+		return rolePublic, id
 	}
 	if exp := time.Unix(int64(binary.BigEndian.Uint64(payload[16:])), 0); !a.now().Before(exp) {
-		return rolePublic
+		return rolePublic, id
 	}
-	return a.byID(payload[:16])
+	copy(id[:], payload[:16])
+	return a.byID(payload[:16]), id
 }
+
+// key identifies the principal in limiter maps: the token's ID, never the token.
+func (p principal) key() string { return "token:" + hex.EncodeToString(p.tokenID[:]) }
 
 func (a *authenticator) sign(payload []byte) []byte {
 	mac := hmac.New(sha256.New, a.key)

@@ -44,7 +44,13 @@ func (s *Server) registerCodec(mux *http.ServeMux) {
 			s.codecCORS(w, r)
 			p, err := s.auth.authenticate(r)
 			if err != nil {
-				s.writeError(w, r, err)
+				// A failed sign-in counts against the caller's address, as on the API.
+				if s.admitAPIRequest(w, r, principal{}) {
+					s.writeError(w, r, err)
+				}
+				return
+			}
+			if !s.admitAPIRequest(w, r, p) {
 				return
 			}
 			if p.role < RoleViewer {

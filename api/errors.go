@@ -24,6 +24,7 @@ const (
 	codePayloadTooLarge  = "payload_too_large"
 	codeUnsupportedMedia = "unsupported_media_type"
 	codeMethodNotAllowed = "method_not_allowed"
+	codeTooManyRequests  = "too_many_requests"
 	codeUnavailable      = "unavailable"
 	codeInternal         = "internal"
 )
@@ -40,6 +41,7 @@ var errorCodes = map[string]int{
 	codePayloadTooLarge:  http.StatusRequestEntityTooLarge,
 	codeUnsupportedMedia: http.StatusUnsupportedMediaType,
 	codeMethodNotAllowed: http.StatusMethodNotAllowed,
+	codeTooManyRequests:  http.StatusTooManyRequests,
 	codeUnavailable:      http.StatusServiceUnavailable,
 	codeInternal:         http.StatusInternalServerError,
 }
@@ -50,6 +52,13 @@ type apiError struct {
 	Message string `json:"message"`
 	// Field names the input at fault, for invalid_input, when one is.
 	Field string `json:"field,omitempty"`
+	// RequestID is the request's X-Request-Id, on server-side failures (5xx), so the
+	// person who saw the error can point an operator at its log line.
+	RequestID string `json:"requestId,omitempty"`
+	// public marks a 5xx message this package wrote itself, naming no internals (a
+	// capacity limit, advice to retry); any other 5xx message is replaced by a
+	// generic one before it leaves the server.
+	public bool
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -63,8 +72,14 @@ func (e *apiError) status() int {
 
 func newError(code, message string) *apiError { return &apiError{Code: code, Message: message} }
 
+// newPublicError is a 5xx error whose message is safe to show as it is.
+func newPublicError(code, message string) *apiError {
+	return &apiError{Code: code, Message: message, public: true}
+}
+
 // toAPIError classifies an error from starter (or from this package) for the client.
-// Unexpected errors keep their message, which says what failed, and are logged.
+// Unexpected errors keep their message here, for the log; writeError hides it from
+// the client.
 func toAPIError(err error) *apiError {
 	var (
 		ae       *apiError
@@ -93,13 +108,16 @@ func toAPIError(err error) *apiError {
 	case errors.As(err, &rejected):
 		return newError(codeRejected, rejected.Error())
 	case errors.As(err, &unavail), errors.As(err, &deadline), errors.Is(err, context.DeadlineExceeded):
-		return newError(codeUnavailable, "Temporal did not answer in time ("+err.Error()+"); check that the Temporal server and a worker are running, then retry")
+		// The cause (addresses, RPC text) goes to the log only; the advice is ours.
+		return newPublicError(codeUnavailable, "Temporal did not answer in time; check that the Temporal server and a worker are running, then retry")
 	}
 	return newError(codeInternal, err.Error())
 }
 
-// writeError sends the error body. Server-side failures are logged; client mistakes
-// are not, as they are the client's to read.
+// writeError sends the error body. Server-side failures (5xx) are logged with the
+// request ID, and the client gets only a generic message and that ID: error texts
+// from Temporal or the store can name hosts, queries and internals. Client mistakes
+// (4xx) are not logged and keep their message, as they are the client's to read.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
 		// The client went away; there is no one to answer.
@@ -109,15 +127,47 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	ae := toAPIError(err)
 	st := ae.status()
 	if st >= 500 {
-		s.log.Error("request failed", zap.String("method", r.Method), zap.String("path", r.URL.Path),
+		id := responseRequestID(w, r)
+		s.log.Error("request failed", zap.String("requestId", id), zap.String("method", r.Method), zap.String("path", r.URL.Path),
 			zap.String("code", ae.Code), zap.Error(err))
+		ae = serverFailure(ae, id)
 	}
 	if st == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sellmigrate"`)
 	}
-	writeJSON(w, st, struct {
-		Error *apiError `json:"error"`
-	}{ae})
+	writeJSON(w, st, errorBody{ae})
+}
+
+// errorBody is the JSON shape of every error.
+type errorBody struct {
+	Error *apiError `json:"error"`
+}
+
+// serverFailure is what a client sees of a 5xx: the code, the request ID, and either
+// this package's own public message or a generic one.
+func serverFailure(ae *apiError, id string) *apiError {
+	out := &apiError{Code: ae.Code, Message: ae.Message, RequestID: id}
+	if !ae.public {
+		out.Message = genericServerMessage(id)
+	} else {
+		out.Message += " (request ID " + id + ")"
+	}
+	return out
+}
+
+func genericServerMessage(id string) string {
+	return "internal error; quote request ID " + id + " to an operator"
+}
+
+// responseRequestID is the request's ID, set on the response when the middleware did
+// not already (a handler called directly).
+func responseRequestID(w http.ResponseWriter, r *http.Request) string {
+	if id := w.Header().Get(RequestIDHeader); id != "" {
+		return id
+	}
+	id := requestID(r)
+	w.Header().Set(RequestIDHeader, id)
+	return id
 }
 
 // writeJSON sends a JSON body. The API's answers are small, so a failed write means

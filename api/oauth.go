@@ -17,6 +17,7 @@ import (
 // The Zendesk account owner's login, Zendesk's OAuth authorization-code flow:
 //
 //	GET /oauth/owner-login?migration={id}  checks the migration waits for the owner,
+//	    (any other migration, or none, gets one page that says nothing of it)
 //	    then 302 to {Support base of its subdomain, as the browser reaches it
 //	    (AuthorizeURL, default SupportURL)}/oauth/authorizations/new
 //	GET /oauth/callback?code=&state=       verifies the state, exchanges the code,
@@ -44,6 +45,8 @@ const oauthCookiePrefix = "sellmigrate_oauth_"
 type ownerLogin struct {
 	s      *Server
 	signer *stateSigner
+	// visits rate-limits the owner-login page per client IP.
+	visits *keyedLimiter
 	// setupErr says what configuration is missing; the routes then explain it.
 	setupErr error
 }
@@ -51,7 +54,7 @@ type ownerLogin struct {
 // registerOAuth serves the owner login: /oauth/owner-login sends the owner to Zendesk,
 // /oauth/callback takes them back.
 func (s *Server) registerOAuth(mux *http.ServeMux) {
-	o := &ownerLogin{s: s}
+	o := &ownerLogin{s: s, visits: ownerLoginLimiter(s.opts.OwnerLoginPerMinute)}
 	o.signer, o.setupErr = newStateSigner(s.opts.OAuth.ClientSecret, time.Now)
 	switch {
 	case o.setupErr != nil:
@@ -120,8 +123,13 @@ func (o *ownerLogin) notConfigured(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// start serves GET /oauth/owner-login?migration={id}.
+// start serves GET /oauth/owner-login?migration={id}. Only a migration waiting for
+// its owner's login goes on to Zendesk; any other, existing or not, gets the same
+// page (see oauth_guard.go).
 func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
+	if !o.admitVisit(w, r) {
+		return
+	}
 	if o.setupErr != nil {
 		o.notConfigured(w, r)
 		return
@@ -137,22 +145,36 @@ func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), oauthTimeout)
 	defer cancel()
-	rep, ok := o.migration(ctx, w, r, ref)
-	if !ok {
+	rep, err := o.s.status(ctx, ref)
+	var inputErr *starter.InputError
+	var notFound *starter.NotFoundError
+	switch {
+	case errors.As(err, &inputErr):
+		// A malformed ID says nothing about which migrations exist.
+		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{Title: "Unknown migration", Reason: inputErr.Error()})
+		return
+	case errors.As(err, &notFound):
+		o.s.log.Info("owner login refused: no such migration", zap.String("migration", ref), zap.String("requestId", requestID(r)))
+		o.s.writeOAuthPage(w, r, linkNotValidNowStatus, linkNotValidNow)
+		return
+	case err != nil:
+		o.serverFailurePage(w, r, http.StatusServiceUnavailable, oauthPageData{
+			Title: "The sign-in link could not be checked now", Advice: "Try again in a few minutes.",
+		}, err, zap.String("migration", ref))
 		return
 	}
 	wf := rep.Execution.WorkflowID
 	if refusal := ownerLoginRefusal(rep); refusal != nil {
-		refusal.Links = migrationLinks(wf, false)
-		o.s.writeOAuthPage(w, r, http.StatusConflict, *refusal)
+		o.s.log.Info("owner login refused: "+refusal.Title, zap.String("workflowId", wf), zap.String("requestId", requestID(r)),
+			zap.String("reason", refusal.Reason))
+		o.s.writeOAuthPage(w, r, linkNotValidNowStatus, linkNotValidNow)
 		return
 	}
 	raw, st, err := o.signer.issue(wf, rep.Subdomain)
 	if err != nil {
-		o.s.log.Error("owner login: issue state", zap.String("workflowId", wf), zap.Error(err))
-		o.s.writeOAuthPage(w, r, http.StatusInternalServerError, oauthPageData{
-			Title: "The login could not be started", Reason: err.Error(), Advice: "Try again.", Links: migrationLinks(wf, true),
-		})
+		o.serverFailurePage(w, r, http.StatusInternalServerError, oauthPageData{
+			Title: "The login could not be started", Advice: "Try again.", Links: migrationLinks(wf, true),
+		}, err, zap.String("workflowId", wf))
 		return
 	}
 	http.SetCookie(w, &http.Cookie{
@@ -167,9 +189,10 @@ func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, authorize, http.StatusFound)
 }
 
-// migration reads the migration's status, or writes a page saying why it cannot.
+// migration reads the migration for the callback (whose signed state shows this
+// server started the login for it), or writes a page saying why it cannot.
 func (o *ownerLogin) migration(ctx context.Context, w http.ResponseWriter, r *http.Request, ref string) (starter.Report, bool) {
-	rep, err := o.s.starter.Status(ctx, ref)
+	rep, err := o.s.status(ctx, ref)
 	if err == nil {
 		return rep, true
 	}
@@ -185,17 +208,15 @@ func (o *ownerLogin) migration(ctx context.Context, w http.ResponseWriter, r *ht
 			Title: "No such migration", Reason: notFound.Error(),
 		})
 	default:
-		o.s.log.Warn("owner login: read migration", zap.String("migration", ref), zap.Error(err))
-		o.s.writeOAuthPage(w, r, http.StatusServiceUnavailable, oauthPageData{
-			Title:  "The migration could not be read",
-			Reason: err.Error(),
-			Advice: "Check that Temporal and a worker are running, then try again.",
-		})
+		o.serverFailurePage(w, r, http.StatusServiceUnavailable, oauthPageData{
+			Title: "The migration could not be read", Advice: "Check that Temporal and a worker are running, then try again.",
+		}, err, zap.String("migration", ref))
 	}
 	return starter.Report{}, false
 }
 
 // ownerLoginRefusal says why a migration does not take an owner login now, or nil.
+// The reason is for the log; the caller sees only linkNotValidNow.
 func ownerLoginRefusal(rep starter.Report) *oauthPageData {
 	name := "The migration of Sell account " + rep.SellAccountID
 	switch {

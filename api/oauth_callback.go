@@ -126,11 +126,10 @@ func (o *ownerLogin) signedIn(ctx context.Context, w http.ResponseWriter, r *htt
 		email, err = z.me(ctx, token.AccessToken)
 	}
 	if err != nil {
-		o.s.log.Warn("owner login: Zendesk", zap.String("workflowId", st.WorkflowID), zap.String("subdomain", st.Subdomain), zap.Error(err))
-		o.s.writeOAuthPage(w, r, http.StatusBadGateway, oauthPageData{
-			Title: "Zendesk could not confirm the sign-in", Reason: err.Error(),
+		o.serverFailurePage(w, r, http.StatusBadGateway, oauthPageData{
+			Title:  "Zendesk could not confirm the sign-in",
 			Advice: "Try again; if it keeps failing, check that this server reaches Zendesk.", Links: migrationLinks(st.WorkflowID, true),
-		})
+		}, err, zap.String("workflowId", st.WorkflowID), zap.String("subdomain", st.Subdomain))
 		return credstore.Credential{}, false
 	}
 	now := time.Now()
@@ -180,7 +179,10 @@ func (o *ownerLogin) sendLogin(ctx context.Context, w http.ResponseWriter, r *ht
 	case errors.As(err, &inputErr):
 		status = http.StatusUnprocessableEntity
 	default:
+		// An unexpected failure: its text stays in the log, under the request ID.
 		d.Advice = "Check that a worker is running, then look at the migration before trying again."
+		o.serverFailurePage(w, r, status, d, err, zap.String("workflowId", st.WorkflowID))
+		return
 	}
 	o.s.writeOAuthPage(w, r, status, d)
 }

@@ -64,7 +64,8 @@ var errorStatuses = map[string]struct{ name, desc string }{
 	"413": {"PayloadTooLarge", "payload_too_large: the body exceeds api.max_body_bytes"},
 	"415": {"UnsupportedMediaType", "unsupported_media_type: wrong Content-Type"},
 	"422": {"Unprocessable", "invalid_input: a value broke a rule (field says which); rejected: the workflow refused the action, with its reason"},
-	"500": {"Internal", "internal: an unexpected failure"},
+	"429": {"TooManyRequests", "too_many_requests: over the rate limit (api.rate_limit_per_second) or the live-stream cap (api.max_streams_per_principal); wait Retry-After seconds"},
+	"500": {"Internal", "internal: an unexpected failure; the message is generic, and requestId finds it in the server's log"},
 	"503": {"Unavailable", "unavailable: Temporal did not answer, or too many live streams are open"},
 }
 
@@ -84,13 +85,17 @@ func jsonBody(schemaRef schema, desc string) map[string]any {
 }
 
 // op builds one operation. role is "" for public routes; errs lists the error
-// statuses beyond those every authenticated route can answer (401, 403, 500, 503).
+// statuses beyond those every authenticated route can answer (401, 403, 429, 500, 503).
 func op(id, tag, summary, role string, ok map[string]any, errs ...string) map[string]any {
 	responses := map[string]any{}
 	for code, resp := range ok {
 		responses[code] = resp
 	}
 	all := append([]string{"500"}, errs...)
+	// Every route but the liveness probe is rate limited (see rateLimits).
+	if id != "healthz" {
+		all = append(all, "429")
+	}
 	if role != "" {
 		all = append(all, "401", "403", "503")
 	}

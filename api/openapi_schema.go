@@ -100,6 +100,8 @@ func schemas() map[string]any {
 				"code":    strEnum("machine-readable kind of error; each maps to one HTTP status", errorCodeList()...),
 				"message": str("what went wrong and what to do, for a person"),
 				"field":   str("the input at fault, for invalid_input"),
+				"requestId": str("the request's X-Request-Id, on 5xx answers: their message is generic, " +
+					"and an operator finds the cause in the log under this ID"),
 			}, "code", "message"),
 		}, "error"),
 		"Health":         object("", map[string]any{"ok": boolean("always true while the server answers")}, "ok"),

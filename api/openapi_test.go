@@ -16,16 +16,23 @@ import (
 
 // testServer builds a server whose starter has no Temporal client: enough for
 // everything that is decided before Temporal is asked.
-func testServer(t *testing.T) *Server {
+func testServer(t *testing.T) *Server { return testServerWith(t, nil) }
+
+// testServerWith is testServer with some options changed by adjust.
+func testServerWith(t *testing.T, adjust func(*Options)) *Server {
 	t.Helper()
-	s, err := NewServer(Options{
+	o := Options{
 		Starter:       starter.New(nil, starter.Options{}),
 		Tokens:        Tokens{Viewer: []string{"tok-viewer"}, Ops: []string{"tok-ops"}, Admin: []string{"tok-admin"}},
 		PublicURL:     "http://127.0.0.1:8080",
 		TemporalUIURL: "http://127.0.0.1:8233",
 		OAuth:         OAuthOptions{ClientID: "sellmigrate", ClientSecret: "secret", SupportURL: "http://127.0.0.1:8081/zendesk/{subdomain}"},
 		MaxBodyBytes:  4096,
-	})
+	}
+	if adjust != nil {
+		adjust(&o)
+	}
+	s, err := NewServer(o)
 	if err != nil {
 		t.Fatal(err)
 	}

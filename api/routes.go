@@ -51,10 +51,19 @@ func (s *Server) handle(rt route) {
 	s.routes[rt.pattern()] = rt
 	s.mux.HandleFunc(rt.pattern(), func(w http.ResponseWriter, r *http.Request) {
 		var p principal
+		// The liveness probe is never limited: a limited probe would restart a busy
+		// server. Everything else is, before any work (a failed sign-in counts too,
+		// against the caller's address, so tokens cannot be guessed at speed).
+		limited := rt.path != "/healthz"
 		if rt.role != rolePublic {
 			var err error
 			if p, err = s.auth.authenticate(r); err != nil {
-				s.writeError(w, r, err)
+				if s.admitAPIRequest(w, r, principal{}) {
+					s.writeError(w, r, err)
+				}
+				return
+			}
+			if !s.admitAPIRequest(w, r, p) {
 				return
 			}
 			if p.role < rt.role {
@@ -65,6 +74,8 @@ func (s *Server) handle(rt route) {
 				s.writeError(w, r, newError(codeForbidden, "a signed-in browser session may change migrations only from this server's own pages; use a bearer token from elsewhere"))
 				return
 			}
+		} else if limited && !s.admitAPIRequest(w, r, p) {
+			return
 		}
 		if err := rt.handler(w, r, p); err != nil {
 			s.writeError(w, r, err)
@@ -83,14 +94,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.log.Error("handler panicked", zap.Any("panic", v), zap.ByteString("stack", debug.Stack()))
+			s.log.Error("handler panicked", zap.String("requestId", requestID(r)), zap.Any("panic", v), zap.ByteString("stack", debug.Stack()))
 			if rec.status == 0 {
 				s.writeError(rec, r, errors.New("the server hit an unexpected error; retry, and report it if it persists"))
 			}
 		}
 		// The query string is left out: it holds nothing secret today, but page tokens
 		// are long and a future parameter might.
-		s.log.Debug("request", zap.String("method", r.Method), zap.String("path", r.URL.Path),
+		s.log.Debug("request", zap.String("requestId", requestID(r)), zap.String("method", r.Method), zap.String("path", r.URL.Path),
 			zap.Int("status", rec.status), zap.Duration("took", time.Since(start)))
 	}()
 	if _, pattern := s.mux.Handler(r); pattern == "" || (isAPIPath(r.URL.Path) && !s.isRoute(pattern)) {

@@ -109,7 +109,7 @@ func (s *Server) reportOf(r *http.Request) (string, starter.Report, error) {
 	if err != nil {
 		return "", starter.Report{}, err
 	}
-	rep, err := s.starter.Status(r.Context(), id)
+	rep, err := s.status(r.Context(), id)
 	return id, rep, err
 }
 

@@ -40,9 +40,10 @@ type Options struct {
 	OAuth     OAuthOptions
 	// MaxBodyBytes caps a request body; default 1 MiB.
 	MaxBodyBytes int64
-	// Live updates: how often a stream polls Temporal (default 500ms), how often it sends
-	// a keepalive comment (default 15s), the most streams open at once (default 256) and
-	// the longest one lasts before the browser is asked to reconnect (default 1h).
+	// Live updates: how often a watched migration is polled, once for all its streams
+	// (default 500ms), how often a stream sends a keepalive comment (default 15s), the
+	// most streams open at once (default 256) and the longest one lasts before the
+	// browser is asked to reconnect (default 1h).
 	PollInterval      time.Duration
 	KeepAlive         time.Duration
 	MaxStreams        int
@@ -51,6 +52,15 @@ type Options struct {
 	// ListPollInterval (defaults 1s and 1000), once for all its subscribers.
 	ListPollInterval time.Duration
 	ListWatchLimit   int
+	// Abuse limits. RateLimitPerSecond and RateLimitBurst bound each principal's API
+	// requests (defaults 50/s, bursts of 200); unauthenticated callers get the same
+	// per client IP. MaxStreamsPerPrincipal caps one principal's live streams (default
+	// 8). OwnerLoginPerMinute bounds each client IP's visits to the unauthenticated
+	// owner-login page, which costs Temporal calls (default 60).
+	RateLimitPerSecond     float64
+	RateLimitBurst         int
+	MaxStreamsPerPrincipal int
+	OwnerLoginPerMinute    int
 	// Metrics, when set, records the latency of every request by route and serves it
 	// at GET /metrics; Ready answers GET /readyz (nil means always ready).
 	Metrics *Metrics
@@ -86,6 +96,15 @@ type GrantStore interface {
 	Revoke(ctx context.Context, id string, at time.Time) (credstore.Info, error)
 }
 
+// Defaults of the abuse limits, generous enough for the dashboard (which streams and
+// reloads on changes) and for automation driving many migrations with one token.
+const (
+	DefaultRateLimitPerSecond     = 50.0
+	DefaultRateLimitBurst         = 200
+	DefaultMaxStreamsPerPrincipal = 8
+	DefaultOwnerLoginPerMinute    = 60
+)
+
 // Server serves the API, the dashboard and the OAuth callback.
 type Server struct {
 	opts    Options
@@ -99,6 +118,15 @@ type Server struct {
 	// streams bounds the live-update streams open at once.
 	streams chan struct{}
 	list    *listHub
+	// watches polls each streamed migration once for all its streams.
+	watches *migrationHub
+	// streamQuota caps each principal's open streams.
+	streamQuota *streamQuota
+	// readStatus reads one migration (starter.Status); tests count and fake it.
+	readStatus func(ctx context.Context, ref string) (starter.Report, error)
+	// principalLimits and ipLimits rate-limit API requests by token and, for callers
+	// without one, by client IP.
+	principalLimits, ipLimits *keyedLimiter
 	// publicHost is the host of PublicURL, an origin cookie sessions may come from.
 	publicHost string
 	// stop ends live streams when Serve shuts down.
@@ -138,6 +166,18 @@ func NewServer(o Options) (*Server, error) {
 	if o.ListWatchLimit <= 0 {
 		o.ListWatchLimit = 1000
 	}
+	if o.RateLimitPerSecond <= 0 {
+		o.RateLimitPerSecond = DefaultRateLimitPerSecond
+	}
+	if o.RateLimitBurst <= 0 {
+		o.RateLimitBurst = DefaultRateLimitBurst
+	}
+	if o.MaxStreamsPerPrincipal <= 0 {
+		o.MaxStreamsPerPrincipal = DefaultMaxStreamsPerPrincipal
+	}
+	if o.OwnerLoginPerMinute <= 0 {
+		o.OwnerLoginPerMinute = DefaultOwnerLoginPerMinute
+	}
 	if o.OAuth.Zendesk == nil && strings.Contains(o.OAuth.SupportURL, platform.SubdomainPlaceholder) {
 		z, err := platform.New(platform.Config{SupportURL: o.OAuth.SupportURL, Logger: o.Logger})
 		if err != nil {
@@ -161,11 +201,17 @@ func NewServer(o Options) (*Server, error) {
 		routes:  map[string]route{},
 		streams: make(chan struct{}, o.MaxStreams),
 		stop:    make(chan struct{}),
+
+		principalLimits: newKeyedLimiter(o.RateLimitPerSecond, o.RateLimitBurst),
+		ipLimits:        newKeyedLimiter(o.RateLimitPerSecond, o.RateLimitBurst),
 	}
 	if u, err := url.Parse(o.PublicURL); err == nil {
 		s.publicHost = u.Host
 	}
 	s.list = newListHub(s)
+	s.watches = newMigrationHub(s)
+	s.streamQuota = newStreamQuota(o.MaxStreamsPerPrincipal)
+	s.readStatus = o.Starter.Status
 	for _, rt := range s.apiRoutes() {
 		s.handle(rt)
 	}
@@ -181,7 +227,8 @@ func (s *Server) Handler() http.Handler {
 	if s.opts.Metrics != nil {
 		h = Instrument(h, s.opts.Metrics, s.opts.Ready)
 	}
-	return h
+	// Outermost, so every response, /metrics and /readyz included, names its request.
+	return withRequestID(h)
 }
 
 // ServeListener serves on a listener the caller opened until ctx is done, then shuts
@@ -220,6 +267,14 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	}
 	s.log.Info("API stopped")
 	return nil
+}
+
+// status reads one migration through readStatus (starter.Status when unset).
+func (s *Server) status(ctx context.Context, ref string) (starter.Report, error) {
+	if s.readStatus != nil {
+		return s.readStatus(ctx, ref)
+	}
+	return s.starter.Status(ctx, ref)
 }
 
 // Close ends every live stream; Serve calls it on shutdown.

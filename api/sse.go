@@ -20,16 +20,21 @@ type sseWriter struct {
 	rc *http.ResponseController
 }
 
-// openStream takes one of the bounded stream slots, starts the event stream and gives
-// the stream's context (see streamContext). The returned done ends the context and
-// frees the slot; call it when the stream ends.
-func (s *Server) openStream(w http.ResponseWriter, r *http.Request) (*sseWriter, context.Context, func(), error) {
-	sw, release, err := s.startStream(w)
+// openStream takes one of p's stream slots and one of the server's, starts the event
+// stream and gives the stream's context (see streamContext). The returned done ends
+// the context and frees both slots; call it when the stream ends.
+func (s *Server) openStream(w http.ResponseWriter, r *http.Request, p principal) (*sseWriter, context.Context, func(), error) {
+	releaseQuota, err := s.acquireStream(w, p)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	sw, release, err := s.startStream(w)
+	if err != nil {
+		releaseQuota()
+		return nil, nil, nil, err
+	}
 	ctx, cancel := s.streamContext(r)
-	return sw, ctx, func() { cancel(); release() }, nil
+	return sw, ctx, func() { cancel(); release(); releaseQuota() }, nil
 }
 
 // startStream takes one of the bounded stream slots and starts the event stream. The
@@ -38,7 +43,7 @@ func (s *Server) startStream(w http.ResponseWriter) (*sseWriter, func(), error) 
 	select {
 	case s.streams <- struct{}{}:
 	default:
-		return nil, nil, newError(codeUnavailable, fmt.Sprintf("%d live streams are open, the most this server allows; close some dashboards or retry later", cap(s.streams)))
+		return nil, nil, newPublicError(codeUnavailable, fmt.Sprintf("%d live streams are open, the most this server allows; close some dashboards or retry later", cap(s.streams)))
 	}
 	release := func() { <-s.streams }
 	rc := http.NewResponseController(w)
@@ -90,44 +95,30 @@ func (s *Server) streamContext(r *http.Request) (context.Context, context.Cancel
 }
 
 // migrationEvents streams one migration: `progress` with the report whenever it
-// changes, `: keepalive` comments, and `end` once the workflow has closed.
-func (s *Server) migrationEvents(w http.ResponseWriter, r *http.Request, _ principal) error {
+// changes, `: keepalive` comments, and `end` once the workflow has closed. Every
+// stream on one migration shares its poller (migrationHub).
+func (s *Server) migrationEvents(w http.ResponseWriter, r *http.Request, p principal) error {
 	// The first report is read before the stream opens, so an unknown migration is a
 	// plain 404 rather than an event.
 	id, rep, err := s.reportOf(r)
 	if err != nil {
 		return err
 	}
-	sw, ctx, done, err := s.openStream(w, r)
+	sw, ctx, done, err := s.openStream(w, r, p)
 	if err != nil {
 		return err
 	}
 	defer done()
+	ms := &migrationStream{s: s, r: r, sw: sw, ref: id}
+	if !ms.report(rep) {
+		return nil
+	}
+	sub := s.watches.subscribe(rep.Execution.WorkflowID)
+	defer s.watches.unsubscribe(sub)
 
-	poll := time.NewTicker(s.opts.PollInterval)
-	defer poll.Stop()
 	keep := time.NewTicker(s.opts.KeepAlive)
 	defer keep.Stop()
-	var last []byte
-	var lastErr string
 	for {
-		if rep.Execution.WorkflowID != "" {
-			body, err := s.reportJSON(rep)
-			if err != nil {
-				return nil // the stream is open; nothing sensible can be sent
-			}
-			if !bytes.Equal(body, last) {
-				if sw.event("progress", body) != nil {
-					return nil
-				}
-				last = body
-			}
-			if rep.Execution.Status != "Running" {
-				end, _ := json.Marshal(map[string]string{"workflowId": rep.Execution.WorkflowID, "status": string(rep.Status)})
-				_ = sw.event("end", end)
-				return nil
-			}
-		}
 		select {
 		case <-ctx.Done():
 			return nil
@@ -135,34 +126,79 @@ func (s *Server) migrationEvents(w http.ResponseWriter, r *http.Request, _ princ
 			if sw.keepalive() != nil {
 				return nil
 			}
-			continue
-		case <-poll.C:
-		}
-		next, err := s.starter.Status(ctx, id)
-		switch {
-		case err == nil:
-			rep, lastErr = next, ""
-		case ctx.Err() != nil:
-			return nil
-		default:
-			var nf *starter.NotFoundError
-			if errors.As(err, &nf) {
-				// Removed by retention while watched: there is nothing more to follow.
-				end, _ := json.Marshal(map[string]string{"workflowId": rep.Execution.WorkflowID, "status": "not_found"})
-				_ = sw.event("end", end)
+		case u := <-sub.ch:
+			if !ms.update(u) {
 				return nil
-			}
-			// A passing Temporal outage is reported once, and polling goes on.
-			if msg := err.Error(); msg != lastErr {
-				lastErr = msg
-				s.log.Warn("live stream could not read the migration", zap.String("ref", id), zap.Error(err))
-				body, _ := json.Marshal(struct {
-					Error *apiError `json:"error"`
-				}{toAPIError(err)})
-				if sw.event("error", body) != nil {
-					return nil
-				}
 			}
 		}
 	}
+}
+
+// migrationStream is what one stream sent last, so it sends only changes.
+type migrationStream struct {
+	s          *Server
+	r          *http.Request
+	sw         *sseWriter
+	ref        string
+	workflowID string
+	last       []byte
+	lastErr    string
+}
+
+// report sends the report if it changed, and `end` once the workflow has closed; it
+// says whether the stream goes on.
+func (ms *migrationStream) report(rep starter.Report) bool {
+	if rep.Execution.WorkflowID == "" {
+		return true
+	}
+	ms.workflowID = rep.Execution.WorkflowID
+	body, err := ms.s.reportJSON(rep)
+	if err != nil {
+		return false // the stream is open; nothing sensible can be sent
+	}
+	if !bytes.Equal(body, ms.last) {
+		if ms.sw.event("progress", body) != nil {
+			return false
+		}
+		ms.last = body
+	}
+	if rep.Execution.Status != "Running" {
+		ms.end(string(rep.Status))
+		return false
+	}
+	return true
+}
+
+func (ms *migrationStream) end(status string) {
+	end, _ := json.Marshal(map[string]string{"workflowId": ms.workflowID, "status": status})
+	_ = ms.sw.event("end", end)
+}
+
+// update handles one poll's outcome; it says whether the stream goes on.
+func (ms *migrationStream) update(u migrationUpdate) bool {
+	if u.err == nil {
+		ms.lastErr = ""
+		return ms.report(u.rep)
+	}
+	var nf *starter.NotFoundError
+	if errors.As(u.err, &nf) {
+		// Removed by retention while watched: there is nothing more to follow.
+		ms.end("not_found")
+		return false
+	}
+	// A passing Temporal outage is reported once, and polling goes on. The client
+	// sees what an error body would show: no internal text on a server-side failure.
+	msg := u.err.Error()
+	if msg == ms.lastErr {
+		return true
+	}
+	ms.lastErr = msg
+	id := requestID(ms.r)
+	ms.s.log.Warn("live stream could not read the migration", zap.String("requestId", id), zap.String("ref", ms.ref), zap.Error(u.err))
+	ae := toAPIError(u.err)
+	if ae.status() >= 500 {
+		ae = serverFailure(ae, id)
+	}
+	body, _ := json.Marshal(errorBody{ae})
+	return ms.sw.event("error", body) == nil
 }

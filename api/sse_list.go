@@ -168,8 +168,8 @@ func (h *listHub) poll(ctx context.Context, prev *map[string]string) error {
 
 // listEvents streams the list: `counts` ({byStatus,total}) whenever they change and
 // `changed` ({workflowIds}) when any migration's summary changes.
-func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, _ principal) error {
-	sw, ctx, done, err := s.openStream(w, r)
+func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, p principal) error {
+	sw, ctx, done, err := s.openStream(w, r, p)
 	if err != nil {
 		return err
 	}

@@ -131,7 +131,26 @@ func (a API) validate(r Role) error {
 	if r == RoleAPI && a.OAuthClientSecret == "" {
 		return fmt.Errorf("config: api.oauth_client_secret must be set for the api role: the secret of the OAuth client api.oauth_client_id registered with Zendesk (env %s)", EnvVar("api.oauth_client_secret"))
 	}
-	return intRange("api.max_body_bytes", a.MaxBodyBytes, 1024, 1<<30)
+	if err := intRange("api.max_body_bytes", a.MaxBodyBytes, 1024, 1<<30); err != nil {
+		return err
+	}
+	return a.validateLimits()
+}
+
+// validateLimits checks the abuse limits. None can be switched off: a limit set high
+// enough (the ranges reach far past any real load) does the same, and keeps the map
+// of limiters and the stream count bounded.
+func (a API) validateLimits() error {
+	if err := floatRange("api.rate_limit_per_second", a.RateLimitPerSecond, 0.1, 1e6, "requests a second per token or client IP, e.g. 50"); err != nil {
+		return err
+	}
+	if err := intRange("api.rate_limit_burst", a.RateLimitBurst, 1, 1_000_000); err != nil {
+		return err
+	}
+	if err := intRange("api.max_streams_per_principal", a.MaxStreamsPerPrincipal, 1, 10_000); err != nil {
+		return err
+	}
+	return intRange("api.owner_login_rate_per_minute", a.OwnerLoginRatePerMinute, 1, 1_000_000)
 }
 
 // optionalBaseURL accepts empty or an http(s) URL with a host and no query.

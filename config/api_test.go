@@ -27,6 +27,9 @@ func TestAPITokensFromEnvAndFile(t *testing.T) {
 	if c.APIPublicURL() != "http://127.0.0.1:8080" || c.API.TemporalUIURL != DefaultTemporalUIURL || c.API.MaxBodyBytes != 1<<20 || c.API.OAuthClientID != "sellmigrate" {
 		t.Errorf("api defaults = %+v (public %s)", c.API, c.APIPublicURL())
 	}
+	if c.API.RateLimitPerSecond != 50 || c.API.RateLimitBurst != 200 || c.API.MaxStreamsPerPrincipal != 8 || c.API.OwnerLoginRatePerMinute != 60 {
+		t.Errorf("api limit defaults = %+v, want 50/s, bursts of 200, 8 streams, 60 owner-login visits a minute", c.API)
+	}
 }
 
 func TestAPIDevDefaults(t *testing.T) {
@@ -66,6 +69,11 @@ func TestAPIValidationNamesKey(t *testing.T) {
 		{map[string]string{"api.oauth_authorize_url": "http://{subdomain}.zendesk.com?x=1"}, "api.oauth_authorize_url"},
 		{map[string]string{"api.max_body_bytes": "10"}, "api.max_body_bytes"},
 		{map[string]string{"api.max_body_bytes": "1MB"}, "api.max_body_bytes"},
+		{map[string]string{"api.rate_limit_per_second": "0"}, "api.rate_limit_per_second 0 must be a number from 0.1"},
+		{map[string]string{"api.rate_limit_per_second": "fast"}, "api.rate_limit_per_second"},
+		{map[string]string{"api.rate_limit_burst": "0"}, "api.rate_limit_burst 0 must be a whole number from 1"},
+		{map[string]string{"api.max_streams_per_principal": "0"}, "api.max_streams_per_principal 0 must be a whole number from 1"},
+		{map[string]string{"api.owner_login_rate_per_minute": "-5"}, "api.owner_login_rate_per_minute -5 must be a whole number from 1"},
 	}
 	for _, tc := range cases {
 		isolate(t)

@@ -152,6 +152,13 @@ type API struct {
 	// CodecCORSOrigin is the one browser origin (the Temporal Web UI's) allowed to call
 	// the codec endpoint from script; empty means the origin of TemporalUIURL.
 	CodecCORSOrigin string
+	// Abuse limits: requests a second and the burst allowed per token (per client IP
+	// for callers without one), live streams open at once per token, and visits a
+	// minute per client IP to the unauthenticated owner-login page.
+	RateLimitPerSecond      float64
+	RateLimitBurst          int
+	MaxStreamsPerPrincipal  int
+	OwnerLoginRatePerMinute int
 }
 
 // Log configures zap.

@@ -97,6 +97,10 @@ var keys = []key{
 	{"api.max_body_bytes", 1 << 20, func(c *Config) any { return &c.API.MaxBodyBytes }},
 	// Empty codec_cors_origin means the origin of api.temporal_ui_url (dev: its Web UI).
 	{"api.codec_cors_origin", "", func(c *Config) any { return &c.API.CodecCORSOrigin }},
+	{"api.rate_limit_per_second", 50.0, func(c *Config) any { return &c.API.RateLimitPerSecond }},
+	{"api.rate_limit_burst", 200, func(c *Config) any { return &c.API.RateLimitBurst }},
+	{"api.max_streams_per_principal", 8, func(c *Config) any { return &c.API.MaxStreamsPerPrincipal }},
+	{"api.owner_login_rate_per_minute", 60, func(c *Config) any { return &c.API.OwnerLoginRatePerMinute }},
 
 	// Empty notify settings turn the channel off, or under dev take the simulator's
 	// sinks (see deriveNotifyValues).

@@ -81,9 +81,10 @@ func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
 	if s := harness.AwaitStatus(t, d, "5201", "awaiting_disclaimers"); s.OwnerEmail != "owner@oauthco.test" {
 		t.Errorf("owner email %q, want owner@oauthco.test", s.OwnerEmail)
 	}
-	// Now the migration no longer waits for the owner: the login link says so.
-	if r := b.get(apiURL + "/oauth/owner-login?migration=5201"); r.status != http.StatusConflict ||
-		!strings.Contains(r.body, "not waiting for the Zendesk account owner") {
+	// Now the migration no longer waits for the owner: the login link is no longer
+	// valid, and the page says nothing more about the migration.
+	if r := b.get(apiURL + "/oauth/owner-login?migration=5201"); r.status != http.StatusNotFound ||
+		!strings.Contains(r.body, "This sign-in link is not valid now") || strings.Contains(r.body, "owner@oauthco.test") {
 		t.Errorf("owner-login after the login: %d:\n%s", r.status, r.body)
 	}
 

@@ -98,8 +98,13 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 			Grants:       creds,
 		},
 		MaxBodyBytes: int64(cfg.API.MaxBodyBytes),
-		Codec:        api.CodecOptions{Codec: pc, CORSOrigin: cfg.API.CodecCORSOrigin},
-		Metrics:      api.NewMetrics(),
+
+		RateLimitPerSecond:     cfg.API.RateLimitPerSecond,
+		RateLimitBurst:         cfg.API.RateLimitBurst,
+		MaxStreamsPerPrincipal: cfg.API.MaxStreamsPerPrincipal,
+		OwnerLoginPerMinute:    cfg.API.OwnerLoginRatePerMinute,
+		Codec:                  api.CodecOptions{Codec: pc, CORSOrigin: cfg.API.CodecCORSOrigin},
+		Metrics:                api.NewMetrics(),
 		// Ready while Temporal answers: without it no request can be served.
 		Ready: func(ctx context.Context) error {
 			if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
