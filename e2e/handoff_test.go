@@ -158,17 +158,23 @@ func TestWorkersHandOffConversion(t *testing.T) {
 // up. It returns the page and the pages served at that moment.
 func awaitLookUp(t *testing.T, c client.Client, dc converter.DataConverter, sim harness.Sim, before map[string]int, minPage int) (int, map[string]int) {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
+	// Attempt 2 starts once Temporal sees attempt 1's heartbeat time out, later on a
+	// loaded machine; 4 minutes bounds the wait without failing a slow run.
+	deadline := time.Now().Add(4 * time.Minute)
+	var cur contract.ContributorCursor
+	var attempt int32
+	var served map[string]int
 	for time.Now().Before(deadline) {
-		served := sim.PagesServed(t, "1005")
-		cur, attempt := heartbeatCursor(c, dc)
+		served = sim.PagesServed(t, "1005")
+		cur, attempt = heartbeatCursor(c, dc)
 		page := strconv.Itoa(cur.NextPage)
 		if attempt == 2 && cur.NextPage >= minPage && served[page] > before[page] {
 			return cur.NextPage, served
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("attempt 2 was not seen looking up page %d or later within 2 minutes", minPage)
+	t.Fatalf("attempt 2 was not seen looking up page %d or later within 4 minutes; last seen: attempt %d at page %d, pages served %v (before: %v)",
+		minPage, attempt, cur.NextPage, served, before)
 	return 0, nil
 }
 
