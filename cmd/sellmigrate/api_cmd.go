@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"strings"
@@ -78,6 +80,10 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 	if err != nil {
 		return nil, err
 	}
+	named, err := namedTokens(cfg.API.Tokens)
+	if err != nil {
+		return nil, err
+	}
 	return api.NewServer(api.Options{
 		Starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger.Named("starter"), DataConverter: pc.DataConverter()}),
 		Logger:  logger.Named("api"),
@@ -85,6 +91,7 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 			Viewer: cfg.API.ViewerTokens,
 			Ops:    cfg.API.OpsTokens,
 			Admin:  cfg.API.AdminTokens,
+			Named:  named,
 		},
 		PublicURL:     cfg.APIPublicURL(),
 		TemporalUIURL: uiURL,
@@ -115,6 +122,25 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 	})
 }
 
+// namedTokens hands api.tokens to the API; config has validated them.
+func namedTokens(list []config.APIToken) ([]api.NamedToken, error) {
+	out := make([]api.NamedToken, 0, len(list))
+	for i, t := range list {
+		role, err := api.ParseRole(t.Role)
+		if err != nil {
+			return nil, fmt.Errorf("api.tokens entry %d (%s): %w", i+1, t.Name, err)
+		}
+		sum, err := hex.DecodeString(t.SHA256)
+		if err != nil || len(sum) != sha256.Size {
+			return nil, fmt.Errorf("api.tokens entry %d (%s): sha256 must be 64 hex digits", i+1, t.Name)
+		}
+		n := api.NamedToken{Name: t.Name, Email: t.Email, Role: role}
+		copy(n.SHA256[:], sum)
+		out = append(out, n)
+	}
+	return out, nil
+}
+
 // listenAPI opens the API's port first, so a taken port fails at once, naming the
 // setting, rather than after Temporal has started.
 func listenAPI(cfg config.Config) (net.Listener, error) {
@@ -133,7 +159,11 @@ func apiBanner(cfg config.Config) string {
 		}
 		return fmt.Sprintf("%d configured", len(list))
 	}
-	return fmt.Sprintf("  API + dashboard     %s/  (OpenAPI: %s/openapi.json)\n  API tokens          viewer %s, ops %s, admin %s\n",
+	named := ""
+	if n := len(cfg.API.Tokens); n > 0 {
+		named = fmt.Sprintf("; %d named (api.tokens)", n)
+	}
+	return fmt.Sprintf("  API + dashboard     %s/  (OpenAPI: %s/openapi.json)\n  API tokens          viewer %s, ops %s, admin %s%s\n",
 		strings.TrimRight(cfg.APIPublicURL(), "/"), strings.TrimRight(cfg.APIPublicURL(), "/"),
-		tokens(cfg.API.ViewerTokens, config.DemoViewerToken), tokens(cfg.API.OpsTokens, config.DemoOpsToken), tokens(cfg.API.AdminTokens, config.DemoAdminToken))
+		tokens(cfg.API.ViewerTokens, config.DemoViewerToken), tokens(cfg.API.OpsTokens, config.DemoOpsToken), tokens(cfg.API.AdminTokens, config.DemoAdminToken), named)
 }
