@@ -307,8 +307,8 @@ var inputs = []Input{
 }
 
 var (
-	byField    = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the person sending this input", Example: "admin@acme.test"}
-	opsByField = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the operator sending this input", Example: "ops@example.test"}
+	byField    = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the person sending this input (the HTTP API fills in a named token's email, and refuses another)", Example: "admin@acme.test"}
+	opsByField = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the operator sending this input (the HTTP API fills in a named token's email, and refuses another)", Example: "ops@example.test"}
 )
 
 // Inputs lists every human input.
