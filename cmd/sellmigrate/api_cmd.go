@@ -26,8 +26,9 @@ func (a *app) apiCmd() *cobra.Command {
 		Short: "Serve the HTTP API and the dashboard against the configured Temporal",
 		Long: `api serves the HTTP API (/api/v1, described at /openapi.json), the dashboard (/) and
 the Zendesk account owner's OAuth login on api.listen. It needs at least one token in
-api.viewer_tokens, api.ops_tokens or api.admin_tokens and api.oauth_client_secret
-(SELLMIGRATE_API_ADMIN_TOKENS, SELLMIGRATE_API_OAUTH_CLIENT_SECRET). Ctrl-C stops it
+api.tokens (named: "sellmigrate token new" makes one), api.viewer_tokens,
+api.ops_tokens or api.admin_tokens, and api.oauth_client_secret
+(SELLMIGRATE_API_TOKENS, SELLMIGRATE_API_OAUTH_CLIENT_SECRET). Ctrl-C stops it
 gracefully.`,
 		Args: exactArgs(0, "", "sellmigrate api --api-listen 127.0.0.1:8080"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
