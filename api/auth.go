@@ -2,6 +2,7 @@ package api
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -42,9 +43,34 @@ func (r Role) String() string {
 	return "public"
 }
 
-// Tokens are the bearer tokens of each role. A token belongs to exactly one role.
+// Tokens are the bearer tokens of each role, and the named tokens. A token belongs to
+// exactly one role and one principal.
 type Tokens struct {
+	// Viewer, Ops and Admin are the role lists (api.viewer_tokens and the like): each
+	// token is a principal named after its role and place, e.g. "ops token 2", with no
+	// email, so the "by" of what it sends is the caller's word.
 	Viewer, Ops, Admin []string
+	// Named are the named tokens (api.tokens), known by their SHA-256 only.
+	Named []NamedToken
+}
+
+// NamedToken is a token of a named principal, as api.tokens lists it.
+type NamedToken struct {
+	Name  string
+	Email string
+	Role  Role
+	// SHA256 is the token's SHA-256; the token itself is never configured.
+	SHA256 [sha256.Size]byte
+}
+
+// ParseRole reads a role's name: viewer, ops or admin.
+func ParseRole(s string) (Role, error) {
+	for _, r := range []Role{RoleViewer, RoleOps, RoleAdmin} {
+		if s == r.String() {
+			return r, nil
+		}
+	}
+	return rolePublic, fmt.Errorf("role %q is not one of viewer, ops, admin", s)
 }
 
 // SessionCookie is the cookie POST /api/v1/session sets, so the dashboard's fetch and
@@ -59,6 +85,8 @@ type tokenEntry struct {
 	role Role
 	// id identifies the token inside session cookies without revealing it.
 	id [16]byte
+	// name and email are the token's principal; email is empty for role-list tokens.
+	name, email string
 }
 
 // authenticator checks bearer tokens and session cookies.
@@ -66,7 +94,8 @@ type authenticator struct {
 	tokens []tokenEntry
 	// key signs session cookies. It is derived from every configured token, so every
 	// replica with the same tokens accepts the same sessions, and changing the tokens
-	// ends every session.
+	// ends every session. With named tokens only (whose hashes are no secret) it is
+	// random instead: sessions then last as long as the process.
 	key    []byte
 	secure bool
 	now    func() time.Time
@@ -76,6 +105,8 @@ func newAuthenticator(t Tokens, secure bool) (*authenticator, error) {
 	type named struct {
 		role  Role
 		token string
+		// n numbers the token in its role's list, from 1: its principal's name.
+		n int
 	}
 	var all []named
 	for _, g := range []struct {
@@ -87,13 +118,13 @@ func newAuthenticator(t Tokens, secure bool) (*authenticator, error) {
 				// Never echo the token itself: it may be a real secret with a typo.
 				return nil, fmt.Errorf("api: %s token #%d is empty or contains spaces or commas; tokens are single words", g.role, i+1)
 			}
-			all = append(all, named{g.role, tok})
+			all = append(all, named{g.role, tok, i + 1})
 		}
 	}
-	if len(all) == 0 {
-		return nil, errors.New("api: no tokens are configured, so nobody could use the API; set api.viewer_tokens, api.ops_tokens or api.admin_tokens")
+	if len(all) == 0 && len(t.Named) == 0 {
+		return nil, errors.New("api: no tokens are configured, so nobody could use the API; set api.tokens, api.viewer_tokens, api.ops_tokens or api.admin_tokens")
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].token < all[j].token })
+	sort.SliceStable(all, func(i, j int) bool { return all[i].token < all[j].token })
 	seed := sha256.New()
 	seed.Write([]byte("sellmigrate session key v1\x00"))
 	for i, n := range all {
@@ -102,40 +133,77 @@ func newAuthenticator(t Tokens, secure bool) (*authenticator, error) {
 		}
 		fmt.Fprintf(seed, "%d\x00%s\x00", n.role, n.token)
 	}
-	a := &authenticator{key: seed.Sum(nil), secure: secure, now: time.Now}
+	// Named tokens join the seed, so changing one ends every session too.
+	names := map[string]bool{}
+	hashes := map[[sha256.Size]byte]string{}
+	for i, n := range t.Named {
+		if n.Name == "" || n.Role < RoleViewer || n.Role > RoleAdmin {
+			return nil, fmt.Errorf("api: named token #%d needs a name and a role (viewer, ops or admin)", i+1)
+		}
+		if names[strings.ToLower(n.Name)] {
+			return nil, fmt.Errorf("api: two named tokens are called %q; names must be unique", n.Name)
+		}
+		names[strings.ToLower(n.Name)] = true
+		if other, dup := hashes[n.SHA256]; dup {
+			return nil, fmt.Errorf("api: named tokens %q and %q have the same SHA-256; one token belongs to one principal", other, n.Name)
+		}
+		hashes[n.SHA256] = n.Name
+		fmt.Fprintf(seed, "named\x00%d\x00%s\x00%s\x00%x\x00", n.Role, n.Name, n.Email, n.SHA256)
+	}
 	for _, n := range all {
-		e := tokenEntry{hash: sha256.Sum256([]byte(n.token)), role: n.role}
+		if other, dup := hashes[sha256.Sum256([]byte(n.token))]; dup {
+			return nil, fmt.Errorf("api: %s token #%d is also the named token %q; list a token once", n.role, n.n, other)
+		}
+	}
+	key := seed.Sum(nil)
+	if len(all) == 0 {
+		key = make([]byte, sha256.Size)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("api: make a session key: %w", err)
+		}
+	}
+	a := &authenticator{key: key, secure: secure, now: time.Now}
+	for _, n := range all {
+		e := tokenEntry{hash: sha256.Sum256([]byte(n.token)), role: n.role, name: fmt.Sprintf("%s token %d", n.role, n.n)}
 		mac := hmac.New(sha256.New, a.key)
 		mac.Write([]byte("token id\x00" + n.token))
+		copy(e.id[:], mac.Sum(nil))
+		a.tokens = append(a.tokens, e)
+	}
+	for _, n := range t.Named {
+		e := tokenEntry{hash: n.SHA256, role: n.Role, name: n.Name, email: n.Email}
+		mac := hmac.New(sha256.New, a.key)
+		mac.Write([]byte("named token id\x00"))
+		mac.Write(n.SHA256[:])
 		copy(e.id[:], mac.Sum(nil))
 		a.tokens = append(a.tokens, e)
 	}
 	return a, nil
 }
 
-// match returns the token's role, or rolePublic for an unknown token. It compares the
+// match returns the token's entry, or false for an unknown token. It compares the
 // SHA-256 of the token with every configured one in constant time and visits them all,
 // so neither the length nor the position of a match shows in the timing.
-func (a *authenticator) match(token string) (Role, [16]byte) {
+func (a *authenticator) match(token string) (tokenEntry, bool) {
 	h := sha256.Sum256([]byte(token))
-	role, id := rolePublic, [16]byte{}
+	found, ok := tokenEntry{}, false
 	for _, e := range a.tokens {
 		if subtle.ConstantTimeCompare(h[:], e.hash[:]) == 1 {
-			role, id = e.role, e.id
+			found, ok = e, true
 		}
 	}
-	return role, id
+	return found, ok
 }
 
-// byID finds the role of the token a session was made with, in constant time.
-func (a *authenticator) byID(id []byte) Role {
-	role := rolePublic
+// byID finds the token a session was made with, in constant time.
+func (a *authenticator) byID(id []byte) (tokenEntry, bool) {
+	found, ok := tokenEntry{}, false
 	for _, e := range a.tokens {
 		if subtle.ConstantTimeCompare(id, e.id[:]) == 1 {
-			role = e.role
+			found, ok = e, true
 		}
 	}
-	return role
+	return found, ok
 }
 
 // principal is who made a request.
@@ -146,7 +214,17 @@ type principal struct {
 	tokenID [16]byte
 	// viaCookie is true when a session cookie, not a header, authenticated the request.
 	viaCookie bool
+	// name and email are the token's principal: a named token's (api.tokens), or for a
+	// role-list token a name such as "ops token 1" and no email.
+	name, email string
 }
+
+func (e tokenEntry) principal(viaCookie bool) principal {
+	return principal{role: e.role, tokenID: e.id, viaCookie: viaCookie, name: e.name, email: e.email}
+}
+
+// badTokenHint says where valid tokens come from.
+const badTokenHint = "use a token from api.tokens, api.viewer_tokens, api.ops_tokens or api.admin_tokens"
 
 // authenticate reads the Authorization header, or else the session cookie. A header,
 // when present, decides alone: a bad header is never rescued by a cookie.
@@ -156,21 +234,21 @@ func (a *authenticator) authenticate(r *http.Request) (principal, error) {
 		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || strings.ContainsAny(token, " \t") {
 			return principal{}, newError(codeUnauthorized, `the Authorization header is malformed; send "Authorization: Bearer <token>"`)
 		}
-		role, id := a.match(token)
-		if role == rolePublic {
-			return principal{}, newError(codeUnauthorized, "the bearer token is not valid; use a token from api.viewer_tokens, api.ops_tokens or api.admin_tokens")
+		e, ok := a.match(token)
+		if !ok {
+			return principal{}, newError(codeUnauthorized, "the bearer token is not valid; "+badTokenHint)
 		}
-		return principal{role: role, tokenID: id}, nil
+		return e.principal(false), nil
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
 		return principal{}, newError(codeUnauthorized, `no credentials; send "Authorization: Bearer <token>" or sign in with POST /api/v1/session`)
 	}
-	role, id := a.checkSession(c.Value)
-	if role == rolePublic {
+	e, ok := a.checkSession(c.Value)
+	if !ok {
 		return principal{}, newError(codeUnauthorized, "the session has expired or is no longer valid; sign in again with POST /api/v1/session")
 	}
-	return principal{role: role, tokenID: id, viaCookie: true}, nil
+	return e.principal(true), nil
 }
 
 // newSession makes a cookie value: the token's id and an expiry, signed.
@@ -182,24 +260,22 @@ func (a *authenticator) newSession(id [16]byte) (string, time.Time) {
 	return base64.RawURLEncoding.EncodeToString(payload) + "." + base64.RawURLEncoding.EncodeToString(a.sign(payload)), exp
 }
 
-// checkSession returns the role and token ID of a valid, unexpired session whose
-// token is still configured; anything else is rolePublic.
-func (a *authenticator) checkSession(v string) (Role, [16]byte) {
-	var id [16]byte
+// checkSession returns the token of a valid, unexpired session whose token is still
+// configured, with its principal; anything else is false.
+func (a *authenticator) checkSession(v string) (tokenEntry, bool) {
 	p, s, ok := strings.Cut(v, ".")
 	if !ok {
-		return rolePublic, id
+		return tokenEntry{}, false
 	}
 	payload, err1 := base64.RawURLEncoding.DecodeString(p)
 	sig, err2 := base64.RawURLEncoding.DecodeString(s)
 	if err1 != nil || err2 != nil || len(payload) != 24 || !hmac.Equal(sig, a.sign(payload)) {
-		return rolePublic, id
+		return tokenEntry{}, false
 	}
 	if exp := time.Unix(int64(binary.BigEndian.Uint64(payload[16:])), 0); !a.now().Before(exp) {
-		return rolePublic, id
+		return tokenEntry{}, false
 	}
-	copy(id[:], payload[:16])
-	return a.byID(payload[:16]), id
+	return a.byID(payload[:16])
 }
 
 // key identifies the principal in limiter maps: the token's ID, never the token.

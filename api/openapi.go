@@ -25,6 +25,8 @@ func (s *Server) openAPIDocument() map[string]any {
 			"description": "Start, follow, approve and cancel Zendesk Sell account migrations, each a durable Temporal workflow. " +
 				"Authenticate with `Authorization: Bearer <token>` or the session cookie set by POST /api/v1/session. " +
 				"Roles: viewer reads, ops also starts and cancels, admin also sends approvals (x-required-role on each operation). " +
+				"Each token is a principal (GET /api/v1/me), stamped into every input and start; with a named token (api.tokens) an input's by may be left out " +
+				"and is filled with the token's email, and any other by is a 403. " +
 				"Errors are always `{\"error\":{\"code\",\"message\"}}`.",
 		},
 		"tags": []any{
@@ -41,7 +43,7 @@ func (s *Server) openAPIDocument() map[string]any {
 			"schemas":   schemas(),
 			"responses": errorResponses(),
 			"securitySchemes": map[string]any{
-				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "an API token from api.viewer_tokens, api.ops_tokens or api.admin_tokens"},
+				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "an API token from api.tokens (named: its principal is stamped into what it sends), api.viewer_tokens, api.ops_tokens or api.admin_tokens"},
 				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie, "description": "set by POST /api/v1/session"},
 			},
 		},

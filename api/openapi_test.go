@@ -233,6 +233,7 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"StepRecord":         reflect.TypeFor[contract.StepRecord](),
 		"NotificationRecord": reflect.TypeFor[contract.NotificationRecord](),
 		"Disclaimer":         reflect.TypeFor[contract.Disclaimer](),
+		"Principal":          reflect.TypeFor[contract.Principal](),
 	} {
 		props := components[name].(map[string]any)["properties"].(map[string]any)
 		want := map[string]bool{}

@@ -33,15 +33,22 @@ func roleFor(r contract.Role) Role {
 // action sends a person's input to the migration as a Temporal update and answers with
 // the progress after the workflow took it. The body is the input's own payload type,
 // decoded strictly; a bad or out-of-order input is refused by the registry's rules or
-// the workflow's validator before anything is recorded: 422, with the reason.
-func (s *Server) action(in contract.Input) func(w http.ResponseWriter, r *http.Request, _ principal) error {
-	return func(w http.ResponseWriter, r *http.Request, _ principal) error {
+// the workflow's validator before anything is recorded: 422, with the reason. The
+// caller's principal is stamped on it (see stampInput): a "by" that is not the named
+// token's email is a 403, and nothing is sent.
+func (s *Server) action(in contract.Input) func(w http.ResponseWriter, r *http.Request, p principal) error {
+	return func(w http.ResponseWriter, r *http.Request, p principal) (err error) {
+		migration := r.PathValue("id")
+		defer func() { s.audit(r, p, in.Name, migration, err) }()
 		id, err := ref(r)
 		if err != nil {
 			return err
 		}
 		payload := in.New()
 		if err := s.decodeJSON(w, r, payload); err != nil {
+			return err
+		}
+		if err := stampInput(p, payload); err != nil {
 			return err
 		}
 		progress, err := s.starter.Send(r.Context(), id, in.Name, payload)

@@ -37,11 +37,17 @@ type bulkBody struct {
 // bulkStart starts many migrations from JSON rows or a CSV file with the CLI's header.
 // A bad or repeated row is reported in its result and never stops the others; the
 // answer is 200 whenever the body itself could be read.
-func (s *Server) bulkStart(w http.ResponseWriter, r *http.Request, _ principal) error {
+// Every row is stamped with the caller's principal, as a single start is; requestedBy
+// stays each row's own.
+func (s *Server) bulkStart(w http.ResponseWriter, r *http.Request, p principal) error {
 	var req bulkRequest
 	rows, csv, err := s.readRows(w, r, maxBulkRows, &req, func() []starter.StartRequest { return req.Rows })
 	if err != nil {
+		s.audit(r, p, "bulk-start", "", err)
 		return err
+	}
+	for i := range rows {
+		rows[i].Request.Principal = p.stamp()
 	}
 	// Rows refused before starting are input problems, whatever their error type.
 	refused := make([]bool, len(rows))
@@ -66,6 +72,11 @@ func (s *Server) bulkStart(w http.ResponseWriter, r *http.Request, _ principal) 
 			body.Started++
 		}
 		body.Results[i] = out
+		var outcome error
+		if out.Error != nil {
+			outcome = out.Error
+		}
+		s.audit(r, p, "bulk-start", res.AccountID, outcome)
 	}
 	writeJSON(w, http.StatusOK, body)
 	return nil

@@ -79,11 +79,17 @@ type startedBody struct {
 	RunID      string `json:"runId"`
 }
 
-func (s *Server) startMigration(w http.ResponseWriter, r *http.Request, _ principal) error {
+// startMigration starts one migration. requestedBy is the Sell admin asking for it,
+// not the operator calling, so it is never compared with the principal; the
+// principal is recorded beside it (the start input's principal, the progress's
+// startedBy).
+func (s *Server) startMigration(w http.ResponseWriter, r *http.Request, p principal) (err error) {
 	var req starter.StartRequest
+	defer func() { s.audit(r, p, "start", req.AccountID, err) }()
 	if err := s.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
+	req.Principal = p.stamp()
 	started, err := s.starter.Start(r.Context(), req)
 	if err != nil {
 		return err
@@ -179,7 +185,8 @@ type cancelBody struct {
 
 // cancel asks the migration to stop; the workflow compensates and records the
 // outcome, which GET /api/v1/migrations/{id} shows.
-func (s *Server) cancel(w http.ResponseWriter, r *http.Request, _ principal) error {
+func (s *Server) cancel(w http.ResponseWriter, r *http.Request, p principal) (err error) {
+	defer func() { s.audit(r, p, "cancel", r.PathValue("id"), err) }()
 	id, err := ref(r)
 	if err != nil {
 		return err

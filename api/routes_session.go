@@ -10,9 +10,17 @@ type sessionRequest struct {
 	Token string `json:"token"`
 }
 
-// roleBody answers who the caller is.
+// roleBody answers who the caller is: the role, and the principal of the token (a
+// named token's name and email; a role-list token's name, e.g. "ops token 1", and no
+// email).
 type roleBody struct {
-	Role string `json:"role"`
+	Role  string `json:"role"`
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+}
+
+func bodyOf(p principal) roleBody {
+	return roleBody{Role: p.role.String(), Name: p.name, Email: p.email}
 }
 
 // createSession exchanges a token for the session cookie the dashboard uses, so the
@@ -25,13 +33,13 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, _ princip
 	if req.Token == "" {
 		return &apiError{Code: codeInvalidInput, Field: "token", Message: "token is missing; give the API token you were issued"}
 	}
-	role, id := s.auth.match(req.Token)
-	if role == rolePublic {
-		return newError(codeUnauthorized, "the token is not valid; use a token from api.viewer_tokens, api.ops_tokens or api.admin_tokens")
+	e, ok := s.auth.match(req.Token)
+	if !ok {
+		return newError(codeUnauthorized, "the token is not valid; "+badTokenHint)
 	}
-	value, exp := s.auth.newSession(id)
+	value, exp := s.auth.newSession(e.id)
 	http.SetCookie(w, s.auth.sessionCookie(value, exp))
-	writeJSON(w, http.StatusOK, roleBody{Role: role.String()})
+	writeJSON(w, http.StatusOK, bodyOf(e.principal(true)))
 	return nil
 }
 
@@ -43,7 +51,7 @@ func (s *Server) deleteSession(w http.ResponseWriter, _ *http.Request, _ princip
 }
 
 func (s *Server) me(w http.ResponseWriter, _ *http.Request, p principal) error {
-	writeJSON(w, http.StatusOK, roleBody{Role: p.role.String()})
+	writeJSON(w, http.StatusOK, bodyOf(p))
 	return nil
 }
 

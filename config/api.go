@@ -92,13 +92,9 @@ func decodeList(p *[]string, name string, raw any) error {
 // validate checks the API settings. Tokens are secrets, so errors name the key and
 // the position but never the token.
 func (a API) validate(r Role) error {
-	lists := []struct {
-		name   string
-		tokens []string
-	}{{"api.viewer_tokens", a.ViewerTokens}, {"api.ops_tokens", a.OpsTokens}, {"api.admin_tokens", a.AdminTokens}}
 	owner := map[string]string{}
-	total := 0
-	for _, l := range lists {
+	total := len(a.Tokens)
+	for _, l := range a.roleLists() {
 		for i, tok := range l.tokens {
 			if strings.ContainsAny(tok, " \t\r\n,") {
 				return fmt.Errorf("config: %s item %d must be one word without spaces or commas", l.name, i+1)
@@ -110,9 +106,12 @@ func (a API) validate(r Role) error {
 			total++
 		}
 	}
+	if err := a.validateAPITokens(); err != nil {
+		return err
+	}
 	if r == RoleAPI && total == 0 {
-		return fmt.Errorf("config: api.viewer_tokens, api.ops_tokens and api.admin_tokens are all empty, so nobody could use the API; set at least one (env %s, %s, %s)",
-			EnvVar("api.viewer_tokens"), EnvVar("api.ops_tokens"), EnvVar("api.admin_tokens"))
+		return fmt.Errorf("config: api.tokens, api.viewer_tokens, api.ops_tokens and api.admin_tokens are all empty, so nobody could use the API; set at least one (env %s, %s, %s, %s; sellmigrate token new makes a named token)",
+			EnvVar("api.tokens"), EnvVar("api.viewer_tokens"), EnvVar("api.ops_tokens"), EnvVar("api.admin_tokens"))
 	}
 	if err := optionalBaseURL("api.public_url", a.PublicURL, "https://sellmigrate.example.com"); err != nil {
 		return err

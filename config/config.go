@@ -135,6 +135,9 @@ type API struct {
 	Listen string // host:port
 	// Bearer tokens per role; a token belongs to one role, and admin ⊇ ops ⊇ viewer.
 	ViewerTokens, OpsTokens, AdminTokens []string
+	// Tokens are the named API tokens: a principal (name, email) and a role each,
+	// with the token's SHA-256. Their principals are stamped into inputs and starts.
+	Tokens []APIToken
 	// PublicURL is how browsers reach the API (OAuth redirect_uri, secure cookies).
 	PublicURL string
 	// TemporalUIURL is the Temporal Web UI the dashboard links workflows to; empty in

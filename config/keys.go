@@ -85,6 +85,9 @@ var keys = []key{
 	{"api.viewer_tokens", []string{}, func(c *Config) any { return &c.API.ViewerTokens }},
 	{"api.ops_tokens", []string{}, func(c *Config) any { return &c.API.OpsTokens }},
 	{"api.admin_tokens", []string{}, func(c *Config) any { return &c.API.AdminTokens }},
+	// Named tokens: a YAML list of {name, email, role, sha256}, or in the environment
+	// NAME:EMAIL:ROLE:SHA256 entries separated by commas.
+	{"api.tokens", []any{}, func(c *Config) any { return &c.API.Tokens }},
 	// Empty public_url means http://<api.listen>; empty temporal_ui_url means the
 	// Temporal Web UI on 127.0.0.1 (dev: dev.ui_port); see deriveRoleValues.
 	{"api.public_url", "", func(c *Config) any { return &c.API.PublicURL }},

@@ -246,6 +246,9 @@ func decode(field any, name string, raw any) error {
 	if p, ok := field.(*[]string); ok {
 		return decodeList(p, name, raw)
 	}
+	if p, ok := field.(*[]APIToken); ok {
+		return decodeAPITokens(p, raw)
+	}
 	s, err := cast.ToStringE(raw)
 	if err != nil {
 		return fmt.Errorf("config: %s must be a single value, not %T", name, raw)

@@ -28,6 +28,38 @@ type Payload interface {
 	// Check applies the rules that need no workflow state; a *FieldError names the
 	// field at fault. The workflow's validators apply it too, then judge the timing.
 	Check() error
+	// SentBy is the API principal the input came through (see Stamp); nil when it
+	// came another way (the CLI, a signal) or before principals were recorded.
+	SentBy() *Principal
+}
+
+// Principal is who sent an input or started a migration through the HTTP API: the
+// named API token (or the dashboard session signed in with it). The API sets it from
+// the caller's credentials; a body never does.
+type Principal struct {
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+}
+
+// Stamp carries the principal in every input payload, as "principal". It is
+// optional, so payloads recorded before it existed decode unchanged.
+type Stamp struct {
+	Principal *Principal `json:"principal,omitempty"`
+}
+
+// SentBy is the principal stamped on the payload, or nil.
+func (s Stamp) SentBy() *Principal { return s.Principal }
+
+// SetSentBy stamps the payload with the principal sending it.
+func (s *Stamp) SetSentBy(p *Principal) { s.Principal = p }
+
+// Operated is an input payload whose "by" names the person sending it (every input
+// but owner-login, whose email is the owner's): the API fills an absent one with the
+// principal's email, and refuses one that differs from it.
+type Operated interface {
+	Payload
+	OperatorEmail() string
+	SetOperatorEmail(email string)
 }
 
 // Human input payloads.
@@ -35,6 +67,7 @@ type (
 	ChooseSubdomainInput struct {
 		Subdomain string `json:"subdomain"`
 		By        string `json:"by"`
+		Stamp
 	}
 	// OwnerLoginInput refers to the OAuth grant the owner's Zendesk sign-in produced,
 	// stored by whoever took the sign-in (the API's /oauth/callback). The migration
@@ -45,12 +78,15 @@ type (
 		// UserEmail is who the sender says signed in, for the inputs log only.
 		// Migrations recorded before grants carried only this field.
 		UserEmail string `json:"userEmail,omitempty"`
+		Stamp
 	}
 	LicenseAssignedInput struct {
 		By string `json:"by"`
+		Stamp
 	}
 	BackInput struct {
 		By string `json:"by"`
+		Stamp
 	}
 	AcceptDisclaimersInput struct {
 		By string `json:"by"`
@@ -62,11 +98,26 @@ type (
 		// than those they were shown. The migration records the hash of the embedded
 		// text either way, never this field.
 		SHA256 string `json:"sha256,omitempty"`
+		Stamp
 	}
 	RetryInput struct {
 		By string `json:"by"`
+		Stamp
 	}
 )
+
+func (in *ChooseSubdomainInput) OperatorEmail() string     { return in.By }
+func (in *ChooseSubdomainInput) SetOperatorEmail(v string) { in.By = v }
+func (in *LicenseAssignedInput) OperatorEmail() string     { return in.By }
+func (in *LicenseAssignedInput) SetOperatorEmail(v string) { in.By = v }
+func (in *BackInput) OperatorEmail() string                { return in.By }
+func (in *BackInput) SetOperatorEmail(v string)            { in.By = v }
+func (in *AcceptDisclaimersInput) OperatorEmail() string   { return in.By }
+func (in *AcceptDisclaimersInput) SetOperatorEmail(v string) {
+	in.By = v
+}
+func (in *RetryInput) OperatorEmail() string     { return in.By }
+func (in *RetryInput) SetOperatorEmail(v string) { in.By = v }
 
 func (in ChooseSubdomainInput) Sender() string { return in.By }
 func (in ChooseSubdomainInput) Detail() string { return "subdomain " + in.Subdomain }
@@ -256,8 +307,8 @@ var inputs = []Input{
 }
 
 var (
-	byField    = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the person sending this input", Example: "admin@acme.test"}
-	opsByField = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the operator sending this input", Example: "ops@example.test"}
+	byField    = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the person sending this input (the HTTP API fills in a named token's email, and refuses another)", Example: "admin@acme.test"}
+	opsByField = Field{JSON: "by", Flag: "by", Required: true, Format: FormatEmail, Doc: "the email of the operator sending this input (the HTTP API fills in a named token's email, and refuses another)", Example: "ops@example.test"}
 )
 
 // Inputs lists every human input.

@@ -16,7 +16,10 @@ type StartInput struct {
 	// OwnerEmail is who the admin expects to log in as the Zendesk account owner
 	// (existing mode); the login itself is verified. Reminders to log in go there.
 	OwnerEmail string `json:"ownerEmail,omitempty"`
-	Policy     Policy `json:"policy"`
+	// Principal is who started the migration through the HTTP API (its token),
+	// apart from RequestedBy, the Sell admin asking for it; nil from the CLI.
+	Principal *Principal `json:"principal,omitempty"`
+	Policy    Policy     `json:"policy"`
 	// Carry is set only when a run continues as new: everything the migration had
 	// done and was waiting for, so the next run picks up where this one stopped.
 	Carry *Carry `json:"carry,omitempty"`
@@ -49,6 +52,9 @@ type InputRecord struct {
 	At       time.Time `json:"at"`
 	Accepted bool      `json:"accepted"`
 	Reason   string    `json:"reason,omitempty"`
+	// Principal is the API principal the input came through (By is the email it
+	// names); absent for inputs sent another way.
+	Principal *Principal `json:"principal,omitempty"`
 }
 
 // InputCount tallies the inputs of one name over the migration's whole life, including
@@ -207,18 +213,20 @@ func (c ContributorCursor) Counts() ContributorCounts {
 
 // Progress is what the progress query returns and what dashboards show.
 type Progress struct {
-	WorkflowID    string     `json:"workflowId"`
-	SellAccountID string     `json:"sellAccountId"`
-	AccountName   string     `json:"accountName,omitempty"`
-	Mode          Mode       `json:"mode"`
-	RequestedBy   string     `json:"requestedBy"`
-	Subdomain     string     `json:"subdomain,omitempty"`
-	Step          Step       `json:"step"`
-	Status        Status     `json:"status"`
-	WaitingFor    string     `json:"waitingFor,omitempty"`
-	WaitingSince  *time.Time `json:"waitingSince,omitempty"`
-	StartedAt     time.Time  `json:"startedAt"`
-	UpdatedAt     time.Time  `json:"updatedAt"`
+	WorkflowID    string `json:"workflowId"`
+	SellAccountID string `json:"sellAccountId"`
+	AccountName   string `json:"accountName,omitempty"`
+	Mode          Mode   `json:"mode"`
+	RequestedBy   string `json:"requestedBy"`
+	// StartedBy is the API principal that started the migration, when one did.
+	StartedBy    *Principal `json:"startedBy,omitempty"`
+	Subdomain    string     `json:"subdomain,omitempty"`
+	Step         Step       `json:"step"`
+	Status       Status     `json:"status"`
+	WaitingFor   string     `json:"waitingFor,omitempty"`
+	WaitingSince *time.Time `json:"waitingSince,omitempty"`
+	StartedAt    time.Time  `json:"startedAt"`
+	UpdatedAt    time.Time  `json:"updatedAt"`
 	// AllowedInputs are the inputs the workflow would accept now, as its validators
 	// judge the state (an input's own fields are checked when it arrives).
 	AllowedInputs []string `json:"allowedInputs"`

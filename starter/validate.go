@@ -13,6 +13,9 @@ type StartRequest struct {
 	Subdomain   string `json:"subdomain,omitempty"`
 	RequestedBy string `json:"requestedBy"`
 	OwnerEmail  string `json:"ownerEmail,omitempty"`
+	// Principal is who asks through the HTTP API, set by the API from the caller's
+	// token and recorded in the start input; never read from a body.
+	Principal *contract.Principal `json:"-"`
 }
 
 // Input checks the request and turns it into the workflow's input under policy. The
@@ -53,6 +56,7 @@ func (r StartRequest) Input(policy contract.Policy) (contract.StartInput, error)
 		Subdomain:     sub,
 		RequestedBy:   by,
 		OwnerEmail:    owner,
+		Principal:     r.Principal,
 		Policy:        policy,
 	}, nil
 }

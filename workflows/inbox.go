@@ -106,7 +106,8 @@ func (m *migration) close(endedAs contract.Status) {
 // counting every one, and returns its number.
 func (m *migration) recordInput(ctx workflow.Context, name string, payload contract.Payload, rejection error) int {
 	m.inbox.seq++
-	rec := contract.InputRecord{Name: name, By: payload.Sender(), Detail: payload.Detail(), At: workflow.Now(ctx), Accepted: rejection == nil}
+	rec := contract.InputRecord{Name: name, By: payload.Sender(), Detail: payload.Detail(), At: workflow.Now(ctx), Accepted: rejection == nil,
+		Principal: payload.SentBy()}
 	if rejection != nil {
 		rec.Reason = rejection.Error()
 	}

@@ -95,6 +95,7 @@ func setup(ctx workflow.Context, in contract.StartInput) (*migration, error) {
 			SellAccountID: in.SellAccountID,
 			Mode:          in.Mode,
 			RequestedBy:   in.RequestedBy,
+			StartedBy:     in.Principal,
 			Subdomain:     in.Subdomain,
 			Step:          contract.StepPreflight,
 			Status:        contract.StatusRunning,

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"strings"
@@ -24,8 +26,9 @@ func (a *app) apiCmd() *cobra.Command {
 		Short: "Serve the HTTP API and the dashboard against the configured Temporal",
 		Long: `api serves the HTTP API (/api/v1, described at /openapi.json), the dashboard (/) and
 the Zendesk account owner's OAuth login on api.listen. It needs at least one token in
-api.viewer_tokens, api.ops_tokens or api.admin_tokens and api.oauth_client_secret
-(SELLMIGRATE_API_ADMIN_TOKENS, SELLMIGRATE_API_OAUTH_CLIENT_SECRET). Ctrl-C stops it
+api.tokens (named: "sellmigrate token new" makes one), api.viewer_tokens,
+api.ops_tokens or api.admin_tokens, and api.oauth_client_secret
+(SELLMIGRATE_API_TOKENS, SELLMIGRATE_API_OAUTH_CLIENT_SECRET). Ctrl-C stops it
 gracefully.`,
 		Args: exactArgs(0, "", "sellmigrate api --api-listen 127.0.0.1:8080"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -78,6 +81,10 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 	if err != nil {
 		return nil, err
 	}
+	named, err := namedTokens(cfg.API.Tokens)
+	if err != nil {
+		return nil, err
+	}
 	return api.NewServer(api.Options{
 		Starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger.Named("starter"), DataConverter: pc.DataConverter()}),
 		Logger:  logger.Named("api"),
@@ -85,6 +92,7 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 			Viewer: cfg.API.ViewerTokens,
 			Ops:    cfg.API.OpsTokens,
 			Admin:  cfg.API.AdminTokens,
+			Named:  named,
 		},
 		PublicURL:     cfg.APIPublicURL(),
 		TemporalUIURL: uiURL,
@@ -115,6 +123,25 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 	})
 }
 
+// namedTokens hands api.tokens to the API; config has validated them.
+func namedTokens(list []config.APIToken) ([]api.NamedToken, error) {
+	out := make([]api.NamedToken, 0, len(list))
+	for i, t := range list {
+		role, err := api.ParseRole(t.Role)
+		if err != nil {
+			return nil, fmt.Errorf("api.tokens entry %d (%s): %w", i+1, t.Name, err)
+		}
+		sum, err := hex.DecodeString(t.SHA256)
+		if err != nil || len(sum) != sha256.Size {
+			return nil, fmt.Errorf("api.tokens entry %d (%s): sha256 must be 64 hex digits", i+1, t.Name)
+		}
+		n := api.NamedToken{Name: t.Name, Email: t.Email, Role: role}
+		copy(n.SHA256[:], sum)
+		out = append(out, n)
+	}
+	return out, nil
+}
+
 // listenAPI opens the API's port first, so a taken port fails at once, naming the
 // setting, rather than after Temporal has started.
 func listenAPI(cfg config.Config) (net.Listener, error) {
@@ -133,7 +160,11 @@ func apiBanner(cfg config.Config) string {
 		}
 		return fmt.Sprintf("%d configured", len(list))
 	}
-	return fmt.Sprintf("  API + dashboard     %s/  (OpenAPI: %s/openapi.json)\n  API tokens          viewer %s, ops %s, admin %s\n",
+	named := ""
+	if n := len(cfg.API.Tokens); n > 0 {
+		named = fmt.Sprintf("; %d named (api.tokens)", n)
+	}
+	return fmt.Sprintf("  API + dashboard     %s/  (OpenAPI: %s/openapi.json)\n  API tokens          viewer %s, ops %s, admin %s%s\n",
 		strings.TrimRight(cfg.APIPublicURL(), "/"), strings.TrimRight(cfg.APIPublicURL(), "/"),
-		tokens(cfg.API.ViewerTokens, config.DemoViewerToken), tokens(cfg.API.OpsTokens, config.DemoOpsToken), tokens(cfg.API.AdminTokens, config.DemoAdminToken))
+		tokens(cfg.API.ViewerTokens, config.DemoViewerToken), tokens(cfg.API.OpsTokens, config.DemoOpsToken), tokens(cfg.API.AdminTokens, config.DemoAdminToken), named)
 }

@@ -54,6 +54,7 @@ Try it on this machine:
 		a.cancelCmd(),
 		a.disclaimersCmd(),
 		a.credentialsCmd(),
+		a.tokenCmd(),
 	)
 	root.AddCommand(a.inputCommands()...)
 	return root

@@ -5,7 +5,7 @@
 
 import { h } from "./dom.js";
 import { api, reportIfUnauthorized } from "./http.js";
-import { actorEmail, looksLikeEmail, setActorEmail } from "./actor.js";
+import { actorEmail, actorFixed, looksLikeEmail, setActorEmail } from "./actor.js";
 import { isFinal } from "./format.js";
 import { disclaimerPanel } from "./disclaimers.js";
 
@@ -40,6 +40,11 @@ export function actionsCard(workflowId, role, onProgress) {
   const ok = h("p", { class: "notice notice-ok action-msg", id: "action-status", role: "status", hidden: true });
   const actor = h("input", { id: "actor-email", type: "email", value: actorEmail(), placeholder: "you@example.com", autocomplete: "email" });
   actor.addEventListener("change", () => setActorEmail(actor.value.trim()));
+  if (actorFixed()) {
+    // A named token's email: the server records it and refuses any other.
+    actor.readOnly = true;
+    actor.title = "Your API token belongs to this email; it is recorded with what you send";
+  }
   const finished = h("p", { class: "muted", id: "actions-finished", hidden: true }, "This migration is finished; no action applies any more.");
   const actorField = h("div", { class: "actor" }, h("label", { for: "actor-email" }, "Acting as"), actor);
   const list = h("div", { class: "action-list" });
@@ -117,7 +122,7 @@ export function actionsCard(workflowId, role, onProgress) {
         actor.focus();
         return;
       }
-      setActorEmail(by);
+      if (!actorFixed()) setActorEmail(by);
       path = fillId(a.path, workflowId);
       body = { by };
       for (const { f, el } of fields) {

@@ -1,9 +1,22 @@
-// Who is using the dashboard. API tokens carry a role, not a person, so the email
-// recorded with approvals ("by") is the one the person gave; it stays in this browser.
+// Who is using the dashboard. A named API token (api.tokens) carries its person's
+// email: the server stamps it as "by" and refuses any other, so the page uses it and
+// does not let it be changed. A role-list token carries none, so the email recorded
+// with approvals is the one the person gave; it stays in this browser.
 
 const KEY = "sellmigrate.email";
 
+let principalEmail = "";
+
+// setPrincipalEmail records the signed-in token's email (GET /api/v1/me), "" for none.
+export function setPrincipalEmail(v) {
+  principalEmail = v || "";
+}
+
+// actorFixed is true when the token decides who acts.
+export const actorFixed = () => principalEmail !== "";
+
 export function actorEmail() {
+  if (principalEmail) return principalEmail;
   try {
     return localStorage.getItem(KEY) || "";
   } catch {

@@ -6,12 +6,13 @@ import { refreshRelativeTimes } from "./format.js";
 import { renderSignIn } from "./signin.js";
 import { renderList } from "./list.js";
 import { renderDetail } from "./detail.js";
+import { setPrincipalEmail } from "./actor.js";
 
 // A marker set once per page load: tests (and curious operators) can tell that live
 // updates arrived without the page being reloaded.
 window.sellmigrate = { loadId: Math.random().toString(36).slice(2) + Date.now().toString(36), loadedAt: new Date().toISOString() };
 
-const session = { role: null };
+const session = { role: null, name: "" };
 let disposePage = () => {};
 
 const LIVE_TEXT = { live: "Live", reconnecting: "Reconnecting…", ended: "Finished", idle: "Not live" };
@@ -47,8 +48,11 @@ async function whoAmI() {
   try {
     const me = await api("GET", "/api/v1/me");
     session.role = me.role;
+    session.name = me.name || "";
+    setPrincipalEmail(me.email);
   } catch {
     session.role = null;
+    setPrincipalEmail("");
   }
 }
 
@@ -59,7 +63,7 @@ function showSession() {
     const chip = $("role-chip");
     chip.dataset.role = session.role;
     chip.textContent = session.role;
-    chip.title = "Signed in with a " + session.role + " token";
+    chip.title = "Signed in with a " + session.role + " token" + (session.name ? " (" + session.name + ")" : "");
   }
 }
 

@@ -1,0 +1,63 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/contract"
+)
+
+// stamp is the principal as the contract records it.
+func (p principal) stamp() *contract.Principal {
+	return &contract.Principal{Name: p.name, Email: p.email}
+}
+
+// stampInput makes a human input carry who sent it, from the caller's token, never
+// from the body: the principal is stamped on the payload, and for a principal with an
+// email (a named token) the payload's "by" is that email: an absent one is filled in,
+// one that differs is refused with a 403 before anything is sent. Role-list tokens
+// have no email, so their "by" stays the caller's word, as before.
+func stampInput(p principal, payload contract.Payload) error {
+	if payload.SentBy() != nil {
+		return &apiError{Code: codeInvalidInput, Field: "principal",
+			Message: "principal is set by the server from your token; leave it out of the body"}
+	}
+	if op, ok := payload.(contract.Operated); ok && p.email != "" {
+		by := strings.TrimSpace(op.OperatorEmail())
+		if by != "" && !strings.EqualFold(by, p.email) {
+			return &apiError{Code: codeForbidden, Field: "by", Message: fmt.Sprintf(
+				"by %q is not who this token belongs to: the token is %s's (%s); leave by out, or send %q", by, p.name, p.email, p.email)}
+		}
+		op.SetOperatorEmail(p.email)
+	}
+	if st, ok := payload.(interface{ SetSentBy(*contract.Principal) }); ok {
+		st.SetSentBy(p.stamp())
+	}
+	return nil
+}
+
+// audit writes one info line for a call that changes a migration: who (principal,
+// role), what (action, migration), the outcome (ok, or the error code sent back), and
+// the request's ID and client IP. Never a token, never a body.
+func (s *Server) audit(r *http.Request, p principal, action, migration string, err error) {
+	outcome := "ok"
+	if err != nil {
+		outcome = toAPIError(err).Code
+	}
+	fields := []zap.Field{
+		zap.String("principal", p.name),
+		zap.String("role", p.role.String()),
+		zap.String("action", action),
+		zap.String("migration", migration),
+		zap.String("outcome", outcome),
+		zap.String("requestId", requestID(r)),
+		zap.String("clientIp", clientIP(r)),
+	}
+	if p.email != "" {
+		fields = append(fields, zap.String("principalEmail", p.email))
+	}
+	s.log.Info("audit", fields...)
+}
