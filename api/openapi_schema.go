@@ -111,6 +111,22 @@ func schemas() map[string]any {
 			"name":  str("the token's principal: a named token's name (api.tokens), or for a role-list token its role and place, e.g. ops token 1"),
 			"email": email("a named token's email: the API fills an absent by with it and refuses a by that differs; absent for role-list tokens"),
 		}, "role", "name"),
+		"AuditRecord": object("One line of the audit trail: a call that changes a migration, or one refused before it ran.", map[string]any{
+			"time":           schema{"type": "string", "format": "date-time", "description": "when the server recorded it (UTC)"},
+			"principal":      str("the token's principal; anonymous without a valid token or session"),
+			"principalEmail": str("the principal's email; absent for role-list tokens and anonymous callers"),
+			"role":           strEnum("the principal's role; none when anonymous", "viewer", "ops", "admin", "none"),
+			"action":         str("start, bulk-start (one line per row), cancel, or an input's name"),
+			"migration":      str("the account ID or workflow ID the call named; empty for a bulk start whose body could not be read"),
+			"outcome":        str("ok, unauthenticated (401), forbidden (403 before the handler ran), or the error code sent back"),
+			"status":         integer("the HTTP status of a failed call; absent when ok"),
+			"requestId":      str("the request's X-Request-Id"),
+			"clientIp":       str("the peer address (X-Forwarded-For is not trusted)"),
+		}, "time", "principal", "role", "action", "migration", "outcome", "requestId", "clientIp"),
+		"AuditPage": object("Audit records from audit.file, newest first.", map[string]any{
+			"entries": array(refTo("AuditRecord"), "the newest matching records, at most limit"),
+			"more":    boolean("older records matched beyond limit; narrow the filter or use since"),
+		}, "entries", "more"),
 		"Principal": object("Who sent an input or started a migration through the API: the principal of the token, set by the server, never by a body.", map[string]any{
 			"name":  str("the token's name"),
 			"email": email("the token's email; absent for role-list tokens"),

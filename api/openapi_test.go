@@ -234,6 +234,7 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"NotificationRecord": reflect.TypeFor[contract.NotificationRecord](),
 		"Disclaimer":         reflect.TypeFor[contract.Disclaimer](),
 		"Principal":          reflect.TypeFor[contract.Principal](),
+		"AuditRecord":        reflect.TypeFor[AuditRecord](),
 	} {
 		props := components[name].(map[string]any)["properties"].(map[string]any)
 		want := map[string]bool{}

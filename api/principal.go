@@ -2,10 +2,7 @@ package api
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
-
-	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 )
@@ -37,27 +34,4 @@ func stampInput(p principal, payload contract.Payload) error {
 		st.SetSentBy(p.stamp())
 	}
 	return nil
-}
-
-// audit writes one info line for a call that changes a migration: who (principal,
-// role), what (action, migration), the outcome (ok, or the error code sent back), and
-// the request's ID and client IP. Never a token, never a body.
-func (s *Server) audit(r *http.Request, p principal, action, migration string, err error) {
-	outcome := "ok"
-	if err != nil {
-		outcome = toAPIError(err).Code
-	}
-	fields := []zap.Field{
-		zap.String("principal", p.name),
-		zap.String("role", p.role.String()),
-		zap.String("action", action),
-		zap.String("migration", migration),
-		zap.String("outcome", outcome),
-		zap.String("requestId", requestID(r)),
-		zap.String("clientIp", clientIP(r)),
-	}
-	if p.email != "" {
-		fields = append(fields, zap.String("principalEmail", p.email))
-	}
-	s.log.Info("audit", fields...)
 }

@@ -42,6 +42,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/migrations/{id}/cancel", RoleOps, s.cancel},
 		{"GET", "/api/v1/migrations/{id}/events", RoleViewer, s.migrationEvents},
 		{"GET", "/api/v1/events", RoleViewer, s.listEvents},
+		{"GET", "/api/v1/audit", RoleAdmin, s.auditLog},
 	}
 	return append(routes, s.actionRoutes()...)
 }
@@ -59,6 +60,7 @@ func (s *Server) handle(rt route) {
 			var err error
 			if p, err = s.auth.authenticate(r); err != nil {
 				if s.admitAPIRequest(w, r, principal{}) {
+					s.auditRefusal(r, rt, principal{}, auditUnauthenticated, toAPIError(err).status())
 					s.writeError(w, r, err)
 				}
 				return
@@ -67,10 +69,12 @@ func (s *Server) handle(rt route) {
 				return
 			}
 			if p.role < rt.role {
+				s.auditRefusal(r, rt, p, auditForbidden, http.StatusForbidden)
 				s.writeError(w, r, newError(codeForbidden, fmt.Sprintf("%s %s needs the %s role; this token has the %s role", rt.method, rt.path, rt.role, p.role)))
 				return
 			}
 			if p.viaCookie && r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r, s.publicHost) {
+				s.auditRefusal(r, rt, p, auditForbidden, http.StatusForbidden)
 				s.writeError(w, r, newError(codeForbidden, "a signed-in browser session may change migrations only from this server's own pages; use a bearer token from elsewhere"))
 				return
 			}

@@ -67,6 +67,10 @@ type Options struct {
 	Ready   ReadyFunc
 	// Codec serves the remote payload codec at /codec for the Temporal Web UI and CLI.
 	Codec CodecOptions
+	// AuditFile, when set, gets every audit record appended as a JSON line (created
+	// 0600 when missing), besides the info log line, and GET /api/v1/audit reads it.
+	// Empty means the log only (audit.file).
+	AuditFile string
 }
 
 // OAuthOptions configures the Zendesk account owner's login (authorization-code flow).
@@ -129,6 +133,8 @@ type Server struct {
 	principalLimits, ipLimits *keyedLimiter
 	// publicHost is the host of PublicURL, an origin cookie sessions may come from.
 	publicHost string
+	// auditFile keeps the audit trail when Options.AuditFile is set; nil otherwise.
+	auditFile *auditFile
 	// stop ends live streams when Serve shuts down.
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -212,6 +218,11 @@ func NewServer(o Options) (*Server, error) {
 	s.watches = newMigrationHub(s)
 	s.streamQuota = newStreamQuota(o.MaxStreamsPerPrincipal)
 	s.readStatus = o.Starter.Status
+	if o.AuditFile != "" {
+		if s.auditFile, err = openAuditFile(o.AuditFile, o.Logger); err != nil {
+			return nil, fmt.Errorf("api: the audit file (audit.file): %w; set audit.file to a path in a directory that exists and this process may write", err)
+		}
+	}
 	for _, rt := range s.apiRoutes() {
 		s.handle(rt)
 	}
