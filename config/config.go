@@ -23,7 +23,9 @@ type Config struct {
 	Notify    Notify
 	// Credentials says where Zendesk credentials are kept and the keys sealing them.
 	Credentials Credentials
-	Log         Log
+	// Audit says where the API's audit trail is kept besides the log.
+	Audit Audit
+	Log   Log
 	// File is the YAML file that was read, empty when none was.
 	File string
 }

@@ -124,6 +124,9 @@ var keys = []key{
 	{"credentials.keys", []string{}, func(c *Config) any { return &c.Credentials.Keys }},
 	{"credentials.active_key", "", func(c *Config) any { return &c.Credentials.ActiveKey }},
 
+	// Empty audit.file keeps the audit trail in the log only.
+	{"audit.file", "", func(c *Config) any { return &c.Audit.File }},
+
 	{"log.level", "info", func(c *Config) any { return &c.Log.Level }},
 	// Empty log.format takes the role's default; see defaultLogFormat.
 	{"log.format", "", func(c *Config) any { return &c.Log.Format }},

@@ -62,6 +62,7 @@ func (c Config) validate(r Role) error {
 		codecOrigin(c.API.CodecCORSOrigin),
 		c.Notify.validate(),
 		c.Credentials.validate(),
+		c.Audit.validate(r),
 
 		oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error"),
 		oneOf("log.format", c.Log.Format, "console", "json"),

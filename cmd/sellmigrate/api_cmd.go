@@ -112,6 +112,7 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 		MaxStreamsPerPrincipal: cfg.API.MaxStreamsPerPrincipal,
 		OwnerLoginPerMinute:    cfg.API.OwnerLoginRatePerMinute,
 		Codec:                  api.CodecOptions{Codec: pc, CORSOrigin: cfg.API.CodecCORSOrigin},
+		AuditFile:              cfg.Audit.File,
 		Metrics:                api.NewMetrics(),
 		// Ready while Temporal answers: without it no request can be served.
 		Ready: func(ctx context.Context) error {
