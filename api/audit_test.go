@@ -344,3 +344,21 @@ func TestAuditWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditActionEveryMutatingRoute: every authenticated route that is not a read has
+// an audit action, so its refusals are recorded; preflight (which changes nothing) is
+// the one exception, and no read has one.
+func TestAuditActionEveryMutatingRoute(t *testing.T) {
+	s := testServer(t)
+	for _, rt := range s.apiRoutes() {
+		action := auditAction(rt)
+		switch {
+		case rt.role == rolePublic || rt.method == "GET" || rt.path == "/api/v1/preflight":
+			if action != "" {
+				t.Errorf("%s has audit action %q, yet changes no migration", rt.pattern(), action)
+			}
+		case action == "":
+			t.Errorf("%s changes migrations but has no audit action; name it in auditAction", rt.pattern())
+		}
+	}
+}
