@@ -27,6 +27,7 @@ func (s *Server) openAPIDocument() map[string]any {
 				"Roles: viewer reads, ops also starts and cancels, admin also sends approvals (x-required-role on each operation). " +
 				"Each token is a principal (GET /api/v1/me), stamped into every input and start; with a named token (api.tokens) an input's by may be left out " +
 				"and is filled with the token's email, and any other by is a 403. " +
+				"Every call that changes a migration, and every such call refused with 401 or 403, is audited (GET /api/v1/audit, admin, with audit.file set). " +
 				"Errors are always `{\"error\":{\"code\",\"message\"}}`.",
 		},
 		"tags": []any{
