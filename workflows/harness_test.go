@@ -36,6 +36,8 @@ type harness struct {
 	// which says admin for the demo admins (admin@<account>.test), as the simulator's
 	// demo data has them, and "not an active admin" for anyone else.
 	adminChecks []activities.CheckSellAdminInput
+	// checkAdmin, when set, answers CheckSellAdmin instead (a test's failures).
+	checkAdmin func(activities.CheckSellAdminInput) (activities.CheckSellAdminResult, error)
 }
 
 type updateOutcome struct {
@@ -69,6 +71,9 @@ func newHarness(t *testing.T) *harness {
 	env.OnActivity(a.CheckSellAdmin, mock.Anything, mock.Anything).
 		Return(func(_ context.Context, in activities.CheckSellAdminInput) (activities.CheckSellAdminResult, error) {
 			h.adminChecks = append(h.adminChecks, in)
+			if h.checkAdmin != nil {
+				return h.checkAdmin(in)
+			}
 			return demoSellAdmin(in), nil
 		}).Maybe()
 	env.OnActivity(a.PostReminderWebhook, mock.Anything, mock.Anything).
