@@ -179,7 +179,9 @@ func TestSellAdminInputsOldBranchTakesAnySender(t *testing.T) {
 	h.env.OnGetVersion(ChangeSellAdminInputs, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	var accepted *updateOutcome
 	h.at(30*time.Second, func() { h.env.SignalWorkflow(ownerLogin.name, ownerLogin.payload) })
-	h.at(time.Minute, func() { accepted = h.update(contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: notAdmin}) })
+	h.at(time.Minute, func() {
+		accepted = h.update(contract.AcceptDisclaimersName, contract.AcceptDisclaimersInput{By: notAdmin})
+	})
 	h.run(globexRun("globex"))
 	require.Equal(t, contract.StatusCompleted, h.result().Outcome)
 	require.NoError(t, accepted.failed)
