@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -187,4 +188,31 @@ func TestSellAdminInputsOldBranchTakesAnySender(t *testing.T) {
 	require.NoError(t, accepted.failed)
 	require.Empty(t, h.adminChecks)
 	h.env.AssertNumberOfCalls(t, "CheckSellAdmin", 0)
+}
+
+// A choice sent early, while the preflight still runs, is checked when the subdomain
+// step takes it, before anything is claimed: a non-admin's is refused there too.
+func TestEarlyChoiceByNonAdminIsRefused(t *testing.T) {
+	h := newHarness(t)
+	h.env.OnActivity(h.a.Preflight, mock.Anything, mock.Anything).After(2*time.Minute).
+		Return(activities.PreflightResult{AccountName: "Globex", AdminName: "Globex Admin"}, nil).Once()
+	h.env.OnActivity(h.a.CheckSubdomainExists, mock.Anything, "globex").Return(true, nil).Once()
+	h.env.OnActivity(h.a.VerifyOwner, mock.Anything, mock.Anything).
+		Return(activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: true}, nil).Once()
+	h.linkAndConvert("globex", 7)
+	var early *updateOutcome
+	h.at(time.Minute, func() {
+		require.Equal(t, contract.StepPreflight, h.progress().Step)
+		early = h.update(contract.ChooseSubdomainName, contract.ChooseSubdomainInput{Subdomain: "globex", By: notAdmin})
+	})
+	h.at(4*time.Minute, func() {
+		p := h.progress()
+		require.Equal(t, contract.StatusNeedsSubdomain, p.Status, "nothing was claimed for the refused choice")
+		require.Empty(t, p.Subdomain)
+	})
+	h.drive(5 * time.Minute)
+	h.run(globexRun(""))
+	require.Equal(t, contract.StatusCompleted, h.result().Outcome)
+	require.NoError(t, early.rejected)
+	require.EqualError(t, early.failed, notAdminReason(contract.ChooseSubdomainName))
 }
