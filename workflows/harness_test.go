@@ -32,6 +32,12 @@ type harness struct {
 	webhookErr error
 	// revoked are the owner grants RevokeGrant was asked to revoke.
 	revoked []string
+	// adminChecks are the inputs CheckSellAdmin was asked about by the default mock,
+	// which says admin for the demo admins (admin@<account>.test), as the simulator's
+	// demo data has them, and "not an active admin" for anyone else.
+	adminChecks []activities.CheckSellAdminInput
+	// checkAdmin, when set, answers CheckSellAdmin instead (a test's failures).
+	checkAdmin func(activities.CheckSellAdminInput) (activities.CheckSellAdminResult, error)
 }
 
 type updateOutcome struct {
@@ -61,6 +67,14 @@ func newHarness(t *testing.T) *harness {
 		Return(func(_ context.Context, in activities.RevokeGrantInput) error {
 			h.revoked = append(h.revoked, in.CredentialID)
 			return nil
+		}).Maybe()
+	env.OnActivity(a.CheckSellAdmin, mock.Anything, mock.Anything).
+		Return(func(_ context.Context, in activities.CheckSellAdminInput) (activities.CheckSellAdminResult, error) {
+			h.adminChecks = append(h.adminChecks, in)
+			if h.checkAdmin != nil {
+				return h.checkAdmin(in)
+			}
+			return demoSellAdmin(in), nil
 		}).Maybe()
 	env.OnActivity(a.PostReminderWebhook, mock.Anything, mock.Anything).
 		Return(func(context.Context, activities.ReminderInput) (activities.ReminderSent, error) {
@@ -162,4 +176,17 @@ func grantOf(email string) string {
 // ownerLoginAs is the owner-login input of email's Zendesk sign-in.
 func ownerLoginAs(email string) contract.OwnerLoginInput {
 	return contract.OwnerLoginInput{GrantID: grantOf(email), UserEmail: email}
+}
+
+// demoSellAdmin answers CheckSellAdmin as the simulator's demo data would: the demo
+// admins are admin@<account>.test, everyone else is an ordinary user or unknown.
+func demoSellAdmin(in activities.CheckSellAdminInput) activities.CheckSellAdminResult {
+	if strings.HasPrefix(in.Email, "admin@") {
+		return activities.CheckSellAdminResult{IsAdmin: true}
+	}
+	account := "Sell account " + in.SellAccountID
+	if in.AccountName != "" {
+		account += " (" + in.AccountName + ")"
+	}
+	return activities.CheckSellAdminResult{Reason: fmt.Sprintf("%s is not an active admin of %s; a Sell admin of the account must send %s", in.Email, account, in.Input)}
 }

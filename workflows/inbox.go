@@ -16,6 +16,9 @@ type pending struct {
 	// seq is the input's number in the inputs log over the migration's life.
 	seq     int
 	settled bool
+	// screened is set once the sender of an input given on behalf of the customer was
+	// checked (or needed no check): see screenSenders.
+	screened bool
 	// refusal says why the input did not take effect; empty when it did.
 	refusal string
 }

@@ -35,4 +35,11 @@ const (
 	// at the next reminder or the deadline, which then go on. DefaultVersion = it waited
 	// for quiet without bound, so reminders and the deadline stopped.
 	ChangeBoundedQuietWait = "bounded-quiet-wait"
+
+	// ChangeSellAdminInputs: an input given on behalf of the customer (choose-subdomain,
+	// back, license-assigned, accept-disclaimers) takes effect only if its "by" is an
+	// active admin of the migration's Sell account, checked by CheckSellAdmin when the
+	// wait takes it; otherwise it is refused and the wait goes on. DefaultVersion = any
+	// "by" was taken as given.
+	ChangeSellAdminInputs = "sell-admin-inputs"
 )

@@ -34,8 +34,8 @@ type waitClock struct {
 // the migration as expired rather than hang. A long wait continues as new once the
 // history is long enough, carrying the wait's clock with it.
 func (m *migration) awaitInput(ctx workflow.Context, status contract.Status, waitingFor string, who audience, ready func() bool) error {
-	if ready() {
-		return nil
+	if ok, _, err := m.readyFrom(ctx, ready); err != nil || ok {
+		return err
 	}
 	clock := m.resumedClock(status, who)
 	if clock == nil {
@@ -62,9 +62,18 @@ func (m *migration) awaitInput(ctx workflow.Context, status contract.Status, wai
 				return err
 			}
 		}
-		if ready() {
+		ok, refused, err := m.readyFrom(ctx, ready)
+		if err != nil {
+			return err
+		}
+		if ok {
 			m.setStatus(ctx, contract.StatusRunning, "")
 			return nil
+		}
+		if refused && !m.continueAsNewDue(ctx) {
+			// An input was refused (its sender is not a Sell admin): wait on, on the
+			// same clock; a reminder or the deadline that came due meanwhile goes on.
+			continue
 		}
 		if woken {
 			// The history is long: continue as new as soon as no input is in flight.
