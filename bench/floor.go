@@ -26,7 +26,7 @@ type FloorInput struct {
 }
 
 // Floor activity names; each does nothing and returns at once.
-var floorActivities = []string{"FloorPreflight", "FloorCheckSubdomain", "FloorVerifyOwner", "FloorLink", "FloorConvert"}
+var floorActivities = []string{"FloorPreflight", "FloorCheckSubdomain", "FloorVerifyOwner", "FloorCheckSellAdmin", "FloorLink", "FloorConvert", "FloorRevokeGrant"}
 
 // RegisterFloor registers the floor workflow and its no-op activities on a worker (the
 // migration worker, so both share pollers, slots and caches).
@@ -40,7 +40,9 @@ func RegisterFloor(r sdkworker.Registry) {
 func noop(context.Context) error { return nil }
 
 // FloorWorkflow has the shape of an existing-mode migration as Temporal sees it: the
-// same five activities with the same options, the same two human inputs as updates
+// same seven activities with the same options (preflight, subdomain check, owner
+// verification, the check that the disclaimers' sender is a Sell admin, link,
+// conversion, and the owner grant's revocation at the end), the same two human inputs as updates
 // with validators that answer once the workflow has acted, the same twelve
 // search-attribute upserts at the same points, and a progress query. Only the
 // activities' work (the Zendesk calls) and the migration's bookkeeping are missing.
@@ -59,7 +61,7 @@ func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
 		f.enter(contract.StepSubdomain), f.activity("FloorCheckSubdomain"),
 		f.enter(contract.StepOwnerLogin), f.wait(contract.StatusAwaitingOwnerLogin, &f.loggedIn),
 		f.activity("FloorVerifyOwner"), func(workflow.Context) error { f.verified = true; return nil },
-		f.enter(contract.StepDisclaimers), f.wait(contract.StatusAwaitingDisclaimers, &f.accepted),
+		f.enter(contract.StepDisclaimers), f.wait(contract.StatusAwaitingDisclaimers, &f.accepted), f.activity("FloorCheckSellAdmin"),
 		f.enter(contract.StepLink), f.activity("FloorLink"),
 		f.enter(contract.StepContributors), f.activity("FloorConvert"),
 		f.enter(contract.StepDone),
@@ -70,6 +72,9 @@ func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
 		}
 	}
 	f.setStatus(ctx, contract.StatusCompleted)
+	if err := f.activity("FloorRevokeGrant")(ctx); err != nil {
+		return "", err
+	}
 	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 	return string(contract.StatusCompleted), nil
 }

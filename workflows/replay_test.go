@@ -48,7 +48,8 @@ var requiredHistories = []string{
 // preVersionHistories were recorded before a GetVersion change and are kept as they
 // were, so the old branch keeps replaying; subdirectory name = change ID.
 var preVersionHistories = map[string][]string{
-	workflows.ChangeLicenseRecheck: {"existing-license-assigned.json"},
+	workflows.ChangeLicenseRecheck:  {"existing-license-assigned.json"},
+	workflows.ChangeSellAdminInputs: {"new-completed.json", "taken-subdomain-corrected.json"},
 }
 
 // TestReplayRecordedHistories replays every recorded history against today's workflow
@@ -128,8 +129,9 @@ var versionBranches = []struct {
 	// recorded with today's code takes it). Every history with an input given on behalf of
 	// the customer was recorded before the change and replays its old branch.
 	{change: workflows.ChangeSellAdminInputs,
-		oldBranch: []string{"new-completed.json", "existing-owner-login.json", "existing-license-assigned.json",
-			"taken-subdomain-corrected.json", "needs-attention-retry.json", "reminder-notified.json", "continued-as-new-last-run.json"}},
+		newBranch: []string{"new-completed.json", "taken-subdomain-corrected.json"},
+		oldBranch: []string{"existing-owner-login.json", "existing-license-assigned.json",
+			"needs-attention-retry.json", "reminder-notified.json", "continued-as-new-last-run.json"}},
 }
 
 // TestVersionMarkers checks which branch of each GetVersion change the histories
