@@ -62,15 +62,7 @@ func codecCall(s *Server, method, path, origin, auth, body string, cookies ...*h
 		req.Header.Set("Origin", origin)
 		req.Header.Set("Sec-Fetch-Site", "same-site")
 	}
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	s.Handler().ServeHTTP(rec, req)
-	return rec
+	return serve(s, req, auth, cookies...)
 }
 
 func TestCodecEndpointNeedsAPrincipal(t *testing.T) {

@@ -20,15 +20,14 @@ func limitedServer(t *testing.T) *Server {
 func send(s *Server, method, path, auth, remoteAddr string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, nil)
 	req.RemoteAddr = remoteAddr
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	s.Handler().ServeHTTP(rec, req)
-	return rec
+	return serve(s, req, auth, cookies...)
+}
+
+// limitedCall is one GET in a rate-limit case: its path, Authorization and peer address.
+type limitedCall struct{ path, auth, addr string }
+
+func (c limitedCall) send(s *Server) *httptest.ResponseRecorder {
+	return send(s, "GET", c.path, c.auth, c.addr)
 }
 
 // TestRateLimits: past its burst a principal (whatever its address) or an
@@ -38,64 +37,46 @@ func TestRateLimits(t *testing.T) {
 	cases := []struct {
 		name string
 		// exhaust are the requests that use up the burst; over is the one refused.
-		exhaust, over func(s *Server) *httptest.ResponseRecorder
+		exhaust, over limitedCall
 		// unaffected is a request from someone else, still served.
-		unaffected func(s *Server) *httptest.ResponseRecorder
+		unaffected limitedCall
 		okStatus   int
 		wantWho    string
 	}{
 		{
-			name: "per principal, from any address",
-			exhaust: func(s *Server) *httptest.ResponseRecorder {
-				return send(s, "GET", "/api/v1/me", "Bearer tok-viewer", "10.0.0.1:1000")
-			},
-			over: func(s *Server) *httptest.ResponseRecorder {
-				return send(s, "GET", "/api/v1/me", "Bearer tok-viewer", "10.0.0.2:1000")
-			},
-			unaffected: func(s *Server) *httptest.ResponseRecorder {
-				return send(s, "GET", "/api/v1/me", "Bearer tok-ops", "10.0.0.1:1000")
-			},
-			okStatus: 200,
-			wantWho:  "this token",
+			name:       "per principal, from any address",
+			exhaust:    limitedCall{"/api/v1/me", "Bearer tok-viewer", "10.0.0.1:1000"},
+			over:       limitedCall{"/api/v1/me", "Bearer tok-viewer", "10.0.0.2:1000"},
+			unaffected: limitedCall{"/api/v1/me", "Bearer tok-ops", "10.0.0.1:1000"},
+			okStatus:   200,
+			wantWho:    "this token",
 		},
 		{
-			name: "per IP for public routes",
-			exhaust: func(s *Server) *httptest.ResponseRecorder {
-				return send(s, "GET", "/openapi.json", "", "10.0.0.1:1000")
-			},
-			over: func(s *Server) *httptest.ResponseRecorder {
-				return send(s, "GET", "/openapi.json", "", "10.0.0.1:2000")
-			},
-			unaffected: func(s *Server) *httptest.ResponseRecorder {
-				return send(s, "GET", "/openapi.json", "", "10.0.0.9:1000")
-			},
-			okStatus: 200,
-			wantWho:  "this address",
+			name:       "per IP for public routes",
+			exhaust:    limitedCall{"/openapi.json", "", "10.0.0.1:1000"},
+			over:       limitedCall{"/openapi.json", "", "10.0.0.1:2000"},
+			unaffected: limitedCall{"/openapi.json", "", "10.0.0.9:1000"},
+			okStatus:   200,
+			wantWho:    "this address",
 		},
 		{
-			name: "per IP for failed sign-ins",
-			exhaust: func(s *Server) *httptest.ResponseRecorder {
-				return send(s, "GET", "/api/v1/me", "Bearer guess", "10.0.0.1:1000")
-			},
-			over: func(s *Server) *httptest.ResponseRecorder {
-				return send(s, "GET", "/api/v1/me", "Bearer guess-2", "10.0.0.1:1000")
-			},
-			unaffected: func(s *Server) *httptest.ResponseRecorder {
-				return send(s, "GET", "/api/v1/me", "Bearer guess", "10.0.0.9:1000")
-			},
-			okStatus: 401,
-			wantWho:  "this address",
+			name:       "per IP for failed sign-ins",
+			exhaust:    limitedCall{"/api/v1/me", "Bearer guess", "10.0.0.1:1000"},
+			over:       limitedCall{"/api/v1/me", "Bearer guess-2", "10.0.0.1:1000"},
+			unaffected: limitedCall{"/api/v1/me", "Bearer guess", "10.0.0.9:1000"},
+			okStatus:   401,
+			wantWho:    "this address",
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := limitedServer(t)
 			for i := 0; i < 2; i++ {
-				if rec := tc.exhaust(s); rec.Code != tc.okStatus {
+				if rec := tc.exhaust.send(s); rec.Code != tc.okStatus {
 					t.Fatalf("request %d within the burst: %d %s", i+1, rec.Code, rec.Body)
 				}
 			}
-			rec := tc.over(s)
+			rec := tc.over.send(s)
 			if rec.Code != http.StatusTooManyRequests {
 				t.Fatalf("over the burst: %d %s, want 429", rec.Code, rec.Body)
 			}
@@ -107,7 +88,7 @@ func TestRateLimits(t *testing.T) {
 					t.Errorf("429 body %s lacks %q", rec.Body, want)
 				}
 			}
-			if rec := tc.unaffected(s); rec.Code != tc.okStatus {
+			if rec := tc.unaffected.send(s); rec.Code != tc.okStatus {
 				t.Errorf("someone else was limited too: %d %s", rec.Code, rec.Body)
 			}
 			for i := 0; i < 5; i++ {

@@ -9,21 +9,28 @@ import (
 	"time"
 )
 
-// call sends one request through the whole handler and decodes the JSON answer.
-func call(t *testing.T, s *Server, method, path, token, contentType, body string, cookies ...*http.Cookie) (*httptest.ResponseRecorder, map[string]any) {
-	t.Helper()
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+// serve sends req through the whole handler, with auth (an Authorization value, or
+// none when empty) and cookies.
+func serve(s *Server, req *http.Request, auth string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
 	}
 	for _, c := range cookies {
 		req.AddCookie(c)
 	}
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+// call sends one request through the whole handler and decodes the JSON answer.
+func call(t *testing.T, s *Server, method, path, token, contentType, body string, cookies ...*http.Cookie) (*httptest.ResponseRecorder, map[string]any) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	rec := serve(s, req, token, cookies...)
 	var m map[string]any
 	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {

@@ -101,7 +101,6 @@ func openSQLite(path string) (*sql.DB, error) {
 const schemaLockID = 0x73656c6c6372 // "sellcr"
 
 func (s *Store) createSchema(ctx context.Context) error {
-	exec := s.db.ExecContext
 	if s.dialect == dialectPostgres {
 		tx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
@@ -119,7 +118,7 @@ func (s *Store) createSchema(ctx context.Context) error {
 		}
 		return nil
 	}
-	return s.createSchemaWith(ctx, exec)
+	return s.createSchemaWith(ctx, s.db.ExecContext)
 }
 
 func (s *Store) createSchemaWith(ctx context.Context, exec func(context.Context, string, ...any) (sql.Result, error)) error {

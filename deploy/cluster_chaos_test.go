@@ -68,23 +68,13 @@ func TestClusterChaos(t *testing.T) {
 	defer cancel()
 	reads := watchAPI(ctx, c.apiURL())
 	resp := harness.NewResponder(st, sim, c.apiURL(), accts)
-	var mu sync.Mutex
-	var latest map[string]starter.Summary
-	go resp.Watch(ctx, 500*time.Millisecond, func(s map[string]starter.Summary) {
-		mu.Lock()
-		latest = s
-		mu.Unlock()
-	})
+	go resp.Watch(ctx, 500*time.Millisecond)
 
 	// The faults, one 5 seconds after the previous one is repaired, while the migrations
 	// start and run.
 	faultsDone := make(chan []string, 1)
 	var pg pgWindow
-	inFlight := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(harness.Unsettled(latest, accts))
-	}
+	inFlight := func() int { return len(resp.Unsettled(accts)) }
 	go func() { faultsDone <- injectFaults(t, c, &pg, inFlight) }()
 
 	// The starts are spread over about the time the faults take, so every fault meets
@@ -106,10 +96,7 @@ func TestClusterChaos(t *testing.T) {
 			default:
 			}
 		}
-		mu.Lock()
-		snap := latest
-		mu.Unlock()
-		pending := harness.Unsettled(snap, accts)
+		pending := resp.Unsettled(accts)
 		if len(pending) == 0 && faultLog != nil {
 			break
 		}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -69,13 +68,7 @@ func TestChaosMigrations(t *testing.T) {
 	defer cancel()
 
 	// The responder watches and answers; the last statuses it saw are kept.
-	var mu sync.Mutex
-	var latest map[string]starter.Summary
-	go resp.Watch(ctx, 250*time.Millisecond, func(s map[string]starter.Summary) {
-		mu.Lock()
-		latest = s
-		mu.Unlock()
-	})
+	go resp.Watch(ctx, 250*time.Millisecond)
 	// The killer: SIGKILL the worker every 2–4 seconds until every migration is done.
 	killCtx, stopKilling := context.WithCancel(ctx)
 	killerDone := make(chan struct{})
@@ -111,10 +104,7 @@ func TestChaosMigrations(t *testing.T) {
 	deadline := began.Add(chaosDeadline)
 	lastReport := time.Now()
 	for {
-		mu.Lock()
-		snap := latest
-		mu.Unlock()
-		pending := harness.Unsettled(snap, accounts)
+		pending := resp.Unsettled(accounts)
 		if len(pending) == 0 {
 			break
 		}

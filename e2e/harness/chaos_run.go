@@ -24,9 +24,10 @@ type Responder struct {
 	byWF   map[string]ChaosAccount
 
 	mu       sync.Mutex
-	answered map[string]bool      // workflowID/status answered
-	inFlight map[string]bool      // workflowID/status being answered
-	lastTry  map[string]time.Time // workflowID/status last attempt
+	latest   map[string]starter.Summary // the statuses of the last complete list
+	answered map[string]bool            // workflowID/status answered
+	inFlight map[string]bool            // workflowID/status being answered
+	lastTry  map[string]time.Time       // workflowID/status last attempt
 	failed   int
 	wg       sync.WaitGroup
 }
@@ -71,14 +72,24 @@ func (r *Responder) Tick(ctx context.Context) (map[string]starter.Summary, error
 	return out, nil
 }
 
-// Watch ticks every interval until ctx ends, handing each complete list to seen.
-func (r *Responder) Watch(ctx context.Context, interval time.Duration, seen func(map[string]starter.Summary)) {
+// Watch ticks every interval until ctx ends, keeping each complete list for Unsettled.
+func (r *Responder) Watch(ctx context.Context, interval time.Duration) {
 	for ctx.Err() == nil {
 		if s, err := r.Tick(ctx); err == nil {
-			seen(s)
+			r.mu.Lock()
+			r.latest = s
+			r.mu.Unlock()
 		}
 		time.Sleep(interval)
 	}
+}
+
+// Unsettled lists the accounts' migrations not yet settled in the last list Watch kept.
+func (r *Responder) Unsettled(accounts []ChaosAccount) []string {
+	r.mu.Lock()
+	seen := r.latest
+	r.mu.Unlock()
+	return Unsettled(seen, accounts)
 }
 
 func (r *Responder) answer(ctx context.Context, key string, a ChaosAccount, status contract.Status) {

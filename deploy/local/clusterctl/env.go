@@ -133,13 +133,6 @@ func envCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(env))
-	for k := range env {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Printf("export %s=%s\n", k, shellQuote(env[k]))
-	}
+	printAssignments("export ", env)
 	return nil
 }

@@ -22,15 +22,21 @@ func settingsCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(s))
-	for k := range s {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Printf("%s=%s\n", k, shellQuote(s[k]))
-	}
+	printAssignments("", s)
 	return nil
+}
+
+// printAssignments prints vars as shell assignments (each after prefix, e.g. "export "),
+// sorted by name, their values quoted for the shell.
+func printAssignments(prefix string, vars map[string]string) {
+	names := make([]string, 0, len(vars))
+	for k := range vars {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Printf("%s%s=%s\n", prefix, k, shellQuote(vars[k]))
+	}
 }
 
 func settings(file string, lookup func(string) (string, bool)) (map[string]string, error) {
