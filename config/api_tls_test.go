@@ -63,9 +63,9 @@ func TestAPITransportErrorsNameTheKey(t *testing.T) {
 	}
 	missing := filepath.Join(dir, "missing.pem")
 	cases := []struct {
-		name     string
-		env      map[string]string
-		want     []string
+		name string
+		env  map[string]string
+		want []string
 	}{
 		{"cert without key", map[string]string{"api.tls_cert_file": cert}, []string{"api.tls_key_file", "set both"}},
 		{"key without cert", map[string]string{"api.tls_key_file": key}, []string{"api.tls_cert_file", "set both"}},
