@@ -36,20 +36,14 @@ func NewMetrics() *Metrics {
 // ReadyFunc says why the API cannot serve yet, or nil (for the API: Temporal answers).
 type ReadyFunc func(ctx context.Context) error
 
-// Instrument wraps the API's handler: GET /metrics and GET /readyz are answered here,
-// everything else goes to next with its latency recorded under its route pattern (not
-// the raw path, so IDs do not explode the label set).
-func Instrument(next http.Handler, m *Metrics, ready ReadyFunc) http.Handler {
-	metrics := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+// Handler serves the registry in the Prometheus text format (AdminHandler's /metrics).
+func (m *Metrics) Handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
+
+// Instrument wraps the API's handler: each request's latency is recorded under its
+// route pattern (not the raw path, so IDs do not explode the label set). The registry
+// itself is served on the admin listener only (AdminHandler).
+func Instrument(next http.Handler, m *Metrics) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == http.MethodGet && r.URL.Path == "/metrics":
-			metrics.ServeHTTP(w, r)
-			return
-		case r.Method == http.MethodGet && r.URL.Path == "/readyz":
-			serveReadyz(w, r, ready)
-			return
-		}
 		start := time.Now()
 		rec := &codeRecorder{ResponseWriter: w, code: http.StatusOK}
 		next.ServeHTTP(rec, r)

@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -61,8 +62,9 @@ type Options struct {
 	RateLimitBurst         int
 	MaxStreamsPerPrincipal int
 	OwnerLoginPerMinute    int
-	// Metrics, when set, records the latency of every request by route and serves it
-	// at GET /metrics; Ready answers GET /readyz (nil means always ready).
+	// Metrics, when set, records the latency of every request by route; Ready says
+	// whether the API can serve (nil means always ready). AdminHandler serves both, at
+	// GET /metrics and GET /readyz, apart from the public handler.
 	Metrics *Metrics
 	Ready   ReadyFunc
 	// Codec serves the remote payload codec at /codec for the Temporal Web UI and CLI.
@@ -71,6 +73,10 @@ type Options struct {
 	// 0600 when missing), besides the info log line, and GET /api/v1/audit reads it.
 	// Empty means the log only (audit.file).
 	AuditFile string
+	// TLSCertFile and TLSKeyFile, both set, make ServeListener serve HTTPS (TLS 1.2
+	// or later) from these PEM files, re-read when they change; responses over TLS
+	// carry Strict-Transport-Security. Both empty: plain HTTP.
+	TLSCertFile, TLSKeyFile string
 }
 
 // OAuthOptions configures the Zendesk account owner's login (authorization-code flow).
@@ -135,6 +141,8 @@ type Server struct {
 	publicHost string
 	// auditFile keeps the audit trail when Options.AuditFile is set; nil otherwise.
 	auditFile *auditFile
+	// tls serves HTTPS when Options.TLSCertFile is set; nil serves plain HTTP.
+	tls *tls.Config
 	// stop ends live streams when Serve shuts down.
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -223,6 +231,9 @@ func NewServer(o Options) (*Server, error) {
 			return nil, fmt.Errorf("api: the audit file (audit.file): %w; set audit.file to a path in a directory that exists and this process may write", err)
 		}
 	}
+	if s.tls, err = newTLSConfig(o.TLSCertFile, o.TLSKeyFile, o.Logger); err != nil {
+		return nil, err
+	}
 	for _, rt := range s.apiRoutes() {
 		s.handle(rt)
 	}
@@ -236,10 +247,10 @@ func NewServer(o Options) (*Server, error) {
 func (s *Server) Handler() http.Handler {
 	h := http.Handler(http.HandlerFunc(s.serveHTTP))
 	if s.opts.Metrics != nil {
-		h = Instrument(h, s.opts.Metrics, s.opts.Ready)
+		h = Instrument(h, s.opts.Metrics)
 	}
-	// Outermost, so every response, /metrics and /readyz included, names its request.
-	return withRequestID(h)
+	// Outermost, so every response names its request and, over TLS, carries HSTS.
+	return withRequestID(withHSTS(h))
 }
 
 // ServeListener serves on a listener the caller opened until ctx is done, then shuts
@@ -256,8 +267,15 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 		ErrorLog:     zap.NewStdLog(s.log.Named("http")),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	s.log.Info("API listening", zap.String("address", ln.Addr().String()))
+	if s.tls != nil {
+		// ServeTLS adds HTTP/2 to a clone of the config; the certificate comes from
+		// its GetCertificate, hence no file names here.
+		srv.TLSConfig = s.tls
+		go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	s.log.Info("API listening", zap.String("address", ln.Addr().String()), zap.Bool("tls", s.tls != nil))
 	select {
 	case err := <-errc:
 		s.Close()

@@ -26,7 +26,7 @@ func (c Config) APIPublicURL() string {
 	if c.API.PublicURL != "" {
 		return c.API.PublicURL
 	}
-	return "http://" + dialable(c.API.Listen)
+	return c.API.scheme() + "://" + dialable(c.API.Listen)
 }
 
 // deriveAPIValues fills the API settings left empty: dev gets the demo tokens and

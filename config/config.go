@@ -135,6 +135,11 @@ type Sim struct {
 // API configures the HTTP API and dashboard.
 type API struct {
 	Listen string // host:port
+	// TLSCertFile and TLSKeyFile, both set, make the API serve HTTPS on Listen.
+	TLSCertFile, TLSKeyFile string
+	// AdminListen serves /metrics and /readyz apart from the public listener; empty
+	// serves neither.
+	AdminListen string
 	// Bearer tokens per role; a token belongs to one role, and admin ⊇ ops ⊇ viewer.
 	ViewerTokens, OpsTokens, AdminTokens []string
 	// Tokens are the named API tokens: a principal (name, email) and a role each,

@@ -80,6 +80,11 @@ var keys = []key{
 	{"sim.webhook_secret", "", func(c *Config) any { return &c.Sim.WebhookSecret }},
 
 	{"api.listen", "127.0.0.1:8080", func(c *Config) any { return &c.API.Listen }},
+	// Both TLS files set: HTTPS on api.listen (see config/api_tls.go).
+	{"api.tls_cert_file", "", func(c *Config) any { return &c.API.TLSCertFile }},
+	{"api.tls_key_file", "", func(c *Config) any { return &c.API.TLSKeyFile }},
+	// /metrics and /readyz; empty turns them off, port 0 takes a free port.
+	{"api.admin_listen", DefaultAPIAdminListen, func(c *Config) any { return &c.API.AdminListen }},
 	// Token lists take a YAML list or a comma-separated string; empty lists take the
 	// dev demo tokens under dev (see deriveRoleValues).
 	{"api.viewer_tokens", []string{}, func(c *Config) any { return &c.API.ViewerTokens }},
@@ -88,7 +93,7 @@ var keys = []key{
 	// Named tokens: a YAML list of {name, email, role, sha256}, or in the environment
 	// NAME:EMAIL:ROLE:SHA256 entries separated by commas.
 	{"api.tokens", []any{}, func(c *Config) any { return &c.API.Tokens }},
-	// Empty public_url means http://<api.listen>; empty temporal_ui_url means the
+	// Empty public_url means http(s)://<api.listen>; empty temporal_ui_url means the
 	// Temporal Web UI on 127.0.0.1 (dev: dev.ui_port); see deriveRoleValues.
 	{"api.public_url", "", func(c *Config) any { return &c.API.PublicURL }},
 	{"api.temporal_ui_url", "", func(c *Config) any { return &c.API.TemporalUIURL }},

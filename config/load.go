@@ -179,7 +179,7 @@ func (c Config) APIBaseURL() string {
 	if c.API.PublicURL != "" {
 		return strings.TrimRight(c.API.PublicURL, "/")
 	}
-	return "http://" + dialable(c.API.Listen)
+	return c.API.scheme() + "://" + dialable(c.API.Listen)
 }
 
 // dialable turns a listen address with an unspecified host into one a client can dial.

@@ -36,9 +36,10 @@ const (
 	offAPI      = 22
 	offSMTP     = 23
 	offMetrics  = 24 // and +25 for the second worker
+	offAPIAdmin = 26
 )
 
-var clusterPortOffsets = []int{0, 1, 2, 6, -300, -299, -298, -294, offPostgres, offSim, offAPI, offSMTP, offMetrics, offMetrics + 1}
+var clusterPortOffsets = []int{0, 1, 2, 6, -300, -299, -298, -294, offPostgres, offSim, offAPI, offSMTP, offMetrics, offMetrics + 1, offAPIAdmin}
 
 // newCluster picks a base port whose every port is free and a data dir the postgres
 // user can enter (PostgreSQL refuses to run as root, so the script runs it as postgres).
@@ -78,6 +79,7 @@ func newCluster(t *testing.T) *cluster {
 		"CLUSTER_API_PORT="+strconv.Itoa(base+offAPI),
 		"CLUSTER_SMTP_PORT="+strconv.Itoa(base+offSMTP),
 		"CLUSTER_METRICS_PORT="+strconv.Itoa(base+offMetrics),
+		"CLUSTER_API_ADMIN_PORT="+strconv.Itoa(base+offAPIAdmin),
 	)
 	// Binaries built once per machine, when the run names a place for them.
 	if cache := os.Getenv("SELLMIGRATE_CLUSTER_BIN"); cache != "" {

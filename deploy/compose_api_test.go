@@ -68,6 +68,16 @@ func TestComposeAPI(t *testing.T) {
 	if got := published(a.Ports); got["127.0.0.1:"+port] != port {
 		t.Errorf("api publishes %v; want \"127.0.0.1:%s:%s\"", got, port, port)
 	}
+	// The admin endpoints (/metrics, /readyz) are for tools inside; nothing publishes them.
+	adminHost, adminPort, err := net.SplitHostPort(v("api.admin_listen"))
+	if err != nil || adminHost != "127.0.0.1" {
+		t.Errorf("api %s = %q; want 127.0.0.1:PORT, inside the container", config.EnvVar("api.admin_listen"), v("api.admin_listen"))
+	}
+	for host, target := range published(a.Ports) {
+		if target == adminPort {
+			t.Errorf("api publishes %s -> %s, its /metrics and /readyz (api.admin_listen)", host, target)
+		}
+	}
 	if hc := strings.Join(command(healthcheckTest(t, "api")), " "); !strings.Contains(hc, "http://127.0.0.1:"+port+"/healthz") {
 		t.Errorf("api's healthcheck runs %q; want one on http://127.0.0.1:%s/healthz", hc, port)
 	}

@@ -12,7 +12,7 @@ import (
 
 // TestDevServesWorkerMetricsAndHealth runs a migration on the shared `sellmigrate dev`
 // (an account of its own, 5301) and reads the worker's /metrics, /healthz and /readyz:
-// the SDK's metrics and ours; then the API's own.
+// the SDK's metrics and ours; then the API's own, on its admin listener.
 func TestDevServesWorkerMetricsAndHealth(t *testing.T) {
 	t.Parallel()
 	dev := shared(t)
@@ -69,13 +69,25 @@ func TestDevServesWorkerMetricsAndHealth(t *testing.T) {
 		time.Sleep(250 * time.Millisecond)
 	}
 
-	// The API role has its own: readiness (Temporal answers) and its latency by route.
-	if code, body := get(dev.APIURL + "/readyz"); code != http.StatusOK {
-		t.Errorf("API /readyz = %d %s", code, body)
+	// The API has its own, on its admin listener (api.admin_listen): readiness
+	// (Temporal answers) and its latency by route. The public port answers neither.
+	if code, body := get(dev.APIAdminURL + "/readyz"); code != http.StatusOK {
+		t.Errorf("API admin /readyz = %d %s", code, body)
 	}
 	get(dev.APIURL + "/openapi.json")
-	if _, body := get(dev.APIURL + "/metrics"); !hasSeries(body, "sellmigrate_api_request_duration_seconds_count", `route="GET /openapi.json"`) {
-		t.Errorf("API /metrics lacks the latency of GET /openapi.json:\n%s", body)
+	if _, body := get(dev.APIAdminURL + "/metrics"); !hasSeries(body, "sellmigrate_api_request_duration_seconds_count", `route="GET /openapi.json"`) {
+		t.Errorf("API admin /metrics lacks the latency of GET /openapi.json:\n%s", body)
+	}
+	for _, path := range []string{"/metrics", "/readyz"} {
+		if code, body := get(dev.APIURL + path); code != http.StatusNotFound {
+			t.Errorf("public API %s = %d; want 404 (it is on api.admin_listen):\n%s", path, code, body)
+		}
+	}
+	if code, _ := get(dev.APIURL + "/healthz"); code != http.StatusOK {
+		t.Errorf("public API /healthz = %d; want 200", code)
+	}
+	if banner := dev.Banner(); !strings.Contains(banner, dev.APIAdminURL+"/metrics") {
+		t.Errorf("dev's banner does not print the API admin address %s:\n%s", dev.APIAdminURL, banner)
 	}
 }
 

@@ -25,7 +25,8 @@ func (a *app) apiCmd() *cobra.Command {
 		Use:   "api",
 		Short: "Serve the HTTP API and the dashboard against the configured Temporal",
 		Long: `api serves the HTTP API (/api/v1, described at /openapi.json), the dashboard (/) and
-the Zendesk account owner's OAuth login on api.listen. It needs at least one token in
+the Zendesk account owner's OAuth login on api.listen (HTTPS with api.tls_cert_file and
+api.tls_key_file), and /metrics and /readyz on api.admin_listen. It needs at least one token in
 api.tokens (named: "sellmigrate token new" makes one), api.viewer_tokens,
 api.ops_tokens or api.admin_tokens, and api.oauth_client_secret
 (SELLMIGRATE_API_TOKENS, SELLMIGRATE_API_OAUTH_CLIENT_SECRET). Ctrl-C stops it
@@ -43,6 +44,13 @@ gracefully.`,
 				return err
 			}
 			defer ln.Close()
+			admin, err := listenAdmin(cfg)
+			if err != nil {
+				return err
+			}
+			if admin != nil {
+				defer admin.Close()
+			}
 			pc, err := payloadCodec(cfg, logger, true)
 			if err != nil {
 				return err
@@ -66,7 +74,7 @@ gracefully.`,
 			if err != nil {
 				return err
 			}
-			return srv.ServeListener(ctx, ln)
+			return serveAPI(ctx, srv, ln, admin)
 		},
 	}
 	addTemporalFlags(cmd)
@@ -113,6 +121,8 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 		OwnerLoginPerMinute:    cfg.API.OwnerLoginRatePerMinute,
 		Codec:                  api.CodecOptions{Codec: pc, CORSOrigin: cfg.API.CodecCORSOrigin},
 		AuditFile:              cfg.Audit.File,
+		TLSCertFile:            cfg.API.TLSCertFile,
+		TLSKeyFile:             cfg.API.TLSKeyFile,
 		Metrics:                api.NewMetrics(),
 		// Ready while Temporal answers: without it no request can be served.
 		Ready: func(ctx context.Context) error {
@@ -154,7 +164,7 @@ func listenAPI(cfg config.Config) (net.Listener, error) {
 }
 
 // apiBanner says where the API and dashboard are and, in dev, which tokens to use.
-func apiBanner(cfg config.Config) string {
+func apiBanner(cfg config.Config, admin net.Listener) string {
 	tokens := func(list []string, demo string) string {
 		if len(list) == 1 && list[0] == demo {
 			return demo
@@ -165,7 +175,7 @@ func apiBanner(cfg config.Config) string {
 	if n := len(cfg.API.Tokens); n > 0 {
 		named = fmt.Sprintf("; %d named (api.tokens)", n)
 	}
-	return fmt.Sprintf("  API + dashboard     %s/  (OpenAPI: %s/openapi.json)\n  API tokens          viewer %s, ops %s, admin %s%s\n",
-		strings.TrimRight(cfg.APIPublicURL(), "/"), strings.TrimRight(cfg.APIPublicURL(), "/"),
+	return fmt.Sprintf("  API + dashboard     %s/  (OpenAPI: %s/openapi.json)\n%s  API tokens          viewer %s, ops %s, admin %s%s\n",
+		strings.TrimRight(cfg.APIPublicURL(), "/"), strings.TrimRight(cfg.APIPublicURL(), "/"), adminBanner(admin),
 		tokens(cfg.API.ViewerTokens, config.DemoViewerToken), tokens(cfg.API.OpsTokens, config.DemoOpsToken), tokens(cfg.API.AdminTokens, config.DemoAdminToken), named)
 }

@@ -67,6 +67,13 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		return err
 	}
 	defer apiListener.Close()
+	adminListener, err := listenAdmin(cfg)
+	if err != nil {
+		return err
+	}
+	if adminListener != nil {
+		defer adminListener.Close()
+	}
 	stack, err := devstack.Start(ctx, devstack.Options{
 		DataDir:           cfg.Dev.DataDir,
 		Host:              devstack.DefaultHost,
@@ -140,7 +147,7 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 	apiDone := make(chan struct{})
 	g.Go(func() error {
 		defer close(apiDone)
-		return apiServer.ServeListener(apiCtx, apiListener)
+		return serveAPI(apiCtx, apiServer, apiListener, adminListener)
 	})
 	stopAPIFirst := func() {
 		stopAPI()
@@ -150,7 +157,7 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		defer stopSim()
 		if !runWorker {
 			// Workers run elsewhere; the stack and the simulator serve until stopped.
-			a.devBanner(cfg, stack)
+			a.devBanner(cfg, stack, adminListener)
 			<-gctx.Done()
 			stopAPIFirst()
 			return nil
@@ -161,7 +168,7 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		}
 		defer w.Stop()
 		defer stopAPIFirst()
-		a.devBanner(cfg, stack)
+		a.devBanner(cfg, stack, adminListener)
 		return w.Wait(gctx)
 	})
 	err = g.Wait()
@@ -171,7 +178,7 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 	return err
 }
 
-func (a *app) devBanner(cfg config.Config, stack *devstack.Stack) {
+func (a *app) devBanner(cfg config.Config, stack *devstack.Stack, admin net.Listener) {
 	ui := stack.UIURL()
 	if ui == "" {
 		ui = "disabled"
@@ -188,7 +195,7 @@ Try:
 
 Ctrl-C stops everything; running "sellmigrate dev" again resumes every migration.
 `, cfg.Dev.DataDir, stack.FrontendAddress(), cfg.Temporal.Namespace, ui, cfg.SimBaseURL(), cfg.SimBaseURL(),
-		cfg.Sim.SMTPListen, cfg.SimBaseURL(), cfg.SimBaseURL(), apiBanner(cfg), codecKeySource(cfg),
+		cfg.Sim.SMTPListen, cfg.SimBaseURL(), cfg.SimBaseURL(), apiBanner(cfg, admin), codecKeySource(cfg),
 		strings.TrimRight(cfg.APIPublicURL(), "/")+api.CodecPath)
 }
 

@@ -47,14 +47,15 @@ type Dev struct {
 	// TemporalAddress is the frontend host:port; SimURL, APIURL and UIURL are base URLs
 	// (UIURL is empty without the UI); SMTPAddr is the simulator's SMTP sink.
 	TemporalAddress, SimURL, APIURL, UIURL, SMTPAddr string
-	// MetricsURL serves the worker's /metrics, /healthz and /readyz.
-	MetricsURL string
-	ports      devPorts
-	proc       *Proc
-	sdk        sdk
+	// MetricsURL serves the worker's /metrics, /healthz and /readyz; APIAdminURL the
+	// API's /metrics and /readyz (api.admin_listen).
+	MetricsURL, APIAdminURL string
+	ports                   devPorts
+	proc                    *Proc
+	sdk                     sdk
 }
 
-type devPorts struct{ temporal, sim, smtp, api, ui, metrics int }
+type devPorts struct{ temporal, sim, smtp, api, apiAdmin, ui, metrics int }
 
 // NewDev picks the ports; Start runs it.
 func NewDev(bin string, o DevOptions) (*Dev, error) {
@@ -68,7 +69,7 @@ func NewDev(bin string, o DevOptions) (*Dev, error) {
 		o.Name = "dev"
 	}
 	var p devPorts
-	for _, port := range []*int{&p.temporal, &p.sim, &p.smtp, &p.api, &p.metrics} {
+	for _, port := range []*int{&p.temporal, &p.sim, &p.smtp, &p.api, &p.apiAdmin, &p.metrics} {
 		n, err := FreePort()
 		if err != nil {
 			return nil, err
@@ -82,6 +83,7 @@ func NewDev(bin string, o DevOptions) (*Dev, error) {
 		APIURL:          "http://" + Addr(p.api),
 		SMTPAddr:        Addr(p.smtp),
 		MetricsURL:      "http://" + Addr(p.metrics),
+		APIAdminURL:     "http://" + Addr(p.apiAdmin),
 	}
 	if o.UI {
 		n, err := FreePort()
@@ -118,7 +120,7 @@ func (d *Dev) Start() error {
 	if d.proc != nil {
 		before = len(d.proc.LogText()) // the log file is appended to across restarts
 	}
-	p, err := StartProc(d.Bin, d.Opts.LogDir, d.Opts.Name, args, d.Env(Settings{"worker.metrics_listen": Addr(d.ports.metrics)}))
+	p, err := StartProc(d.Bin, d.Opts.LogDir, d.Opts.Name, args, d.Env(Settings{"worker.metrics_listen": Addr(d.ports.metrics), "api.admin_listen": Addr(d.ports.apiAdmin)}))
 	if err != nil {
 		return err
 	}

@@ -49,8 +49,11 @@ func childEnv(settings ...Settings) []string {
 // simulated Zendesk jobs of 20ms polled first after 25ms, so each page of a conversion
 // waits ~25ms on its job (dev's defaults would add ~250ms a page, ~6s per 2,500-user
 // Hooli conversion) while jobs still run asynchronously. Tests that need slow jobs give
-// an account its own (AccountSpec.JobDurationMs).
+// an account its own (AccountSpec.JobDurationMs). The API's admin endpoints take any
+// free port, so stacks and API processes side by side never fight over the default
+// one; Dev gives its stack a known port.
 var testDefaults = Settings{
+	"api.admin_listen":                 "127.0.0.1:0",
 	"log.level":                        "warn",
 	"migration.retry_initial_interval": "100ms",
 	"migration.retry_max_interval":     "1s",

@@ -17,7 +17,7 @@ import (
 
 const composeFile = "../../../docker-compose.yml"
 
-var testPorts = ports{Postgres: 15432, Frontend: 17233, Sim: 18081, API: 18080, SMTP: 12525}
+var testPorts = ports{Postgres: 15432, Frontend: 17233, Sim: 18081, API: 18080, SMTP: 12525, APIAdmin: 18091}
 
 func noEnv(string) (string, bool) { return "", false }
 
@@ -72,6 +72,11 @@ func TestRoleEnvStartsEachRole(t *testing.T) {
 			}
 			if name == "sim" {
 				return
+			}
+			// A port of its own: compose's is inside the api's container, here it would
+			// meet a dev stack's on the same machine.
+			if name == "api" && cfg.API.AdminListen != "127.0.0.1:18091" {
+				t.Errorf("api serves /metrics and /readyz on %q, not the cluster's 127.0.0.1:18091", cfg.API.AdminListen)
 			}
 			if cfg.Temporal.Address != "127.0.0.1:17233" {
 				t.Errorf("%s dials %s, not the cluster's frontend", name, cfg.Temporal.Address)

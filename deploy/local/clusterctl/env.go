@@ -13,6 +13,8 @@ import (
 // ports are where the local cluster's parts listen, all on 127.0.0.1.
 type ports struct {
 	Postgres, Frontend, Sim, API, SMTP int
+	// APIAdmin serves the API's /metrics and /readyz (api.admin_listen).
+	APIAdmin int
 }
 
 // composeHost matches an address inside the compose network: one of its services' names
@@ -92,6 +94,7 @@ func roleEnv(file, role string, p ports, simDataDir, metricsListen string, looku
 		// The local cluster runs no Temporal Web UI; the dashboard's links then point at
 		// the default address, where a UI may be.
 		delete(env, "SELLMIGRATE_API_TEMPORAL_UI_URL")
+		local["SELLMIGRATE_API_ADMIN_LISTEN"] = loop(p.APIAdmin)
 	}
 	hosts := composeHost(c)
 	for k, v := range env {
@@ -118,12 +121,13 @@ func envCmd(args []string) error {
 	fs.IntVar(&p.Sim, "sim-port", 0, "the simulator's port")
 	fs.IntVar(&p.API, "api-port", 0, "the API's port")
 	fs.IntVar(&p.SMTP, "smtp-port", 0, "the simulator's SMTP sink's port")
+	fs.IntVar(&p.APIAdmin, "api-admin-port", 0, "the API's /metrics and /readyz port")
 	simDir := fs.String("sim-data-dir", "", "the simulator's data directory")
 	metrics := fs.String("metrics-listen", "", "the worker's metrics and health address")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if p.Postgres == 0 || p.Frontend == 0 || p.Sim == 0 || p.API == 0 || p.SMTP == 0 || *metrics == "" {
+	if p.Postgres == 0 || p.Frontend == 0 || p.Sim == 0 || p.API == 0 || p.SMTP == 0 || p.APIAdmin == 0 || *metrics == "" {
 		return fmt.Errorf("env needs every port and -metrics-listen; deploy/local/cluster passes them")
 	}
 	if *role == "sim" && *simDir == "" {
