@@ -8,20 +8,20 @@ import (
 
 func TestAPITokensFromEnvAndFile(t *testing.T) {
 	isolate(t)
-	t.Setenv(EnvVar("api.ops_tokens"), " ops-1, ops-2 ,,")
-	t.Setenv(EnvVar("api.oauth_client_secret"), "s3cret")
-	file := writeFile(t, "api:\n  admin_tokens: [adm-1, adm-2]\n  viewer_tokens: view-1\n")
+	t.Setenv(EnvVar("api.ops_tokens"), " ops-1-0123456789abcdef0123456789abcdef, ops-2-0123456789abcdef0123456789abcdef ,,")
+	t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
+	file := writeFile(t, "api:\n  admin_tokens: [adm-1-0123456789abcdef0123456789abcdef, adm-2-0123456789abcdef0123456789abcdef]\n  viewer_tokens: view-1-0123456789abcdef0123456789abcdef\n")
 	c, err := Load(Options{Role: RoleAPI, File: file})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"ops-1", "ops-2"}; !reflect.DeepEqual(c.API.OpsTokens, want) {
+	if want := []string{"ops-1-0123456789abcdef0123456789abcdef", "ops-2-0123456789abcdef0123456789abcdef"}; !reflect.DeepEqual(c.API.OpsTokens, want) {
 		t.Errorf("ops tokens = %q, want %q", c.API.OpsTokens, want)
 	}
-	if want := []string{"adm-1", "adm-2"}; !reflect.DeepEqual(c.API.AdminTokens, want) {
+	if want := []string{"adm-1-0123456789abcdef0123456789abcdef", "adm-2-0123456789abcdef0123456789abcdef"}; !reflect.DeepEqual(c.API.AdminTokens, want) {
 		t.Errorf("admin tokens = %q, want %q", c.API.AdminTokens, want)
 	}
-	if want := []string{"view-1"}; !reflect.DeepEqual(c.API.ViewerTokens, want) {
+	if want := []string{"view-1-0123456789abcdef0123456789abcdef"}; !reflect.DeepEqual(c.API.ViewerTokens, want) {
 		t.Errorf("viewer tokens = %q, want %q", c.API.ViewerTokens, want)
 	}
 	if c.APIPublicURL() != "http://127.0.0.1:8080" || c.API.TemporalUIURL != DefaultTemporalUIURL || c.API.MaxBodyBytes != 1<<20 || c.API.OAuthClientID != "sellmigrate" {
@@ -77,9 +77,9 @@ func TestAPIValidationNamesKey(t *testing.T) {
 	}
 	for _, tc := range cases {
 		isolate(t)
-		t.Setenv(EnvVar("api.oauth_client_secret"), "s")
+		t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
 		if len(tc.env) > 0 {
-			t.Setenv(EnvVar("api.ops_tokens"), "ops")
+			t.Setenv(EnvVar("api.ops_tokens"), testOpsToken)
 		}
 		for k, v := range tc.env {
 			t.Setenv(EnvVar(k), v)
@@ -99,8 +99,8 @@ func TestAPIValidationNamesKey(t *testing.T) {
 // server's zendesk.support_url, and stays empty (meaning zendesk.support_url) by default.
 func TestAPIOAuthAuthorizeURL(t *testing.T) {
 	isolate(t)
-	t.Setenv(EnvVar("api.admin_tokens"), "adm")
-	t.Setenv(EnvVar("api.oauth_client_secret"), "s")
+	t.Setenv(EnvVar("api.admin_tokens"), testAdminToken)
+	t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
 	c, err := Load(Options{Role: RoleAPI})
 	if err != nil || c.API.OAuthAuthorizeURL != "" {
 		t.Fatalf("default oauth_authorize_url %q, err %v; want empty", c.API.OAuthAuthorizeURL, err)

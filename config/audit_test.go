@@ -30,8 +30,8 @@ func TestAuditFile(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			isolate(t)
-			t.Setenv(EnvVar("api.admin_tokens"), "tok")
-			t.Setenv(EnvVar("api.oauth_client_secret"), "s")
+			t.Setenv(EnvVar("api.admin_tokens"), testAdminToken)
+			t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
 			if tc.env != "" {
 				t.Setenv(EnvVar("audit.file"), tc.env)
 			}

@@ -147,6 +147,9 @@ type API struct {
 	Tokens []APIToken
 	// PublicURL is how browsers reach the API (OAuth redirect_uri, secure cookies).
 	PublicURL string
+	// AllowInsecureHTTP lets the api role serve an http:// PublicURL while listening
+	// beyond loopback (see the production gate).
+	AllowInsecureHTTP bool
 	// TemporalUIURL is the Temporal Web UI the dashboard links workflows to; empty in
 	// dev when the UI is disabled.
 	TemporalUIURL string

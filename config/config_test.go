@@ -314,8 +314,8 @@ func TestExampleFile(t *testing.T) {
 		t.Errorf("config.example.yaml has unknown key %s", name)
 	}
 	// The api role refuses to start without tokens and an OAuth secret.
-	t.Setenv(EnvVar("api.admin_tokens"), "example-admin")
-	t.Setenv(EnvVar("api.oauth_client_secret"), "example-secret")
+	t.Setenv(EnvVar("api.admin_tokens"), testAdminToken)
+	t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
 	for _, role := range []Role{RoleClient, RoleDev, RoleSim, RoleAPI} {
 		fromFile, err := Load(Options{Role: role, File: example})
 		if err != nil {

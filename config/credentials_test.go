@@ -87,8 +87,8 @@ func TestDevKeyMadeOnce(t *testing.T) {
 
 func TestProductionCredentialsRequired(t *testing.T) {
 	isolate(t)
-	t.Setenv(EnvVar("api.admin_tokens"), "t")
-	t.Setenv(EnvVar("api.oauth_client_secret"), "s")
+	t.Setenv(EnvVar("api.admin_tokens"), testAdminToken)
+	t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
 	c, err := Load(Options{Role: RoleAPI})
 	if err != nil {
 		t.Fatal(err)

@@ -96,6 +96,7 @@ var keys = []key{
 	// Empty public_url means http(s)://<api.listen>; empty temporal_ui_url means the
 	// Temporal Web UI on 127.0.0.1 (dev: dev.ui_port); see deriveRoleValues.
 	{"api.public_url", "", func(c *Config) any { return &c.API.PublicURL }},
+	{"api.allow_insecure_http", false, func(c *Config) any { return &c.API.AllowInsecureHTTP }},
 	{"api.temporal_ui_url", "", func(c *Config) any { return &c.API.TemporalUIURL }},
 	{"api.oauth_client_id", "sellmigrate", func(c *Config) any { return &c.API.OAuthClientID }},
 	{"api.oauth_client_secret", "", func(c *Config) any { return &c.API.OAuthClientSecret }},

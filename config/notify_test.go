@@ -96,7 +96,7 @@ func TestNotifyFromFileAndEnv(t *testing.T) {
   smtp_username: mailer
   smtp_from: migrations@example.com
   webhook_url: https://hooks.example.com/services/T/B/X
-  webhook_secret: hook-secret
+  webhook_secret: hook-secret-0123456789abcdef0123456789abcdef
   dashboard_url: https://sellmigrate.example.com/
 `)
 	c, err := Load(Options{Role: RoleWorker, File: file})
@@ -108,7 +108,7 @@ func TestNotifyFromFileAndEnv(t *testing.T) {
 	if got := c.Notify.SMTP(); !reflect.DeepEqual(got, want) {
 		t.Errorf("SMTP() = %+v, want %+v", got, want)
 	}
-	if !c.Notify.EmailEnabled() || !c.Notify.WebhookEnabled() || c.Notify.WebhookSecret != "hook-secret" {
+	if !c.Notify.EmailEnabled() || !c.Notify.WebhookEnabled() || c.Notify.WebhookSecret != "hook-secret-0123456789abcdef0123456789abcdef" {
 		t.Errorf("notify = %+v", c.Notify)
 	}
 	if !reflect.DeepEqual(c.Notify.OpsEmails, []string{"ops@example.com", "oncall@example.com"}) {

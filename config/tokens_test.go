@@ -29,7 +29,7 @@ func TestAPITokensFromEnvAndYAML(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			isolate(t)
-			t.Setenv(EnvVar("api.oauth_client_secret"), "s3cret")
+			t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
 			o := Options{Role: RoleAPI}
 			if tc.env != "" {
 				t.Setenv(EnvVar("api.tokens"), tc.env)
@@ -52,7 +52,7 @@ func TestAPITokensFromEnvAndYAML(t *testing.T) {
 // dev keeps its demo role tokens beside them.
 func TestAPITokensAloneSatisfyAPIRole(t *testing.T) {
 	isolate(t)
-	t.Setenv(EnvVar("api.oauth_client_secret"), "s3cret")
+	t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
 	t.Setenv(EnvVar("api.tokens"), "ci-bot:ci@example.test:ops:"+hashA)
 	if _, err := Load(Options{Role: RoleAPI}); err != nil {
 		t.Fatalf("api with only api.tokens: %v", err)
@@ -115,7 +115,7 @@ func TestAPITokensValidation(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			isolate(t)
-			t.Setenv(EnvVar("api.oauth_client_secret"), "s3cret")
+			t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
 			for k, v := range tc.env {
 				t.Setenv(EnvVar(k), v)
 			}
@@ -153,7 +153,7 @@ func TestAPITokenForms(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			isolate(t)
-			t.Setenv(EnvVar("api.oauth_client_secret"), "s3cret")
+			t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
 			c, err := Load(load(t))
 			if err != nil {
 				t.Fatal(err)

@@ -64,6 +64,7 @@ func (c Config) validate(r Role) error {
 		c.Notify.validate(),
 		c.Credentials.validate(),
 		c.Audit.validate(r),
+		c.productionGate(r), // last: the checks above name a malformed value first
 
 		oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error"),
 		oneOf("log.format", c.Log.Format, "console", "json"),
