@@ -59,7 +59,7 @@ func TestNewParsesBack(t *testing.T) {
 
 			// The YAML line, under api.tokens in a file.
 			isolate(t)
-			t.Setenv(config.EnvVar("api.oauth_client_secret"), "s3cret")
+			t.Setenv(config.EnvVar("api.oauth_client_secret"), "test-oauth-secret-0123456789abcdef")
 			file := filepath.Join(t.TempDir(), "c.yaml")
 			if err := os.WriteFile(file, []byte("api:\n  tokens:\n    "+yamlLine+"\n"), 0o600); err != nil {
 				t.Fatal(err)
@@ -78,7 +78,7 @@ func TestNewParsesBack(t *testing.T) {
 				t.Fatalf("env line %q does not set %s", envLine, config.EnvVar("api.tokens"))
 			}
 			isolate(t)
-			t.Setenv(config.EnvVar("api.oauth_client_secret"), "s3cret")
+			t.Setenv(config.EnvVar("api.oauth_client_secret"), "test-oauth-secret-0123456789abcdef")
 			t.Setenv(name, unquote(t, value))
 			if c, err = config.Load(config.Options{Role: config.RoleAPI}); err != nil {
 				t.Fatalf("env line %q: %v", envLine, err)
