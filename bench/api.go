@@ -6,7 +6,6 @@ import (
 	"net"
 
 	"github.com/sellmigrate/sellmigrate/api"
-	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/platform"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/starter"
@@ -24,7 +23,7 @@ func (e *env) serveAPI(ctx context.Context, st *starter.Starter) error {
 	// reach the same simulator the activities use. No client-side limits: each login
 	// makes two calls to its own account, far below the simulator's.
 	z, err := platform.New(platform.Config{
-		SupportURL: supportURL, SellURL: e.simURL + "/sell", PartnerToken: config.DemoPartnerToken,
+		SupportURL: supportURL, SellURL: e.simURL + "/sell", PartnerToken: e.zendesk.partnerToken,
 		Logger: e.log.Named("platform"),
 	})
 	if err != nil {

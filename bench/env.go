@@ -48,6 +48,7 @@ type env struct {
 	simURL   string
 	stopSim  context.CancelFunc
 	simDone  chan error
+	zendesk  zendeskSecrets
 	client   client.Client
 	workers  []*workerProc
 	log      *zap.Logger
@@ -97,9 +98,13 @@ func (e *env) start(ctx context.Context, o Options, accounts int) error {
 	// Kept only once started: close stops what is set, and a failed start left nothing.
 	e.stack = stack
 	e.simURL = "http://127.0.0.1:" + strconv.Itoa(ports[1])
+	if e.zendesk, err = newZendeskSecrets(); err != nil {
+		return err
+	}
 	e.sim, err = sim.New(sim.Config{
 		DBPath: filepath.Join(e.dataDir, "sim.db"), BaseURL: e.simURL, Logger: e.log,
 		RateLimitPerMinute: o.SimSupportLimitPerMinute,
+		PartnerToken:       e.zendesk.partnerToken, SellTokenTemplate: e.zendesk.sellTokenTemplate,
 	})
 	if err != nil {
 		return fmt.Errorf("bench: start the simulator: %w", err)
@@ -175,8 +180,8 @@ func (e *env) startWorker(ctx context.Context, o Options, n, metricsPort int) er
 		"temporal.namespace":          namespace,
 		"zendesk.support_url":         e.simURL + "/zendesk/{subdomain}",
 		"zendesk.sell_url":            e.simURL + "/sell",
-		"zendesk.partner_token":       config.DemoPartnerToken,
-		"zendesk.sell_token_template": config.DemoSellTokenTemplate,
+		"zendesk.partner_token":       e.zendesk.partnerToken,
+		"zendesk.sell_token_template": e.zendesk.sellTokenTemplate,
 		"worker.metrics_listen":       "127.0.0.1:" + strconv.Itoa(metricsPort),
 		"credentials.dsn":             e.credDSN,
 		"credentials.keys":            e.credKey,
