@@ -377,9 +377,14 @@ func testAPIRole(t *testing.T, dev *harness.Dev) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Not a demo token, and 32 characters or more: the api role refuses anything less
+	// (the production gate). Dev.Env gives it the stack's own OAuth client secret.
+	const roleAdmin = "role-admin-0123456789abcdef0123456789"
+	if r := dev.CLIWith(harness.Settings{"api.admin_tokens": "demo-admin"}, "api", "--api-listen", "127.0.0.1:1"); r.Code == 0 || !strings.Contains(r.Stderr, "api.admin_tokens item 1 is the public demo value") {
+		t.Errorf("api with a demo token: want a refusal naming api.admin_tokens; got %s", r)
+	}
 	p, err := harness.StartProc(dev.Bin, t.TempDir(), "api", []string{"api", "--api-listen", addr},
-		dev.Env(harness.Settings{"api.admin_tokens": "role-admin", "api.oauth_client_secret": "role-secret",
-			"credentials.dsn": dsn, "credentials.keys": key}))
+		dev.Env(harness.Settings{"api.admin_tokens": roleAdmin, "credentials.dsn": dsn, "credentials.keys": key}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,7 +404,7 @@ func testAPIRole(t *testing.T, dev *harness.Dev) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	c.want(401, "unauthorized", "GET", "/api/v1/me", asAdmin, "", "")
-	if m := c.want(200, "", "GET", "/api/v1/migrations/1001", "Bearer role-admin", "", "").json(t); m["status"] != "completed" {
+	if m := c.want(200, "", "GET", "/api/v1/migrations/1001", "Bearer "+roleAdmin, "", "").json(t); m["status"] != "completed" {
 		t.Errorf("api role reports 1001 as %v", m["status"])
 	}
 	if err := p.Stop(harness.StopTimeout); err != nil {

@@ -98,7 +98,7 @@ func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
 	if len(stored) < 2 {
 		t.Errorf("the credential store holds %d secrets, want at least the two grants of oauthco's sign-ins", len(stored))
 	}
-	secrets := append(harness.DemoSecrets(), stored...)
+	secrets := append(append(harness.DemoSecrets(), d.Secrets()...), stored...)
 	secrets = append(secrets, spent, mustParse(t, ownerCallback).Query().Get("code"),
 		mustParse(t, ownerCallback).Query().Get("state"), fresh.Query().Get("state"))
 	harness.RequireNoSecrets(t, harness.History(t, d, "5201", runID), "migration 5201", secrets)

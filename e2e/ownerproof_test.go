@@ -111,7 +111,7 @@ func TestForgedOwnerLoginsAreRefused(t *testing.T) {
 	if s := harness.StatusNow(t, d, "5402"); s.Status != "awaiting_owner_login" {
 		t.Errorf("after the forged logins 5402 is %s, want awaiting_owner_login", s.Status)
 	}
-	harness.RequireNoSecrets(t, harness.History(t, d, "5401", runID), "migration 5401", append(harness.DemoSecrets(), d.StoredSecrets(t)...))
+	harness.RequireNoSecrets(t, harness.History(t, d, "5401", runID), "migration 5401", append(append(harness.DemoSecrets(), d.Secrets()...), d.StoredSecrets(t)...))
 	harness.MustCLI(t, d, "cancel", "5402")
 	harness.AwaitStatus(t, d, "5402", "cancelled")
 }

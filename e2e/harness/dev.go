@@ -51,6 +51,7 @@ type Dev struct {
 	// API's /metrics and /readyz (api.admin_listen).
 	MetricsURL, APIAdminURL string
 	ports                   devPorts
+	secrets                 Settings
 	proc                    *Proc
 	sdk                     sdk
 }
@@ -77,7 +78,11 @@ func NewDev(bin string, o DevOptions) (*Dev, error) {
 		*port = n
 	}
 	p.ui = -1
-	d := &Dev{Bin: bin, Opts: o, ports: p,
+	secrets, err := newStackSecrets()
+	if err != nil {
+		return nil, err
+	}
+	d := &Dev{Bin: bin, Opts: o, ports: p, secrets: secrets,
 		TemporalAddress: Addr(p.temporal),
 		SimURL:          "http://" + Addr(p.sim),
 		APIURL:          "http://" + Addr(p.api),
@@ -132,11 +137,11 @@ func (d *Dev) Start() error {
 }
 
 // Env is the environment of a command run against this stack: the test defaults, the
-// stack's settings, its Temporal and API addresses, then extra.
+// stack's secrets and settings, its Temporal and API addresses, then extra.
 func (d *Dev) Env(extra ...Settings) []string {
 	// api.listen: `signal ID owner-login` opens the stack's owner login page.
 	// dev.data_dir: every role finds dev's payload key there (config.DevCodecKey).
-	base := []Settings{testDefaults, d.Opts.Settings, {"temporal.address": d.TemporalAddress, "api.listen": Addr(d.ports.api),
+	base := []Settings{testDefaults, d.secrets, d.Opts.Settings, {"temporal.address": d.TemporalAddress, "api.listen": Addr(d.ports.api),
 		"dev.data_dir": d.Opts.DataDir}}
 	return childEnv(append(base, extra...)...)
 }
@@ -176,8 +181,9 @@ func (d *Dev) Banner() string {
 // WorkerSettings point a `sellmigrate worker` at this stack's simulator and at dev's
 // credential store (the worker acts in Zendesk only with stored credentials: the owner
 // grants the API stored, the tokens of accounts the stack created), and give it a
-// metrics port of its own (two may run side by side). Dev writes its key on start, so
-// this is called once the stack is running.
+// metrics port of its own (two may run side by side). The stack's partner token and
+// Sell token template come with Env. Dev writes its key on start, so this is called
+// once the stack is running.
 func (d *Dev) WorkerSettings() (Settings, error) {
 	port, err := FreePort()
 	if err != nil {
@@ -188,13 +194,11 @@ func (d *Dev) WorkerSettings() (Settings, error) {
 		return nil, err
 	}
 	return Settings{
-		"zendesk.support_url":         d.SimURL + "/zendesk/{subdomain}",
-		"zendesk.sell_url":            d.SimURL + "/sell",
-		"zendesk.sell_token_template": "sell-demo-{account_id}",
-		"zendesk.partner_token":       config.DemoPartnerToken, // dev gives it its own worker; a separate one is told
-		"credentials.dsn":             dsn,
-		"credentials.keys":            key,
-		"worker.metrics_listen":       Addr(port),
+		"zendesk.support_url":   d.SimURL + "/zendesk/{subdomain}",
+		"zendesk.sell_url":      d.SimURL + "/sell",
+		"credentials.dsn":       dsn,
+		"credentials.keys":      key,
+		"worker.metrics_listen": Addr(port),
 	}, nil
 }
 

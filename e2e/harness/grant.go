@@ -120,7 +120,7 @@ func (d *Dev) signInForToken(subdomain, email string) (string, error) {
 			resp.StatusCode, resp.Header.Get("Location"), body)
 	}
 	resp, err = c.PostForm(base+"tokens", url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")},
-		"client_id": {sim.DefaultOAuthClientID}, "client_secret": {sim.DefaultOAuthClientSecret},
+		"client_id": {sim.DefaultOAuthClientID}, "client_secret": {d.OAuthClientSecret()},
 		"redirect_uri": {redirect}, "scope": {ownerGrantScope}})
 	if err != nil {
 		return "", err
