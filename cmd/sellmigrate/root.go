@@ -55,6 +55,7 @@ Try it on this machine:
 		a.disclaimersCmd(),
 		a.credentialsCmd(),
 		a.tokenCmd(),
+		a.probeCmd(),
 	)
 	root.AddCommand(a.inputCommands()...)
 	return root
