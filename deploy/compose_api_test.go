@@ -159,15 +159,28 @@ func healthcheckTest(t *testing.T, service string) yaml.Node {
 }
 
 func TestComposeInterpolation(t *testing.T) {
+	host := map[string]string{"SET": "v", "EMPTY": ""}
 	for in, want := range map[string]string{
 		"${API_ADMIN_TOKENS:-demo-admin}":     "demo-admin",
+		"${EMPTY:-d}":                         "d",
+		"${EMPTY-d}":                          "",
+		"${SET:-d}":                           "v",
 		"${X-a,b}":                            "a,b",
 		"${X}":                                "",
+		"${SET:?set SET in .env}":             "v",
 		"pa$$word":                            "pa$word",
 		"http://sim:8081/zendesk/{subdomain}": "http://sim:8081/zendesk/{subdomain}",
 	} {
-		if got := interpolate(in); got != want {
-			t.Errorf("interpolate(%q) = %q, want %q", in, got, want)
+		if got, missing := interpolate(in, host); got != want || len(missing) > 0 {
+			t.Errorf("interpolate(%q) = %q (missing %q), want %q", in, got, missing, want)
 		}
+	}
+	for in, want := range map[string]string{"${X:?set X}": "X", "${EMPTY:?set it}": "EMPTY", "a ${X?set X} b": "X"} {
+		if _, missing := interpolate(in, host); len(missing) != 1 || missing[0] != want {
+			t.Errorf("interpolate(%q) reports missing %q, want [%s]", in, missing, want)
+		}
+	}
+	if _, missing := interpolate("${EMPTY?set it}", host); len(missing) > 0 {
+		t.Errorf("${EMPTY?...} is set (empty); got missing %q", missing)
 	}
 }

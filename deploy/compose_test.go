@@ -63,20 +63,29 @@ func loadCompose(t *testing.T) composeFile {
 }
 
 // env returns a service's environment, written as a map or as a list of NAME=value,
-// with ${VAR:-default} interpolated as Compose does when VAR is unset (see interpolate).
+// interpolated as Compose does with the host's environment holding just what
+// deploy/compose/secrets writes to .env (see interpolate).
 func env(t *testing.T, name string, n yaml.Node) map[string]string {
 	t.Helper()
+	lookup := composeSecrets(t)
 	out := map[string]string{}
+	add := func(k, v string) {
+		val, missing := interpolate(v, lookup)
+		if len(missing) > 0 {
+			t.Errorf("service %s: %s requires %s, which deploy/compose/secrets does not write", name, k, strings.Join(missing, ", "))
+		}
+		out[k] = val
+	}
 	switch n.Kind {
 	case 0:
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			out[n.Content[i].Value] = interpolate(n.Content[i+1].Value)
+			add(n.Content[i].Value, n.Content[i+1].Value)
 		}
 	case yaml.SequenceNode:
 		for _, item := range n.Content {
 			k, v, _ := strings.Cut(item.Value, "=")
-			out[k] = interpolate(v)
+			add(k, v)
 		}
 	default:
 		t.Fatalf("service %s: environment must be a map or a list, line %d", name, n.Line)
@@ -84,19 +93,35 @@ func env(t *testing.T, name string, n yaml.Node) map[string]string {
 	return out
 }
 
-var composeVar = regexp.MustCompile(`\$\$|\$\{[A-Za-z_][A-Za-z0-9_]*(:?-([^}]*))?\}`)
+// composeVar matches $$ and ${VAR}, ${VAR-default}, ${VAR:-default}, ${VAR?error} and
+// ${VAR:?error}.
+var composeVar = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)((:?)([-?])([^}]*))?\}`)
 
-// interpolate expands Compose variables as `docker compose up` does with none of them
-// set on the host: ${VAR:-default} and ${VAR-default} give the default, ${VAR} nothing,
-// and $$ a literal $. The tests so check the values the file ships with, whatever the
-// environment they run in.
-func interpolate(v string) string {
-	return composeVar.ReplaceAllStringFunc(v, func(m string) string {
+// interpolate expands Compose variables as `docker compose up` does with the host
+// environment lookup: ${VAR:-default} gives the default when VAR is unset or empty
+// (${VAR-default}: unset), ${VAR} VAR or nothing, $$ a literal $, and ${VAR:?error}
+// VAR, or, when it is unset or empty (${VAR?error}: unset), nothing and VAR in missing,
+// where Compose stops with the error.
+func interpolate(v string, lookup map[string]string) (out string, missing []string) {
+	out = composeVar.ReplaceAllStringFunc(v, func(m string) string {
 		if m == "$$" {
 			return "$"
 		}
-		return composeVar.FindStringSubmatch(m)[2]
+		sub := composeVar.FindStringSubmatch(m)
+		val, set := lookup[sub[1]]
+		unset := !set || (sub[3] == ":" && val == "")
+		switch {
+		case sub[2] == "":
+			return val
+		case sub[4] == "-" && unset:
+			return sub[5]
+		case sub[4] == "?" && unset:
+			missing = append(missing, sub[1])
+			return ""
+		}
+		return val
 	})
+	return out, missing
 }
 
 // command returns a service's command as words.
