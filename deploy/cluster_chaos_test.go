@@ -66,7 +66,7 @@ func TestClusterChaos(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	reads := watchAPI(ctx, c.apiURL())
+	reads := watchAPI(ctx, c.apiURL(), c.adminToken(t))
 	resp := harness.NewResponder(st, sim, c.apiURL(), accts)
 	go resp.Watch(ctx, 500*time.Millisecond)
 

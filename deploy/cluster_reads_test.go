@@ -17,16 +17,16 @@ type read struct {
 	err error
 }
 
-// watchAPI reads the API's migration list every half second until ctx ends; the
-// function it returns gives every read so far.
-func watchAPI(ctx context.Context, apiURL string) func() []read {
+// watchAPI reads the API's migration list every half second until ctx ends, with
+// token; the function it returns gives every read so far.
+func watchAPI(ctx context.Context, apiURL, token string) func() []read {
 	var mu sync.Mutex
 	var reads []read
 	go func() {
 		c := &http.Client{Timeout: 5 * time.Second}
 		for ctx.Err() == nil {
 			at := time.Now()
-			err := getList(c, apiURL)
+			err := getList(c, apiURL, token)
 			mu.Lock()
 			reads = append(reads, read{at, err})
 			mu.Unlock()
@@ -40,13 +40,12 @@ func watchAPI(ctx context.Context, apiURL string) func() []read {
 	}
 }
 
-func getList(c *http.Client, apiURL string) error {
+func getList(c *http.Client, apiURL, token string) error {
 	req, err := http.NewRequest(http.MethodGet, apiURL+"/api/v1/migrations?page_size=5", nil)
 	if err != nil {
 		return err
 	}
-	// The viewer token compose's api service gets by default.
-	req.Header.Set("Authorization", "Bearer demo-viewer")
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := c.Do(req)
 	if err != nil {
 		return err

@@ -113,6 +113,24 @@ func (c *cluster) frontend() string    { return c.addr(0) }
 func (c *cluster) simURL() string      { return "http://" + c.addr(offSim) }
 func (c *cluster) apiURL() string      { return "http://" + c.addr(offAPI) }
 
+// adminToken is the api's admin token: the first of API_ADMIN_TOKENS in the secrets
+// the script made for this cluster (CLUSTER_DIR/compose.env) on its first `up`.
+func (c *cluster) adminToken(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(c.dir, "compose.env"))
+	if err != nil {
+		t.Fatalf("read the cluster's secrets (made by up): %v", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "API_ADMIN_TOKENS="); ok {
+			tok, _, _ := strings.Cut(strings.TrimSpace(v), ",")
+			return tok
+		}
+	}
+	t.Fatalf("%s/compose.env has no API_ADMIN_TOKENS", c.dir)
+	return ""
+}
+
 // run runs the script with args, bounded by timeout, and returns its output.
 func (c *cluster) run(timeout time.Duration, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)

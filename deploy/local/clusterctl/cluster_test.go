@@ -55,7 +55,7 @@ func TestRoleEnvStartsEachRole(t *testing.T) {
 	roles := map[string]config.Role{"worker": config.RoleWorker, "api": config.RoleAPI, "sim": config.RoleSim}
 	for name, role := range roles {
 		t.Run(name, func(t *testing.T) {
-			env, err := roleEnv(composeFile, name, testPorts, t.TempDir(), "127.0.0.1:19090", noEnv)
+			env, err := roleEnv(composeFile, name, testPorts, t.TempDir(), "127.0.0.1:19090", clusterSecrets(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,11 +92,12 @@ func TestRoleEnvStartsEachRole(t *testing.T) {
 // TestCLIEnvOpensTheWorkersStores: `sellmigrate credentials add` run with `cluster env
 // cli` stores the token where the workers read it, and the CLI seals payloads as they do.
 func TestCLIEnvOpensTheWorkersStores(t *testing.T) {
-	worker, err := roleEnv(composeFile, "worker", testPorts, "", "127.0.0.1:19090", noEnv)
+	secrets := clusterSecrets(t)
+	worker, err := roleEnv(composeFile, "worker", testPorts, "", "127.0.0.1:19090", secrets)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cli, err := roleEnv(composeFile, "cli", testPorts, "", "127.0.0.1:19090", noEnv)
+	cli, err := roleEnv(composeFile, "cli", testPorts, "", "127.0.0.1:19090", secrets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,11 +109,12 @@ func TestCLIEnvOpensTheWorkersStores(t *testing.T) {
 }
 
 func TestRoleEnvTakesOverridesAsComposeDoes(t *testing.T) {
+	secrets := clusterSecrets(t)
 	lookup := func(k string) (string, bool) {
 		if k == "CREDENTIALS_KEYS" {
 			return "k1:c2VjcmV0", true
 		}
-		return "", false
+		return secrets(k)
 	}
 	env, err := roleEnv(composeFile, "worker", testPorts, "", "127.0.0.1:19090", lookup)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -40,40 +41,48 @@ func (c compose) service(name string) (service, error) {
 	return s, nil
 }
 
-// composeVar matches $$ and ${VAR}, ${VAR-default}, ${VAR:-default}.
-var composeVar = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?\}`)
+// composeVar matches $$ and ${VAR}, ${VAR-default}, ${VAR:-default}, ${VAR?error} and
+// ${VAR:?error}.
+var composeVar = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)((:?)([-?])([^}]*))?\}`)
 
 // interpolate expands variables as Compose does, from lookup (the caller's environment,
 // as Compose reads the shell's), so an override such as CREDENTIALS_KEYS applies to the
-// local cluster exactly as it does to compose.
-func interpolate(v string, lookup func(string) (string, bool)) string {
-	return composeVar.ReplaceAllStringFunc(v, func(m string) string {
+// local cluster exactly as it does to compose. A required variable (${VAR:?error}) that
+// is unset (or empty, with the colon) is returned in missing, where Compose would stop.
+func interpolate(v string, lookup func(string) (string, bool)) (out string, missing []string) {
+	out = composeVar.ReplaceAllStringFunc(v, func(m string) string {
 		if m == "$$" {
 			return "$"
 		}
 		sub := composeVar.FindStringSubmatch(m)
 		val, ok := lookup(sub[1])
+		unset := !ok || (sub[3] == ":" && val == "")
 		switch {
 		case sub[2] == "":
 			return val
-		case strings.HasPrefix(sub[2], ":-") && (!ok || val == ""):
-			return sub[3]
-		case !ok:
-			return sub[3]
+		case sub[4] == "-" && unset:
+			return sub[5]
+		case sub[4] == "?" && unset:
+			missing = append(missing, sub[1])
+			return ""
 		}
 		return val
 	})
+	return out, missing
 }
 
-// environment returns the service's environment, map or list form, interpolated.
-func (s service) environment(lookup func(string) (string, bool)) (map[string]string, []string) {
+// environment returns the service's environment, map or list form, interpolated; it
+// fails, naming them, when variables the compose file requires are not set.
+func (s service) environment(lookup func(string) (string, bool)) (map[string]string, []string, error) {
 	out := map[string]string{}
-	var order []string
+	var order, missing []string
 	add := func(k, v string) {
 		if _, seen := out[k]; !seen {
 			order = append(order, k)
 		}
-		out[k] = interpolate(v, lookup)
+		val, m := interpolate(v, lookup)
+		out[k] = val
+		missing = append(missing, m...)
 	}
 	switch s.Environment.Kind {
 	case yaml.MappingNode:
@@ -87,7 +96,12 @@ func (s service) environment(lookup func(string) (string, bool)) (map[string]str
 			add(k, v)
 		}
 	}
-	return out, order
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, nil, fmt.Errorf("docker-compose.yml requires %s; set them in the environment (deploy/local/cluster makes them once in $CLUSTER_DIR/compose.env with deploy/compose/secrets)",
+			strings.Join(slices.Compact(missing), ", "))
+	}
+	return out, order, nil
 }
 
 // imageTag returns the tag of a service's image ("" when it has none).

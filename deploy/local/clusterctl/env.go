@@ -67,7 +67,10 @@ func roleEnv(file, role string, p ports, simDataDir, metricsListen string, looku
 	if err != nil {
 		return nil, err
 	}
-	env, _ := s.environment(lookup)
+	env, _, err := s.environment(lookup)
+	if err != nil {
+		return nil, fmt.Errorf("the %s service: %w", role, err)
+	}
 	loop := func(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }
 	replacer := strings.NewReplacer(
 		"postgresql:5432", loop(p.Postgres),

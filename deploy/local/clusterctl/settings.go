@@ -59,8 +59,14 @@ func settings(file string, lookup func(string) (string, bool)) (map[string]strin
 	if server.imageTag() == "" || server.imageTag() != tools.imageTag() {
 		return nil, fmt.Errorf("%s: the temporal service's image %q and temporal-schema's %q must name one version", file, server.Image, tools.Image)
 	}
-	senv, _ := server.environment(lookup)
-	nsenv, _ := ns.environment(lookup)
+	senv, _, err := server.environment(lookup)
+	if err != nil {
+		return nil, fmt.Errorf("the temporal service: %w", err)
+	}
+	nsenv, _, err := ns.environment(lookup)
+	if err != nil {
+		return nil, fmt.Errorf("the temporal-namespace service: %w", err)
+	}
 	out := map[string]string{
 		"COMPOSE_TEMPORAL_VERSION":    server.imageTag(),
 		"COMPOSE_HISTORY_SHARDS":      senv["NUM_HISTORY_SHARDS"],
