@@ -77,7 +77,13 @@ func deriveNotifyValues(c *Config, r Role) {
 		return
 	}
 	if c.Sim.WebhookSecret == "" {
+		// A configured notify.webhook_secret wins over the demo one, so a `worker`
+		// started beside dev or sim with the same environment (which must not use the
+		// demo secret) signs what the simulator's receiver accepts.
 		c.Sim.WebhookSecret = DemoWebhookSecret
+		if c.Notify.WebhookSecret != "" {
+			c.Sim.WebhookSecret = c.Notify.WebhookSecret
+		}
 	}
 	if r != RoleDev {
 		return

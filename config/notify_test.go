@@ -84,6 +84,28 @@ func TestNotifyDevTakesTheSimulator(t *testing.T) {
 	}
 }
 
+// TestNotifySimTakesTheConfiguredSecret: dev's and sim's receiver accept what a worker
+// with the same environment signs with, rather than the demo secret it refuses.
+func TestNotifySimTakesTheConfiguredSecret(t *testing.T) {
+	const secret = "hook-0123456789abcdef0123456789abcdef"
+	for _, r := range []Role{RoleDev, RoleSim} {
+		isolate(t)
+		t.Setenv(EnvVar("notify.webhook_secret"), secret)
+		c, err := Load(Options{Role: r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Sim.WebhookSecret != secret {
+			t.Errorf("role %d: sim.webhook_secret %q, want notify.webhook_secret", r, c.Sim.WebhookSecret)
+		}
+		// sim.webhook_secret, when set, stays.
+		t.Setenv(EnvVar("sim.webhook_secret"), "own-secret")
+		if c, err = Load(Options{Role: r}); err != nil || c.Sim.WebhookSecret != "own-secret" {
+			t.Errorf("role %d: sim.webhook_secret %q, %v; want the one set", r, c.Sim.WebhookSecret, err)
+		}
+	}
+}
+
 func TestNotifyFromFileAndEnv(t *testing.T) {
 	isolate(t)
 	workerEnv(t)
