@@ -32,8 +32,8 @@ func TestAPITLSTurnsThePublicURLToHTTPS(t *testing.T) {
 func TestAPIAdminListenDefaults(t *testing.T) {
 	isolate(t)
 	for _, r := range []Role{RoleAPI, RoleDev} {
-		t.Setenv(EnvVar("api.admin_tokens"), "adm-1")
-		t.Setenv(EnvVar("api.oauth_client_secret"), "s3cret")
+		t.Setenv(EnvVar("api.admin_tokens"), testAdminToken)
+		t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
 		c, err := Load(Options{Role: r})
 		if err != nil {
 			t.Fatal(err)
@@ -81,8 +81,8 @@ func TestAPITransportErrorsNameTheKey(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, r := range []Role{RoleAPI, RoleDev} {
 				isolate(t)
-				t.Setenv(EnvVar("api.admin_tokens"), "adm-1")
-				t.Setenv(EnvVar("api.oauth_client_secret"), "s3cret")
+				t.Setenv(EnvVar("api.admin_tokens"), testAdminToken)
+				t.Setenv(EnvVar("api.oauth_client_secret"), testOAuthSecret)
 				for k, v := range tc.env {
 					t.Setenv(EnvVar(k), v)
 				}

@@ -138,7 +138,10 @@ func (a API) publicURLSecure() error {
 		return nil
 	}
 	if a.PublicURL == "" {
-		return fmt.Errorf("config: api.public_url is empty while api.listen %s is reachable beyond this machine; set it to the https:// URL browsers use, e.g. https://sellmigrate.example.com (env %s), or listen on 127.0.0.1 behind a TLS proxy",
+		if a.TLSEnabled() {
+			return nil // the API serves https itself (api.tls_cert_file)
+		}
+		return fmt.Errorf("config: api.public_url is empty while api.listen %s is reachable beyond this machine; set it to the https:// URL browsers use, e.g. https://sellmigrate.example.com (env %s), serve TLS (api.tls_cert_file, api.tls_key_file), or listen on 127.0.0.1 behind a TLS proxy",
 			a.Listen, EnvVar("api.public_url"))
 	}
 	if u, err := url.Parse(a.PublicURL); err == nil && u.Scheme == "http" {

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+
+	"github.com/sellmigrate/sellmigrate/internal/testcert"
 )
 
 // Secrets long enough for the production gate, for tests that load the api or worker
@@ -127,6 +129,21 @@ func TestProductionGateAllows(t *testing.T) {
 		if err := loadWith(t, tc.role, env); err != nil {
 			t.Errorf("%s: %v", tc.name, err)
 		}
+	}
+}
+
+// TestProductionGateTLS: an API that serves TLS itself is https without a public URL;
+// an http:// public URL is refused all the same, as browsers would be sent there.
+func TestProductionGateTLS(t *testing.T) {
+	cert, key := testcert.New(t, "api").Write(t, t.TempDir())
+	env := goodProduction()
+	env["api.tls_cert_file"], env["api.tls_key_file"], env["api.public_url"] = cert, key, ""
+	if err := loadWith(t, RoleAPI, env); err != nil {
+		t.Errorf("TLS on 0.0.0.0 without a public URL: %v", err)
+	}
+	env["api.public_url"] = "http://sellmigrate.example.com"
+	if err := loadWith(t, RoleAPI, env); err == nil || !strings.Contains(err.Error(), "api.public_url http://sellmigrate.example.com is http://") {
+		t.Errorf("TLS with an http:// public URL: err = %v, want a refusal naming api.public_url", err)
 	}
 }
 
