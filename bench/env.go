@@ -200,7 +200,7 @@ func (e *env) startWorker(ctx context.Context, o Options, n, metricsPort int) er
 			set[k] = v
 		}
 	}
-	environ := os.Environ()
+	environ := ownStackEnv(os.Environ(), e.dataDir)
 	for k, v := range set {
 		environ = append(environ, config.EnvVar(k)+"="+v)
 	}

@@ -34,6 +34,15 @@ type Config struct {
 type Temporal struct {
 	Address   string // host:port
 	Namespace string
+	// Profile and ConfigFile pick the temporal.toml profile envconfig reads (empty:
+	// TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE, then its defaults).
+	Profile    string
+	ConfigFile string
+	// AllowInsecure lets api and worker dial a non-loopback Temporal in plaintext.
+	AllowInsecure bool
+	// Connection is the TLS, API key and metadata every client uses; set at load by
+	// resolveClient, never by a setting.
+	Connection TemporalConnection
 	// CodecKeys are "ID:BASE64" AES-256 keys of the payload codec; CodecActiveKey names
 	// the one new payloads get (empty: the only key). See PayloadCodec for the rule.
 	CodecKeys      []string

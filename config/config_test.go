@@ -22,6 +22,7 @@ func isolate(t *testing.T) {
 	for _, name := range Keys() {
 		t.Setenv(EnvVar(name), "")
 	}
+	isolateTemporalEnv(t)
 }
 
 func writeFile(t *testing.T, body string) string {

@@ -20,8 +20,13 @@ var defaultPolicy = contract.DefaultPolicy()
 // keys lists every setting. config.example.yaml documents the same list; a test keeps
 // them in step.
 var keys = []key{
-	{"temporal.address", "127.0.0.1:7233", func(c *Config) any { return &c.Temporal.Address }},
-	{"temporal.namespace", "default", func(c *Config) any { return &c.Temporal.Namespace }},
+	// Empty address and namespace take TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE, then the
+	// temporal.toml profile, then 127.0.0.1:7233 / default (see resolveClient).
+	{"temporal.address", "", func(c *Config) any { return &c.Temporal.Address }},
+	{"temporal.namespace", "", func(c *Config) any { return &c.Temporal.Namespace }},
+	{"temporal.profile", "", func(c *Config) any { return &c.Temporal.Profile }},
+	{"temporal.config_file", "", func(c *Config) any { return &c.Temporal.ConfigFile }},
+	{"temporal.allow_insecure", false, func(c *Config) any { return &c.Temporal.AllowInsecure }},
 	// Empty codec keys mean dev's key file under dev.data_dir (see Config.PayloadCodec).
 	{"temporal.codec_keys", []string{}, func(c *Config) any { return &c.Temporal.CodecKeys }},
 	{"temporal.codec_active_key", "", func(c *Config) any { return &c.Temporal.CodecActiveKey }},

@@ -91,7 +91,13 @@ func Load(o Options) (Config, error) {
 		}
 	}
 	deriveRoleValues(&c, o.Role)
+	if err := c.Temporal.resolveClient(o.Role); err != nil {
+		return Config{}, err
+	}
 	if err := c.validate(o.Role); err != nil {
+		return Config{}, err
+	}
+	if err := c.Temporal.insecureTemporal(o.Role); err != nil {
 		return Config{}, err
 	}
 	return c, nil

@@ -17,6 +17,10 @@ import (
 type DialOptions struct {
 	Address   string // host:port (temporal.address)
 	Namespace string // temporal.namespace
+	// Connection carries TLS, mTLS, an API key, gRPC metadata and authority, as
+	// config.Temporal.Connection resolved them (envconfig); Dial sets the address,
+	// namespace, logger, metrics and converters over it. Zero is plaintext.
+	Connection client.Options
 	Logger    *zap.Logger
 	// Timeout bounds connecting and checking the namespace; default 10s.
 	Timeout time.Duration
@@ -38,16 +42,16 @@ func Dial(ctx context.Context, o DialOptions) (client.Client, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort:         o.Address,
-		Namespace:        o.Namespace,
-		Logger:           SDKLogger(o.Logger),
-		MetricsHandler:   o.MetricsHandler,
-		DataConverter:    o.DataConverter,
-		FailureConverter: o.FailureConverter,
-	})
+	opts := o.Connection
+	opts.HostPort = o.Address
+	opts.Namespace = o.Namespace
+	opts.Logger = SDKLogger(o.Logger)
+	opts.MetricsHandler = o.MetricsHandler
+	opts.DataConverter = o.DataConverter
+	opts.FailureConverter = o.FailureConverter
+	c, err := client.DialContext(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach Temporal at %s: %w — start it with \"sellmigrate dev\" or set temporal.address", o.Address, err)
+		return nil, fmt.Errorf("cannot reach Temporal at %s%s: %w — start it with \"sellmigrate dev\" or set temporal.address; for TLS give TEMPORAL_TLS_* (or a temporal.toml profile)", o.Address, transport(opts), err)
 	}
 	_, err = c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: o.Namespace})
 	if err != nil {
@@ -59,4 +63,15 @@ func Dial(ctx context.Context, o DialOptions) (client.Client, error) {
 		return nil, fmt.Errorf("cannot check namespace %q on Temporal at %s: %w", o.Namespace, o.Address, err)
 	}
 	return c, nil
+}
+
+// transport says how the client talks to Temporal, for errors.
+func transport(o client.Options) string {
+	if o.ConnectionOptions.TLS == nil {
+		return " (plaintext)"
+	}
+	if len(o.ConnectionOptions.TLS.Certificates) > 0 {
+		return " (mTLS)"
+	}
+	return " (TLS)"
 }

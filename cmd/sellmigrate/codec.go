@@ -30,8 +30,8 @@ func payloadCodec(cfg config.Config, logger *zap.Logger, announce bool) (*codec.
 
 // dialOptions are the client settings of cfg for Temporal at address, with its codec.
 func dialOptions(cfg config.Config, address string, c *codec.Codec, logger *zap.Logger) worker.DialOptions {
-	return worker.DialOptions{Address: address, Namespace: cfg.Temporal.Namespace, Logger: logger,
-		DataConverter: c.DataConverter(), FailureConverter: c.FailureConverter()}
+	return worker.DialOptions{Address: address, Namespace: cfg.Temporal.Namespace, Connection: cfg.Temporal.Connection.Options,
+		Logger: logger, DataConverter: c.DataConverter(), FailureConverter: c.FailureConverter()}
 }
 
 // codecKeySource says where the payload key comes from, for dev's banner.
