@@ -21,7 +21,7 @@ type DialOptions struct {
 	// config.Temporal.Connection resolved them (envconfig); Dial sets the address,
 	// namespace, logger, metrics and converters over it. Zero is plaintext.
 	Connection client.Options
-	Logger    *zap.Logger
+	Logger     *zap.Logger
 	// Timeout bounds connecting and checking the namespace; default 10s.
 	Timeout time.Duration
 	// MetricsHandler receives the SDK's metrics (see NewMetrics); nil drops them.
