@@ -13,6 +13,7 @@ import (
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/common/primitives"
 
+	"github.com/sellmigrate/sellmigrate/internal/devtls"
 	"github.com/sellmigrate/sellmigrate/internal/loopport"
 )
 
@@ -69,7 +70,25 @@ func serverConfig(o Options, ports serverPorts, sqlCfg *config.SQL) *config.Conf
 	c.NamespaceDefaults.Archival.Visibility.State = "disabled"
 	// The server's own worker service (system workflows) dials the frontend as a client.
 	c.PublicClient.HostPort = frontendAddr
+	if o.TLS != nil {
+		c.Global.TLS = frontendTLS(*o.TLS)
+	}
 	return &c
+}
+
+// frontendTLS serves the frontend over mTLS and gives the server's own clients of it
+// (the system worker) the client certificate. Internode traffic stays on loopback in
+// this one process and is left plaintext.
+func frontendTLS(f devtls.Files) config.RootTLS {
+	trust := config.ClientTLS{RootCAFiles: []string{f.CACert}, ServerName: devtls.ServerName}
+	return config.RootTLS{
+		Frontend: config.GroupTLS{
+			Server: config.ServerTLS{CertFile: f.ServerCert, KeyFile: f.ServerKey,
+				ClientCAFiles: []string{f.CACert}, RequireClientAuth: true},
+			Client: trust,
+		},
+		SystemWorker: config.WorkerTLS{CertFile: f.ClientCert, KeyFile: f.ClientKey, Client: trust},
+	}
 }
 
 func serviceConfig(host string, port int) config.Service {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/internal/devtls"
 )
 
 // Defaults applied by Start to zero-valued Options fields.
@@ -51,6 +53,11 @@ type Options struct {
 	// API's /codec); the browser calls it with its cookies, so a signed-in dashboard
 	// session authorizes it. Empty leaves payloads shown as stored.
 	CodecEndpoint string
+	// TLS, when set, serves the frontend over mTLS with these certificates: clients
+	// must present a certificate signed by its CA. The server's own system worker,
+	// Start's readiness client and the Web UI use its client certificate. Nil serves
+	// plaintext.
+	TLS *devtls.Files
 	// Logger receives the server's warnings and errors; nil discards them.
 	Logger *zap.Logger
 }

@@ -16,8 +16,16 @@ const startupTimeout = 2 * time.Minute
 
 // prepareNamespace dials the fresh frontend and makes sure the migration search
 // attributes are registered and visible on the namespace before Start returns.
-func prepareNamespace(ctx context.Context, frontendAddr, namespace string, logger *zap.Logger) error {
-	c, err := dialFrontend(ctx, frontendAddr, namespace, logger)
+func prepareNamespace(ctx context.Context, frontendAddr string, o Options, logger *zap.Logger) error {
+	namespace := o.Namespace
+	var conn client.Options
+	if o.TLS != nil {
+		var err error
+		if conn, err = o.TLS.ClientOptions(); err != nil {
+			return fmt.Errorf("devstack: %w", err)
+		}
+	}
+	c, err := dialFrontend(ctx, frontendAddr, namespace, conn, logger)
 	if err != nil {
 		return err
 	}
@@ -30,14 +38,12 @@ func prepareNamespace(ctx context.Context, frontendAddr, namespace string, logge
 
 // dialFrontend retries until the frontend answers: its listener is up when the server's
 // Start returns, but it may refuse calls until its services finish joining.
-func dialFrontend(ctx context.Context, addr, namespace string, logger *zap.Logger) (client.Client, error) {
+func dialFrontend(ctx context.Context, addr, namespace string, conn client.Options, logger *zap.Logger) (client.Client, error) {
 	var last error
 	for {
-		c, err := client.DialContext(ctx, client.Options{
-			HostPort:  addr,
-			Namespace: namespace,
-			Logger:    sdkLogger(logger),
-		})
+		opts := conn
+		opts.HostPort, opts.Namespace, opts.Logger = addr, namespace, sdkLogger(logger)
+		c, err := client.DialContext(ctx, opts)
 		if err == nil {
 			return c, nil
 		}

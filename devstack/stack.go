@@ -80,7 +80,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 
 // finishStart waits for the namespace and then serves the UI.
 func (s *Stack) finishStart(ctx context.Context, o Options) error {
-	if err := prepareNamespace(ctx, s.frontendAddr, o.Namespace, o.Logger); err != nil {
+	if err := prepareNamespace(ctx, s.frontendAddr, o, o.Logger); err != nil {
 		return err
 	}
 	if !o.uiEnabled() {

@@ -13,6 +13,8 @@ import (
 	uiconfig "github.com/temporalio/ui-server/v2/server/config"
 	uiserveroptions "github.com/temporalio/ui-server/v2/server/server_options"
 	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/internal/devtls"
 )
 
 // webUI is the Temporal Web UI, its assets served from the ui-server module's embedded
@@ -42,6 +44,7 @@ func startUI(ctx context.Context, o Options, frontendAddr string, logger *zap.Lo
 		DisableNewsFetch: true,
 		// IncludeCredentials: the API authenticates a browser by its session cookie.
 		Codec: uiconfig.Codec{Endpoint: o.CodecEndpoint, IncludeCredentials: o.CodecEndpoint != ""},
+		TLS:   uiTLS(o),
 	}))
 	ui := &webUI{
 		srv:  srv,
@@ -60,6 +63,15 @@ func startUI(ctx context.Context, o Options, frontendAddr string, logger *zap.Lo
 		return nil, err
 	}
 	return ui, nil
+}
+
+// uiTLS gives the UI server the client certificate for an mTLS frontend.
+func uiTLS(o Options) uiconfig.TLS {
+	if o.TLS == nil {
+		return uiconfig.TLS{}
+	}
+	return uiconfig.TLS{CaFile: o.TLS.CACert, CertFile: o.TLS.ClientCert, KeyFile: o.TLS.ClientKey,
+		EnableHostVerification: true, ServerName: devtls.ServerName}
 }
 
 // waitHealthy polls the UI's /healthz until it answers 200.

@@ -15,6 +15,7 @@ import (
 	"github.com/sellmigrate/sellmigrate/api"
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/devstack"
+	"github.com/sellmigrate/sellmigrate/internal/devtls"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/worker"
 )
@@ -37,7 +38,11 @@ Ctrl-C stops it cleanly; running it again resumes every migration.`,
 			}
 			defer func() { _ = logger.Sync() }()
 			noWorker, _ := cmd.Flags().GetBool("no-worker")
-			return a.runDev(cmd.Context(), cfg, logger, !noWorker)
+			certs, err := devCertificates(cmd, cfg)
+			if err != nil {
+				return err
+			}
+			return a.runDev(cmd.Context(), cfg, logger, !noWorker, certs)
 		},
 	}
 	f := cmd.Flags()
@@ -48,13 +53,14 @@ Ctrl-C stops it cleanly; running it again resumes every migration.`,
 	f.String("sim-listen", "", "simulator host:port (config sim.listen, default 127.0.0.1:8081)")
 	f.String("sim-smtp-listen", "", "simulator's SMTP sink host:port (config sim.smtp_listen, default 127.0.0.1:2525)")
 	f.String("api-listen", "", "API and dashboard host:port (config api.listen, default 127.0.0.1:8080)")
+	addDevTLSFlag(cmd)
 	f.Bool("no-worker", false, "run no worker in this process (run \"sellmigrate worker\" processes instead, e.g. to kill and restart them)")
 	return cmd
 }
 
 // runDev starts the stack, the simulator and a worker, and stops them in reverse order:
 // the worker first (so no activity is cut off mid-call), then the simulator, then Temporal.
-func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger, runWorker bool) error {
+func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger, runWorker bool, certs *devtls.Files) error {
 	// The simulator's ports are checked before the slow Temporal start.
 	if err := portFree(cfg.Sim.Listen, "simulator", "--sim-listen (config sim.listen)"); err != nil {
 		return err
@@ -84,6 +90,7 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		// The Web UI decodes payloads through the API's codec endpoint, sending the
 		// dashboard's session cookie (sign in on the dashboard first).
 		CodecEndpoint: strings.TrimRight(cfg.APIPublicURL(), "/") + api.CodecPath,
+		TLS:           certs,
 		Logger:        logger.Named("temporal"),
 	})
 	if err != nil {
@@ -111,6 +118,9 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 	defer func() { _ = metrics.Close() }()
 	dial := dialOptions(cfg, stack.FrontendAddress(), pc, logger)
 	dial.MetricsHandler = metrics.Handler
+	if err := useDevCertificates(&dial, certs); err != nil {
+		return err
+	}
 	c, err := worker.Dial(ctx, dial)
 	if err != nil {
 		return err
@@ -158,6 +168,7 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		if !runWorker {
 			// Workers run elsewhere; the stack and the simulator serve until stopped.
 			a.devBanner(cfg, stack, adminListener)
+			a.devTLSBanner(cfg, stack.FrontendAddress(), certs)
 			<-gctx.Done()
 			stopAPIFirst()
 			return nil
@@ -169,6 +180,7 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		defer w.Stop()
 		defer stopAPIFirst()
 		a.devBanner(cfg, stack, adminListener)
+		a.devTLSBanner(cfg, stack.FrontendAddress(), certs)
 		return w.Wait(gctx)
 	})
 	err = g.Wait()

@@ -21,6 +21,9 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/contrib/envconfig"
 )
 
 // ServerName is the DNS name in the server certificate besides the loopback IPs.
@@ -196,4 +199,18 @@ func (f Files) ClientEnv(address, namespace string) []string {
 		"TEMPORAL_TLS_CLIENT_KEY_PATH=" + f.ClientKey,
 		"TEMPORAL_TLS_SERVER_CA_CERT_PATH=" + f.CACert,
 	}
+}
+
+// ClientOptions are the connection settings of a client holding the client
+// certificate, built by envconfig from the same values ClientEnv prints, so dev's own
+// clients connect exactly as a client given that environment does.
+func (f Files) ClientOptions() (client.Options, error) {
+	prof := envconfig.ClientConfigProfile{TLS: &envconfig.ClientConfigTLS{
+		ClientCertPath: f.ClientCert, ClientKeyPath: f.ClientKey, ServerCACertPath: f.CACert,
+	}}
+	opts, err := prof.ToClientOptions(envconfig.ToClientOptionsRequest{})
+	if err != nil {
+		return client.Options{}, fmt.Errorf("devtls: client settings from %s: %w; delete %s to make new certificates", f.Dir, err, f.Dir)
+	}
+	return opts, nil
 }
