@@ -51,7 +51,7 @@ func Dial(ctx context.Context, o DialOptions) (client.Client, error) {
 	opts.FailureConverter = o.FailureConverter
 	c, err := client.DialContext(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach Temporal at %s%s: %w — start it with \"sellmigrate dev\" or set temporal.address; for TLS give TEMPORAL_TLS_* (or a temporal.toml profile)", o.Address, transport(opts), err)
+		return nil, fmt.Errorf("cannot reach Temporal at %s (%s): %w — %s", o.Address, transport(opts), err, dialHint(opts))
 	}
 	_, err = c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: o.Namespace})
 	if err != nil {
@@ -67,11 +67,26 @@ func Dial(ctx context.Context, o DialOptions) (client.Client, error) {
 
 // transport says how the client talks to Temporal, for errors.
 func transport(o client.Options) string {
-	if o.ConnectionOptions.TLS == nil {
-		return " (plaintext)"
+	switch {
+	case o.ConnectionOptions.TLS == nil:
+		return "plaintext"
+	case len(o.ConnectionOptions.TLS.Certificates) > 0 || o.ConnectionOptions.TLS.GetClientCertificate != nil:
+		return "mTLS"
+	default:
+		return "TLS"
 	}
-	if len(o.ConnectionOptions.TLS.Certificates) > 0 {
-		return " (mTLS)"
+}
+
+// dialHint says what to check for each transport. A server that wants another one
+// often fails the connection with only a transport error (a reset, a broken pipe), so
+// the hint names the settings that change it.
+func dialHint(o client.Options) string {
+	switch transport(o) {
+	case "plaintext":
+		return `start it with "sellmigrate dev" or set temporal.address; if it serves TLS, set TEMPORAL_TLS=true or the TEMPORAL_TLS_* paths (or a temporal.toml profile, temporal.profile)`
+	case "TLS":
+		return "check temporal.address; if it requires client certificates (mTLS), set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or the temporal.toml profile's tls.client_cert_path and tls.client_key_path)"
+	default:
+		return "check temporal.address, and that the server trusts your client certificate and TEMPORAL_TLS_SERVER_CA_CERT_PATH holds its CA"
 	}
-	return " (TLS)"
 }
