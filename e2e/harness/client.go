@@ -65,13 +65,13 @@ func (d *Dev) dial(pc *codec.Codec) (client.Client, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort:         d.TemporalAddress,
-		Namespace:        "default",
-		Logger:           sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		DataConverter:    dc,
-		FailureConverter: fc,
-	})
+	opts, err := d.connection()
+	if err != nil {
+		return nil, err
+	}
+	opts.Logger = sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	opts.DataConverter, opts.FailureConverter = dc, fc
+	c, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("dial Temporal at %s: %w", d.TemporalAddress, err)
 	}

@@ -34,6 +34,9 @@ type DevOptions struct {
 	NoWorker bool
 	// UI serves the Temporal Web UI on a free port; off (`--ui-port -1`) by default.
 	UI bool
+	// TLS runs `dev --tls`: the frontend requires mTLS, and every command and client
+	// of the harness uses the environment dev prints (see ClientEnv).
+	TLS bool
 	// Settings are config for dev and for every command run against the stack, on top
 	// of the test defaults (quiet logs, short retries).
 	Settings Settings
@@ -53,6 +56,7 @@ type Dev struct {
 	ports                   devPorts
 	secrets                 Settings
 	proc                    *Proc
+	clientEnv               []string // what dev --tls printed for clients
 	sdk                     sdk
 }
 
@@ -121,6 +125,9 @@ func (d *Dev) Start() error {
 	if d.Opts.NoWorker {
 		args = append(args, "--no-worker")
 	}
+	if d.Opts.TLS {
+		args = append(args, "--tls")
+	}
 	before := 0
 	if d.proc != nil {
 		before = len(d.proc.LogText()) // the log file is appended to across restarts
@@ -130,10 +137,16 @@ func (d *Dev) Start() error {
 		return err
 	}
 	d.proc = p
-	return p.waitFor("sellmigrate dev is running", DevReadyTimeout, func() bool {
+	err = p.waitFor("sellmigrate dev is running", DevReadyTimeout, func() bool {
 		log := p.LogText()
-		return len(log) > before && strings.Contains(log[before:], "sellmigrate dev is running") && httpOK(d.SimURL+"/_sim/healthz")
+		// Under TLS the client environment follows the banner, in one write.
+		return len(log) > before && strings.Contains(log[before:], "sellmigrate dev is running") && httpOK(d.SimURL+"/_sim/healthz") &&
+			(!d.Opts.TLS || strings.Contains(log[before:], "export TEMPORAL_TLS_CLIENT_CERT_PATH="))
 	})
+	if err == nil && d.Opts.TLS {
+		d.clientEnv = printedClientEnv(p.LogText()[before:])
+	}
+	return err
 }
 
 // Env is the environment of a command run against this stack: the test defaults, the
@@ -141,9 +154,13 @@ func (d *Dev) Start() error {
 func (d *Dev) Env(extra ...Settings) []string {
 	// api.listen: `signal ID owner-login` opens the stack's owner login page.
 	// dev.data_dir: every role finds dev's payload key there (config.DevCodecKey).
-	base := []Settings{testDefaults, d.secrets, d.Opts.Settings, {"temporal.address": d.TemporalAddress, "api.listen": Addr(d.ports.api),
-		"dev.data_dir": d.Opts.DataDir}}
-	return childEnv(append(base, extra...)...)
+	// Under TLS, Temporal's address and certificates come only from what dev printed.
+	stack := Settings{"temporal.address": d.TemporalAddress, "api.listen": Addr(d.ports.api), "dev.data_dir": d.Opts.DataDir}
+	if d.Opts.TLS {
+		delete(stack, "temporal.address")
+	}
+	base := []Settings{testDefaults, d.secrets, d.Opts.Settings, stack}
+	return append(childEnv(append(base, extra...)...), d.clientEnv...)
 }
 
 // Stop stops the stack cleanly (SIGTERM); it must exit 0.

@@ -21,7 +21,7 @@ func childEnv(settings ...Settings) []string {
 		known[config.EnvVar(k)] = true
 	}
 	var env []string
-	for _, kv := range os.Environ() {
+	for _, kv := range withoutTemporalClientEnv(os.Environ()) {
 		name, _, _ := strings.Cut(kv, "=")
 		if !known[name] {
 			env = append(env, kv)
