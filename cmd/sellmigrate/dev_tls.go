@@ -75,7 +75,8 @@ func (a *app) devTLSBanner(cfg config.Config, frontend string, certs *devtls.Fil
 	for _, kv := range devTLSEnv(cfg, frontend, *certs) {
 		b.WriteString("  export " + kv + "\n")
 	}
-	a.out(`The Temporal frontend requires mTLS (certificates %s in %s). In another shell,
+	a.out(`
+The Temporal frontend requires mTLS (certificates %s in %s). In another shell,
 for sellmigrate, the temporal CLI or any SDK client:
 %s`, made, certs.Dir, b.String())
 }
