@@ -119,7 +119,7 @@ func (e *env) start(ctx context.Context, o Options, accounts int) error {
 	if err := e.makeCodec(); err != nil {
 		return err
 	}
-	e.client, err = worker.Dial(ctx, worker.DialOptions{Address: e.stack.FrontendAddress(), Namespace: namespace, Logger: e.log,
+	e.client, err = worker.Dial(ctx, worker.DialOptions{Address: e.stack.FrontendAddress(), Namespace: namespace, Logger: e.log, Connection: o.Connection,
 		DataConverter: e.codec.DataConverter(), FailureConverter: e.codec.FailureConverter()})
 	if err != nil {
 		return err
@@ -200,7 +200,10 @@ func (e *env) startWorker(ctx context.Context, o Options, n, metricsPort int) er
 			set[k] = v
 		}
 	}
-	environ := ownStackEnv(os.Environ(), e.dataDir)
+	environ := os.Environ()
+	if o.TemporalAddress == "" {
+		environ = ownStackEnv(environ, e.dataDir)
+	}
 	for k, v := range set {
 		environ = append(environ, config.EnvVar(k)+"="+v)
 	}

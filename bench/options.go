@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 )
 
@@ -24,6 +25,11 @@ type Options struct {
 	TemporalAddress string
 	// StartServer starts the embedded Temporal server the run uses (required).
 	StartServer StartServerFunc
+	// Connection is how clients reach the existing cluster at TemporalAddress: TLS,
+	// mTLS, API key (config.Temporal.Connection, from Temporal's envconfig). Its
+	// worker processes then keep the TEMPORAL_* environment to load the same. Zero,
+	// and always for the embedded server, is plaintext on loopback.
+	Connection client.Options
 	// SQLiteSynchronous is the server's SQLite synchronous mode (normal or full); default normal.
 	SQLiteSynchronous string
 	// WorkerCommand runs a worker that also registers the floor workflow; the benchmark

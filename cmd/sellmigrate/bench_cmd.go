@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
 
 	"github.com/sellmigrate/sellmigrate/bench"
 	"github.com/sellmigrate/sellmigrate/config"
@@ -35,7 +36,7 @@ Worker knobs pass through the environment (SELLMIGRATE_WORKER_STICKY_CACHE_SIZE,
 SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE.md.`,
 		Args: exactArgs(0, "", "sellmigrate bench --n 1000 --out bench-1000.json"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, logger, err := a.loadConfig(cmd, config.RoleClient, nil)
+			cfg, logger, err := a.loadConfig(cmd, config.RoleClient, nil)
 			if err != nil {
 				return err
 			}
@@ -58,12 +59,16 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 			}
 			workers, _ := f.GetInt("workers")
 			startServer := startBenchServer
+			var conn client.Options
 			addr, _ := f.GetString("temporal-address")
 			if addr != "" {
 				if len(serverKV) > 0 || sync != "normal" || conns != 0 {
 					return fmt.Errorf("--server-config, --sqlite-synchronous and --sqlite-max-conns set the embedded server; with --temporal-address set them on that cluster")
 				}
 				startServer = existingServer(addr)
+				// An existing cluster is reached as every client is (TEMPORAL_* or a
+				// temporal.toml profile); the embedded one in plaintext on loopback.
+				conn = cfg.Temporal.Connection.Options
 			}
 			exe, err := os.Executable()
 			if err != nil {
@@ -73,7 +78,7 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 				N: n, Parked: parked, UsersPerAccount: users, DataDir: dataDir, SQLiteSynchronous: sync,
 				WorkerCommand: []string{exe, "worker", "--" + benchFloorFlag}, BulkConcurrency: conc,
 				Rounds: rounds, SQLiteMaxConns: conns, ServerConfig: serverCfg, SimSupportLimitPerMinute: simLimit,
-				StartServer: startServer, TemporalAddress: addr, Workers: workers,
+				StartServer: startServer, TemporalAddress: addr, Connection: conn, Workers: workers,
 				Progress: func(format string, args ...any) { _, _ = fmt.Fprintf(a.stderr, format+"\n", args...) },
 				Logger:   logger,
 			})
