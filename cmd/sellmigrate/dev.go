@@ -28,6 +28,8 @@ func (a *app) devCmd() *cobra.Command {
 the Temporal Web UI, the Zendesk/Sell simulator seeded with the demo data, a worker, and
 the HTTP API with the dashboard on --api-listen (demo tokens demo-viewer, demo-ops and
 demo-admin unless api.*_tokens say otherwise).
+With --tls the Temporal frontend requires mTLS (certificates made once under
+<data-dir>/tls) and dev prints the TEMPORAL_* environment other clients need.
 Ctrl-C stops it cleanly; running it again resumes every migration.`,
 		Args: exactArgs(0, "", "sellmigrate dev --data-dir ./.sellmigrate"),
 		RunE: func(cmd *cobra.Command, _ []string) error {

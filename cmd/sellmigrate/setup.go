@@ -54,8 +54,8 @@ func (a *app) loadConfig(cmd *cobra.Command, role config.Role, extra map[string]
 
 // addTemporalFlags adds the flags that say where Temporal is.
 func addTemporalFlags(cmd *cobra.Command) {
-	cmd.Flags().String("temporal-address", "", "Temporal frontend host:port (config temporal.address, default 127.0.0.1:7233)")
-	cmd.Flags().String("namespace", "", "Temporal namespace (config temporal.namespace, default \"default\")")
+	cmd.Flags().String("temporal-address", "", "Temporal frontend host:port (config temporal.address; default TEMPORAL_ADDRESS, the temporal.toml profile, else 127.0.0.1:7233; TLS from TEMPORAL_TLS_* or the profile)")
+	cmd.Flags().String("namespace", "", "Temporal namespace (config temporal.namespace; default TEMPORAL_NAMESPACE, the profile's, else \"default\")")
 }
 
 // session is a connected client-side command.
