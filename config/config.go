@@ -181,6 +181,9 @@ type API struct {
 	RateLimitBurst          int
 	MaxStreamsPerPrincipal  int
 	OwnerLoginRatePerMinute int
+	// Owner-login links: the HMAC key they are signed with and how long they last
+	// (see owner_link.go).
+	OwnerLink OwnerLink
 }
 
 // Log configures zap.

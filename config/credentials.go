@@ -96,9 +96,14 @@ func (c Config) OpenCredentials(ctx context.Context) (*credstore.Store, error) {
 // fs.ErrNotExist. A file others may read is refused: anyone who reads it can open every
 // secret the key seals.
 func devKey(path string, create bool) (string, error) {
+	return devKeyMadeBy(path, create, credstore.NewKey)
+}
+
+// devKeyMadeBy is devKey for a key of another form, which newKey makes.
+func devKeyMadeBy(path string, create bool, newKey func() (string, error)) (string, error) {
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) && create {
-		return createDevKey(path)
+		return createDevKey(path, newKey)
 	}
 	if err != nil {
 		return "", fmt.Errorf("config: read dev's key %s: %w", path, err)
@@ -109,12 +114,12 @@ func devKey(path string, create bool) (string, error) {
 	return strings.TrimSpace(string(raw)), nil
 }
 
-func createDevKey(path string) (string, error) {
+func createDevKey(path string, newKey func() (string, error)) (string, error) {
 	dir, name := filepath.Dir(path), filepath.Base(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("config: create the directory of dev's key %s: %w", path, err)
 	}
-	key, err := credstore.NewKey()
+	key, err := newKey()
 	if err != nil {
 		return "", err
 	}
@@ -133,7 +138,7 @@ func createDevKey(path string) (string, error) {
 		return "", fmt.Errorf("config: write dev's key %s: %w", tmp.Name(), err)
 	}
 	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
-		return devKey(path, true)
+		return devKeyMadeBy(path, true, newKey)
 	} else if err != nil {
 		return "", fmt.Errorf("config: create dev's key %s: %w", path, err)
 	}

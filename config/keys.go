@@ -115,6 +115,10 @@ var keys = []key{
 	{"api.rate_limit_burst", 200, func(c *Config) any { return &c.API.RateLimitBurst }},
 	{"api.max_streams_per_principal", 8, func(c *Config) any { return &c.API.MaxStreamsPerPrincipal }},
 	{"api.owner_login_rate_per_minute", 60, func(c *Config) any { return &c.API.OwnerLoginRatePerMinute }},
+	// Empty owner_link_key means dev's key file <dev.data_dir>/owner-link.key (see
+	// config/owner_link.go); the TTL suits owners who log in days later.
+	{"api.owner_link_key", "", func(c *Config) any { return &c.API.OwnerLink.Key }},
+	{"api.owner_link_ttl", 72 * time.Hour, func(c *Config) any { return &c.API.OwnerLink.TTL }},
 
 	// Empty notify settings turn the channel off, or under dev take the simulator's
 	// sinks (see deriveNotifyValues).

@@ -149,6 +149,7 @@ func deriveRoleValues(c *Config, r Role) {
 	deriveNotifyValues(c, r)
 	deriveJobPoll(&c.Zendesk, r)
 	c.Temporal.useDevCodecKey(c.Dev.DataDir, r == RoleDev)
+	c.API.OwnerLink.useDevKey(c.Dev.DataDir, r == RoleDev)
 	if r == RoleDev {
 		c.Credentials.UseDevDefaults(c.Dev.DataDir)
 		fill(&c.Zendesk.SupportURL, c.SimBaseURL()+"/zendesk/{subdomain}")

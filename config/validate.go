@@ -61,6 +61,7 @@ func (c Config) validate(r Role) error {
 		c.API.validate(r),
 		c.API.validateTransport(r),
 		codecOrigin(c.API.CodecCORSOrigin),
+		c.API.OwnerLink.validate(),
 		c.Notify.validate(),
 		c.Credentials.validate(),
 		c.Audit.validate(r),
