@@ -12,12 +12,15 @@ import (
 // GET that shows the sign-in page to the POST that submits it.
 type authorizeRequest struct {
 	ResponseType, ClientID, RedirectURI, Scope, State string
+	// PKCE (RFC 7636), optional: the challenge and its method, which must be S256.
+	CodeChallenge, CodeChallengeMethod string
 }
 
 func authorizeParams(v url.Values) authorizeRequest {
 	return authorizeRequest{
 		ResponseType: v.Get("response_type"), ClientID: v.Get("client_id"),
 		RedirectURI: v.Get("redirect_uri"), Scope: v.Get("scope"), State: v.Get("state"),
+		CodeChallenge: v.Get("code_challenge"), CodeChallengeMethod: v.Get("code_challenge_method"),
 	}
 }
 
@@ -44,6 +47,10 @@ func (s *Sim) checkAuthorize(w http.ResponseWriter, r *http.Request, ar *authori
 	scope, err := parseScope(ar.Scope)
 	if err != nil {
 		s.redirectOAuthError(w, r, *ar, "invalid_scope", err.Error())
+		return false
+	}
+	if err := checkCodeChallenge(ar.CodeChallenge, ar.CodeChallengeMethod); err != nil {
+		s.redirectOAuthError(w, r, *ar, "invalid_request", err.Error())
 		return false
 	}
 	ar.Scope = scope
@@ -141,6 +148,7 @@ func (s *Sim) handleAuthorizeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	code, err := s.issueCode(r.Context(), oauthGrant{
 		AccountID: acct.ID, UserID: u.ID, ClientID: ar.ClientID, RedirectURI: ar.RedirectURI, Scope: ar.Scope,
+		CodeChallenge: ar.CodeChallenge,
 	})
 	if err != nil {
 		s.log.Error("OAuth sign-in: issue code", zap.String("subdomain", acct.Subdomain), zap.Error(err))

@@ -43,6 +43,8 @@ button.secondary{background:#fff;border:1px solid #c2c8cc;color:#2f3941}
 <input type="hidden" name="redirect_uri" value="{{.RedirectURI}}">
 <input type="hidden" name="scope" value="{{.Scope}}">
 <input type="hidden" name="state" value="{{.State}}">
+{{if .CodeChallenge}}<input type="hidden" name="code_challenge" value="{{.CodeChallenge}}">
+<input type="hidden" name="code_challenge_method" value="{{.CodeChallengeMethod}}">{{end}}
 <label for="email">Email</label>
 <input id="email" name="email" type="email" autocomplete="username" value="{{.Email}}" required autofocus>
 <label for="password">Password</label>

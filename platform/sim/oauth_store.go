@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS oauth_codes (
 	client_id    TEXT NOT NULL,
 	redirect_uri TEXT NOT NULL,
 	scope        TEXT NOT NULL,
+	code_challenge TEXT NOT NULL DEFAULT '',
 	expires_at   TEXT NOT NULL,
 	used_at      TEXT,
 	created_at   TEXT NOT NULL
@@ -61,6 +62,9 @@ type oauthGrant struct {
 	ClientID    string
 	RedirectURI string
 	Scope       string
+	// CodeChallenge is the PKCE S256 challenge the authorization request carried, or
+	// empty; a code with one is redeemed only with its verifier.
+	CodeChallenge string
 }
 
 // issueCode stores a new authorization code for the grant and returns it.
@@ -72,9 +76,9 @@ func (s *Sim) issueCode(ctx context.Context, g oauthGrant) (string, error) {
 	now := s.now()
 	err = s.store.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO oauth_codes
-			(code_hash, account_id, user_id, client_id, redirect_uri, scope, expires_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			secretDigest(code), g.AccountID, g.UserID, g.ClientID, g.RedirectURI, g.Scope,
+			(code_hash, account_id, user_id, client_id, redirect_uri, scope, code_challenge, expires_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			secretDigest(code), g.AccountID, g.UserID, g.ClientID, g.RedirectURI, g.Scope, g.CodeChallenge,
 			formatTime(now.Add(oauthCodeTTL)), formatTime(now))
 		return err
 	})
@@ -93,7 +97,7 @@ var errInvalidGrant = errors.New("invalid grant")
 // raced by two requests is redeemed once. A code presented a second time is refused
 // and the token it was exchanged for is revoked (RFC 6749 §4.1.2: a replay suggests
 // the code leaked).
-func (s *Sim) redeemCode(ctx context.Context, accountID int64, code, clientID, redirectURI string) (token, scope string, err error) {
+func (s *Sim) redeemCode(ctx context.Context, accountID int64, code, clientID, redirectURI, codeVerifier string) (token, scope string, err error) {
 	token, err = newOAuthSecret()
 	if err != nil {
 		return "", "", err
@@ -105,9 +109,9 @@ func (s *Sim) redeemCode(ctx context.Context, accountID int64, code, clientID, r
 		var g oauthGrant
 		var expiresAt string
 		var usedAt sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT account_id, user_id, client_id, redirect_uri, scope, expires_at, used_at
+		err := tx.QueryRowContext(ctx, `SELECT account_id, user_id, client_id, redirect_uri, scope, code_challenge, expires_at, used_at
 			FROM oauth_codes WHERE code_hash = ?`, codeHash).
-			Scan(&g.AccountID, &g.UserID, &g.ClientID, &g.RedirectURI, &g.Scope, &expiresAt, &usedAt)
+			Scan(&g.AccountID, &g.UserID, &g.ClientID, &g.RedirectURI, &g.Scope, &g.CodeChallenge, &expiresAt, &usedAt)
 		if errors.Is(err, sql.ErrNoRows) {
 			refusal = fmt.Errorf("%w: unknown code", errInvalidGrant)
 			return nil
@@ -135,6 +139,9 @@ func (s *Sim) redeemCode(ctx context.Context, accountID int64, code, clientID, r
 			return nil
 		case g.RedirectURI != redirectURI:
 			refusal = fmt.Errorf("%w: redirect_uri differs from the authorization request", errInvalidGrant)
+			return nil
+		case !pkceVerified(g.CodeChallenge, codeVerifier):
+			refusal = fmt.Errorf("%w: code_verifier missing or not the one the code_challenge was made from", errInvalidGrant)
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE oauth_codes SET used_at = ? WHERE code_hash = ?`,

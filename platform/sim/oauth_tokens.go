@@ -20,6 +20,9 @@ type tokenRequest struct {
 	ClientSecret string `json:"client_secret"`
 	RedirectURI  string `json:"redirect_uri"`
 	Scope        string `json:"scope"`
+	// CodeVerifier is PKCE's (RFC 7636 §4.5): required when the code was issued for a
+	// code_challenge.
+	CodeVerifier string `json:"code_verifier"`
 }
 
 // oauthTokenError writes an RFC 6749 §5.2 error, which Zendesk also uses.
@@ -53,7 +56,8 @@ func readTokenRequest(w http.ResponseWriter, r *http.Request) (tokenRequest, err
 		}
 		f := r.PostForm
 		tr = tokenRequest{GrantType: f.Get("grant_type"), Code: f.Get("code"), ClientID: f.Get("client_id"),
-			ClientSecret: f.Get("client_secret"), RedirectURI: f.Get("redirect_uri"), Scope: f.Get("scope")}
+			ClientSecret: f.Get("client_secret"), RedirectURI: f.Get("redirect_uri"), Scope: f.Get("scope"),
+			CodeVerifier: f.Get("code_verifier")}
 	default:
 		return tr, errors.New("send the parameters as application/json or application/x-www-form-urlencoded")
 	}
@@ -97,7 +101,7 @@ func (s *Sim) handleTokens(w http.ResponseWriter, r *http.Request) {
 			"The request is missing a required parameter: code and redirect_uri are required.")
 		return
 	}
-	token, scope, err := s.redeemCode(r.Context(), acct.ID, tr.Code, tr.ClientID, tr.RedirectURI)
+	token, scope, err := s.redeemCode(r.Context(), acct.ID, tr.Code, tr.ClientID, tr.RedirectURI, tr.CodeVerifier)
 	if errors.Is(err, errInvalidGrant) {
 		s.log.Info("OAuth code refused", zap.String("subdomain", acct.Subdomain), zap.String("reason", err.Error()))
 		oauthTokenError(w, http.StatusBadRequest, "invalid_grant",

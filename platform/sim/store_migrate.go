@@ -24,6 +24,8 @@ func migrateSchema(ctx context.Context, tx *sql.Tx) error {
 		{"job_statuses", "message", "TEXT NOT NULL DEFAULT ''"},
 		// Accounts of an older state file keep the bulk path they had (support_imports.go).
 		{"support_accounts", "bulk_imports_enabled", "INTEGER NOT NULL DEFAULT 1"},
+		// Codes issued before PKCE carry no challenge, as a code issued without one.
+		{"oauth_codes", "code_challenge", "TEXT NOT NULL DEFAULT ''"},
 	}
 	for _, c := range added {
 		has, err := hasColumn(ctx, tx, c.table, c.column)
