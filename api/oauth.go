@@ -16,18 +16,22 @@ import (
 
 // The Zendesk account owner's login, Zendesk's OAuth authorization-code flow:
 //
-//	GET /oauth/owner-login?migration={id}  checks the migration waits for the owner,
-//	    (any other migration, or none, gets one page that says nothing of it)
-//	    then 302 to {Support base of its subdomain, as the browser reaches it
-//	    (AuthorizeURL, default SupportURL)}/oauth/authorizations/new
-//	GET /oauth/callback?code=&state=       verifies the state, exchanges the code,
-//	    reads users/me and sends the owner-login update with that email; 303 to the
-//	    migration in the dashboard, or a page saying why the login was refused.
+//	GET /oauth/owner-login?migration={id}&exp=&sig=  checks the link's signature and
+//	    expiry (internal/ownerlink), then that the migration waits for the owner
+//	    (a bad link, any other migration, or none, gets one page that says nothing
+//	    of it), then 302 to {Support base of its subdomain, as the browser reaches it
+//	    (AuthorizeURL, default SupportURL)}/oauth/authorizations/new with a PKCE
+//	    S256 code_challenge
+//	GET /oauth/callback?code=&state=       opens the sealed state, exchanges the code
+//	    with its code_verifier, reads users/me and sends the owner-login update with
+//	    that email; 303 to the migration in the dashboard, or a page saying why the
+//	    login was refused.
 //
 // Neither needs an API token: the owner may be someone without dashboard access, and
 // what proves who they are is their Zendesk sign-in. The state is signed and bound to
 // the browser that started the login by a cookie, so a forged or stolen callback URL
-// cannot log anyone in (RFC 6749 §10.12).
+// cannot log anyone in (RFC 6749 §10.12); PKCE (RFC 7636) makes a code intercepted on
+// its way back useless without the verifier, which only the sealed state holds.
 
 // oauthTimeout bounds one callback's work with Zendesk; the owner-login update then
 // gets the starter's own update timeout.
@@ -55,9 +59,11 @@ type ownerLogin struct {
 // /oauth/callback takes them back.
 func (s *Server) registerOAuth(mux *http.ServeMux) {
 	o := &ownerLogin{s: s, visits: ownerLoginLimiter(s.opts.OwnerLoginPerMinute)}
-	o.signer, o.setupErr = newStateSigner(s.opts.OAuth.ClientSecret, time.Now)
 	switch {
-	case o.setupErr != nil:
+	case s.opts.OAuth.Links == nil:
+		o.setupErr = errors.New("api.owner_link_key is not set, so owner-login links can be neither signed nor checked")
+	case s.opts.OAuth.ClientSecret == "":
+		o.setupErr = errors.New("api.oauth_client_secret is empty")
 	case s.opts.OAuth.ClientID == "":
 		o.setupErr = errors.New("api.oauth_client_id is empty")
 	case s.opts.OAuth.Grants == nil:
@@ -66,6 +72,12 @@ func (s *Server) registerOAuth(mux *http.ServeMux) {
 		o.setupErr = errors.New("the Zendesk Support URL (zendesk.support_url) has no {subdomain} placeholder")
 	case s.opts.OAuth.AuthorizeURL != "" && !strings.Contains(s.opts.OAuth.AuthorizeURL, "{subdomain}"):
 		o.setupErr = errors.New("the browser's Zendesk sign-in URL (api.oauth_authorize_url) has no {subdomain} placeholder")
+	}
+	if o.setupErr == nil {
+		var key []byte
+		if key, o.setupErr = s.opts.OAuth.Links.DeriveKey("oauth state"); o.setupErr == nil {
+			o.signer, o.setupErr = newStateSigner(key, time.Now)
+		}
 	}
 	if o.setupErr != nil {
 		s.log.Warn("the Zendesk owner login is disabled until configured", zap.Error(o.setupErr))
@@ -76,7 +88,7 @@ func (s *Server) registerOAuth(mux *http.ServeMux) {
 
 // authorizeURL is where the owner's browser signs in to a subdomain: the Support base
 // as a browser reaches it (AuthorizeURL, default SupportURL) + /oauth/authorizations/new.
-func (o *ownerLogin) authorizeURL(r *http.Request, subdomain, state string) string {
+func (o *ownerLogin) authorizeURL(r *http.Request, subdomain, state, challenge string) string {
 	tmpl := o.s.opts.OAuth.AuthorizeURL
 	if tmpl == "" {
 		tmpl = o.s.opts.OAuth.SupportURL
@@ -87,6 +99,10 @@ func (o *ownerLogin) authorizeURL(r *http.Request, subdomain, state string) stri
 		"redirect_uri":  {o.redirectURI(r)},
 		"scope":         {grantScope},
 		"state":         {state},
+		// PKCE as Zendesk documents it: the S256 challenge of the verifier the sealed
+		// state keeps for the code exchange.
+		"code_challenge":        {challenge},
+		"code_challenge_method": {"S256"},
 	}.Encode()
 }
 
@@ -102,15 +118,7 @@ func expandSubdomain(tmpl, subdomain string) string {
 
 // redirectURI is where Zendesk sends the browser back; the token request repeats it.
 func (o *ownerLogin) redirectURI(r *http.Request) string {
-	base := o.s.opts.PublicURL
-	if base == "" {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
-	}
-	return base + "/oauth/callback"
+	return o.s.publicBase(r) + "/oauth/callback"
 }
 
 func (o *ownerLogin) secureCookies() bool { return strings.HasPrefix(o.s.opts.PublicURL, "https://") }
@@ -119,13 +127,13 @@ func (o *ownerLogin) notConfigured(w http.ResponseWriter, r *http.Request) {
 	o.s.writeOAuthPage(w, r, http.StatusServiceUnavailable, oauthPageData{
 		Title:  "The owner login is not configured",
 		Reason: "This server cannot send anyone to Zendesk to log in: " + o.setupErr.Error() + ".",
-		Advice: "Set api.oauth_client_id and api.oauth_client_secret to the OAuth client registered in Zendesk, and restart the API. Also set credentials.dsn and credentials.keys to the store the workers read.",
+		Advice: "Set api.oauth_client_id and api.oauth_client_secret to the OAuth client registered in Zendesk and api.owner_link_key to the key the workers and CLI sign links with, and restart the API. Also set credentials.dsn and credentials.keys to the store the workers read.",
 	})
 }
 
-// start serves GET /oauth/owner-login?migration={id}. Only a migration waiting for
-// its owner's login goes on to Zendesk; any other, existing or not, gets the same
-// page (see oauth_guard.go).
+// start serves GET /oauth/owner-login?migration={id}&exp=&sig=. Only a link this
+// service signed, unexpired, for a migration waiting for its owner's login goes on to
+// Zendesk; any other, existing or not, gets the same page (see oauth_guard.go).
 func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
 	if !o.admitVisit(w, r) {
 		return
@@ -141,6 +149,10 @@ func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
 			Reason: "The link does not say which migration the login is for.",
 			Advice: "Open the owner login from the migration in the dashboard, or use /oauth/owner-login?migration=1002 with the Sell account ID.",
 		})
+		return
+	}
+	linkExpires, ok := o.checkLink(w, r, ref)
+	if !ok {
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), oauthTimeout)
@@ -170,10 +182,10 @@ func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
 		o.s.writeOAuthPage(w, r, linkNotValidNowStatus, linkNotValidNow)
 		return
 	}
-	raw, st, err := o.signer.issue(wf, rep.Subdomain)
+	raw, st, err := o.signer.issue(wf, rep.Subdomain, linkExpires)
 	if err != nil {
 		o.serverFailurePage(w, r, http.StatusInternalServerError, oauthPageData{
-			Title: "The login could not be started", Advice: "Try again.", Links: migrationLinks(wf, true),
+			Title: "The login could not be started", Advice: "Try again.", Links: o.migrationLinks(wf, linkExpires.Unix(), true),
 		}, err, zap.String("workflowId", wf))
 		return
 	}
@@ -183,7 +195,7 @@ func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
 		// Lax, not Strict: the cookie must come along when Zendesk redirects back.
 		SameSite: http.SameSiteLaxMode,
 	})
-	authorize := o.authorizeURL(r, rep.Subdomain, raw)
+	authorize := o.authorizeURL(r, rep.Subdomain, raw, codeChallenge(st.Verifier))
 	o.s.log.Info("owner login started", zap.String("workflowId", wf), zap.String("subdomain", rep.Subdomain))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, authorize, http.StatusFound)

@@ -28,7 +28,7 @@ func (o *ownerLogin) callback(w http.ResponseWriter, r *http.Request) {
 		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
 			Title:  "The login has expired",
 			Reason: "More than " + oauthStateTTL.String() + " passed between starting the login and coming back from Zendesk.",
-			Advice: "Start the login again.", Links: migrationLinks(st.WorkflowID, true),
+			Advice: "Start the login again.", Links: o.migrationLinks(st.WorkflowID, st.LinkExpires, true),
 		})
 		return
 	case err != nil:
@@ -44,7 +44,7 @@ func (o *ownerLogin) callback(w http.ResponseWriter, r *http.Request) {
 		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
 			Title:  "This login was started in another browser",
 			Reason: "The login must end in the browser it was started in (or it was already completed there).",
-			Advice: "Start the login again here.", Links: migrationLinks(st.WorkflowID, true),
+			Advice: "Start the login again here.", Links: o.migrationLinks(st.WorkflowID, st.LinkExpires, true),
 		})
 		return
 	}
@@ -59,7 +59,7 @@ func (o *ownerLogin) callback(w http.ResponseWriter, r *http.Request) {
 	code := q.Get("code")
 	if code == "" {
 		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
-			Title: "Zendesk sent no sign-in code", Advice: "Start the login again.", Links: migrationLinks(st.WorkflowID, true),
+			Title: "Zendesk sent no sign-in code", Advice: "Start the login again.", Links: o.migrationLinks(st.WorkflowID, st.LinkExpires, true),
 		})
 		return
 	}
@@ -77,7 +77,7 @@ func (o *ownerLogin) callback(w http.ResponseWriter, r *http.Request) {
 
 // zendeskError shows an error Zendesk sent back instead of a code.
 func (o *ownerLogin) zendeskError(w http.ResponseWriter, r *http.Request, st oauthState, code, description string) {
-	d := oauthPageData{Title: "Zendesk did not sign the owner in", Reason: code, Links: migrationLinks(st.WorkflowID, true)}
+	d := oauthPageData{Title: "Zendesk did not sign the owner in", Reason: code, Links: o.migrationLinks(st.WorkflowID, st.LinkExpires, true)}
 	if description != "" {
 		d.Reason += ": " + description
 	}
@@ -101,7 +101,7 @@ func (o *ownerLogin) stillWaiting(ctx context.Context, w http.ResponseWriter, r 
 			Title:  "The migration has changed",
 			Reason: "The login was for " + st.Subdomain + ", but the migration now targets " + rep.Subdomain + ".",
 			Advice: "Start the login again so the owner of the right account signs in.",
-			Links:  migrationLinks(st.WorkflowID, true),
+			Links:  o.migrationLinks(st.WorkflowID, st.LinkExpires, true),
 		})
 		return false
 	}
@@ -112,12 +112,12 @@ func (o *ownerLogin) stillWaiting(ctx context.Context, w http.ResponseWriter, r 
 // migration and subdomain the login was started for. Only its ID goes further.
 func (o *ownerLogin) signedIn(ctx context.Context, w http.ResponseWriter, r *http.Request, st oauthState, code string) (credstore.Credential, bool) {
 	z := o.tokenClient(st.Subdomain)
-	token, err := z.exchange(ctx, code, o.redirectURI(r))
+	token, err := z.exchange(ctx, code, o.redirectURI(r), st.Verifier)
 	if errors.Is(err, errCodeRefused) {
 		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
 			Title:  "The sign-in code was refused",
 			Reason: "Zendesk refused the sign-in code: it was already used, has expired, or was not issued for this server.",
-			Advice: "Start the login again.", Links: migrationLinks(st.WorkflowID, true),
+			Advice: "Start the login again.", Links: o.migrationLinks(st.WorkflowID, st.LinkExpires, true),
 		})
 		return credstore.Credential{}, false
 	}
@@ -128,7 +128,7 @@ func (o *ownerLogin) signedIn(ctx context.Context, w http.ResponseWriter, r *htt
 	if err != nil {
 		o.serverFailurePage(w, r, http.StatusBadGateway, oauthPageData{
 			Title:  "Zendesk could not confirm the sign-in",
-			Advice: "Try again; if it keeps failing, check that this server reaches Zendesk.", Links: migrationLinks(st.WorkflowID, true),
+			Advice: "Try again; if it keeps failing, check that this server reaches Zendesk.", Links: o.migrationLinks(st.WorkflowID, st.LinkExpires, true),
 		}, err, zap.String("workflowId", st.WorkflowID), zap.String("subdomain", st.Subdomain))
 		return credstore.Credential{}, false
 	}
@@ -143,7 +143,7 @@ func (o *ownerLogin) signedIn(ctx context.Context, w http.ResponseWriter, r *htt
 		o.s.log.Error("owner login: store the grant", zap.String("workflowId", st.WorkflowID), zap.Error(err))
 		o.s.writeOAuthPage(w, r, http.StatusServiceUnavailable, oauthPageData{
 			Title: "The sign-in could not be kept", Reason: "The credential store did not take the owner's sign-in.",
-			Advice: "Try again; if it keeps failing, check the API's credentials.dsn.", Links: migrationLinks(st.WorkflowID, true),
+			Advice: "Try again; if it keeps failing, check the API's credentials.dsn.", Links: o.migrationLinks(st.WorkflowID, st.LinkExpires, true),
 		})
 		return credstore.Credential{}, false
 	}
@@ -168,14 +168,14 @@ func (o *ownerLogin) sendLogin(ctx context.Context, w http.ResponseWriter, r *ht
 	var rejected *starter.RejectedError
 	var closed *starter.ClosedError
 	var inputErr *starter.InputError
-	d := oauthPageData{Title: "The login was not accepted", Reason: err.Error(), Links: migrationLinks(st.WorkflowID, true)}
+	d := oauthPageData{Title: "The login was not accepted", Reason: err.Error(), Links: o.migrationLinks(st.WorkflowID, st.LinkExpires, true)}
 	status := http.StatusServiceUnavailable
 	switch {
 	case errors.As(err, &rejected):
 		status, d.Reason = http.StatusUnprocessableEntity, rejected.Reason
 		d.Advice = "You signed in to Zendesk as " + email + ". The Zendesk account owner of " + st.Subdomain + " must log in: sign out of Zendesk, then log in again as the owner."
 	case errors.As(err, &closed):
-		status, d.Links = http.StatusConflict, migrationLinks(st.WorkflowID, false)
+		status, d.Links = http.StatusConflict, o.migrationLinks(st.WorkflowID, st.LinkExpires, false)
 	case errors.As(err, &inputErr):
 		status = http.StatusUnprocessableEntity
 	default:

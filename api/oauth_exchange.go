@@ -22,10 +22,12 @@ type zendeskLogin struct {
 // does not belong to this client and redirect_uri.
 var errCodeRefused = errors.New("zendesk refused the sign-in code")
 
-// exchange trades an authorization code for an access token scoped to the account.
-func (l zendeskLogin) exchange(ctx context.Context, code, redirectURI string) (platform.OAuthToken, error) {
+// exchange trades an authorization code for an access token scoped to the account,
+// presenting the PKCE verifier the authorization request's challenge was made from.
+func (l zendeskLogin) exchange(ctx context.Context, code, redirectURI, verifier string) (platform.OAuthToken, error) {
 	tok, err := l.z.OAuth(l.subdomain).ExchangeCode(ctx, platform.CodeExchange{
 		Code: code, ClientID: l.clientID, ClientSecret: l.clientSecret, RedirectURI: redirectURI, Scope: grantScope,
+		CodeVerifier: verifier,
 	})
 	var apiErr *platform.APIError
 	switch {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/starter"
@@ -45,7 +46,8 @@ func ownerReport(account string, mode contract.Mode, status contract.Status, exe
 }
 
 func visit(s *Server, account, remoteAddr string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest("GET", "/oauth/owner-login?migration="+account, nil)
+	link, _ := testLinks(nil).Link("", contract.WorkflowID(account), time.Now())
+	req := httptest.NewRequest("GET", link, nil)
 	req.RemoteAddr = remoteAddr
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, req)

@@ -65,13 +65,3 @@ func (s *Server) writeOAuthPage(w http.ResponseWriter, r *http.Request, status i
 		s.log.Warn("render the owner-login page", zap.String("path", r.URL.Path), zap.Error(err))
 	}
 }
-
-// migrationLinks are a page's way back: the migration in the dashboard and, when the
-// login can be retried, a fresh start of it.
-func migrationLinks(workflowID string, retry bool) []pageLink {
-	links := []pageLink{{Href: "/#/migrations/" + workflowID, Text: "Back to the migration"}}
-	if retry {
-		links = append(links, pageLink{Href: "/oauth/owner-login?migration=" + workflowID, Text: "Log in again"})
-	}
-	return links
-}

@@ -123,6 +123,11 @@ func schemas() map[string]any {
 			"requestId":      str("the request's X-Request-Id"),
 			"clientIp":       str("the peer address (X-Forwarded-For is not trusted)"),
 		}, "time", "principal", "role", "action", "migration", "outcome", "requestId", "clientIp"),
+		"OwnerLoginLink": object("A signed, expiring owner-login link: /oauth/owner-login?migration=&exp=&sig=.", map[string]any{
+			"link":      str("the link on api.public_url (or the origin the request came to)"),
+			"path":      str("the same link relative to this server"),
+			"expiresAt": dateTime("when the link stops working (UTC)"),
+		}, "link", "path", "expiresAt"),
 		"AuditPage": object("Audit records from audit.file, newest first.", map[string]any{
 			"entries": array(refTo("AuditRecord"), "the newest matching records, at most limit"),
 			"more":    boolean("older records matched beyond limit; narrow the filter or use since"),

@@ -26,7 +26,7 @@ func testServerWith(t *testing.T, adjust func(*Options)) *Server {
 		Tokens:        Tokens{Viewer: []string{"tok-viewer"}, Ops: []string{"tok-ops"}, Admin: []string{"tok-admin"}},
 		PublicURL:     "http://127.0.0.1:8080",
 		TemporalUIURL: "http://127.0.0.1:8233",
-		OAuth:         OAuthOptions{ClientID: "sellmigrate", ClientSecret: "secret", SupportURL: "http://127.0.0.1:8081/zendesk/{subdomain}"},
+		OAuth:         OAuthOptions{ClientID: "sellmigrate", ClientSecret: "secret", SupportURL: "http://127.0.0.1:8081/zendesk/{subdomain}", Links: testLinks(t)},
 		MaxBodyBytes:  4096,
 	}
 	if adjust != nil {

@@ -39,6 +39,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/preflight", RoleOps, s.preflight},
 		{"GET", "/api/v1/migrations/{id}", RoleViewer, s.getMigration},
 		{"GET", "/api/v1/migrations/{id}/timeline", RoleViewer, s.timeline},
+		{"GET", "/api/v1/migrations/{id}/owner-login-link", RoleAdmin, s.ownerLoginLink},
 		{"POST", "/api/v1/migrations/{id}/cancel", RoleOps, s.cancel},
 		{"GET", "/api/v1/migrations/{id}/events", RoleViewer, s.migrationEvents},
 		{"GET", "/api/v1/events", RoleViewer, s.listEvents},

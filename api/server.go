@@ -19,6 +19,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/credstore"
+	"github.com/sellmigrate/sellmigrate/internal/ownerlink"
 	"github.com/sellmigrate/sellmigrate/platform"
 	"github.com/sellmigrate/sellmigrate/starter"
 )
@@ -98,6 +99,9 @@ type OAuthOptions struct {
 	// Grants stores the owner's sign-in; the owner-login input carries only its ID.
 	// Nil disables the owner login, with a page that says so.
 	Grants GrantStore
+	// Links signs and checks the owner-login links (api.owner_link_key); nil disables
+	// the owner login, with a page that says so.
+	Links *ownerlink.Signer
 }
 
 // GrantStore is the part of the credential store the owner login uses.

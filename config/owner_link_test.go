@@ -49,11 +49,11 @@ func TestOwnerLinkDevKeyFoundByClients(t *testing.T) {
 	now := time.Now()
 	link, _ := clientLinks.Link("", "sell-migration-1002", now)
 	u, _ := url.Parse(link)
-	if err := devLinks.Verify("sell-migration-1002", u.Query(), now); err != nil {
+	if _, err := devLinks.Verify("sell-migration-1002", u.Query(), now); err != nil {
 		t.Errorf("dev refuses the client's link %s: %v", link, err)
 	}
 	again, _, err := dev.OwnerLinks()
-	if err != nil || again.Verify("sell-migration-1002", u.Query(), now) != nil {
+	if err != nil || func() error { _, err := again.Verify("sell-migration-1002", u.Query(), now); return err }() != nil {
 		t.Errorf("dev's second load did not keep its key: %v", err)
 	}
 }

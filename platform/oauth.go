@@ -26,6 +26,9 @@ type CodeExchange struct {
 	ClientSecret string
 	RedirectURI  string
 	Scope        string
+	// CodeVerifier is PKCE's code_verifier, sent when the authorization request
+	// carried its code_challenge; empty sends none.
+	CodeVerifier string
 }
 
 // OAuthToken is what Zendesk hands back for a code.
@@ -44,16 +47,17 @@ type OAuthToken struct {
 func (o *OAuth) ExchangeCode(ctx context.Context, x CodeExchange) (OAuthToken, error) {
 	ep := o.ep
 	ep.secrets = []string{x.Code, x.ClientSecret}
+	body := map[string]string{
+		"grant_type": "authorization_code", "code": x.Code,
+		"client_id": x.ClientID, "client_secret": x.ClientSecret,
+		"redirect_uri": x.RedirectURI, "scope": x.Scope,
+	}
+	if x.CodeVerifier != "" {
+		ep.secrets = append(ep.secrets, x.CodeVerifier)
+		body["code_verifier"] = x.CodeVerifier
+	}
 	var tok OAuthToken
-	err := ep.do(ctx, request{
-		method: http.MethodPost, path: "/oauth/tokens",
-		body: map[string]string{
-			"grant_type": "authorization_code", "code": x.Code,
-			"client_id": x.ClientID, "client_secret": x.ClientSecret,
-			"redirect_uri": x.RedirectURI, "scope": x.Scope,
-		},
-		out: &tok,
-	})
+	err := ep.do(ctx, request{method: http.MethodPost, path: "/oauth/tokens", body: body, out: &tok})
 	if err != nil {
 		return OAuthToken{}, err
 	}

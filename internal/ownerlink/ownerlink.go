@@ -7,6 +7,7 @@
 package ownerlink
 
 import (
+	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -75,38 +76,48 @@ func (s *Signer) TTL() time.Duration { return s.ttl }
 // and when it expires.
 func (s *Signer) Query(workflowID string, now time.Time) (url.Values, time.Time) {
 	exp := now.Add(s.ttl).Truncate(time.Second)
+	return s.queryUntil(workflowID, exp), exp
+}
+
+func (s *Signer) queryUntil(workflowID string, exp time.Time) url.Values {
 	e := strconv.FormatInt(exp.Unix(), 10)
 	return url.Values{
 		ParamMigration: {workflowID},
 		ParamExpires:   {e},
 		ParamSig:       {base64.RawURLEncoding.EncodeToString(s.mac(workflowID, e))},
-	}, exp
+	}
 }
 
 // Link is base (the API's public URL; empty gives a path on the same origin) +
 // Path + the signed query, and when it expires.
 func (s *Signer) Link(base, workflowID string, now time.Time) (string, time.Time) {
-	q, exp := s.Query(workflowID, now)
-	return strings.TrimRight(base, "/") + Path + "?" + q.Encode(), exp
+	exp := now.Add(s.ttl).Truncate(time.Second)
+	return s.LinkUntil(base, workflowID, exp), exp
+}
+
+// LinkUntil is Link for a link that expires at exp: a page offering to retry a login
+// re-issues the link it started from, no longer-lived than that one.
+func (s *Signer) LinkUntil(base, workflowID string, exp time.Time) string {
+	return strings.TrimRight(base, "/") + Path + "?" + s.queryUntil(workflowID, exp).Encode()
 }
 
 // Verify checks that q's expiry and signature were issued for workflowID (the
 // migration the link names, in its workflow ID form) and that the link has not expired
-// at now.
-func (s *Signer) Verify(workflowID string, q url.Values, now time.Time) error {
+// at now. It returns when the link expires.
+func (s *Signer) Verify(workflowID string, q url.Values, now time.Time) (time.Time, error) {
 	e, sig := q.Get(ParamExpires), q.Get(ParamSig)
 	if e == "" || sig == "" {
-		return ErrMissing
+		return time.Time{}, ErrMissing
 	}
 	exp, err := strconv.ParseInt(e, 10, 64)
 	mac, err2 := base64.RawURLEncoding.DecodeString(sig)
 	if err != nil || err2 != nil || !hmac.Equal(mac, s.mac(workflowID, e)) {
-		return ErrInvalid
+		return time.Time{}, ErrInvalid
 	}
 	if now.Unix() >= exp {
-		return ErrExpired
+		return time.Unix(exp, 0), ErrExpired
 	}
-	return nil
+	return time.Unix(exp, 0), nil
 }
 
 // mac covers the migration and the expiry as the link spells it, with a label so a
@@ -115,4 +126,15 @@ func (s *Signer) mac(workflowID, exp string) []byte {
 	m := hmac.New(sha256.New, s.key)
 	m.Write([]byte("sellmigrate owner-login link v1\x00" + workflowID + "\x00" + exp))
 	return m.Sum(nil)
+}
+
+// DeriveKey is a 32-byte key for another use (label names it) derived from the link
+// key, so the owner login's other secrets (its sealed OAuth state) need no setting of
+// their own and are as secret as the link key.
+func (s *Signer) DeriveKey(label string) ([]byte, error) {
+	k, err := hkdf.Key(sha256.New, s.key, nil, "sellmigrate owner-login "+label, KeySize)
+	if err != nil {
+		return nil, fmt.Errorf("ownerlink: derive the %s key: %w", label, err)
+	}
+	return k, nil
 }

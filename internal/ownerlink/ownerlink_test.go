@@ -35,12 +35,12 @@ func TestLinkVerifiesUntilItExpires(t *testing.T) {
 		t.Fatalf("query %v", q)
 	}
 	for _, at := range []time.Time{now, exp.Add(-time.Second)} {
-		if err := s.Verify("sell-migration-1002", q, at); err != nil {
+		if _, err := s.Verify("sell-migration-1002", q, at); err != nil {
 			t.Errorf("at %v: %v", at, err)
 		}
 	}
 	for _, at := range []time.Time{exp, exp.Add(time.Hour)} {
-		if err := s.Verify("sell-migration-1002", q, at); !errors.Is(err, ErrExpired) {
+		if _, err := s.Verify("sell-migration-1002", q, at); !errors.Is(err, ErrExpired) {
 			t.Errorf("at %v: %v, want ErrExpired", at, err)
 		}
 	}
@@ -80,11 +80,11 @@ func TestTamperedLinksAreRefused(t *testing.T) {
 		{"another migration", "sell-migration-1003", good, ErrInvalid},
 	}
 	for _, c := range cases {
-		if err := s.Verify(c.wf, c.q, now); !errors.Is(err, c.want) {
+		if _, err := s.Verify(c.wf, c.q, now); !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, err, c.want)
 		}
 	}
-	if err := testSigner(t, 2).Verify("sell-migration-1002", good, now); !errors.Is(err, ErrInvalid) {
+	if _, err := testSigner(t, 2).Verify("sell-migration-1002", good, now); !errors.Is(err, ErrInvalid) {
 		t.Errorf("another key: %v, want ErrInvalid", err)
 	}
 }
