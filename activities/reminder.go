@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/internal/ownerlink"
 	"github.com/sellmigrate/sellmigrate/notify"
 )
 
@@ -30,6 +31,10 @@ type Notify struct {
 	OpsEmails []string
 	// DashboardURL is the dashboard's base URL that messages link to.
 	DashboardURL string
+	// OwnerLinks signs the owner-login links of owner reminders, each a fresh one (so
+	// it lasts api.owner_link_ttl from this reminder). Nil (no api.owner_link_key)
+	// links those reminders to the migration's dashboard page instead.
+	OwnerLinks *ownerlink.Signer
 }
 
 // ReminderInput describes a migration that has waited for a person for a while.

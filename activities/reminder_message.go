@@ -21,7 +21,7 @@ func (a *Activities) reminderMessage(in ReminderInput, channel string) notify.Me
 	link := a.dashboardLink(in.WorkflowID)
 	todo := reminderTodo(in)
 	if contract.Status(in.Status) == contract.StatusAwaitingOwnerLogin {
-		link = strings.TrimRight(a.notify.DashboardURL, "/") + "/oauth/owner-login?migration=" + url.QueryEscape(in.WorkflowID)
+		link = a.ownerLoginLink(in.WorkflowID)
 	}
 	waited := a.now().Sub(in.Since).Round(time.Second)
 	if waited > time.Hour {
@@ -44,6 +44,16 @@ func (a *Activities) reminderMessage(in ReminderInput, channel string) notify.Me
 		Link:        link,
 		Key:         fmt.Sprintf("%s/reminder/%d/%s", in.WorkflowID, in.Number, channel),
 	}
+}
+
+// ownerLoginLink is a freshly signed owner-login link, or without a signer (or a
+// dashboard URL) the migration's dashboard page, from which an admin opens one.
+func (a *Activities) ownerLoginLink(workflowID string) string {
+	if a.notify.OwnerLinks == nil || a.notify.DashboardURL == "" {
+		return a.dashboardLink(workflowID)
+	}
+	link, _ := a.notify.OwnerLinks.Link(a.notify.DashboardURL, workflowID, a.now())
+	return link
 }
 
 func (a *Activities) dashboardLink(workflowID string) string {

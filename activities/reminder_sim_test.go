@@ -33,7 +33,7 @@ func reminderFixture(t *testing.T, webhookSecret string) *simFixture {
 	require.NoError(t, err)
 	hook, err := notify.NewWebhook(f.srv.URL+"/_sim/webhooks", webhookSecret, nil)
 	require.NoError(t, err)
-	f.acts.notify = Notify{Mailer: mailer, Webhook: hook, OpsEmails: []string{"ops@example.test"}, DashboardURL: "http://127.0.0.1:8080/"}
+	f.acts.notify = Notify{Mailer: mailer, Webhook: hook, OpsEmails: []string{"ops@example.test"}, DashboardURL: "http://127.0.0.1:8080/", OwnerLinks: testOwnerLinks(t)}
 	return f
 }
 
@@ -75,7 +75,7 @@ func TestRemindersReachTheSinks(t *testing.T) {
 	require.Equal(t, []string{"owner@globex.test"}, owner.To)
 	require.Contains(t, owner.Subject, "Reminder 3: Globex (Sell account 1002) waits for the Zendesk account owner")
 	require.Contains(t, owner.Body, "sign in through the link below")
-	require.Contains(t, owner.Body, "http://127.0.0.1:8080/oauth/owner-login?migration=sell-migration-1002")
+	requireOwnerLink(t, owner.Body)
 	require.Contains(t, owner.Body, "waiting for the Zendesk account owner of globex to log in, and has been for 1m30s")
 	require.Equal(t, []string{"ops@example.test"}, ops.To)
 	require.Contains(t, ops.Body, "sellmigrate retry 1002")

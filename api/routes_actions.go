@@ -63,14 +63,18 @@ func (s *Server) action(in contract.Input) func(w http.ResponseWriter, r *http.R
 // inputSpec is one registry entry as the dashboard reads it, so it offers every input
 // with its fields without a copy of the registry of its own.
 type inputSpec struct {
-	Name   string      `json:"name"`
-	Title  string      `json:"title"`
-	Doc    string      `json:"doc"`
-	Role   string      `json:"role"`
-	Mode   string      `json:"mode,omitempty"`
-	Page   string      `json:"page,omitempty"`
-	Path   string      `json:"path"`
-	Fields []fieldSpec `json:"fields"`
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	Doc   string `json:"doc"`
+	Role  string `json:"role"`
+	Mode  string `json:"mode,omitempty"`
+	Page  string `json:"page,omitempty"`
+	// PageLink is the API call ({id}: the workflow ID) that signs a link to Page for
+	// one migration: the page takes only signed links (the owner login, the one input
+	// given on a page; see internal/ownerlink).
+	PageLink string      `json:"pageLink,omitempty"`
+	Path     string      `json:"path"`
+	Fields   []fieldSpec `json:"fields"`
 }
 
 type fieldSpec struct {
@@ -89,6 +93,9 @@ func (s *Server) inputs(w http.ResponseWriter, _ *http.Request, _ principal) err
 	for _, in := range contract.Inputs() {
 		spec := inputSpec{Name: in.Name, Title: in.Title, Doc: in.Doc, Role: roleFor(in.Role).String(), Mode: string(in.Mode),
 			Page: in.Page, Path: actionPath(in.Name), Fields: []fieldSpec{}}
+		if in.Page != "" {
+			spec.PageLink = "/api/v1/migrations/{id}/owner-login-link"
+		}
 		for _, f := range in.Fields {
 			spec.Fields = append(spec.Fields, fieldSpec{Name: f.JSON, Flag: f.Flag, Required: f.Required, Format: string(f.Format), Doc: f.Doc, Example: f.Example})
 		}

@@ -2,10 +2,13 @@ package bench
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/sellmigrate/sellmigrate/api"
+	"github.com/sellmigrate/sellmigrate/internal/ownerlink"
 	"github.com/sellmigrate/sellmigrate/platform"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/starter"
@@ -34,6 +37,12 @@ func (e *env) serveAPI(ctx context.Context, st *starter.Starter) error {
 		return fmt.Errorf("bench: listen for the API on a loopback port: %w", err)
 	}
 	e.apiURL = "http://" + ln.Addr().String()
+	key := make([]byte, ownerlink.KeySize)
+	_, _ = rand.Read(key) // crypto/rand.Read never fails
+	if e.links, err = ownerlink.New(key, time.Hour); err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("bench: the owner-login link signer: %w", err)
+	}
 	srv, err := api.NewServer(api.Options{
 		Starter: st, Logger: e.log.Named("api"),
 		Tokens:    api.Tokens{Viewer: []string{benchViewerToken}},
@@ -42,7 +51,7 @@ func (e *env) serveAPI(ctx context.Context, st *starter.Starter) error {
 		// account and, with no redirect URLs configured, accepts this loopback callback.
 		OAuth: api.OAuthOptions{
 			ClientID: sim.DefaultOAuthClientID, ClientSecret: sim.DefaultOAuthClientSecret,
-			SupportURL: supportURL, Zendesk: z, Grants: e.creds,
+			SupportURL: supportURL, Zendesk: z, Grants: e.creds, Links: e.links,
 		},
 		Codec: api.CodecOptions{Codec: e.codec},
 		// The bench's responder signs in every owner from this one loopback address, as

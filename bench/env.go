@@ -21,6 +21,7 @@ import (
 	"github.com/sellmigrate/sellmigrate/codec"
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/credstore"
+	"github.com/sellmigrate/sellmigrate/internal/ownerlink"
 	"github.com/sellmigrate/sellmigrate/keyring"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/worker"
@@ -42,16 +43,19 @@ type env struct {
 	codecKey string
 	codec    *codec.Codec
 	apiURL   string
-	stopAPI  context.CancelFunc
-	apiDone  chan error
-	sim      *sim.Sim
-	simURL   string
-	stopSim  context.CancelFunc
-	simDone  chan error
-	zendesk  zendeskSecrets
-	client   client.Client
-	workers  []*workerProc
-	log      *zap.Logger
+	// links signs the owner-login links the responder opens, with a key made for the
+	// run (the bench's API is in this process, so nothing else needs it).
+	links   *ownerlink.Signer
+	stopAPI context.CancelFunc
+	apiDone chan error
+	sim     *sim.Sim
+	simURL  string
+	stopSim context.CancelFunc
+	simDone chan error
+	zendesk zendeskSecrets
+	client  client.Client
+	workers []*workerProc
+	log     *zap.Logger
 }
 
 // workerProc is one worker child process.

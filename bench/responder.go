@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/internal/ownerlink"
 	"github.com/sellmigrate/sellmigrate/internal/simsignin"
 	"github.com/sellmigrate/sellmigrate/platform/sim"
 	"github.com/sellmigrate/sellmigrate/starter"
@@ -36,6 +36,7 @@ type responder struct {
 	c        client.Client
 	st       *starter.Starter
 	apiURL   string
+	links    *ownerlink.Signer
 	http     *http.Client
 	typeName string
 	floor    bool
@@ -56,12 +57,12 @@ var waits = []struct {
 	{contract.StatusAwaitingDisclaimers, contract.AcceptDisclaimersName},
 }
 
-func newResponder(c client.Client, st *starter.Starter, apiURL, typeName string, floor bool) *responder {
+func newResponder(c client.Client, st *starter.Starter, apiURL string, links *ownerlink.Signer, typeName string, floor bool) *responder {
 	// Keeps a connection per login in flight to the API and the simulator alike, so a
 	// large run reuses connections rather than exhausting loopback ports.
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = responderConcurrency
-	return &responder{c: c, st: st, apiURL: apiURL, http: &http.Client{Transport: t}, typeName: typeName, floor: floor, sent: map[string]bool{}}
+	return &responder{c: c, st: st, apiURL: apiURL, links: links, http: &http.Client{Transport: t}, typeName: typeName, floor: floor, sent: map[string]bool{}}
 }
 
 // run answers until ctx ends.
@@ -156,7 +157,7 @@ func (r *responder) send(ctx context.Context, workflowID, input string) error {
 	defer cancel()
 	if !r.floor {
 		if input == contract.OwnerLoginName {
-			link := r.apiURL + "/oauth/owner-login?migration=" + url.QueryEscape(workflowID)
+			link, _ := r.links.Link(r.apiURL, workflowID, time.Now())
 			_, err := simsignin.OwnerLogin(ctx, r.http, link, sim.BenchOwnerEmail(id), sim.DemoPassword)
 			return err
 		}

@@ -109,7 +109,7 @@ func runPhase(ctx context.Context, o Options, e *env, st *starter.Starter, b spa
 	if floor {
 		typeName = FloorWorkflowName
 	}
-	resp := newResponder(e.client, st, e.apiURL, typeName, floor)
+	resp := newResponder(e.client, st, e.apiURL, e.links, typeName, floor)
 	rctx, stopResponder := context.WithCancel(ctx)
 	responderDone := make(chan struct{})
 	go func() { defer close(responderDone); resp.run(rctx) }()

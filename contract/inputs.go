@@ -248,7 +248,9 @@ type Input struct {
 	Mode Mode
 	// Page, when set, is a page a person opens to give the input (the owner logs in
 	// through Zendesk's OAuth), with {id} for the workflow ID; the dashboard links to
-	// it instead of sending the input itself.
+	// it instead of sending the input itself. The page takes only links that also
+	// carry an expiry and a signature (internal/ownerlink), so the CLI, reminders and
+	// the API (GET /api/v1/migrations/{id}/owner-login-link) sign them.
 	Page    string
 	payload reflect.Type
 }

@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/e2e/harness"
+	"github.com/sellmigrate/sellmigrate/internal/ownerlink"
 )
 
 // run runs one command line of the real binary with Temporal pointed at a closed
@@ -93,19 +97,35 @@ func TestArgumentErrors(t *testing.T) {
 }
 
 // TestOwnerLoginPrintsTheLink: the owner login is given on a page, so `signal ID
-// owner-login` without flags prints the API's link for the owner to open, and changes
-// nothing (it needs no Temporal: this one has none).
+// owner-login` without flags prints the API's link for the owner to open, signed with
+// api.owner_link_key and expiring after api.owner_link_ttl, and changes nothing (it
+// needs no Temporal: this one has none). Without a key it says which one to set.
 func TestOwnerLoginPrintsTheLink(t *testing.T) {
 	t.Parallel()
-	code, stdout, stderr := run(t, harness.Settings{"api.public_url": "https://migrate.example.test"}, "signal", "1002", "owner-login")
+	key := bytes.Repeat([]byte{5}, ownerlink.KeySize)
+	code, stdout, stderr := run(t, harness.Settings{"api.public_url": "https://migrate.example.test",
+		"api.owner_link_key": base64.StdEncoding.EncodeToString(key), "api.owner_link_ttl": "48h"}, "signal", "1002", "owner-login")
 	if code != 0 || stderr != "" {
 		t.Fatalf("signal 1002 owner-login: exit %d, stderr %q", code, stderr)
 	}
-	for _, want := range []string{"https://migrate.example.test/oauth/owner-login?migration=1002", "--as OWNER_EMAIL --password PASSWORD"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("stdout %q does not contain %q", stdout, want)
-		}
+	const prefix = "https://migrate.example.test/oauth/owner-login?"
+	if !strings.Contains(stdout, prefix) || !strings.Contains(stdout, "--as OWNER_EMAIL --password PASSWORD") {
+		t.Fatalf("stdout %q lacks the link or the simulator hint", stdout)
 	}
+	link := stdout[strings.Index(stdout, prefix):]
+	link = link[:strings.IndexAny(link, " \n")]
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, _ := ownerlink.New(key, time.Hour)
+	exp, err := links.Verify(contract.WorkflowID("1002"), u.Query(), time.Now())
+	if err != nil || exp.Sub(time.Now()) < 47*time.Hour || exp.Sub(time.Now()) > 48*time.Hour {
+		t.Errorf("printed link %s: expires %v, %v; want a valid link for 48h", link, exp, err)
+	}
+
+	code, _, stderr = run(t, harness.Settings{"dev.data_dir": t.TempDir()}, "signal", "1002", "owner-login")
+	wantOneLineError(t, code, stderr, "api.owner_link_key is not set")
 }
 
 func TestConfigErrorsAreOneLine(t *testing.T) {

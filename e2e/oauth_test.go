@@ -36,6 +36,18 @@ func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
 		"--requested-by", "admin@oauthco.test", "--owner-email", "owner@oauthco.test")
 	harness.AwaitStatus(t, d, "5201", "awaiting_owner_login")
 
+	// While it waits for the owner, an unsigned link, as anyone could type, and a
+	// signed one altered are refused like a migration that does not exist.
+	for name, link := range map[string]string{
+		"unsigned": apiURL + "/oauth/owner-login?migration=5201",
+		"altered":  strings.Replace(b.ownerLink("5201"), "exp=", "exp=9", 1),
+	} {
+		if r := b.get(link); r.status != http.StatusNotFound || !strings.Contains(r.body, "This sign-in link is not valid now") ||
+			strings.Contains(r.body, "oauthco") {
+			t.Errorf("%s link while awaiting the owner: %d, want the page that says nothing:\n%s", name, r.status, r.body)
+		}
+	}
+
 	// user0001@oauthco.test is a user of oauthco but not its owner: the workflow refuses.
 	leeCallback := b.signInAt(b.startLogin("5201", "oauthco", d.SimURL), "user0001@oauthco.test")
 	r := b.get(leeCallback)
@@ -81,9 +93,9 @@ func TestOwnerLoginOAuthEndToEnd(t *testing.T) {
 	if s := harness.AwaitStatus(t, d, "5201", "awaiting_disclaimers"); s.OwnerEmail != "owner@oauthco.test" {
 		t.Errorf("owner email %q, want owner@oauthco.test", s.OwnerEmail)
 	}
-	// Now the migration no longer waits for the owner: the login link is no longer
-	// valid, and the page says nothing more about the migration.
-	if r := b.get(apiURL + "/oauth/owner-login?migration=5201"); r.status != http.StatusNotFound ||
+	// Now the migration no longer waits for the owner: a signed login link is no
+	// longer valid, and the page says nothing more about the migration.
+	if r := b.get(b.ownerLink("5201")); r.status != http.StatusNotFound ||
 		!strings.Contains(r.body, "This sign-in link is not valid now") || strings.Contains(r.body, "owner@oauthco.test") {
 		t.Errorf("owner-login after the login: %d:\n%s", r.status, r.body)
 	}
@@ -166,11 +178,21 @@ func (b *browser) get(rawURL string) page {
 	return b.do(req)
 }
 
+// ownerLink is a signed owner-login link for the migration, as the dashboard gets it.
+func (b *browser) ownerLink(account string) string {
+	b.t.Helper()
+	link, err := harness.OwnerLoginLink(b.t.Context(), b.apiURL, account)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return link
+}
+
 // startLogin opens the dashboard's owner-login link and returns where it redirects:
-// the simulated Zendesk's authorize URL for the subdomain.
+// the simulated Zendesk's authorize URL for the subdomain, with a PKCE challenge.
 func (b *browser) startLogin(account, subdomain, simURL string) *url.URL {
 	b.t.Helper()
-	r := b.get(b.apiURL + "/oauth/owner-login?migration=" + account)
+	r := b.get(b.ownerLink(account))
 	if r.status != http.StatusFound {
 		b.t.Fatalf("owner-login: %d, want 302:\n%s", r.status, r.body)
 	}
@@ -178,8 +200,9 @@ func (b *browser) startLogin(account, subdomain, simURL string) *url.URL {
 	q := u.Query()
 	if !strings.HasPrefix(r.location, simURL+"/zendesk/"+subdomain+"/oauth/authorizations/new?") || q.Get("response_type") != "code" ||
 		q.Get("client_id") != "sellmigrate" || q.Get("redirect_uri") != b.apiURL+"/oauth/callback" ||
-		q.Get("scope") != "read write" || q.Get("state") == "" {
-		b.t.Fatalf("owner-login redirects to %s, want %s's authorize URL with the OAuth parameters", r.location, subdomain)
+		q.Get("scope") != "read write" || q.Get("state") == "" ||
+		len(q.Get("code_challenge")) != 43 || q.Get("code_challenge_method") != "S256" || q.Has("code_verifier") {
+		b.t.Fatalf("owner-login redirects to %s, want %s's authorize URL with the OAuth and PKCE parameters", r.location, subdomain)
 	}
 	return u
 }

@@ -89,6 +89,10 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 	if err != nil {
 		return nil, err
 	}
+	links, err := ownerLinkSigner(cfg, logger.Named("api"), "the owner-login page says it is not configured")
+	if err != nil {
+		return nil, err
+	}
 	named, err := namedTokens(cfg.API.Tokens)
 	if err != nil {
 		return nil, err
@@ -112,6 +116,7 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 			AuthorizeURL: cfg.API.OAuthAuthorizeURL,
 			Zendesk:      zendesk,
 			Grants:       creds,
+			Links:        links,
 		},
 		MaxBodyBytes: int64(cfg.API.MaxBodyBytes),
 

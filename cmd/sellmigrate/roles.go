@@ -30,6 +30,10 @@ func newWorker(cfg config.Config, c client.Client, creds *credstore.Store, logge
 	if err != nil {
 		return nil, err
 	}
+	reminders.OwnerLinks, err = ownerLinkSigner(cfg, logger.Named("notify"), "reminders to the Zendesk account owner link to the migration's dashboard page")
+	if err != nil {
+		return nil, err
+	}
 	acts, err := activities.New(activities.Deps{
 		Platform:          p,
 		Credentials:       creds,

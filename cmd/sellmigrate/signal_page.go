@@ -3,8 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -25,7 +24,7 @@ func addPageFlags(cmd *cobra.Command) {
 // openInputPage handles an input a person gives on a page rather than by flags: it
 // prints the page's link, or with --as signs in through it on the simulator.
 func (a *app) openInputPage(cmd *cobra.Command, ref string, in contract.Input) error {
-	accountID, _, err := starter.ParseRef(ref)
+	accountID, workflowID, err := starter.ParseRef(ref)
 	if err != nil {
 		return err
 	}
@@ -43,17 +42,24 @@ func (a *app) openInputPage(cmd *cobra.Command, ref string, in contract.Input) e
 			return fmt.Errorf("--as needs --password: the simulator user's password (the README lists the demo one)")
 		}
 	}
+	cfg, _, err := a.loadConfig(cmd, config.RoleClient, nil)
+	if err != nil {
+		return err
+	}
 	if apiURL == "" {
-		cfg, _, err := a.loadConfig(cmd, config.RoleClient, nil)
-		if err != nil {
-			return err
-		}
 		apiURL = cfg.APIBaseURL()
 	}
-	link := strings.TrimRight(apiURL, "/") + strings.ReplaceAll(in.Page, "{id}", url.QueryEscape(ref))
+	// The owner login, the one input given on a page, takes only a link signed with
+	// the key the API checks it with (api.owner_link_key; dev: its key file).
+	links, _, err := cfg.OwnerLinks()
+	if err != nil {
+		return fmt.Errorf("%s: cannot sign the link: %w", in.Name, err)
+	}
+	link, expires := links.Link(apiURL, workflowID, time.Now())
 	if as == "" {
-		a.out("%s is given on a page: the Zendesk account owner opens\n  %s\nsigns in to Zendesk there, and the migration of Sell account %s verifies the sign-in.\n"+
-			"Against the simulator: sellmigrate signal %s %s --as OWNER_EMAIL --password PASSWORD\n", in.Name, link, accountID, ref, in.Name)
+		a.out("%s is given on a page: the Zendesk account owner opens\n  %s\n(good until %s) signs in to Zendesk there, and the migration of Sell account %s verifies the sign-in.\n"+
+			"Against the simulator: sellmigrate signal %s %s --as OWNER_EMAIL --password PASSWORD\n",
+			in.Name, link, expires.UTC().Format(time.RFC1123), accountID, ref, in.Name)
 		return nil
 	}
 	res, err := simsignin.OwnerLogin(cmd.Context(), nil, link, as, password)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/internal/simsignin"
@@ -31,7 +30,10 @@ func Answer(ctx context.Context, st *starter.Starter, sim Sim, apiURL string, p 
 	case contract.StatusNeedsSubdomain:
 		_, err = st.Send(ctx, ref, contract.ChooseSubdomainName, contract.ChooseSubdomainInput{Subdomain: p.Subdomain, By: p.Admin})
 	case contract.StatusAwaitingOwnerLogin:
-		_, err = simsignin.OwnerLogin(ctx, nil, apiURL+"/oauth/owner-login?migration="+url.QueryEscape(ref), p.Owner, DemoPassword)
+		var link string
+		if link, err = OwnerLoginLink(ctx, apiURL, ref); err == nil {
+			_, err = simsignin.OwnerLogin(ctx, nil, link, p.Owner, DemoPassword)
+		}
 	case contract.StatusOwnerNeedsSellLicense:
 		err = sim.Do(http.MethodPost, fmt.Sprintf("/_sim/sell/%d/users", p.SellAccountID),
 			map[string]string{"name": "Owner", "email": p.Owner, "role": "user"}, nil, []int{http.StatusCreated, http.StatusOK})

@@ -153,7 +153,8 @@ func (d *Dev) Start() error {
 // stack's secrets and settings, its Temporal and API addresses, then extra.
 func (d *Dev) Env(extra ...Settings) []string {
 	// api.listen: `signal ID owner-login` opens the stack's owner login page.
-	// dev.data_dir: every role finds dev's payload key there (config.DevCodecKey).
+	// dev.data_dir: every role finds dev's payload key there (config.DevCodecKey), and
+	// its owner-login link key (config.DevOwnerLinkKey).
 	// Under TLS, Temporal's address and certificates come only from what dev printed.
 	stack := Settings{"temporal.address": d.TemporalAddress, "api.listen": Addr(d.ports.api), "dev.data_dir": d.Opts.DataDir}
 	if d.Opts.TLS {

@@ -194,10 +194,17 @@ export function actionsCard(workflowId, role, onProgress) {
       el.classList.toggle("is-off", !now);
       // The input the migration waits for stands out; back and cancel do not.
       el.classList.toggle("is-next", now && !a.optional && a.name !== "back");
+      // A page action (the owner login) opens a link the API signs for this migration
+      // and that expires: it is enabled once a fresh link is here.
+      if (a.page) {
+        const fresh = !!r.link && Date.now() < r.linkExpires - 60000;
+        if (on && !fresh) fetchLink(r);
+        on = on && fresh;
+      }
       control.dataset.enabled = String(on);
       for (const { el: input } of fields) input.disabled = !on;
       if (a.page) {
-        if (on) control.setAttribute("href", fillId(a.page, workflowId));
+        if (on) control.setAttribute("href", r.link);
         else control.removeAttribute("href");
         control.setAttribute("aria-disabled", String(!on));
         control.classList.toggle("is-disabled", !on);
@@ -209,6 +216,24 @@ export function actionsCard(workflowId, role, onProgress) {
     finished.hidden = !over;
     list.hidden = over;
     actorField.hidden = over || ![...rows.keys()].some((n) => n !== "cancel");
+  }
+
+  // fetchLink asks the API for a signed link to the row's page, then syncs again; after
+  // a failure it waits a while before asking again.
+  function fetchLink(r) {
+    if (r.fetching || Date.now() < (r.retryAt || 0)) return;
+    r.fetching = true;
+    api("GET", fillId(r.a.pageLink, workflowId)).then((res) => {
+      r.link = res.path;
+      r.linkExpires = Date.parse(res.expiresAt);
+      r.fetching = false;
+      sync();
+    }, (err) => {
+      r.fetching = false;
+      r.retryAt = Date.now() + 15000;
+      reportIfUnauthorized(err);
+      say(error, "Could not get the owner-login link: " + err.message);
+    });
   }
 
   return {
