@@ -75,9 +75,10 @@ func readEnvFile(path string) (map[string]string, error) {
 var (
 	secretKeys = []string{"api.viewer_tokens", "api.ops_tokens", "api.admin_tokens", "api.tokens", "api.oauth_client_secret",
 		"zendesk.partner_token", "zendesk.sell_token_template", "credentials.keys", "temporal.codec_keys",
-		"notify.webhook_secret", "notify.smtp_password", "sim.webhook_secret"}
+		"api.owner_link_key", "notify.webhook_secret", "notify.smtp_password", "sim.webhook_secret"}
 	requiredSecrets = map[string]bool{"api.admin_tokens": true, "api.oauth_client_secret": true, "zendesk.partner_token": true,
-		"zendesk.sell_token_template": true, "credentials.keys": true, "temporal.codec_keys": true}
+		"zendesk.sell_token_template": true, "credentials.keys": true, "temporal.codec_keys": true,
+		"api.owner_link_key": true}
 	requiredForm = regexp.MustCompile(`^\$\{[A-Z_][A-Z0-9_]*:\?[^}]+\}$`)
 	optionalForm = regexp.MustCompile(`^\$\{[A-Z_][A-Z0-9_]*:-\}$`)
 )
