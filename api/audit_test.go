@@ -82,6 +82,8 @@ func TestAuditLines(t *testing.T) {
 			want: &AuditRecord{Principal: "viewer token 1", Role: "viewer", Action: "bulk-start", Outcome: "forbidden", Status: 403}},
 		{name: "admin input by ops", method: "POST", path: "/api/v1/migrations/1005/actions/accept-disclaimers", token: "ci-secret-token", body: `{}`, status: 403,
 			want: &AuditRecord{Principal: "ci-bot", PrincipalEmail: "ci@example.test", Role: "ops", Action: "accept-disclaimers", Migration: "1005", Outcome: "forbidden", Status: 403}},
+		{name: "owner-login link issued", method: "GET", path: "/api/v1/migrations/1002/owner-login-link", token: "tok-admin", status: 200,
+			want: &AuditRecord{Principal: "admin token 1", Role: "admin", Action: "owner-login-link", Migration: "1002", Outcome: "ok"}},
 		{name: "read", method: "GET", path: "/api/v1/me", token: "tok-admin", status: 200},
 		{name: "read refused", method: "GET", path: "/api/v1/inputs", status: 401},
 		{name: "audit read", method: "GET", path: "/api/v1/audit", token: anaToken, status: 200},

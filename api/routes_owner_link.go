@@ -19,8 +19,10 @@ type ownerLinkBody struct {
 }
 
 // ownerLoginLink signs a link without reading the migration: a link for a migration
-// that is not waiting for its owner only ever shows the page that says nothing.
-func (s *Server) ownerLoginLink(w http.ResponseWriter, r *http.Request, _ principal) error {
+// that is not waiting for its owner only ever shows the page that says nothing. A
+// link lets its holder start the owner login, so who was given one is audited.
+func (s *Server) ownerLoginLink(w http.ResponseWriter, r *http.Request, p principal) (err error) {
+	defer func() { s.audit(r, p, "owner-login-link", r.PathValue("id"), err) }()
 	id, err := ref(r)
 	if err != nil {
 		return err
