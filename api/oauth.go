@@ -147,7 +147,7 @@ func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
 		o.s.writeOAuthPage(w, r, http.StatusBadRequest, oauthPageData{
 			Title:  "Which migration?",
 			Reason: "The link does not say which migration the login is for.",
-			Advice: "Open the owner login from the migration in the dashboard, or use /oauth/owner-login?migration=1002 with the Sell account ID.",
+			Advice: "Ask the person who sent it for a new link: the migration's Owner login in the dashboard, or sellmigrate signal ID owner-login, gives one.",
 		})
 		return
 	}
