@@ -164,6 +164,8 @@ type API struct {
 	RateLimitBurst          int
 	MaxStreamsPerPrincipal  int
 	OwnerLoginRatePerMinute int
+	// OIDC is the dashboard's staff sign-in (api.oidc_*); see config/oidc.go.
+	OIDC OIDC
 }
 
 // Log configures zap.
