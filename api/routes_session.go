@@ -46,6 +46,22 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, _ princip
 	return nil
 }
 
+// signInOptions tells the dashboard how people may sign in: always with a token, and
+// through the staff OIDC provider when one is configured.
+type signInOptions struct {
+	OIDC     bool   `json:"oidc"`
+	LoginURL string `json:"loginUrl,omitempty"`
+}
+
+func (s *Server) sessionOptions(w http.ResponseWriter, _ *http.Request, _ principal) error {
+	o := signInOptions{OIDC: s.staff != nil && s.staff.enabled()}
+	if o.OIDC {
+		o.LoginURL = staffLoginPath
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
 // deleteSession signs out: it deletes the session on the server, so a copy of the
 // cookie stops working too, and clears the cookie, whether or not it was valid.
 func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request, _ principal) error {
