@@ -130,7 +130,9 @@ func (f *form) render(w http.ResponseWriter, status int, d pageData) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	// No form-action: browsers apply it to the redirects after the post too, and the
+	// sign-in ends by redirecting to the dashboard's callback, on another origin.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 	w.WriteHeader(status)
 	if err := page.Execute(w, d); err != nil {
 		f.log.Warn("staffidp: render the sign-in form", zap.Error(err))
