@@ -247,6 +247,9 @@ func (a *authenticator) newSession(p principal) (string, time.Time, error) {
 	}
 	exp := a.now().Add(sessionTTL).Truncate(time.Second)
 	if err := a.sessions.Put(id, p.session(exp)); err != nil {
+		if errors.Is(err, ErrSessionsFull) {
+			return "", time.Time{}, newPublicError(codeUnavailable, "the server holds as many dashboard sessions as it may; try again later, or use a bearer token")
+		}
 		return "", time.Time{}, fmt.Errorf("api: store the session: %w", err)
 	}
 	return id, exp, nil

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -53,6 +54,13 @@ type memorySessions struct {
 	lastSweep time.Time
 }
 
+// ErrSessionsFull is Put's answer when the store holds as many sessions as it may.
+var ErrSessionsFull = errors.New("too many sessions are open")
+
+// maxSessions caps the sessions held, so sign-ins repeated with a valid token cannot
+// fill the memory; far above what a team of operators opens in one TTL.
+const maxSessions = 100_000
+
 // sweepEvery is how often Put drops expired sessions: no goroutine to stop, and the
 // map never holds more than the sessions begun within one TTL and one sweep interval.
 const sweepEvery = time.Minute
@@ -67,6 +75,12 @@ func (m *memorySessions) Put(id string, s Session) error {
 	now := m.now()
 	if now.Sub(m.lastSweep) >= sweepEvery {
 		m.sweepLocked(now)
+	}
+	if len(m.byHash) >= maxSessions {
+		m.sweepLocked(now)
+		if len(m.byHash) >= maxSessions {
+			return ErrSessionsFull
+		}
 	}
 	m.byHash[sha256.Sum256([]byte(id))] = s
 	return nil

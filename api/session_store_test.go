@@ -1,8 +1,10 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +116,23 @@ func TestSessionCSRFUnchanged(t *testing.T) {
 		if tc.want == 0 && rec.Code == 403 {
 			t.Errorf("%s: refused as cross-site: %s", tc.name, rec.Body)
 		}
+	}
+}
+
+// TestSessionCap: a full store refuses new sessions until expired ones make room.
+func TestSessionCap(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	m := newMemorySessions(func() time.Time { return now })
+	for i := range maxSessions {
+		if err := m.Put(strconv.Itoa(i), Session{Role: RoleViewer, Expires: now.Add(time.Hour)}); err != nil {
+			t.Fatalf("session %d: %v", i, err)
+		}
+	}
+	if err := m.Put("one more", Session{Role: RoleViewer, Expires: now.Add(time.Hour)}); !errors.Is(err, ErrSessionsFull) {
+		t.Fatalf("a session past the cap: %v, want ErrSessionsFull", err)
+	}
+	now = now.Add(2 * time.Hour)
+	if err := m.Put("one more", Session{Role: RoleViewer, Expires: now.Add(time.Hour)}); err != nil {
+		t.Errorf("once the others expired: %v", err)
 	}
 }

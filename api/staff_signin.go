@@ -124,6 +124,10 @@ func randomString(n int) (string, error) {
 // login begins a sign-in: a new state, nonce and PKCE verifier kept on the server, the
 // state in a cookie, and the browser sent to the provider.
 func (st *staffSignIn) login(w http.ResponseWriter, r *http.Request) {
+	// Anyone may begin a sign-in, so each client IP is limited as for the API.
+	if !st.s.admitAPIRequest(w, r, principal{}) {
+		return
+	}
 	if !st.enabled() {
 		st.page(w, r, http.StatusNotFound, "Staff sign-in is not configured",
 			"This server has no OpenID Connect provider (api.oidc_issuer is empty).", "Sign in on the dashboard with an API token instead.")
@@ -187,6 +191,9 @@ func (st *staffSignIn) take(state string) (pendingLogin, bool) {
 // exchanged with the PKCE verifier, the ID token verified (issuer, audience, expiry,
 // signature) and its nonce checked; then its email, name and role make the session.
 func (st *staffSignIn) callback(w http.ResponseWriter, r *http.Request) {
+	if !st.s.admitAPIRequest(w, r, principal{}) {
+		return
+	}
 	if !st.enabled() {
 		st.page(w, r, http.StatusNotFound, "Staff sign-in is not configured",
 			"This server has no OpenID Connect provider (api.oidc_issuer is empty).", "Sign in on the dashboard with an API token instead.")
