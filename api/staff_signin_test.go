@@ -208,6 +208,29 @@ func TestStaffSignInRefusals(t *testing.T) {
 			t.Errorf("replayed code: %d %v\n%s", resp.StatusCode, sessionOf(resp), body)
 		}
 	})
+	// What the server kept at the start of the sign-in is what the answer must match:
+	// another PKCE verifier fails the exchange, another nonce the ID token.
+	for name, tc := range map[string]struct {
+		change func(*pendingLogin)
+		status int
+	}{
+		"wrong PKCE verifier": {func(p *pendingLogin) { p.verifier = strings.Repeat("v", 43) }, http.StatusBadGateway},
+		"wrong nonce":         {func(p *pendingLogin) { p.nonce += "x" }, http.StatusUnauthorized},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := browser(t)
+			cb := rig.signInAtProvider(t, b, "admin@example.test")
+			st := rig.s.staff
+			st.mu.Lock()
+			pl := st.pending[cb.Query().Get("state")]
+			tc.change(&pl)
+			st.pending[cb.Query().Get("state")] = pl
+			st.mu.Unlock()
+			if resp, body := browse(t, b, cb.String()); resp.StatusCode != tc.status || sessionOf(resp) != nil {
+				t.Errorf("%d %v, want %d\n%s", resp.StatusCode, sessionOf(resp), tc.status, body)
+			}
+		})
+	}
 	t.Run("no role claim", func(t *testing.T) {
 		b := browser(t)
 		cb := rig.signInAtProvider(t, b, "nobody@example.test")
