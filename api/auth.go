@@ -1,12 +1,8 @@
 package api
 
 import (
-	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -73,8 +69,9 @@ func ParseRole(s string) (Role, error) {
 	return rolePublic, fmt.Errorf("role %q is not one of viewer, ops, admin", s)
 }
 
-// SessionCookie is the cookie POST /api/v1/session sets, so the dashboard's fetch and
-// EventSource calls are authenticated without a token in script.
+// SessionCookie is the cookie POST /api/v1/session (or the OIDC sign-in) sets, so the
+// dashboard's fetch and EventSource calls are authenticated without a token in
+// script. Its value is a random session ID; the session itself is on the server.
 const SessionCookie = "sellmigrate_session"
 
 // sessionTTL is how long a dashboard session lasts before signing in again.
@@ -83,7 +80,7 @@ const sessionTTL = 12 * time.Hour
 type tokenEntry struct {
 	hash [sha256.Size]byte
 	role Role
-	// id identifies the token inside session cookies without revealing it.
+	// id names the token in limiter keys and sessions without revealing it.
 	id [16]byte
 	// name and email are the token's principal; email is empty for role-list tokens.
 	name, email string
@@ -92,16 +89,19 @@ type tokenEntry struct {
 // authenticator checks bearer tokens and session cookies.
 type authenticator struct {
 	tokens []tokenEntry
-	// key signs session cookies. It is derived from every configured token, so every
-	// replica with the same tokens accepts the same sessions, and changing the tokens
-	// ends every session. With named tokens only (whose hashes are no secret) it is
-	// random instead: sessions then last as long as the process.
-	key    []byte
-	secure bool
-	now    func() time.Time
+	// sessions maps session cookies to principals; signing out deletes the entry.
+	sessions SessionStore
+	secure   bool
+	now      func() time.Time
 }
 
 func newAuthenticator(t Tokens, secure bool) (*authenticator, error) {
+	return newAuthenticatorWith(t, secure, false)
+}
+
+// newAuthenticatorWith is newAuthenticator, and with staffSignIn (OIDC configured)
+// no token is needed, since staff sign in through their identity provider.
+func newAuthenticatorWith(t Tokens, secure, staffSignIn bool) (*authenticator, error) {
 	type named struct {
 		role  Role
 		token string
@@ -121,19 +121,15 @@ func newAuthenticator(t Tokens, secure bool) (*authenticator, error) {
 			all = append(all, named{g.role, tok, i + 1})
 		}
 	}
-	if len(all) == 0 && len(t.Named) == 0 {
+	if len(all) == 0 && len(t.Named) == 0 && !staffSignIn {
 		return nil, errors.New("api: no tokens are configured, so nobody could use the API; set api.tokens, api.viewer_tokens, api.ops_tokens or api.admin_tokens")
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].token < all[j].token })
-	seed := sha256.New()
-	seed.Write([]byte("sellmigrate session key v1\x00"))
 	for i, n := range all {
 		if i > 0 && all[i-1].token == n.token && all[i-1].role != n.role {
 			return nil, fmt.Errorf("api: one token is configured for both the %s and the %s role; a token must map to exactly one role", all[i-1].role, n.role)
 		}
-		fmt.Fprintf(seed, "%d\x00%s\x00", n.role, n.token)
 	}
-	// Named tokens join the seed, so changing one ends every session too.
 	names := map[string]bool{}
 	hashes := map[[sha256.Size]byte]string{}
 	for i, n := range t.Named {
@@ -148,37 +144,34 @@ func newAuthenticator(t Tokens, secure bool) (*authenticator, error) {
 			return nil, fmt.Errorf("api: named tokens %q and %q have the same SHA-256; one token belongs to one principal", other, n.Name)
 		}
 		hashes[n.SHA256] = n.Name
-		fmt.Fprintf(seed, "named\x00%d\x00%s\x00%s\x00%x\x00", n.Role, n.Name, n.Email, n.SHA256)
 	}
 	for _, n := range all {
 		if other, dup := hashes[sha256.Sum256([]byte(n.token))]; dup {
 			return nil, fmt.Errorf("api: %s token #%d is also the named token %q; list a token once", n.role, n.n, other)
 		}
 	}
-	key := seed.Sum(nil)
-	if len(all) == 0 {
-		key = make([]byte, sha256.Size)
-		if _, err := rand.Read(key); err != nil {
-			return nil, fmt.Errorf("api: make a session key: %w", err)
-		}
-	}
-	a := &authenticator{key: key, secure: secure, now: time.Now}
+	a := &authenticator{secure: secure, now: time.Now}
+	// The store reads the clock through a, so tests that move a.now move it too.
+	a.sessions = newMemorySessions(func() time.Time { return a.now() })
 	for _, n := range all {
-		e := tokenEntry{hash: sha256.Sum256([]byte(n.token)), role: n.role, name: fmt.Sprintf("%s token %d", n.role, n.n)}
-		mac := hmac.New(sha256.New, a.key)
-		mac.Write([]byte("token id\x00" + n.token))
-		copy(e.id[:], mac.Sum(nil))
-		a.tokens = append(a.tokens, e)
+		h := sha256.Sum256([]byte(n.token))
+		a.tokens = append(a.tokens, tokenEntry{hash: h, role: n.role, name: fmt.Sprintf("%s token %d", n.role, n.n), id: idOf("token", h[:])})
 	}
 	for _, n := range t.Named {
-		e := tokenEntry{hash: n.SHA256, role: n.Role, name: n.Name, email: n.Email}
-		mac := hmac.New(sha256.New, a.key)
-		mac.Write([]byte("named token id\x00"))
-		mac.Write(n.SHA256[:])
-		copy(e.id[:], mac.Sum(nil))
-		a.tokens = append(a.tokens, e)
+		a.tokens = append(a.tokens, tokenEntry{hash: n.SHA256, role: n.Role, name: n.Name, email: n.Email, id: idOf("token", n.SHA256[:])})
 	}
 	return a, nil
+}
+
+// idOf names a credential in limiter keys: a hash of its kind and its (already
+// hashed or public) identity, from which the credential cannot be recovered.
+func idOf(kind string, identity []byte) [16]byte {
+	h := sha256.New()
+	h.Write([]byte("sellmigrate credential id\x00" + kind + "\x00"))
+	h.Write(identity)
+	var id [16]byte
+	copy(id[:], h.Sum(nil))
+	return id
 }
 
 // match returns the token's entry, or false for an unknown token. It compares the
@@ -189,17 +182,6 @@ func (a *authenticator) match(token string) (tokenEntry, bool) {
 	found, ok := tokenEntry{}, false
 	for _, e := range a.tokens {
 		if subtle.ConstantTimeCompare(h[:], e.hash[:]) == 1 {
-			found, ok = e, true
-		}
-	}
-	return found, ok
-}
-
-// byID finds the token a session was made with, in constant time.
-func (a *authenticator) byID(id []byte) (tokenEntry, bool) {
-	found, ok := tokenEntry{}, false
-	for _, e := range a.tokens {
-		if subtle.ConstantTimeCompare(id, e.id[:]) == 1 {
 			found, ok = e, true
 		}
 	}
@@ -223,6 +205,11 @@ func (e tokenEntry) principal(viaCookie bool) principal {
 	return principal{role: e.role, tokenID: e.id, viaCookie: viaCookie, name: e.name, email: e.email}
 }
 
+// session is the principal as a session records it.
+func (p principal) session(exp time.Time) Session {
+	return Session{Role: p.role, Name: p.name, Email: p.email, TokenID: p.tokenID, Expires: exp}
+}
+
 // badTokenHint says where valid tokens come from.
 const badTokenHint = "use a token from api.tokens, api.viewer_tokens, api.ops_tokens or api.admin_tokens"
 
@@ -244,49 +231,52 @@ func (a *authenticator) authenticate(r *http.Request) (principal, error) {
 	if err != nil || c.Value == "" {
 		return principal{}, newError(codeUnauthorized, `no credentials; send "Authorization: Bearer <token>" or sign in with POST /api/v1/session`)
 	}
-	e, ok := a.checkSession(c.Value)
+	p, ok := a.checkSession(c.Value)
 	if !ok {
-		return principal{}, newError(codeUnauthorized, "the session has expired or is no longer valid; sign in again with POST /api/v1/session")
+		return principal{}, newError(codeUnauthorized, "the session has expired or was signed out; sign in again")
 	}
-	return e.principal(true), nil
+	return p, nil
 }
 
-// newSession makes a cookie value: the token's id and an expiry, signed.
-func (a *authenticator) newSession(id [16]byte) (string, time.Time) {
+// newSession stores a session for the principal and returns its cookie value, a new
+// random ID, and when it ends.
+func (a *authenticator) newSession(p principal) (string, time.Time, error) {
+	id, err := newSessionID()
+	if err != nil {
+		return "", time.Time{}, err
+	}
 	exp := a.now().Add(sessionTTL).Truncate(time.Second)
-	payload := make([]byte, 0, 24)
-	payload = append(payload, id[:]...)
-	payload = binary.BigEndian.AppendUint64(payload, uint64(exp.Unix()))
-	return base64.RawURLEncoding.EncodeToString(payload) + "." + base64.RawURLEncoding.EncodeToString(a.sign(payload)), exp
+	if err := a.sessions.Put(id, p.session(exp)); err != nil {
+		if errors.Is(err, ErrSessionsFull) {
+			return "", time.Time{}, newPublicError(codeUnavailable, "the server holds as many dashboard sessions as it may; try again later, or use a bearer token")
+		}
+		return "", time.Time{}, fmt.Errorf("api: store the session: %w", err)
+	}
+	return id, exp, nil
 }
 
-// checkSession returns the token of a valid, unexpired session whose token is still
-// configured, with its principal; anything else is false.
-func (a *authenticator) checkSession(v string) (tokenEntry, bool) {
-	p, s, ok := strings.Cut(v, ".")
-	if !ok {
-		return tokenEntry{}, false
+// checkSession returns the principal of a stored, unexpired session; anything else
+// (unknown, signed out, expired, malformed) is false.
+func (a *authenticator) checkSession(v string) (principal, bool) {
+	if len(v) > 100 {
+		return principal{}, false
 	}
-	payload, err1 := base64.RawURLEncoding.DecodeString(p)
-	sig, err2 := base64.RawURLEncoding.DecodeString(s)
-	if err1 != nil || err2 != nil || len(payload) != 24 || !hmac.Equal(sig, a.sign(payload)) {
-		return tokenEntry{}, false
+	s, ok := a.sessions.Get(v)
+	if !ok || !a.now().Before(s.Expires) {
+		return principal{}, false
 	}
-	if exp := time.Unix(int64(binary.BigEndian.Uint64(payload[16:])), 0); !a.now().Before(exp) {
-		return tokenEntry{}, false
+	return principal{role: s.Role, tokenID: s.TokenID, viaCookie: true, name: s.Name, email: s.Email}, true
+}
+
+// endSession deletes the session, so its cookie, and every copy of it, stops working.
+func (a *authenticator) endSession(v string) {
+	if v != "" {
+		a.sessions.Delete(v)
 	}
-	return a.byID(payload[:16])
 }
 
 // key identifies the principal in limiter maps: the token's ID, never the token.
 func (p principal) key() string { return "token:" + hex.EncodeToString(p.tokenID[:]) }
-
-func (a *authenticator) sign(payload []byte) []byte {
-	mac := hmac.New(sha256.New, a.key)
-	mac.Write([]byte("session\x00"))
-	mac.Write(payload)
-	return mac.Sum(nil)
-}
 
 // sessionCookie is the cookie for a session value; an empty value clears it.
 func (a *authenticator) sessionCookie(value string, exp time.Time) *http.Cookie {

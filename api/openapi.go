@@ -152,8 +152,10 @@ func paths() map[string]any {
 					map[string]any{"Set-Cookie": map[string]any{"schema": schema{"type": "string"}, "description": SessionCookie + "=...; Path=/; HttpOnly; SameSite=Strict"}})},
 				"400", "401", "413", "415", "422"),
 				"requestBody", map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": refTo("SessionRequest")}}}),
-			"delete": op("deleteSession", "session", "Sign out: clear the session cookie", "",
-				map[string]any{"204": map[string]any{"description": "cleared"}}),
+			"delete": op("deleteSession", "session", "Sign out: end the session on the server (a copy of the cookie stops working too) and clear the cookie", "",
+				map[string]any{"204": map[string]any{"description": "signed out"}}),
+			"get": op("signInOptions", "session", "How the dashboard may sign in: a token always, and the staff OIDC provider when configured", "",
+				map[string]any{"200": jsonBody(refTo("SignInOptions"), "the ways to sign in")}),
 		},
 		"/api/v1/me": map[string]any{"get": op("me", "session", "The caller's role", "viewer",
 			map[string]any{"200": jsonBody(refTo("Role"), "the role")})},
@@ -269,6 +271,9 @@ func paths() map[string]any {
 	}
 	for _, in := range contract.Inputs() {
 		out[actionPath(in.Name)] = map[string]any{"post": actionOp(in)}
+	}
+	for path, item := range staffSignInPaths() {
+		out[path] = item
 	}
 	for _, action := range []string{"encode", "decode"} {
 		out[CodecPath+"/"+action] = codecOps(action)

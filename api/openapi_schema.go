@@ -106,6 +106,10 @@ func schemas() map[string]any {
 		}, "error"),
 		"Health":         object("", map[string]any{"ok": boolean("always true while the server answers")}, "ok"),
 		"SessionRequest": object("", map[string]any{"token": str("an API token")}, "token"),
+		"SignInOptions": object("", map[string]any{
+			"oidc":     boolean("true when staff sign in through the OIDC provider (api.oidc_issuer)"),
+			"loginUrl": str("where the browser goes to sign in through it: " + staffLoginPath),
+		}, "oidc"),
 		"Role": object("", map[string]any{
 			"role":  strEnum("the caller's role; admin includes ops, ops includes viewer", "viewer", "ops", "admin"),
 			"name":  str("the token's principal: a named token's name (api.tokens), or for a role-list token its role and place, e.g. ops token 1"),

@@ -142,21 +142,19 @@ func TestSessionResolvesToPrincipal(t *testing.T) {
 	}
 }
 
-// TestSessionKeyWithNamedTokensOnly: with no role-list token the session key is not
-// derived from the (public) hashes, yet sessions still work.
-func TestSessionKeyWithNamedTokensOnly(t *testing.T) {
+// TestSessionWithNamedToken: a named token's session carries its principal.
+func TestSessionWithNamedToken(t *testing.T) {
 	named := []NamedToken{{Name: "ana", Email: "ana@example.test", Role: RoleAdmin, SHA256: sha256.Sum256([]byte(anaToken))}}
-	a1, err := newAuthenticator(Tokens{Named: named}, false)
+	a, err := newAuthenticator(Tokens{Named: named}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a2, _ := newAuthenticator(Tokens{Named: named}, false)
-	if string(a1.key) == string(a2.key) {
-		t.Error("two servers with only named tokens derived the same session key from public hashes")
+	e, _ := a.match(anaToken)
+	v, _, err := a.newSession(e.principal(true))
+	if err != nil {
+		t.Fatal(err)
 	}
-	e, _ := a1.match(anaToken)
-	v, _ := a1.newSession(e.id)
-	if got, ok := a1.checkSession(v); !ok || got.name != "ana" || got.email != "ana@example.test" {
+	if got, ok := a.checkSession(v); !ok || got.name != "ana" || got.email != "ana@example.test" || got.role != RoleAdmin || got.tokenID != e.id {
 		t.Errorf("session = %+v, %v", got, ok)
 	}
 }

@@ -27,6 +27,7 @@ func (s *Server) apiRoutes() []route {
 	routes := []route{
 		{"GET", "/healthz", rolePublic, s.healthz},
 		{"GET", "/openapi.json", rolePublic, s.openAPI},
+		{"GET", "/api/v1/session", rolePublic, s.sessionOptions},
 		{"POST", "/api/v1/session", rolePublic, s.createSession},
 		{"DELETE", "/api/v1/session", rolePublic, s.deleteSession},
 		{"GET", "/api/v1/me", RoleViewer, s.me},

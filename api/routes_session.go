@@ -37,14 +37,37 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, _ princip
 	if !ok {
 		return newError(codeUnauthorized, "the token is not valid; "+badTokenHint)
 	}
-	value, exp := s.auth.newSession(e.id)
+	value, exp, err := s.auth.newSession(e.principal(true))
+	if err != nil {
+		return err
+	}
 	http.SetCookie(w, s.auth.sessionCookie(value, exp))
 	writeJSON(w, http.StatusOK, bodyOf(e.principal(true)))
 	return nil
 }
 
-// deleteSession signs out: it clears the cookie, whether or not it was valid.
-func (s *Server) deleteSession(w http.ResponseWriter, _ *http.Request, _ principal) error {
+// signInOptions tells the dashboard how people may sign in: always with a token, and
+// through the staff OIDC provider when one is configured.
+type signInOptions struct {
+	OIDC     bool   `json:"oidc"`
+	LoginURL string `json:"loginUrl,omitempty"`
+}
+
+func (s *Server) sessionOptions(w http.ResponseWriter, _ *http.Request, _ principal) error {
+	o := signInOptions{OIDC: s.staff != nil && s.staff.enabled()}
+	if o.OIDC {
+		o.LoginURL = staffLoginPath
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+// deleteSession signs out: it deletes the session on the server, so a copy of the
+// cookie stops working too, and clears the cookie, whether or not it was valid.
+func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request, _ principal) error {
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		s.auth.endSession(c.Value)
+	}
 	http.SetCookie(w, s.auth.sessionCookie("", time.Time{}))
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -70,6 +70,8 @@ type Options struct {
 	Ready   ReadyFunc
 	// Codec serves the remote payload codec at /codec for the Temporal Web UI and CLI.
 	Codec CodecOptions
+	// OIDC is the dashboard's staff sign-in; empty Issuer leaves the token form only.
+	OIDC OIDCOptions
 	// AuditFile, when set, gets every audit record appended as a JSON line (created
 	// 0600 when missing), besides the info log line, and GET /api/v1/audit reads it.
 	// Empty means the log only (audit.file).
@@ -143,6 +145,8 @@ type Server struct {
 	principalLimits, ipLimits *keyedLimiter
 	// publicHost is the host of PublicURL, an origin cookie sessions may come from.
 	publicHost string
+	// staff runs the OIDC staff sign-in (/auth/login, /auth/callback).
+	staff *staffSignIn
 	// auditFile keeps the audit trail when Options.AuditFile is set; nil otherwise.
 	auditFile *auditFile
 	// tls serves HTTPS when Options.TLSCertFile is set; nil serves plain HTTP.
@@ -206,7 +210,7 @@ func NewServer(o Options) (*Server, error) {
 	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
 	o.TemporalUIURL = strings.TrimRight(o.TemporalUIURL, "/")
 	o.Codec.CORSOrigin = strings.TrimRight(o.Codec.CORSOrigin, "/")
-	auth, err := newAuthenticator(o.Tokens, strings.HasPrefix(o.PublicURL, "https://"))
+	auth, err := newAuthenticatorWith(o.Tokens, strings.HasPrefix(o.PublicURL, "https://"), o.OIDC.Issuer != "")
 	if err != nil {
 		return nil, err
 	}
@@ -242,6 +246,7 @@ func NewServer(o Options) (*Server, error) {
 		s.handle(rt)
 	}
 	s.registerOAuth(s.mux)
+	s.registerStaffSignIn(s.mux)
 	s.registerCodec(s.mux)
 	s.registerDashboard(s.mux)
 	return s, nil

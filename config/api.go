@@ -109,8 +109,9 @@ func (a API) validate(r Role) error {
 	if err := a.validateAPITokens(); err != nil {
 		return err
 	}
-	if r == RoleAPI && total == 0 {
-		return fmt.Errorf("config: api.tokens, api.viewer_tokens, api.ops_tokens and api.admin_tokens are all empty, so nobody could use the API; set at least one (env %s, %s, %s, %s; sellmigrate token new makes a named token)",
+	// With staff sign-in (OIDC) people need no token; automation may still add some.
+	if r == RoleAPI && total == 0 && a.OIDC.Issuer == "" {
+		return fmt.Errorf("config: api.tokens, api.viewer_tokens, api.ops_tokens and api.admin_tokens are all empty, so nobody could use the API; set at least one (env %s, %s, %s, %s; sellmigrate token new makes a named token), or api.oidc_issuer for staff sign-in",
 			EnvVar("api.tokens"), EnvVar("api.viewer_tokens"), EnvVar("api.ops_tokens"), EnvVar("api.admin_tokens"))
 	}
 	if err := optionalBaseURL("api.public_url", a.PublicURL, "https://sellmigrate.example.com"); err != nil {

@@ -184,6 +184,8 @@ type API struct {
 	// Owner-login links: the HMAC key they are signed with and how long they last
 	// (see owner_link.go).
 	OwnerLink OwnerLink
+	// OIDC is the dashboard's staff sign-in (api.oidc_*); see config/oidc.go.
+	OIDC OIDC
 }
 
 // Log configures zap.

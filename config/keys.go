@@ -108,6 +108,12 @@ var keys = []key{
 	// Empty oauth_authorize_url means zendesk.support_url (the browser reaches Zendesk
 	// where this server does).
 	{"api.oauth_authorize_url", "", func(c *Config) any { return &c.API.OAuthAuthorizeURL }},
+	// Empty oidc_issuer turns staff sign-in off, or under dev takes the simulator's
+	// demo provider (see deriveOIDCValues).
+	{"api.oidc_issuer", "", func(c *Config) any { return &c.API.OIDC.Issuer }},
+	{"api.oidc_client_id", "sellmigrate", func(c *Config) any { return &c.API.OIDC.ClientID }},
+	{"api.oidc_client_secret", "", func(c *Config) any { return &c.API.OIDC.ClientSecret }},
+	{"api.oidc_role_claim", DefaultOIDCRoleClaim, func(c *Config) any { return &c.API.OIDC.RoleClaim }},
 	{"api.max_body_bytes", 1 << 20, func(c *Config) any { return &c.API.MaxBodyBytes }},
 	// Empty codec_cors_origin means the origin of api.temporal_ui_url (dev: its Web UI).
 	{"api.codec_cors_origin", "", func(c *Config) any { return &c.API.CodecCORSOrigin }},

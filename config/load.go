@@ -146,6 +146,7 @@ func deriveRoleValues(c *Config, r Role) {
 	}
 	fill(&c.Log.Format, defaultLogFormat(r))
 	deriveAPIValues(c, r)
+	deriveOIDCValues(c, r)
 	deriveNotifyValues(c, r)
 	deriveJobPoll(&c.Zendesk, r)
 	c.Temporal.useDevCodecKey(c.Dev.DataDir, r == RoleDev)

@@ -55,6 +55,7 @@ func (c Config) productionGate(r Role) error {
 	}
 	secrets := []struct{ name, v string }{
 		{"api.oauth_client_secret", c.API.OAuthClientSecret},
+		{"api.oidc_client_secret", c.API.OIDC.ClientSecret},
 		{"zendesk.partner_token", c.Zendesk.PartnerToken},
 		{"notify.webhook_secret", c.Notify.WebhookSecret},
 	}

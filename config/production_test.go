@@ -82,6 +82,7 @@ func TestProductionGate(t *testing.T) {
 		{"short admin token", []Role{RoleAPI}, map[string]string{"api.admin_tokens": "short-admin-token"}, "api.admin_tokens item 1 has 17 characters", "short-admin-token"},
 		{"short second ops token", []Role{RoleAPI}, map[string]string{"api.ops_tokens": testOpsToken + ",0123456789abcdef0123456789abcde"}, "api.ops_tokens item 2 has 31 characters", "0123456789abcdef0123456789abcde"},
 		{"short oauth secret", []Role{RoleAPI}, map[string]string{"api.oauth_client_secret": "hunter2hunter2"}, "api.oauth_client_secret has 14 characters", "hunter2hunter2"},
+		{"short OIDC client secret", []Role{RoleAPI}, map[string]string{"api.oidc_issuer": "https://login.example.com", "api.oidc_client_secret": "hunter2hunter2"}, "api.oidc_client_secret has 14 characters", "hunter2hunter2"},
 		{"short webhook secret", []Role{RoleWorker}, map[string]string{"notify.webhook_secret": "hunter2hunter2"}, "notify.webhook_secret has 14", "hunter2hunter2"},
 		{"short partner token", []Role{RoleWorker}, map[string]string{"zendesk.partner_token": "partner-hunter2"}, "zendesk.partner_token has 15", "partner-hunter2"},
 		{"http public url beyond loopback", []Role{RoleAPI}, map[string]string{"api.public_url": "http://sellmigrate.example.com"}, "api.public_url http://sellmigrate.example.com is http://", ""},

@@ -60,6 +60,7 @@ func (c Config) validate(r Role) error {
 		hostPort("api.listen", c.API.Listen, "127.0.0.1:8080"),
 		c.API.validate(r),
 		c.API.validateTransport(r),
+		c.API.OIDC.validate(),
 		codecOrigin(c.API.CodecCORSOrigin),
 		c.API.OwnerLink.validate(),
 		c.Notify.validate(),

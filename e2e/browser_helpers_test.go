@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/sellmigrate/sellmigrate/platform/sim/staffidp"
 )
 
 // Browser tests drive Debian's Chromium, headless, through the DevTools protocol.
@@ -151,6 +153,21 @@ func (b *tab) signIn(baseURL, token, email string) {
 		chromedp.SendKeys(chromedp.ID("signin-email"), email),
 		chromedp.Click(chromedp.ID("signin-submit")))
 	b.await("the list page after signing in", `!!document.getElementById("counts") && !!document.querySelector("#role-chip[data-role]:not([data-role=''])")`, 30*time.Second)
+}
+
+// signInStaff signs in through the dashboard's Sign in button: the simulator's demo
+// OIDC provider's form, then back to the dashboard with a session for that person.
+func (b *tab) signInStaff(baseURL, email string) {
+	b.t.Helper()
+	b.do("open the dashboard", 30*time.Second, chromedp.Navigate(baseURL+"/"),
+		chromedp.WaitVisible(chromedp.ID("signin-oidc")))
+	b.do("follow Sign in to the provider's form", 30*time.Second,
+		chromedp.Click(chromedp.ID("signin-oidc")), chromedp.WaitVisible(chromedp.ID("password")))
+	b.do("sign in at the provider as "+email, 30*time.Second,
+		chromedp.SetValue(chromedp.ID("email"), email),
+		chromedp.SetValue(chromedp.ID("password"), staffidp.DemoPassword),
+		chromedp.Submit(chromedp.ID("password")))
+	b.await("the list page after signing in as "+email, `!!document.getElementById("counts") && !!document.querySelector("#role-chip[data-role]:not([data-role=''])")`, 30*time.Second)
 }
 
 // screenshot saves a full-page PNG in the artifacts directory and returns its path.

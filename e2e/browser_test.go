@@ -16,8 +16,10 @@ import (
 
 // TestDashboardInBrowser drives the dashboard of `sellmigrate dev` (real Temporal on
 // SQLite, the simulator, a worker, the API) in headless Chromium: an admin starts and
-// approves a migration that completes live on the page; a viewer sees no actions and
-// is refused by the API; then the list and detail pages are captured (and, with
+// approves a migration that completes live on the page; a viewer, signed in through
+// the simulator's staff OIDC provider, sees no actions and is refused by the API; then
+// an operator, signed in the same way, follows the list, cancels and retries, and the
+// list and detail pages are captured (and, with
 // SELLMIGRATE_UPDATE_DOCS=1, written to docs/ for the README). Its stack is its own:
 // the pictures in the README show the demo accounts (1001–1006), and the list and the
 // counts it checks cover every migration of the stack.
@@ -50,6 +52,8 @@ func detailIs(workflowID, status string) string {
 }
 
 func adminApprovesLive(t *testing.T, b *tab, dev *harness.Dev) {
+	// The admin acts for Globex (accepting its disclaimers), which only a Sell admin of
+	// Globex may: a staff email would be refused, so this sign-in keeps the token form.
 	b.signIn(dev.APIURL, "demo-admin", "admin@globex.test")
 
 	// Start Globex's migration into its existing Zendesk account from the form.
@@ -137,7 +141,10 @@ func viewerCannotAct(t *testing.T, b *tab, dev *harness.Dev) {
 	harness.MustCLI(t, dev, "start", "--account", "1001", "--mode", "new", "--subdomain", "acme", "--requested-by", "admin@acme.test")
 	harness.AwaitStatus(t, dev, "1001", "awaiting_disclaimers")
 
-	b.signIn(dev.APIURL, "demo-viewer", "")
+	b.signInStaff(dev.APIURL, "viewer@example.test")
+	if who := evalIn[string](b, "read the role chip", `document.getElementById("role-chip").dataset.role + " " + document.getElementById("role-chip").title`); !strings.Contains(who, "viewer") || !strings.Contains(who, "Vera Viewer") {
+		t.Errorf("signed in as %q, want the demo viewer", who)
+	}
 	if evalIn[bool](b, "look for the start button", `!!document.getElementById("start-toggle")`) {
 		t.Errorf("a viewer is offered Start migration")
 	}
@@ -165,7 +172,7 @@ func viewerCannotAct(t *testing.T, b *tab, dev *harness.Dev) {
 }
 
 func listAndScreenshots(t *testing.T, b *tab, dev *harness.Dev) {
-	b.signIn(dev.APIURL, "demo-admin", "admin@acme.test")
+	b.signInStaff(dev.APIURL, "ops@example.test")
 	loadID := evalIn[string](b, "read the page-load marker", `window.sellmigrate.loadId`)
 
 	// Migrations started elsewhere (the CLI) appear on the open list page by themselves.
@@ -231,7 +238,7 @@ func listAndScreenshots(t *testing.T, b *tab, dev *harness.Dev) {
 	b.do("retry", 20*time.Second, chromedp.Click(chromedp.ID("action-retry")))
 	b.await("Umbrella checked and ended already connected", detailIs("sell-migration-1004", "already_connected")+
 		` && !!document.getElementById("actions-finished")`, 60*time.Second)
-	if s := harness.AwaitStatus(t, dev, "1004", "already_connected"); s.Inputs[len(s.Inputs)-1].Name != "retry" || s.Inputs[len(s.Inputs)-1].By != "admin@acme.test" {
+	if s := harness.AwaitStatus(t, dev, "1004", "already_connected"); s.Inputs[len(s.Inputs)-1].Name != "retry" || s.Inputs[len(s.Inputs)-1].By != "ops@example.test" {
 		t.Errorf("the retry is not recorded as the signed-in operator's: %+v", s.Inputs)
 	}
 	b.do("back to the list", 20*time.Second, chromedp.Click(chromedp.ID("back-to-list")))

@@ -128,7 +128,9 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 		AuditFile:              cfg.Audit.File,
 		TLSCertFile:            cfg.API.TLSCertFile,
 		TLSKeyFile:             cfg.API.TLSKeyFile,
-		Metrics:                api.NewMetrics(),
+		OIDC: api.OIDCOptions{Issuer: cfg.API.OIDC.Issuer, ClientID: cfg.API.OIDC.ClientID,
+			ClientSecret: cfg.API.OIDC.ClientSecret, RoleClaim: cfg.API.OIDC.RoleClaim},
+		Metrics: api.NewMetrics(),
 		// Ready while Temporal answers: without it no request can be served.
 		Ready: func(ctx context.Context) error {
 			if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
@@ -182,5 +184,6 @@ func apiBanner(cfg config.Config, admin net.Listener) string {
 	}
 	return fmt.Sprintf("  API + dashboard     %s/  (OpenAPI: %s/openapi.json)\n%s  API tokens          viewer %s, ops %s, admin %s%s\n",
 		strings.TrimRight(cfg.APIPublicURL(), "/"), strings.TrimRight(cfg.APIPublicURL(), "/"), adminBanner(admin),
-		tokens(cfg.API.ViewerTokens, config.DemoViewerToken), tokens(cfg.API.OpsTokens, config.DemoOpsToken), tokens(cfg.API.AdminTokens, config.DemoAdminToken), named)
+		tokens(cfg.API.ViewerTokens, config.DemoViewerToken), tokens(cfg.API.OpsTokens, config.DemoOpsToken), tokens(cfg.API.AdminTokens, config.DemoAdminToken), named) +
+		staffSignInBanner(cfg)
 }

@@ -146,7 +146,11 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 	// The simulator outlives the worker: it stops only once the worker has.
 	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSim()
-	g.Go(func() error { return sim.Serve(simCtx, cfg.Sim.Listen, simulator.Handler(), logger) })
+	simHandler, err := withStaffIdP(cfg, simulator.Handler(), logger)
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { return sim.Serve(simCtx, cfg.Sim.Listen, simHandler, logger) })
 	g.Go(func() error { return simulator.ServeSMTP(simCtx, cfg.Sim.SMTPListen) })
 	ready := temporalReady(c)
 	if runWorker {

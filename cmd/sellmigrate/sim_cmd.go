@@ -32,7 +32,11 @@ receiver takes signed POSTs at /_sim/webhooks (secret sim.webhook_secret).`,
 			defer func() { _ = s.Close() }()
 			// Either server failing stops the other; both stop cleanly on Ctrl-C.
 			g, ctx := errgroup.WithContext(cmd.Context())
-			g.Go(func() error { return sim.Serve(ctx, cfg.Sim.Listen, s.Handler(), logger) })
+			h, err := withStaffIdP(cfg, s.Handler(), logger)
+			if err != nil {
+				return err
+			}
+			g.Go(func() error { return sim.Serve(ctx, cfg.Sim.Listen, h, logger) })
 			g.Go(func() error { return s.ServeSMTP(ctx, cfg.Sim.SMTPListen) })
 			return g.Wait()
 		},

@@ -63,7 +63,7 @@ function showSession() {
     const chip = $("role-chip");
     chip.dataset.role = session.role;
     chip.textContent = session.role;
-    chip.title = "Signed in with a " + session.role + " token" + (session.name ? " (" + session.name + ")" : "");
+    chip.title = "Signed in as " + (session.name || "a " + session.role + " token") + " (" + session.role + ")";
   }
 }
 
