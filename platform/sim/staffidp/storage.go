@@ -77,6 +77,26 @@ type storage struct {
 	mu       sync.Mutex
 	requests map[string]*authRequest
 	codes    map[string]string // code -> request ID
+	// now is the clock requests are aged by; nil means time.Now.
+	now func() time.Time
+}
+
+func (s *storage) clock() time.Time {
+	if s.now != nil {
+		return s.now()
+	}
+	return time.Now()
+}
+
+// dropLocked forgets a sign-in and every code issued for it, so no code outlives its
+// request.
+func (s *storage) dropLocked(id string) {
+	delete(s.requests, id)
+	for code, rid := range s.codes {
+		if rid == id {
+			delete(s.codes, code)
+		}
+	}
 }
 
 // requestTTL bounds how long a sign-in may take; older ones are dropped. maxRequests
@@ -99,15 +119,22 @@ var errNotFound = errors.New("staffidp: not found")
 func (s *storage) CreateAuthRequest(_ context.Context, req *oidc.AuthRequest, _ string) (op.AuthRequest, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := s.clock()
 	for id, a := range s.requests {
-		if time.Since(a.created) > requestTTL {
+		if now.Sub(a.created) > requestTTL {
 			delete(s.requests, id)
+		}
+	}
+	// A code whose request is gone (expired above, or never finished) is swept too.
+	for code, rid := range s.codes {
+		if _, ok := s.requests[rid]; !ok {
+			delete(s.codes, code)
 		}
 	}
 	if len(s.requests) >= maxRequests {
 		return nil, oidc.ErrServerError().WithDescription("too many sign-ins in progress; try again in a few minutes")
 	}
-	a := &authRequest{id: randomID(), created: time.Now(), req: *req}
+	a := &authRequest{id: randomID(), created: now, req: *req}
 	s.requests[a.id] = a
 	return a, nil
 }
@@ -129,6 +156,12 @@ func (s *storage) AuthRequestByCode(_ context.Context, code string) (op.AuthRequ
 	if !ok {
 		return nil, fmt.Errorf("code: %w", errNotFound)
 	}
+	// A code is good only while its sign-in is: an unused one must not stay valid
+	// until the next sign-in happens to sweep it.
+	if s.clock().Sub(a.created) > requestTTL {
+		s.dropLocked(a.id)
+		return nil, fmt.Errorf("code: the sign-in expired: %w", errNotFound)
+	}
 	return a, nil
 }
 
@@ -144,12 +177,7 @@ func (s *storage) SaveAuthCode(_ context.Context, id, code string) error {
 func (s *storage) DeleteAuthRequest(_ context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.requests, id)
-	for code, rid := range s.codes {
-		if rid == id {
-			delete(s.codes, code)
-		}
-	}
+	s.dropLocked(id)
 	return nil
 }
 
