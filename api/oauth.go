@@ -121,7 +121,8 @@ func (o *ownerLogin) redirectURI(r *http.Request) string {
 	return o.s.publicBase(r) + "/oauth/callback"
 }
 
-func (o *ownerLogin) secureCookies() bool { return strings.HasPrefix(o.s.opts.PublicURL, "https://") }
+// secureCookies is decided once, with the session cookies' (see httpsURL).
+func (o *ownerLogin) secureCookies() bool { return o.s.auth.secure }
 
 func (o *ownerLogin) notConfigured(w http.ResponseWriter, r *http.Request) {
 	o.s.writeOAuthPage(w, r, http.StatusServiceUnavailable, oauthPageData{

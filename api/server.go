@@ -210,7 +210,7 @@ func NewServer(o Options) (*Server, error) {
 	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
 	o.TemporalUIURL = strings.TrimRight(o.TemporalUIURL, "/")
 	o.Codec.CORSOrigin = strings.TrimRight(o.Codec.CORSOrigin, "/")
-	auth, err := newAuthenticatorWith(o.Tokens, strings.HasPrefix(o.PublicURL, "https://"), o.OIDC.Issuer != "")
+	auth, err := newAuthenticatorWith(o.Tokens, httpsURL(o.PublicURL), o.OIDC.Issuer != "")
 	if err != nil {
 		return nil, err
 	}
