@@ -49,24 +49,35 @@ func newSessionID() (string, error) {
 type memorySessions struct {
 	mu sync.Mutex
 	// byHash is keyed by the SHA-256 of the ID, so a heap dump shows no usable cookie.
-	byHash    map[[sha256.Size]byte]Session
-	now       func() time.Time
-	lastSweep time.Time
+	byHash map[[sha256.Size]byte]Session
+	// byPrincipal lists each principal's session hashes, oldest first, so a new
+	// session past maxSessionsPerPrincipal drops that principal's oldest. Entries whose
+	// session is gone are dropped when the principal next signs in or at a sweep.
+	byPrincipal map[[16]byte][][sha256.Size]byte
+	now         func() time.Time
+	lastSweep   time.Time
 }
 
 // ErrSessionsFull is Put's answer when the store holds as many sessions as it may.
 var ErrSessionsFull = errors.New("too many sessions are open")
 
 // maxSessions caps the sessions held, so sign-ins repeated with a valid token cannot
-// fill the memory; far above what a team of operators opens in one TTL.
+// fill the memory; far above what a team of operators opens in one TTL. It is the last
+// resort: maxSessionsPerPrincipal keeps any one credential far below it.
 const maxSessions = 100_000
+
+// maxSessionsPerPrincipal caps one principal's sessions (keyed by Session.TokenID), so
+// one token, even a viewer's, signing in again and again cannot fill the store and lock
+// everyone else out. A new session past it ends that principal's oldest: a person has
+// a few browsers, not twenty, and the one they just signed in on must work.
+const maxSessionsPerPrincipal = 20
 
 // sweepEvery is how often Put drops expired sessions: no goroutine to stop, and the
 // map never holds more than the sessions begun within one TTL and one sweep interval.
 const sweepEvery = time.Minute
 
 func newMemorySessions(now func() time.Time) *memorySessions {
-	return &memorySessions{byHash: map[[sha256.Size]byte]Session{}, now: now}
+	return &memorySessions{byHash: map[[sha256.Size]byte]Session{}, byPrincipal: map[[16]byte][][sha256.Size]byte{}, now: now}
 }
 
 func (m *memorySessions) Put(id string, s Session) error {
@@ -76,14 +87,51 @@ func (m *memorySessions) Put(id string, s Session) error {
 	if now.Sub(m.lastSweep) >= sweepEvery {
 		m.sweepLocked(now)
 	}
+	// The principal's own cap first, so its oldest session makes room before the
+	// global cap is looked at.
+	mine := m.liveLocked(s.TokenID, now)
+	for len(mine) >= maxSessionsPerPrincipal {
+		delete(m.byHash, mine[0])
+		mine = mine[1:]
+	}
 	if len(m.byHash) >= maxSessions {
 		m.sweepLocked(now)
 		if len(m.byHash) >= maxSessions {
+			m.setLocked(s.TokenID, mine)
 			return ErrSessionsFull
 		}
 	}
-	m.byHash[sha256.Sum256([]byte(id))] = s
+	h := sha256.Sum256([]byte(id))
+	m.byHash[h] = s
+	m.setLocked(s.TokenID, append(mine, h))
 	return nil
+}
+
+// liveLocked is the principal's sessions still held and unexpired, oldest first; the
+// expired ones are deleted on the way. Its length is at most maxSessionsPerPrincipal,
+// since every Put trims it.
+func (m *memorySessions) liveLocked(p [16]byte, now time.Time) [][sha256.Size]byte {
+	var live [][sha256.Size]byte
+	for _, h := range m.byPrincipal[p] {
+		s, ok := m.byHash[h]
+		if !ok {
+			continue
+		}
+		if !now.Before(s.Expires) {
+			delete(m.byHash, h)
+			continue
+		}
+		live = append(live, h)
+	}
+	return live
+}
+
+func (m *memorySessions) setLocked(p [16]byte, hs [][sha256.Size]byte) {
+	if len(hs) == 0 {
+		delete(m.byPrincipal, p)
+		return
+	}
+	m.byPrincipal[p] = hs
 }
 
 func (m *memorySessions) Get(id string) (Session, bool) {
@@ -113,6 +161,9 @@ func (m *memorySessions) sweepLocked(now time.Time) {
 		if !now.Before(s.Expires) {
 			delete(m.byHash, h)
 		}
+	}
+	for p := range m.byPrincipal {
+		m.setLocked(p, m.liveLocked(p, now))
 	}
 	m.lastSweep = now
 }

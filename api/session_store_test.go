@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/binary"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -123,8 +124,12 @@ func TestSessionCSRFUnchanged(t *testing.T) {
 func TestSessionCap(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	m := newMemorySessions(func() time.Time { return now })
+	// Each session is another principal's, so the global cap, not the per-principal
+	// one, is what refuses.
 	for i := range maxSessions {
-		if err := m.Put(strconv.Itoa(i), Session{Role: RoleViewer, Expires: now.Add(time.Hour)}); err != nil {
+		var p [16]byte
+		binary.BigEndian.PutUint64(p[:], uint64(i)+1)
+		if err := m.Put(strconv.Itoa(i), Session{Role: RoleViewer, TokenID: p, Expires: now.Add(time.Hour)}); err != nil {
 			t.Fatalf("session %d: %v", i, err)
 		}
 	}
