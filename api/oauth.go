@@ -121,8 +121,9 @@ func (o *ownerLogin) redirectURI(r *http.Request) string {
 	return o.s.publicBase(r) + "/oauth/callback"
 }
 
-// secureCookies is decided once, with the session cookies' (see httpsURL).
-func (o *ownerLogin) secureCookies() bool { return o.s.auth.secure }
+// secureCookies follows the public URL's scheme, by the same rule as the session
+// cookies' (see httpsURL).
+func (o *ownerLogin) secureCookies() bool { return httpsURL(o.s.opts.PublicURL) }
 
 func (o *ownerLogin) notConfigured(w http.ResponseWriter, r *http.Request) {
 	o.s.writeOAuthPage(w, r, http.StatusServiceUnavailable, oauthPageData{
