@@ -246,7 +246,9 @@ func NewServer(o Options) (*Server, error) {
 		s.handle(rt)
 	}
 	s.registerOAuth(s.mux)
-	s.registerStaffSignIn(s.mux)
+	if err := s.registerStaffSignIn(s.mux); err != nil {
+		return nil, err
+	}
 	s.registerCodec(s.mux)
 	s.registerDashboard(s.mux)
 	return s, nil

@@ -9,12 +9,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"go.uber.org/zap"
 	"golang.org/x/oauth2"
+	"golang.org/x/sync/singleflight"
 )
 
 // OIDCOptions configures the dashboard's staff sign-in through an OpenID Connect
@@ -42,17 +43,7 @@ const (
 	staffCallback    = "/auth/callback"
 	// staffLoginTTL is how long a person has at the provider's sign-in form.
 	staffLoginTTL = 10 * time.Minute
-	// maxPendingLogins caps sign-ins in progress, which anyone may begin, so they
-	// cannot fill the memory.
-	maxPendingLogins = 10000
 )
-
-// pendingLogin is what the callback needs from the start of a sign-in: kept on the
-// server, keyed by the state, and used once.
-type pendingLogin struct {
-	verifier, nonce string
-	expires         time.Time
-}
 
 // staffSignIn runs the OIDC flow and turns a verified ID token into a session.
 type staffSignIn struct {
@@ -60,47 +51,75 @@ type staffSignIn struct {
 	opts OIDCOptions
 	now  func() time.Time
 
-	mu       sync.Mutex
-	provider *oidc.Provider // discovered on first use
-	pending  map[string]pendingLogin
+	// provider is discovered on first use; discovery runs once however many sign-ins
+	// wait for it, and holds no lock the callback's checks need, so a slow provider
+	// delays only what needs the provider.
+	provider  atomic.Pointer[oidc.Provider]
+	discovery singleflight.Group
+
+	// sealer keeps a sign-in in progress in the browser's state cookie; used makes
+	// each state good once (see staff_signin_state.go).
+	sealer *loginSealer
+	used   *usedStates
 }
 
-func newStaffSignIn(s *Server, o OIDCOptions) *staffSignIn {
+func newStaffSignIn(s *Server, o OIDCOptions) (*staffSignIn, error) {
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
 	o.Issuer = strings.TrimRight(o.Issuer, "/")
-	return &staffSignIn{s: s, opts: o, now: time.Now, pending: map[string]pendingLogin{}}
+	sealer, err := newLoginSealer()
+	if err != nil {
+		return nil, err
+	}
+	return &staffSignIn{s: s, opts: o, now: time.Now, sealer: sealer, used: newUsedStates(maxUsedStates)}, nil
 }
 
 func (st *staffSignIn) enabled() bool { return st.opts.Issuer != "" }
 
 // registerStaffSignIn serves /auth/login and /auth/callback; both say so plainly when
 // staff sign-in is not configured.
-func (s *Server) registerStaffSignIn(mux *http.ServeMux) {
-	st := newStaffSignIn(s, s.opts.OIDC)
+func (s *Server) registerStaffSignIn(mux *http.ServeMux) error {
+	st, err := newStaffSignIn(s, s.opts.OIDC)
+	if err != nil {
+		return err
+	}
 	s.staff = st
 	mux.HandleFunc("GET "+staffLoginPath, st.login)
 	mux.HandleFunc("GET "+staffCallback, st.callback)
+	return nil
 }
 
 // discover reads the provider's discovery document once; a failure is retried on the
-// next sign-in.
+// next sign-in. Concurrent callers share one discovery.
 func (st *staffSignIn) discover(ctx context.Context) (*oidc.Provider, error) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.provider != nil {
-		return st.provider, nil
+	if p := st.provider.Load(); p != nil {
+		return p, nil
 	}
-	// The provider fetches its signing keys later with this client, not this context.
-	dctx, cancel := context.WithTimeout(oidc.ClientContext(ctx, st.opts.HTTPClient), 15*time.Second)
-	defer cancel()
-	p, err := oidc.NewProvider(dctx, st.opts.Issuer)
-	if err != nil {
-		return nil, err
+	ch := st.discovery.DoChan("discover", func() (any, error) {
+		if p := st.provider.Load(); p != nil {
+			return p, nil
+		}
+		// Not the first caller's context, which may end while others still wait; the
+		// provider fetches its signing keys later with this client, not this context.
+		dctx, cancel := context.WithTimeout(oidc.ClientContext(context.Background(), st.opts.HTTPClient), 15*time.Second)
+		defer cancel()
+		p, err := oidc.NewProvider(dctx, st.opts.Issuer)
+		if err != nil {
+			return nil, err
+		}
+		st.provider.Store(p)
+		return p, nil
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*oidc.Provider), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	st.provider = p
-	return p, nil
 }
 
 func (st *staffSignIn) oauth2Config(p *oidc.Provider) *oauth2.Config {
@@ -121,8 +140,9 @@ func randomString(n int) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// login begins a sign-in: a new state, nonce and PKCE verifier kept on the server, the
-// state in a cookie, and the browser sent to the provider.
+// login begins a sign-in: a new state, nonce and PKCE verifier, sealed into a cookie
+// for the callback (nothing is kept on the server), and the browser sent to the
+// provider.
 func (st *staffSignIn) login(w http.ResponseWriter, r *http.Request) {
 	// Anyone may begin a sign-in, so each client IP is limited as for the API.
 	if !st.s.admitAPIRequest(w, r, principal{}) {
@@ -147,45 +167,33 @@ func (st *staffSignIn) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	verifier := oauth2.GenerateVerifier()
-	if !st.remember(state, pendingLogin{verifier: verifier, nonce: nonce, expires: st.now().Add(staffLoginTTL)}) {
-		st.page(w, r, http.StatusServiceUnavailable, "Too many sign-ins in progress",
-			"More sign-ins were begun in the last minutes than this server keeps.", "Try again in a few minutes.")
+	sealed, err := st.sealer.seal(loginState{ID: state, Nonce: nonce, Verifier: verifier, Expires: st.now().Add(staffLoginTTL).Unix()})
+	if err != nil {
+		st.s.log.Error("staff sign-in: the state could not be sealed", zap.Error(err))
+		st.page(w, r, http.StatusInternalServerError, "Sign-in could not begin", "The server could not prepare the sign-in.", "Try again.")
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: staffStateCookie, Value: state, Path: staffCallback, MaxAge: int(staffLoginTTL.Seconds()),
+	http.SetCookie(w, &http.Cookie{Name: staffStateCookie, Value: sealed, Path: staffCallback, MaxAge: int(staffLoginTTL.Seconds()),
 		HttpOnly: true, Secure: st.s.auth.secure, SameSite: http.SameSiteLaxMode})
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, st.oauth2Config(p).AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)), http.StatusFound)
 }
 
-// remember keeps a sign-in in progress, dropping expired ones; false when full.
-func (st *staffSignIn) remember(state string, pl pendingLogin) bool {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	now := st.now()
-	for k, v := range st.pending {
-		if !now.Before(v.expires) {
-			delete(st.pending, k)
-		}
+// take opens the browser's sealed state for the state parameter and marks it used: a
+// state is good once, and only until it expires.
+func (st *staffSignIn) take(sealed, state string) (loginState, error) {
+	ls, err := st.sealer.open(sealed)
+	if err != nil || subtle.ConstantTimeCompare([]byte(ls.ID), []byte(state)) != 1 {
+		return loginState{}, errLoginState
 	}
-	if len(st.pending) >= maxPendingLogins {
-		return false
+	now, exp := st.now(), time.Unix(ls.Expires, 0)
+	if !now.Before(exp) || !st.used.use(ls.ID, exp, now) {
+		return loginState{}, errLoginUsed
 	}
-	st.pending[state] = pl
-	return true
+	return ls, nil
 }
 
-// take returns and forgets a sign-in in progress: a state is good once.
-func (st *staffSignIn) take(state string) (pendingLogin, bool) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	pl, ok := st.pending[state]
-	delete(st.pending, state)
-	if !ok || !st.now().Before(pl.expires) {
-		return pendingLogin{}, false
-	}
-	return pl, true
-}
+var errLoginUsed = errors.New("the sign-in has expired or was used")
 
 // callback ends a sign-in: the state must be this browser's and unused, the code is
 // exchanged with the PKCE verifier, the ID token verified (issuer, audience, expiry,
@@ -204,13 +212,16 @@ func (st *staffSignIn) callback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	state := q.Get("state")
 	c, err := r.Cookie(staffStateCookie)
-	if state == "" || err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(state)) != 1 {
+	var pl loginState
+	if err == nil && state != "" {
+		pl, err = st.take(c.Value, state)
+	}
+	if state == "" || errors.Is(err, errLoginState) || errors.Is(err, http.ErrNoCookie) {
 		st.page(w, r, http.StatusBadRequest, "This sign-in was not begun here",
 			"The answer from the sign-in provider does not match a sign-in this browser started (wrong or missing state).", "Start again from the dashboard.")
 		return
 	}
-	pl, ok := st.take(state)
-	if !ok {
+	if err != nil {
 		st.page(w, r, http.StatusBadRequest, "This sign-in has expired or was used",
 			"A sign-in must be completed within 10 minutes, and only once.", "Start again from the dashboard.")
 		return
@@ -226,7 +237,7 @@ func (st *staffSignIn) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := oidc.ClientContext(r.Context(), st.opts.HTTPClient)
-	tok, err := st.oauth2Config(p).Exchange(ctx, q.Get("code"), oauth2.VerifierOption(pl.verifier))
+	tok, err := st.oauth2Config(p).Exchange(ctx, q.Get("code"), oauth2.VerifierOption(pl.Verifier))
 	if err != nil {
 		st.s.log.Info("staff sign-in: the code exchange failed", zap.String("requestId", requestID(r)), zap.Error(err))
 		st.page(w, r, http.StatusBadGateway, "The sign-in could not be completed",
@@ -235,7 +246,7 @@ func (st *staffSignIn) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	idt, err := p.Verifier(&oidc.Config{ClientID: st.opts.ClientID}).Verify(ctx, raw)
-	if err != nil || subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(pl.nonce)) != 1 {
+	if err != nil || subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(pl.Nonce)) != 1 {
 		st.s.log.Info("staff sign-in: the ID token was refused", zap.String("requestId", requestID(r)), zap.Error(err))
 		st.page(w, r, http.StatusUnauthorized, "The sign-in could not be verified",
 			"The provider's ID token is missing, invalid, or not for this sign-in.", "Start again from the dashboard.")

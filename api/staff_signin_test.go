@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/oauth2"
+
 	"github.com/sellmigrate/sellmigrate/platform/sim/staffidp"
 )
 
@@ -157,8 +159,19 @@ func TestStaffSignInLoginRedirect(t *testing.T) {
 			state = c
 		}
 	}
-	if state == nil || state.Value != q.Get("state") || state.Path != staffCallback || !state.HttpOnly || state.SameSite != http.SameSiteLaxMode {
-		t.Errorf("state cookie %+v", state)
+	if state == nil || state.Path != staffCallback || !state.HttpOnly || state.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("state cookie %+v", state)
+	}
+	// The cookie seals the state, nonce and verifier the redirect's parameters were
+	// made from, and shows none of them.
+	ls, err := rig.s.staff.sealer.open(state.Value)
+	if err != nil || ls.ID != q.Get("state") || ls.Nonce != q.Get("nonce") || oauth2.S256ChallengeFromVerifier(ls.Verifier) != q.Get("code_challenge") {
+		t.Errorf("sealed state %+v (%v) does not match the authorize URL %s", ls, err, loc)
+	}
+	for _, v := range []string{ls.ID, ls.Nonce, ls.Verifier} {
+		if strings.Contains(state.Value, v) {
+			t.Errorf("the state cookie shows %q in clear", v)
+		}
 	}
 	rec, m := call(t, rig.s, "GET", "/api/v1/session", "", "", "")
 	if rec.Code != 200 || m["oidc"] != true || m["loginUrl"] != staffLoginPath {
@@ -208,24 +221,29 @@ func TestStaffSignInRefusals(t *testing.T) {
 			t.Errorf("replayed code: %d %v\n%s", resp.StatusCode, sessionOf(resp), body)
 		}
 	})
-	// What the server kept at the start of the sign-in is what the answer must match:
-	// another PKCE verifier fails the exchange, another nonce the ID token.
+	// What the sealed state holds from the start of the sign-in is what the answer must
+	// match: another PKCE verifier fails the exchange, another nonce the ID token. (The
+	// test reseals with the server's key, which no browser has.)
 	for name, tc := range map[string]struct {
-		change func(*pendingLogin)
+		change func(*loginState)
 		status int
 	}{
-		"wrong PKCE verifier": {func(p *pendingLogin) { p.verifier = strings.Repeat("v", 43) }, http.StatusBadGateway},
-		"wrong nonce":         {func(p *pendingLogin) { p.nonce += "x" }, http.StatusUnauthorized},
+		"wrong PKCE verifier": {func(p *loginState) { p.Verifier = strings.Repeat("v", 43) }, http.StatusBadGateway},
+		"wrong nonce":         {func(p *loginState) { p.Nonce += "x" }, http.StatusUnauthorized},
 	} {
 		t.Run(name, func(t *testing.T) {
 			b := browser(t)
 			cb := rig.signInAtProvider(t, b, "admin@example.test")
-			st := rig.s.staff
-			st.mu.Lock()
-			pl := st.pending[cb.Query().Get("state")]
-			tc.change(&pl)
-			st.pending[cb.Query().Get("state")] = pl
-			st.mu.Unlock()
+			c := stateCookie(t, b, cb)
+			ls, err := rig.s.staff.sealer.open(c.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.change(&ls)
+			if c.Value, err = rig.s.staff.sealer.seal(ls); err != nil {
+				t.Fatal(err)
+			}
+			b.Jar.SetCookies(cb, []*http.Cookie{{Name: staffStateCookie, Value: c.Value, Path: staffCallback}})
 			if resp, body := browse(t, b, cb.String()); resp.StatusCode != tc.status || sessionOf(resp) != nil {
 				t.Errorf("%d %v, want %d\n%s", resp.StatusCode, sessionOf(resp), tc.status, body)
 			}
@@ -280,4 +298,16 @@ func TestRoleFromClaim(t *testing.T) {
 			t.Errorf("roleFromClaim(%v) = %v, %v", tc.v, got, ok)
 		}
 	}
+}
+
+// stateCookie is the sign-in state cookie the browser holds for the callback.
+func stateCookie(t *testing.T, b *http.Client, cb *url.URL) *http.Cookie {
+	t.Helper()
+	for _, c := range b.Jar.Cookies(cb) {
+		if c.Name == staffStateCookie {
+			return c
+		}
+	}
+	t.Fatal("the browser holds no sign-in state cookie")
+	return nil
 }
