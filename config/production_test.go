@@ -87,6 +87,7 @@ func TestProductionGate(t *testing.T) {
 		{"short partner token", []Role{RoleWorker}, map[string]string{"zendesk.partner_token": "partner-hunter2"}, "zendesk.partner_token has 15", "partner-hunter2"},
 		{"http public url beyond loopback", []Role{RoleAPI}, map[string]string{"api.public_url": "http://sellmigrate.example.com"}, "api.public_url http://sellmigrate.example.com is http://", ""},
 		{"no public url beyond loopback", []Role{RoleAPI}, map[string]string{"api.public_url": ""}, "api.public_url is empty", ""},
+		{"http OIDC issuer beyond loopback", []Role{RoleAPI}, map[string]string{"api.oidc_issuer": "http://login.example.com/realms/staff"}, "api.oidc_issuer http://login.example.com/realms/staff is http://", ""},
 		{"http public url on every IPv6 interface", []Role{RoleAPI}, map[string]string{"api.listen": "[::]:8080", "api.public_url": "http://[::1]:8080"}, "api.public_url", ""},
 	}
 	for _, tc := range cases {
@@ -120,6 +121,9 @@ func TestProductionGateAllows(t *testing.T) {
 		{"http beyond loopback, allowed", RoleAPI, map[string]string{"api.public_url": "http://127.0.0.1:8080", "api.allow_insecure_http": "true"}},
 		{"worker ignores the API's listener", RoleWorker, map[string]string{"api.public_url": "http://sellmigrate.example.com"}},
 		{"optional secrets empty", RoleWorker, map[string]string{"zendesk.partner_token": "", "notify.webhook_url": "", "notify.webhook_secret": "", "api.oauth_client_secret": "", "api.admin_tokens": "", "api.ops_tokens": "", "api.tokens": ""}},
+		{"http OIDC issuer on loopback", RoleAPI, map[string]string{"api.oidc_issuer": "http://127.0.0.1:9000/realms/staff"}},
+		{"http OIDC issuer on IPv6 loopback", RoleAPI, map[string]string{"api.oidc_issuer": "http://[::1]/realms/staff"}},
+		{"https OIDC issuer", RoleAPI, map[string]string{"api.oidc_issuer": "https://login.example.com/realms/staff"}},
 		{"exactly 32 characters", RoleAPI, map[string]string{"api.admin_tokens": strings.Repeat("a1", 16)}},
 	}
 	for _, tc := range cases {
