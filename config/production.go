@@ -77,6 +77,9 @@ func (c Config) productionGate(r Role) error {
 	if err := noDemoKeys("temporal.codec_keys", c.Temporal.CodecKeys, "sellmigrate credentials new-key"); err != nil {
 		return err
 	}
+	if err := c.API.OIDC.oidcIssuerNotDemo(r); err != nil {
+		return err
+	}
 	if err := c.API.OIDC.oidcIssuerSecure(r); err != nil {
 		return err
 	}

@@ -88,6 +88,10 @@ func TestProductionGate(t *testing.T) {
 		{"http public url beyond loopback", []Role{RoleAPI}, map[string]string{"api.public_url": "http://sellmigrate.example.com"}, "api.public_url http://sellmigrate.example.com is http://", ""},
 		{"no public url beyond loopback", []Role{RoleAPI}, map[string]string{"api.public_url": ""}, "api.public_url is empty", ""},
 		{"http OIDC issuer beyond loopback", []Role{RoleAPI}, map[string]string{"api.oidc_issuer": "http://login.example.com/realms/staff"}, "api.oidc_issuer http://login.example.com/realms/staff is http://", ""},
+		{"demo staff provider", []Role{RoleAPI, RoleWorker}, map[string]string{"api.oidc_issuer": "https://sim.example.com" + DevOIDCPath}, "api.oidc_issuer https://sim.example.com/_oidc is the simulator's demo staff provider", ""},
+		{"demo staff provider with a trailing slash", []Role{RoleAPI}, map[string]string{"api.oidc_issuer": "https://sim.example.com" + DevOIDCPath + "/"}, "demo staff provider", ""},
+		{"demo staff provider behind a prefix", []Role{RoleAPI}, map[string]string{"api.oidc_issuer": "https://tools.example.com/sim" + DevOIDCPath}, "demo staff provider", ""},
+		{"demo staff provider on loopback", []Role{RoleAPI}, map[string]string{"api.oidc_issuer": "http://127.0.0.1:8081" + DevOIDCPath}, "demo staff provider", ""},
 		{"http public url on every IPv6 interface", []Role{RoleAPI}, map[string]string{"api.listen": "[::]:8080", "api.public_url": "http://[::1]:8080"}, "api.public_url", ""},
 	}
 	for _, tc := range cases {
@@ -124,6 +128,7 @@ func TestProductionGateAllows(t *testing.T) {
 		{"http OIDC issuer on loopback", RoleAPI, map[string]string{"api.oidc_issuer": "http://127.0.0.1:9000/realms/staff"}},
 		{"http OIDC issuer on IPv6 loopback", RoleAPI, map[string]string{"api.oidc_issuer": "http://[::1]/realms/staff"}},
 		{"https OIDC issuer", RoleAPI, map[string]string{"api.oidc_issuer": "https://login.example.com/realms/staff"}},
+		{"a provider whose path only contains the demo path", RoleAPI, map[string]string{"api.oidc_issuer": "https://login.example.com/_oidc-staff"}},
 		{"exactly 32 characters", RoleAPI, map[string]string{"api.admin_tokens": strings.Repeat("a1", 16)}},
 	}
 	for _, tc := range cases {
