@@ -77,6 +77,12 @@ func (c Config) productionGate(r Role) error {
 	if err := noDemoKeys("temporal.codec_keys", c.Temporal.CodecKeys, "sellmigrate credentials new-key"); err != nil {
 		return err
 	}
+	if err := c.API.OIDC.oidcIssuerNotDemo(r); err != nil {
+		return err
+	}
+	if err := c.API.OIDC.oidcIssuerSecure(r); err != nil {
+		return err
+	}
 	if r == RoleAPI {
 		return c.API.publicURLSecure()
 	}
@@ -134,16 +140,21 @@ func noDemoKeys(name string, specs []string, newKey string) error {
 // would cross the network in clear. api.allow_insecure_http opts out where the listener
 // is reachable from this machine alone all the same (a container whose port is
 // published on 127.0.0.1 listens on 0.0.0.0 inside).
+//
+// Beyond loopback api.public_url is required whatever the transport: without it the
+// base URL is derived from api.listen, and 0.0.0.0 becomes 127.0.0.1, so the OIDC and
+// OAuth redirect URIs, the signed links in emails and the cookie's origin would all
+// name a host no browser elsewhere reaches.
 func (a API) publicURLSecure() error {
-	if listensOnLoopback(a.Listen) || a.AllowInsecureHTTP {
+	if listensOnLoopback(a.Listen) {
 		return nil
 	}
 	if a.PublicURL == "" {
-		if a.TLSEnabled() {
-			return nil // the API serves https itself (api.tls_cert_file)
-		}
-		return fmt.Errorf("config: api.public_url is empty while api.listen %s is reachable beyond this machine; set it to the https:// URL browsers use, e.g. https://sellmigrate.example.com (env %s), serve TLS (api.tls_cert_file, api.tls_key_file), or listen on 127.0.0.1 behind a TLS proxy",
-			a.Listen, EnvVar("api.public_url"))
+		return fmt.Errorf("config: api.public_url is empty while api.listen %s is reachable beyond this machine; without it the API derives %s://%s, which the OIDC and OAuth redirect URIs, the signed links in emails and the session cookie's origin would name, and which browsers elsewhere do not reach; set it to the https:// URL browsers use, e.g. https://sellmigrate.example.com (env %s), or listen on 127.0.0.1 behind a TLS proxy",
+			a.Listen, a.scheme(), dialable(a.Listen), EnvVar("api.public_url"))
+	}
+	if a.AllowInsecureHTTP {
+		return nil
 	}
 	if u, err := url.Parse(a.PublicURL); err == nil && u.Scheme == "http" {
 		return fmt.Errorf("config: api.public_url %s is http:// while api.listen %s is reachable beyond this machine, so tokens and cookies would cross the network in clear; serve https (api.public_url https://..., behind a TLS proxy) (env %s), set api.listen to 127.0.0.1:PORT, or, if only this machine can reach the listener (a container port published on 127.0.0.1), set api.allow_insecure_http: true (env %s)",

@@ -87,6 +87,14 @@ func TestProductionGate(t *testing.T) {
 		{"short partner token", []Role{RoleWorker}, map[string]string{"zendesk.partner_token": "partner-hunter2"}, "zendesk.partner_token has 15", "partner-hunter2"},
 		{"http public url beyond loopback", []Role{RoleAPI}, map[string]string{"api.public_url": "http://sellmigrate.example.com"}, "api.public_url http://sellmigrate.example.com is http://", ""},
 		{"no public url beyond loopback", []Role{RoleAPI}, map[string]string{"api.public_url": ""}, "api.public_url is empty", ""},
+		{"no public url says what would be derived", []Role{RoleAPI}, map[string]string{"api.public_url": ""}, "derives http://127.0.0.1:8080", ""},
+		{"no public url on a LAN address", []Role{RoleAPI}, map[string]string{"api.listen": "10.0.0.5:8080", "api.public_url": ""}, "api.public_url is empty", ""},
+		{"no public url, insecure http allowed", []Role{RoleAPI}, map[string]string{"api.public_url": "", "api.allow_insecure_http": "true"}, "api.public_url is empty", ""},
+		{"http OIDC issuer beyond loopback", []Role{RoleAPI}, map[string]string{"api.oidc_issuer": "http://login.example.com/realms/staff"}, "api.oidc_issuer http://login.example.com/realms/staff is http://", ""},
+		{"demo staff provider", []Role{RoleAPI, RoleWorker}, map[string]string{"api.oidc_issuer": "https://sim.example.com" + DevOIDCPath}, "api.oidc_issuer https://sim.example.com/_oidc is the simulator's demo staff provider", ""},
+		{"demo staff provider with a trailing slash", []Role{RoleAPI}, map[string]string{"api.oidc_issuer": "https://sim.example.com" + DevOIDCPath + "/"}, "demo staff provider", ""},
+		{"demo staff provider behind a prefix", []Role{RoleAPI}, map[string]string{"api.oidc_issuer": "https://tools.example.com/sim" + DevOIDCPath}, "demo staff provider", ""},
+		{"demo staff provider on loopback", []Role{RoleAPI}, map[string]string{"api.oidc_issuer": "http://127.0.0.1:8081" + DevOIDCPath}, "demo staff provider", ""},
 		{"http public url on every IPv6 interface", []Role{RoleAPI}, map[string]string{"api.listen": "[::]:8080", "api.public_url": "http://[::1]:8080"}, "api.public_url", ""},
 	}
 	for _, tc := range cases {
@@ -120,6 +128,10 @@ func TestProductionGateAllows(t *testing.T) {
 		{"http beyond loopback, allowed", RoleAPI, map[string]string{"api.public_url": "http://127.0.0.1:8080", "api.allow_insecure_http": "true"}},
 		{"worker ignores the API's listener", RoleWorker, map[string]string{"api.public_url": "http://sellmigrate.example.com"}},
 		{"optional secrets empty", RoleWorker, map[string]string{"zendesk.partner_token": "", "notify.webhook_url": "", "notify.webhook_secret": "", "api.oauth_client_secret": "", "api.admin_tokens": "", "api.ops_tokens": "", "api.tokens": ""}},
+		{"http OIDC issuer on loopback", RoleAPI, map[string]string{"api.oidc_issuer": "http://127.0.0.1:9000/realms/staff"}},
+		{"http OIDC issuer on IPv6 loopback", RoleAPI, map[string]string{"api.oidc_issuer": "http://[::1]/realms/staff"}},
+		{"https OIDC issuer", RoleAPI, map[string]string{"api.oidc_issuer": "https://login.example.com/realms/staff"}},
+		{"a provider whose path only contains the demo path", RoleAPI, map[string]string{"api.oidc_issuer": "https://login.example.com/_oidc-staff"}},
 		{"exactly 32 characters", RoleAPI, map[string]string{"api.admin_tokens": strings.Repeat("a1", 16)}},
 	}
 	for _, tc := range cases {
@@ -133,18 +145,27 @@ func TestProductionGateAllows(t *testing.T) {
 	}
 }
 
-// TestProductionGateTLS: an API that serves TLS itself is https without a public URL;
-// an http:// public URL is refused all the same, as browsers would be sent there.
+// TestProductionGateTLS: an API that serves TLS itself still needs api.public_url
+// beyond loopback, as the base URL derived from 0.0.0.0 names 127.0.0.1; an http://
+// public URL is refused all the same, as browsers would be sent there.
 func TestProductionGateTLS(t *testing.T) {
 	cert, key := testcert.New(t, "api").Write(t, t.TempDir())
 	env := goodProduction()
-	env["api.tls_cert_file"], env["api.tls_key_file"], env["api.public_url"] = cert, key, ""
+	env["api.listen"], env["api.tls_cert_file"], env["api.tls_key_file"], env["api.public_url"] = "0.0.0.0:8443", cert, key, ""
+	if err := loadWith(t, RoleAPI, env); err == nil || !strings.Contains(err.Error(), "api.public_url is empty") || !strings.Contains(err.Error(), "https://127.0.0.1:8443") {
+		t.Errorf("TLS on 0.0.0.0 without a public URL: err = %v, want a refusal naming api.public_url and the derived https://127.0.0.1:8443", err)
+	}
+	env["api.public_url"] = "https://sellmigrate.example.com:8443"
 	if err := loadWith(t, RoleAPI, env); err != nil {
-		t.Errorf("TLS on 0.0.0.0 without a public URL: %v", err)
+		t.Errorf("TLS on 0.0.0.0 with an https public URL: %v", err)
 	}
 	env["api.public_url"] = "http://sellmigrate.example.com"
 	if err := loadWith(t, RoleAPI, env); err == nil || !strings.Contains(err.Error(), "api.public_url http://sellmigrate.example.com is http://") {
 		t.Errorf("TLS with an http:// public URL: err = %v, want a refusal naming api.public_url", err)
+	}
+	env["api.listen"], env["api.public_url"] = "127.0.0.1:8443", ""
+	if err := loadWith(t, RoleAPI, env); err != nil {
+		t.Errorf("TLS on loopback without a public URL: %v", err)
 	}
 }
 

@@ -32,6 +32,15 @@ type TemporalConnection struct {
 // Plaintext reports whether the connection sends gRPC without TLS.
 func (t TemporalConnection) Plaintext() bool { return t.Options.ConnectionOptions.TLS == nil }
 
+// HostUnverified reports whether the connection uses TLS but accepts any server
+// certificate (envconfig's TEMPORAL_TLS_DISABLE_HOST_VERIFICATION or a profile's
+// tls.disable_host_verification): anyone on the path can answer in Temporal's place and
+// read every payload and signal, so the gate treats it as plaintext.
+func (t TemporalConnection) HostUnverified() bool {
+	tc := t.Options.ConnectionOptions.TLS
+	return tc != nil && tc.InsecureSkipVerify
+}
+
 // resolveTemporalClient loads the envconfig profile and fills the address and namespace.
 // Precedence, highest first: temporal.address / temporal.namespace (file,
 // SELLMIGRATE_* or flag) > TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE > the profile in
@@ -85,12 +94,21 @@ func profileSource(file, profile string) string {
 
 // insecureTemporal is the gate's Temporal rule: the long-running roles refuse to send
 // gRPC in plaintext, with every workflow's payloads and its signals, to anything but
-// loopback unless the operator says the network is trusted.
+// loopback unless the operator says the network is trusted. TLS that accepts any
+// certificate protects nothing against someone on the path, so it counts as plaintext.
 func (t Temporal) insecureTemporal(r Role) error {
 	if r != RoleAPI && r != RoleWorker {
 		return nil
 	}
-	if t.AllowInsecure || !t.Connection.Plaintext() || isLoopback(t.Address) {
+	if t.AllowInsecure || isLoopback(t.Address) {
+		return nil
+	}
+	if t.Connection.HostUnverified() {
+		return fmt.Errorf("config: Temporal at %s would be reached over TLS without checking its certificate (TEMPORAL_TLS_DISABLE_HOST_VERIFICATION, or tls.disable_host_verification in %s), so anyone on the path could read every payload; "+
+			"turn that off and give the CA that signed the server's certificate (TEMPORAL_TLS_SERVER_CA_CERT_PATH, or the profile's tls.server_ca_cert_path) or the name on it (TEMPORAL_TLS_SERVER_NAME, or tls.server_name), "+
+			"or set temporal.allow_insecure: true (env %s) if the network to it is trusted", t.Address, t.Connection.Source, EnvVar("temporal.allow_insecure"))
+	}
+	if !t.Connection.Plaintext() {
 		return nil
 	}
 	return fmt.Errorf("config: Temporal at %s would be reached in plaintext; give TLS through Temporal's client settings "+

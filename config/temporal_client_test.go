@@ -168,6 +168,7 @@ func TestTemporalPrecedence(t *testing.T) {
 }
 
 func TestInsecureTemporalGate(t *testing.T) {
+	unverifiedProfile := writeTOML(t, "[profile.default]\naddress = \"temporal.internal:7233\"\n[profile.default.tls]\ndisable_host_verification = true\n")
 	cases := []struct {
 		role    Role
 		env     map[string]string
@@ -182,6 +183,12 @@ func TestInsecureTemporalGate(t *testing.T) {
 		{RoleWorker, map[string]string{"TEMPORAL_ADDRESS": "[::1]:7233"}, false},
 		// TLS explicitly off beats an API key's implied TLS: still plaintext.
 		{RoleWorker, map[string]string{"TEMPORAL_ADDRESS": "temporal.internal:7233", "TEMPORAL_API_KEY": "k", "TEMPORAL_TLS": "false"}, true},
+		// TLS that accepts any certificate is no better than plaintext beyond loopback.
+		{RoleWorker, map[string]string{"TEMPORAL_ADDRESS": "temporal.internal:7233", "TEMPORAL_TLS": "true", "TEMPORAL_TLS_DISABLE_HOST_VERIFICATION": "true"}, true},
+		{RoleWorker, map[string]string{"TEMPORAL_ADDRESS": "temporal.internal:7233", "TEMPORAL_API_KEY": "k", "TEMPORAL_TLS_DISABLE_HOST_VERIFICATION": "true"}, true},
+		{RoleWorker, map[string]string{"TEMPORAL_CONFIG_FILE": unverifiedProfile}, true},
+		{RoleWorker, map[string]string{"TEMPORAL_ADDRESS": "temporal.internal:7233", "TEMPORAL_TLS": "true", "TEMPORAL_TLS_DISABLE_HOST_VERIFICATION": "true", EnvVar("temporal.allow_insecure"): "true"}, false},
+		{RoleWorker, map[string]string{"TEMPORAL_ADDRESS": "127.0.0.1:7233", "TEMPORAL_TLS": "true", "TEMPORAL_TLS_DISABLE_HOST_VERIFICATION": "true"}, false},
 		// Short client commands are a person's choice; the gate is for services.
 		{RoleClient, map[string]string{"TEMPORAL_ADDRESS": "temporal.internal:7233"}, false},
 	}
@@ -202,7 +209,11 @@ func TestInsecureTemporalGate(t *testing.T) {
 			if err == nil {
 				t.Fatalf("case %d: plaintext to a remote Temporal was accepted", i)
 			}
-			for _, want := range []string{"temporal.allow_insecure", "TEMPORAL_TLS"} {
+			wants := []string{"temporal.allow_insecure", "TEMPORAL_TLS"}
+			if tc.env["TEMPORAL_TLS_DISABLE_HOST_VERIFICATION"] != "" || tc.env["TEMPORAL_CONFIG_FILE"] == unverifiedProfile {
+				wants = append(wants, "TEMPORAL_TLS_DISABLE_HOST_VERIFICATION", "disable_host_verification")
+			}
+			for _, want := range wants {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("case %d: error %q does not mention %s", i, err, want)
 				}

@@ -161,13 +161,14 @@ func healthcheckTest(t *testing.T, service string) yaml.Node {
 func TestComposeInterpolation(t *testing.T) {
 	host := map[string]string{"SET": "v", "EMPTY": ""}
 	for in, want := range map[string]string{
-		"${API_ADMIN_TOKENS:-demo-admin}":     "demo-admin",
-		"${EMPTY:-d}":                         "d",
-		"${EMPTY-d}":                          "",
-		"${SET:-d}":                           "v",
-		"${X-a,b}":                            "a,b",
-		"${X}":                                "",
-		"${SET:?set SET in .env}":             "v",
+		"${API_ADMIN_TOKENS:-demo-admin}": "demo-admin",
+		"${EMPTY:-d}":                     "d",
+		"${EMPTY-d}":                      "",
+		"${SET:-d}":                       "v",
+		"${X-a,b}":                        "a,b",
+		"${X}":                            "",
+		"${SET:?set SET in .env}":         "v",
+		"postgres://temporal:${SET:?set SET; see the README (compose)}@postgresql:5432/db": "postgres://temporal:v@postgresql:5432/db",
 		"pa$$word":                            "pa$word",
 		"http://sim:8081/zendesk/{subdomain}": "http://sim:8081/zendesk/{subdomain}",
 	} {
@@ -175,7 +176,8 @@ func TestComposeInterpolation(t *testing.T) {
 			t.Errorf("interpolate(%q) = %q (missing %q), want %q", in, got, missing, want)
 		}
 	}
-	for in, want := range map[string]string{"${X:?set X}": "X", "${EMPTY:?set it}": "EMPTY", "a ${X?set X} b": "X"} {
+	for in, want := range map[string]string{"${X:?set X}": "X", "${EMPTY:?set it}": "EMPTY", "a ${X?set X} b": "X",
+		"postgres://temporal:${X:?set X in .env; an old volume keeps its password (see the README)}@postgresql:5432/db": "X"} {
 		if _, missing := interpolate(in, host); len(missing) != 1 || missing[0] != want {
 			t.Errorf("interpolate(%q) reports missing %q, want [%s]", in, missing, want)
 		}

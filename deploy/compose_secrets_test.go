@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -79,8 +80,9 @@ var (
 	requiredSecrets = map[string]bool{"api.admin_tokens": true, "api.oauth_client_secret": true, "zendesk.partner_token": true,
 		"zendesk.sell_token_template": true, "credentials.keys": true, "temporal.codec_keys": true,
 		"api.owner_link_key": true}
-	requiredForm = regexp.MustCompile(`^\$\{[A-Z_][A-Z0-9_]*:\?[^}]+\}$`)
-	optionalForm = regexp.MustCompile(`^\$\{[A-Z_][A-Z0-9_]*:-\}$`)
+	requiredForm  = regexp.MustCompile(`^\$\{[A-Z_][A-Z0-9_]*:\?[^}]+\}$`)
+	dbPasswordRef = regexp.MustCompile(`\$\{TEMPORAL_DB_PASSWORD[^}]*\}`)
+	optionalForm  = regexp.MustCompile(`^\$\{[A-Z_][A-Z0-9_]*:-\}$`)
 )
 
 // rawEnv is a service's environment as written, before interpolation.
@@ -122,6 +124,28 @@ func TestComposeRequiresSecrets(t *testing.T) {
 			}
 		}
 	}
+	// PostgreSQL's password, in its own service, Temporal's and inside our credential
+	// store's DSN: required wherever it is used, never a default everyone knows.
+	uses := 0
+	for name, s := range loadCompose(t).Services {
+		for k, v := range rawEnv(s.Environment) {
+			for _, ref := range dbPasswordRef.FindAllString(v, -1) {
+				uses++
+				if !requiredForm.MatchString(ref) {
+					t.Errorf("service %s: %s uses %s; want ${TEMPORAL_DB_PASSWORD:?what to set}, no default", name, k, ref)
+				}
+			}
+		}
+	}
+	if uses < 5 {
+		t.Errorf("TEMPORAL_DB_PASSWORD is used %d times; want it in postgresql, temporal-schema, temporal and the worker's and api's credentials.dsn", uses)
+	}
+	for _, name := range []string{"api", "worker"} {
+		dsn := rawEnv(loadCompose(t).Services[name].Environment)[config.EnvVar("credentials.dsn")]
+		if _, missing := interpolate(dsn, map[string]string{}); !slices.Contains(missing, "TEMPORAL_DB_PASSWORD") {
+			t.Errorf("service %s: credentials.dsn %q starts without TEMPORAL_DB_PASSWORD from the host", name, dsn)
+		}
+	}
 	// Without .env, Compose stops on the first required secret of each of them.
 	for _, name := range []string{"api", "worker", "sim"} {
 		missing := 0
@@ -148,6 +172,29 @@ func TestComposeShipsNoDemoSecrets(t *testing.T) {
 		if strings.Contains(string(b), d) {
 			t.Errorf("%s holds the demo secret %q", composePath, d)
 		}
+	}
+	// Nor a default for a password: ${..._PASSWORD:-x} or ${..._PASSWORD-x}.
+	if m := regexp.MustCompile(`\$\{[A-Z0-9_]*PASSWORD[A-Z0-9_]*:?-[^}]*\}`).FindAllString(string(b), -1); len(m) > 0 {
+		t.Errorf("%s gives passwords a default: %q; require them (${VAR:?...}) and have deploy/compose/secrets write them", composePath, m)
+	}
+}
+
+// TestComposeSecretsScriptWritesEveryRequiredVariable: what compose requires, the
+// script writes, so `deploy/compose/secrets && docker compose up` starts.
+func TestComposeSecretsScriptWritesEveryRequiredVariable(t *testing.T) {
+	b, err := os.ReadFile(composePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, missing := interpolate(string(b), map[string]string{})
+	written := composeSecrets(t)
+	for _, name := range missing {
+		if written[name] == "" {
+			t.Errorf("docker-compose.yml requires %s, which deploy/compose/secrets does not write", name)
+		}
+	}
+	if pw := written["TEMPORAL_DB_PASSWORD"]; !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(pw) {
+		t.Errorf("TEMPORAL_DB_PASSWORD = %q; want 64 hex characters, random and safe inside the DSN's URL", pw)
 	}
 }
 

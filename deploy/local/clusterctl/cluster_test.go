@@ -21,10 +21,22 @@ var testPorts = ports{Postgres: 15432, Frontend: 17233, Sim: 18081, API: 18080, 
 
 func noEnv(string) (string, bool) { return "", false }
 
+// dbPassword is the environment deploy/local/cluster gives `clusterctl settings`: its
+// own PostgreSQL's password, which the compose file requires.
+func dbPassword(k string) (string, bool) {
+	if k == "TEMPORAL_DB_PASSWORD" {
+		return "cluster-db-password", true
+	}
+	return "", false
+}
+
 func TestSettingsNameTheServerGoModPins(t *testing.T) {
-	s, err := settings(composeFile, noEnv)
+	s, err := settings(composeFile, dbPassword)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := s["COMPOSE_DB_PASSWORD"]; got != "cluster-db-password" {
+		t.Errorf("COMPOSE_DB_PASSWORD = %q, want the TEMPORAL_DB_PASSWORD the cluster gives", got)
 	}
 	gomod, err := os.ReadFile("../../../go.mod")
 	if err != nil {

@@ -28,6 +28,25 @@ func composeHost(c compose) *regexp.Regexp {
 	return regexp.MustCompile(`(^|[/@])(` + strings.Join(names, "|") + `)(:[0-9]+|/|$)|0\.0\.0\.0`)
 }
 
+// userinfo matches a URL's user:password@. It names no address, though a random
+// password may read like one: postgres://temporal:7233…@ is user temporal, not the
+// temporal service's port.
+var userinfo = regexp.MustCompile(`://[^/@\s]*@`)
+
+// outsideUserinfo applies f to the parts of v outside any URL's userinfo, which it
+// keeps as it is.
+func outsideUserinfo(v string, f func(string) string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range userinfo.FindAllStringIndex(v, -1) {
+		b.WriteString(f(v[last:m[0]]))
+		b.WriteString(v[m[0]:m[1]])
+		last = m[1]
+	}
+	b.WriteString(f(v[last:]))
+	return b.String()
+}
+
 // roleEnv is one of our roles' environment on the local cluster: the compose service's,
 // with each address inside the compose network replaced by the loopback port of the same
 // part here. Anything that still names a compose host afterwards is an error, so a new
@@ -83,7 +102,7 @@ func roleEnv(file, role string, p ports, simDataDir, metricsListen string, looku
 		"127.0.0.1:8080", loop(p.API),
 	)
 	for k, v := range env {
-		env[k] = replacer.Replace(v)
+		env[k] = outsideUserinfo(v, replacer.Replace)
 	}
 	// What differs on one machine: several processes share its address space and disk.
 	local := map[string]string{}
@@ -105,7 +124,7 @@ func roleEnv(file, role string, p ports, simDataDir, metricsListen string, looku
 		if _, ok := local[k]; ok {
 			continue
 		}
-		if m := hosts.FindString(v); m != "" {
+		if m := hosts.FindString(userinfo.ReplaceAllString(v, "://")); m != "" {
 			return nil, fmt.Errorf("%s: %s of the %s service is %q, which names %q of the compose network; map it in deploy/local/clusterctl/env.go", file, k, role, v, m)
 		}
 	}
