@@ -28,6 +28,13 @@ const (
 	anonymous = "anonymous"
 )
 
+// Actions besides the routes' (auditAction): sign-ins (a token for a session, or staff
+// through OIDC) and sign-outs, so the trail says who held a session when.
+const (
+	auditSignIn  = "sign-in"
+	auditSignOut = "sign-out"
+)
+
 // Bounds of GET /api/v1/audit's limit.
 const (
 	defaultAuditLimit = 100

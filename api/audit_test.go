@@ -89,7 +89,10 @@ func TestAuditLines(t *testing.T) {
 		{name: "audit read", method: "GET", path: "/api/v1/audit", token: anaToken, status: 200},
 		{name: "audit read refused", method: "GET", path: "/api/v1/audit", token: "tok-ops", status: 403},
 		{name: "preflight refused (changes nothing)", method: "POST", path: "/api/v1/preflight", token: "tok-viewer", body: `{"rows":[]}`, status: 403},
-		{name: "sign-in (public)", method: "POST", path: "/api/v1/session", body: `{"token":"nope"}`, status: 401},
+		{name: "sign-in with a wrong token", method: "POST", path: "/api/v1/session", body: `{"token":"nope"}`, status: 401,
+			want: &AuditRecord{Principal: "anonymous", Role: "none", Action: "sign-in", Outcome: "unauthenticated", Status: 401}},
+		{name: "sign-in with a token", method: "POST", path: "/api/v1/session", body: `{"token":"ci-secret-token"}`, status: 200,
+			want: &AuditRecord{Principal: "ci-bot", PrincipalEmail: "ci@example.test", Role: "ops", Action: "sign-in", Outcome: "ok"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -362,5 +365,27 @@ func TestAuditActionEveryMutatingRoute(t *testing.T) {
 		case action == "":
 			t.Errorf("%s changes migrations but has no audit action; name it in auditAction", rt.pattern())
 		}
+	}
+}
+
+// TestAuditSignOut: signing out is recorded under the session's principal; a cookie
+// that names no session signs nobody out and records nothing.
+func TestAuditSignOut(t *testing.T) {
+	s, _, logs := auditServer(t)
+	c := signIn(t, s, "ci-secret-token")
+	if rec, _ := call(t, s, "DELETE", "/api/v1/session", "", "", "", c); rec.Code != 204 {
+		t.Fatalf("sign out: %d", rec.Code)
+	}
+	if rec, _ := call(t, s, "DELETE", "/api/v1/session", "", "", "", c); rec.Code != 204 {
+		t.Fatalf("sign out again: %d", rec.Code)
+	}
+	var outs []string
+	for _, e := range logs.FilterMessage("audit").All() {
+		if f := e.ContextMap(); f["action"] == "sign-out" {
+			outs = append(outs, fmt.Sprint(f["principal"], " ", f["outcome"]))
+		}
+	}
+	if len(outs) != 1 || outs[0] != "ci-bot ok" {
+		t.Errorf("sign-out audit lines = %q, want one for ci-bot", outs)
 	}
 }

@@ -35,12 +35,14 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, _ princip
 	}
 	e, ok := s.auth.match(req.Token)
 	if !ok {
+		s.writeAudit(r, principal{}, auditSignIn, "", auditUnauthenticated, http.StatusUnauthorized)
 		return newError(codeUnauthorized, "the token is not valid; "+badTokenHint)
 	}
 	value, exp, err := s.auth.newSession(e.principal(true))
 	if err != nil {
 		return err
 	}
+	s.writeAudit(r, e.principal(true), auditSignIn, "", auditOK, 0)
 	http.SetCookie(w, s.auth.sessionCookie(value, exp))
 	writeJSON(w, http.StatusOK, bodyOf(e.principal(true)))
 	return nil
@@ -66,6 +68,9 @@ func (s *Server) sessionOptions(w http.ResponseWriter, _ *http.Request, _ princi
 // cookie stops working too, and clears the cookie, whether or not it was valid.
 func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request, _ principal) error {
 	if c, err := r.Cookie(SessionCookie); err == nil {
+		if p, ok := s.auth.checkSession(c.Value); ok {
+			s.writeAudit(r, p, auditSignOut, "", auditOK, 0)
+		}
 		s.auth.endSession(c.Value)
 	}
 	http.SetCookie(w, s.auth.sessionCookie("", time.Time{}))

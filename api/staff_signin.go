@@ -255,6 +255,7 @@ func (st *staffSignIn) callback(w http.ResponseWriter, r *http.Request) {
 	pr, refusal := st.principalOf(idt)
 	if refusal != "" {
 		st.s.log.Info("staff sign-in refused", zap.String("requestId", requestID(r)), zap.String("subject", idt.Subject), zap.String("reason", refusal))
+		st.s.writeAudit(r, principal{}, auditSignIn, "", auditForbidden, http.StatusForbidden)
 		st.page(w, r, http.StatusForbidden, "You cannot use this dashboard", refusal,
 			"Ask whoever runs the sign-in provider to give you a role, then sign in again; or sign in with an API token.")
 		return
@@ -266,6 +267,7 @@ func (st *staffSignIn) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	st.s.log.Info("staff signed in", zap.String("requestId", requestID(r)), zap.String("principal", pr.name),
 		zap.String("email", pr.email), zap.String("role", pr.role.String()))
+	st.s.writeAudit(r, pr, auditSignIn, "", auditOK, 0)
 	http.SetCookie(w, st.s.auth.sessionCookie(value, exp))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, "/", http.StatusSeeOther)

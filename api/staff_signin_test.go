@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 	"golang.org/x/oauth2"
 
 	"github.com/sellmigrate/sellmigrate/platform/sim/staffidp"
@@ -19,6 +22,8 @@ import (
 type staffRig struct {
 	api, idp *httptest.Server
 	s        *Server
+	// logs holds the API's info lines, the audit trail among them.
+	logs *observer.ObservedLogs
 }
 
 func newStaffRig(t *testing.T) *staffRig {
@@ -37,7 +42,10 @@ func newStaffRig(t *testing.T) *staffRig {
 		t.Fatal(err)
 	}
 	idpHandler = http.StripPrefix("/_oidc", h)
+	core, logs := observer.New(zap.InfoLevel)
+	rig.logs = logs
 	rig.s = testServerWith(t, func(o *Options) {
+		o.Logger = zap.New(core)
 		o.PublicURL = rig.api.URL
 		o.OIDC = OIDCOptions{Issuer: rig.idp.URL + "/_oidc", ClientID: "sellmigrate", RoleClaim: "sellmigrate_role"}
 	})
@@ -135,6 +143,20 @@ func TestStaffSignInCodeFlow(t *testing.T) {
 		if rec, _ := call(t, rig.s, "GET", "/api/v1/me", "", "", "", c); rec.Code != 401 {
 			t.Errorf("%s: after sign-out, me = %d", tc.email, rec.Code)
 		}
+	}
+	// The audit trail names each person who signed in and out.
+	var trail []string
+	for _, e := range rig.logs.FilterMessage("audit").All() {
+		f := e.ContextMap()
+		trail = append(trail, fmt.Sprint(f["action"], " ", f["principalEmail"], " ", f["role"], " ", f["outcome"]))
+	}
+	want := []string{
+		"sign-in viewer@example.test viewer ok", "sign-out viewer@example.test viewer ok",
+		"sign-in ops@example.test ops ok", "sign-out ops@example.test ops ok",
+		"sign-in admin@example.test admin ok", "sign-out admin@example.test admin ok",
+	}
+	if strings.Join(trail, "; ") != strings.Join(want, "; ") {
+		t.Errorf("audit trail:\n%s\nwant:\n%s", strings.Join(trail, "\n"), strings.Join(want, "\n"))
 	}
 }
 
