@@ -7,9 +7,10 @@ import (
 	"go.uber.org/zap"
 )
 
-// oauthPage is what a person sees when the owner login cannot go on: a title, the
-// reason and what to do, and links (back to the migration, or to try again). It is
-// self-contained: inline style, no scripts, nothing fetched from elsewhere.
+// oauthPage is what a person sees when the owner login or the staff sign-in cannot go
+// on: a title, the reason and what to do, and links (back to the migration or the
+// dashboard, or to try again). It is self-contained: inline style, no scripts, nothing
+// fetched from elsewhere.
 var oauthPage = template.Must(template.New("oauth").Parse(`<!doctype html>
 <html lang="en">
 <head>
@@ -28,7 +29,7 @@ a{color:#1f73b7}
 </style>
 </head>
 <body>
-<header>sellmigrate · Zendesk owner login</header>
+<header>sellmigrate · {{.Header}}</header>
 <main>
 <h1>{{.Title}}</h1>
 {{if .Reason}}<p class="reason">{{.Reason}}</p>{{end}}
@@ -43,6 +44,8 @@ type pageLink struct{ Href, Text string }
 
 // oauthPageData fills oauthPage.
 type oauthPageData struct {
+	// Header names the flow, "Zendesk owner login" when empty.
+	Header string
 	Title  string
 	Reason string
 	Advice string
@@ -53,6 +56,9 @@ type oauthPageData struct {
 func (s *Server) writeOAuthPage(w http.ResponseWriter, r *http.Request, status int, d oauthPageData) {
 	if len(d.Links) == 0 {
 		d.Links = []pageLink{{Href: "/", Text: "Open the dashboard"}}
+	}
+	if d.Header == "" {
+		d.Header = "Zendesk owner login"
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")

@@ -140,17 +140,25 @@ func randomString(n int) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// login begins a sign-in: a new state, nonce and PKCE verifier, sealed into a cookie
-// for the callback (nothing is kept on the server), and the browser sent to the
-// provider.
-func (st *staffSignIn) login(w http.ResponseWriter, r *http.Request) {
-	// Anyone may begin a sign-in, so each client IP is limited as for the API.
+// admit lets a request to /auth/login or /auth/callback go on: anyone may call them,
+// so each client IP is limited as for the API, and both need a configured provider.
+func (st *staffSignIn) admit(w http.ResponseWriter, r *http.Request) bool {
 	if !st.s.admitAPIRequest(w, r, principal{}) {
-		return
+		return false
 	}
 	if !st.enabled() {
 		st.page(w, r, http.StatusNotFound, "Staff sign-in is not configured",
 			"This server has no OpenID Connect provider (api.oidc_issuer is empty).", "Sign in on the dashboard with an API token instead.")
+		return false
+	}
+	return true
+}
+
+// login begins a sign-in: a new state, nonce and PKCE verifier, sealed into a cookie
+// for the callback (nothing is kept on the server), and the browser sent to the
+// provider.
+func (st *staffSignIn) login(w http.ResponseWriter, r *http.Request) {
+	if !st.admit(w, r) {
 		return
 	}
 	p, err := st.discover(r.Context())
@@ -199,12 +207,7 @@ var errLoginUsed = errors.New("the sign-in has expired or was used")
 // exchanged with the PKCE verifier, the ID token verified (issuer, audience, expiry,
 // signature) and its nonce checked; then its email, name and role make the session.
 func (st *staffSignIn) callback(w http.ResponseWriter, r *http.Request) {
-	if !st.s.admitAPIRequest(w, r, principal{}) {
-		return
-	}
-	if !st.enabled() {
-		st.page(w, r, http.StatusNotFound, "Staff sign-in is not configured",
-			"This server has no OpenID Connect provider (api.oidc_issuer is empty).", "Sign in on the dashboard with an API token instead.")
+	if !st.admit(w, r) {
 		return
 	}
 	// The state cookie has done its work whatever happens next.
