@@ -26,7 +26,13 @@ export function renderDetail(main, ref, query, session) {
   const notificationsSlot = h("div", {});
   const detailsSlot = h("div", {});
   const pendingSlot = h("div", {});
-  const actions = actionsCard(ref, session.role, (progress) => update({ ...report, ...progress }));
+  // An action's answer is the migration's state when the workflow took the input; the
+  // live stream may already have shown a later one (the migration went on at once, even
+  // to its end), which an answer arriving late must not undo.
+  const actions = actionsCard(ref, session.role, (progress) => {
+    if (report && Date.parse(progress.updatedAt) < Date.parse(report.updatedAt)) return;
+    update({ ...report, ...progress });
+  });
 
   if (query.get("ownerLogin") === "ok") {
     notices.append(h("div", { class: "notice notice-ok", id: "owner-login-ok", role: "status" },
