@@ -67,7 +67,7 @@ func TestClusterChaos(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reads := watchAPI(ctx, c.apiURL(), c.adminToken(t))
-	resp := harness.NewResponder(st, sim, c.apiURL(), accts)
+	resp := harness.NewResponder(st, sim, harness.API{URL: c.apiURL(), AdminToken: c.adminToken(t)}, accts)
 	go resp.Watch(ctx, 500*time.Millisecond)
 
 	// The faults, one 5 seconds after the previous one is repaired, while the migrations

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/e2e/harness"
 	"github.com/sellmigrate/sellmigrate/starter"
@@ -63,7 +64,7 @@ func TestChaosMigrations(t *testing.T) {
 	}()
 
 	st := chaosStarter(t, d)
-	resp := harness.NewResponder(st, sim, d.APIURL, accounts)
+	resp := harness.NewResponder(st, sim, harness.API{URL: d.APIURL, AdminToken: config.DemoAdminToken}, accounts)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 

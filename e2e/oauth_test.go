@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/e2e/harness"
 )
 
@@ -181,7 +182,7 @@ func (b *browser) get(rawURL string) page {
 // ownerLink is a signed owner-login link for the migration, as the dashboard gets it.
 func (b *browser) ownerLink(account string) string {
 	b.t.Helper()
-	link, err := harness.OwnerLoginLink(b.t.Context(), b.apiURL, account)
+	link, err := harness.OwnerLoginLink(b.t.Context(), b.apiURL, config.DemoAdminToken, account)
 	if err != nil {
 		b.t.Fatal(err)
 	}

@@ -18,12 +18,19 @@ type Person struct {
 	Admin, Owner  string
 }
 
+// API is where the stack's API answers and an admin token of it: the owner's answers
+// go through its owner-login page, whose signed link an admin asks it for.
+type API struct {
+	URL        string
+	AdminToken string
+}
+
 // Answer gives the input a person gives when a migration waits in status: the admin
 // picks the subdomain again, the owner signs in on the simulator through the API's
 // owner login page (which stores the grant and sends owner-login with it), the admin
 // gives the owner a Sell license and says so, or accepts the disclaimers. Another
 // status needs no answer.
-func Answer(ctx context.Context, st *starter.Starter, sim Sim, apiURL string, p Person, status contract.Status) error {
+func Answer(ctx context.Context, st *starter.Starter, sim Sim, api API, p Person, status contract.Status) error {
 	ref := fmt.Sprint(p.SellAccountID)
 	var err error
 	switch status {
@@ -31,7 +38,7 @@ func Answer(ctx context.Context, st *starter.Starter, sim Sim, apiURL string, p 
 		_, err = st.Send(ctx, ref, contract.ChooseSubdomainName, contract.ChooseSubdomainInput{Subdomain: p.Subdomain, By: p.Admin})
 	case contract.StatusAwaitingOwnerLogin:
 		var link string
-		if link, err = OwnerLoginLink(ctx, apiURL, ref); err == nil {
+		if link, err = OwnerLoginLink(ctx, api.URL, api.AdminToken, ref); err == nil {
 			_, err = simsignin.OwnerLogin(ctx, nil, link, p.Owner, DemoPassword)
 		}
 	case contract.StatusOwnerNeedsSellLicense:

@@ -18,10 +18,10 @@ import (
 // the API's owner login page. Sends run in the background and are tried again while the
 // migration still waits, so a killed worker or a restarting stack only delays them.
 type Responder struct {
-	st     *starter.Starter
-	sim    Sim
-	apiURL string
-	byWF   map[string]ChaosAccount
+	st   *starter.Starter
+	sim  Sim
+	api  API
+	byWF map[string]ChaosAccount
 
 	mu       sync.Mutex
 	latest   map[string]starter.Summary // the statuses of the last complete list
@@ -33,8 +33,8 @@ type Responder struct {
 }
 
 // NewResponder answers the waits of accounts.
-func NewResponder(st *starter.Starter, sim Sim, apiURL string, accounts []ChaosAccount) *Responder {
-	r := &Responder{st: st, sim: sim, apiURL: apiURL, byWF: map[string]ChaosAccount{},
+func NewResponder(st *starter.Starter, sim Sim, api API, accounts []ChaosAccount) *Responder {
+	r := &Responder{st: st, sim: sim, api: api, byWF: map[string]ChaosAccount{},
 		answered: map[string]bool{}, inFlight: map[string]bool{}, lastTry: map[string]time.Time{}}
 	for _, a := range accounts {
 		r.byWF[a.WorkflowID()] = a
@@ -96,7 +96,7 @@ func (r *Responder) answer(ctx context.Context, key string, a ChaosAccount, stat
 	defer r.wg.Done()
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	err := Answer(sctx, r.st, r.sim, r.apiURL, a.Person(), status)
+	err := Answer(sctx, r.st, r.sim, r.api, a.Person(), status)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.inFlight, key)

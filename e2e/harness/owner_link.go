@@ -8,18 +8,17 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/sellmigrate/sellmigrate/config"
 )
 
-// OwnerLoginLink asks the stack's API (as the demo admin, as the dashboard does) for a
-// signed owner-login link to the migration ref, and returns it on apiURL.
-func OwnerLoginLink(ctx context.Context, apiURL, ref string) (string, error) {
+// OwnerLoginLink asks the stack's API (with an admin token, as the dashboard does) for a
+// signed owner-login link to the migration ref, and returns it on apiURL. A dev stack's
+// admin token is config.DemoAdminToken; a production api role's is one of its own.
+func OwnerLoginLink(ctx context.Context, apiURL, adminToken, ref string) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, apiURL+"/api/v1/migrations/"+url.PathEscape(ref)+"/owner-login-link", nil)
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("Authorization", "Bearer "+config.DemoAdminToken)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return "", fmt.Errorf("harness: ask the API for %s's owner-login link: %w", ref, err)
