@@ -41,6 +41,10 @@ const (
 	// MaxCampaignAddRows is the most rows one start or one add carries (a row is about
 	// 150 bytes of JSON); a longer list is sent as several adds.
 	MaxCampaignAddRows = 5000
+	// MaxCampaignQueued is the most rows a campaign holds not yet started. They travel
+	// in the input of each continue-as-new, one payload under Temporal's 2 MB limit;
+	// a longer list is fed with add as the queue drains (the add says when).
+	MaxCampaignQueued = 10000
 	// MaxCampaignWindows is the most windows a campaign takes.
 	MaxCampaignWindows = 16
 	// MaxCampaignReportRows is the most row reports the campaign keeps and returns:
@@ -162,10 +166,20 @@ type CampaignCarry struct {
 	// PaceSince and PaceStarts are the rate's reference: starts since that instant.
 	PaceSince  time.Time `json:"paceSince"`
 	PaceStarts int       `json:"paceStarts"`
-	// Recent are the starts that visibility may not show yet, counted as active.
-	Recent    []time.Time `json:"recent,omitempty"`
-	StartedAt time.Time   `json:"startedAt"`
-	Runs      int         `json:"runs"`
+	// RateSince and RateStarts measure the achieved rate: starts since pacing began.
+	RateSince  time.Time `json:"rateSince"`
+	RateStarts int       `json:"rateStarts"`
+	// Recent are the starts that visibility may not show yet, counted as active, by
+	// the second they happened in.
+	Recent    []StartBucket `json:"recent,omitempty"`
+	StartedAt time.Time     `json:"startedAt"`
+	Runs      int           `json:"runs"`
+}
+
+// StartBucket counts the starts within one second from At.
+type StartBucket struct {
+	At time.Time `json:"at"`
+	N  int       `json:"n"`
 }
 
 // Campaign controls, each an update whose validator refuses a bad or untimely request

@@ -85,7 +85,9 @@ type campaign struct {
 	// paceSince and paceStarts are the rate's reference: starts since that instant.
 	paceSince  time.Time
 	paceStarts int
-	recent     []time.Time
+	rateSince  time.Time
+	rateStarts int
+	recent     []contract.StartBucket
 	last       activities.CampaignCount
 	state      contract.CampaignState
 	nextWindow *time.Time
@@ -114,6 +116,7 @@ func setupCampaign(ctx workflow.Context, in contract.CampaignInput) (*campaign, 
 		state:     contract.CampaignRunning,
 		startedAt: now,
 		paceSince: now,
+		rateSince: now,
 		runs:      1,
 	}
 	if cr := in.Carry; cr != nil {
@@ -273,7 +276,8 @@ func (c *campaign) startBatch(ctx workflow.Context, n int) error {
 		case err == nil:
 			c.counts.Started++
 			c.paceStarts++
-			c.recent = append(c.recent, workflow.Now(ctx))
+			c.rateStarts++
+			c.noteStart(workflow.Now(ctx))
 			c.report(contract.CampaignRowReport{Line: l.row.Line, AccountID: l.row.AccountID, Outcome: contract.OutcomeStarted, Subdomain: l.row.Subdomain})
 		case temporal.IsWorkflowExecutionAlreadyStartedError(err):
 			c.refuse(l.row, contract.OutcomeAlreadyExists, fmt.Sprintf("a migration of Sell account %s already runs or has completed (%s); it was left alone — see \"sellmigrate status %s\"",

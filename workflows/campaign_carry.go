@@ -29,6 +29,8 @@ func (c *campaign) continueAsNew(ctx workflow.Context) error {
 		Omitted:    c.omitted,
 		PaceSince:  c.paceSince,
 		PaceStarts: c.paceStarts,
+		RateSince:  c.rateSince,
+		RateStarts: c.rateStarts,
 		Recent:     c.recent,
 		StartedAt:  c.startedAt,
 		Runs:       c.runs,
@@ -48,6 +50,7 @@ func (c *campaign) restore(cr contract.CampaignCarry) {
 	c.reports = cr.Reports
 	c.omitted = cr.Omitted
 	c.paceSince, c.paceStarts = cr.PaceSince, cr.PaceStarts
+	c.rateSince, c.rateStarts = cr.RateSince, cr.RateStarts
 	c.recent = cr.Recent
 	c.startedAt = cr.StartedAt
 	c.runs = cr.Runs + 1

@@ -93,7 +93,14 @@ func (c *campaign) registerControls(ctx workflow.Context) error {
 			if err := in.Check(); err != nil {
 				return err
 			}
-			return closed()
+			if err := closed(); err != nil {
+				return err
+			}
+			if room := contract.MaxCampaignQueued - c.counts.Queued; len(in.Rows) > room {
+				return fmt.Errorf("campaign %s holds %d rows not yet started and queues at most %d (its state must stay under Temporal's payload limit); add at most %d rows now, the rest once more have started",
+					c.in.Name, c.counts.Queued, contract.MaxCampaignQueued, max(room, 0))
+			}
+			return nil
 		})
 }
 

@@ -59,12 +59,20 @@ func (c *campaign) nextOpening(now time.Time) time.Time {
 }
 
 // allowance is how many starts the rate allows at now: one at once, then one more
-// every minute/RatePerMinute since paceSince.
+// every minute/RatePerMinute since paceSince. Unused starts pile up to one second's
+// worth at most (burstCap), so a wait for MaxActive gives no burst past the rate.
 func (c *campaign) allowance(now time.Time) int {
 	elapsed := max(now.Sub(c.paceSince), 0)
 	allowed := 1 + int(int64(c.in.RatePerMinute)*int64(elapsed)/int64(time.Minute))
-	return allowed - c.paceStarts
+	if avail, burst := allowed-c.paceStarts, c.burstCap(); avail > burst {
+		// Move the reference to now with burst starts in hand.
+		c.paceSince, c.paceStarts = now, 1-burst
+	}
+	return 1 + int(int64(c.in.RatePerMinute)*int64(max(now.Sub(c.paceSince), 0))/int64(time.Minute)) - c.paceStarts
 }
+
+// burstCap is the most starts that go at once: a second's worth of the rate, at least one.
+func (c *campaign) burstCap() int { return max(1, c.in.RatePerMinute/60) }
 
 // nextToken is when the rate allows the next start.
 func (c *campaign) nextToken() time.Time {
@@ -74,30 +82,46 @@ func (c *campaign) nextToken() time.Time {
 }
 
 // resetPace starts the rate's reference afresh (after a pause or a closed window), so
-// the time stopped gives no burst of starts.
+// the time stopped gives no burst of starts and the achieved rate is that of the
+// current stretch.
 func (c *campaign) resetPace(ctx workflow.Context) {
-	c.paceSince, c.paceStarts = workflow.Now(ctx), 0
+	now := workflow.Now(ctx)
+	c.paceSince, c.paceStarts = now, 0
+	c.rateSince, c.rateStarts = now, 0
+}
+
+// noteStart counts a start in the bucket of its second.
+func (c *campaign) noteStart(at time.Time) {
+	sec := at.Truncate(time.Second)
+	if n := len(c.recent); n > 0 && c.recent[n-1].At.Equal(sec) {
+		c.recent[n-1].N++
+		return
+	}
+	c.recent = append(c.recent, contract.StartBucket{At: sec, N: 1})
 }
 
 // unseen counts the starts recent enough that a count asked at asked may not show
-// them; they are taken as active on top of it. Older ones are forgotten.
+// them; they are taken as active on top of it. Older buckets are forgotten, so at most
+// visibilityLag's seconds of buckets are kept.
 func (c *campaign) unseen(asked time.Time) int {
-	cut := asked.Add(-visibilityLag)
+	cut := asked.Add(-visibilityLag - time.Second)
 	keep := c.recent[:0]
-	for _, t := range c.recent {
-		if !t.Before(cut) {
-			keep = append(keep, t)
+	n := 0
+	for _, b := range c.recent {
+		if b.At.After(cut) {
+			keep = append(keep, b)
+			n += b.N
 		}
 	}
 	c.recent = keep
-	return len(c.recent)
+	return n
 }
 
-// achieved is the starts a minute since paceSince.
+// achieved is the starts a minute since pacing last began.
 func (c *campaign) achieved(now time.Time) float64 {
-	elapsed := now.Sub(c.paceSince)
-	if elapsed < time.Second || c.paceStarts == 0 {
+	elapsed := now.Sub(c.rateSince)
+	if elapsed < time.Second || c.rateStarts == 0 {
 		return 0
 	}
-	return float64(c.paceStarts) / elapsed.Minutes()
+	return float64(c.rateStarts) / elapsed.Minutes()
 }
