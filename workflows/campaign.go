@@ -205,10 +205,12 @@ func (c *campaign) step(ctx workflow.Context) (bool, error) {
 		return false, c.sleep(ctx, 0)
 	case c.head >= len(c.pending):
 		c.state = contract.CampaignDraining
+		asked := workflow.Now(ctx)
 		if err := c.count(ctx); err != nil {
 			return false, err
 		}
-		if c.last.Running == 0 && c.head >= len(c.pending) {
+		// A start visibility may not show yet still runs: wait it out too.
+		if c.last.Running+c.unseen(asked) == 0 && c.head >= len(c.pending) {
 			return true, nil
 		}
 		return false, c.sleep(ctx, campaignDrainPoll)
