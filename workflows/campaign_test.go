@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -451,9 +452,36 @@ func TestCampaignContinuesAsNewAt100k(t *testing.T) {
 		require.Equal(t, len(started), next.Carry.Counts.Started)
 		in = next
 	}
+	t.Logf("%d rows in %d runs", total, runs)
 	require.Len(t, started, total)
 	require.Greater(t, runs, 5, "a 100,000-row campaign must continue as new")
 	require.Equal(t, contract.CampaignCounts{Total: total, Started: total}, rep.Counts)
 	require.Len(t, rep.Rows, contract.MaxCampaignReportRows)
 	require.Equal(t, total-contract.MaxCampaignReportRows, rep.Omitted)
+}
+
+// TestCampaignMigrationKeepsCampaignID: a migration a campaign started writes its
+// CampaignID with every search attribute upsert (so a run continued as new keeps it);
+// one started on its own writes none.
+func TestCampaignMigrationKeepsCampaignID(t *testing.T) {
+	for _, campaignID := range []string{testCampaignID, ""} {
+		h := newHarness(t)
+		var seen []string
+		h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+			sa := args.Get(0).(temporal.SearchAttributes)
+			v, _ := sa.GetKeyword(contract.SearchAttrCampaignID)
+			seen = append(seen, v)
+		}).Return(nil)
+		h.env.OnActivity(h.a.Preflight, mock.Anything, mock.Anything).
+			Return(activities.PreflightResult{AccountName: "Umbrella", Connected: true, ConnectedSubdomain: "umbrella", LoginURL: "https://umbrella.zendesk.com"}, nil).Once()
+		h.env.OnActivity(h.a.CheckContributors, mock.Anything, mock.Anything).
+			Return(activities.ContributorCheck{SellUsers: 3, Active: 3, Contributors: 3, Complete: true}, nil).Once()
+		in := newInput("1004", contract.ModeNew, "umbrella")
+		in.CampaignID = campaignID
+		h.run(in)
+		require.NotEmpty(t, seen)
+		for _, v := range seen {
+			require.Equal(t, campaignID, v)
+		}
+	}
 }
