@@ -27,12 +27,11 @@ const testCampaignID = "campaign-wave"
 // itself running for childDur of the test clock, and the count activity reports the
 // children running now, as visibility would (the children's own status is "running").
 type campaignHarness struct {
-	t    *testing.T
-	env  *testsuite.TestWorkflowEnvironment
-	ca   *activities.CampaignActivities
-	in   contract.CampaignInput
-	dur  time.Duration
-	zone map[string]*time.Location
+	t   *testing.T
+	env *testsuite.TestWorkflowEnvironment
+	ca  *activities.CampaignActivities
+	in  contract.CampaignInput
+	dur time.Duration
 	// running is the children running now; maxRunning the most seen at once.
 	running, maxRunning int
 	starts              []time.Time
