@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	// The binary carries the zone database, so every worker loads a window's zone the
-	// same way even where the host has none (a scratch image).
+	// The binary carries the zone database, so a worker loads a window's zone even where
+	// the host has none (a scratch image).
 	_ "time/tzdata"
 )
 
@@ -92,7 +92,8 @@ func LoadZone(name string) (*time.Location, error) {
 	if name == "" || name == "Local" {
 		return nil, fmt.Errorf("time zone %q is not an IANA zone such as Europe/Paris or UTC", name)
 	}
-	// The zone database is embedded (time/tzdata), so every worker reads the same rules.
+	// The zone database is embedded (time/tzdata) for hosts without one; Go prefers the
+	// host's where there is one, so a campaign's workers should share an image.
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("time zone %q is not known; give an IANA zone such as Europe/Paris or America/New_York", name)
