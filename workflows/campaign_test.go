@@ -194,8 +194,13 @@ func TestCampaignRateHeldAtScale(t *testing.T) {
 	in.RatePerMinute, in.MaxActive = 120, 10000
 	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	h := newCampaignHarness(t, in, start, time.Second)
+	var mid contract.CampaignProgress
+	h.progressAt(150*time.Second, &mid)
 	h.run()
 	require.Len(t, h.starts, 600)
+	require.InDelta(t, 120, mid.AchievedPerMinute, 6, "the achieved rate the progress shows")
+	require.Equal(t, 120, mid.RatePerMinute)
+	require.Equal(t, contract.CampaignRunning, mid.State)
 	span := h.starts[len(h.starts)-1].Sub(h.starts[0])
 	require.GreaterOrEqual(t, span, 599*time.Minute/120)
 	require.Less(t, span, 5*time.Minute+10*time.Second, "the rate should be used, not undershot")
