@@ -45,6 +45,9 @@ const (
 	// in the input of each continue-as-new, one payload under Temporal's 2 MB limit;
 	// a longer list is fed with add as the queue drains (the add says when).
 	MaxCampaignQueued = 10000
+	// MaxCampaignRate is the highest RatePerMinute: a thousand starts a second, far past
+	// what one namespace sustains.
+	MaxCampaignRate = 60_000
 	// MaxCampaignWindows is the most windows a campaign takes.
 	MaxCampaignWindows = 16
 	// MaxCampaignReportRows is the most row reports the campaign keeps and returns:
@@ -134,8 +137,8 @@ func (in CampaignInput) Validate() error {
 	if in.MaxActive < 1 {
 		return &FieldError{Field: "maxActive", Msg: fmt.Sprintf("maxActive %d is not valid: give at least 1 migration in active steps at once, e.g. 50", in.MaxActive)}
 	}
-	if in.RatePerMinute < 1 {
-		return &FieldError{Field: "ratePerMinute", Msg: fmt.Sprintf("ratePerMinute %d is not valid: give at least 1 start a minute, e.g. 30", in.RatePerMinute)}
+	if in.RatePerMinute < 1 || in.RatePerMinute > MaxCampaignRate {
+		return &FieldError{Field: "ratePerMinute", Msg: fmt.Sprintf("ratePerMinute %d is not valid: give 1 to %d starts a minute, e.g. 30", in.RatePerMinute, MaxCampaignRate)}
 	}
 	if len(in.Windows) > MaxCampaignWindows {
 		return &FieldError{Field: "windows", Msg: fmt.Sprintf("%d windows given; a campaign takes at most %d", len(in.Windows), MaxCampaignWindows)}

@@ -97,7 +97,7 @@ func TestCampaignInputValidate(t *testing.T) {
 	for field, mutate := range map[string]func(*CampaignInput){
 		"name":          func(in *CampaignInput) { in.Name = "Wave 1" },
 		"maxActive":     func(in *CampaignInput) { in.MaxActive = 0 },
-		"ratePerMinute": func(in *CampaignInput) { in.RatePerMinute = -1 },
+		"ratePerMinute": func(in *CampaignInput) { in.RatePerMinute = MaxCampaignRate + 1 },
 		"windows":       func(in *CampaignInput) { in.Windows = []string{"weekdays"} },
 		"rows":          func(in *CampaignInput) { in.Rows = make([]CampaignRow, MaxCampaignAddRows+1) },
 	} {

@@ -62,13 +62,19 @@ func (c *campaign) nextOpening(now time.Time) time.Time {
 // every minute/RatePerMinute since paceSince. Unused starts pile up to one second's
 // worth at most (burstCap), so a wait for MaxActive gives no burst past the rate.
 func (c *campaign) allowance(now time.Time) int {
-	elapsed := max(now.Sub(c.paceSince), 0)
-	allowed := 1 + int(int64(c.in.RatePerMinute)*int64(elapsed)/int64(time.Minute))
+	allowed := 1 + c.tokens(now)
 	if avail, burst := allowed-c.paceStarts, c.burstCap(); avail > burst {
 		// Move the reference to now with burst starts in hand.
 		c.paceSince, c.paceStarts = now, 1-burst
 	}
-	return 1 + int(int64(c.in.RatePerMinute)*int64(max(now.Sub(c.paceSince), 0))/int64(time.Minute)) - c.paceStarts
+	return 1 + c.tokens(now) - c.paceStarts
+}
+
+// tokens is the starts the rate has earned since paceSince, counted in milliseconds so
+// a campaign running for years at the highest rate stays far from overflowing.
+func (c *campaign) tokens(now time.Time) int {
+	ms := max(now.Sub(c.paceSince), 0).Milliseconds()
+	return int(ms * int64(c.in.RatePerMinute) / 60_000)
 }
 
 // burstCap is the most starts that go at once: a second's worth of the rate, at least one.
@@ -76,9 +82,8 @@ func (c *campaign) burstCap() int { return max(1, c.in.RatePerMinute/60) }
 
 // nextToken is when the rate allows the next start.
 func (c *campaign) nextToken() time.Time {
-	per := int64(time.Minute)
-	d := (int64(c.paceStarts)*per + int64(c.in.RatePerMinute) - 1) / int64(c.in.RatePerMinute)
-	return c.paceSince.Add(time.Duration(d))
+	ms := (int64(c.paceStarts)*60_000 + int64(c.in.RatePerMinute) - 1) / int64(c.in.RatePerMinute)
+	return c.paceSince.Add(time.Duration(ms) * time.Millisecond)
 }
 
 // resetPace starts the rate's reference afresh (after a pause or a closed window), so

@@ -407,7 +407,7 @@ func TestCampaignContinuesAsNewAt100k(t *testing.T) {
 	const total = 100_000
 	const limit = 10_000
 	in := campaignInput(crows(contract.MaxCampaignAddRows, 1_000_000)...)
-	in.RatePerMinute, in.MaxActive = 1_000_000, total
+	in.RatePerMinute, in.MaxActive = contract.MaxCampaignRate, total
 	in.Policy.MaxHistoryEvents = limit
 	fed := contract.MaxCampaignAddRows
 	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
