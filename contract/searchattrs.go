@@ -27,4 +27,5 @@ var SearchAttributes = map[string]enumspb.IndexedValueType{
 	SearchAttrSubdomain.GetName():     enumspb.INDEXED_VALUE_TYPE_KEYWORD,
 	SearchAttrMode.GetName():          enumspb.INDEXED_VALUE_TYPE_KEYWORD,
 	SearchAttrStartedAt.GetName():     enumspb.INDEXED_VALUE_TYPE_DATETIME,
+	SearchAttrCampaignID.GetName():    enumspb.INDEXED_VALUE_TYPE_KEYWORD,
 }

@@ -20,6 +20,9 @@ type StartInput struct {
 	// apart from RequestedBy, the Sell admin asking for it; nil from the CLI.
 	Principal *Principal `json:"principal,omitempty"`
 	Policy    Policy     `json:"policy"`
+	// CampaignID is the workflow ID of the campaign that started the migration, kept
+	// in its CampaignID search attribute; empty for a migration started on its own.
+	CampaignID string `json:"campaignId,omitempty"`
 	// Carry is set only when a run continues as new: everything the migration had
 	// done and was waiting for, so the next run picks up where this one stopped.
 	Carry *Carry `json:"carry,omitempty"`

@@ -65,6 +65,14 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 	wk.w.RegisterWorkflowWithOptions(workflows.MigrationWorkflow, workflow.RegisterOptions{Name: contract.WorkflowName})
 	wk.w.RegisterWorkflowWithOptions(workflows.PreflightWorkflow, workflows.PreflightRegisterOptions())
 	wk.w.RegisterActivity(acts)
+	// The campaign's activities ask Temporal itself (count, cancel, read migrations),
+	// so they hold the worker's client; the migration's activities never do.
+	campaignActs, err := activities.NewCampaignActivities(c)
+	if err != nil {
+		return nil, err
+	}
+	wk.w.RegisterWorkflowWithOptions(workflows.CampaignWorkflow, workflows.CampaignRegisterOptions())
+	wk.w.RegisterActivity(campaignActs)
 	if o.Register != nil {
 		o.Register(wk.w)
 	}

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -10,14 +11,20 @@ import (
 // dashboards see every change of step, status and subdomain.
 func (m *migration) publish(ctx workflow.Context) {
 	m.progress.UpdatedAt = workflow.Now(ctx)
-	err := workflow.UpsertTypedSearchAttributes(ctx,
+	attrs := []temporal.SearchAttributeUpdate{
 		contract.SearchAttrSellAccountID.ValueSet(m.in.SellAccountID),
 		contract.SearchAttrMode.ValueSet(string(m.in.Mode)),
 		contract.SearchAttrStep.ValueSet(string(m.progress.Step)),
 		contract.SearchAttrStatus.ValueSet(string(m.progress.Status)),
 		contract.SearchAttrSubdomain.ValueSet(m.progress.Subdomain),
 		contract.SearchAttrStartedAt.ValueSet(m.progress.StartedAt),
-	)
+	}
+	// A campaign's migration keeps its CampaignID in every run, continued as new or not,
+	// so the campaign counts it until it ends. Same one command either way.
+	if m.in.CampaignID != "" {
+		attrs = append(attrs, contract.SearchAttrCampaignID.ValueSet(m.in.CampaignID))
+	}
+	err := workflow.UpsertTypedSearchAttributes(ctx, attrs...)
 	if err != nil {
 		m.logger.Error("could not upsert search attributes", "error", err)
 	}

@@ -1,0 +1,233 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sellmigrate/sellmigrate/contract"
+)
+
+// CampaignActivities are what a campaign asks of Temporal itself: counting, cancelling
+// and reading its migrations. They are apart from the migration's activities, which
+// talk to Zendesk and have no business holding a Temporal client.
+type CampaignActivities struct {
+	c client.Client
+}
+
+// NewCampaignActivities builds the campaign's activities on a Temporal client.
+func NewCampaignActivities(c client.Client) (*CampaignActivities, error) {
+	if c == nil {
+		return nil, fmt.Errorf("campaign activities: a Temporal client is required")
+	}
+	return &CampaignActivities{c: c}, nil
+}
+
+// CampaignCount is how many of a campaign's migrations run, by status, as visibility
+// shows them now.
+type CampaignCount struct {
+	// ByStatus counts running migrations in each status that is not an outcome.
+	ByStatus map[contract.Status]int `json:"byStatus"`
+	// Active is the sum over contract.ActiveStatuses: what MaxActive bounds.
+	Active int `json:"active"`
+	// Running counts every running migration of the campaign, waiting ones included.
+	Running int `json:"running"`
+}
+
+func campaignClause(campaignID string) string {
+	// Campaign IDs are campaign-<label> (contract.ValidateCampaignName): no quote can
+	// reach the query.
+	return fmt.Sprintf("WorkflowType = '%s' AND %s = '%s' AND ExecutionStatus = 'Running'",
+		contract.WorkflowName, contract.SearchAttrCampaignID.GetName(), campaignID)
+}
+
+// CountCampaign counts the campaign's running migrations by MigrationStatus. SQL
+// visibility groups only by ExecutionStatus, so each status is one count query, run
+// concurrently.
+func (a *CampaignActivities) CountCampaign(ctx context.Context, campaignID string) (CampaignCount, error) {
+	if !strings.HasPrefix(campaignID, contract.CampaignWorkflowIDPrefix) || contract.ValidateCampaignName(strings.TrimPrefix(campaignID, contract.CampaignWorkflowIDPrefix)) != nil {
+		return CampaignCount{}, fmt.Errorf("campaign ID %q is not campaign-<name>", campaignID)
+	}
+	var statuses []contract.Status
+	for _, s := range contract.Statuses {
+		if !s.Final() {
+			statuses = append(statuses, s)
+		}
+	}
+	n := make([]int64, len(statuses)+1)
+	g, gctx := errgroup.WithContext(ctx)
+	count := func(i int, query string) {
+		g.Go(func() error {
+			resp, err := a.c.CountWorkflow(gctx, &workflowservice.CountWorkflowExecutionsRequest{Query: query})
+			if err != nil {
+				return fmt.Errorf("count the migrations of %s (%s): %w; check the Temporal frontend and that the namespace has the CampaignID search attribute", campaignID, query, err)
+			}
+			n[i] = resp.GetCount()
+			return nil
+		})
+	}
+	base := campaignClause(campaignID)
+	for i, s := range statuses {
+		count(i, fmt.Sprintf("%s AND %s = '%s'", base, contract.SearchAttrStatus.GetName(), s))
+	}
+	count(len(statuses), base)
+	if err := g.Wait(); err != nil {
+		return CampaignCount{}, err
+	}
+	out := CampaignCount{ByStatus: map[contract.Status]int{}, Running: int(n[len(statuses)])}
+	for i, s := range statuses {
+		out.ByStatus[s] = int(n[i])
+		if !s.Waiting() {
+			out.Active += int(n[i])
+		}
+	}
+	return out, nil
+}
+
+// CancelCampaignMigrations cancels the campaign's running migrations that are not yet
+// linked (contract.UnlinkedSteps), as "sellmigrate cancel" does one: each releases
+// what it created and records its outcome. A migration past the link is left to
+// finish. It returns how many were asked to stop.
+func (a *CampaignActivities) CancelCampaignMigrations(ctx context.Context, campaignID string) (int, error) {
+	if contract.ValidateCampaignName(strings.TrimPrefix(campaignID, contract.CampaignWorkflowIDPrefix)) != nil {
+		return 0, fmt.Errorf("campaign ID %q is not campaign-<name>", campaignID)
+	}
+	steps := make([]string, len(contract.UnlinkedSteps))
+	for i, s := range contract.UnlinkedSteps {
+		steps[i] = "'" + string(s) + "'"
+	}
+	query := fmt.Sprintf("%s AND %s IN (%s)", campaignClause(campaignID), contract.SearchAttrStep.GetName(), strings.Join(steps, ", "))
+	cancelled := 0
+	var token []byte
+	for {
+		resp, err := a.c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, PageSize: 500, NextPageToken: token})
+		if err != nil {
+			return cancelled, fmt.Errorf("list the unlinked migrations of %s: %w; check the Temporal frontend", campaignID, err)
+		}
+		for _, info := range resp.GetExecutions() {
+			ex := info.GetExecution()
+			// Visibility lags: read the step again from the migration itself, so one that
+			// reached the link meanwhile is left alone.
+			desc, err := a.c.DescribeWorkflowExecution(ctx, ex.GetWorkflowId(), ex.GetRunId())
+			if err != nil {
+				var nf *serviceerror.NotFound
+				if errors.As(err, &nf) {
+					continue
+				}
+				return cancelled, fmt.Errorf("describe %s: %w", ex.GetWorkflowId(), err)
+			}
+			di := desc.GetWorkflowExecutionInfo()
+			if di.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING || !unlinked(keyword(di.GetSearchAttributes(), contract.SearchAttrStep.GetName())) {
+				continue
+			}
+			if err := a.c.CancelWorkflow(ctx, ex.GetWorkflowId(), ex.GetRunId()); err != nil {
+				var nf *serviceerror.NotFound
+				if errors.As(err, &nf) {
+					continue
+				}
+				return cancelled, fmt.Errorf("cancel %s: %w", ex.GetWorkflowId(), err)
+			}
+			cancelled++
+			activity.RecordHeartbeat(ctx, cancelled)
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			return cancelled, nil
+		}
+	}
+}
+
+func unlinked(step string) bool {
+	for _, s := range contract.UnlinkedSteps {
+		if string(s) == step {
+			return true
+		}
+	}
+	return false
+}
+
+// MigrationOutcome is what became of one started migration, for a campaign's report.
+type MigrationOutcome struct {
+	AccountID         string          `json:"accountId"`
+	Status            contract.Status `json:"status"`
+	Subdomain         string          `json:"subdomain,omitempty"`
+	UsersConverted    int             `json:"usersConverted,omitempty"`
+	NeedsReactivation int             `json:"needsReactivation,omitempty"`
+	Error             string          `json:"error,omitempty"`
+}
+
+// ReadMigrationOutcomes reads each migration's status from Temporal and, for one that
+// completed, its result; a migration that cannot be read says why on its line.
+func (a *CampaignActivities) ReadMigrationOutcomes(ctx context.Context, accountIDs []string) ([]MigrationOutcome, error) {
+	out := make([]MigrationOutcome, len(accountIDs))
+	for i, id := range accountIDs {
+		out[i] = a.outcome(ctx, id)
+		activity.RecordHeartbeat(ctx, i)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	return out, nil
+}
+
+func (a *CampaignActivities) outcome(ctx context.Context, accountID string) MigrationOutcome {
+	o := MigrationOutcome{AccountID: accountID}
+	wid := contract.WorkflowID(accountID)
+	desc, err := a.c.DescribeWorkflowExecution(ctx, wid, "")
+	if err != nil {
+		o.Error = fmt.Sprintf("could not read the migration %s: %v", wid, err)
+		return o
+	}
+	info := desc.GetWorkflowExecutionInfo()
+	sa := info.GetSearchAttributes()
+	o.Status = contract.Status(keyword(sa, contract.SearchAttrStatus.GetName()))
+	o.Subdomain = keyword(sa, contract.SearchAttrSubdomain.GetName())
+	switch info.GetStatus() {
+	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
+		return o
+	case enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED:
+		o.Status, o.Error = contract.StatusFailed, "the migration was terminated"
+		return o
+	case enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
+		o.Status, o.Error = contract.StatusFailed, "the migration timed out"
+		return o
+	}
+	var res contract.Result
+	if err := a.c.GetWorkflow(ctx, wid, info.GetExecution().GetRunId()).Get(ctx, &res); err != nil {
+		if !o.Status.Final() {
+			o.Status = contract.StatusFailed
+		}
+		o.Error = contract.RootMessage(err)
+		return o
+	}
+	if res.Outcome != "" {
+		o.Status = res.Outcome
+	}
+	if res.Subdomain != "" {
+		o.Subdomain = res.Subdomain
+	}
+	o.UsersConverted, o.NeedsReactivation = res.UsersConverted, res.NeedsReactivationCount
+	return o
+}
+
+// keyword reads one Keyword search attribute; absent or undecodable reads as "".
+func keyword(sa *commonpb.SearchAttributes, name string) string {
+	p, ok := sa.GetIndexedFields()[name]
+	if !ok {
+		return ""
+	}
+	var s string
+	if err := converter.GetDefaultDataConverter().FromPayload(p, &s); err != nil {
+		return ""
+	}
+	return s
+}

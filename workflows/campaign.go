@@ -1,0 +1,422 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/sellmigrate/sellmigrate/activities"
+	"github.com/sellmigrate/sellmigrate/contract"
+)
+
+// campaignActs is only used for method references: the worker registers the real ones.
+var campaignActs *activities.CampaignActivities
+
+// CampaignWorkflow starts the migrations of a list of rows in paced waves: at most
+// MaxActive in active steps at once, at most RatePerMinute starts a minute, only inside
+// its windows. Each migration is a child it abandons (ParentClosePolicy ABANDON) under
+// the migration's usual workflow ID, so a campaign's cancel or continue-as-new never
+// touches one it started, and a row whose migration exists elsewhere is refused by
+// Temporal itself. Pause, resume, cancel and add are updates; progress is a query.
+func CampaignWorkflow(ctx workflow.Context, in contract.CampaignInput) (contract.CampaignReport, error) {
+	c, err := setupCampaign(ctx, in)
+	if err != nil {
+		return contract.CampaignReport{}, err
+	}
+	return c.run(ctx)
+}
+
+// CampaignRegisterOptions registers CampaignWorkflow under its contract name.
+func CampaignRegisterOptions() workflow.RegisterOptions {
+	return workflow.RegisterOptions{Name: contract.CampaignWorkflowName}
+}
+
+// Campaign pacing constants. They are the workflow's logic, so changing one changes
+// what a replay does: guard such a change with workflow.GetVersion.
+const (
+	// campaignBatch bounds the starts of one step of the loop, between two counts.
+	campaignBatch = 100
+	// campaignPoll is how long the campaign waits before counting again when
+	// MaxActive is reached, or while its last migrations run.
+	campaignPoll = 30 * time.Second
+	// campaignDrainPoll is the same once every row has started.
+	campaignDrainPoll = 5 * time.Minute
+	// visibilityLag is how long a start may take to show in visibility; starts that
+	// recent count as active on top of what visibility says, so MaxActive holds.
+	visibilityLag = 10 * time.Second
+	// minPaceSleep is the shortest wait for the rate: at high rates the starts of a
+	// second go together rather than one timer each.
+	minPaceSleep = time.Second
+	// windowLookAhead is how many queued rows past the head the campaign looks at for
+	// one whose tenant's window is open, when the head's is not.
+	windowLookAhead = 256
+)
+
+// campaign is the workflow's state. Handlers and the loop share it; the workflow runs
+// one coroutine at a time, so no lock is needed. Handlers change only the flags and
+// the queue, and set woken so the loop's waits end early.
+type campaign struct {
+	in      contract.CampaignInput
+	id      string
+	logger  log.Logger
+	windows contract.Windows
+	// zones are the tenant zones loaded in this run, by name.
+	zones map[string]*time.Location
+	// pending[head:] are the rows not yet started; queued maps their account IDs to
+	// their lines, to refuse duplicates.
+	pending []contract.CampaignRow
+	head    int
+	queued  map[string]int
+	counts  contract.CampaignCounts
+	// reports are refused rows and started rows, in the order they were settled, up
+	// to contract.MaxCampaignReportRows; omitted counts the rest.
+	reports  []contract.CampaignRowReport
+	omitted  int
+	nextLine int
+	paused   bool
+	canceled *contract.CampaignCancel
+	woken    bool
+	// paceSince and paceStarts are the rate's reference: starts since that instant.
+	paceSince  time.Time
+	paceStarts int
+	rateSince  time.Time
+	rateStarts int
+	recent     []contract.StartBucket
+	last       activities.CampaignCount
+	state      contract.CampaignState
+	nextWindow *time.Time
+	startedAt  time.Time
+	runs       int
+	// cancelledMigrations counts those a cancel with CancelStarted stopped.
+	cancelledMigrations int
+}
+
+// setupCampaign validates the input and registers the query and the controls before
+// the workflow does anything else, so no early control is lost.
+func setupCampaign(ctx workflow.Context, in contract.CampaignInput) (*campaign, error) {
+	if err := in.Validate(); err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), contract.ErrTypeInvalidInput, nil)
+	}
+	windows, _ := contract.ParseWindows(in.Windows) // Validate parsed them
+	now := workflow.Now(ctx)
+	c := &campaign{
+		in:        in,
+		id:        workflow.GetInfo(ctx).WorkflowExecution.ID,
+		logger:    log.With(workflow.GetLogger(ctx), "campaign", in.Name),
+		windows:   windows,
+		zones:     map[string]*time.Location{},
+		queued:    map[string]int{},
+		nextLine:  1,
+		state:     contract.CampaignRunning,
+		startedAt: now,
+		paceSince: now,
+		rateSince: now,
+		runs:      1,
+	}
+	if cr := in.Carry; cr != nil {
+		c.restore(*cr)
+	} else {
+		c.admit(in.Rows)
+	}
+	c.in.Rows, c.in.Carry = nil, nil // the queue holds them now
+	if err := workflow.SetQueryHandler(ctx, contract.CampaignProgressQuery, func() (contract.CampaignProgress, error) {
+		return c.snapshot(ctx), nil
+	}); err != nil {
+		return nil, fmt.Errorf("register the progress query: %w", err)
+	}
+	if err := c.registerControls(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// admit numbers rows, refuses the invalid and duplicated ones on their rows, and
+// queues the rest. It returns the first and last lines given.
+func (c *campaign) admit(rows []contract.CampaignRow) (int, int) {
+	first := c.nextLine
+	for _, r := range rows {
+		if r.Line < c.nextLine {
+			r.Line = c.nextLine
+		}
+		c.nextLine = r.Line + 1
+		c.counts.Total++
+		r.AccountID = strings.TrimSpace(r.AccountID)
+		if _, err := r.StartInput(c.in.Policy, c.id); err != nil {
+			c.refuse(r, contract.OutcomeInvalid, err.Error())
+			continue
+		}
+		if line, dup := c.queued[r.AccountID]; dup {
+			c.refuse(r, contract.OutcomeDuplicate, fmt.Sprintf("Sell account %s already appears on line %d of this campaign; each account may appear once", r.AccountID, line))
+			continue
+		}
+		c.queued[r.AccountID] = r.Line
+		c.pending = append(c.pending, r)
+		c.counts.Queued++
+	}
+	return first, c.nextLine - 1
+}
+
+func (c *campaign) refuse(r contract.CampaignRow, outcome contract.CampaignOutcome, why string) {
+	c.counts.Refused++
+	c.report(contract.CampaignRowReport{Line: r.Line, AccountID: r.AccountID, Outcome: outcome, Subdomain: r.Subdomain, Error: why})
+}
+
+func (c *campaign) report(r contract.CampaignRowReport) {
+	if len(c.reports) >= contract.MaxCampaignReportRows {
+		c.omitted++
+		return
+	}
+	c.reports = append(c.reports, r)
+}
+
+// run is the loop: start what the pace, the windows and the controls allow, continue
+// as new when the history is long, and end with the report once every row has started
+// and every migration has ended, or at a cancel.
+func (c *campaign) run(ctx workflow.Context) (contract.CampaignReport, error) {
+	for c.canceled == nil {
+		if c.continueAsNewDue(ctx) {
+			if err := c.awaitHandlers(ctx); err != nil {
+				return contract.CampaignReport{}, err
+			}
+			return contract.CampaignReport{}, c.continueAsNew(ctx)
+		}
+		if done, err := c.step(ctx); err != nil {
+			return contract.CampaignReport{}, err
+		} else if done {
+			break
+		}
+	}
+	return c.finish(ctx)
+}
+
+// step does one thing the campaign's state calls for, and says whether it is over.
+func (c *campaign) step(ctx workflow.Context) (bool, error) {
+	now := workflow.Now(ctx)
+	c.nextWindow = nil
+	switch {
+	case c.paused:
+		c.state = contract.CampaignPaused
+		return false, c.sleep(ctx, 0)
+	case c.head >= len(c.pending):
+		c.state = contract.CampaignDraining
+		asked := workflow.Now(ctx)
+		if err := c.count(ctx); err != nil {
+			return false, err
+		}
+		// A start visibility may not show yet still runs: wait it out too.
+		if c.last.Running+c.unseen(asked) == 0 && c.head >= len(c.pending) {
+			return true, nil
+		}
+		return false, c.sleep(ctx, campaignDrainPoll)
+	}
+	if !c.pickOpen(now) {
+		next := c.nextOpening(now)
+		c.state, c.nextWindow = contract.CampaignOutside, &next
+		err := c.sleep(ctx, next.Sub(now))
+		c.resetPace(ctx) // no burst to make up for the closed hours
+		return false, err
+	}
+	c.state = contract.CampaignRunning
+	allowed := c.allowance(now)
+	if allowed <= 0 {
+		return false, c.sleep(ctx, max(c.nextToken().Sub(now), minPaceSleep))
+	}
+	asked := workflow.Now(ctx)
+	if err := c.count(ctx); err != nil {
+		return false, err
+	}
+	room := c.in.MaxActive - c.last.Active - c.unseen(asked)
+	if room <= 0 {
+		return false, c.sleep(ctx, campaignPoll)
+	}
+	return false, c.startBatch(ctx, min(allowed, room, campaignBatch))
+}
+
+// sleep waits d (forever when 0) or until a control wakes the loop. A cancelled
+// campaign context ends it with the cancellation.
+func (c *campaign) sleep(ctx workflow.Context, d time.Duration) error {
+	c.woken = false
+	if d == 0 {
+		return workflow.Await(ctx, func() bool { return c.woken })
+	}
+	_, err := workflow.AwaitWithTimeout(ctx, d, func() bool { return c.woken })
+	return err
+}
+
+// startBatch starts up to n queued rows whose window is open, all at once, then waits
+// for Temporal to say whether each started.
+func (c *campaign) startBatch(ctx workflow.Context, n int) error {
+	type launch struct {
+		row    contract.CampaignRow
+		future workflow.ChildWorkflowFuture
+	}
+	var launched []launch
+	now := workflow.Now(ctx)
+	for len(launched) < n && c.head < len(c.pending) && c.pickOpen(now) {
+		row := c.pending[c.head]
+		c.pending[c.head] = contract.CampaignRow{} // let the row go; the slice is rebuilt at CAN
+		c.head++
+		c.counts.Queued--
+		delete(c.queued, row.AccountID)
+		in, err := row.StartInput(c.in.Policy, c.id)
+		if err != nil { // admitted rows pass; kept for a policy that changed meaning
+			c.refuse(row, contract.OutcomeInvalid, err.Error())
+			continue
+		}
+		in.Principal = c.in.StartedBy
+		launched = append(launched, launch{row: row, future: workflow.ExecuteChildWorkflow(c.childCtx(ctx, in), contract.WorkflowName, in)})
+	}
+	for _, l := range launched {
+		err := l.future.GetChildWorkflowExecution().Get(ctx, nil)
+		switch {
+		case err == nil:
+			c.counts.Started++
+			c.paceStarts++
+			c.rateStarts++
+			c.noteStart(workflow.Now(ctx))
+			c.report(contract.CampaignRowReport{Line: l.row.Line, AccountID: l.row.AccountID, Outcome: contract.OutcomeStarted, Subdomain: l.row.Subdomain})
+		case temporal.IsWorkflowExecutionAlreadyStartedError(err):
+			c.refuse(l.row, contract.OutcomeAlreadyExists, fmt.Sprintf("a migration of Sell account %s already runs or has completed (%s); it was left alone — see \"sellmigrate status %s\"",
+				l.row.AccountID, contract.WorkflowID(l.row.AccountID), l.row.AccountID))
+		case temporal.IsCanceledError(err):
+			return err
+		default:
+			c.refuse(l.row, contract.OutcomeNotStarted, "the migration could not be started: "+contract.RootMessage(err))
+		}
+	}
+	return nil
+}
+
+// childCtx starts a row's migration as a child the campaign abandons: it has the
+// migration's own workflow ID, reuse rule and search attributes, plus CampaignID.
+func (c *campaign) childCtx(ctx workflow.Context, in contract.StartInput) workflow.Context {
+	attrs := []temporal.SearchAttributeUpdate{
+		contract.SearchAttrSellAccountID.ValueSet(in.SellAccountID),
+		contract.SearchAttrMode.ValueSet(string(in.Mode)),
+		contract.SearchAttrStep.ValueSet(string(contract.StepPreflight)),
+		contract.SearchAttrStatus.ValueSet(string(contract.StatusRunning)),
+		contract.SearchAttrCampaignID.ValueSet(c.id),
+	}
+	if in.Subdomain != "" {
+		attrs = append(attrs, contract.SearchAttrSubdomain.ValueSet(in.Subdomain))
+	}
+	return workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID: contract.WorkflowID(in.SellAccountID),
+		TaskQueue:  contract.TaskQueue,
+		// As a bulk start: running or completed migrations are never started twice.
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		TypedSearchAttributes: temporal.NewSearchAttributes(attrs...),
+		StaticSummary:         fmt.Sprintf("Sell account %s, campaign %s", in.SellAccountID, c.in.Name),
+	})
+}
+
+// finish ends the campaign: a cancel drops the queued rows and, with CancelStarted,
+// cancels the unlinked migrations; then the outcomes of the started rows kept in the
+// report are read, and the report returned once every handler has answered.
+func (c *campaign) finish(ctx workflow.Context) (contract.CampaignReport, error) {
+	if c.canceled != nil {
+		c.state = contract.CampaignCancelled
+		for _, r := range c.pending[c.head:] {
+			c.counts.Queued--
+			c.counts.NotStarted++
+			c.report(contract.CampaignRowReport{Line: r.Line, AccountID: r.AccountID, Outcome: contract.OutcomeNotStarted, Subdomain: r.Subdomain,
+				Error: "the campaign was cancelled before this row started"})
+		}
+		c.pending, c.head = nil, 0
+		if c.canceled.CancelStarted {
+			var n int
+			if err := workflow.ExecuteActivity(c.activityCtx(ctx, "Cancel the campaign's unlinked migrations"), campaignActs.CancelCampaignMigrations, c.id).Get(ctx, &n); err != nil {
+				return contract.CampaignReport{}, err
+			}
+			c.cancelledMigrations = n
+		}
+	} else {
+		c.state = contract.CampaignDone
+	}
+	if err := c.readOutcomes(ctx); err != nil {
+		return contract.CampaignReport{}, err
+	}
+	if err := c.awaitHandlers(ctx); err != nil {
+		return contract.CampaignReport{}, err
+	}
+	return contract.CampaignReport{Name: c.in.Name, Counts: c.counts, Rows: c.reports, Omitted: c.omitted,
+		Canceled: c.canceled, CancelledMigrations: c.cancelledMigrations}, nil
+}
+
+// readOutcomes replaces each started row's "started" with its migration's outcome, in
+// batches of outcomeBatch through ReadMigrationOutcomes.
+func (c *campaign) readOutcomes(ctx workflow.Context) error {
+	const outcomeBatch = 200
+	var idx []int
+	for i, r := range c.reports {
+		if r.Outcome == contract.OutcomeStarted {
+			idx = append(idx, i)
+		}
+	}
+	for len(idx) > 0 {
+		batch := idx[:min(outcomeBatch, len(idx))]
+		idx = idx[len(batch):]
+		ids := make([]string, len(batch))
+		for j, i := range batch {
+			ids[j] = c.reports[i].AccountID
+		}
+		var out []activities.MigrationOutcome
+		if err := workflow.ExecuteActivity(c.activityCtx(ctx, "Read the outcomes of the campaign's migrations"), campaignActs.ReadMigrationOutcomes, ids).Get(ctx, &out); err != nil {
+			return err
+		}
+		for j, o := range out {
+			if j >= len(batch) {
+				break
+			}
+			r := &c.reports[batch[j]]
+			if o.Status != "" {
+				r.Outcome = contract.CampaignOutcome(o.Status)
+			}
+			if o.Subdomain != "" {
+				r.Subdomain = o.Subdomain
+			}
+			r.UsersConverted, r.NeedsReactivation, r.Error = o.UsersConverted, o.NeedsReactivation, o.Error
+		}
+	}
+	return nil
+}
+
+func (c *campaign) activityCtx(ctx workflow.Context, summary string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 5 * time.Minute,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+		Summary: summary,
+	})
+}
+
+// count reads the campaign's running migrations by status from visibility.
+func (c *campaign) count(ctx workflow.Context) error {
+	var n activities.CampaignCount
+	if err := workflow.ExecuteActivity(c.activityCtx(ctx, "Count the campaign's migrations"), campaignActs.CountCampaign, c.id).Get(ctx, &n); err != nil {
+		var canceled *temporal.CanceledError
+		if errors.As(err, &canceled) {
+			return err
+		}
+		return fmt.Errorf("count the migrations of campaign %s: %w", c.in.Name, err)
+	}
+	c.last = n
+	return nil
+}
+
+// awaitHandlers lets update handlers still answering finish before the run ends.
+func (c *campaign) awaitHandlers(ctx workflow.Context) error {
+	done, _ := workflow.NewDisconnectedContext(ctx)
+	return workflow.Await(done, func() bool { return workflow.AllHandlersFinished(done) })
+}
