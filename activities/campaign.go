@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"strings"
 
-	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/converter"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -127,7 +125,7 @@ func (a *CampaignActivities) CancelCampaignMigrations(ctx context.Context, campa
 				return cancelled, fmt.Errorf("describe %s: %w", ex.GetWorkflowId(), err)
 			}
 			di := desc.GetWorkflowExecutionInfo()
-			if di.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING || !unlinked(keyword(di.GetSearchAttributes(), contract.SearchAttrStep.GetName())) {
+			if di.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING || !unlinked(contract.KeywordOf(di.GetSearchAttributes(), contract.SearchAttrStep)) {
 				continue
 			}
 			if err := a.c.CancelWorkflow(ctx, ex.GetWorkflowId(), ex.GetRunId()); err != nil {
@@ -189,8 +187,8 @@ func (a *CampaignActivities) outcome(ctx context.Context, accountID string) Migr
 	}
 	info := desc.GetWorkflowExecutionInfo()
 	sa := info.GetSearchAttributes()
-	o.Status = contract.Status(keyword(sa, contract.SearchAttrStatus.GetName()))
-	o.Subdomain = keyword(sa, contract.SearchAttrSubdomain.GetName())
+	o.Status = contract.Status(contract.KeywordOf(sa, contract.SearchAttrStatus))
+	o.Subdomain = contract.KeywordOf(sa, contract.SearchAttrSubdomain)
 	switch info.GetStatus() {
 	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
 		return o
@@ -217,17 +215,4 @@ func (a *CampaignActivities) outcome(ctx context.Context, accountID string) Migr
 	}
 	o.UsersConverted, o.NeedsReactivation = res.UsersConverted, res.NeedsReactivationCount
 	return o
-}
-
-// keyword reads one Keyword search attribute; absent or undecodable reads as "".
-func keyword(sa *commonpb.SearchAttributes, name string) string {
-	p, ok := sa.GetIndexedFields()[name]
-	if !ok {
-		return ""
-	}
-	var s string
-	if err := converter.GetDefaultDataConverter().FromPayload(p, &s); err != nil {
-		return ""
-	}
-	return s
 }

@@ -1,7 +1,9 @@
 package contract
 
 import (
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 )
 
@@ -28,4 +30,18 @@ var SearchAttributes = map[string]enumspb.IndexedValueType{
 	SearchAttrMode.GetName():          enumspb.INDEXED_VALUE_TYPE_KEYWORD,
 	SearchAttrStartedAt.GetName():     enumspb.INDEXED_VALUE_TYPE_DATETIME,
 	SearchAttrCampaignID.GetName():    enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+}
+
+// KeywordOf reads one Keyword search attribute from what visibility or a describe
+// returns; absent or undecodable reads as "".
+func KeywordOf(sa *commonpb.SearchAttributes, key temporal.SearchAttributeKeyKeyword) string {
+	p, ok := sa.GetIndexedFields()[key.GetName()]
+	if !ok {
+		return ""
+	}
+	var s string
+	if err := converter.GetDefaultDataConverter().FromPayload(p, &s); err != nil {
+		return ""
+	}
+	return s
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	failurepb "go.temporal.io/api/failure/v1"
 	"go.temporal.io/api/serviceerror"
@@ -111,30 +110,17 @@ func timeOf(ts *timestamppb.Timestamp) *time.Time {
 	return &t
 }
 
-// keyword reads one Keyword search attribute; absent or undecodable reads as "".
-func keyword(sa *commonpb.SearchAttributes, name string) string {
-	p, ok := sa.GetIndexedFields()[name]
-	if !ok {
-		return ""
-	}
-	var s string
-	if err := converter.GetDefaultDataConverter().FromPayload(p, &s); err != nil {
-		return ""
-	}
-	return s
-}
-
 // progressFromVisibility rebuilds the headline of the progress from the search
 // attributes the workflow keeps current, for when no worker can answer the query.
 func progressFromVisibility(info *workflowpb.WorkflowExecutionInfo) contract.Progress {
 	sa := info.GetSearchAttributes()
 	return contract.Progress{
 		WorkflowID:    info.GetExecution().GetWorkflowId(),
-		SellAccountID: keyword(sa, contract.SearchAttrSellAccountID.GetName()),
-		Mode:          contract.Mode(keyword(sa, contract.SearchAttrMode.GetName())),
-		Subdomain:     keyword(sa, contract.SearchAttrSubdomain.GetName()),
-		Step:          contract.Step(keyword(sa, contract.SearchAttrStep.GetName())),
-		Status:        contract.Status(keyword(sa, contract.SearchAttrStatus.GetName())),
+		SellAccountID: contract.KeywordOf(sa, contract.SearchAttrSellAccountID),
+		Mode:          contract.Mode(contract.KeywordOf(sa, contract.SearchAttrMode)),
+		Subdomain:     contract.KeywordOf(sa, contract.SearchAttrSubdomain),
+		Step:          contract.Step(contract.KeywordOf(sa, contract.SearchAttrStep)),
+		Status:        contract.Status(contract.KeywordOf(sa, contract.SearchAttrStatus)),
 		StartedAt:     info.GetStartTime().AsTime(),
 		Inputs:        []contract.InputRecord{},
 		Timeline:      []contract.StepRecord{},

@@ -150,13 +150,13 @@ func badPageToken() error {
 func summaryOf(info *workflowpb.WorkflowExecutionInfo) Summary {
 	sa := info.GetSearchAttributes()
 	return Summary{
-		AccountID:  keyword(sa, contract.SearchAttrSellAccountID.GetName()),
+		AccountID:  contract.KeywordOf(sa, contract.SearchAttrSellAccountID),
 		WorkflowID: info.GetExecution().GetWorkflowId(),
 		RunID:      info.GetExecution().GetRunId(),
-		Mode:       keyword(sa, contract.SearchAttrMode.GetName()),
-		Subdomain:  keyword(sa, contract.SearchAttrSubdomain.GetName()),
-		Step:       keyword(sa, contract.SearchAttrStep.GetName()),
-		Status:     keyword(sa, contract.SearchAttrStatus.GetName()),
+		Mode:       contract.KeywordOf(sa, contract.SearchAttrMode),
+		Subdomain:  contract.KeywordOf(sa, contract.SearchAttrSubdomain),
+		Step:       contract.KeywordOf(sa, contract.SearchAttrStep),
+		Status:     contract.KeywordOf(sa, contract.SearchAttrStatus),
 		Execution:  info.GetStatus().String(),
 		StartTime:  migrationStart(info),
 		CloseTime:  timeOf(info.GetCloseTime()),

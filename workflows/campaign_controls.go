@@ -21,6 +21,14 @@ func (c *campaign) registerControls(ctx workflow.Context) error {
 		}
 		return nil
 	}
+	// admissible is every control's first check: its own fields, then a campaign that
+	// can still take it.
+	admissible := func(check func() error) error {
+		if err := check(); err != nil {
+			return err
+		}
+		return closed()
+	}
 	reg := func(name string, handler, validator any) error {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, name, handler, workflow.UpdateHandlerOptions{Validator: validator}); err != nil {
 			return fmt.Errorf("register the %s control: %w", name, err)
@@ -34,10 +42,7 @@ func (c *campaign) registerControls(ctx workflow.Context) error {
 			return nil
 		},
 		func(ctx workflow.Context, in contract.CampaignControlInput) error {
-			if err := in.Check(); err != nil {
-				return err
-			}
-			if err := closed(); err != nil {
+			if err := admissible(in.Check); err != nil {
 				return err
 			}
 			if c.paused {
@@ -55,10 +60,7 @@ func (c *campaign) registerControls(ctx workflow.Context) error {
 			return nil
 		},
 		func(ctx workflow.Context, in contract.CampaignControlInput) error {
-			if err := in.Check(); err != nil {
-				return err
-			}
-			if err := closed(); err != nil {
+			if err := admissible(in.Check); err != nil {
 				return err
 			}
 			if !c.paused {
@@ -75,10 +77,7 @@ func (c *campaign) registerControls(ctx workflow.Context) error {
 			return nil
 		},
 		func(ctx workflow.Context, in contract.CampaignCancel) error {
-			if err := in.Check(); err != nil {
-				return err
-			}
-			return closed()
+			return admissible(in.Check)
 		}); err != nil {
 		return err
 	}
@@ -90,10 +89,7 @@ func (c *campaign) registerControls(ctx workflow.Context) error {
 			return contract.CampaignAddResult{FirstLine: first, LastLine: last}, nil
 		},
 		func(ctx workflow.Context, in contract.CampaignAddInput) error {
-			if err := in.Check(); err != nil {
-				return err
-			}
-			if err := closed(); err != nil {
+			if err := admissible(in.Check); err != nil {
 				return err
 			}
 			if room := contract.MaxCampaignQueued - c.counts.Queued; len(in.Rows) > room {
