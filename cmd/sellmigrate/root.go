@@ -48,6 +48,7 @@ Try it on this machine:
 		a.simCmd(),
 		a.startCmd(),
 		a.preflightCmd(),
+		a.campaignCmd(),
 		a.signalCmd(),
 		a.statusCmd(),
 		a.listCmd(),

@@ -1,0 +1,160 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sellmigrate/sellmigrate/config"
+	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/e2e/harness"
+)
+
+// TestCampaignCLIPauseResume runs a small campaign through the CLI on the shared stack:
+// three fresh accounts and a repeated row, at most one active and six starts a minute
+// (one at once, the next ten seconds later). It is paused right after its first start
+// and must start nothing while paused; resumed, it starts the rest, a responder answers
+// the migrations' disclaimers; once they have settled a cancel ends the campaign, and
+// the report gives each row's outcome.
+func TestCampaignCLIPauseResume(t *testing.T) {
+	t.Parallel()
+	d := shared(t)
+	sim := d.Sim()
+	// Accounts of their own (IDs and subdomains no other test uses), so nothing collides.
+	accounts := harness.LayOut(9601, "wavecli", []harness.ShapeCount{{Shape: harness.ShapeNewSmall, N: 3}})
+	harness.AddChaosAccounts(t, sim, accounts, func(sub, email string) { d.AddOperatorToken(t, sub, email) })
+	st, err := d.Starter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	resp := harness.NewResponder(st, sim, harness.API{URL: d.APIURL, AdminToken: config.DemoAdminToken}, accounts)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { defer close(watched); resp.Watch(watchCtx, 250*time.Millisecond) }()
+	defer func() { stopWatch(); <-watched; resp.Wait() }()
+
+	const name, by = "cli-wave", "ops@sellmigrate.test"
+	var list strings.Builder
+	list.WriteString("account_id,mode,subdomain,requested_by,owner_email,time_zone\n")
+	for _, a := range accounts {
+		r := a.Start()
+		fmt.Fprintf(&list, "%s,%s,%s,%s,,Europe/Paris\n", r.AccountID, r.Mode, r.Subdomain, r.RequestedBy)
+	}
+	first := accounts[0].Start()
+	fmt.Fprintf(&list, "%s,%s,%s,%s,,\n", first.AccountID, first.Mode, first.Subdomain, first.RequestedBy)
+	path := filepath.Join(t.TempDir(), "wave.csv")
+	if err := os.WriteFile(path, []byte(list.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	cli := func(args ...string) harness.Result {
+		t.Helper()
+		r := d.CLI(args...)
+		if r.Code != 0 {
+			t.Fatalf("%s", r)
+		}
+		return r
+	}
+	progress := func() contract.CampaignProgress {
+		t.Helper()
+		p, err := st.CampaignProgress(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	cli("campaign", "start", "--name", name, "--csv", path, "--max-active", "1", "--rate", "6/m", "--by", by)
+	// A second start of the same name is refused and changes nothing.
+	if r := d.CLI("campaign", "start", "--name", name, "--csv", path, "--by", by); r.Code == 0 || !strings.Contains(r.Stderr, "already exists") {
+		t.Fatalf("second start: %s", r)
+	}
+	for p := progress(); p.Counts.Started < 1; p = progress() {
+		if ctx.Err() != nil {
+			t.Fatalf("the campaign started nothing: %+v", p)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cli("campaign", "pause", name, "--by", by)
+	p := progress()
+	if !p.Paused || p.Counts.Started != 1 {
+		t.Fatalf("after pause: paused %t, started %d; want paused with 1 started (the rate allows the next 10 s after the first)", p.Paused, p.Counts.Started)
+	}
+	if p.Counts.Refused != 1 || len(p.Reports) != 1 || p.Reports[0].Outcome != contract.OutcomeDuplicate {
+		t.Errorf("the repeated row: refused %d, reports %+v; want one duplicate", p.Counts.Refused, p.Reports)
+	}
+	if out := cli("campaign", "status", name).Stdout; !strings.Contains(out, "paused: true") || !strings.Contains(out, "target 6/min") {
+		t.Errorf("status while paused:\n%s", out)
+	}
+	// Longer than the rate's period: a running campaign would have started the next row.
+	time.Sleep(11 * time.Second)
+	if p := progress(); p.Counts.Started != 1 {
+		t.Fatalf("started %d while paused, want 1", p.Counts.Started)
+	}
+	cli("campaign", "resume", name, "--by", by)
+
+	// Once every row has started and every migration has settled, cancel the campaign:
+	// it would otherwise notice the last migration's end only at its next drain count
+	// (minutes apart); a cancel ends it at once with the report, started rows included.
+	for {
+		p := progress()
+		if p.Counts.Started == 3 && len(resp.Unsettled(accounts)) == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the campaign's migrations did not settle: %+v; unsettled: %v", p, resp.Unsettled(accounts))
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	cli("campaign", "cancel", name, "--by", by)
+	for {
+		rep, err := st.CampaignReport(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Final {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	var rep contract.CampaignReport
+	if err := json.Unmarshal([]byte(cli("campaign", "report", name, "--format", "json").Stdout), &rep); err != nil {
+		t.Fatalf("decode the JSON report: %v", err)
+	}
+	if rep.Counts.Total != 4 || rep.Counts.Started != 3 || rep.Counts.Refused != 1 || rep.Counts.NotStarted != 0 || len(rep.Rows) != 4 || rep.Canceled == nil {
+		t.Fatalf("report counts %+v, %d rows; want 4 rows, 3 started, 1 refused, none dropped by the cancel", rep.Counts, len(rep.Rows))
+	}
+	byAccount := map[string]contract.CampaignRowReport{}
+	for _, r := range rep.Rows {
+		if r.Outcome == contract.OutcomeDuplicate {
+			continue
+		}
+		byAccount[r.AccountID] = r
+	}
+	for _, a := range accounts {
+		r, ok := byAccount[fmt.Sprint(a.ID)]
+		if !ok || r.Outcome != contract.CampaignOutcome(a.Outcome) || r.Subdomain != a.Subdomain ||
+			r.UsersConverted != a.Converted || r.Error != "" {
+			t.Errorf("account %d: report row %+v; want %s, subdomain %s, %d users converted, no error", a.ID, r, a.Outcome, a.Subdomain, a.Converted)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "report.csv")
+	cli("campaign", "report", name, "--out", out)
+	body, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(string(body)), "\n"); len(lines) != 5 || lines[0] != "line,account_id,outcome,subdomain,users_converted,needs_reactivation,error" {
+		t.Errorf("CSV report:\n%s", body)
+	}
+	if l := cli("campaign", "list").Stdout; !strings.Contains(l, name) {
+		t.Errorf("campaign list lacks %s:\n%s", name, l)
+	}
+}
