@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -184,12 +183,10 @@ func (a *app) campaignStatusCmd() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
 				if rep.Progress != nil {
-					return enc.Encode(rep.Progress)
+					return printJSON(a.stdout, rep.Progress)
 				}
-				return enc.Encode(rep.Report)
+				return printJSON(a.stdout, rep.Report)
 			}
 			if rep.Progress == nil {
 				a.printCampaignCounts(rep.Report.Counts)
@@ -379,12 +376,10 @@ prints what is known so far: the counts and the refused rows.`,
 			}
 			write := func(w io.Writer) error {
 				if format == "json" {
-					enc := json.NewEncoder(w)
-					enc.SetIndent("", "  ")
 					if rep.Report.Rows == nil {
 						rep.Report.Rows = []contract.CampaignRowReport{}
 					}
-					return enc.Encode(rep.Report)
+					return printJSON(w, rep.Report)
 				}
 				return starter.WriteCampaignReportCSV(w, rep.Report.Rows)
 			}
@@ -456,9 +451,7 @@ func (a *app) campaignListCmd() *cobra.Command {
 				if list == nil {
 					list = []starter.CampaignSummary{}
 				}
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(list)
+				return printJSON(a.stdout, list)
 			}
 			if len(list) == 0 {
 				a.out("no campaigns; start one with: sellmigrate campaign start --name N --csv F --by EMAIL\n")

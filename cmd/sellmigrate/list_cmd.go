@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 
@@ -39,12 +38,10 @@ latest run (status ID lists them all).`,
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
 				if list == nil {
 					list = []starter.Summary{}
 				}
-				return enc.Encode(list)
+				return printJSON(a.stdout, list)
 			}
 			if len(list) == 0 {
 				a.out("no migrations%s\n", filterNote(f))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -78,9 +77,7 @@ func (a *app) preflight(cmd *cobra.Command, f preflightFlags) error {
 		}
 	}
 	if f.asJSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := printJSON(a.stdout, rep); err != nil {
 			return fmt.Errorf("print the report: %w", err)
 		}
 	} else {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -93,6 +95,13 @@ func (a *app) connect(ctx context.Context, cmd *cobra.Command) (*session, error)
 		client:  c,
 		starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger, DataConverter: pc.DataConverter()}),
 	}, nil
+}
+
+// printJSON writes v to w as indented JSON, the form every --json output takes.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // out writes command output; a failed write to stdout is not worth another error.
