@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -131,35 +132,31 @@ func (a *app) campaignStart(cmd *cobra.Command, f campaignStartFlags) error {
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	s, err := a.connect(ctx, cmd)
-	if err != nil {
-		return err
-	}
-	defer s.close()
-	if f.dryRun {
-		rep, id, err := s.starter.Preflight(ctx, f.name, starter.CampaignPreflightRows(rows))
+	return a.withSession(cmd, func(ctx context.Context, s *session) error {
+		if f.dryRun {
+			rep, id, err := s.starter.Preflight(ctx, f.name, starter.CampaignPreflightRows(rows))
+			if err != nil {
+				return err
+			}
+			a.printPreflight(rep)
+			a.out("dry run: nothing started; preflight %s: %d ready, %d warning, %d blocked of %d rows\n", id, rep.Ready, rep.Warning, rep.Blocked, len(rep.Rows))
+			if rep.Blocked > 0 {
+				return fmt.Errorf("%d of %d rows are blocked; fix what their problems say, then run the dry run again", rep.Blocked, len(rep.Rows))
+			}
+			return nil
+		}
+		started, err := s.starter.StartCampaign(ctx, starter.CampaignRequest{Name: f.name, Rows: starter.CampaignRows(rows),
+			MaxActive: f.maxActive, RatePerMinute: rate, Windows: f.windows, By: f.by})
 		if err != nil {
 			return err
 		}
-		a.printPreflight(rep)
-		a.out("dry run: nothing started; preflight %s: %d ready, %d warning, %d blocked of %d rows\n", id, rep.Ready, rep.Warning, rep.Blocked, len(rep.Rows))
-		if rep.Blocked > 0 {
-			return fmt.Errorf("%d of %d rows are blocked; fix what their problems say, then run the dry run again", rep.Blocked, len(rep.Rows))
+		a.out("campaign %s started (workflow %s) with %d rows; follow it with: sellmigrate campaign status %s\n", f.name, started.WorkflowID, started.Sent, f.name)
+		if started.AddErr != nil {
+			return fmt.Errorf("rows %d to %d were not added (%w); the campaign runs with the first %d; send the rest with \"sellmigrate campaign add %s\" once more have started",
+				started.Sent+1, len(rows), started.AddErr, started.Sent, f.name)
 		}
 		return nil
-	}
-	started, err := s.starter.StartCampaign(ctx, starter.CampaignRequest{Name: f.name, Rows: starter.CampaignRows(rows),
-		MaxActive: f.maxActive, RatePerMinute: rate, Windows: f.windows, By: f.by})
-	if err != nil {
-		return err
-	}
-	a.out("campaign %s started (workflow %s) with %d rows; follow it with: sellmigrate campaign status %s\n", f.name, started.WorkflowID, started.Sent, f.name)
-	if started.AddErr != nil {
-		return fmt.Errorf("rows %d to %d were not added (%w); the campaign runs with the first %d; send the rest with \"sellmigrate campaign add %s\" once more have started",
-			started.Sent+1, len(rows), started.AddErr, started.Sent, f.name)
-	}
-	return nil
+	})
 }
 
 func (a *app) campaignStatusCmd() *cobra.Command {
@@ -172,29 +169,25 @@ func (a *app) campaignStatusCmd() *cobra.Command {
 			if err := contract.ValidateCampaignName(args[0]); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			s, err := a.connect(ctx, cmd)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			rep, err := s.starter.CampaignReport(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				if rep.Progress != nil {
-					return printJSON(a.stdout, rep.Progress)
+			return a.withSession(cmd, func(ctx context.Context, s *session) error {
+				rep, err := s.starter.CampaignReport(ctx, args[0])
+				if err != nil {
+					return err
 				}
-				return printJSON(a.stdout, rep.Report)
-			}
-			if rep.Progress == nil {
-				a.printCampaignCounts(rep.Report.Counts)
-				a.out("campaign %s has ended; see every row with: sellmigrate campaign report %s\n", args[0], args[0])
+				if asJSON {
+					if rep.Progress != nil {
+						return printJSON(a.stdout, rep.Progress)
+					}
+					return printJSON(a.stdout, rep.Report)
+				}
+				if rep.Progress == nil {
+					a.printCampaignCounts(rep.Report.Counts)
+					a.out("campaign %s has ended; see every row with: sellmigrate campaign report %s\n", args[0], args[0])
+					return nil
+				}
+				a.printCampaignProgress(*rep.Progress)
 				return nil
-			}
-			a.printCampaignProgress(*rep.Progress)
-			return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the progress as JSON")
@@ -251,22 +244,19 @@ func (a *app) campaignControlCmd(control string) *cobra.Command {
 			if err := checkCampaignControl(args[0], by); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			s, err := a.connect(ctx, cmd)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			if control == "pause" {
-				err = s.starter.PauseCampaign(ctx, args[0], by)
-			} else {
-				err = s.starter.ResumeCampaign(ctx, args[0], by)
-			}
-			if err != nil {
-				return err
-			}
-			a.out("campaign %s: %s accepted; see it with: sellmigrate campaign status %s\n", args[0], control, args[0])
-			return nil
+			return a.withSession(cmd, func(ctx context.Context, s *session) error {
+				var err error
+				if control == "pause" {
+					err = s.starter.PauseCampaign(ctx, args[0], by)
+				} else {
+					err = s.starter.ResumeCampaign(ctx, args[0], by)
+				}
+				if err != nil {
+					return err
+				}
+				a.out("campaign %s: %s accepted; see it with: sellmigrate campaign status %s\n", args[0], control, args[0])
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&by, "by", "", "your email, recorded with the control")
@@ -296,17 +286,13 @@ func (a *app) campaignCancelCmd() *cobra.Command {
 			if err := checkCampaignControl(args[0], by); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			s, err := a.connect(ctx, cmd)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			if err := s.starter.CancelCampaign(ctx, args[0], by, cancelStarted); err != nil {
-				return err
-			}
-			a.out("campaign %s: cancel accepted; its report comes with: sellmigrate campaign report %s\n", args[0], args[0])
-			return nil
+			return a.withSession(cmd, func(ctx context.Context, s *session) error {
+				if err := s.starter.CancelCampaign(ctx, args[0], by, cancelStarted); err != nil {
+					return err
+				}
+				a.out("campaign %s: cancel accepted; its report comes with: sellmigrate campaign report %s\n", args[0], args[0])
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&by, "by", "", "your email, recorded with the control")
@@ -329,17 +315,13 @@ func (a *app) campaignAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			s, err := a.connect(ctx, cmd)
-			if err != nil {
+			return a.withSession(cmd, func(ctx context.Context, s *session) error {
+				res, err := s.starter.AddCampaignRows(ctx, args[0], by, starter.CampaignRows(rows))
+				if res.LastLine > 0 {
+					a.out("campaign %s: rows added as lines %d to %d\n", args[0], res.FirstLine, res.LastLine)
+				}
 				return err
-			}
-			defer s.close()
-			res, err := s.starter.AddCampaignRows(ctx, args[0], by, starter.CampaignRows(rows))
-			if res.LastLine > 0 {
-				a.out("campaign %s: rows added as lines %d to %d\n", args[0], res.FirstLine, res.LastLine)
-			}
-			return err
+			})
 		},
 	}
 	cmd.Flags().StringVar(&by, "by", "", "your email, recorded with the rows")
@@ -364,45 +346,41 @@ prints what is known so far: the counts and the refused rows.`,
 			if format != "csv" && format != "json" {
 				return fmt.Errorf("--format %q is not valid: give csv or json", format)
 			}
-			ctx := cmd.Context()
-			s, err := a.connect(ctx, cmd)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			rep, err := s.starter.CampaignReport(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			write := func(w io.Writer) error {
-				if format == "json" {
-					if rep.Report.Rows == nil {
-						rep.Report.Rows = []contract.CampaignRowReport{}
-					}
-					return printJSON(w, rep.Report)
-				}
-				return starter.WriteCampaignReportCSV(w, rep.Report.Rows)
-			}
-			if out == "" {
-				if err := write(a.stdout); err != nil {
+			return a.withSession(cmd, func(ctx context.Context, s *session) error {
+				rep, err := s.starter.CampaignReport(ctx, args[0])
+				if err != nil {
 					return err
 				}
-			} else if err := writeFileAtomic(out, write); err != nil {
-				return err
-			}
-			note := "final"
-			if !rep.Final {
-				note = "so far (the campaign is running; started rows get their outcome at the end)"
-			}
-			if rep.Report.Omitted > 0 {
-				note += fmt.Sprintf("; %d more rows counted only, list them with: sellmigrate list", rep.Report.Omitted)
-			}
-			if out != "" {
-				a.out("report of campaign %s written to %s: %d rows, %s\n", args[0], out, len(rep.Report.Rows), note)
-			} else {
-				_, _ = fmt.Fprintf(a.stderr, "report of campaign %s: %d rows, %s\n", args[0], len(rep.Report.Rows), note)
-			}
-			return nil
+				write := func(w io.Writer) error {
+					if format == "json" {
+						if rep.Report.Rows == nil {
+							rep.Report.Rows = []contract.CampaignRowReport{}
+						}
+						return printJSON(w, rep.Report)
+					}
+					return starter.WriteCampaignReportCSV(w, rep.Report.Rows)
+				}
+				if out == "" {
+					if err := write(a.stdout); err != nil {
+						return err
+					}
+				} else if err := writeFileAtomic(out, write); err != nil {
+					return err
+				}
+				note := "final"
+				if !rep.Final {
+					note = "so far (the campaign is running; started rows get their outcome at the end)"
+				}
+				if rep.Report.Omitted > 0 {
+					note += fmt.Sprintf("; %d more rows counted only, list them with: sellmigrate list", rep.Report.Omitted)
+				}
+				if out != "" {
+					a.out("report of campaign %s written to %s: %d rows, %s\n", args[0], out, len(rep.Report.Rows), note)
+				} else {
+					_, _ = fmt.Fprintf(a.stderr, "report of campaign %s: %d rows, %s\n", args[0], len(rep.Report.Rows), note)
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
@@ -437,34 +415,30 @@ func (a *app) campaignListCmd() *cobra.Command {
 		Short: "List the campaigns, newest first",
 		Args:  exactArgs(0, "", "sellmigrate campaign list"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			s, err := a.connect(ctx, cmd)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			list, err := s.starter.ListCampaigns(ctx)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				if list == nil {
-					list = []starter.CampaignSummary{}
+			return a.withSession(cmd, func(ctx context.Context, s *session) error {
+				list, err := s.starter.ListCampaigns(ctx)
+				if err != nil {
+					return err
 				}
-				return printJSON(a.stdout, list)
-			}
-			if len(list) == 0 {
-				a.out("no campaigns; start one with: sellmigrate campaign start --name N --csv F --by EMAIL\n")
+				if asJSON {
+					if list == nil {
+						list = []starter.CampaignSummary{}
+					}
+					return printJSON(a.stdout, list)
+				}
+				if len(list) == 0 {
+					a.out("no campaigns; start one with: sellmigrate campaign start --name N --csv F --by EMAIL\n")
+					return nil
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "NAME\tEXECUTION\tSTARTED\tCLOSED")
+				for _, c := range list {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Name, c.Execution, c.StartTime, report.Dash(c.CloseTime))
+				}
+				_ = tw.Flush()
+				a.out("%d campaign(s)\n", len(list))
 				return nil
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tEXECUTION\tSTARTED\tCLOSED")
-			for _, c := range list {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Name, c.Execution, c.StartTime, report.Dash(c.CloseTime))
-			}
-			_ = tw.Flush()
-			a.out("%d campaign(s)\n", len(list))
-			return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the list as JSON")

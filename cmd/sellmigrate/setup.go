@@ -97,6 +97,18 @@ func (a *app) connect(ctx context.Context, cmd *cobra.Command) (*session, error)
 	}, nil
 }
 
+// withSession connects as connect does, runs fn with the session and closes it: the
+// shape of every command that talks to Temporal once.
+func (a *app) withSession(cmd *cobra.Command, fn func(ctx context.Context, s *session) error) error {
+	ctx := cmd.Context()
+	s, err := a.connect(ctx, cmd)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	return fn(ctx, s)
+}
+
 // printJSON writes v to w as indented JSON, the form every --json output takes.
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
