@@ -34,6 +34,30 @@ export function statusChip(status, attrs) {
     h("span", { class: "chip-dot", "aria-hidden": "true" }), s.label);
 }
 
+// Where a campaign stands (its progress's state), drawn in the statuses' colours;
+// before the first answer, or once it has closed, the Temporal execution status of
+// GET /api/v1/campaigns speaks instead.
+const CAMPAIGN_STATES = new Map([
+  ["running", ["Running", "running"]],
+  ["paused", ["Paused", "waiting"]],
+  ["outside_window", ["Outside its windows", "waiting"]],
+  ["draining", ["Finishing its migrations", "running"]],
+  ["cancelled", ["Cancelled", "cancelled"]],
+  ["done", ["Done", "done"]],
+  ["RUNNING", ["Running", "running"]],
+  ["COMPLETED", ["Completed", "done"]],
+  ["FAILED", ["Failed", "failed"]],
+  ["CANCELED", ["Cancelled", "cancelled"]],
+  ["TERMINATED", ["Terminated", "cancelled"]],
+  ["TIMED_OUT", ["Timed out", "expired"]],
+]);
+
+export function campaignStateChip(state, attrs) {
+  const [label, colour] = CAMPAIGN_STATES.get(state) || [String(state || "unknown").toLowerCase().replace(/_/g, " "), "unknown"];
+  return h("span", { class: "chip chip-" + colour, dataset: { state: state || "" }, ...attrs },
+    h("span", { class: "chip-dot", "aria-hidden": "true" }), label);
+}
+
 export const STEPS = [
   ["preflight", "Preflight"],
   ["subdomain", "Subdomain"],
