@@ -139,7 +139,7 @@ export function rowsCard(v, reportHref) {
     h("td", { class: "mono small" }, r.subdomain || "—"),
     h("td", { class: "num" }, r.usersConverted ? num(r.usersConverted) : ""),
     h("td", { class: "num" }, r.needsReactivation ? num(r.needsReactivation) : ""),
-    h("td", { class: "small error-text wrap" }, r.error || "")));
+    h("td", { class: "small error-text cell-error" }, r.error || "")));
   return h("section", { class: "card", id: "campaign-rows", "aria-labelledby": "campaign-rows-title" },
     h("div", { class: "card-head" }, h("h2", { id: "campaign-rows-title" }, title),
       h("a", { class: "btn", id: "campaign-report-csv", href: reportHref, download: "" }, "Download report (CSV)")),
