@@ -11,6 +11,7 @@ import { campaignMigrations } from "./campaign_migrations.js";
 import { paceCard, progressCard, rowsCard, stateNote } from "./campaign_sections.js";
 
 const REFRESH_MS = 3000;
+const MIGRATIONS_MS = 15000;
 
 // view merges the answer's report and progress into what the sections draw. A closed
 // campaign has no progress: its migrations' statuses are then its rows' outcomes.
@@ -53,6 +54,7 @@ export function renderCampaign(main, name, session) {
   });
   let shown = null;
   let migrationsKey = "";
+  let migrationsAt = 0;
   let rowsKey = "";
 
   fill(main,
@@ -83,10 +85,13 @@ export function renderCampaign(main, name, session) {
       rowsKey = rk;
       fill(rowsSlot, rowsCard(v, base + "/report?format=csv"));
     }
-    // The migrations are listed again when their counts move, not at every answer.
+    // The migrations are listed again when their counts move, while visibility has
+    // not shown every start yet, and now and then for their own statuses (a campaign
+    // recounts them only every few minutes once every row has started).
     const mk = JSON.stringify([v.counts.started, v.byStatus]);
-    if (mk !== migrationsKey) {
+    if (mk !== migrationsKey || migrations.lags(v.counts.started) || Date.now() - migrationsAt > MIGRATIONS_MS) {
       migrationsKey = mk;
+      migrationsAt = Date.now();
       migrations.refresh();
     }
     notices.replaceChildren();

@@ -7,9 +7,11 @@ import { MIGRATION_COLUMNS, migrationRow } from "./list.js";
 
 const PAGE_SIZE = 25;
 
-// campaignMigrations builds the card; refresh() reloads the page shown.
+// campaignMigrations builds the card; refresh() reloads the page shown; lags(started)
+// says whether it may be behind: visibility shows a start a moment after the campaign
+// counts it, so a first page with fewer rows than the starts is asked for again.
 export function campaignMigrations(name) {
-  const state = { tokens: [""], page: 0, seq: 0 };
+  const state = { tokens: [""], page: 0, seq: 0, shown: 0 };
   const tbody = h("tbody", { id: "campaign-migration-rows" },
     h("tr", { class: "empty-row" }, h("td", { colspan: String(MIGRATION_COLUMNS.length) }, "Loading migrations…")));
   const error = h("p", { class: "notice notice-error", id: "campaign-migrations-error", role: "alert", hidden: true });
@@ -41,6 +43,7 @@ export function campaignMigrations(name) {
     if (seq !== state.seq) return;
     error.hidden = true;
     const items = data.items || [];
+    state.shown = items.length;
     state.tokens.length = state.page + 1;
     if (data.nextPageToken) state.tokens.push(data.nextPageToken);
     fill(tbody, items.length ? items.map(migrationRow)
@@ -54,5 +57,9 @@ export function campaignMigrations(name) {
       h("button", { type: "button", class: "btn", disabled: !data.nextPageToken, onclick: () => { state.page++; load(); } }, "Next →"));
   }
 
-  return { el, refresh: load };
+  return {
+    el,
+    refresh: load,
+    lags: (started) => state.page === 0 && state.shown < Math.min(started || 0, PAGE_SIZE),
+  };
 }

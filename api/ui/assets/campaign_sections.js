@@ -145,7 +145,8 @@ export function rowsCard(v, reportHref) {
       h("a", { class: "btn", id: "campaign-report-csv", href: reportHref, download: "" }, "Download report (CSV)")),
     rows.length
       ? h("div", { class: "table-scroll" }, h("table", { class: "table table-compact" },
-        h("thead", {}, h("tr", {}, ["Line", "Sell account", "Outcome", "Subdomain", "Users converted", "Need reactivation", "Error"].map((x) => h("th", { scope: "col" }, x)))),
+        h("thead", {}, h("tr", {}, [["Line"], ["Sell account"], ["Outcome"], ["Subdomain"], ["Converted", "Users converted to contributors"],
+          ["Reactivate", "Users needing reactivation"], ["Error"]].map(([x, full]) => h("th", { scope: "col", title: full }, x)))),
         h("tbody", {}, body)))
       : h("p", { class: "muted" }, v.final ? "The report lists no row." : "No row has been refused so far."),
     v.omitted ? h("p", { class: "hint", id: "campaign-omitted" }, plural(v.omitted, "more row is", "more rows are") +

@@ -4,7 +4,7 @@
 
 import { fill, h } from "./dom.js";
 import { api, poll, reportIfUnauthorized } from "./http.js";
-import { campaignStateChip, timeEl } from "./format.js";
+import { executionChip, executionRunning, timeEl } from "./format.js";
 
 // A campaign changes in seconds at most: no event stream, a light refresh.
 const REFRESH_MS = 10000;
@@ -27,10 +27,10 @@ export function renderCampaigns(main) {
         h("thead", {}, h("tr", {}, ["Campaign", "State", "Started", "Closed"].map((c) => h("th", { scope: "col" }, c)))),
         tbody))));
 
-  const row = (c) => h("tr", { dataset: { campaign: c.name, execution: c.executionStatus || "" } },
+  const row = (c) => h("tr", { dataset: { campaign: c.name, running: String(executionRunning(c.executionStatus)) } },
     h("td", { class: "cell-account" }, h("a", { href: "#/campaigns/" + encodeURIComponent(c.name), class: "row-link" }, c.name),
       h("div", { class: "muted mono small" }, c.workflowId)),
-    h("td", {}, campaignStateChip(c.executionStatus)),
+    h("td", {}, executionChip(c.executionStatus)),
     h("td", {}, timeEl(c.startedAt)),
     h("td", {}, c.closedAt ? timeEl(c.closedAt) : h("span", { class: "muted" }, "open")));
 
@@ -46,7 +46,7 @@ export function renderCampaigns(main) {
     }
     error.hidden = true;
     const list = data.campaigns || [];
-    const open = list.filter((c) => c.executionStatus === "RUNNING").length;
+    const open = list.filter((c) => executionRunning(c.executionStatus)).length;
     fill(summary, list.length ? `${list.length} campaign${list.length === 1 ? "" : "s"}, ${open} running` : "No campaigns yet");
     fill(tbody, list.length ? list.map(row)
       : h("tr", { class: "empty-row" }, h("td", { colspan: "4" }, "No campaign has been started yet.")));

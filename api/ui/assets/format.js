@@ -34,9 +34,7 @@ export function statusChip(status, attrs) {
     h("span", { class: "chip-dot", "aria-hidden": "true" }), s.label);
 }
 
-// Where a campaign stands (its progress's state), drawn in the statuses' colours;
-// before the first answer, or once it has closed, the Temporal execution status of
-// GET /api/v1/campaigns speaks instead.
+// Where a campaign stands (its progress's state), drawn in the statuses' colours.
 const CAMPAIGN_STATES = new Map([
   ["running", ["Running", "running"]],
   ["paused", ["Paused", "waiting"]],
@@ -44,17 +42,32 @@ const CAMPAIGN_STATES = new Map([
   ["draining", ["Finishing its migrations", "running"]],
   ["cancelled", ["Cancelled", "cancelled"]],
   ["done", ["Done", "done"]],
+]);
+
+// Temporal's execution status, as GET /api/v1/campaigns gives it ("Running",
+// "Completed", ...), compared without case or underscores: the list knows no more.
+const EXECUTION_STATES = new Map([
   ["RUNNING", ["Running", "running"]],
   ["COMPLETED", ["Completed", "done"]],
   ["FAILED", ["Failed", "failed"]],
   ["CANCELED", ["Cancelled", "cancelled"]],
   ["TERMINATED", ["Terminated", "cancelled"]],
-  ["TIMED_OUT", ["Timed out", "expired"]],
+  ["TIMEDOUT", ["Timed out", "expired"]],
 ]);
+const executionKey = (s) => String(s || "").toUpperCase().replace(/_/g, "");
+export const executionRunning = (s) => executionKey(s) === "RUNNING";
 
 export function campaignStateChip(state, attrs) {
-  const [label, colour] = CAMPAIGN_STATES.get(state) || [String(state || "unknown").toLowerCase().replace(/_/g, " "), "unknown"];
-  return h("span", { class: "chip chip-" + colour, dataset: { state: state || "" }, ...attrs },
+  return chip(CAMPAIGN_STATES.get(state), state, attrs);
+}
+
+export function executionChip(status, attrs) {
+  return chip(EXECUTION_STATES.get(executionKey(status)), status, attrs);
+}
+
+function chip(known, raw, attrs) {
+  const [label, colour] = known || [String(raw || "unknown").replace(/_/g, " ").toLowerCase(), "unknown"];
+  return h("span", { class: "chip chip-" + colour, dataset: { state: raw || "" }, ...attrs },
     h("span", { class: "chip-dot", "aria-hidden": "true" }), label);
 }
 
