@@ -120,7 +120,11 @@ func (s *Server) auditRefusal(r *http.Request, rt route, p principal, outcome st
 	if action == "" {
 		return
 	}
-	s.writeAudit(r, p, action, r.PathValue("id"), outcome, status)
+	target := r.PathValue("id")
+	if name := r.PathValue("name"); name != "" {
+		target = contract.CampaignWorkflowID(name)
+	}
+	s.writeAudit(r, p, action, target, outcome, status)
 }
 
 // writeAudit writes the info line "audit" and, with audit.file set, appends the same
@@ -166,7 +170,7 @@ func (s *Server) writeAudit(r *http.Request, p principal, action, migration, out
 }
 
 // auditAction names what a route does for the audit trail; "" for routes that change
-// no migration (reads, the session, preflight), which are not audited.
+// no migration or campaign (reads, the session, preflight), which are not audited.
 func auditAction(rt route) string {
 	if rt.method != http.MethodPost {
 		return ""
@@ -182,7 +186,7 @@ func auditAction(rt route) string {
 	if name, ok := strings.CutPrefix(rt.path, actionPath("")); ok {
 		return name
 	}
-	return ""
+	return campaignControls[rt.path]
 }
 
 // auditFilter is GET /api/v1/audit's query.

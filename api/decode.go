@@ -107,3 +107,23 @@ func jsonKind(goKind string) string {
 	}
 	return "number"
 }
+
+// decodeOptionalJSON is decodeJSON for a body that may be left out: no body at all, or
+// an empty JSON one, leaves dst as it is.
+func (s *Server) decodeOptionalJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	mt := mediaType(r)
+	if mt != "" && mt != "application/json" {
+		return newError(codeUnsupportedMedia, fmt.Sprintf("the body must be JSON sent with Content-Type: application/json, or left out (got %q)", r.Header.Get("Content-Type")))
+	}
+	body, err := s.readBody(w, r)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if mt == "" {
+		return newError(codeUnsupportedMedia, "the body must be JSON sent with Content-Type: application/json, or left out")
+	}
+	return decodeStrict(body, dst)
+}

@@ -89,6 +89,10 @@ func toAPIError(err error) *apiError {
 		closed   *starter.ClosedError
 		rejected *starter.RejectedError
 		dup      *starter.DuplicateRowError
+		cExists  *starter.CampaignExistsError
+		cMissing *starter.CampaignNotFoundError
+		cRefused *starter.CampaignRejectedError
+		cEnded   *starter.CampaignEndedError
 		unavail  *serviceerror.Unavailable
 		deadline *serviceerror.DeadlineExceeded
 	)
@@ -107,6 +111,16 @@ func toAPIError(err error) *apiError {
 		return newError(codeConflict, dup.Error())
 	case errors.As(err, &rejected):
 		return newError(codeRejected, rejected.Error())
+	case errors.As(err, &cMissing):
+		return newError(codeNotFound, cMissing.Error())
+	// A campaign's refusals are about its state (already paused, not paused, ended,
+	// the name taken), not the input: conflicts.
+	case errors.As(err, &cExists):
+		return newError(codeConflict, cExists.Error())
+	case errors.As(err, &cRefused):
+		return newError(codeConflict, cRefused.Error())
+	case errors.As(err, &cEnded):
+		return newError(codeConflict, cEnded.Error())
 	case errors.As(err, &unavail), errors.As(err, &deadline), errors.Is(err, context.DeadlineExceeded):
 		// The cause (addresses, RPC text) goes to the log only; the advice is ours.
 		return newPublicError(codeUnavailable, "Temporal did not answer in time; check that the Temporal server and a worker are running, then retry")

@@ -24,14 +24,15 @@ func (s *Server) openAPIDocument() map[string]any {
 			"version": "1.0.0",
 			"description": "Start, follow, approve and cancel Zendesk Sell account migrations, each a durable Temporal workflow. " +
 				"Authenticate with `Authorization: Bearer <token>` or the session cookie set by POST /api/v1/session. " +
-				"Roles: viewer reads, ops also starts and cancels, admin also sends approvals (x-required-role on each operation). " +
+				"Roles: viewer reads, ops also starts and cancels migrations and starts and controls campaigns, admin also sends approvals (x-required-role on each operation). " +
 				"Each token is a principal (GET /api/v1/me), stamped into every input and start; with a named token (api.tokens) an input's by may be left out " +
 				"and is filled with the token's email, and any other by is a 403. " +
-				"Every call that changes a migration, and every such call refused with 401 or 403, is audited (GET /api/v1/audit, admin, with audit.file set). " +
+				"Every call that changes a migration or a campaign, and every such call refused with 401 or 403, is audited (GET /api/v1/audit, admin, with audit.file set). " +
 				"Errors are always `{\"error\":{\"code\",\"message\"}}`.",
 		},
 		"tags": []any{
 			map[string]any{"name": "migrations", "description": "migrations and their human inputs"},
+			map[string]any{"name": "campaigns", "description": "waves of migrations from a list: paced, in time windows, pausable"},
 			map[string]any{"name": "session", "description": "who is calling"},
 			map[string]any{"name": "disclaimers", "description": "the texts an admin accepts"},
 			map[string]any{"name": "live", "description": "server-sent events"},
@@ -62,9 +63,9 @@ var errorStatuses = map[string]struct{ name, desc string }{
 	"400": {"BadRequest", "bad_request: malformed JSON, unknown fields or more than one value"},
 	"401": {"Unauthorized", "unauthorized: no, malformed or unknown token or session"},
 	"403": {"Forbidden", "forbidden: the token's role may not do this"},
-	"404": {"NotFound", "not_found: no such migration, action, disclaimer version or route; or, for the audit trail, audit.file is not set"},
+	"404": {"NotFound", "not_found: no such migration, campaign, action, disclaimer version or route; or, for the audit trail, audit.file is not set"},
 	"405": {"MethodNotAllowed", "method_not_allowed: the path exists under other methods (see Allow)"},
-	"409": {"Conflict", "conflict: already started, or the migration has ended"},
+	"409": {"Conflict", "conflict: already started, or the migration has ended; for a campaign: the name is taken, the campaign refused the control (with why), or it has ended"},
 	"413": {"PayloadTooLarge", "payload_too_large: the body exceeds api.max_body_bytes"},
 	"415": {"UnsupportedMediaType", "unsupported_media_type: wrong Content-Type"},
 	"422": {"Unprocessable", "invalid_input: a value broke a rule (field says which); rejected: the workflow refused the action, with its reason"},
@@ -173,6 +174,7 @@ func paths() map[string]any {
 					queryParam("step", "only this step", strEnum("", steps...)),
 					queryParam("mode", "only this mode", strEnum("", "new", "existing")),
 					queryParam("subdomain", "only this Zendesk subdomain", schema{"type": "string"}),
+					queryParam("campaign", "only the migrations this campaign started (its name; CampaignID)", schema{"type": "string"}),
 					queryParam("page_size", "items per page", schema{"type": "integer", "minimum": 1, "maximum": starter.MaxPageSize, "default": starter.DefaultPageSize}),
 					queryParam("page_token", "nextPageToken of the previous page. Pages follow Temporal visibility's order (running migrations first, then by close time), so one that closes while you page may show up on two pages", schema{"type": "string"}),
 				}),
@@ -228,8 +230,8 @@ func paths() map[string]any {
 			map[string]any{"200": jsonBody(refTo("AuditPage"), "the matching records")}, "400", "404"),
 			"parameters", []any{
 				queryParam("principal", "only this principal: its name or email (case-insensitive), or anonymous", schema{"type": "string"}),
-				queryParam("action", "only this action: start, bulk-start, cancel or an input's name", schema{"type": "string"}),
-				queryParam("migration", "only this migration: an account ID or workflow ID", schema{"type": "string"}),
+				queryParam("action", "only this action: start, bulk-start, cancel, an input's name, or a campaign's (campaign-start, campaign-pause, ...)", schema{"type": "string"}),
+				queryParam("migration", "only this migration: an account ID or workflow ID (campaign-NAME for a campaign)", schema{"type": "string"}),
 				queryParam("outcome", "only this outcome: ok, unauthenticated, forbidden or an error code", schema{"type": "string"}),
 				queryParam("since", "only records at or after this RFC 3339 time, e.g. 2026-12-01T06:00:00Z", schema{"type": "string", "format": "date-time"}),
 				queryParam("limit", "records at most", schema{"type": "integer", "minimum": 1, "maximum": maxAuditLimit, "default": defaultAuditLimit}),
@@ -271,6 +273,9 @@ func paths() map[string]any {
 	}
 	for _, in := range contract.Inputs() {
 		out[actionPath(in.Name)] = map[string]any{"post": actionOp(in)}
+	}
+	for path, item := range campaignPaths() {
+		out[path] = item
 	}
 	for path, item := range staffSignInPaths() {
 		out[path] = item

@@ -120,8 +120,8 @@ func schemas() map[string]any {
 			"principal":      str("the token's principal; anonymous without a valid token or session"),
 			"principalEmail": str("the principal's email; absent for role-list tokens and anonymous callers"),
 			"role":           strEnum("the principal's role; none when anonymous", "viewer", "ops", "admin", "none"),
-			"action":         str("start, bulk-start (one line per row), cancel, owner-login-link (a signed owner-login link handed out), or an input's name"),
-			"migration":      str("the account ID or workflow ID the call named; empty for a bulk start whose body could not be read"),
+			"action":         str("start, bulk-start (one line per row), cancel, owner-login-link (a signed owner-login link handed out), an input's name, or campaign-start, campaign-pause, campaign-resume, campaign-cancel, campaign-add"),
+			"migration":      str("the account ID or workflow ID the call named (campaign-NAME for a campaign); empty for a bulk or campaign start whose body could not be read"),
 			"outcome":        str("ok, unauthenticated (401), forbidden (403 before the handler ran), or the error code sent back"),
 			"status":         integer("the HTTP status of a failed call; absent when ok"),
 			"requestId":      str("the request's X-Request-Id"),
@@ -330,6 +330,7 @@ func schemas() map[string]any {
 	for _, in := range contract.Inputs() {
 		out[inputSchemaName(in)] = inputSchema(in)
 	}
+	maps.Copy(out, campaignSchemas())
 	return out
 }
 

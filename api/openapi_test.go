@@ -235,15 +235,26 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"Disclaimer":         reflect.TypeFor[contract.Disclaimer](),
 		"Principal":          reflect.TypeFor[contract.Principal](),
 		"AuditRecord":        reflect.TypeFor[AuditRecord](),
+		// The campaign routes'.
+		"CampaignSummary":        reflect.TypeFor[starter.CampaignSummary](),
+		"CampaignList":           reflect.TypeFor[campaignListBody](),
+		"CampaignRow":            reflect.TypeFor[contract.CampaignRow](),
+		"CampaignStartRequest":   reflect.TypeFor[campaignStartRequest](),
+		"CampaignStarted":        reflect.TypeFor[campaignStartedBody](),
+		"CampaignControlRequest": reflect.TypeFor[campaignControlRequest](),
+		"CampaignControlled":     reflect.TypeFor[campaignControlBody](),
+		"CampaignAddRequest":     reflect.TypeFor[campaignAddRequest](),
+		"CampaignAdded":          reflect.TypeFor[campaignAddedBody](),
+		"CampaignCounts":         reflect.TypeFor[contract.CampaignCounts](),
+		"CampaignRowReport":      reflect.TypeFor[contract.CampaignRowReport](),
+		"CampaignCancel":         reflect.TypeFor[contract.CampaignCancel](),
+		"CampaignReport":         reflect.TypeFor[contract.CampaignReport](),
+		"CampaignProgress":       reflect.TypeFor[contract.CampaignProgress](),
+		"CampaignView":           reflect.TypeFor[starter.CampaignReport](),
 	} {
 		props := components[name].(map[string]any)["properties"].(map[string]any)
 		want := map[string]bool{}
-		for i := 0; i < typ.NumField(); i++ {
-			tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
-			if tag != "" && tag != "-" {
-				want[tag] = true
-			}
-		}
+		jsonFields(typ, want)
 		for field := range want {
 			if props[field] == nil {
 				t.Errorf("schema %s lacks %s, a field of %s", name, field, typ)
@@ -253,6 +264,22 @@ func TestSchemasMatchTypes(t *testing.T) {
 			if !want[field] {
 				t.Errorf("schema %s documents %s, which %s does not have", name, field, typ)
 			}
+		}
+	}
+}
+
+// jsonFields adds the JSON field names of a struct type to out, those of embedded
+// structs included, as encoding/json flattens them.
+func jsonFields(typ reflect.Type, out map[string]bool) {
+	for i := 0; i < typ.NumField(); i++ {
+		f := typ.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			jsonFields(f.Type, out)
+			continue
+		}
+		if tag != "" && tag != "-" {
+			out[tag] = true
 		}
 	}
 }

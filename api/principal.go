@@ -22,16 +22,29 @@ func stampInput(p principal, payload contract.Payload) error {
 		return &apiError{Code: codeInvalidInput, Field: "principal",
 			Message: "principal is set by the server from your token; leave it out of the body"}
 	}
-	if op, ok := payload.(contract.Operated); ok && p.email != "" {
-		by := strings.TrimSpace(op.OperatorEmail())
-		if by != "" && !strings.EqualFold(by, p.email) {
-			return &apiError{Code: codeForbidden, Field: "by", Message: fmt.Sprintf(
-				"by %q is not who this token belongs to: the token is %s's (%s); leave by out, or send %q", by, p.name, p.email, p.email)}
+	if op, ok := payload.(contract.Operated); ok {
+		by, err := p.operator(op.OperatorEmail())
+		if err != nil {
+			return err
 		}
-		op.SetOperatorEmail(p.email)
+		op.SetOperatorEmail(by)
 	}
 	if st, ok := payload.(interface{ SetSentBy(*contract.Principal) }); ok {
 		st.SetSentBy(p.stamp())
 	}
 	return nil
+}
+
+// operator is who sends a change, given the body's by: a named token's email (an
+// absent by is filled in, one that differs is a 403), or for a role-list token, which
+// has no email, the body's by as given.
+func (p principal) operator(by string) (string, error) {
+	if p.email == "" {
+		return by, nil
+	}
+	if by = strings.TrimSpace(by); by != "" && !strings.EqualFold(by, p.email) {
+		return "", &apiError{Code: codeForbidden, Field: "by", Message: fmt.Sprintf(
+			"by %q is not who this token belongs to: the token is %s's (%s); leave by out, or send %q", by, p.name, p.email, p.email)}
+	}
+	return p.email, nil
 }

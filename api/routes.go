@@ -46,6 +46,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/events", RoleViewer, s.listEvents},
 		{"GET", "/api/v1/audit", RoleAdmin, s.auditLog},
 	}
+	routes = append(routes, s.campaignRoutes()...)
 	return append(routes, s.actionRoutes()...)
 }
 

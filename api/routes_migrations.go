@@ -17,14 +17,14 @@ type listBody struct {
 }
 
 // listParams are the query parameters GET /api/v1/migrations accepts.
-var listParams = []string{"status", "step", "mode", "subdomain", "page_size", "page_token"}
+var listParams = []string{"status", "step", "mode", "subdomain", "campaign", "page_size", "page_token"}
 
 func (s *Server) listMigrations(w http.ResponseWriter, r *http.Request, _ principal) error {
 	q, err := queryParams(r, listParams...)
 	if err != nil {
 		return err
 	}
-	f := starter.ListFilter{Status: q["status"], Step: q["step"], Mode: q["mode"], Subdomain: q["subdomain"], PageToken: q["page_token"]}
+	f := starter.ListFilter{Status: q["status"], Step: q["step"], Mode: q["mode"], Subdomain: q["subdomain"], Campaign: q["campaign"], PageToken: q["page_token"]}
 	if v := q["page_size"]; v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

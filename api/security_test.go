@@ -80,7 +80,7 @@ func TestSecurityTable(t *testing.T) {
 
 // concretePath fills a route pattern's wildcards with values that name something.
 func concretePath(pattern string) string {
-	return strings.NewReplacer("{id}", "1001", "{version}", contract.DefaultPolicy().DisclaimerVersion).Replace(pattern)
+	return strings.NewReplacer("{id}", "1001", "{version}", contract.DefaultPolicy().DisclaimerVersion, "{name}", "wave-1").Replace(pattern)
 }
 
 // routeCredentialCases: every route that needs a role, against no credentials, a wrong
@@ -187,6 +187,10 @@ func requestCases(t *testing.T, s *Server, cookie *http.Cookie) []securityCase {
 			req: post("/api/v1/migrations/1001/cancel", "", `{}`, map[string]string{"Sec-Fetch-Site": "cross-site"}, cookie)},
 		{name: "CSRF: a cookie session's start from the Web UI's origin", status: http.StatusForbidden,
 			req: post("/api/v1/migrations", "", `{}`, map[string]string{"Origin": "http://127.0.0.1:8233"}, cookie)},
+		{name: "forged by: a named token pauses a campaign as someone else", status: http.StatusForbidden,
+			req: post("/api/v1/campaigns/wave-1/pause", "Bearer "+anaToken, `{"by":"someone@else.test"}`, nil, nil)},
+		{name: "CSRF: a cookie session's campaign control from another origin", status: http.StatusForbidden,
+			req: post("/api/v1/campaigns/wave-1/cancel", "", `{}`, map[string]string{"Origin": "https://evil.example"}, cookie)},
 		{name: "oversized body", status: http.StatusRequestEntityTooLarge,
 			req: post("/api/v1/migrations", "Bearer tok-ops", `{"accountId":"`+strings.Repeat("1", 5000)+`"}`, nil, nil)},
 		{name: "stream exhaustion: one principal past api.max_streams_per_principal", status: http.StatusTooManyRequests,

@@ -18,9 +18,10 @@ import (
 // SQLite, the simulator, a worker, the API) in headless Chromium: an admin starts and
 // approves a migration that completes live on the page; a viewer, signed in through
 // the simulator's staff OIDC provider, sees no actions and is refused by the API; then
-// an operator, signed in the same way, follows the list, cancels and retries, and the
-// list and detail pages are captured (and, with
-// SELLMIGRATE_UPDATE_DOCS=1, written to docs/ for the README). Its stack is its own:
+// an operator, signed in the same way, follows the list, cancels and retries; last,
+// an operator follows a campaign, pauses, resumes and cancels it. The list, detail and
+// campaign pages are captured (and, with SELLMIGRATE_UPDATE_DOCS=1, written to docs/
+// for the README). Its stack is its own:
 // the pictures in the README show the demo accounts (1001–1006), and the list and the
 // counts it checks cover every migration of the stack.
 func TestDashboardInBrowser(t *testing.T) {
@@ -42,6 +43,10 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 	t.Run("list updates live; screenshots", func(t *testing.T) {
 		listAndScreenshots(t, newTab(t, chromium), dev)
+	})
+	// Last: the campaign's migrations would change the list and counts checked above.
+	t.Run("campaign followed, paused, resumed and cancelled", func(t *testing.T) {
+		campaignPage(t, newTab(t, chromium), dev)
 	})
 }
 
@@ -252,23 +257,28 @@ func listAndScreenshots(t *testing.T, b *tab, dev *harness.Dev) {
 	t.Logf("screenshots: %s, %s", list, detail)
 
 	if os.Getenv(updateDocsEnv) == "1" {
-		for src, dst := range map[string]string{list: "dashboard.png", detail: "dashboard-detail.png"} {
-			data, err := os.ReadFile(src)
-			if err != nil {
-				t.Fatalf("read screenshot: %v", err)
-			}
-			root, err := harness.ModuleRoot()
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(root, "docs", dst)
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatalf("create docs/: %v", err)
-			}
-			if err := os.WriteFile(path, data, 0o644); err != nil {
-				t.Fatalf("write %s: %v", path, err)
-			}
-			t.Logf("updated %s", path)
-		}
+		writeDocsImage(t, list, "dashboard.png")
+		writeDocsImage(t, detail, "dashboard-detail.png")
 	}
+}
+
+// writeDocsImage copies a screenshot to docs/ under the name the README shows.
+func writeDocsImage(t *testing.T, src, dst string) {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatalf("read screenshot: %v", err)
+	}
+	root, err := harness.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(root, "docs", dst)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatalf("create docs/: %v", err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatalf("write %s: %v", path, err)
+	}
+	t.Logf("updated %s", path)
 }

@@ -249,14 +249,24 @@ func (s *Starter) campaignUpdate(ctx context.Context, name, control string, arg,
 	return fmt.Errorf("send %s to campaign %s: %w", control, name, err)
 }
 
+// CampaignEndedError refuses a control sent to a campaign that has ended.
+type CampaignEndedError struct {
+	Name string
+	// Execution is Temporal's close status, e.g. Completed, Canceled.
+	Execution string
+}
+
+func (e *CampaignEndedError) Error() string {
+	return fmt.Sprintf("campaign %s has ended (%s) and takes no more controls; see \"sellmigrate campaign report %s\"", e.Name, e.Execution, e.Name)
+}
+
 // campaignMissingOrClosed tells a campaign that never existed from one that ended.
 func (s *Starter) campaignMissingOrClosed(ctx context.Context, name string) error {
 	desc, err := s.c.DescribeWorkflowExecution(ctx, contract.CampaignWorkflowID(name), "")
 	if err != nil {
 		return &CampaignNotFoundError{Name: name}
 	}
-	st := desc.GetWorkflowExecutionInfo().GetStatus()
-	return fmt.Errorf("campaign %s has ended (%s) and takes no more controls; see \"sellmigrate campaign report %s\"", name, executionName(st), name)
+	return &CampaignEndedError{Name: name, Execution: executionName(desc.GetWorkflowExecutionInfo().GetStatus())}
 }
 
 func executionName(st enumspb.WorkflowExecutionStatus) string {
@@ -293,10 +303,10 @@ func (s *Starter) CampaignProgress(ctx context.Context, name string) (contract.C
 // CampaignReport is the campaign's final report once it has closed. While it runs,
 // Final is false and the report holds the progress so far (counts and refused rows).
 type CampaignReport struct {
-	Final  bool
-	Report contract.CampaignReport
+	Final  bool                    `json:"final"`
+	Report contract.CampaignReport `json:"report"`
 	// Progress is set while the campaign runs.
-	Progress *contract.CampaignProgress
+	Progress *contract.CampaignProgress `json:"progress,omitempty"`
 }
 
 // CampaignReport reads the campaign's result once it has closed, else its progress.

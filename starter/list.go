@@ -50,6 +50,8 @@ type ListFilter struct {
 	Mode string
 	// Subdomain is the Zendesk subdomain chosen, matched exactly.
 	Subdomain string
+	// Campaign is a campaign's name: only the migrations it started (CampaignID).
+	Campaign string
 	// Limit caps the number List returns, newest first; 0 means all.
 	Limit int
 	// PageSize is how many ListPage returns at most; 0 means DefaultPageSize.
@@ -205,6 +207,12 @@ func (f ListFilter) Query() (string, error) {
 			return "", inputErr("subdomain", "subdomain %q cannot be a Zendesk subdomain: use lowercase letters, digits and hyphens, e.g. acme", f.Subdomain)
 		}
 		add(contract.SearchAttrSubdomain.GetName(), f.Subdomain)
+	}
+	if f.Campaign != "" {
+		if err := contract.ValidateCampaignName(f.Campaign); err != nil {
+			return "", inputErr("campaign", "%s", err.Error())
+		}
+		add(contract.SearchAttrCampaignID.GetName(), contract.CampaignWorkflowID(f.Campaign))
 	}
 	return strings.Join(clauses, " AND "), nil
 }

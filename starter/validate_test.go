@@ -139,6 +139,8 @@ func TestValidationBeforeAnyCall(t *testing.T) {
 	wantInputError(t, err, "status")
 	_, err = s.List(ctx, ListFilter{Limit: -1})
 	wantInputError(t, err, "limit")
+	_, err = s.List(ctx, ListFilter{Campaign: "wave'1"})
+	wantInputError(t, err, "campaign")
 
 	if d := time.Since(began); d > 2*time.Second {
 		t.Fatalf("validation took %s; something waited on the network", d)
@@ -174,5 +176,14 @@ func TestErrorMessages(t *testing.T) {
 		if err.Error() != want {
 			t.Errorf("got  %q\nwant %q", err.Error(), want)
 		}
+	}
+}
+
+// TestListQueryByCampaign: a campaign's name filters on the CampaignID search
+// attribute, which holds the campaign's workflow ID.
+func TestListQueryByCampaign(t *testing.T) {
+	q, err := ListFilter{Campaign: "wave-1", Mode: "new"}.Query()
+	if err != nil || !strings.Contains(q, "CampaignID = 'campaign-wave-1'") || !strings.Contains(q, "MigrationMode = 'new'") {
+		t.Errorf("query %q, %v", q, err)
 	}
 }

@@ -59,8 +59,8 @@ With --dry-run nothing starts: the preflight checks the same rows and prints its
 	fl.StringVar(&f.name, "name", "", "the campaign's name: lowercase letters, digits and hyphens, e.g. wave-1")
 	fl.StringVar(&f.csv, "csv", "", "the list as CSV")
 	fl.StringVar(&f.json, "json", "", "the list as a JSON array of rows (instead of --csv)")
-	fl.IntVar(&f.maxActive, "max-active", 20, "at most this many migrations in active steps at once")
-	fl.StringVar(&f.rate, "rate", "30/m", "at most this many starts a minute, e.g. 30/m")
+	fl.IntVar(&f.maxActive, "max-active", contract.DefaultCampaignMaxActive, "at most this many migrations in active steps at once")
+	fl.StringVar(&f.rate, "rate", strconv.Itoa(contract.DefaultCampaignRate)+"/m", "at most this many starts a minute, e.g. 30/m")
 	fl.StringArrayVar(&f.windows, "window", nil, "start only inside this window (repeatable): "+contract.WindowForm)
 	fl.BoolVar(&f.dryRun, "dry-run", false, "preflight the rows and print the report; start nothing")
 	fl.StringVar(&f.by, "by", "", "your email, recorded with the campaign")
@@ -70,13 +70,10 @@ With --dry-run nothing starts: the preflight checks the same rows and prints its
 
 // parseRate reads --rate: "30/m", "30/min" or "30".
 func parseRate(s string) (int, error) {
-	n := strings.TrimSpace(s)
-	for _, suffix := range []string{"/min", "/m"} {
-		n = strings.TrimSuffix(n, suffix)
-	}
-	r, err := strconv.Atoi(n)
-	if err != nil || r < 1 || r > contract.MaxCampaignRate {
-		return 0, fmt.Errorf("--rate %q is not valid: give 1 to %d starts a minute as R/m, e.g. --rate 30/m", s, contract.MaxCampaignRate)
+	r, err := contract.ParseCampaignRate(s)
+	if err != nil {
+		// The message begins "rate ...": name the flag.
+		return 0, fmt.Errorf("--%w", err)
 	}
 	return r, nil
 }

@@ -1,4 +1,5 @@
-// Entry point: session, header and the hash router (#/ and #/migrations/{workflowId}).
+// Entry point: session, header and the hash router (#/, #/migrations/{workflowId},
+// #/campaigns and #/campaigns/{name}).
 
 import { $, fill, h } from "./dom.js";
 import { api, onLiveState, onUnauthorized } from "./http.js";
@@ -6,6 +7,8 @@ import { refreshRelativeTimes } from "./format.js";
 import { renderSignIn } from "./signin.js";
 import { renderList } from "./list.js";
 import { renderDetail } from "./detail.js";
+import { renderCampaigns } from "./campaigns.js";
+import { renderCampaign } from "./campaign.js";
 import { setPrincipalEmail } from "./actor.js";
 
 // A marker set once per page load: tests (and curious operators) can tell that live
@@ -59,11 +62,20 @@ async function whoAmI() {
 function showSession() {
   const signedIn = !!session.role;
   $("session").hidden = !signedIn;
+  $("topnav").hidden = !signedIn;
   if (signedIn) {
     const chip = $("role-chip");
     chip.dataset.role = session.role;
     chip.textContent = session.role;
     chip.title = "Signed in as " + (session.name || "a " + session.role + " token") + " (" + session.role + ")";
+  }
+}
+
+// showSection marks the header's link to the section the page belongs to.
+function showSection(name) {
+  for (const a of $("topnav").querySelectorAll("a")) {
+    if (a.dataset.section === name) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
   }
 }
 
@@ -82,8 +94,11 @@ async function route() {
     return;
   }
   const { parts, query } = parseHash();
+  showSection(parts[0] === "campaigns" ? "campaigns" : "migrations");
   if (parts[0] === "migrations" && parts[1]) {
     disposePage = renderDetail(main, parts[1], query, session);
+  } else if (parts[0] === "campaigns" && parts.length <= 2) {
+    disposePage = parts[1] ? renderCampaign(main, parts[1], session) : renderCampaigns(main);
   } else if (parts.length === 0) {
     disposePage = renderList(main, query, session);
   } else {

@@ -34,6 +34,43 @@ export function statusChip(status, attrs) {
     h("span", { class: "chip-dot", "aria-hidden": "true" }), s.label);
 }
 
+// Where a campaign stands (its progress's state), drawn in the statuses' colours.
+const CAMPAIGN_STATES = new Map([
+  ["running", ["Running", "running"]],
+  ["paused", ["Paused", "waiting"]],
+  ["outside_window", ["Outside its windows", "waiting"]],
+  ["draining", ["Finishing its migrations", "running"]],
+  ["cancelled", ["Cancelled", "cancelled"]],
+  ["done", ["Done", "done"]],
+]);
+
+// Temporal's execution status, as GET /api/v1/campaigns gives it ("Running",
+// "Completed", ...), compared without case or underscores: the list knows no more.
+const EXECUTION_STATES = new Map([
+  ["RUNNING", ["Running", "running"]],
+  ["COMPLETED", ["Completed", "done"]],
+  ["FAILED", ["Failed", "failed"]],
+  ["CANCELED", ["Cancelled", "cancelled"]],
+  ["TERMINATED", ["Terminated", "cancelled"]],
+  ["TIMEDOUT", ["Timed out", "expired"]],
+]);
+const executionKey = (s) => String(s || "").toUpperCase().replace(/_/g, "");
+export const executionRunning = (s) => executionKey(s) === "RUNNING";
+
+export function campaignStateChip(state, attrs) {
+  return chip(CAMPAIGN_STATES.get(state), state, attrs);
+}
+
+export function executionChip(status, attrs) {
+  return chip(EXECUTION_STATES.get(executionKey(status)), status, attrs);
+}
+
+function chip(known, raw, attrs) {
+  const [label, colour] = known || [String(raw || "unknown").replace(/_/g, " ").toLowerCase(), "unknown"];
+  return h("span", { class: "chip chip-" + colour, dataset: { state: raw || "" }, ...attrs },
+    h("span", { class: "chip-dot", "aria-hidden": "true" }), label);
+}
+
 export const STEPS = [
   ["preflight", "Preflight"],
   ["subdomain", "Subdomain"],

@@ -87,3 +87,55 @@ export function stream(path, handlers) {
     },
   };
 }
+
+// poll is the live view of data with no event stream: it calls load() at once and
+// again every `every` ms after each answer, one call at a time, and shows the live
+// state as a stream does. load resolves true once nothing more will change, which ends
+// the polling. now() asks again at once (after an action), or right after the call in
+// flight.
+export function poll(load, every) {
+  let timer;
+  let closed = false;
+  let busy = false;
+  let again = false;
+  async function tick() {
+    clearTimeout(timer);
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    let final = false;
+    try {
+      final = await load();
+      if (!closed) setLive("live");
+    } catch {
+      if (!closed) setLive("reconnecting");
+    }
+    busy = false;
+    if (closed) return;
+    if (final) {
+      closed = true;
+      setLive("ended");
+      return;
+    }
+    if (again) {
+      again = false;
+      tick();
+      return;
+    }
+    timer = setTimeout(tick, every);
+  }
+  tick();
+  return {
+    now() {
+      if (!closed) tick();
+    },
+    // close stops polling; final says it ended because nothing more will change.
+    close(final) {
+      closed = true;
+      clearTimeout(timer);
+      setLive(final ? "ended" : "idle");
+    },
+  };
+}

@@ -95,22 +95,6 @@ export function renderList(main, query, session) {
       group("Finished", [...tilesFor("done"), ...tilesFor("ended")]));
   }
 
-  function row(m) {
-    const id = m.workflowId;
-    const account = m.sellAccountId || id.replace(/^sell-migration-/, "");
-    const href = "#/migrations/" + encodeURIComponent(id);
-    const started = m.startedAt || m.startTime;
-    const closed = m.closedAt || m.closeTime;
-    return h("tr", { dataset: { workflowId: id, status: m.status || "" } },
-      h("td", { class: "cell-account" }, h("a", { href, class: "row-link" }, account), h("div", { class: "muted mono small" }, id)),
-      h("td", {}, statusChip(m.status)),
-      h("td", { class: "cell-progress" }, stepBar(m.mode, m.step, m.status), h("div", { class: "small muted" }, stepCaption(m))),
-      h("td", {}, m.mode ? h("span", { class: "tag" }, m.mode) : "—"),
-      h("td", { class: "mono" }, m.subdomain || h("span", { class: "muted" }, "—")),
-      h("td", {}, timeEl(started)),
-      h("td", {}, closed ? timeEl(closed) : h("span", { class: "muted" }, statusInfo(m.status).state === "running" || statusInfo(m.status).state === "waiting" ? "open" : "—")));
-  }
-
   async function load(highlight) {
     const seq = ++state.seq;
     const q = new URLSearchParams({ page_size: String(PAGE_SIZE) });
@@ -136,7 +120,7 @@ export function renderList(main, query, session) {
       fill(tbody, h("tr", { class: "empty-row" }, h("td", { colspan: "7" },
         filtered ? "No migration matches these filters." : "No migrations yet." + (canStart ? " Start one with the button above." : ""))));
     } else {
-      fill(tbody, items.map(row));
+      fill(tbody, items.map(migrationRow));
       (highlight || []).forEach((id) => {
         const tr = tbody.querySelector(`tr[data-workflow-id="${CSS.escape(id)}"]`);
         if (tr) tr.classList.add("flash");
@@ -182,9 +166,7 @@ export function renderList(main, query, session) {
     h("div", { class: "table-scroll" },
       h("table", { class: "table", id: "migrations" },
         h("caption", { class: "sr-only" }, "Migrations, newest first"),
-        h("thead", {}, h("tr", {},
-          h("th", { scope: "col" }, "Sell account"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Progress"),
-          h("th", { scope: "col" }, "Mode"), h("th", { scope: "col" }, "Subdomain"), h("th", { scope: "col" }, "Started"), h("th", { scope: "col" }, "Closed"))),
+        h("thead", {}, h("tr", {}, MIGRATION_COLUMNS.map((c) => h("th", { scope: "col" }, c)))),
         tbody)),
     pager);
 
@@ -228,6 +210,26 @@ export function renderList(main, query, session) {
     live.close();
   };
 }
+
+// migrationRow is one migration of a list, linking to its page; the campaign page
+// lists its migrations with it too, under MIGRATION_COLUMNS.
+export function migrationRow(m) {
+  const id = m.workflowId;
+  const account = m.sellAccountId || id.replace(/^sell-migration-/, "");
+  const href = "#/migrations/" + encodeURIComponent(id);
+  const started = m.startedAt || m.startTime;
+  const closed = m.closedAt || m.closeTime;
+  return h("tr", { dataset: { workflowId: id, status: m.status || "" } },
+    h("td", { class: "cell-account" }, h("a", { href, class: "row-link" }, account), h("div", { class: "muted mono small" }, id)),
+    h("td", {}, statusChip(m.status)),
+    h("td", { class: "cell-progress" }, stepBar(m.mode, m.step, m.status), h("div", { class: "small muted" }, stepCaption(m))),
+    h("td", {}, m.mode ? h("span", { class: "tag" }, m.mode) : "—"),
+    h("td", { class: "mono" }, m.subdomain || h("span", { class: "muted" }, "—")),
+    h("td", {}, timeEl(started)),
+    h("td", {}, closed ? timeEl(closed) : h("span", { class: "muted" }, statusInfo(m.status).state === "running" || statusInfo(m.status).state === "waiting" ? "open" : "—")));
+}
+
+export const MIGRATION_COLUMNS = ["Sell account", "Status", "Progress", "Mode", "Subdomain", "Started", "Closed"];
 
 // stepCaption says where a migration is, or where it ended.
 function stepCaption(m) {
