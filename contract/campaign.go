@@ -23,6 +23,11 @@ const CampaignWorkflowIDPrefix = "campaign-"
 // workflow ID, so the campaign (and ops) count and list its migrations in visibility.
 var SearchAttrCampaignID = temporal.NewSearchAttributeKeyKeyword("CampaignID")
 
+// CampaignLineMemo is the memo field of a migration a campaign started: its row's line
+// in the campaign (an int). Visibility returns it with the migration, so a report can
+// give the line of a row the campaign itself no longer keeps (past MaxCampaignReportRows).
+const CampaignLineMemo = "campaignLine"
+
 // ValidateCampaignName accepts a DNS-label-like name: 1–63 lowercase letters, digits
 // and inner hyphens, e.g. wave-2026-12.
 func ValidateCampaignName(name string) error {

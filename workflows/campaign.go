@@ -270,7 +270,7 @@ func (c *campaign) startBatch(ctx workflow.Context, n int) error {
 			continue
 		}
 		in.Principal = c.in.StartedBy
-		launched = append(launched, launch{row: row, future: workflow.ExecuteChildWorkflow(c.childCtx(ctx, in), contract.WorkflowName, in)})
+		launched = append(launched, launch{row: row, future: workflow.ExecuteChildWorkflow(c.childCtx(ctx, in, row.Line), contract.WorkflowName, in)})
 	}
 	for _, l := range launched {
 		err := l.future.GetChildWorkflowExecution().Get(ctx, nil)
@@ -294,8 +294,11 @@ func (c *campaign) startBatch(ctx workflow.Context, n int) error {
 }
 
 // childCtx starts a row's migration as a child the campaign abandons: it has the
-// migration's own workflow ID, reuse rule and search attributes, plus CampaignID.
-func (c *campaign) childCtx(ctx workflow.Context, in contract.StartInput) workflow.Context {
+// migration's own workflow ID, reuse rule and search attributes, plus CampaignID, and
+// its row's line in its memo, so a report past MaxCampaignReportRows rebuilds the line
+// from visibility. (A replay compares a child's type, not its memo: the memo needs no
+// version.)
+func (c *campaign) childCtx(ctx workflow.Context, in contract.StartInput, line int) workflow.Context {
 	attrs := []temporal.SearchAttributeUpdate{
 		contract.SearchAttrSellAccountID.ValueSet(in.SellAccountID),
 		contract.SearchAttrMode.ValueSet(string(in.Mode)),
@@ -313,6 +316,7 @@ func (c *campaign) childCtx(ctx workflow.Context, in contract.StartInput) workfl
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		TypedSearchAttributes: temporal.NewSearchAttributes(attrs...),
+		Memo:                  map[string]any{contract.CampaignLineMemo: line},
 		StaticSummary:         fmt.Sprintf("Sell account %s, campaign %s", in.SellAccountID, c.in.Name),
 	})
 }
