@@ -13,6 +13,7 @@ import (
 
 	"github.com/sellmigrate/sellmigrate/activities"
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/internal/outcome"
 )
 
 // campaignActs is only used for method references: the worker registers the real ones.
@@ -379,14 +380,7 @@ func (c *campaign) readOutcomes(ctx workflow.Context) error {
 			if j >= len(batch) {
 				break
 			}
-			r := &c.reports[batch[j]]
-			if o.Status != "" {
-				r.Outcome = contract.CampaignOutcome(o.Status)
-			}
-			if o.Subdomain != "" {
-				r.Subdomain = o.Subdomain
-			}
-			r.UsersConverted, r.NeedsReactivation, r.Error = o.UsersConverted, o.NeedsReactivation, o.Error
+			outcome.Apply(&c.reports[batch[j]], o)
 		}
 	}
 	return nil
