@@ -58,7 +58,8 @@ const (
 	// MaxCampaignReportRows is the most row reports the campaign keeps and returns:
 	// refused rows first as they come, then started rows' outcomes read at the end.
 	// Beyond, rows are counted only (CampaignReport.Omitted); the full list of a
-	// campaign's migrations is in visibility by CampaignID.
+	// campaign's migrations is in visibility by CampaignID, from which the starter
+	// completes a closed campaign's report with its started rows.
 	MaxCampaignReportRows = 2000
 )
 
