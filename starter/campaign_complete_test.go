@@ -2,7 +2,9 @@ package starter
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -129,4 +131,41 @@ func TestCampaignReportWithinCapReadsNoVisibility(t *testing.T) {
 	rep, err := New(c, Options{}).CampaignReport(context.Background(), "wave")
 	require.NoError(t, err)
 	require.Equal(t, rows, rep.Report.Rows)
+}
+
+// TestCampaignReportReadsWithBoundedConcurrency: the omitted migrations are read at
+// most ReportConcurrency at once.
+func TestCampaignReportReadsWithBoundedConcurrency(t *testing.T) {
+	c := &mocks.Client{}
+	closedCampaign(t, c, contract.CampaignReport{Name: "wave", Omitted: 8})
+	var listed []*workflowpb.WorkflowExecutionInfo
+	for i := range 8 {
+		listed = append(listed, migrationInfo(t, fmt.Sprint(2001+i), "r", enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, "running", i+1))
+	}
+	c.On("ListWorkflow", mock.Anything, mock.Anything).Return(&workflowservice.ListWorkflowExecutionsResponse{Executions: listed}, nil)
+	var mu sync.Mutex
+	inFlight, most := 0, 0
+	c.On("DescribeWorkflowExecution", mock.Anything, mock.MatchedBy(func(id string) bool { return id != "campaign-wave" }), "r").
+		Run(func(mock.Arguments) {
+			mu.Lock()
+			inFlight++
+			most = max(most, inFlight)
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+		}).
+		Return(func(_ context.Context, id, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+			return &workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: migrationInfo(t, strings.TrimPrefix(id, "sell-migration-"), runID,
+				enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, "running", 0)}, nil
+		})
+	rep, err := New(c, Options{ReportConcurrency: 2}).CampaignReport(context.Background(), "wave")
+	require.NoError(t, err)
+	require.Len(t, rep.Report.Rows, 8)
+	require.Equal(t, 2, most, "reads at once")
+	for i, r := range rep.Report.Rows {
+		require.Equal(t, i+1, r.Line)
+		require.Equal(t, contract.CampaignOutcome(contract.StatusRunning), r.Outcome)
+	}
 }
