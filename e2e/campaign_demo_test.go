@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/api/workflowservice/v1"
+
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/e2e/harness"
@@ -67,7 +69,9 @@ var demoAccounts = []demoAccount{
 // it starts the rest, and a responder plays the admins and owners (owner sign-ins,
 // Initech's late license, the disclaimers). Once every migration has settled, a cancel
 // ends the campaign (it would otherwise notice the last end only at its next drain
-// count, minutes apart), and its report is checked row by row against the table.
+// count, minutes apart), and its report is checked row by row against the table;
+// visibility gives each of its migrations its row's line, as a report past 2,000 rows
+// reads them.
 //
 // It has a stack of its own: on the shared stack, 1001, 1002 and 1007 are migrated by
 // TestLongWaitRemindsAndContinuesAsNew, TestNeedsAttentionThenRetry and
@@ -217,11 +221,41 @@ func TestCampaignOverDemoAccounts(t *testing.T) {
 	for _, r := range rep.Rows {
 		byAccount[r.AccountID] = r
 	}
+	lines := linesInVisibility(t, d, contract.CampaignWorkflowID(name))
 	for i, a := range demoAccounts {
 		want := contract.CampaignRowReport{Line: i + 1, AccountID: fmt.Sprint(a.who.ID), Outcome: a.outcome, Subdomain: a.who.Subdomain,
 			UsersConverted: a.converted, NeedsReactivation: a.reactivate}
 		if got := byAccount[want.AccountID]; got != want {
 			t.Errorf("report row of %s:\n got %+v\nwant %+v", want.AccountID, got, want)
 		}
+		if lines[want.AccountID] != want.Line {
+			t.Errorf("visibility gives %s line %d, want %d", want.AccountID, lines[want.AccountID], want.Line)
+		}
 	}
+}
+
+// linesInVisibility lists the campaign's migrations in visibility by CampaignID and
+// reads each one's line from its memo, as the report does past
+// contract.MaxCampaignReportRows (the starter's unit test fakes Temporal; this is the
+// real server's answer, memo through the payload codec).
+func linesInVisibility(t *testing.T, d *harness.Dev, campaignID string) map[string]int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	query := fmt.Sprintf("WorkflowType = '%s' AND %s = '%s' AND ExecutionStatus != 'ContinuedAsNew'",
+		contract.WorkflowName, contract.SearchAttrCampaignID.GetName(), campaignID)
+	resp, err := harness.MustClient(t, d).ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query})
+	if err != nil {
+		t.Fatalf("list %s: %v", query, err)
+	}
+	dc := harness.MustCodec(t, d).DataConverter()
+	lines := map[string]int{}
+	for _, info := range resp.GetExecutions() {
+		var line int
+		if p, ok := info.GetMemo().GetFields()[contract.CampaignLineMemo]; !ok || dc.FromPayload(p, &line) != nil {
+			t.Errorf("%s has no line in its memo: %v", info.GetExecution().GetWorkflowId(), info.GetMemo())
+		}
+		lines[contract.KeywordOf(info.GetSearchAttributes(), contract.SearchAttrSellAccountID)] = line
+	}
+	return lines
 }
