@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/internal/outcome"
 )
 
 // CampaignActivities are what a campaign asks of Temporal itself: counting, cancelling
@@ -177,66 +178,20 @@ func unlinked(step string) bool {
 	return false
 }
 
-// MigrationOutcome is what became of one started migration, for a campaign's report.
-type MigrationOutcome struct {
-	AccountID         string          `json:"accountId"`
-	Status            contract.Status `json:"status"`
-	Subdomain         string          `json:"subdomain,omitempty"`
-	UsersConverted    int             `json:"usersConverted,omitempty"`
-	NeedsReactivation int             `json:"needsReactivation,omitempty"`
-	Error             string          `json:"error,omitempty"`
-}
+// MigrationOutcome is what became of one started migration, for a campaign's report
+// (outcome.Migration, which the starter reads too).
+type MigrationOutcome = outcome.Migration
 
 // ReadMigrationOutcomes reads each migration's status from Temporal and, for one that
 // completed, its result; a migration that cannot be read says why on its line.
 func (a *CampaignActivities) ReadMigrationOutcomes(ctx context.Context, accountIDs []string) ([]MigrationOutcome, error) {
 	out := make([]MigrationOutcome, len(accountIDs))
 	for i, id := range accountIDs {
-		out[i] = a.outcome(ctx, id)
+		out[i] = outcome.Read(ctx, a.c, id, "")
 		activity.RecordHeartbeat(ctx, i)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 	}
 	return out, nil
-}
-
-func (a *CampaignActivities) outcome(ctx context.Context, accountID string) MigrationOutcome {
-	o := MigrationOutcome{AccountID: accountID}
-	wid := contract.WorkflowID(accountID)
-	desc, err := a.c.DescribeWorkflowExecution(ctx, wid, "")
-	if err != nil {
-		o.Error = fmt.Sprintf("could not read the migration %s: %v", wid, err)
-		return o
-	}
-	info := desc.GetWorkflowExecutionInfo()
-	sa := info.GetSearchAttributes()
-	o.Status = contract.Status(contract.KeywordOf(sa, contract.SearchAttrStatus))
-	o.Subdomain = contract.KeywordOf(sa, contract.SearchAttrSubdomain)
-	switch info.GetStatus() {
-	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
-		return o
-	case enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED:
-		o.Status, o.Error = contract.StatusFailed, "the migration was terminated"
-		return o
-	case enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
-		o.Status, o.Error = contract.StatusFailed, "the migration timed out"
-		return o
-	}
-	var res contract.Result
-	if err := a.c.GetWorkflow(ctx, wid, info.GetExecution().GetRunId()).Get(ctx, &res); err != nil {
-		if !o.Status.Final() {
-			o.Status = contract.StatusFailed
-		}
-		o.Error = contract.RootMessage(err)
-		return o
-	}
-	if res.Outcome != "" {
-		o.Status = res.Outcome
-	}
-	if res.Subdomain != "" {
-		o.Subdomain = res.Subdomain
-	}
-	o.UsersConverted, o.NeedsReactivation = res.UsersConverted, res.NeedsReactivationCount
-	return o
 }

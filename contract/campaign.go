@@ -23,6 +23,11 @@ const CampaignWorkflowIDPrefix = "campaign-"
 // workflow ID, so the campaign (and ops) count and list its migrations in visibility.
 var SearchAttrCampaignID = temporal.NewSearchAttributeKeyKeyword("CampaignID")
 
+// CampaignLineMemo is the memo field of a migration a campaign started: its row's line
+// in the campaign (an int). Visibility returns it with the migration, so a report can
+// give the line of a row the campaign itself no longer keeps (past MaxCampaignReportRows).
+const CampaignLineMemo = "campaignLine"
+
 // ValidateCampaignName accepts a DNS-label-like name: 1–63 lowercase letters, digits
 // and inner hyphens, e.g. wave-2026-12.
 func ValidateCampaignName(name string) error {
@@ -53,7 +58,8 @@ const (
 	// MaxCampaignReportRows is the most row reports the campaign keeps and returns:
 	// refused rows first as they come, then started rows' outcomes read at the end.
 	// Beyond, rows are counted only (CampaignReport.Omitted); the full list of a
-	// campaign's migrations is in visibility by CampaignID.
+	// campaign's migrations is in visibility by CampaignID, from which the starter
+	// completes a closed campaign's report with its started rows.
 	MaxCampaignReportRows = 2000
 )
 

@@ -309,7 +309,9 @@ type CampaignReport struct {
 	Progress *contract.CampaignProgress `json:"progress,omitempty"`
 }
 
-// CampaignReport reads the campaign's result once it has closed, else its progress.
+// CampaignReport reads the campaign's result once it has closed, else its progress. A
+// closed campaign's report past contract.MaxCampaignReportRows is completed from
+// visibility (completeReport), so every started row has its line.
 func (s *Starter) CampaignReport(ctx context.Context, name string) (CampaignReport, error) {
 	if err := checkCampaignName(name); err != nil {
 		return CampaignReport{}, err
@@ -334,6 +336,9 @@ func (s *Starter) CampaignReport(ctx context.Context, name string) (CampaignRepo
 	var rep contract.CampaignReport
 	if err := s.c.GetWorkflow(ctx, id, "").Get(ctx, &rep); err != nil {
 		return CampaignReport{}, fmt.Errorf("campaign %s ended without a report (%s): %s", name, executionName(st), contract.RootMessage(err))
+	}
+	if err := s.completeReport(ctx, name, &rep); err != nil {
+		return CampaignReport{}, err
 	}
 	return CampaignReport{Final: true, Report: rep}, nil
 }

@@ -26,7 +26,12 @@ type Options struct {
 	UpdateTimeout time.Duration
 	// PreflightTimeout bounds waiting for a preflight's report; default 10m.
 	PreflightTimeout time.Duration
-	Logger           *zap.Logger
+	// ReportConcurrency bounds the migrations read at once to complete a campaign's
+	// report past contract.MaxCampaignReportRows; default 16.
+	ReportConcurrency int
+	// ReportTimeout bounds completing such a report from visibility; default 5m.
+	ReportTimeout time.Duration
+	Logger        *zap.Logger
 	// DataConverter reads what the client hands back undecoded (the conversion's
 	// heartbeat in a describe); it must be the client's own (the payload codec's).
 	// Nil is the SDK's default.
@@ -56,6 +61,12 @@ func New(c client.Client, o Options) *Starter {
 	}
 	if o.PreflightTimeout <= 0 {
 		o.PreflightTimeout = 10 * time.Minute
+	}
+	if o.ReportConcurrency <= 0 {
+		o.ReportConcurrency = 16
+	}
+	if o.ReportTimeout <= 0 {
+		o.ReportTimeout = 5 * time.Minute
 	}
 	if o.Logger == nil {
 		o.Logger = zap.NewNop()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sellmigrate/sellmigrate/activities"
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/internal/outcome"
 )
 
 // campaignActs is only used for method references: the worker registers the real ones.
@@ -270,7 +271,7 @@ func (c *campaign) startBatch(ctx workflow.Context, n int) error {
 			continue
 		}
 		in.Principal = c.in.StartedBy
-		launched = append(launched, launch{row: row, future: workflow.ExecuteChildWorkflow(c.childCtx(ctx, in), contract.WorkflowName, in)})
+		launched = append(launched, launch{row: row, future: workflow.ExecuteChildWorkflow(c.childCtx(ctx, in, row.Line), contract.WorkflowName, in)})
 	}
 	for _, l := range launched {
 		err := l.future.GetChildWorkflowExecution().Get(ctx, nil)
@@ -294,8 +295,11 @@ func (c *campaign) startBatch(ctx workflow.Context, n int) error {
 }
 
 // childCtx starts a row's migration as a child the campaign abandons: it has the
-// migration's own workflow ID, reuse rule and search attributes, plus CampaignID.
-func (c *campaign) childCtx(ctx workflow.Context, in contract.StartInput) workflow.Context {
+// migration's own workflow ID, reuse rule and search attributes, plus CampaignID, and
+// its row's line in its memo, so a report past MaxCampaignReportRows rebuilds the line
+// from visibility. (A replay compares a child's type, not its memo: the memo needs no
+// version.)
+func (c *campaign) childCtx(ctx workflow.Context, in contract.StartInput, line int) workflow.Context {
 	attrs := []temporal.SearchAttributeUpdate{
 		contract.SearchAttrSellAccountID.ValueSet(in.SellAccountID),
 		contract.SearchAttrMode.ValueSet(string(in.Mode)),
@@ -313,6 +317,7 @@ func (c *campaign) childCtx(ctx workflow.Context, in contract.StartInput) workfl
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		TypedSearchAttributes: temporal.NewSearchAttributes(attrs...),
+		Memo:                  map[string]any{contract.CampaignLineMemo: line},
 		StaticSummary:         fmt.Sprintf("Sell account %s, campaign %s", in.SellAccountID, c.in.Name),
 	})
 }
@@ -375,14 +380,7 @@ func (c *campaign) readOutcomes(ctx workflow.Context) error {
 			if j >= len(batch) {
 				break
 			}
-			r := &c.reports[batch[j]]
-			if o.Status != "" {
-				r.Outcome = contract.CampaignOutcome(o.Status)
-			}
-			if o.Subdomain != "" {
-				r.Subdomain = o.Subdomain
-			}
-			r.UsersConverted, r.NeedsReactivation, r.Error = o.UsersConverted, o.NeedsReactivation, o.Error
+			outcome.Apply(&c.reports[batch[j]], o)
 		}
 	}
 	return nil

@@ -22,12 +22,14 @@ var recordHistories = flag.Bool("record-histories", false,
 
 // TestRecordHistories drives every path of a migration on `sellmigrate dev` (built from
 // this checkout and run as a child process: this package links no Temporal server) with
-// the CLI, and saves each closed run's history as JSON for TestReplayRecordedHistories.
+// the CLI, and the campaign's paths (campaignPaths) with the starter, and saves each
+// closed run's history as JSON for TestReplayRecordedHistories.
 // Each subtest records the histories it is named after, on accounts of its own, so a
 // few can be recorded alone:
 //
 //	go test ./workflows -run TestRecordHistories -record-histories -count=1
 //	go test ./workflows -run 'TestRecordHistories/(reminder-notified|continued-as-new)$' -record-histories -count=1
+//	go test ./workflows -run 'TestRecordHistories/campaign-' -record-histories -count=1
 func TestRecordHistories(t *testing.T) {
 	if !*recordHistories {
 		t.Skipf("pass -record-histories to record the replay histories into %s", historiesDir)
@@ -41,7 +43,7 @@ func TestRecordHistories(t *testing.T) {
 	}
 	d := harness.DevT(t, bin, harness.DevOptions{Name: "record-dev"})
 	rec := recorder{d: d}
-	for _, p := range recordedPaths {
+	for _, p := range append(recordedPaths, campaignPaths...) {
 		t.Run(p.name, func(t *testing.T) {
 			t.Parallel()
 			p.run(t, rec)

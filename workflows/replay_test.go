@@ -43,6 +43,12 @@ var requiredHistories = []string{
 	"reminder-notified.json",              // reminders by email and webhook, then completed
 	// Recorded after bounded-quiet-wait:
 	"pending-input-expired.json", // an early owner login pending, the history past its limit: reminded until expired
+	// Campaigns (CampaignWorkflow):
+	"campaign-paused-added-cancelled.json",    // paused after its first start, resumed, a row added, cancelled with its started migrations
+	"campaign-window-cancelled.json",          // a tenant zone's window closed: the look-ahead starts the next row, a plain cancel drops the rest
+	"campaign-continued-as-new.json",          // paused and resumed until it continues as new, paused, with rows queued
+	"campaign-continued-as-new-last-run.json", // the run that takes over the pause, the queue and the report lines
+	"campaign-all-refused-done.json",          // every row refused: the first drain count ends it, done
 }
 
 // preVersionHistories were recorded before a GetVersion change and are kept as they
@@ -92,6 +98,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 				t.Fatal(err)
 			}
 			replayer.RegisterWorkflowWithOptions(workflows.MigrationWorkflow, workflows.RegisterOptions())
+			replayer.RegisterWorkflowWithOptions(workflows.CampaignWorkflow, workflows.CampaignRegisterOptions())
 			logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 			if err := replayer.ReplayWorkflowHistoryFromJSONFile(logger, filepath.Join(historiesDir, p)); err != nil {
 				t.Fatalf("replay %s: %v", p, err)

@@ -334,7 +334,9 @@ func (a *app) campaignReportCmd() *cobra.Command {
 		Use:   "report NAME [--format csv|json] [--out FILE]",
 		Short: "Print a campaign's report: per row, the outcome, subdomain, users converted, users needing reactivation, error",
 		Long: `report prints the campaign's final report once it has ended. While it runs, it
-prints what is known so far: the counts and the refused rows.`,
+prints what is known so far: the counts and the refused rows. A campaign keeps the
+lines of its first 2,000 rows; for a longer one, report reads the other started rows
+from Temporal's visibility (their migrations carry the campaign's ID and their line).`,
 		Args: exactArgs(1, "the campaign's name", "sellmigrate campaign report wave-1 --format csv --out wave-1.csv"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := contract.ValidateCampaignName(args[0]); err != nil {
@@ -369,7 +371,7 @@ prints what is known so far: the counts and the refused rows.`,
 					note = "so far (the campaign is running; started rows get their outcome at the end)"
 				}
 				if rep.Report.Omitted > 0 {
-					note += fmt.Sprintf("; %d more rows counted only, list them with: sellmigrate list", rep.Report.Omitted)
+					note += fmt.Sprintf("; %d more rows counted only (refused rows past the %d the campaign keeps, or migrations visibility no longer shows)", rep.Report.Omitted, contract.MaxCampaignReportRows)
 				}
 				if out != "" {
 					a.out("report of campaign %s written to %s: %d rows, %s\n", args[0], out, len(rep.Report.Rows), note)

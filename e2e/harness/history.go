@@ -84,7 +84,13 @@ func AwaitClosed(t testing.TB, d *Dev, account string) (runID string, st enumspb
 // replay test has no key).
 func History(t testing.TB, d *Dev, account, runID string) *historypb.History {
 	t.Helper()
-	h := RawHistory(t, d, account, runID)
+	return WorkflowHistory(t, d, contract.WorkflowID(account), runID)
+}
+
+// WorkflowHistory is History for any workflow of the stack (a campaign's), by its ID.
+func WorkflowHistory(t testing.TB, d *Dev, workflowID, runID string) *historypb.History {
+	t.Helper()
+	h := RawWorkflowHistory(t, d, workflowID, runID)
 	pc, err := d.Codec()
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +98,7 @@ func History(t testing.TB, d *Dev, account, runID string) *historypb.History {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := pc.DecodeAll(ctx, h); err != nil {
-		t.Fatalf("decode the history of %s run %s: %v", account, runID, err)
+		t.Fatalf("decode the history of %s run %s: %v", workflowID, runID, err)
 	}
 	return h
 }
@@ -101,6 +107,12 @@ func History(t testing.TB, d *Dev, account, runID string) *historypb.History {
 // the payload codec: what anyone reaching Temporal without the key reads.
 func RawHistory(t testing.TB, d *Dev, account, runID string) *historypb.History {
 	t.Helper()
+	return RawWorkflowHistory(t, d, contract.WorkflowID(account), runID)
+}
+
+// RawWorkflowHistory is RawHistory for any workflow of the stack, by its ID.
+func RawWorkflowHistory(t testing.TB, d *Dev, workflowID, runID string) *historypb.History {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	raw, err := d.RawClient()
@@ -108,12 +120,12 @@ func RawHistory(t testing.TB, d *Dev, account, runID string) *historypb.History 
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	it := raw.GetWorkflowHistory(ctx, contract.WorkflowID(account), runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	it := raw.GetWorkflowHistory(ctx, workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	h := &historypb.History{}
 	for it.HasNext() {
 		ev, err := it.Next()
 		if err != nil {
-			t.Fatalf("read the history of %s run %s: %v", account, runID, err)
+			t.Fatalf("read the history of %s run %s: %v", workflowID, runID, err)
 		}
 		h.Events = append(h.Events, ev)
 	}
@@ -124,10 +136,16 @@ func RawHistory(t testing.TB, d *Dev, account, runID string) *historypb.History 
 // worker.WorkflowReplayer.ReplayWorkflowHistoryFromJSONFile reads.
 func WriteHistory(t testing.TB, d *Dev, account, runID, path string) {
 	t.Helper()
-	h := History(t, d, account, runID)
+	WriteWorkflowHistory(t, d, contract.WorkflowID(account), runID, path)
+}
+
+// WriteWorkflowHistory is WriteHistory for any workflow of the stack, by its ID.
+func WriteWorkflowHistory(t testing.TB, d *Dev, workflowID, runID, path string) {
+	t.Helper()
+	h := WorkflowHistory(t, d, workflowID, runID)
 	b, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(h)
 	if err != nil {
-		t.Fatalf("encode the history of %s: %v", account, err)
+		t.Fatalf("encode the history of %s: %v", workflowID, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)

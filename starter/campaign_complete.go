@@ -1,0 +1,122 @@
+package starter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"go.temporal.io/api/workflowservice/v1"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/internal/outcome"
+)
+
+// refusedOutcomes are the outcomes of rows that never started a migration of this
+// campaign; every other outcome is a started row's (its migration's status).
+var refusedOutcomes = map[contract.CampaignOutcome]bool{
+	contract.OutcomeInvalid: true, contract.OutcomeDuplicate: true,
+	contract.OutcomeAlreadyExists: true, contract.OutcomeNotStarted: true,
+}
+
+// omittedStart is a started migration of the campaign that its report lacks.
+type omittedStart struct {
+	account, runID string
+	line           int
+}
+
+// completeReport adds to a closed campaign's report the started rows the campaign only
+// counted (past contract.MaxCampaignReportRows): it lists the campaign's migrations in
+// visibility by CampaignID and reads each one missing from the report as the campaign
+// reads its own (outcome.Read), at most Options.ReportConcurrency at once and within
+// Options.ReportTimeout. A row's line comes from its migration's memo
+// (contract.CampaignLineMemo); a migration started before campaigns recorded it has
+// line 0. The added rows follow the campaign's own, by line. Refused rows past the cap
+// started nothing visibility could show: they stay counted in Omitted.
+func (s *Starter) completeReport(ctx context.Context, name string, rep *contract.CampaignReport) error {
+	if rep.Omitted == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.opts.ReportTimeout)
+	defer cancel()
+	missing, err := s.omittedStarts(ctx, name, rep.Rows)
+	if err != nil {
+		return err
+	}
+	added := make([]contract.CampaignRowReport, len(missing))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.opts.ReportConcurrency)
+	for i, m := range missing {
+		g.Go(func() error {
+			if gctx.Err() != nil {
+				return gctx.Err()
+			}
+			row := contract.CampaignRowReport{Line: m.line, AccountID: m.account, Outcome: contract.OutcomeStarted}
+			outcome.Apply(&row, outcome.Read(gctx, s.c, m.account, m.runID))
+			added[i] = row
+			return nil
+		})
+	}
+	_ = g.Wait() // its functions fail only once ctx has ended, checked here
+	if err := ctx.Err(); err != nil {
+		return s.reportUnfinished(name, err)
+	}
+	sort.SliceStable(added, func(i, j int) bool { return added[i].Line < added[j].Line })
+	rep.Rows = append(rep.Rows, added...)
+	rep.Omitted = max(rep.Omitted-len(added), 0)
+	return nil
+}
+
+// reportUnfinished says why the report could not be completed: out of time (the
+// caller's or Options.ReportTimeout) or cancelled.
+func (s *Starter) reportUnfinished(name string, err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("the report of campaign %s is longer than the %d rows the campaign keeps, and reading the rest of its migrations from visibility did not finish within %s; try again when Temporal is less busy",
+			name, contract.MaxCampaignReportRows, s.opts.ReportTimeout)
+	}
+	return fmt.Errorf("complete the report of campaign %s from visibility: %w", name, err)
+}
+
+// omittedStarts lists the campaign's migrations in visibility and keeps those whose
+// account has no started row in rows. A migration that continued as new is listed by
+// its latest run only.
+func (s *Starter) omittedStarts(ctx context.Context, name string, rows []contract.CampaignRowReport) ([]omittedStart, error) {
+	have := map[string]bool{}
+	for _, r := range rows {
+		if !refusedOutcomes[r.Outcome] {
+			have[r.AccountID] = true
+		}
+	}
+	// Campaign names are labels (checked by the caller): nothing to escape.
+	query := fmt.Sprintf("WorkflowType = '%s' AND %s = '%s' AND ExecutionStatus != 'ContinuedAsNew'",
+		contract.WorkflowName, contract.SearchAttrCampaignID.GetName(), contract.CampaignWorkflowID(name))
+	var out []omittedStart
+	var token []byte
+	for {
+		resp, err := s.c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, PageSize: MaxPageSize, NextPageToken: token})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, s.reportUnfinished(name, ctx.Err())
+			}
+			return nil, fmt.Errorf("list the migrations of campaign %s (%s) to complete its report: %w; check the Temporal frontend and that the namespace has the CampaignID search attribute", name, query, err)
+		}
+		for _, info := range resp.GetExecutions() {
+			account := contract.KeywordOf(info.GetSearchAttributes(), contract.SearchAttrSellAccountID)
+			if account == "" || have[account] {
+				continue
+			}
+			have[account] = true
+			m := omittedStart{account: account, runID: info.GetExecution().GetRunId()}
+			if p, ok := info.GetMemo().GetFields()[contract.CampaignLineMemo]; ok {
+				if err := s.opts.DataConverter.FromPayload(p, &m.line); err != nil {
+					m.line = 0
+				}
+			}
+			out = append(out, m)
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			return out, nil
+		}
+	}
+}
