@@ -11,12 +11,15 @@ import (
 	"github.com/sellmigrate/sellmigrate/starter"
 )
 
-// decodeTargets are the bodies the API decodes strictly: a start, a bulk start and
-// every action's workflow input.
+// decodeTargets are the bodies the API decodes strictly: a start, a bulk start, every
+// action's workflow input, and a campaign's start, controls and add.
 func decodeTargets() map[string]func() any {
 	targets := map[string]func() any{
-		"start": func() any { return &starter.StartRequest{} },
-		"bulk":  func() any { return &bulkRequest{} },
+		"start":            func() any { return &starter.StartRequest{} },
+		"bulk":             func() any { return &bulkRequest{} },
+		"campaign start":   func() any { return &campaignStartRequest{} },
+		"campaign control": func() any { return &campaignControlRequest{} },
+		"campaign add":     func() any { return &campaignAddRequest{} },
 	}
 	for _, in := range contract.Inputs() {
 		targets["action "+in.Name] = func() any { return in.New() }
@@ -34,6 +37,8 @@ func FuzzDecodeStrict(f *testing.F) {
 		``, `{}`, `null`, `[]`, `"x"`, `{"accountId":"1001","mode":"new","subdomain":"acme","requestedBy":"admin@acme.test"}`,
 		`{"accountId":"1001","extra":1}`, `{"subdomain":"acme","by":"admin@acme.test"}`, `{"userEmail":"owner@globex.test"}`,
 		`{"by":"a@b.test","version":"2024-01"}`, `{"rows":[{"accountId":"1001","mode":"new"}]}`, `{"rows":[{"accountID":"1"}]}`,
+		`{"name":"wave-1","maxActive":5,"windows":["Mon 09:00-10:00"],"dryRun":true,"rows":[{"accountId":"1001","timeZone":"Asia/Tokyo"}]}`,
+		`{"cancelStarted":true,"by":"a@b.test"}`, `{"maxActive":null}`,
 		`{"ACCOUNTID":"1001"}`, `{} {}`, `{"by":"a@b.test"} x`, `{"by":1}`, `{"rows":{}}`, `{"by":"\ud800"}`, `{"by":"a@b.test",}`,
 	} {
 		f.Add([]byte(seed))

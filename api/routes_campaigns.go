@@ -148,11 +148,14 @@ var campaignQueryParams = []string{"name", "max_active", "rate", "dry_run", "by"
 // ignored (a dry_run ignored would start the campaign).
 func (s *Server) readCampaignStart(w http.ResponseWriter, r *http.Request) (campaignStartRequest, []starter.CampaignCSVRow, error) {
 	var req campaignStartRequest
-	var q map[string]string
 	csv := mediaType(r) == "text/csv"
 	if csv {
-		var err error
-		if q, req.Windows, err = campaignQuery(r); err != nil {
+		q, windows, err := campaignQuery(r)
+		if err != nil {
+			return req, nil, err
+		}
+		req.Windows = windows
+		if err := req.fromQuery(q); err != nil {
 			return req, nil, err
 		}
 	} else if _, err := queryParams(r); err != nil {
@@ -162,11 +165,6 @@ func (s *Server) readCampaignStart(w http.ResponseWriter, r *http.Request) (camp
 	rows, _, err := s.readCampaignList(w, r, &req, func() []contract.CampaignRow { return req.Rows })
 	if err != nil {
 		return req, nil, err
-	}
-	if csv {
-		if err := req.fromQuery(q); err != nil {
-			return req, nil, err
-		}
 	}
 	if req.MaxActive == nil {
 		req.MaxActive = ptr(contract.DefaultCampaignMaxActive)
@@ -194,8 +192,16 @@ func campaignQuery(r *http.Request) (map[string]string, []string, error) {
 	return q, windows, err
 }
 
-// fromQuery sets a CSV start's settings from its query.
+// fromQuery sets a CSV start's settings from its query, dry_run first: a dry run's
+// refusal is not audited as a start's.
 func (req *campaignStartRequest) fromQuery(q map[string]string) error {
+	if v, ok := q["dry_run"]; ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return &apiError{Code: codeInvalidInput, Field: "dry_run", Message: fmt.Sprintf("dry_run %q must be true or false", v)}
+		}
+		req.DryRun = b
+	}
 	req.Name, req.By = q["name"], q["by"]
 	if v, ok := q["max_active"]; ok {
 		n, err := strconv.Atoi(v)
@@ -210,13 +216,6 @@ func (req *campaignStartRequest) fromQuery(q map[string]string) error {
 			return &apiError{Code: codeInvalidInput, Field: "rate", Message: err.Error()}
 		}
 		req.RatePerMinute = &n
-	}
-	if v, ok := q["dry_run"]; ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return &apiError{Code: codeInvalidInput, Field: "dry_run", Message: fmt.Sprintf("dry_run %q must be true or false", v)}
-		}
-		req.DryRun = b
 	}
 	return nil
 }

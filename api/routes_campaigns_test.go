@@ -120,6 +120,9 @@ func TestCampaignDryRun(t *testing.T) {
 	}
 	rec, m = call(t, s, "POST", "/api/v1/campaigns?dry_run=true", ciToken, "application/json", `{"name":"wave-1","rows":[`+campaignRow+`]}`)
 	wantError(t, rec, m, 422, "invalid_input")
+	// A dry run refused for its list is not audited either.
+	rec, m = call(t, s, "POST", "/api/v1/campaigns?name=wave-1&dry_run=true", "Bearer tok-ops", "text/csv", "account,mode\n1001,new\n")
+	wantError(t, rec, m, 422, "invalid_input")
 
 	started, preflights, _, _ := c.seen()
 	if len(started) != 0 {
