@@ -65,6 +65,8 @@ type migration struct {
 	// closing is set when the workflow is about to return: no input is taken any more
 	// and every pending one is answered.
 	closing bool
+	// localChecks: read-only checks run first as local activities (ChangeLocalChecks).
+	localChecks bool
 	// endedAs is the outcome (cancelled, expired, failed) of a migration that ends
 	// unsuccessfully, set before closing so pending inputs can say why.
 	endedAs contract.Status
@@ -140,6 +142,8 @@ func validateStart(in contract.StartInput) error {
 // unlinked account it created is released. A run that continues as new hands all of
 // that to the next run instead.
 func (m *migration) run(ctx workflow.Context) (contract.Result, error) {
+	// Asked once, first: every read-only check of this run then takes the same branch.
+	m.localChecks = workflow.GetVersion(ctx, ChangeLocalChecks, workflow.DefaultVersion, 1) == 1
 	m.publish(ctx)
 	result, err := m.steps(ctx)
 	var can *workflow.ContinueAsNewError

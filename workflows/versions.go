@@ -42,4 +42,11 @@ const (
 	// wait takes it; otherwise it is refused and the wait goes on. DefaultVersion = any
 	// "by" was taken as given.
 	ChangeSellAdminInputs = "sell-admin-inputs"
+
+	// ChangeLocalChecks: the read-only checks (Preflight, CheckSubdomainExists,
+	// VerifyOwner, CheckSellLicense, CheckSellAdmin) make their first attempt as a local
+	// activity inside the workflow task, and fall back to a regular activity when that
+	// attempt fails for a reason a retry may fix (see readOnly). Asked once at the start
+	// of each run. DefaultVersion = regular activities only.
+	ChangeLocalChecks = "local-read-only-checks"
 )
