@@ -49,4 +49,10 @@ const (
 	// attempt fails for a reason a retry may fix (see readOnly). Asked once at the start
 	// of each run. DefaultVersion = regular activities only.
 	ChangeLocalChecks = "local-read-only-checks"
+
+	// ChangeDrainPollActive: a campaign whose rows have all started counts its
+	// migrations again after campaignPoll (30 s) while some are in active steps, and
+	// after campaignDrainPoll (5 min) only once all that remain wait for people.
+	// DefaultVersion = always campaignDrainPoll, so the report came up to 5 min late.
+	ChangeDrainPollActive = "campaign-drain-poll-active"
 )
