@@ -38,6 +38,7 @@ func (m *migration) readOnly(ctx workflow.Context, summary, activity string, in,
 	m.logger.Info("read-only check failed in the workflow task; retrying it as an activity", "activity", activity, "error", err)
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.NextRetryDelay() > 0 {
+		m.flush(ctx)
 		if err := workflow.Sleep(ctx, appErr.NextRetryDelay()); err != nil {
 			return err
 		}

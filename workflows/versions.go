@@ -55,4 +55,10 @@ const (
 	// after campaignDrainPoll (5 min) only once all that remain wait for people.
 	// DefaultVersion = always campaignDrainPoll, so the report came up to 5 min late.
 	ChangeDrainPollActive = "campaign-drain-poll-active"
+
+	// ChangeCoalescedUpserts: the search attributes are upserted once per workflow task,
+	// with the task's last state, at the point the workflow blocks (see publish and
+	// flush), rather than at every change of step and status. Asked once at the start
+	// of each run. DefaultVersion = one upsert per change.
+	ChangeCoalescedUpserts = "coalesced-upserts"
 )
