@@ -140,3 +140,13 @@ func TestReadMigrationOutcomes(t *testing.T) {
 		{AccountID: "1003", Error: "could not read the migration sell-migration-1003: frontend unavailable"},
 	}, got)
 }
+
+// TestCampaignActiveQuery: one query for the statuses MaxActive bounds, on the
+// campaign's running migrations; a bad ID gives no query.
+func TestCampaignActiveQuery(t *testing.T) {
+	q, err := CampaignActiveQuery("campaign-wave")
+	require.NoError(t, err)
+	require.Equal(t, "WorkflowType = 'MigrationWorkflow' AND CampaignID = 'campaign-wave' AND ExecutionStatus = 'Running' AND MigrationStatus IN ('running')", q)
+	_, err = CampaignActiveQuery("campaign-x' OR 1=1")
+	require.ErrorContains(t, err, "is not campaign-<name>")
+}

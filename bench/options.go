@@ -6,6 +6,8 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
 // Options configures one benchmark run. Zero values take the defaults noted.
@@ -51,9 +53,17 @@ type Options struct {
 	// SQLite file; dynamic-config overrides), to measure server knobs.
 	SQLiteMaxConns int
 	ServerConfig   map[string]any
+	// Campaign runs the N migrations instead as one campaign through the starter, as
+	// "sellmigrate campaign start" does (see runCampaign): no floor and no rounds.
+	Campaign bool
+	// MaxActive and RatePerMinute are the campaign's bounds; defaults
+	// DefaultCampaignMaxActive and DefaultCampaignRate.
+	MaxActive     int
+	RatePerMinute int
 	// ListSamples is how many list calls the parked case times; default 50.
 	ListSamples int
-	// Timeout bounds the whole run; default 60 minutes.
+	// Timeout bounds the whole run; default 60 minutes, or for a campaign twice the
+	// time its rate needs plus 15 minutes when that is longer.
 	Timeout time.Duration
 	// Progress receives one line per phase; nil discards them.
 	Progress func(format string, args ...any)
@@ -66,6 +76,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.N > 100_000 || o.Parked > 100_000 {
 		return o, fmt.Errorf("bench: at most 100000 migrations per run")
+	}
+	if err := o.checkCampaign(); err != nil {
+		return o, err
 	}
 	if o.StartServer == nil {
 		return o, fmt.Errorf("bench: Options.StartServer is nil; give the function that starts the embedded Temporal server")
@@ -82,7 +95,7 @@ func (o Options) withDefaults() (Options, error) {
 	if o.UsersPerAccount < 2 || o.UsersPerAccount > 10_000 {
 		return o, fmt.Errorf("bench: --users-per-account %d must be 2 (admin and owner) to 10000", o.UsersPerAccount)
 	}
-	if o.Rounds <= 0 {
+	if o.Rounds <= 0 && !o.Campaign {
 		o.Rounds = 1
 		if o.N >= 400 {
 			o.Rounds = 4
@@ -96,6 +109,11 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 60 * time.Minute
+		if o.Campaign {
+			// A large campaign at a low rate takes longer than an hour by design.
+			pace := time.Duration(float64(o.N) / float64(o.RatePerMinute) * float64(time.Minute))
+			o.Timeout = max(o.Timeout, 2*pace+15*time.Minute)
+		}
 	}
 	if o.Progress == nil {
 		o.Progress = func(string, ...any) {}
@@ -104,4 +122,45 @@ func (o Options) withDefaults() (Options, error) {
 		o.Logger = zap.NewNop()
 	}
 	return o, nil
+}
+
+// Campaign defaults: a campaign bounded by a deployment's usual figures rather than by
+// the benchmark's own speed. The lead tunes them against docs/PERFORMANCE.md.
+const (
+	DefaultCampaignMaxActive = 500
+	DefaultCampaignRate      = 1200
+)
+
+// checkCampaign refuses the flags that mean nothing in the mode chosen, and fills the
+// campaign's defaults.
+func (o *Options) checkCampaign() error {
+	if !o.Campaign {
+		if o.MaxActive != 0 || o.RatePerMinute != 0 {
+			return fmt.Errorf("bench: --max-active and --rate bound a campaign; add --campaign, or leave them out")
+		}
+		return nil
+	}
+	switch {
+	case o.Parked > 0:
+		return fmt.Errorf("bench: --campaign runs N migrations to the end; it does not take --parked (run the parked case on its own)")
+	case o.Rounds != 0:
+		return fmt.Errorf("bench: --rounds alternates floor and migration batches; a campaign has no floor run, leave --rounds out")
+	case o.BulkConcurrency != 0:
+		return fmt.Errorf("bench: --bulk-concurrency sets the bulk starter; a campaign starts its migrations itself, paced by --rate and --max-active")
+	case o.N < 2:
+		return fmt.Errorf("bench: --campaign needs --n 2 or more, so the start rate can be measured")
+	}
+	if o.MaxActive == 0 {
+		o.MaxActive = DefaultCampaignMaxActive
+	}
+	if o.RatePerMinute == 0 {
+		o.RatePerMinute = DefaultCampaignRate
+	}
+	if o.MaxActive < 1 {
+		return fmt.Errorf("bench: --max-active %d is not valid: give at least 1, e.g. --max-active %d", o.MaxActive, DefaultCampaignMaxActive)
+	}
+	if o.RatePerMinute < 1 || o.RatePerMinute > contract.MaxCampaignRate {
+		return fmt.Errorf("bench: --rate %d/m is not valid: give 1 to %d starts a minute, e.g. --rate %d/m", o.RatePerMinute, contract.MaxCampaignRate, DefaultCampaignRate)
+	}
+	return nil
 }

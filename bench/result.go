@@ -10,7 +10,7 @@ import (
 
 // Result is what a run prints and writes as JSON.
 type Result struct {
-	Mode string `json:"mode"` // "end_to_end" or "parked"
+	Mode string `json:"mode"` // "end_to_end", "parked" or "campaign"
 	N    int    `json:"n"`
 
 	MigrationsPerSec float64 `json:"migrations_per_sec"`
@@ -44,7 +44,8 @@ type Result struct {
 	// floor_worker. On a shared machine it is steadier than wall-clock rates.
 	CPUmsPerWorkflow map[string]float64 `json:"cpu_ms_per_workflow,omitempty"`
 
-	Parked *ParkedResult `json:"parked,omitempty"`
+	Parked   *ParkedResult   `json:"parked,omitempty"`
+	Campaign *CampaignResult `json:"campaign,omitempty"`
 
 	// SimStats is the simulator's own count of the requests it served.
 	SimStats sim.Stats `json:"sim_stats"`
@@ -98,6 +99,8 @@ type phase struct {
 	completed, other int
 	sent, retries    int
 	events           int // history length of the first one
+	// firstStart and lastStart are the earliest and latest server start times read.
+	firstStart, lastStart time.Time
 	// CPU seconds used during the batches by this process (server and simulator) and
 	// by the worker.
 	serverCPU, workerCPU float64

@@ -41,10 +41,14 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err := e.serveAPI(ctx, st); err != nil {
 		return Result{}, errors.Join(err, e.close())
 	}
-	if o.Parked > 0 {
+	switch {
+	case o.Campaign:
+		res.Mode = "campaign"
+		err = runCampaign(ctx, o, e, st, &res)
+	case o.Parked > 0:
 		res.Mode = "parked"
 		err = runParked(ctx, o, e, st, &res)
-	} else {
+	default:
 		res.Mode = "end_to_end"
 		err = runEndToEnd(ctx, o, e, st, &res)
 	}
@@ -163,11 +167,7 @@ func runPhase(ctx context.Context, o Options, e *env, st *starter.Starter, b spa
 func startMigrations(ctx context.Context, st *starter.Starter, b span) error {
 	reqs := make([]starter.StartRequest, b.n)
 	for i := range reqs {
-		id := int64(firstAccountID + b.first + i)
-		reqs[i] = starter.StartRequest{
-			AccountID: strconv.FormatInt(id, 10), Mode: string(contract.ModeExisting),
-			Subdomain: sim.BenchSubdomain(id), RequestedBy: sim.BenchAdminEmail(id), OwnerEmail: sim.BenchOwnerEmail(id),
-		}
+		reqs[i] = benchRequest(b.first + i)
 	}
 	var failed []string
 	for _, r := range st.StartRows(ctx, starter.CheckRows(reqs)) {
@@ -179,6 +179,15 @@ func startMigrations(ctx context.Context, st *starter.Starter, b span) error {
 		return fmt.Errorf("%d starts failed, first: %s", len(failed), failed[0])
 	}
 	return nil
+}
+
+// benchRequest is the existing-mode start of synthetic account number i (0-based).
+func benchRequest(i int) starter.StartRequest {
+	id := int64(firstAccountID + i)
+	return starter.StartRequest{
+		AccountID: strconv.FormatInt(id, 10), Mode: string(contract.ModeExisting),
+		Subdomain: sim.BenchSubdomain(id), RequestedBy: sim.BenchAdminEmail(id), OwnerEmail: sim.BenchOwnerEmail(id),
+	}
 }
 
 // startFloor starts the floor workflows with the same concurrency as the bulk starter.
@@ -241,6 +250,12 @@ func collect(ctx context.Context, c client.Client, typeName string, since time.T
 		for _, info := range resp.GetExecutions() {
 			start, end := info.GetStartTime().AsTime(), info.GetCloseTime().AsTime()
 			p.latencies = append(p.latencies, end.Sub(start))
+			if p.firstStart.IsZero() || start.Before(p.firstStart) {
+				p.firstStart = start
+			}
+			if start.After(p.lastStart) {
+				p.lastStart = start
+			}
 			if end.After(last) {
 				last = end
 			}

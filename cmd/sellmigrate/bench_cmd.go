@@ -31,9 +31,15 @@ owner login on the simulator, served in this process). It prints and writes (--o
 floor/s, their ratio, p50/p95/p99 start-to-done latency, bulk starts/s and peak RSS.
 With --parked N it instead starts N migrations, leaves them waiting for the owner
 login, and reports the worker's memory and the list API's latency.
+With --campaign it instead runs the N migrations as one campaign (at most --max-active
+in active steps, --rate starts a minute; no floor run) and reports the total time,
+the achieved start rate against --rate, the peak active migrations against
+--max-active, CPU per migration and when the campaign itself closed.
 
 Worker knobs pass through the environment (SELLMIGRATE_WORKER_STICKY_CACHE_SIZE,
 SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE.md.`,
+		Example: `  sellmigrate bench --n 1000 --out bench-1000.json
+  sellmigrate bench --campaign --n 10000 --max-active 500 --rate 1200/m --out campaign-10000.json`,
 		Args: exactArgs(0, "", "sellmigrate bench --n 1000 --out bench-1000.json"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, logger, err := a.loadConfig(cmd, config.RoleClient, nil)
@@ -58,6 +64,15 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 				return err
 			}
 			workers, _ := f.GetInt("workers")
+			campaign, _ := f.GetBool("campaign")
+			maxActive, _ := f.GetInt("max-active")
+			rateFlag, _ := f.GetString("rate")
+			rate := 0
+			if rateFlag != "" {
+				if rate, err = parseRate(rateFlag); err != nil {
+					return err
+				}
+			}
 			startServer := startBenchServer
 			var conn client.Options
 			addr, _ := f.GetString("temporal-address")
@@ -79,6 +94,7 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 				WorkerCommand: []string{exe, "worker", "--" + benchFloorFlag}, BulkConcurrency: conc,
 				Rounds: rounds, SQLiteMaxConns: conns, ServerConfig: serverCfg, SimSupportLimitPerMinute: simLimit,
 				StartServer: startServer, TemporalAddress: addr, Connection: conn, Workers: workers,
+				Campaign: campaign, MaxActive: maxActive, RatePerMinute: rate,
 				Progress: func(format string, args ...any) { _, _ = fmt.Fprintf(a.stderr, format+"\n", args...) },
 				Logger:   logger,
 			})
@@ -108,6 +124,9 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 	f := cmd.Flags()
 	f.Int("n", 0, "migrations to run end to end (and as many floor workflows)")
 	f.Int("parked", 0, "instead, start this many migrations and leave them waiting for the owner login")
+	f.Bool("campaign", false, "instead, run the n migrations as one campaign (no floor run)")
+	f.Int("max-active", 0, fmt.Sprintf("with --campaign: at most this many migrations in active steps at once (default %d)", bench.DefaultCampaignMaxActive))
+	f.String("rate", "", fmt.Sprintf("with --campaign: at most this many starts a minute, R/m (default %d/m)", bench.DefaultCampaignRate))
 	f.String("out", "", "also write the JSON results to this file")
 	f.Int("users-per-account", 4, "Sell users per synthetic account (admin and owner included)")
 	f.String("data-dir", "", "fresh directory for the server's and simulator's SQLite files (default: a temporary one, removed after)")
