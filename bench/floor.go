@@ -42,7 +42,8 @@ func noop(context.Context) error { return nil }
 // FloorWorkflow has the shape of an existing-mode migration as Temporal sees it: the
 // same seven activities with the same options (preflight, subdomain check, owner
 // verification, the check that the disclaimers' sender is a Sell admin, link,
-// conversion, and the owner grant's revocation at the end), the same two human inputs as updates
+// conversion, and the owner grant's revocation at the end; the four checks as local
+// activities, as the migration runs them since ChangeLocalChecks), the same two human inputs as updates
 // with validators that answer once the workflow has acted, the same twelve
 // search-attribute upserts at the same points, and a progress query. Only the
 // activities' work (the Zendesk calls) and the migration's bookkeeping are missing.
@@ -57,11 +58,11 @@ func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
 	}
 	f.publish(ctx)
 	steps := []func(workflow.Context) error{
-		f.activity("FloorPreflight"),
-		f.enter(contract.StepSubdomain), f.activity("FloorCheckSubdomain"),
+		f.check("FloorPreflight"),
+		f.enter(contract.StepSubdomain), f.check("FloorCheckSubdomain"),
 		f.enter(contract.StepOwnerLogin), f.wait(contract.StatusAwaitingOwnerLogin, &f.loggedIn),
-		f.activity("FloorVerifyOwner"), func(workflow.Context) error { f.verified = true; return nil },
-		f.enter(contract.StepDisclaimers), f.wait(contract.StatusAwaitingDisclaimers, &f.accepted), f.activity("FloorCheckSellAdmin"),
+		f.check("FloorVerifyOwner"), func(workflow.Context) error { f.verified = true; return nil },
+		f.enter(contract.StepDisclaimers), f.wait(contract.StatusAwaitingDisclaimers, &f.accepted), f.check("FloorCheckSellAdmin"),
 		f.enter(contract.StepLink), f.activity("FloorLink"),
 		f.enter(contract.StepContributors), f.activity("FloorConvert"),
 		f.enter(contract.StepDone),
@@ -122,6 +123,18 @@ func (f *floor) expect(status contract.Status) error {
 
 func (f *floor) activity(name string) func(workflow.Context) error {
 	return func(ctx workflow.Context) error { return workflow.ExecuteActivity(ctx, name).Get(ctx, nil) }
+}
+
+// check is a read-only check as the migration runs it (workflows' readOnly): a local
+// activity with one attempt, inside the workflow task.
+func (f *floor) check(name string) func(workflow.Context) error {
+	return func(ctx workflow.Context) error {
+		ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+			StartToCloseTimeout: 30 * time.Second,
+			RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 1},
+		})
+		return workflow.ExecuteLocalActivity(ctx, name).Get(ctx, nil)
+	}
 }
 
 func (f *floor) enter(step contract.Step) func(workflow.Context) error {

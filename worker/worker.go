@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/interceptor"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 	"go.uber.org/zap"
@@ -54,7 +53,6 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 		DisableEagerActivities:                 o.DisableEagerActivities,
 		WorkerStopTimeout:                      o.StopTimeout,
 		MaxHeartbeatThrottleInterval:           o.MaxHeartbeatThrottle,
-		Interceptors:                           []interceptor.WorkerInterceptor{&migrationMetrics{}},
 		OnFatalError: func(err error) {
 			select {
 			case wk.fatal <- err:

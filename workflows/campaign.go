@@ -46,7 +46,8 @@ const (
 	// campaignPoll is how long the campaign waits before counting again when
 	// MaxActive is reached, or while its last migrations run.
 	campaignPoll = 30 * time.Second
-	// campaignDrainPoll is the same once every row has started.
+	// campaignDrainPoll is the same once every row has started and none of its
+	// migrations is in an active step (see drainPoll).
 	campaignDrainPoll = 5 * time.Minute
 	// visibilityLag is how long a start may take to show in visibility; starts that
 	// recent count as active on top of what visibility says, so MaxActive holds.
@@ -214,7 +215,7 @@ func (c *campaign) step(ctx workflow.Context) (bool, error) {
 		if c.last.Running+c.unseen(asked) == 0 && c.head >= len(c.pending) {
 			return true, nil
 		}
-		return false, c.sleep(ctx, campaignDrainPoll)
+		return false, c.sleep(ctx, c.drainPoll(ctx))
 	}
 	if !c.pickOpen(now) {
 		next := c.nextOpening(now)
@@ -237,6 +238,17 @@ func (c *campaign) step(ctx workflow.Context) (bool, error) {
 		return false, c.sleep(ctx, campaignPoll)
 	}
 	return false, c.startBatch(ctx, min(allowed, room, campaignBatch))
+}
+
+// drainPoll is how long a draining campaign waits before counting again: while some
+// of its migrations are in active steps they end within minutes, so the report is
+// not held back for long (ChangeDrainPollActive); once all that remain wait for
+// people, who may take days, it counts rarely.
+func (c *campaign) drainPoll(ctx workflow.Context) time.Duration {
+	if c.last.Active > 0 && workflow.GetVersion(ctx, ChangeDrainPollActive, workflow.DefaultVersion, 1) == 1 {
+		return campaignPoll
+	}
+	return campaignDrainPoll
 }
 
 // sleep waits d (forever when 0) or until a control wakes the loop. A cancelled

@@ -489,3 +489,30 @@ func TestCampaignMigrationKeepsCampaignID(t *testing.T) {
 		}
 	}
 }
+
+// TestCampaignDrainFollowsActiveMigrations: once every row has started, a campaign
+// whose migrations are in active steps counts again every campaignPoll, so it ends
+// soon after its last migration rather than up to campaignDrainPoll later; runs from
+// before ChangeDrainPollActive keep the long poll.
+func TestCampaignDrainFollowsActiveMigrations(t *testing.T) {
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		version workflow.Version
+		within  time.Duration
+		atLeast time.Duration
+	}{
+		{"new", 1, 2*time.Minute + campaignPoll + 5*time.Second, 2 * time.Minute},
+		{"old", workflow.DefaultVersion, campaignDrainPoll + 5*time.Second, campaignDrainPoll},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newCampaignHarness(t, campaignInput(crows(3, 1001)...), start, 2*time.Minute)
+			h.env.OnGetVersion(ChangeDrainPollActive, workflow.DefaultVersion, 1).Return(tc.version)
+			rep := h.run()
+			require.Equal(t, 3, rep.Counts.Started)
+			took := h.env.Now().Sub(start)
+			require.GreaterOrEqual(t, took, tc.atLeast)
+			require.LessOrEqual(t, took, tc.within)
+		})
+	}
+}

@@ -49,8 +49,17 @@ type updateOutcome struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessWith(t, nil)
+}
+
+// newHarnessWith lets a test set up the suite (its metrics handler) first.
+func newHarnessWith(t *testing.T, configure func(*testsuite.WorkflowTestSuite)) *harness {
+	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if configure != nil {
+		configure(&suite)
+	}
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetTestTimeout(30 * time.Second)
 	var a *activities.Activities

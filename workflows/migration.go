@@ -65,6 +65,13 @@ type migration struct {
 	// closing is set when the workflow is about to return: no input is taken any more
 	// and every pending one is answered.
 	closing bool
+	// localChecks: read-only checks run first as local activities (ChangeLocalChecks).
+	localChecks bool
+	// coalesce: search attributes are upserted once per workflow task, with its last
+	// state (ChangeCoalescedUpserts); unpublished says a change awaits its upsert.
+	coalesce, unpublished bool
+	// metrics records each change of step and status as it happens.
+	metrics transitions
 	// endedAs is the outcome (cancelled, expired, failed) of a migration that ends
 	// unsuccessfully, set before closing so pending inputs can say why.
 	endedAs contract.Status
@@ -140,6 +147,9 @@ func validateStart(in contract.StartInput) error {
 // unlinked account it created is released. A run that continues as new hands all of
 // that to the next run instead.
 func (m *migration) run(ctx workflow.Context) (contract.Result, error) {
+	// Asked once, first: every read-only check of this run then takes the same branch.
+	m.localChecks = workflow.GetVersion(ctx, ChangeLocalChecks, workflow.DefaultVersion, 1) == 1
+	m.coalesce = workflow.GetVersion(ctx, ChangeCoalescedUpserts, workflow.DefaultVersion, 1) == 1
 	m.publish(ctx)
 	result, err := m.steps(ctx)
 	var can *workflow.ContinueAsNewError
@@ -159,6 +169,7 @@ func (m *migration) run(ctx workflow.Context) (contract.Result, error) {
 	// Let update handlers that are still answering finish before the workflow closes;
 	// the context may be cancelled by now, so wait on a disconnected one.
 	done, _ := workflow.NewDisconnectedContext(ctx)
+	m.flush(done)
 	_ = workflow.Await(done, func() bool { return workflow.AllHandlersFinished(done) })
 	return result, err
 }

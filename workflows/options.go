@@ -19,8 +19,11 @@ func (m *migration) retryPolicy() *temporal.RetryPolicy {
 }
 
 // stepCtx is for the short Zendesk calls of a step; summary is what the Temporal Web
-// UI shows for the activity.
+// UI shows for the activity. Every regular activity is scheduled through stepCtx or
+// contributorCtx, right before the workflow blocks on it: the pending search-attribute
+// change goes out first (see publish).
 func (m *migration) stepCtx(ctx workflow.Context, summary string) workflow.Context {
+	m.flush(ctx)
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: m.in.Policy.ActivityTimeout,
 		RetryPolicy:         m.retryPolicy(),
@@ -42,6 +45,7 @@ func (m *migration) sideEffectCtx(ctx workflow.Context, summary string) workflow
 // dead worker long before the start-to-close timeout would, and heartbeats also carry
 // a cancellation to it, which it answers with how far it got.
 func (m *migration) contributorCtx(ctx workflow.Context, summary string) workflow.Context {
+	m.flush(ctx)
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: m.in.Policy.ContributorTimeout,
 		HeartbeatTimeout:    m.in.Policy.HeartbeatTimeout,

@@ -7,10 +7,27 @@ import (
 	"github.com/sellmigrate/sellmigrate/contract"
 )
 
-// publish upserts the search attributes from the progress, so visibility queries and
-// dashboards see every change of step, status and subdomain.
+// publish makes the progress's step, status and subdomain visible to visibility
+// queries and dashboards, and records the change's metrics. Since
+// ChangeCoalescedUpserts the upsert waits for flush, which the workflow calls before
+// it blocks (an activity, a wait, a timer, the end): the upserts of one workflow task
+// reach the server together anyway, so one upsert with the task's last state shows the
+// same, for one history event and one visibility write instead of several.
 func (m *migration) publish(ctx workflow.Context) {
 	m.progress.UpdatedAt = workflow.Now(ctx)
+	m.metrics.observe(ctx, string(m.progress.Step), string(m.progress.Status))
+	m.unpublished = true
+	if !m.coalesce {
+		m.flush(ctx)
+	}
+}
+
+// flush upserts the search attributes from the progress if a change awaits it.
+func (m *migration) flush(ctx workflow.Context) {
+	if !m.unpublished {
+		return
+	}
+	m.unpublished = false
 	attrs := []temporal.SearchAttributeUpdate{
 		contract.SearchAttrSellAccountID.ValueSet(m.in.SellAccountID),
 		contract.SearchAttrMode.ValueSet(string(m.in.Mode)),
@@ -24,8 +41,7 @@ func (m *migration) publish(ctx workflow.Context) {
 	if m.in.CampaignID != "" {
 		attrs = append(attrs, contract.SearchAttrCampaignID.ValueSet(m.in.CampaignID))
 	}
-	err := workflow.UpsertTypedSearchAttributes(ctx, attrs...)
-	if err != nil {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, attrs...); err != nil {
 		m.logger.Error("could not upsert search attributes", "error", err)
 	}
 }

@@ -55,7 +55,8 @@ var requiredHistories = []string{
 // were, so the old branch keeps replaying; subdirectory name = change ID.
 var preVersionHistories = map[string][]string{
 	workflows.ChangeLicenseRecheck:  {"existing-license-assigned.json"},
-	workflows.ChangeSellAdminInputs: {"new-completed.json", "taken-subdomain-corrected.json"},
+	workflows.ChangeSellAdminInputs: {"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
+	workflows.ChangeLocalChecks:     {"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
 }
 
 // TestReplayRecordedHistories replays every recorded history against today's workflow
@@ -137,8 +138,16 @@ var versionBranches = []struct {
 	// the customer was recorded before the change and replays its old branch.
 	{change: workflows.ChangeSellAdminInputs,
 		newBranch: []string{"new-completed.json", "taken-subdomain-corrected.json"},
-		oldBranch: []string{"existing-owner-login.json", "existing-license-assigned.json",
+		oldBranch: []string{"existing-license-assigned.json",
 			"needs-attention-retry.json", "reminder-notified.json", "continued-as-new-last-run.json"}},
+	// Both changes apply to every new run and were recorded together; the histories kept
+	// under local-read-only-checks/ are those re-recorded, as they were before.
+	{change: workflows.ChangeLocalChecks,
+		newBranch: []string{"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
+		oldBranch: []string{"existing-license-assigned.json", "expired-deadline.json", "needs-attention-retry.json", "reminder-notified.json"}},
+	{change: workflows.ChangeCoalescedUpserts,
+		newBranch: []string{"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
+		oldBranch: []string{"existing-license-assigned.json", "expired-deadline.json", "needs-attention-retry.json", "reminder-notified.json"}},
 }
 
 // TestVersionMarkers checks which branch of each GetVersion change the histories

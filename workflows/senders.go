@@ -79,9 +79,9 @@ func (m *migration) checkSellAdmin(ctx workflow.Context, p *pending) (string, er
 	by := p.payload.Sender()
 	var res activities.CheckSellAdminResult
 	// Summaries are shown in clear, so this one names the input, not the person.
-	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Check the sender of "+p.name+" is a Sell admin"), acts.CheckSellAdmin, activities.CheckSellAdminInput{
+	err := m.readOnly(ctx, "Check the sender of "+p.name+" is a Sell admin", "CheckSellAdmin", activities.CheckSellAdminInput{
 		SellAccountID: m.in.SellAccountID, AccountName: m.progress.AccountName, Email: by, Input: p.name,
-	}).Get(ctx, &res)
+	}, &res)
 	if err != nil {
 		if temporal.IsCanceledError(err) || ctx.Err() != nil {
 			return "", err

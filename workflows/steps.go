@@ -17,9 +17,9 @@ var acts *activities.Activities
 
 func (m *migration) preflight(ctx workflow.Context) (activities.PreflightResult, error) {
 	var res activities.PreflightResult
-	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Check the requester is a Sell admin"), acts.Preflight, activities.PreflightInput{
+	err := m.readOnly(ctx, "Check the requester is a Sell admin", "Preflight", activities.PreflightInput{
 		SellAccountID: m.in.SellAccountID, RequestedBy: m.in.RequestedBy,
-	}).Get(ctx, &res)
+	}, &res)
 	if err != nil {
 		return res, err
 	}
@@ -84,7 +84,7 @@ func (m *migration) chooseSubdomain(ctx workflow.Context) error {
 func (m *migration) claimSubdomain(ctx workflow.Context, subdomain string) (bool, string, error) {
 	if m.in.Mode == contract.ModeExisting {
 		var exists bool
-		if err := workflow.ExecuteActivity(m.stepCtx(ctx, "Check Zendesk account "+subdomain+" exists"), acts.CheckSubdomainExists, subdomain).Get(ctx, &exists); err != nil {
+		if err := m.readOnly(ctx, "Check Zendesk account "+subdomain+" exists", "CheckSubdomainExists", subdomain, &exists); err != nil {
 			return false, "", err
 		}
 		if !exists {
@@ -197,9 +197,9 @@ func (m *migration) ownerLogin(ctx workflow.Context) error {
 func (m *migration) verifyOwner(ctx workflow.Context, login contract.OwnerLoginInput) (activities.VerifyOwnerResult, error) {
 	m.setStatus(ctx, contract.StatusRunning, "")
 	var res activities.VerifyOwnerResult
-	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Verify who logged in owns Zendesk account "+m.progress.Subdomain), acts.VerifyOwner, activities.VerifyOwnerInput{
+	err := m.readOnly(ctx, "Verify who logged in owns Zendesk account "+m.progress.Subdomain, "VerifyOwner", activities.VerifyOwnerInput{
 		SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, GrantID: login.GrantID, UserEmail: login.UserEmail,
-	}).Get(ctx, &res)
+	}, &res)
 	return res, err
 }
 
@@ -211,9 +211,9 @@ func (m *migration) recheckLicense(ctx workflow.Context, email string) (activiti
 	}
 	m.setStatus(ctx, contract.StatusRunning, "")
 	var lic activities.CheckSellLicenseResult
-	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Check the owner's Sell license"), acts.CheckSellLicense, activities.CheckSellLicenseInput{
+	err := m.readOnly(ctx, "Check the owner's Sell license", "CheckSellLicense", activities.CheckSellLicenseInput{
 		SellAccountID: m.in.SellAccountID, Email: email,
-	}).Get(ctx, &lic)
+	}, &lic)
 	return activities.VerifyOwnerResult{IsOwner: true, HasSellLicense: lic.HasSellLicense, Reason: lic.Reason}, err
 }
 

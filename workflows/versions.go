@@ -42,4 +42,23 @@ const (
 	// wait takes it; otherwise it is refused and the wait goes on. DefaultVersion = any
 	// "by" was taken as given.
 	ChangeSellAdminInputs = "sell-admin-inputs"
+
+	// ChangeLocalChecks: the read-only checks (Preflight, CheckSubdomainExists,
+	// VerifyOwner, CheckSellLicense, CheckSellAdmin) make their first attempt as a local
+	// activity inside the workflow task, and fall back to a regular activity when that
+	// attempt fails for a reason a retry may fix (see readOnly). Asked once at the start
+	// of each run. DefaultVersion = regular activities only.
+	ChangeLocalChecks = "local-read-only-checks"
+
+	// ChangeDrainPollActive: a campaign whose rows have all started counts its
+	// migrations again after campaignPoll (30 s) while some are in active steps, and
+	// after campaignDrainPoll (5 min) only once all that remain wait for people.
+	// DefaultVersion = always campaignDrainPoll, so the report came up to 5 min late.
+	ChangeDrainPollActive = "campaign-drain-poll-active"
+
+	// ChangeCoalescedUpserts: the search attributes are upserted once per workflow task,
+	// with the task's last state, at the point the workflow blocks (see publish and
+	// flush), rather than at every change of step and status. Asked once at the start
+	// of each run. DefaultVersion = one upsert per change.
+	ChangeCoalescedUpserts = "coalesced-upserts"
 )

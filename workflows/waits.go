@@ -52,6 +52,7 @@ func (m *migration) awaitInput(ctx workflow.Context, status contract.Status, wai
 		woken := false
 		// A clock carried from the previous run may already be due; then no timer.
 		if left := due.Sub(workflow.Now(ctx)); left > 0 {
+			m.flush(ctx)
 			var err error
 			woken, err = workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
 				Timeout: left,
@@ -124,6 +125,7 @@ func (m *migration) untilQuiet(ctx workflow.Context, due time.Time, ready func()
 	if ready() || m.quiet(ctx) {
 		return m.quiet(ctx), nil
 	}
+	m.flush(ctx)
 	if workflow.GetVersion(ctx, ChangeBoundedQuietWait, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		err := workflow.Await(ctx, func() bool { return ready() || m.quiet(ctx) })
 		return err == nil && !ready(), err
