@@ -117,6 +117,49 @@ func (a *CampaignActivities) CountCampaign(ctx context.Context, campaignID strin
 	return out, nil
 }
 
+// CampaignPace is what a campaign's pacing needs, in three counts rather than one per
+// status (CountCampaign, for the progress's breakdown).
+type CampaignPace struct {
+	// Active is the running migrations in active steps: what MaxActive bounds.
+	Active int `json:"active"`
+	// Running counts every running migration of the campaign, waiting ones included.
+	Running int `json:"running"`
+	// Seen counts the campaign's migrations visibility shows, running or closed, one
+	// per migration (runs that continued as new are left out). The campaign's starts
+	// minus Seen are those visibility does not show yet.
+	Seen int `json:"seen"`
+}
+
+// PaceCampaign counts what the campaign's pacing needs. Seen is counted before the
+// others: a start that becomes visible in between then counts as active twice rather
+// than not at all, so MaxActive holds.
+func (a *CampaignActivities) PaceCampaign(ctx context.Context, campaignID string) (CampaignPace, error) {
+	active, err := CampaignActiveQuery(campaignID)
+	if err != nil {
+		return CampaignPace{}, err
+	}
+	count := func(ctx context.Context, query string) (int, error) {
+		resp, err := a.c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: query})
+		if err != nil {
+			return 0, fmt.Errorf("count the migrations of %s (%s): %w; check the Temporal frontend and that the namespace has the CampaignID search attribute", campaignID, query, err)
+		}
+		return int(resp.GetCount()), nil
+	}
+	var out CampaignPace
+	seen := fmt.Sprintf("WorkflowType = '%s' AND %s = '%s' AND ExecutionStatus != 'ContinuedAsNew'",
+		contract.WorkflowName, contract.SearchAttrCampaignID.GetName(), campaignID)
+	if out.Seen, err = count(ctx, seen); err != nil {
+		return CampaignPace{}, err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { out.Active, err = count(gctx, active); return err })
+	g.Go(func() (err error) { out.Running, err = count(gctx, campaignClause(campaignID)); return err })
+	if err := g.Wait(); err != nil {
+		return CampaignPace{}, err
+	}
+	return out, nil
+}
+
 // CancelCampaignMigrations cancels the campaign's running migrations that are not yet
 // linked (contract.UnlinkedSteps), as "sellmigrate cancel" does one: each releases
 // what it created and records its outcome. A migration past the link is left to

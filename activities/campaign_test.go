@@ -76,6 +76,38 @@ func TestCountCampaignByStatus(t *testing.T) {
 	require.Len(t, queries, 7, "a bad ID reaches no query")
 }
 
+// TestPaceCampaignCounts: three counts, Seen first (every run of the campaign's
+// migrations but those that continued as new), then Active and Running.
+func TestPaceCampaignCounts(t *testing.T) {
+	c := &mocks.Client{}
+	var queries []string
+	c.On("CountWorkflow", mock.Anything, mock.Anything).Return(
+		func(_ context.Context, r *workflowservice.CountWorkflowExecutionsRequest) *workflowservice.CountWorkflowExecutionsResponse {
+			q := r.GetQuery()
+			queries = append(queries, q)
+			switch {
+			case strings.Contains(q, "ContinuedAsNew"):
+				return &workflowservice.CountWorkflowExecutionsResponse{Count: 40}
+			case strings.Contains(q, "MigrationStatus IN"):
+				return &workflowservice.CountWorkflowExecutionsResponse{Count: 3}
+			default:
+				return &workflowservice.CountWorkflowExecutionsResponse{Count: 9}
+			}
+		}, nil)
+	env, ca := campaignEnv(t, c)
+	v, err := env.ExecuteActivity(ca.PaceCampaign, "campaign-wave")
+	require.NoError(t, err)
+	var got CampaignPace
+	require.NoError(t, v.Get(&got))
+	require.Equal(t, CampaignPace{Active: 3, Running: 9, Seen: 40}, got)
+	require.Len(t, queries, 3)
+	require.Equal(t, "WorkflowType = 'MigrationWorkflow' AND CampaignID = 'campaign-wave' AND ExecutionStatus != 'ContinuedAsNew'", queries[0], "Seen is counted first")
+
+	_, err = env.ExecuteActivity(ca.PaceCampaign, "campaign-x' OR 1=1")
+	require.ErrorContains(t, err, "is not campaign-<name>")
+	require.Len(t, queries, 3, "a bad ID reaches no query")
+}
+
 // TestCancelCampaignMigrationsOnlyUnlinked: every page is read; a migration is
 // cancelled only if, read again, it still runs before the link.
 func TestCancelCampaignMigrationsOnlyUnlinked(t *testing.T) {

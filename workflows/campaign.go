@@ -46,6 +46,8 @@ const (
 	// campaignPoll is how long the campaign waits before counting again when
 	// MaxActive is reached, or while its last migrations run.
 	campaignPoll = 30 * time.Second
+	// campaignFullPoll is that wait since ChangeCampaignExactPace (see fullPoll).
+	campaignFullPoll = 5 * time.Second
 	// campaignDrainPoll is the same once every row has started and none of its
 	// migrations is in an active step (see drainPoll).
 	campaignDrainPoll = 5 * time.Minute
@@ -91,6 +93,10 @@ type campaign struct {
 	rateStarts int
 	recent     []contract.StartBucket
 	last       activities.CampaignCount
+	// exactPace: pacing counts with PaceCampaign (ChangeCampaignExactPace); lastFull is
+	// when the breakdown by status was last counted.
+	exactPace  bool
+	lastFull   time.Time
 	state      contract.CampaignState
 	nextWindow *time.Time
 	startedAt  time.Time
@@ -181,6 +187,8 @@ func (c *campaign) report(r contract.CampaignRowReport) {
 // as new when the history is long, and end with the report once every row has started
 // and every migration has ended, or at a cancel.
 func (c *campaign) run(ctx workflow.Context) (contract.CampaignReport, error) {
+	// Asked once, first: every count of this run then takes the same branch.
+	c.exactPace = workflow.GetVersion(ctx, ChangeCampaignExactPace, workflow.DefaultVersion, 1) == 1
 	for c.canceled == nil {
 		if c.continueAsNewDue(ctx) {
 			if err := c.awaitHandlers(ctx); err != nil {
@@ -207,12 +215,12 @@ func (c *campaign) step(ctx workflow.Context) (bool, error) {
 		return false, c.sleep(ctx, 0)
 	case c.head >= len(c.pending):
 		c.state = contract.CampaignDraining
-		asked := workflow.Now(ctx)
-		if err := c.count(ctx); err != nil {
+		unseen, err := c.measure(ctx)
+		if err != nil {
 			return false, err
 		}
 		// A start visibility may not show yet still runs: wait it out too.
-		if c.last.Running+c.unseen(asked) == 0 && c.head >= len(c.pending) {
+		if c.last.Running+unseen == 0 && c.head >= len(c.pending) {
 			return true, nil
 		}
 		return false, c.sleep(ctx, c.drainPoll(ctx))
@@ -229,13 +237,13 @@ func (c *campaign) step(ctx workflow.Context) (bool, error) {
 	if allowed <= 0 {
 		return false, c.sleep(ctx, max(c.nextToken().Sub(now), minPaceSleep))
 	}
-	asked := workflow.Now(ctx)
-	if err := c.count(ctx); err != nil {
+	unseen, err := c.measure(ctx)
+	if err != nil {
 		return false, err
 	}
-	room := c.in.MaxActive - c.last.Active - c.unseen(asked)
+	room := c.in.MaxActive - c.last.Active - unseen
 	if room <= 0 {
-		return false, c.sleep(ctx, campaignPoll)
+		return false, c.sleep(ctx, c.fullPoll())
 	}
 	return false, c.startBatch(ctx, min(allowed, room, campaignBatch))
 }
@@ -409,6 +417,49 @@ func (c *campaign) activityCtx(ctx workflow.Context, summary string) workflow.Co
 		},
 		Summary: summary,
 	})
+}
+
+// measure counts what pacing needs into c.last and returns the starts visibility may
+// not show yet, which count as active on top of c.last.Active.
+//
+// Since ChangeCampaignExactPace it asks PaceCampaign (three counts) and the unseen
+// starts are exact: the campaign's starts minus the migrations visibility shows. The
+// breakdown by status the progress shows is counted at most every campaignPoll.
+// Before, every step counted status by status, and every start of the last
+// visibilityLag counted as unseen, shown or not: at high rates that double count
+// filled MaxActive on its own.
+func (c *campaign) measure(ctx workflow.Context) (int, error) {
+	asked := workflow.Now(ctx)
+	recent := c.unseen(asked) // also forgets old buckets
+	if !c.exactPace {
+		return recent, c.count(ctx)
+	}
+	if c.lastFull.IsZero() || asked.Sub(c.lastFull) >= campaignPoll {
+		if err := c.count(ctx); err != nil {
+			return 0, err
+		}
+		c.lastFull = asked
+	}
+	var p activities.CampaignPace
+	if err := workflow.ExecuteActivity(c.activityCtx(ctx, "Count the campaign's active migrations"), campaignActs.PaceCampaign, c.id).Get(ctx, &p); err != nil {
+		var canceled *temporal.CanceledError
+		if errors.As(err, &canceled) {
+			return 0, err
+		}
+		return 0, fmt.Errorf("count the active migrations of campaign %s: %w", c.in.Name, err)
+	}
+	c.last.Active, c.last.Running = p.Active, p.Running
+	return max(0, c.counts.Started-p.Seen), nil
+}
+
+// fullPoll is how long a campaign at MaxActive waits before counting again: since
+// ChangeCampaignExactPace a few seconds, so room freed by migrations that went on to
+// wait for a person or ended is used at once; before, campaignPoll.
+func (c *campaign) fullPoll() time.Duration {
+	if c.exactPace {
+		return campaignFullPoll
+	}
+	return campaignPoll
 }
 
 // count reads the campaign's running migrations by status from visibility.

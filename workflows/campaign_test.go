@@ -45,6 +45,12 @@ type campaignHarness struct {
 	events int
 	// modelHistory turns the model on; the other tests stay far from any limit.
 	modelHistory bool
+	// hidden is how many of the started children visibility does not show yet (they
+	// are running, but missing from PaceCampaign's counts); paceCounts counts its calls.
+	hidden, paceCounts int
+	// seenBefore is the migrations earlier runs of the campaign started: visibility
+	// shows them too.
+	seenBefore int
 }
 
 func (h *campaignHarness) recorded(n int) {
@@ -85,6 +91,13 @@ func newCampaignHarness(t *testing.T, in contract.CampaignInput, start time.Time
 			require.Equal(t, testCampaignID, id)
 			h.recorded(6)
 			return activities.CampaignCount{ByStatus: map[contract.Status]int{contract.StatusRunning: h.running}, Active: h.running, Running: h.running}, nil
+		}).Maybe()
+	env.OnActivity(h.ca.PaceCampaign, mock.Anything, mock.Anything).
+		Return(func(_ context.Context, id string) (activities.CampaignPace, error) {
+			require.Equal(t, testCampaignID, id)
+			h.recorded(6)
+			h.paceCounts++
+			return activities.CampaignPace{Active: h.running, Running: h.running, Seen: h.seenBefore + len(h.starts) - h.hidden}, nil
 		}).Maybe()
 	env.OnActivity(h.ca.CancelCampaignMigrations, mock.Anything, mock.Anything).
 		Return(func(_ context.Context, id string) (int, error) {
@@ -419,6 +432,7 @@ func TestCampaignContinuesAsNewAt100k(t *testing.T) {
 		require.Less(t, runs, 200, "too many runs")
 		h := newCampaignHarness(t, in, start, 0)
 		h.modelHistory = true
+		h.seenBefore = len(started)
 		// Feed the queue at the start of each run, as far as it takes rows.
 		room := contract.MaxCampaignQueued - len(in.Rows)
 		for room > 0 && fed < total {

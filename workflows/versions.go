@@ -61,4 +61,12 @@ const (
 	// flush), rather than at every change of step and status. Asked once at the start
 	// of each run. DefaultVersion = one upsert per change.
 	ChangeCoalescedUpserts = "coalesced-upserts"
+
+	// ChangeCampaignExactPace: a campaign paces with PaceCampaign (active, running, and
+	// the migrations visibility shows), counts its starts visibility does not show yet
+	// exactly (starts minus shown) rather than every start of the last visibilityLag,
+	// counts status by status only every campaignPoll for the progress, and at
+	// MaxActive counts again after campaignFullPoll (5 s) rather than campaignPoll.
+	// Asked once at the start of each run. DefaultVersion = CountCampaign at every step.
+	ChangeCampaignExactPace = "campaign-exact-pace"
 )
