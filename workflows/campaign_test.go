@@ -51,6 +51,8 @@ type campaignHarness struct {
 	// seenBefore is the migrations earlier runs of the campaign started: visibility
 	// shows them too.
 	seenBefore int
+	// lag, when set, makes visibility show a start only lag after it (laggingPace).
+	lag time.Duration
 }
 
 func (h *campaignHarness) recorded(n int) {
@@ -97,6 +99,9 @@ func newCampaignHarness(t *testing.T, in contract.CampaignInput, start time.Time
 			require.Equal(t, testCampaignID, id)
 			h.recorded(6)
 			h.paceCounts++
+			if h.lag > 0 {
+				return h.laggingPace(), nil
+			}
 			return activities.CampaignPace{Active: h.running, Running: h.running, Seen: h.seenBefore + len(h.starts) - h.hidden}, nil
 		}).Maybe()
 	env.OnActivity(h.ca.CancelCampaignMigrations, mock.Anything, mock.Anything).
@@ -529,4 +534,58 @@ func TestCampaignDrainFollowsActiveMigrations(t *testing.T) {
 			require.LessOrEqual(t, took, tc.within)
 		})
 	}
+}
+
+// laggingPace is PaceCampaign as visibility lag shows it: a child started less than lag
+// ago is neither seen nor active; one started earlier is active while it runs.
+func (h *campaignHarness) laggingPace() activities.CampaignPace {
+	now := h.env.Now()
+	var p activities.CampaignPace
+	for _, at := range h.starts {
+		if now.Sub(at) < h.lag {
+			continue
+		}
+		p.Seen++
+		if now.Before(at.Add(h.dur)) {
+			p.Active++
+			p.Running++
+		}
+	}
+	return p
+}
+
+// TestCampaignExactPaceHoldsMaxActiveUnderLag: with visibility showing each start only
+// 8 s late, the starts it does not show yet count as active, so MaxActive holds.
+func TestCampaignExactPaceHoldsMaxActiveUnderLag(t *testing.T) {
+	in := campaignInput(crows(40, 1001)...)
+	in.MaxActive, in.RatePerMinute = 4, 6000
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	h := newCampaignHarness(t, in, start, 40*time.Second)
+	h.lag = 8 * time.Second
+	rep := h.run()
+	require.Equal(t, 40, rep.Counts.Started)
+	require.LessOrEqual(t, h.maxRunning, 4, "MaxActive exceeded while visibility lagged")
+	require.Equal(t, 4, h.maxRunning, "the campaign should use the room it has")
+}
+
+// TestCampaignExactPaceRefillsQuickly: at MaxActive the campaign counts again after
+// campaignFullPoll, so a slot freed by a migration that ended is used within seconds;
+// runs from before ChangeCampaignExactPace waited campaignPoll.
+func TestCampaignExactPaceRefillsQuickly(t *testing.T) {
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	span := func(version workflow.Version) time.Duration {
+		in := campaignInput(crows(30, 1001)...)
+		in.MaxActive, in.RatePerMinute = 3, 6000
+		h := newCampaignHarness(t, in, start, 20*time.Second)
+		h.env.OnGetVersion(ChangeCampaignExactPace, workflow.DefaultVersion, 1).Return(version)
+		rep := h.run()
+		require.Equal(t, 30, rep.Counts.Started)
+		require.LessOrEqual(t, h.maxRunning, 3)
+		return h.starts[len(h.starts)-1].Sub(h.starts[0])
+	}
+	exact, old := span(1), span(workflow.DefaultVersion)
+	t.Logf("30 rows, 3 at a time, 20 s each: last start after %s (exact pace), %s (before)", exact, old)
+	// Nine refills of three: each at most 20 s of running plus one poll and a second.
+	require.LessOrEqual(t, exact, 9*(20*time.Second+campaignFullPoll+time.Second))
+	require.Greater(t, old, exact+time.Minute)
 }
