@@ -43,10 +43,11 @@ func noop(context.Context) error { return nil }
 // same seven activities with the same options (preflight, subdomain check, owner
 // verification, the check that the disclaimers' sender is a Sell admin, link,
 // conversion, and the owner grant's revocation at the end; the four checks as local
-// activities, as the migration runs them since ChangeLocalChecks), the same two human inputs as updates
-// with validators that answer once the workflow has acted, the same twelve
-// search-attribute upserts at the same points, and a progress query. Only the
-// activities' work (the Zendesk calls) and the migration's bookkeeping are missing.
+// activities, as the migration runs them since ChangeLocalChecks), the same two human
+// inputs as updates with validators that answer once the workflow has acted, one
+// search-attribute upsert per workflow task where it blocks (as the migration since
+// ChangeCoalescedUpserts), and a progress query. Only the activities' work (the
+// Zendesk calls) and the migration's bookkeeping are missing.
 func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
 	f := &floor{in: in, step: contract.StepPreflight, status: contract.StatusRunning}
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -76,6 +77,7 @@ func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
 	if err := f.activity("FloorRevokeGrant")(ctx); err != nil {
 		return "", err
 	}
+	f.flush(ctx)
 	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 	return string(contract.StatusCompleted), nil
 }
@@ -85,6 +87,9 @@ type floor struct {
 	step                         contract.Step
 	status                       contract.Status
 	loggedIn, verified, accepted bool
+	// unpublished: a change of step or status awaits its upsert, sent where the
+	// workflow blocks, as the migration does since ChangeCoalescedUpserts.
+	unpublished bool
 }
 
 func (f *floor) register(ctx workflow.Context) error {
@@ -122,7 +127,10 @@ func (f *floor) expect(status contract.Status) error {
 }
 
 func (f *floor) activity(name string) func(workflow.Context) error {
-	return func(ctx workflow.Context) error { return workflow.ExecuteActivity(ctx, name).Get(ctx, nil) }
+	return func(ctx workflow.Context) error {
+		f.flush(ctx)
+		return workflow.ExecuteActivity(ctx, name).Get(ctx, nil)
+	}
 }
 
 // check is a read-only check as the migration runs it (workflows' readOnly): a local
@@ -148,6 +156,7 @@ func (f *floor) enter(step contract.Step) func(workflow.Context) error {
 func (f *floor) wait(status contract.Status, got *bool) func(workflow.Context) error {
 	return func(ctx workflow.Context) error {
 		f.setStatus(ctx, status)
+		f.flush(ctx)
 		if err := workflow.Await(ctx, func() bool { return *got }); err != nil {
 			return err
 		}
@@ -161,7 +170,13 @@ func (f *floor) setStatus(ctx workflow.Context, status contract.Status) {
 	f.publish(ctx)
 }
 
-func (f *floor) publish(ctx workflow.Context) {
+func (f *floor) publish(workflow.Context) { f.unpublished = true }
+
+func (f *floor) flush(ctx workflow.Context) {
+	if !f.unpublished {
+		return
+	}
+	f.unpublished = false
 	_ = workflow.UpsertTypedSearchAttributes(ctx,
 		contract.SearchAttrSellAccountID.ValueSet(f.in.SellAccountID),
 		contract.SearchAttrMode.ValueSet(string(contract.ModeExisting)),
