@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -23,18 +22,7 @@ func campaignPage(t *testing.T, b *tab, dev *harness.Dev) {
 	accounts := harness.LayOut(9701, "wavebrowser", []harness.ShapeCount{{Shape: harness.ShapeNewSmall, N: 3}})
 	harness.AddChaosAccounts(t, dev.Sim(), accounts, func(sub, email string) { dev.AddOperatorToken(t, sub, email) })
 	const name = "browser-wave"
-	var list strings.Builder
-	list.WriteString("account_id,mode,subdomain,requested_by,owner_email,time_zone\n")
-	for _, a := range accounts {
-		r := a.Start()
-		fmt.Fprintf(&list, "%s,%s,%s,%s,,\n", r.AccountID, r.Mode, r.Subdomain, r.RequestedBy)
-	}
-	first := accounts[0].Start()
-	fmt.Fprintf(&list, "%s,%s,%s,%s,,\n", first.AccountID, first.Mode, first.Subdomain, first.RequestedBy)
-	path := filepath.Join(t.TempDir(), "wave.csv")
-	if err := os.WriteFile(path, []byte(list.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeWave(t, accounts, "")
 
 	b.signInStaff(dev.APIURL, "ops@example.test")
 	harness.MustCLI(t, dev, "campaign", "start", "--name", name, "--csv", path, "--max-active", "3", "--rate", "12/m", "--by", "ops@example.test")

@@ -35,43 +35,14 @@ func TestCampaignCLIPauseResume(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	resp := harness.NewResponder(st, sim, harness.API{URL: d.APIURL, AdminToken: config.DemoAdminToken}, accounts)
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	watched := make(chan struct{})
-	go func() { defer close(watched); resp.Watch(watchCtx, 250*time.Millisecond) }()
-	defer func() { stopWatch(); <-watched; resp.Wait() }()
+	defer watchWith(ctx, resp)()
 
 	const name, by = "cli-wave", "ops@sellmigrate.test"
-	var list strings.Builder
-	list.WriteString("account_id,mode,subdomain,requested_by,owner_email,time_zone\n")
-	for _, a := range accounts {
-		r := a.Start()
-		fmt.Fprintf(&list, "%s,%s,%s,%s,,Europe/Paris\n", r.AccountID, r.Mode, r.Subdomain, r.RequestedBy)
-	}
-	first := accounts[0].Start()
-	fmt.Fprintf(&list, "%s,%s,%s,%s,,\n", first.AccountID, first.Mode, first.Subdomain, first.RequestedBy)
-	path := filepath.Join(t.TempDir(), "wave.csv")
-	if err := os.WriteFile(path, []byte(list.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeWave(t, accounts, "Europe/Paris")
 
-	cli := func(args ...string) harness.Result {
-		t.Helper()
-		r := d.CLI(args...)
-		if r.Code != 0 {
-			t.Fatalf("%s", r)
-		}
-		return r
-	}
-	progress := func() contract.CampaignProgress {
-		t.Helper()
-		p, err := st.CampaignProgress(ctx, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	progress := func() contract.CampaignProgress { t.Helper(); return campaignProgress(ctx, t, st, name) }
 
-	cli("campaign", "start", "--name", name, "--csv", path, "--max-active", "1", "--rate", "6/m", "--by", by)
+	harness.MustCLI(t, d, "campaign", "start", "--name", name, "--csv", path, "--max-active", "1", "--rate", "6/m", "--by", by)
 	// A second start of the same name is refused and changes nothing.
 	if r := d.CLI("campaign", "start", "--name", name, "--csv", path, "--by", by); r.Code == 0 || !strings.Contains(r.Stderr, "already exists") {
 		t.Fatalf("second start: %s", r)
@@ -82,7 +53,7 @@ func TestCampaignCLIPauseResume(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	cli("campaign", "pause", name, "--by", by)
+	harness.MustCLI(t, d, "campaign", "pause", name, "--by", by)
 	p := progress()
 	if !p.Paused || p.Counts.Started != 1 {
 		t.Fatalf("after pause: paused %t, started %d; want paused with 1 started (the rate allows the next 10 s after the first)", p.Paused, p.Counts.Started)
@@ -90,7 +61,7 @@ func TestCampaignCLIPauseResume(t *testing.T) {
 	if p.Counts.Refused != 1 || len(p.Reports) != 1 || p.Reports[0].Outcome != contract.OutcomeDuplicate {
 		t.Errorf("the repeated row: refused %d, reports %+v; want one duplicate", p.Counts.Refused, p.Reports)
 	}
-	if out := cli("campaign", "status", name).Stdout; !strings.Contains(out, "paused: true") || !strings.Contains(out, "target 6/min") {
+	if out := harness.MustCLI(t, d, "campaign", "status", name); !strings.Contains(out, "paused: true") || !strings.Contains(out, "target 6/min") {
 		t.Errorf("status while paused:\n%s", out)
 	}
 	// Longer than the rate's period: a running campaign would have started the next row.
@@ -98,7 +69,7 @@ func TestCampaignCLIPauseResume(t *testing.T) {
 	if p := progress(); p.Counts.Started != 1 {
 		t.Fatalf("started %d while paused, want 1", p.Counts.Started)
 	}
-	cli("campaign", "resume", name, "--by", by)
+	harness.MustCLI(t, d, "campaign", "resume", name, "--by", by)
 
 	// Once every row has started and every migration has settled, cancel the campaign:
 	// it would otherwise notice the last migration's end only at its next drain count
@@ -113,7 +84,7 @@ func TestCampaignCLIPauseResume(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	cli("campaign", "cancel", name, "--by", by)
+	harness.MustCLI(t, d, "campaign", "cancel", name, "--by", by)
 	for {
 		rep, err := st.CampaignReport(ctx, name)
 		if err != nil {
@@ -125,7 +96,7 @@ func TestCampaignCLIPauseResume(t *testing.T) {
 		time.Sleep(250 * time.Millisecond)
 	}
 	var rep contract.CampaignReport
-	if err := json.Unmarshal([]byte(cli("campaign", "report", name, "--format", "json").Stdout), &rep); err != nil {
+	if err := json.Unmarshal([]byte(harness.MustCLI(t, d, "campaign", "report", name, "--format", "json")), &rep); err != nil {
 		t.Fatalf("decode the JSON report: %v", err)
 	}
 	if rep.Counts.Total != 4 || rep.Counts.Started != 3 || rep.Counts.Refused != 1 || rep.Counts.NotStarted != 0 || len(rep.Rows) != 4 || rep.Canceled == nil {
@@ -146,7 +117,7 @@ func TestCampaignCLIPauseResume(t *testing.T) {
 		}
 	}
 	out := filepath.Join(t.TempDir(), "report.csv")
-	cli("campaign", "report", name, "--out", out)
+	harness.MustCLI(t, d, "campaign", "report", name, "--out", out)
 	body, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +125,7 @@ func TestCampaignCLIPauseResume(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(string(body)), "\n"); len(lines) != 5 || lines[0] != "line,account_id,outcome,subdomain,users_converted,needs_reactivation,error" {
 		t.Errorf("CSV report:\n%s", body)
 	}
-	if l := cli("campaign", "list").Stdout; !strings.Contains(l, name) {
+	if l := harness.MustCLI(t, d, "campaign", "list"); !strings.Contains(l, name) {
 		t.Errorf("campaign list lacks %s:\n%s", name, l)
 	}
 }

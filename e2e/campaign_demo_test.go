@@ -131,28 +131,10 @@ func TestCampaignOverDemoAccounts(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	resp := harness.NewResponder(st, sim, harness.API{URL: d.APIURL, AdminToken: config.DemoAdminToken}, accounts)
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	watched := make(chan struct{})
-	go func() { defer close(watched); resp.Watch(watchCtx, 250*time.Millisecond) }()
-	defer func() { stopWatch(); <-watched; resp.Wait() }()
+	defer watchWith(ctx, resp)()
 
 	const name, by = "demo-wave", "ops@sellmigrate.test"
-	cli := func(args ...string) harness.Result {
-		t.Helper()
-		r := d.CLI(args...)
-		if r.Code != 0 {
-			t.Fatalf("%s", r)
-		}
-		return r
-	}
-	progress := func() contract.CampaignProgress {
-		t.Helper()
-		p, err := st.CampaignProgress(ctx, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	progress := func() contract.CampaignProgress { t.Helper(); return campaignProgress(ctx, t, st, name) }
 	started := func() []string {
 		t.Helper()
 		list, err := st.List(ctx, starter.ListFilter{})
@@ -166,14 +148,14 @@ func TestCampaignOverDemoAccounts(t *testing.T) {
 		return ids
 	}
 
-	cli("campaign", "start", "--name", name, "--csv", path, "--max-active", "3", "--rate", "6/m", "--by", by)
+	harness.MustCLI(t, d, "campaign", "start", "--name", name, "--csv", path, "--max-active", "3", "--rate", "6/m", "--by", by)
 	for p := progress(); p.Counts.Started < 1; p = progress() {
 		if ctx.Err() != nil {
 			t.Fatalf("the campaign started nothing: %+v", p)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	cli("campaign", "pause", name, "--by", by)
+	harness.MustCLI(t, d, "campaign", "pause", name, "--by", by)
 	if p := progress(); !p.Paused || p.Counts.Started != 1 || p.Counts.Queued != 5 {
 		t.Fatalf("after pause: paused %t, counts %+v; want paused with 1 started and 5 queued (the rate allows the next 10 s after the first)", p.Paused, p.Counts)
 	}
@@ -185,7 +167,7 @@ func TestCampaignOverDemoAccounts(t *testing.T) {
 	if ids := started(); len(ids) != 1 || ids[0] != "1005" {
 		t.Fatalf("while paused, visibility lists the migrations of %v; want only 1005's, the first row", ids)
 	}
-	cli("campaign", "resume", name, "--by", by)
+	harness.MustCLI(t, d, "campaign", "resume", name, "--by", by)
 
 	for {
 		p := progress()
@@ -198,7 +180,7 @@ func TestCampaignOverDemoAccounts(t *testing.T) {
 		time.Sleep(time.Second)
 	}
 	resp.CheckWaits(t, accounts)
-	cli("campaign", "cancel", name, "--by", by)
+	harness.MustCLI(t, d, "campaign", "cancel", name, "--by", by)
 	for {
 		rep, err := st.CampaignReport(ctx, name)
 		if err != nil {
@@ -211,7 +193,7 @@ func TestCampaignOverDemoAccounts(t *testing.T) {
 	}
 
 	var rep contract.CampaignReport
-	if err := json.Unmarshal([]byte(cli("campaign", "report", name, "--format", "json").Stdout), &rep); err != nil {
+	if err := json.Unmarshal([]byte(harness.MustCLI(t, d, "campaign", "report", name, "--format", "json")), &rep); err != nil {
 		t.Fatalf("decode the JSON report: %v", err)
 	}
 	if want := (contract.CampaignCounts{Total: 6, Started: 6}); rep.Counts != want || len(rep.Rows) != len(demoAccounts) || rep.Omitted != 0 {
