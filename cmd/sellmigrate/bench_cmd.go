@@ -89,6 +89,13 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 			if err != nil {
 				return fmt.Errorf("find this program to run its worker: %w", err)
 			}
+			if prof, _ := f.GetString("cpu-profile"); prof != "" {
+				stop, err := startCPUProfile(prof)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			res, err := bench.Run(cmd.Context(), bench.Options{
 				N: n, Parked: parked, UsersPerAccount: users, DataDir: dataDir, SQLiteSynchronous: sync,
 				WorkerCommand: []string{exe, "worker", "--" + benchFloorFlag}, BulkConcurrency: conc,
@@ -124,6 +131,7 @@ SELLMIGRATE_WORKER_WORKFLOW_TASK_POLLERS, GOMEMLIMIT, ...). See docs/PERFORMANCE
 	f := cmd.Flags()
 	f.Int("n", 0, "migrations to run end to end (and as many floor workflows)")
 	f.Int("parked", 0, "instead, start this many migrations and leave them waiting for the owner login")
+	f.String("cpu-profile", "", "write a CPU profile of this process (the embedded Temporal server, the simulator, the API and the responder; not the workers) to this file, for go tool pprof")
 	f.Bool("campaign", false, "instead, run the n migrations as one campaign (no floor run)")
 	f.Int("max-active", 0, fmt.Sprintf("with --campaign: at most this many migrations in active steps at once (default %d)", bench.DefaultCampaignMaxActive))
 	f.String("rate", "", fmt.Sprintf("with --campaign: at most this many starts a minute, R/m (default %d/m)", bench.DefaultCampaignRate))
