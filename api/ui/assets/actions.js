@@ -3,7 +3,7 @@
 // workflow's own validators decide). Which inputs exist, their fields and roles come
 // from the input registry (GET /api/v1/inputs): this page keeps no copy of the rules.
 
-import { h } from "./dom.js";
+import { h, messenger } from "./dom.js";
 import { api, reportIfUnauthorized } from "./http.js";
 import { actorEmail, actorFixed, looksLikeEmail, setActorEmail } from "./actor.js";
 import { isFinal } from "./format.js";
@@ -38,6 +38,7 @@ export function actionsCard(workflowId, role, onProgress) {
   const card = h("section", { class: "card", id: "actions", "aria-labelledby": "actions-title", dataset: { role } });
   const error = h("p", { class: "notice notice-error action-msg", id: "action-error", role: "alert", hidden: true });
   const ok = h("p", { class: "notice notice-ok action-msg", id: "action-status", role: "status", hidden: true });
+  const say = messenger(error, ok);
   const actor = h("input", { id: "actor-email", type: "email", value: actorEmail(), placeholder: "you@example.com", autocomplete: "email" });
   actor.addEventListener("change", () => setActorEmail(actor.value.trim()));
   if (actorFixed()) {
@@ -92,14 +93,6 @@ export function actionsCard(workflowId, role, onProgress) {
     return r;
   }
 
-  function say(el, text) {
-    error.hidden = true;
-    ok.hidden = true;
-    if (el && text) {
-      el.textContent = text;
-      el.hidden = false;
-    }
-  }
 
   async function run({ a, control, controls, fields }) {
     if (busy || control.disabled) return;

@@ -2,7 +2,7 @@
 // Each is enabled only while the campaign would take it; the workflow's own validator
 // still decides, and its refusal (409) is shown as it says it.
 
-import { h } from "./dom.js";
+import { h, messenger } from "./dom.js";
 import { api, reportIfUnauthorized } from "./http.js";
 import { actorEmail, actorFixed, looksLikeEmail, setActorEmail } from "./actor.js";
 
@@ -21,6 +21,7 @@ export function controlsCard(name, role, onSent) {
   const base = "/api/v1/campaigns/" + encodeURIComponent(name);
   const error = h("p", { class: "notice notice-error action-msg", id: "campaign-control-error", role: "alert", hidden: true });
   const ok = h("p", { class: "notice notice-ok action-msg", id: "campaign-control-status", role: "status", hidden: true });
+  const say = messenger(error, ok);
   const over = h("p", { class: "muted", id: "campaign-controls-over", hidden: true }, "This campaign has ended; no control applies any more.");
   const pause = h("button", { type: "button", class: "btn", id: "campaign-pause" }, "Pause");
   const resume = h("button", { type: "button", class: "btn btn-primary", id: "campaign-resume" }, "Resume");
@@ -56,14 +57,6 @@ export function controlsCard(name, role, onSent) {
   let view = null;
   let busy = false;
 
-  function say(el, text) {
-    error.hidden = true;
-    ok.hidden = true;
-    if (el && text) {
-      el.textContent = text;
-      el.hidden = false;
-    }
-  }
 
   async function send(control, fields, done) {
     if (busy) return;

@@ -35,3 +35,16 @@ export function fill(el, ...children) {
 
 // $ finds one element by id.
 export const $ = (id) => document.getElementById(id);
+
+// messenger returns say(el, text) for a pair of message lines, error and ok: it hides
+// both, then shows text in el (one of them) if given; say(null) only clears.
+export function messenger(error, ok) {
+  return (el, text) => {
+    error.hidden = true;
+    ok.hidden = true;
+    if (el && text) {
+      el.textContent = text;
+      el.hidden = false;
+    }
+  };
+}
