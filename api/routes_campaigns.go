@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -21,6 +22,10 @@ import (
 const maxCampaignRows = contract.MaxCampaignQueued
 
 const campaignsPath = "/api/v1/campaigns"
+
+// campaignReportWait bounds reading a campaign's report, under the server's write
+// timeout (see campaignReportOf).
+const campaignReportWait = 90 * time.Second
 
 // campaignControls are the routes that change a campaign, with their audit action.
 var campaignControls = map[string]string{
@@ -307,7 +312,12 @@ func (s *Server) campaignReportOf(r *http.Request) (starter.CampaignReport, erro
 	if err != nil {
 		return starter.CampaignReport{}, err
 	}
-	rep, err := s.starter.CampaignReport(r.Context(), name)
+	// A report past MaxCampaignReportRows is completed from visibility, which can take
+	// minutes: bounded under the server's write timeout, so a slow one answers with
+	// the starter's "did not finish" advice rather than a cut connection.
+	ctx, cancel := context.WithTimeout(r.Context(), campaignReportWait)
+	defer cancel()
+	rep, err := s.starter.CampaignReport(ctx, name)
 	if err != nil {
 		return rep, err
 	}

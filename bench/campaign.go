@@ -202,7 +202,8 @@ func feedCampaign(ctx context.Context, o Options, st *starter.Starter, name stri
 // n of its migrations have closed, keeping the peak in cr. It gives up when the
 // campaign's own workflow closes first, or visibility keeps failing.
 func watchCampaign(ctx context.Context, o Options, e *env, id, activeQuery string, n int, cr *CampaignResult) error {
-	closedQuery := fmt.Sprintf("WorkflowType = '%s' AND %s = '%s' AND ExecutionStatus != 'Running'",
+	// A run that continued as new is closed while its migration goes on: not counted.
+	closedQuery := fmt.Sprintf("WorkflowType = '%s' AND %s = '%s' AND ExecutionStatus != 'Running' AND ExecutionStatus != 'ContinuedAsNew'",
 		contract.WorkflowName, contract.SearchAttrCampaignID.GetName(), id)
 	count := func(q string) (int, error) {
 		resp, err := e.client.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: q})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"go.temporal.io/api/workflowservice/v1"
 	"golang.org/x/sync/errgroup"
@@ -40,7 +41,12 @@ func (s *Starter) completeReport(ctx context.Context, name string, rep *contract
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.ReportTimeout)
 	defer cancel()
-	missing, err := s.omittedStarts(ctx, name, rep.Rows)
+	// The caller's deadline may come first (the API's, under its write timeout).
+	limit := s.opts.ReportTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		limit = time.Until(dl).Round(time.Millisecond)
+	}
+	missing, err := s.omittedStarts(ctx, name, rep.Rows, limit)
 	if err != nil {
 		return err
 	}
@@ -60,7 +66,7 @@ func (s *Starter) completeReport(ctx context.Context, name string, rep *contract
 	}
 	_ = g.Wait() // its functions fail only once ctx has ended, checked here
 	if err := ctx.Err(); err != nil {
-		return s.reportUnfinished(name, err)
+		return s.reportUnfinished(name, err, limit)
 	}
 	sort.SliceStable(added, func(i, j int) bool { return added[i].Line < added[j].Line })
 	rep.Rows = append(rep.Rows, added...)
@@ -70,10 +76,10 @@ func (s *Starter) completeReport(ctx context.Context, name string, rep *contract
 
 // reportUnfinished says why the report could not be completed: out of time (the
 // caller's or Options.ReportTimeout) or cancelled.
-func (s *Starter) reportUnfinished(name string, err error) error {
+func (s *Starter) reportUnfinished(name string, err error, limit time.Duration) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("the report of campaign %s is longer than the %d rows the campaign keeps, and reading the rest of its migrations from visibility did not finish within %s; try again when Temporal is less busy",
-			name, contract.MaxCampaignReportRows, s.opts.ReportTimeout)
+		return fmt.Errorf("the report of campaign %s is longer than the %d rows the campaign keeps, and reading the rest of its migrations from visibility did not finish within %s; try again when Temporal is less busy, or read it with \"sellmigrate campaign report %s\", which waits up to %s",
+			name, contract.MaxCampaignReportRows, limit, name, s.opts.ReportTimeout)
 	}
 	return fmt.Errorf("complete the report of campaign %s from visibility: %w", name, err)
 }
@@ -81,7 +87,7 @@ func (s *Starter) reportUnfinished(name string, err error) error {
 // omittedStarts lists the campaign's migrations in visibility and keeps those whose
 // account has no started row in rows. A migration that continued as new is listed by
 // its latest run only.
-func (s *Starter) omittedStarts(ctx context.Context, name string, rows []contract.CampaignRowReport) ([]omittedStart, error) {
+func (s *Starter) omittedStarts(ctx context.Context, name string, rows []contract.CampaignRowReport, limit time.Duration) ([]omittedStart, error) {
 	have := map[string]bool{}
 	for _, r := range rows {
 		if !refusedOutcomes[r.Outcome] {
@@ -97,7 +103,7 @@ func (s *Starter) omittedStarts(ctx context.Context, name string, rows []contrac
 		resp, err := s.c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, PageSize: MaxPageSize, NextPageToken: token})
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, s.reportUnfinished(name, ctx.Err())
+				return nil, s.reportUnfinished(name, ctx.Err(), limit)
 			}
 			return nil, fmt.Errorf("list the migrations of campaign %s (%s) to complete its report: %w; check the Temporal frontend and that the namespace has the CampaignID search attribute", name, query, err)
 		}

@@ -423,7 +423,8 @@ func (c *campaign) activityCtx(ctx workflow.Context, summary string) workflow.Co
 // not show yet, which count as active on top of c.last.Active.
 //
 // Since ChangeCampaignExactPace it asks PaceCampaign (three counts) and the unseen
-// starts are exact: the campaign's starts minus the migrations visibility shows. The
+// starts are the campaign's starts minus the migrations visibility shows, at most the
+// starts of the last visibilityLag. The
 // breakdown by status the progress shows is counted at most every campaignPoll.
 // Before, every step counted status by status, and every start of the last
 // visibilityLag counted as unseen, shown or not: at high rates that double count
@@ -449,7 +450,10 @@ func (c *campaign) measure(ctx workflow.Context) (int, error) {
 		return 0, fmt.Errorf("count the active migrations of campaign %s: %w", c.in.Name, err)
 	}
 	c.last.Active, c.last.Running = p.Active, p.Running
-	return max(0, c.counts.Started-p.Seen), nil
+	// Bounded by the recent starts: once visibility forgets closed migrations (the
+	// namespace's retention, a deleted run), starts minus shown would stay above zero
+	// for good and hold the campaign back.
+	return min(recent, max(0, c.counts.Started-p.Seen)), nil
 }
 
 // fullPoll is how long a campaign at MaxActive waits before counting again: since

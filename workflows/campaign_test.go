@@ -589,3 +589,21 @@ func TestCampaignExactPaceRefillsQuickly(t *testing.T) {
 	require.LessOrEqual(t, exact, 9*(20*time.Second+campaignFullPoll+time.Second))
 	require.Greater(t, old, exact+time.Minute)
 }
+
+// TestCampaignEndsWhenVisibilityForgetsMigrations: visibility drops closed migrations
+// after the namespace's retention (or a deleted run), so it may show fewer than the
+// campaign started; the unseen starts are bounded by the recent ones, and the campaign
+// still paces and ends.
+func TestCampaignEndsWhenVisibilityForgetsMigrations(t *testing.T) {
+	in := campaignInput(crows(10, 1001)...)
+	in.MaxActive, in.RatePerMinute = 4, 6000
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	h := newCampaignHarness(t, in, start, time.Minute)
+	h.hidden = 3 // three of its migrations forgotten from the start, as if long closed
+	// Bounded on the test clock: a campaign that never ends fails here, not by hanging.
+	h.env.SetWorkflowRunTimeout(2 * time.Hour)
+	rep := h.run()
+	require.Equal(t, 10, rep.Counts.Started)
+	require.LessOrEqual(t, h.maxRunning, 4)
+	require.Less(t, h.env.Now().Sub(start), 10*time.Minute, "the campaign must end once its migrations have")
+}

@@ -65,4 +65,5 @@ func (m *migration) restore(ctx workflow.Context, c contract.Carry) {
 	m.inbox.seq = m.progress.InputsDropped + len(m.progress.Inputs)
 	m.carried = &c
 	m.in.Carry = nil
+	m.metrics.resume(m.progress)
 }

@@ -29,6 +29,20 @@ type transitions struct {
 	stepSince, statusAt time.Time
 }
 
+// resume takes over a previous run's step and status (continue-as-new), so they are
+// not counted again, and the durations run from when they began.
+func (o *transitions) resume(p contract.Progress) {
+	o.started = p.StartedAt
+	o.step, o.status = string(p.Step), string(p.Status)
+	o.stepSince, o.statusAt = p.UpdatedAt, p.UpdatedAt
+	if n := len(p.Timeline); n > 0 {
+		o.stepSince = p.Timeline[n-1].StartedAt
+	}
+	if p.WaitingSince != nil {
+		o.statusAt = *p.WaitingSince
+	}
+}
+
 // observe records the metrics of moving to step and status (either may be unchanged).
 func (o *transitions) observe(ctx workflow.Context, step, status string) {
 	now := workflow.Now(ctx)

@@ -139,3 +139,50 @@ func TestUpsertsCoalescePerWorkflowTask(t *testing.T) {
 	require.NotContains(t, coalesced, "preflight/running", "the first task ends waiting for the owner: one upsert")
 	require.Less(t, len(coalesced), len(every))
 }
+
+// A run that continues as new while waiting takes over the step and status: the next
+// run counts neither again, and times the wait and the whole migration from when they
+// began in the first run.
+func TestMigrationMetricsCarryAcrossContinueAsNew(t *testing.T) {
+	scope := tally.NewTestScope("", nil)
+	withMetrics := func(s *testsuite.WorkflowTestSuite) { s.SetMetricsHandler(sdktally.NewMetricsHandler(scope)) }
+	h := newHarnessWith(t, withMetrics)
+	h.env.SetStartTime(testStart)
+	h.preflightLegacy()
+	h.reserveCreates("acme")
+	h.at(150*time.Minute, func() { h.env.SetCurrentHistoryLength(2000) })
+	h.run(newInput("1001", contract.ModeNew, "acme"))
+	next := nextRun(t, h)
+
+	h2 := newHarnessWith(t, withMetrics)
+	h2.env.SetStartTime(testStart.Add(150 * time.Minute))
+	h2.linkAndConvert("acme", 4)
+	h2.at(time.Hour, func() { h2.update(contract.AcceptDisclaimersName, accept("admin@acme.test")) })
+	h2.run(next)
+	require.Equal(t, contract.StatusCompleted, h2.result().Outcome)
+
+	snap := scope.Snapshot()
+	var entered, waiting int64
+	for _, c := range snap.Counters() {
+		if c.Name() == metricStepEntered && c.Tags()["step"] == "disclaimers" {
+			entered += c.Value()
+		}
+		if c.Name() == metricStatusEntered && c.Tags()["status"] == "awaiting_disclaimers" {
+			waiting += c.Value()
+		}
+	}
+	require.EqualValues(t, 1, entered, "the disclaimers step is entered once across both runs")
+	require.EqualValues(t, 1, waiting, "the wait is entered once across both runs")
+	var waits, totals []time.Duration
+	for _, tm := range snap.Timers() {
+		if tm.Name() == metricHumanWait && tm.Tags()["waiting"] == "awaiting_disclaimers" {
+			waits = append(waits, tm.Values()...)
+		}
+		if tm.Name() == metricMigrationTotal && tm.Tags()["outcome"] == "completed" {
+			totals = append(totals, tm.Values()...)
+		}
+	}
+	require.Len(t, waits, 1)
+	require.Greater(t, waits[0], 2*time.Hour, "the wait is timed from when it began in the first run")
+	require.Equal(t, []time.Duration{210 * time.Minute}, totals, "the migration is timed from its first run's start")
+}

@@ -22,6 +22,10 @@ import (
 // as a regular activity under the step's retry policy: a check that keeps failing then
 // shows in the migration's pending activities with its attempts and last error, as any
 // other step does, and a rate limit's Retry-After is waited out on a timer first.
+//
+// A search-attribute change made just before is not flushed for the local attempt
+// (that would undo the coalescing of the task's upserts): while the check runs, which
+// takes milliseconds and at most ActivityTimeout, visibility shows the state before it.
 func (m *migration) readOnly(ctx workflow.Context, summary, activity string, in, out any) error {
 	if !m.localChecks {
 		return workflow.ExecuteActivity(m.stepCtx(ctx, summary), activity, in).Get(ctx, out)

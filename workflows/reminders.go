@@ -36,6 +36,9 @@ func (m *migration) remind(ctx workflow.Context, clock *waitClock) {
 	if clock.status == contract.StatusNeedsAttention {
 		in.Problem = m.progress.LastError
 	}
+	// A wait resumed after continue-as-new with its reminder due reaches here before any
+	// timer: the run's first state goes out first.
+	m.flush(ctx)
 	nctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: m.in.Policy.ActivityTimeout,
 		Summary:             "Remind " + string(clock.who) + ": " + string(clock.status),

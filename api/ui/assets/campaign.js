@@ -106,13 +106,15 @@ export function renderCampaign(main, name, session) {
 
   function failed(err) {
     reportIfUnauthorized(err);
-    if (shown) {
+    // Once shown, or for a failure that may pass (the next poll asks again), the page
+    // stays and the error shows above it; only an unknown campaign replaces it.
+    if (shown || err.status !== 404) {
       fill(notices, h("div", { class: "notice notice-error", role: "alert", id: "campaign-error" }, err.message));
       return;
     }
     fill(main, h("nav", { class: "crumbs" }, h("a", { href: "#/campaigns" }, "← All campaigns")),
       h("section", { class: "card empty", id: "campaign-error" },
-        h("h1", {}, err.status === 404 ? "Campaign not found" : "Could not load the campaign"),
+        h("h1", {}, "Campaign not found"),
         h("p", {}, err.message)));
   }
 
