@@ -54,6 +54,9 @@ const (
 	// visibilityLag is how long a start may take to show in visibility; starts that
 	// recent count as active on top of what visibility says, so MaxActive holds.
 	visibilityLag = 10 * time.Second
+	// burstSeconds is how many seconds' worth of the rate may start at once since
+	// ChangeCampaignExactPace (see burstCap).
+	burstSeconds = 5
 	// minPaceSleep is the shortest wait for the rate: at high rates the starts of a
 	// second go together rather than one timer each.
 	minPaceSleep = time.Second

@@ -66,7 +66,8 @@ const (
 	// the migrations visibility shows), counts its starts visibility does not show yet
 	// exactly (starts minus shown) rather than every start of the last visibilityLag,
 	// counts status by status only every campaignPoll for the progress, and at
-	// MaxActive counts again after campaignFullPoll (5 s) rather than campaignPoll.
+	// MaxActive counts again after campaignFullPoll (5 s) rather than campaignPoll, and
+	// lets unused starts pile up to five seconds' worth of the rate rather than one.
 	// Asked once at the start of each run. DefaultVersion = CountCampaign at every step.
 	ChangeCampaignExactPace = "campaign-exact-pace"
 )
