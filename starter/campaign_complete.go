@@ -39,13 +39,13 @@ func (s *Starter) completeReport(ctx context.Context, name string, rep *contract
 	if rep.Omitted == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.opts.ReportTimeout)
-	defer cancel()
 	// The caller's deadline may come first (the API's, under its write timeout).
 	limit := s.opts.ReportTimeout
-	if dl, ok := ctx.Deadline(); ok {
-		limit = time.Until(dl).Round(time.Millisecond)
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < limit {
+		limit = time.Until(dl).Round(time.Second)
 	}
+	ctx, cancel := context.WithTimeout(ctx, s.opts.ReportTimeout)
+	defer cancel()
 	missing, err := s.omittedStarts(ctx, name, rep.Rows, limit)
 	if err != nil {
 		return err

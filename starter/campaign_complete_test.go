@@ -169,3 +169,21 @@ func TestCampaignReportReadsWithBoundedConcurrency(t *testing.T) {
 		require.Equal(t, contract.CampaignOutcome(contract.StatusRunning), r.Outcome)
 	}
 }
+
+// TestCampaignReportNamesTheCallersDeadline: when the caller's deadline comes before
+// ReportTimeout (the API's, under its write timeout), the error names it and points
+// to the CLI, which waits the whole ReportTimeout.
+func TestCampaignReportNamesTheCallersDeadline(t *testing.T) {
+	c := &mocks.Client{}
+	closedCampaign(t, c, contract.CampaignReport{Name: "wave", Omitted: 1})
+	c.On("ListWorkflow", mock.Anything, mock.Anything).Run(func(args mock.Arguments) {
+		<-args.Get(0).(context.Context).Done()
+	}).Return(nil, context.DeadlineExceeded)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err := New(c, Options{ReportTimeout: 5 * time.Minute}).CampaignReport(ctx, "wave")
+	require.Error(t, err)
+	for _, want := range []string{"did not finish within 1s", `"sellmigrate campaign report wave", which waits up to 5m0s`} {
+		require.True(t, strings.Contains(err.Error(), want), "%v lacks %q", err, want)
+	}
+}
