@@ -11,7 +11,7 @@ import (
 )
 
 // readOnly runs a check that reads Zendesk or Sell and changes nothing (Preflight,
-// CheckSubdomainExists, VerifyOwner, CheckSellLicense, CheckSellAdmin), by its
+// CheckSubdomainExists, CheckSellLicense, CheckSellAdmin), by its
 // registered activity name, and decodes its result into out.
 //
 // Since ChangeLocalChecks its first attempt is a local activity: it runs inside the

@@ -197,9 +197,12 @@ func (m *migration) ownerLogin(ctx workflow.Context) error {
 func (m *migration) verifyOwner(ctx workflow.Context, login contract.OwnerLoginInput) (activities.VerifyOwnerResult, error) {
 	m.setStatus(ctx, contract.StatusRunning, "")
 	var res activities.VerifyOwnerResult
-	err := m.readOnly(ctx, "Verify who logged in owns Zendesk account "+m.progress.Subdomain, "VerifyOwner", activities.VerifyOwnerInput{
+	// A regular activity even under ChangeLocalChecks: the owner's sign-in is checked
+	// while an owner-login update waits for the answer, and the check shows in the
+	// pending activities (and can be cancelled there) as the step the person waits on.
+	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Verify who logged in owns Zendesk account "+m.progress.Subdomain), acts.VerifyOwner, activities.VerifyOwnerInput{
 		SellAccountID: m.in.SellAccountID, Subdomain: m.progress.Subdomain, GrantID: login.GrantID, UserEmail: login.UserEmail,
-	}, &res)
+	}).Get(ctx, &res)
 	return res, err
 }
 

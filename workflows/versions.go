@@ -44,10 +44,11 @@ const (
 	ChangeSellAdminInputs = "sell-admin-inputs"
 
 	// ChangeLocalChecks: the read-only checks (Preflight, CheckSubdomainExists,
-	// VerifyOwner, CheckSellLicense, CheckSellAdmin) make their first attempt as a local
-	// activity inside the workflow task, and fall back to a regular activity when that
-	// attempt fails for a reason a retry may fix (see readOnly). Asked once at the start
-	// of each run. DefaultVersion = regular activities only.
+	// CheckSellLicense, CheckSellAdmin; not VerifyOwner, which an owner-login update
+	// waits on) make their first attempt as a local activity inside the workflow task,
+	// and fall back to a regular activity when that attempt fails for a reason a retry
+	// may fix (see readOnly). Asked once at the start of each run. DefaultVersion =
+	// regular activities only.
 	ChangeLocalChecks = "local-read-only-checks"
 
 	// ChangeDrainPollActive: a campaign whose rows have all started counts its
