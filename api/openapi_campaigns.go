@@ -182,7 +182,7 @@ func campaignSchemas() map[string]any {
 				string(contract.CampaignDraining), string(contract.CampaignCancelled), string(contract.CampaignDone)),
 			"paused":            boolean(""),
 			"counts":            counts,
-			"byStatus":          schema{"type": "object", "properties": byStatus, "additionalProperties": false, "description": "the campaign's migrations by status, as visibility last showed them"},
+			"byStatus":          schema{"type": "object", "properties": byStatus, "additionalProperties": false, "description": "the campaign's running migrations by status, as visibility showed them at the last count (every 30 s)"},
 			"active":            integer("migrations in active steps"),
 			"maxActive":         integer(""),
 			"ratePerMinute":     integer("the target"),

@@ -314,8 +314,9 @@ type CampaignProgress struct {
 	State      CampaignState  `json:"state"`
 	Paused     bool           `json:"paused"`
 	Counts     CampaignCounts `json:"counts"`
-	// ByStatus counts the campaign's migrations by MigrationStatus, as visibility last
-	// showed them (Active is the sum of the statuses in active steps).
+	// ByStatus counts the campaign's running migrations by MigrationStatus, as
+	// visibility showed them at the last count (every 30 s); Active, the migrations in
+	// active steps, is counted at every step of the campaign's loop.
 	ByStatus  map[Status]int `json:"byStatus"`
 	Active    int            `json:"active"`
 	MaxActive int            `json:"maxActive"`

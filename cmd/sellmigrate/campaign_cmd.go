@@ -211,7 +211,7 @@ func (a *app) printCampaignProgress(p contract.CampaignProgress) {
 	if len(parts) == 0 {
 		parts = []string{"none yet"}
 	}
-	a.out("migrations by status: %s\n", strings.Join(parts, ", "))
+	a.out("migrations by status (counted every 30 s): %s\n", strings.Join(parts, ", "))
 	a.out("active: %d of at most %d\n", p.Active, p.MaxActive)
 	a.out("rate: %.1f starts/min achieved, target %d/min\n", p.AchievedPerMinute, p.RatePerMinute)
 	switch {
