@@ -39,25 +39,9 @@ func ParseCampaignCSV(r io.Reader) ([]CampaignCSVRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("CSV header: %w", err)
 	}
-	index := map[string]int{}
-	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if !isColumn(name) && name != CampaignTimeZoneColumn {
-			return nil, fmt.Errorf("CSV header has unknown column %q; %s", h, want)
-		}
-		if _, dup := index[name]; dup {
-			return nil, fmt.Errorf("CSV header repeats column %q; %s", name, want)
-		}
-		index[name] = i
-	}
-	var missing []string
-	for _, c := range CSVColumns {
-		if _, ok := index[c]; !ok {
-			missing = append(missing, c)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("CSV header lacks column(s) %s; %s", strings.Join(missing, ", "), want)
+	index, err := headerIndexWith(header, []string{CampaignTimeZoneColumn}, want)
+	if err != nil {
+		return nil, err
 	}
 	var rows []CampaignCSVRow
 	for {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -96,11 +97,16 @@ func validateRow(r StartRequest) error {
 // headerIndex maps each expected column to its position. Column names are matched
 // without regard to case or surrounding spaces; a UTF-8 byte-order mark is ignored.
 func headerIndex(header []string) (map[string]int, error) {
-	want := "expected header: " + strings.Join(CSVColumns, ",")
+	return headerIndexWith(header, nil, "expected header: "+strings.Join(CSVColumns, ","))
+}
+
+// headerIndexWith is headerIndex accepting the optional columns too; want is the
+// header the errors show.
+func headerIndexWith(header, optional []string, want string) (map[string]int, error) {
 	index := map[string]int{}
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if !isColumn(name) {
+		if !isColumn(name) && !slices.Contains(optional, name) {
 			return nil, fmt.Errorf("CSV header has unknown column %q; %s", h, want)
 		}
 		if _, dup := index[name]; dup {
