@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -85,20 +84,7 @@ func TestCampaignCLIPauseResume(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	harness.MustCLI(t, d, "campaign", "cancel", name, "--by", by)
-	for {
-		rep, err := st.CampaignReport(ctx, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rep.Final {
-			break
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-	var rep contract.CampaignReport
-	if err := json.Unmarshal([]byte(harness.MustCLI(t, d, "campaign", "report", name, "--format", "json")), &rep); err != nil {
-		t.Fatalf("decode the JSON report: %v", err)
-	}
+	rep := finalCampaignReport(ctx, t, d, st, name)
 	if rep.Counts.Total != 4 || rep.Counts.Started != 3 || rep.Counts.Refused != 1 || rep.Counts.NotStarted != 0 || len(rep.Rows) != 4 || rep.Canceled == nil {
 		t.Fatalf("report counts %+v, %d rows; want 4 rows, 3 started, 1 refused, none dropped by the cancel", rep.Counts, len(rep.Rows))
 	}

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -181,21 +180,8 @@ func TestCampaignOverDemoAccounts(t *testing.T) {
 	}
 	resp.CheckWaits(t, accounts)
 	harness.MustCLI(t, d, "campaign", "cancel", name, "--by", by)
-	for {
-		rep, err := st.CampaignReport(ctx, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rep.Final {
-			break
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+	rep := finalCampaignReport(ctx, t, d, st, name)
 
-	var rep contract.CampaignReport
-	if err := json.Unmarshal([]byte(harness.MustCLI(t, d, "campaign", "report", name, "--format", "json")), &rep); err != nil {
-		t.Fatalf("decode the JSON report: %v", err)
-	}
 	if want := (contract.CampaignCounts{Total: 6, Started: 6}); rep.Counts != want || len(rep.Rows) != len(demoAccounts) || rep.Omitted != 0 {
 		t.Fatalf("report counts %+v with %d rows (%d omitted); want %+v, a row each", rep.Counts, len(rep.Rows), rep.Omitted, want)
 	}

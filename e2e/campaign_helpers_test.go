@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -51,4 +52,25 @@ func campaignProgress(ctx context.Context, t *testing.T, st *starter.Starter, na
 		t.Fatal(err)
 	}
 	return p
+}
+
+// finalCampaignReport waits until the campaign has ended, then reads its report as
+// `campaign report --format json` prints it.
+func finalCampaignReport(ctx context.Context, t *testing.T, d *harness.Dev, st *starter.Starter, name string) contract.CampaignReport {
+	t.Helper()
+	for {
+		rep, err := st.CampaignReport(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Final {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	var rep contract.CampaignReport
+	if err := json.Unmarshal([]byte(harness.MustCLI(t, d, "campaign", "report", name, "--format", "json")), &rep); err != nil {
+		t.Fatalf("decode the JSON report: %v", err)
+	}
+	return rep
 }
