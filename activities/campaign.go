@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -225,12 +226,32 @@ func unlinked(step string) bool {
 // (outcome.Migration, which the starter reads too).
 type MigrationOutcome = outcome.Migration
 
+// MigrationRef names one started migration for ReadMigrationOutcomes: its account and
+// the run its campaign row started ("" reads the latest run).
+type MigrationRef struct {
+	AccountID string `json:"accountId"`
+	RunID     string `json:"runId,omitempty"`
+}
+
+// UnmarshalJSON also reads a bare account ID: campaigns scheduled the activity with
+// account IDs alone before their rows recorded runs, and such an activity, retried
+// after an upgrade, still reads the latest run of each.
+func (r *MigrationRef) UnmarshalJSON(b []byte) error {
+	var id string
+	if err := json.Unmarshal(b, &id); err == nil {
+		*r = MigrationRef{AccountID: id}
+		return nil
+	}
+	type fields MigrationRef // without this method
+	return json.Unmarshal(b, (*fields)(r))
+}
+
 // ReadMigrationOutcomes reads each migration's status from Temporal and, for one that
 // completed, its result; a migration that cannot be read says why on its line.
-func (a *CampaignActivities) ReadMigrationOutcomes(ctx context.Context, accountIDs []string) ([]MigrationOutcome, error) {
-	out := make([]MigrationOutcome, len(accountIDs))
-	for i, id := range accountIDs {
-		out[i] = outcome.Read(ctx, a.c, id, "")
+func (a *CampaignActivities) ReadMigrationOutcomes(ctx context.Context, migrations []MigrationRef) ([]MigrationOutcome, error) {
+	out := make([]MigrationOutcome, len(migrations))
+	for i, m := range migrations {
+		out[i] = outcome.Read(ctx, a.c, m.AccountID, m.RunID)
 		activity.RecordHeartbeat(ctx, i)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -162,7 +162,7 @@ func TestReadMigrationOutcomes(t *testing.T) {
 	})
 	c.On("GetWorkflow", mock.Anything, "sell-migration-1001", "r1").Return(run)
 	env, ca := campaignEnv(t, c)
-	v, err := env.ExecuteActivity(ca.ReadMigrationOutcomes, []string{"1001", "1002", "1003"})
+	v, err := env.ExecuteActivity(ca.ReadMigrationOutcomes, []MigrationRef{{AccountID: "1001"}, {AccountID: "1002"}, {AccountID: "1003"}})
 	require.NoError(t, err)
 	var got []MigrationOutcome
 	require.NoError(t, v.Get(&got))
@@ -181,4 +181,27 @@ func TestCampaignActiveQuery(t *testing.T) {
 	require.Equal(t, "WorkflowType = 'MigrationWorkflow' AND CampaignID = 'campaign-wave' AND ExecutionStatus = 'Running' AND MigrationStatus IN ('running')", q)
 	_, err = CampaignActiveQuery("campaign-x' OR 1=1")
 	require.ErrorContains(t, err, "is not campaign-<name>")
+}
+
+// TestMigrationRefReadsBothForms: the outcome activity's input is read whether a
+// campaign sent account IDs alone (before rows recorded their runs; such an activity
+// may be retried after an upgrade) or account and run.
+func TestMigrationRefReadsBothForms(t *testing.T) {
+	dc := converter.GetDefaultDataConverter()
+	for _, sent := range []any{
+		[]string{"1001", "1002"},
+		[]MigrationRef{{AccountID: "1001"}, {AccountID: "1002", RunID: "r2"}},
+	} {
+		p, err := dc.ToPayload(sent)
+		require.NoError(t, err)
+		var got []MigrationRef
+		require.NoError(t, dc.FromPayload(p, &got))
+		require.Len(t, got, 2)
+		require.Equal(t, "1001", got[0].AccountID)
+		require.Equal(t, "1002", got[1].AccountID)
+	}
+	var bad []MigrationRef
+	p, err := dc.ToPayload([]int{7})
+	require.NoError(t, err)
+	require.Error(t, dc.FromPayload(p, &bad), "a number is neither form")
 }

@@ -161,6 +161,7 @@ func campaignSchemas() map[string]any {
 			"usersConverted":    integer("from a completed migration's result"),
 			"needsReactivation": integer("users to reactivate, from a completed migration's result"),
 			"error":             str("why the row was refused or its migration failed"),
+			"runId":             str("the first run of the migration the row started (an account added again after a failure has a row per migration); absent on rows completed from visibility"),
 		}, "line", "accountId", "outcome"),
 		"CampaignCancel": object("The cancel a campaign took.", map[string]any{
 			"by":            str("who cancelled"),

@@ -279,6 +279,10 @@ type CampaignRowReport struct {
 	UsersConverted    int    `json:"usersConverted,omitempty"`
 	NeedsReactivation int    `json:"needsReactivation,omitempty"`
 	Error             string `json:"error,omitempty"`
+	// RunID is the first run of the migration this row started. An account may be
+	// started twice in one campaign (added again after its first migration failed):
+	// its rows then read their own runs, each followed through continue-as-new.
+	RunID string `json:"runId,omitempty"`
 }
 
 // CampaignCounts tallies a campaign's rows.

@@ -84,14 +84,24 @@ func (s *Starter) reportUnfinished(name string, err error, limit time.Duration) 
 	return fmt.Errorf("complete the report of campaign %s from visibility: %w", name, err)
 }
 
-// omittedStarts lists the campaign's migrations in visibility and keeps those whose
-// account has no started row in rows. A migration that continued as new is listed by
-// its latest run only.
+// rowKey is a started row: its account and line. An account may be started twice in
+// one campaign (added again after its first migration failed); its line, which each
+// of its migration's runs carries in its memo, tells its two rows apart.
+type rowKey struct {
+	account string
+	line    int
+}
+
+// omittedStarts lists the campaign's migrations in visibility and keeps those with no
+// started row in rows. A migration that continued as new is listed by its latest run
+// only. One without a line in its memo (started before campaigns recorded it) is
+// matched by its account alone.
 func (s *Starter) omittedStarts(ctx context.Context, name string, rows []contract.CampaignRowReport, limit time.Duration) ([]omittedStart, error) {
-	have := map[string]bool{}
+	have := map[rowKey]bool{}
 	for _, r := range rows {
 		if !refusedOutcomes[r.Outcome] {
-			have[r.AccountID] = true
+			have[rowKey{r.AccountID, r.Line}] = true
+			have[rowKey{r.AccountID, 0}] = true
 		}
 	}
 	// Campaign names are labels (checked by the caller): nothing to escape.
@@ -109,16 +119,18 @@ func (s *Starter) omittedStarts(ctx context.Context, name string, rows []contrac
 		}
 		for _, info := range resp.GetExecutions() {
 			account := contract.KeywordOf(info.GetSearchAttributes(), contract.SearchAttrSellAccountID)
-			if account == "" || have[account] {
-				continue
-			}
-			have[account] = true
 			m := omittedStart{account: account, runID: info.GetExecution().GetRunId()}
 			if p, ok := info.GetMemo().GetFields()[contract.CampaignLineMemo]; ok {
 				if err := s.opts.DataConverter.FromPayload(p, &m.line); err != nil {
 					m.line = 0
 				}
 			}
+			key := rowKey{account, m.line}
+			if account == "" || have[key] {
+				continue
+			}
+			have[key] = true
+			have[rowKey{account, 0}] = true
 			out = append(out, m)
 		}
 		if token = resp.GetNextPageToken(); len(token) == 0 {

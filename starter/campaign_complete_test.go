@@ -187,3 +187,46 @@ func TestCampaignReportNamesTheCallersDeadline(t *testing.T) {
 		require.True(t, strings.Contains(err.Error(), want), "%v lacks %q", err, want)
 	}
 }
+
+// TestCampaignReportKeepsEachStartOfAnAccount: account 1001 started on line 1 (kept),
+// failed, was added again and started on line 7, past the cap; 1002 started twice past
+// the cap, on lines 8 and 9; 1005 started before campaigns recorded lines (no memo). The
+// completed report has one row per start, each read from its own run, and the memo-less
+// migration once.
+func TestCampaignReportKeepsEachStartOfAnAccount(t *testing.T) {
+	c := &mocks.Client{}
+	kept := []contract.CampaignRowReport{
+		{Line: 1, AccountID: "1001", Outcome: contract.CampaignOutcome(contract.StatusFailed), RunID: "a1", Error: "the owner left"},
+	}
+	closedCampaign(t, c, contract.CampaignReport{Name: "wave", Rows: kept, Omitted: 4,
+		Counts: contract.CampaignCounts{Total: 5, Started: 5}})
+	c.On("ListWorkflow", mock.Anything, mock.Anything).Return(&workflowservice.ListWorkflowExecutionsResponse{Executions: []*workflowpb.WorkflowExecutionInfo{
+		migrationInfo(t, "1001", "a2", enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, "awaiting_disclaimers", 7),
+		migrationInfo(t, "1002", "b2", enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, "awaiting_owner_login", 9),
+		migrationInfo(t, "1001", "a1", enumspb.WORKFLOW_EXECUTION_STATUS_FAILED, "failed", 1), // in the report already
+		migrationInfo(t, "1002", "b1", enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, "running", 8),
+		migrationInfo(t, "1005", "e2", enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, "running", 0),
+		migrationInfo(t, "1005", "e1", enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, "running", 0),
+	}}, nil)
+	c.On("DescribeWorkflowExecution", mock.Anything, mock.MatchedBy(func(id string) bool { return id != "campaign-wave" }), mock.Anything).
+		Return(func(_ context.Context, id, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+			status := map[string]string{"a2": "awaiting_disclaimers", "b1": "running", "b2": "awaiting_owner_login", "e2": "running"}[runID]
+			require.NotEmpty(t, status, "run %s is not one to read", runID)
+			return &workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: migrationInfo(t, strings.TrimPrefix(id, "sell-migration-"), runID,
+				enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, status, 0)}, nil
+		})
+	rep, err := New(c, Options{}).CampaignReport(context.Background(), "wave")
+	require.NoError(t, err)
+	var got []string
+	for _, r := range rep.Report.Rows {
+		got = append(got, fmt.Sprintf("%d %s %s", r.Line, r.AccountID, r.Outcome))
+	}
+	require.Equal(t, []string{
+		"1 1001 failed",
+		"0 1005 running",
+		"7 1001 awaiting_disclaimers",
+		"8 1002 running",
+		"9 1002 awaiting_owner_login",
+	}, got)
+	require.Zero(t, rep.Report.Omitted)
+}

@@ -297,14 +297,16 @@ func (c *campaign) startBatch(ctx workflow.Context, n int) error {
 		launched = append(launched, launch{row: row, future: workflow.ExecuteChildWorkflow(c.childCtx(ctx, in, row.Line), contract.WorkflowName, in)})
 	}
 	for _, l := range launched {
-		err := l.future.GetChildWorkflowExecution().Get(ctx, nil)
+		var started workflow.Execution
+		err := l.future.GetChildWorkflowExecution().Get(ctx, &started)
 		switch {
 		case err == nil:
 			c.counts.Started++
 			c.paceStarts++
 			c.rateStarts++
 			c.noteStart(workflow.Now(ctx))
-			c.report(contract.CampaignRowReport{Line: l.row.Line, AccountID: l.row.AccountID, Outcome: contract.OutcomeStarted, Subdomain: l.row.Subdomain})
+			c.report(contract.CampaignRowReport{Line: l.row.Line, AccountID: l.row.AccountID, Outcome: contract.OutcomeStarted, Subdomain: l.row.Subdomain,
+				RunID: started.RunID})
 		case temporal.IsWorkflowExecutionAlreadyStartedError(err):
 			c.refuse(l.row, contract.OutcomeAlreadyExists, fmt.Sprintf("a migration of Sell account %s already runs or has completed (%s); it was left alone — see \"sellmigrate status %s\"",
 				l.row.AccountID, contract.WorkflowID(l.row.AccountID), l.row.AccountID))
@@ -379,7 +381,9 @@ func (c *campaign) finish(ctx workflow.Context) (contract.CampaignReport, error)
 }
 
 // readOutcomes replaces each started row's "started" with its migration's outcome, in
-// batches of outcomeBatch through ReadMigrationOutcomes.
+// batches of outcomeBatch through ReadMigrationOutcomes: each row's own run, so an
+// account started twice in the campaign reads each migration on its own row. (The
+// activity's input is not part of replay: rows recorded before runs read the latest.)
 func (c *campaign) readOutcomes(ctx workflow.Context) error {
 	const outcomeBatch = 200
 	var idx []int
@@ -391,12 +395,12 @@ func (c *campaign) readOutcomes(ctx workflow.Context) error {
 	for len(idx) > 0 {
 		batch := idx[:min(outcomeBatch, len(idx))]
 		idx = idx[len(batch):]
-		ids := make([]string, len(batch))
+		refs := make([]activities.MigrationRef, len(batch))
 		for j, i := range batch {
-			ids[j] = c.reports[i].AccountID
+			refs[j] = activities.MigrationRef{AccountID: c.reports[i].AccountID, RunID: c.reports[i].RunID}
 		}
 		var out []activities.MigrationOutcome
-		if err := workflow.ExecuteActivity(c.activityCtx(ctx, "Read the outcomes of the campaign's migrations"), campaignActs.ReadMigrationOutcomes, ids).Get(ctx, &out); err != nil {
+		if err := workflow.ExecuteActivity(c.activityCtx(ctx, "Read the outcomes of the campaign's migrations"), campaignActs.ReadMigrationOutcomes, refs).Get(ctx, &out); err != nil {
 			return err
 		}
 		for j, o := range out {

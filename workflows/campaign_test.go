@@ -53,6 +53,12 @@ type campaignHarness struct {
 	seenBefore int
 	// lag, when set, makes visibility show a start only lag after it (laggingPace).
 	lag time.Duration
+	// failFirst makes the first migration of these accounts fail; failedRuns holds the
+	// run IDs of those that did, and the outcome read says "failed" for them.
+	failFirst  map[string]bool
+	failedRuns map[string]bool
+	// read is every migration the outcome activity was asked for.
+	read []activities.MigrationRef
 }
 
 func (h *campaignHarness) recorded(n int) {
@@ -71,7 +77,7 @@ func newCampaignHarness(t *testing.T, in contract.CampaignInput, start time.Time
 	env.SetTestTimeout(2 * time.Minute)
 	env.SetStartTime(start)
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: testCampaignID})
-	h := &campaignHarness{t: t, env: env, in: in, dur: childDur}
+	h := &campaignHarness{t: t, env: env, in: in, dur: childDur, failFirst: map[string]bool{}, failedRuns: map[string]bool{}}
 	env.RegisterActivity(h.ca)
 	env.RegisterWorkflowWithOptions(CampaignWorkflow, CampaignRegisterOptions())
 	// A stand-in migration registered under its name (a mocked child would only report
@@ -86,6 +92,11 @@ func newCampaignHarness(t *testing.T, in contract.CampaignInput, start time.Time
 			_ = workflow.Sleep(ctx, h.dur)
 		}
 		h.running--
+		if h.failFirst[si.SellAccountID] {
+			delete(h.failFirst, si.SellAccountID)
+			h.failedRuns[workflow.GetInfo(ctx).WorkflowExecution.RunID] = true
+			return contract.Result{}, temporal.NewNonRetryableApplicationError("the stand-in fails its first run", "StandIn", nil)
+		}
 		return contract.Result{Outcome: contract.StatusCompleted, Subdomain: si.Subdomain, UsersConverted: 3, NeedsReactivationCount: 1}, nil
 	}, RegisterOptions())
 	env.OnActivity(h.ca.CountCampaign, mock.Anything, mock.Anything).
@@ -110,10 +121,14 @@ func newCampaignHarness(t *testing.T, in contract.CampaignInput, start time.Time
 			return h.running, nil
 		}).Maybe()
 	env.OnActivity(h.ca.ReadMigrationOutcomes, mock.Anything, mock.Anything).
-		Return(func(_ context.Context, ids []string) ([]activities.MigrationOutcome, error) {
-			out := make([]activities.MigrationOutcome, len(ids))
-			for i, id := range ids {
-				out[i] = activities.MigrationOutcome{AccountID: id, Status: contract.StatusCompleted, UsersConverted: 3, NeedsReactivation: 1}
+		Return(func(_ context.Context, refs []activities.MigrationRef) ([]activities.MigrationOutcome, error) {
+			h.read = append(h.read, refs...)
+			out := make([]activities.MigrationOutcome, len(refs))
+			for i, m := range refs {
+				out[i] = activities.MigrationOutcome{AccountID: m.AccountID, Status: contract.StatusCompleted, UsersConverted: 3, NeedsReactivation: 1}
+				if h.failedRuns[m.RunID] {
+					out[i] = activities.MigrationOutcome{AccountID: m.AccountID, Status: contract.StatusFailed, Error: "the stand-in failed"}
+				}
 			}
 			return out, nil
 		}).Maybe()
@@ -333,6 +348,32 @@ func TestCampaignAddAndRowsReported(t *testing.T) {
 	require.Contains(t, got[9].Error, "already appears on line 6")
 	require.Equal(t, contract.CampaignCounts{Total: 9, Started: 4, Refused: 5}, rep.Counts)
 	require.Len(t, h.starts, 4)
+}
+
+// TestCampaignAccountStartedTwiceReadsEachRun: an account whose migration failed is
+// added to the campaign again and starts anew (the reuse rule allows a failed one).
+// Each of its two rows names its own run, and the outcome read for each is its own
+// run's: the first row says failed, the second completed.
+func TestCampaignAccountStartedTwiceReadsEachRun(t *testing.T) {
+	h := newCampaignHarness(t, campaignInput(crow("1001"), crow("1002")), time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), 10*time.Second)
+	h.failFirst["1001"] = true
+	add := h.control(30*time.Second, contract.CampaignAddName, contract.CampaignAddInput{By: by, Rows: []contract.CampaignRow{crow("1001")}})
+	rep := h.run()
+	require.True(t, add.done && add.rejected == nil && add.failed == nil, "%+v", add)
+	require.Len(t, rep.Rows, 3)
+	first, second := rep.Rows[0], rep.Rows[2]
+	require.Equal(t, []int{1, 3}, []int{first.Line, second.Line})
+	require.Equal(t, "1001", first.AccountID)
+	require.Equal(t, "1001", second.AccountID)
+	require.NotEmpty(t, first.RunID)
+	require.NotEmpty(t, second.RunID)
+	require.NotEqual(t, first.RunID, second.RunID, "each row names the run it started")
+	require.True(t, h.failedRuns[first.RunID], "the first row's run is the one that failed")
+	require.Equal(t, contract.CampaignOutcome(contract.StatusFailed), first.Outcome)
+	require.Equal(t, contract.CampaignOutcome(contract.StatusCompleted), second.Outcome)
+	require.Contains(t, h.read, activities.MigrationRef{AccountID: "1001", RunID: first.RunID})
+	require.Contains(t, h.read, activities.MigrationRef{AccountID: "1001", RunID: second.RunID})
+	require.Equal(t, contract.CampaignCounts{Total: 3, Started: 3}, rep.Counts)
 }
 
 // TestCampaignCancelModes: cancel stops starting and leaves started migrations alone;

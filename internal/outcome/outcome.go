@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -24,13 +25,19 @@ type Migration struct {
 	Error             string          `json:"error,omitempty"`
 }
 
+// maxRunsFollowed bounds the walk along one migration's continue-as-new runs. A
+// migration continues as new every few hundred events, so a real chain is far
+// shorter; the bound only keeps a broken history from holding a report forever.
+const maxRunsFollowed = 1000
+
 // Read reads the migration's status from Temporal and, for one that completed, its
-// result; runID "" is its latest run. A migration that cannot be read says why in
-// Error: one unreadable row does not fail a whole report.
+// result. runID is a run of the migration: the one a campaign row started, read
+// through the runs it continued as new into; "" is the latest run. A migration that
+// cannot be read says why in Error: one unreadable row does not fail a whole report.
 func Read(ctx context.Context, c client.Client, accountID, runID string) Migration {
 	o := Migration{AccountID: accountID}
 	wid := contract.WorkflowID(accountID)
-	desc, err := c.DescribeWorkflowExecution(ctx, wid, runID)
+	desc, err := lastRunOf(ctx, c, wid, runID)
 	if err != nil {
 		o.Error = fmt.Sprintf("could not read the migration %s: %v", wid, err)
 		return o
@@ -77,4 +84,39 @@ func Apply(r *contract.CampaignRowReport, o Migration) {
 		r.Subdomain = o.Subdomain
 	}
 	r.UsersConverted, r.NeedsReactivation, r.Error = o.UsersConverted, o.NeedsReactivation, o.Error
+}
+
+// lastRunOf describes the run that ends the chain runID began: a run that continued
+// as new is followed to the run it started, until one that did not. (A later
+// migration of the same account, started anew, is another chain and is not reached.)
+func lastRunOf(ctx context.Context, c client.Client, wid, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	for range maxRunsFollowed {
+		desc, err := c.DescribeWorkflowExecution(ctx, wid, runID)
+		if err != nil {
+			return nil, err
+		}
+		info := desc.GetWorkflowExecutionInfo()
+		if info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
+			return desc, nil
+		}
+		if runID, err = continuedAs(ctx, c, wid, info.GetExecution().GetRunId()); err != nil {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("it continued as new more than %d times after the run the report names; read it with \"sellmigrate status\"", maxRunsFollowed)
+}
+
+// continuedAs is the run that runID of wid continued as new into, from its close event.
+func continuedAs(ctx context.Context, c client.Client, wid, runID string) (string, error) {
+	events := c.GetWorkflowHistory(ctx, wid, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
+	for events.HasNext() {
+		ev, err := events.Next()
+		if err != nil {
+			return "", fmt.Errorf("read the close event of run %s: %w", runID, err)
+		}
+		if next := ev.GetWorkflowExecutionContinuedAsNewEventAttributes().GetNewExecutionRunId(); next != "" {
+			return next, nil
+		}
+	}
+	return "", fmt.Errorf("run %s continued as new, but its history names no next run", runID)
 }
