@@ -187,7 +187,7 @@ func campaignSchemas() map[string]any {
 			"active":            integer("migrations in active steps"),
 			"maxActive":         integer(""),
 			"ratePerMinute":     integer("the target"),
-			"achievedPerMinute": schema{"type": "number", "description": "starts a minute since pacing last began (the start, a resume or a window's opening)"},
+			"achievedPerMinute": schema{"type": "number", "description": "starts a minute since pacing last began (the start, a resume or a window's opening), the first start not counted as it goes at once; 0 until a second start"},
 			"windows":           array(str(""), "absent when none"),
 			"nextWindow":        dateTime("when the next window opens, while outside every window"),
 			"startedAt":         dateTime(""),

@@ -325,7 +325,8 @@ type CampaignProgress struct {
 	Active    int            `json:"active"`
 	MaxActive int            `json:"maxActive"`
 	// RatePerMinute is the target; AchievedPerMinute the starts a minute since pacing
-	// last began (the start, a resume or a window's opening).
+	// last began (the start, a resume or a window's opening), the first start not
+	// counted as it goes at once; 0 until a second start.
 	RatePerMinute     int      `json:"ratePerMinute"`
 	AchievedPerMinute float64  `json:"achievedPerMinute"`
 	Windows           []string `json:"windows,omitempty"`

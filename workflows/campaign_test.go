@@ -220,6 +220,25 @@ func TestCampaignPaceKeepsMaxActiveAndRate(t *testing.T) {
 	}
 }
 
+// TestCampaignAchievedRateNeverReadsAboveAPacedRate: at 30 starts a minute with room
+// to spare, the campaign is held by its rate alone, so the achieved rate its progress
+// shows stays at or under 30 from the first seconds on, and near it after a minute.
+func TestCampaignAchievedRateNeverReadsAboveAPacedRate(t *testing.T) {
+	in := campaignInput(crows(60, 1001)...)
+	in.RatePerMinute, in.MaxActive = 30, 1000
+	h := newCampaignHarness(t, in, time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), time.Second)
+	at := []time.Duration{1500 * time.Millisecond, 3 * time.Second, 5 * time.Second, 9 * time.Second, 21 * time.Second, 61 * time.Second}
+	seen := make([]contract.CampaignProgress, len(at))
+	for i, d := range at {
+		h.progressAt(d, &seen[i])
+	}
+	h.run()
+	for i, p := range seen {
+		require.LessOrEqual(t, p.AchievedPerMinute, 30.0, "at %s", at[i])
+	}
+	require.InDelta(t, 30, seen[len(seen)-1].AchievedPerMinute, 1.5, "a minute in")
+}
+
 // TestCampaignRateHeldAtScale: at 120 starts a minute and no MaxActive pressure, 600
 // rows take five minutes, not less.
 func TestCampaignRateHeldAtScale(t *testing.T) {
