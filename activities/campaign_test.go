@@ -199,9 +199,15 @@ func TestMigrationRefReadsBothForms(t *testing.T) {
 		require.Len(t, got, 2)
 		require.Equal(t, "1001", got[0].AccountID)
 		require.Equal(t, "1002", got[1].AccountID)
+		require.Empty(t, got[0].RunID)
 	}
+	p, err := dc.ToPayload([]MigrationRef{{AccountID: "1002", RunID: "r2"}})
+	require.NoError(t, err)
+	var withRun []MigrationRef
+	require.NoError(t, dc.FromPayload(p, &withRun))
+	require.Equal(t, []MigrationRef{{AccountID: "1002", RunID: "r2"}}, withRun, "the run is kept")
 	var bad []MigrationRef
-	p, err := dc.ToPayload([]int{7})
+	p, err = dc.ToPayload([]int{7})
 	require.NoError(t, err)
 	require.Error(t, dc.FromPayload(p, &bad), "a number is neither form")
 }

@@ -83,7 +83,8 @@ func TestCampaignReportCompletedFromVisibility(t *testing.T) {
 		migrationInfo(t, "1004", "r4", enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, "awaiting_disclaimers", 4),
 	}}, nil)
 	describe := func(account, runID string, st enumspb.WorkflowExecutionStatus, status string) {
-		c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID(account), runID).Return(&workflowservice.DescribeWorkflowExecutionResponse{
+		// The latest run is asked first; it is the listed one.
+		c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID(account), "").Return(&workflowservice.DescribeWorkflowExecutionResponse{
 			WorkflowExecutionInfo: migrationInfo(t, account, runID, st, status, 0)}, nil)
 	}
 	describe("1003", "r3", enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, "completed")
@@ -145,7 +146,7 @@ func TestCampaignReportReadsWithBoundedConcurrency(t *testing.T) {
 	c.On("ListWorkflow", mock.Anything, mock.Anything).Return(&workflowservice.ListWorkflowExecutionsResponse{Executions: listed}, nil)
 	var mu sync.Mutex
 	inFlight, most := 0, 0
-	c.On("DescribeWorkflowExecution", mock.Anything, mock.MatchedBy(func(id string) bool { return id != "campaign-wave" }), "r").
+	c.On("DescribeWorkflowExecution", mock.Anything, mock.MatchedBy(func(id string) bool { return id != "campaign-wave" }), "").
 		Run(func(mock.Arguments) {
 			mu.Lock()
 			inFlight++
@@ -157,7 +158,7 @@ func TestCampaignReportReadsWithBoundedConcurrency(t *testing.T) {
 			mu.Unlock()
 		}).
 		Return(func(_ context.Context, id, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
-			return &workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: migrationInfo(t, strings.TrimPrefix(id, "sell-migration-"), runID,
+			return &workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: migrationInfo(t, strings.TrimPrefix(id, "sell-migration-"), "r",
 				enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, "running", 0)}, nil
 		})
 	rep, err := New(c, Options{ReportConcurrency: 2}).CampaignReport(context.Background(), "wave")
@@ -210,9 +211,13 @@ func TestCampaignReportKeepsEachStartOfAnAccount(t *testing.T) {
 	}}, nil)
 	c.On("DescribeWorkflowExecution", mock.Anything, mock.MatchedBy(func(id string) bool { return id != "campaign-wave" }), mock.Anything).
 		Return(func(_ context.Context, id, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+			account := strings.TrimPrefix(id, "sell-migration-")
+			if runID == "" { // the latest run of each account, asked first
+				runID = map[string]string{"1001": "a2", "1002": "b2", "1005": "e2"}[account]
+			}
 			status := map[string]string{"a2": "awaiting_disclaimers", "b1": "running", "b2": "awaiting_owner_login", "e2": "running"}[runID]
 			require.NotEmpty(t, status, "run %s is not one to read", runID)
-			return &workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: migrationInfo(t, strings.TrimPrefix(id, "sell-migration-"), runID,
+			return &workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: migrationInfo(t, account, runID,
 				enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, status, 0)}, nil
 		})
 	rep, err := New(c, Options{}).CampaignReport(context.Background(), "wave")

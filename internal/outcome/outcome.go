@@ -47,13 +47,17 @@ func Read(ctx context.Context, c client.Client, accountID, runID string) Migrati
 	o.Status = contract.Status(contract.KeywordOf(sa, contract.SearchAttrStatus))
 	o.Subdomain = contract.KeywordOf(sa, contract.SearchAttrSubdomain)
 	switch info.GetStatus() {
-	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
-		return o
 	case enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED:
 		o.Status, o.Error = contract.StatusFailed, "the migration was terminated"
 		return o
 	case enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
 		o.Status, o.Error = contract.StatusFailed, "the migration timed out"
+		return o
+	case enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, enumspb.WORKFLOW_EXECUTION_STATUS_FAILED, enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED:
+		// Closed with a result or a failure: read it below.
+	default:
+		// Running, or paused: still open, so its status is what it is now. (Waiting
+		// for its result would hold the whole report.)
 		return o
 	}
 	var res contract.Result
@@ -86,10 +90,19 @@ func Apply(r *contract.CampaignRowReport, o Migration) {
 	r.UsersConverted, r.NeedsReactivation, r.Error = o.UsersConverted, o.NeedsReactivation, o.Error
 }
 
-// lastRunOf describes the run that ends the chain runID began: a run that continued
-// as new is followed to the run it started, until one that did not. (A later
-// migration of the same account, started anew, is another chain and is not reached.)
+// lastRunOf describes the run that ends the chain runID began. The latest run is asked
+// first: when the chain is the migration's latest one (its first run is runID), that
+// one call answers, even when the runs before it are already gone past the
+// namespace's retention. Otherwise (the account was started again later) runID is
+// followed, from run to the run it continued as new into, until one that did not.
 func lastRunOf(ctx context.Context, c client.Client, wid, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	latest, err := c.DescribeWorkflowExecution(ctx, wid, "")
+	if err != nil {
+		return nil, err
+	}
+	if info := latest.GetWorkflowExecutionInfo(); runID == "" || info.GetFirstRunId() == runID || info.GetExecution().GetRunId() == runID {
+		return latest, nil
+	}
 	for range maxRunsFollowed {
 		desc, err := c.DescribeWorkflowExecution(ctx, wid, runID)
 		if err != nil {
