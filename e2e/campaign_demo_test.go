@@ -190,9 +190,18 @@ func TestCampaignOverDemoAccounts(t *testing.T) {
 		byAccount[r.AccountID] = r
 	}
 	lines := linesInVisibility(t, d, contract.CampaignWorkflowID(name))
+	tc, err := d.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, a := range demoAccounts {
+		// None of these continued as new: the row's run is the migration's only one.
+		desc, err := tc.DescribeWorkflowExecution(ctx, contract.WorkflowID(fmt.Sprint(a.who.ID)), "")
+		if err != nil {
+			t.Fatalf("describe the migration of %d: %v", a.who.ID, err)
+		}
 		want := contract.CampaignRowReport{Line: i + 1, AccountID: fmt.Sprint(a.who.ID), Outcome: a.outcome, Subdomain: a.who.Subdomain,
-			UsersConverted: a.converted, NeedsReactivation: a.reactivate}
+			UsersConverted: a.converted, NeedsReactivation: a.reactivate, RunID: desc.GetWorkflowExecutionInfo().GetExecution().GetRunId()}
 		if got := byAccount[want.AccountID]; got != want {
 			t.Errorf("report row of %s:\n got %+v\nwant %+v", want.AccountID, got, want)
 		}
