@@ -111,10 +111,32 @@ func (p *Proc) LogText() string {
 // LogTail is the end of the log, for failure messages.
 func (p *Proc) LogTail() string {
 	s := p.LogText()
-	if len(s) > 4000 {
-		s = "…" + s[len(s)-4000:]
+	if len(s) <= 4000 {
+		return s
 	}
-	return s
+	cut := len(s) - 4000
+	tail := "…" + s[cut:]
+	// A fatal error's stack trace alone can fill the tail and hide the error itself.
+	if line := lastFailure(s[:cut]); line != "" {
+		tail = "last error before the tail: " + line + "\n" + tail
+	}
+	return tail
+}
+
+// lastFailure is the last line of log that reports a failure (FATAL, ERROR or a
+// panic), shortened to 1,000 characters; "" if none does.
+func lastFailure(log string) string {
+	lines := strings.Split(log, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := lines[i]
+		if strings.Contains(l, "FATAL") || strings.Contains(l, "ERROR") || strings.HasPrefix(l, "panic:") {
+			if len(l) > 1000 {
+				l = l[:1000] + "…"
+			}
+			return l
+		}
+	}
+	return ""
 }
 
 // waitFor polls ok every 50 ms until it holds, the process exits, or the timeout passes.
