@@ -119,6 +119,9 @@ func (s *Starter) omittedStarts(ctx context.Context, name string, rows []contrac
 		}
 		for _, info := range resp.GetExecutions() {
 			account := contract.KeywordOf(info.GetSearchAttributes(), contract.SearchAttrSellAccountID)
+			if account == "" {
+				continue
+			}
 			m := omittedStart{account: account, runID: info.GetExecution().GetRunId()}
 			if p, ok := info.GetMemo().GetFields()[contract.CampaignLineMemo]; ok {
 				if err := s.opts.DataConverter.FromPayload(p, &m.line); err != nil {
@@ -126,7 +129,7 @@ func (s *Starter) omittedStarts(ctx context.Context, name string, rows []contrac
 				}
 			}
 			key := rowKey{account, m.line}
-			if account == "" || have[key] {
+			if have[key] {
 				continue
 			}
 			have[key] = true
