@@ -15,6 +15,11 @@
 // during the end-to-end tests, and a port one of them probed is free again until its
 // child binds it: without the split, a dev stack starting meanwhile could take the
 // harness's port for an internal service.
+//
+// Two dev stacks starting at once still draw from the same upper half, and a port one
+// probed is free again until its Temporal service binds it seconds later. So every port
+// handed out is also claimed across processes, with a lock file held until the process
+// exits (claim_unix.go): another process's probe skips a port it cannot lock.
 package loopport
 
 import (
@@ -31,7 +36,8 @@ import (
 const span = 12000
 
 // handedOut remembers the ports this process gave out, so two callers in one process
-// never get the same one although both probes succeed.
+// never get the same one although both probes succeed. Other processes are kept off
+// them by lockAcrossProcesses.
 var handedOut = struct {
 	sync.Mutex
 	ports map[int]bool
@@ -87,6 +93,9 @@ func One() (int, error) {
 	return ports[0], nil
 }
 
+// claim reserves port for this process, or says another caller (here or in another
+// process) already holds it. A port once tried stays reserved here either way, so it is
+// not probed again.
 func claim(port int) bool {
 	handedOut.Lock()
 	defer handedOut.Unlock()
@@ -94,7 +103,7 @@ func claim(port int) bool {
 		return false
 	}
 	handedOut.ports[port] = true
-	return true
+	return lockAcrossProcesses(port)
 }
 
 // candidates is the range below the kernel's ephemeral ports: Linux says where they
