@@ -18,7 +18,8 @@ import (
 )
 
 // maxCampaignRows bounds the rows of one request: the most a campaign holds not yet
-// started, so a list the campaign would refuse part of is refused whole, up front.
+// started, so a list the campaign would refuse part of is refused whole, up front
+// (contract.MaxCampaignQueuedBytes bounds their size the same way).
 const maxCampaignRows = contract.MaxCampaignQueued
 
 const campaignsPath = "/api/v1/campaigns"
@@ -280,6 +281,14 @@ func (s *Server) readCampaignList(w http.ResponseWriter, r *http.Request, req an
 	}
 	if len(rows) > maxCampaignRows {
 		return nil, false, newError(codePayloadTooLarge, fmt.Sprintf("%d rows is more than %d per request; send the rest with POST %s/{name}/rows as the campaign starts them", len(rows), maxCampaignRows, campaignsPath))
+	}
+	size := 0
+	for _, r := range rows {
+		size += contract.RowBytes(r.Row)
+	}
+	if size > contract.MaxCampaignQueuedBytes {
+		return nil, false, newError(codePayloadTooLarge, fmt.Sprintf("these %d rows take %d KiB in the campaign's state, more than the %d KiB it holds not yet started; send fewer now and the rest with POST %s/{name}/rows as the campaign starts them",
+			len(rows), (size+1023)/1024, contract.MaxCampaignQueuedBytes/1024, campaignsPath))
 	}
 	return rows, csv, nil
 }

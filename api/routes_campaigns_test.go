@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/url"
 	"reflect"
 	"strings"
@@ -162,8 +163,10 @@ func TestCampaignStartBadInput(t *testing.T) {
 		{"CSV name twice", "?name=wave-1&name=wave-2", "text/csv", campaignCSV, 422, "invalid_input", "name", "2 times"},
 		{"CSV header", "?name=wave-1", "text/csv", "account,mode\n1001,new\n", 422, "invalid_input", "csv", "unknown column"},
 		{"not a list", "", "text/plain", campaignCSV, 415, "unsupported_media_type", "", "text/csv"},
+		{"rows past the queue's size", "?name=wave-1", "text/csv", longCampaignCSV(5000), 413, "payload_too_large", "", "more than the 1024 KiB it holds not yet started"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			s.opts.MaxBodyBytes = 1 << 20 // the production default, which a CSV of long rows fits
 			rec, m := call(t, s, "POST", "/api/v1/campaigns"+tc.query, ciToken, tc.contentType, tc.body)
 			if msg := wantError(t, rec, m, tc.status, tc.code); !strings.Contains(msg, tc.want) {
 				t.Errorf("message %q lacks %q", msg, tc.want)
@@ -176,6 +179,17 @@ func TestCampaignStartBadInput(t *testing.T) {
 	if started, preflights, _, _ := c.seen(); len(started) != 0 || len(preflights) != 0 {
 		t.Errorf("bad input reached Temporal: %d starts, %d preflights", len(started), len(preflights))
 	}
+}
+
+// longCampaignCSV is n rows with every column filled at length: under 1 MB of CSV,
+// twice that in the campaign's state.
+func longCampaignCSV(n int) string {
+	var b strings.Builder
+	b.WriteString("account_id,mode,subdomain,requested_by,owner_email,time_zone\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%d,existing,acme-corporation-emea-%d,firstname.lastname@acme-corporation.example,owner.lastname@acme-corporation.example,America/Argentina/Buenos_Aires\n", 100000+i, i)
+	}
+	return b.String()
 }
 
 // TestCampaignControls: pause, resume and cancel reach the campaign as its updates, by

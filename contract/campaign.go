@@ -47,8 +47,9 @@ const (
 	// 150 bytes of JSON); a longer list is sent as several adds.
 	MaxCampaignAddRows = 5000
 	// MaxCampaignQueued is the most rows a campaign holds not yet started. They travel
-	// in the input of each continue-as-new, one payload under Temporal's 2 MB limit;
-	// a longer list is fed with add as the queue drains (the add says when).
+	// in the input of each continue-as-new, one payload under Temporal's 2 MB limit
+	// (MaxCampaignQueuedBytes bounds their size too); a longer list is fed with add as
+	// the queue drains (the add says when).
 	MaxCampaignQueued = 10000
 	// MaxCampaignRate is the highest RatePerMinute: a thousand starts a second, far past
 	// what one namespace sustains.
@@ -134,9 +135,11 @@ type CampaignInput struct {
 	Carry     *CampaignCarry `json:"carry,omitempty"`
 }
 
-// Validate checks everything but the rows, which are judged one by one (a bad row is
-// reported on its row and the rest go on). Errors name the field and the form.
-func (in CampaignInput) Validate() error {
+// ValidateWithoutSizeBudget checks everything but the rows, which are judged one by one
+// (a bad row is reported on its row and the rest go on), and but the rows' size: what
+// campaigns started before that budget were checked with, so their runs replay as they
+// ran. Errors name the field and the form.
+func (in CampaignInput) ValidateWithoutSizeBudget() error {
 	if err := ValidateCampaignName(in.Name); err != nil {
 		return &FieldError{Field: "name", Msg: err.Error()}
 	}
@@ -157,6 +160,18 @@ func (in CampaignInput) Validate() error {
 	}
 	if err := in.Policy.Validate(); err != nil {
 		return &FieldError{Field: "policy", Msg: "migration policy is invalid: " + err.Error()}
+	}
+	return nil
+}
+
+// Validate checks everything but the rows one by one, as ValidateWithoutSizeBudget,
+// and that the first list fits in MaxCampaignQueuedBytes.
+func (in CampaignInput) Validate() error {
+	if err := in.ValidateWithoutSizeBudget(); err != nil {
+		return err
+	}
+	if in.Carry == nil {
+		return checkRowsBytes(in.Rows, "a campaign starts with")
 	}
 	return nil
 }
@@ -240,7 +255,7 @@ func (in CampaignAddInput) Check() error {
 	if len(in.Rows) == 0 || len(in.Rows) > MaxCampaignAddRows {
 		return &FieldError{Field: "rows", Msg: fmt.Sprintf("add takes 1 to %d rows, not %d; split a longer list into several adds", MaxCampaignAddRows, len(in.Rows))}
 	}
-	return nil
+	return checkRowsBytes(in.Rows, "one add carries")
 }
 
 // CampaignAddResult says which lines the added rows got.

@@ -83,15 +83,22 @@ func checkBy(by string) error {
 	return nil
 }
 
-// chunkRows splits rows into batches of at most n.
-func chunkRows(rows []contract.CampaignRow, n int) [][]contract.CampaignRow {
+// chunkRows splits rows into batches of at most n rows and at most maxBytes of the
+// campaign's state (contract.RowBytes); a row larger than maxBytes alone is a batch of
+// its own, which the campaign refuses with the reason.
+func chunkRows(rows []contract.CampaignRow, n, maxBytes int) [][]contract.CampaignRow {
 	var out [][]contract.CampaignRow
-	for len(rows) > n {
-		out = append(out, rows[:n])
-		rows = rows[n:]
+	start, size := 0, 0
+	for i, r := range rows {
+		b := contract.RowBytes(r)
+		if i > start && (i-start == n || size+b > maxBytes) {
+			out = append(out, rows[start:i])
+			start, size = i, 0
+		}
+		size += b
 	}
-	if len(rows) > 0 {
-		out = append(out, rows)
+	if start < len(rows) {
+		out = append(out, rows[start:])
 	}
 	return out
 }
@@ -106,7 +113,7 @@ func (s *Starter) StartCampaign(ctx context.Context, req CampaignRequest) (Campa
 	if err := checkBy(req.By); err != nil {
 		return CampaignStarted{}, err
 	}
-	batches := chunkRows(req.Rows, contract.MaxCampaignAddRows)
+	batches := chunkRows(req.Rows, contract.MaxCampaignAddRows, contract.MaxCampaignQueuedBytes)
 	in := contract.CampaignInput{Name: req.Name, Rows: batches[0], MaxActive: req.MaxActive,
 		RatePerMinute: req.RatePerMinute, Windows: req.Windows, Policy: s.opts.Policy, StartedBy: req.StartedBy}
 	if err := in.Validate(); err != nil {
@@ -181,7 +188,7 @@ func (s *Starter) CancelCampaign(ctx context.Context, name, by string, cancelSta
 }
 
 // AddCampaignRows appends rows to a running campaign, in batches of at most
-// contract.MaxCampaignAddRows. It returns the lines the campaign gave the rows sent;
+// contract.MaxCampaignAddRows and contract.MaxCampaignQueuedBytes. It returns the lines the campaign gave the rows sent;
 // on an error, the rows before the failing batch were added (the result says which).
 func (s *Starter) AddCampaignRows(ctx context.Context, name, by string, rows []contract.CampaignRow) (contract.CampaignAddResult, error) {
 	if err := checkCampaignName(name); err != nil {
@@ -194,7 +201,7 @@ func (s *Starter) AddCampaignRows(ctx context.Context, name, by string, rows []c
 		return contract.CampaignAddResult{}, inputErr("rows", "the list has no rows; give one row per Sell account")
 	}
 	var total contract.CampaignAddResult
-	for _, b := range chunkRows(rows, contract.MaxCampaignAddRows) {
+	for _, b := range chunkRows(rows, contract.MaxCampaignAddRows, contract.MaxCampaignQueuedBytes) {
 		res, err := s.campaignAdd(ctx, name, by, b)
 		if err != nil {
 			return total, err

@@ -97,12 +97,38 @@ func TestCampaignPreflightRows(t *testing.T) {
 
 func TestChunkRows(t *testing.T) {
 	rows := make([]contract.CampaignRow, 7)
-	got := chunkRows(rows, 3)
+	got := chunkRows(rows, 3, contract.MaxCampaignQueuedBytes)
 	if len(got) != 3 || len(got[0]) != 3 || len(got[2]) != 1 {
 		t.Fatalf("chunks = %d %v", len(got), got)
 	}
-	if len(chunkRows(rows[:3], 3)) != 1 {
+	if len(chunkRows(rows[:3], 3, contract.MaxCampaignQueuedBytes)) != 1 {
 		t.Fatal("an exact batch was split")
+	}
+}
+
+// Long rows are batched by the size the campaign can hold, not only by count; a row
+// too large alone still goes, in a batch of its own, for the campaign to refuse.
+func TestChunkRowsBySize(t *testing.T) {
+	row := contract.CampaignRow{AccountID: "1001", Mode: "new", RequestedBy: strings.Repeat("a", 80) + "@acme.test"}
+	size := contract.RowBytes(row)
+	rows := make([]contract.CampaignRow, 10)
+	for i := range rows {
+		rows[i] = row
+	}
+	got := chunkRows(rows, 100, 3*size+size/2)
+	if len(got) != 4 || len(got[0]) != 3 || len(got[3]) != 1 {
+		t.Fatalf("batches of %d bytes each at most: got %d batches %v", 3*size+size/2, len(got), got)
+	}
+	alone := chunkRows(rows[:2], 100, size/2)
+	if len(alone) != 2 {
+		t.Fatalf("rows larger than the budget: got %d batches, want one each", len(alone))
+	}
+	total := 0
+	for _, b := range alone {
+		total += len(b)
+	}
+	if total != 2 {
+		t.Fatalf("rows lost in batching: %d of 2", total)
 	}
 }
 
