@@ -82,9 +82,14 @@ type campaign struct {
 	queued  map[string]int
 	counts  contract.CampaignCounts
 	// reports are refused rows and started rows, in the order they were settled, up
-	// to contract.MaxCampaignReportRows; omitted counts the rest.
-	reports  []contract.CampaignRowReport
-	omitted  int
+	// to contract.MaxCampaignReportRows (and, when bounded, MaxCampaignReportBytes:
+	// reportBytes is their size); omitted counts the rest.
+	reports     []contract.CampaignRowReport
+	reportBytes int
+	omitted     int
+	// bounded: the state is kept under the payload limit by size
+	// (ChangeCampaignBoundedState).
+	bounded  bool
 	nextLine int
 	paused   bool
 	canceled *contract.CampaignCancel
@@ -111,7 +116,14 @@ type campaign struct {
 // setupCampaign validates the input and registers the query and the controls before
 // the workflow does anything else, so no early control is lost.
 func setupCampaign(ctx workflow.Context, in contract.CampaignInput) (*campaign, error) {
-	if err := in.Validate(); err != nil {
+	// Asked first, before the input is judged: runs from before the size budget were
+	// admitted without it and must replay as they ran.
+	bounded := workflow.GetVersion(ctx, ChangeCampaignBoundedState, workflow.DefaultVersion, 1) == 1
+	validate := in.Validate
+	if !bounded {
+		validate = in.ValidateWithoutSizeBudget
+	}
+	if err := validate(); err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), contract.ErrTypeInvalidInput, nil)
 	}
 	windows, _ := contract.ParseWindows(in.Windows) // Validate parsed them
@@ -129,6 +141,7 @@ func setupCampaign(ctx workflow.Context, in contract.CampaignInput) (*campaign, 
 		paceSince: now,
 		rateSince: now,
 		runs:      1,
+		bounded:   bounded,
 	}
 	if cr := in.Carry; cr != nil {
 		c.restore(*cr)
@@ -183,7 +196,36 @@ func (c *campaign) report(r contract.CampaignRowReport) {
 		c.omitted++
 		return
 	}
+	if c.bounded {
+		r = r.Clipped()
+		n := contract.ReportBytes(r)
+		if c.reportBytes+n > contract.MaxCampaignReportBytes {
+			c.omitted++
+			return
+		}
+		c.reportBytes += n
+	}
 	c.reports = append(c.reports, r)
+}
+
+// fitResult keeps the final report's rows within MaxCampaignResultBytes once their
+// outcomes are read: errors are clipped, and the last rows past the budget are counted
+// in omitted (the starter completes a report's started rows from visibility).
+func (c *campaign) fitResult() {
+	if !c.bounded {
+		return
+	}
+	total := 0
+	for i := range c.reports {
+		c.reports[i] = c.reports[i].Clipped()
+		n := contract.ReportBytes(c.reports[i])
+		if total+n > contract.MaxCampaignResultBytes {
+			c.omitted += len(c.reports) - i
+			c.reports = c.reports[:i]
+			return
+		}
+		total += n
+	}
 }
 
 // run is the loop: start what the pace, the windows and the controls allow, continue
@@ -373,6 +415,7 @@ func (c *campaign) finish(ctx workflow.Context) (contract.CampaignReport, error)
 	if err := c.readOutcomes(ctx); err != nil {
 		return contract.CampaignReport{}, err
 	}
+	c.fitResult()
 	if err := c.awaitHandlers(ctx); err != nil {
 		return contract.CampaignReport{}, err
 	}

@@ -48,6 +48,11 @@ func (c *campaign) restore(cr contract.CampaignCarry) {
 	c.canceled = cr.Canceled
 	c.nextLine = max(cr.NextLine, 1)
 	c.reports = cr.Reports
+	if c.bounded {
+		for _, r := range c.reports {
+			c.reportBytes += contract.ReportBytes(r)
+		}
+	}
 	c.omitted = cr.Omitted
 	c.paceSince, c.paceStarts = cr.PaceSince, cr.PaceStarts
 	c.rateSince, c.rateStarts = cr.RateSince, cr.RateStarts

@@ -96,6 +96,12 @@ func (c *campaign) registerControls(ctx workflow.Context) error {
 				return fmt.Errorf("campaign %s holds %d rows not yet started and queues at most %d (its state must stay under Temporal's payload limit); add at most %d rows now, the rest once more have started",
 					c.in.Name, c.counts.Queued, contract.MaxCampaignQueued, max(room, 0))
 			}
+			// By size too, in runs from before the budget as well: a validator is not
+			// part of the replay.
+			queued, adding := contract.RowsBytes(c.pending[c.head:]), contract.RowsBytes(in.Rows)
+			if queued+adding > contract.MaxCampaignQueuedBytes {
+				return contract.QueueRoomError(c.in.Name, c.counts.Queued, queued, adding)
+			}
 			return nil
 		})
 }

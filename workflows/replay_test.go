@@ -54,10 +54,11 @@ var requiredHistories = []string{
 // preVersionHistories were recorded before a GetVersion change and are kept as they
 // were, so the old branch keeps replaying; subdirectory name = change ID.
 var preVersionHistories = map[string][]string{
-	workflows.ChangeLicenseRecheck:    {"existing-license-assigned.json"},
-	workflows.ChangeSellAdminInputs:   {"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
-	workflows.ChangeLocalChecks:       {"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
-	workflows.ChangeCampaignExactPace: {"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
+	workflows.ChangeLicenseRecheck:       {"existing-license-assigned.json"},
+	workflows.ChangeSellAdminInputs:      {"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
+	workflows.ChangeLocalChecks:          {"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
+	workflows.ChangeCampaignExactPace:    {"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
+	workflows.ChangeCampaignBoundedState: {"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
 }
 
 // TestReplayRecordedHistories replays every recorded history against today's workflow
@@ -147,6 +148,9 @@ var versionBranches = []struct {
 		newBranch: []string{"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
 		oldBranch: []string{"existing-license-assigned.json", "expired-deadline.json", "needs-attention-retry.json", "reminder-notified.json"}},
 	{change: workflows.ChangeCampaignExactPace,
+		newBranch: []string{"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
+		oldBranch: []string{"campaign-window-cancelled.json", "campaign-continued-as-new.json", "campaign-continued-as-new-last-run.json"}},
+	{change: workflows.ChangeCampaignBoundedState,
 		newBranch: []string{"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
 		oldBranch: []string{"campaign-window-cancelled.json", "campaign-continued-as-new.json", "campaign-continued-as-new-last-run.json"}},
 	{change: workflows.ChangeDrainPollActive,

@@ -71,4 +71,13 @@ const (
 	// lets unused starts pile up to five seconds' worth of the rate rather than one.
 	// Asked once at the start of each run. DefaultVersion = CountCampaign at every step.
 	ChangeCampaignExactPace = "campaign-exact-pace"
+
+	// ChangeCampaignBoundedState: a campaign keeps its state under Temporal's payload
+	// limit by size, not only by count: a new campaign's first list must fit in
+	// contract.MaxCampaignQueuedBytes, report rows are clipped (Clipped) and carried up
+	// to MaxCampaignReportBytes, and the final report's rows up to
+	// MaxCampaignResultBytes; rows beyond are counted in Omitted. Asked once, first, in
+	// each run. DefaultVersion = counts only, so a queue of long rows could outgrow the
+	// continue-as-new's payload, which terminates the campaign.
+	ChangeCampaignBoundedState = "campaign-bounded-state"
 )
