@@ -42,6 +42,7 @@ func campaignPaths() map[string]any {
 			"post": with(with(op("startCampaign", "campaigns",
 				"Start a campaign: the workflow campaign-NAME starts the list's migrations at most ratePerMinute a minute, at most maxActive in active steps at once, inside its windows. "+
 					"Bad, repeated or already running rows are reported on their row; the rest go on. "+
+					fmt.Sprintf("A request holds at most %d rows taking at most %d KiB in the campaign's state (about 250 bytes a row with every column filled; 413 past either). ", maxCampaignRows, contract.MaxCampaignQueuedBytes/1024)+
 					fmt.Sprintf("Rows beyond %d are sent as adds; when one is refused the campaign runs with those sent, and addError says so. ", contract.MaxCampaignAddRows)+
 					"With dryRun (dry_run) nothing starts: the preflight checks the rows and its report is the answer, as `sellmigrate campaign start --dry-run` does.", "ops",
 				map[string]any{
