@@ -1,6 +1,6 @@
-//go:build !unix
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly || illumos)
 
 package loopport
 
 // lockAcrossProcesses has no cross-process lock here: ports are only probed.
-func lockAcrossProcesses(int) bool { return true }
+func lockAcrossProcesses(int) (release func(), ok bool) { return func() {}, true }

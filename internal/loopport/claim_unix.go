@@ -1,4 +1,4 @@
-//go:build unix
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly || illumos
 
 package loopport
 
@@ -13,36 +13,59 @@ import (
 
 // held keeps the lock files of claimed ports open, so their locks last as long as the
 // process.
-var held struct {
+var held = struct {
 	sync.Mutex
-	files []*os.File
-}
+	files map[int]*os.File
+}{files: map[int]*os.File{}}
 
 // lockAcrossProcesses takes an exclusive flock on a file named for the port and keeps
-// it open until this process exits; the kernel drops the lock then, even on SIGKILL, so
-// a killed stack never leaves a port reserved. It answers false only when another
-// process holds the lock. When the lock directory cannot be used the answer is true:
-// probing alone is what this package did before, and a picker must not fail over it.
-func lockAcrossProcesses(port int) bool {
-	dir := lockDir()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return true
+// it open until this process exits or calls release (when its probe finds the port
+// taken); the kernel drops the lock at exit, even on SIGKILL, so a killed stack never
+// leaves a port reserved. It answers false only when another process holds the lock.
+// When the lock directory cannot be used (or is not this user's own) the answer is
+// true: probing alone is what this package did before, and a picker must not fail
+// over it.
+func lockAcrossProcesses(port int) (release func(), ok bool) {
+	dir, usable := lockDir()
+	if !usable {
+		return func() {}, true
 	}
 	f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(port)), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return true
+		return func() {}, true
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		_ = f.Close()
-		return err != syscall.EWOULDBLOCK
+		return func() {}, err != syscall.EWOULDBLOCK
 	}
 	held.Lock()
-	defer held.Unlock()
-	held.files = append(held.files, f) // kept open (and referenced) for the process's life
-	return true
+	held.files[port] = f // kept open (and referenced) for the process's life
+	held.Unlock()
+	return func() {
+		held.Lock()
+		defer held.Unlock()
+		if held.files[port] == f {
+			delete(held.files, port)
+			_ = f.Close()
+		}
+	}, true
 }
 
-// lockDir is per user, so one user's stale directory never stops another's locks.
-func lockDir() string {
-	return filepath.Join(os.TempDir(), fmt.Sprintf("sellmigrate-loopport-%d", os.Getuid()))
+// lockDir is per user, made on first use, and used only while it is a directory this
+// user owns that no one else may write: a folder someone else made under the shared
+// temporary directory could otherwise hold every lock.
+func lockDir() (string, bool) {
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("sellmigrate-loopport-%d", os.Getuid()))
+	if err := os.Mkdir(dir, 0o700); err != nil && !os.IsExist(err) {
+		return "", false
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil || !fi.IsDir() || fi.Mode().Perm()&0o022 != 0 {
+		return "", false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || int(st.Uid) != os.Getuid() {
+		return "", false
+	}
+	return dir, true
 }

@@ -68,15 +68,17 @@ func pick(n, lo, hi int) ([]int, error) {
 	ports := make([]int, 0, n)
 	for tries := 0; len(ports) < n; tries++ {
 		if tries >= 200*n {
-			return nil, fmt.Errorf("loopport: no free loopback port in %d-%d after %d tries; stop servers that hold many ports there", lo, hi, tries)
+			return nil, fmt.Errorf("loopport: no free loopback port in %d-%d after %d tries; stop servers that hold many ports there, or other sellmigrate processes of this user that picked them", lo, hi, tries)
 		}
 		port := lo + rand.IntN(hi-lo+1)
-		if !claim(port) {
+		release, ok := claim(port)
+		if !ok {
 			continue
 		}
 		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 		if err != nil {
-			continue // in use by someone else; stays claimed so it is not probed again
+			release() // in use by someone else: its lock goes, but it stays claimed here so it is not probed again
+			continue
 		}
 		listeners = append(listeners, l)
 		ports = append(ports, port)
@@ -96,11 +98,11 @@ func One() (int, error) {
 // claim reserves port for this process, or says another caller (here or in another
 // process) already holds it. A port once tried stays reserved here either way, so it is
 // not probed again.
-func claim(port int) bool {
+func claim(port int) (release func(), ok bool) {
 	handedOut.Lock()
 	defer handedOut.Unlock()
 	if handedOut.ports[port] {
-		return false
+		return nil, false
 	}
 	handedOut.ports[port] = true
 	return lockAcrossProcesses(port)
