@@ -169,7 +169,7 @@ func campaignSchemas() map[string]any {
 			"cancelStarted": boolean(""),
 			"principal":     refTo("Principal"),
 		}, "by", "cancelStarted"),
-		"CampaignReport": object(fmt.Sprintf("The campaign's result: the rows' reports up to %d (refused rows, then started rows with their outcome), and the counts.", contract.MaxCampaignReportRows), map[string]any{
+		"CampaignReport": object(fmt.Sprintf("The campaign's result: the rows' reports up to %d rows and %d KiB (refused rows, then started rows with their outcome; long values clipped with \u2026), and the counts.", contract.MaxCampaignReportRows, contract.MaxCampaignResultBytes/1024), map[string]any{
 			"name":                str(""),
 			"counts":              counts,
 			"rows":                array(refTo("CampaignRowReport"), ""),

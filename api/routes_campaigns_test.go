@@ -142,6 +142,7 @@ func TestCampaignDryRun(t *testing.T) {
 // before anything reaches Temporal.
 func TestCampaignStartBadInput(t *testing.T) {
 	s, c, _ := campaignServer(t)
+	s.opts.MaxBodyBytes = 1 << 20 // the production default, which a CSV of long rows fits
 	for _, tc := range []struct {
 		name, query, contentType, body string
 		status                         int
@@ -166,7 +167,6 @@ func TestCampaignStartBadInput(t *testing.T) {
 		{"rows past the queue's size", "?name=wave-1", "text/csv", longCampaignCSV(5000), 413, "payload_too_large", "", "more than the 1024 KiB it holds not yet started"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s.opts.MaxBodyBytes = 1 << 20 // the production default, which a CSV of long rows fits
 			rec, m := call(t, s, "POST", "/api/v1/campaigns"+tc.query, ciToken, tc.contentType, tc.body)
 			if msg := wantError(t, rec, m, tc.status, tc.code); !strings.Contains(msg, tc.want) {
 				t.Errorf("message %q lacks %q", msg, tc.want)

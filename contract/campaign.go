@@ -171,7 +171,7 @@ func (in CampaignInput) Validate() error {
 		return err
 	}
 	if in.Carry == nil {
-		return checkRowsBytes(in.Rows, "a campaign starts with")
+		return checkRowsBytes(in.Rows, MaxCampaignQueuedBytes, "a campaign starts with")
 	}
 	return nil
 }
@@ -255,7 +255,7 @@ func (in CampaignAddInput) Check() error {
 	if len(in.Rows) == 0 || len(in.Rows) > MaxCampaignAddRows {
 		return &FieldError{Field: "rows", Msg: fmt.Sprintf("add takes 1 to %d rows, not %d; split a longer list into several adds", MaxCampaignAddRows, len(in.Rows))}
 	}
-	return checkRowsBytes(in.Rows, "one add carries")
+	return checkRowsBytes(in.Rows, MaxCampaignAddBytes, "one add carries")
 }
 
 // CampaignAddResult says which lines the added rows got.

@@ -15,6 +15,10 @@ const (
 	// started: what a start may carry, and what adds may fill up to. That is about 4,000
 	// rows with every column filled, 13,000 with only the required ones.
 	MaxCampaignQueuedBytes = 1 << 20
+	// MaxCampaignAddBytes bounds one add, half the queue, as MaxCampaignAddRows is half
+	// of MaxCampaignQueued: a list sent as a start and an add fills the queue, and later
+	// adds fit as the queue drains by half.
+	MaxCampaignAddBytes = MaxCampaignQueuedBytes / 2
 	// MaxCampaignReportBytes bounds the report rows one run hands the next; rows beyond
 	// are counted in Omitted, like those past MaxCampaignReportRows.
 	MaxCampaignReportBytes = 512 << 10
@@ -31,9 +35,18 @@ const (
 	lineRoom = len(`"line":1234567,`)
 )
 
+// The sizes below are read by the campaign workflow, so they are part of its logic: a
+// change to them, to the clip sizes, or to the fields of CampaignRow or
+// CampaignRowReport changes which rows a run keeps and so the activities it schedules,
+// and needs a new workflow version (see ChangeCampaignBoundedState).
+//
+// encoding/json is deterministic for these structs of strings and ints (no maps, no
+// methods); workflowcheck flags any use of it for its reflection and allocation
+// internals, hence the ignores.
+
 // RowBytes is the size of a row in the campaign's state, numbered.
 func RowBytes(r CampaignRow) int {
-	b, _ := json.Marshal(r) // a struct of strings and an int always encodes
+	b, _ := json.Marshal(r) //workflowcheck:ignore a struct of strings and an int always encodes
 	if r.Line == 0 {
 		return len(b) + lineRoom
 	}
@@ -51,7 +64,7 @@ func RowsBytes(rows []CampaignRow) int {
 
 // ReportBytes is the size of a report row in the campaign's state.
 func ReportBytes(r CampaignRowReport) int {
-	b, _ := json.Marshal(r)
+	b, _ := json.Marshal(r) //workflowcheck:ignore
 	return len(b)
 }
 
@@ -84,23 +97,34 @@ func clipJSON(s string, limit int) string {
 }
 
 func jsonLen(s string) int {
-	b, _ := json.Marshal(s)
+	b, _ := json.Marshal(s) //workflowcheck:ignore
 	return len(b)
 }
 
-func checkRowsBytes(rows []CampaignRow, what string) error {
-	if n := RowsBytes(rows); n > MaxCampaignQueuedBytes {
-		return &FieldError{Field: "rows", Msg: fmt.Sprintf("the rows hold %s; %s at most %s of rows (about 4,000 with every column filled), so split the list",
-			kib(n), what, kib(MaxCampaignQueuedBytes))}
+func checkRowsBytes(rows []CampaignRow, limit int, what string) error {
+	n := RowsBytes(rows)
+	switch {
+	case n <= limit:
+		return nil
+	case len(rows) == 1:
+		return &FieldError{Field: "rows", Msg: fmt.Sprintf("the row for account %q takes %s, more than %s at most; check it for pasted-in text",
+			clipJSON(rows[0].AccountID, maxReportAccountBytes), kib(n), what)}
+	default:
+		return &FieldError{Field: "rows", Msg: fmt.Sprintf("the rows take %s; %s at most %s of rows (about %d with every column filled), so split the list",
+			kib(n), what, kib(limit), limit/fullRowBytes)}
 	}
-	return nil
 }
+
+// fullRowBytes is about what a row with every column filled takes.
+const fullRowBytes = 250
 
 // kib writes a size in KiB, as the limits are given.
 func kib(n int) string { return fmt.Sprintf("%d KiB", (n+1023)/1024) }
 
-// QueueRoomError says an add does not fit in what the campaign already holds.
+// QueueRoomError says an add does not fit in what the campaign already holds, and how
+// much does.
 func QueueRoomError(name string, queuedRows, queuedBytes, addBytes int) error {
-	return fmt.Errorf("campaign %s holds %d rows not yet started (%s) and queues at most %s of rows (its state must stay under Temporal's payload limit); these rows take %s: add fewer now, the rest once more have started",
-		name, queuedRows, kib(queuedBytes), kib(MaxCampaignQueuedBytes), kib(addBytes))
+	room := max(MaxCampaignQueuedBytes-queuedBytes, 0)
+	return fmt.Errorf("campaign %s holds %d rows not yet started (%s) and queues at most %s of rows (its state must stay under Temporal's payload limit); these rows take %s, and %s fits now (about %d rows with every column filled): add that much now, the rest once more have started",
+		name, queuedRows, kib(queuedBytes), kib(MaxCampaignQueuedBytes), kib(addBytes), kib(room), room/fullRowBytes)
 }

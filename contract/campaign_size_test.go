@@ -74,8 +74,12 @@ func TestCampaignRowsAreBoundedBySize(t *testing.T) {
 		t.Fatalf("the check campaigns from before the budget replay with refuses: %v", err)
 	}
 	add := CampaignAddInput{By: "ops@acme.test", Rows: rows(long)}
-	if err := add.Check(); err == nil || !strings.Contains(err.Error(), "one add carries at most 1024 KiB") {
+	if err := add.Check(); err == nil || !strings.Contains(err.Error(), "one add carries at most 512 KiB") {
 		t.Fatalf("add over the size: %v", err)
+	}
+	one := CampaignAddInput{By: "ops@acme.test", Rows: []CampaignRow{{AccountID: strings.Repeat("9", 1<<20), Mode: "new", RequestedBy: "a@acme.test"}}}
+	if err := one.Check(); err == nil || !strings.Contains(err.Error(), "check it for pasted-in text") {
+		t.Fatalf("one huge row: %v", err)
 	}
 	in.Rows, add.Rows = rows(short), rows(short)
 	if err := in.Validate(); err != nil {

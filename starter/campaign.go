@@ -113,7 +113,7 @@ func (s *Starter) StartCampaign(ctx context.Context, req CampaignRequest) (Campa
 	if err := checkBy(req.By); err != nil {
 		return CampaignStarted{}, err
 	}
-	batches := chunkRows(req.Rows, contract.MaxCampaignAddRows, contract.MaxCampaignQueuedBytes)
+	batches := chunkRows(req.Rows, contract.MaxCampaignAddRows, contract.MaxCampaignAddBytes)
 	in := contract.CampaignInput{Name: req.Name, Rows: batches[0], MaxActive: req.MaxActive,
 		RatePerMinute: req.RatePerMinute, Windows: req.Windows, Policy: s.opts.Policy, StartedBy: req.StartedBy}
 	if err := in.Validate(); err != nil {
@@ -188,7 +188,8 @@ func (s *Starter) CancelCampaign(ctx context.Context, name, by string, cancelSta
 }
 
 // AddCampaignRows appends rows to a running campaign, in batches of at most
-// contract.MaxCampaignAddRows and contract.MaxCampaignQueuedBytes. It returns the lines the campaign gave the rows sent;
+// contract.MaxCampaignAddRows and contract.MaxCampaignAddBytes. It returns the lines
+// the campaign gave the rows sent;
 // on an error, the rows before the failing batch were added (the result says which).
 func (s *Starter) AddCampaignRows(ctx context.Context, name, by string, rows []contract.CampaignRow) (contract.CampaignAddResult, error) {
 	if err := checkCampaignName(name); err != nil {
@@ -201,7 +202,7 @@ func (s *Starter) AddCampaignRows(ctx context.Context, name, by string, rows []c
 		return contract.CampaignAddResult{}, inputErr("rows", "the list has no rows; give one row per Sell account")
 	}
 	var total contract.CampaignAddResult
-	for _, b := range chunkRows(rows, contract.MaxCampaignAddRows, contract.MaxCampaignQueuedBytes) {
+	for _, b := range chunkRows(rows, contract.MaxCampaignAddRows, contract.MaxCampaignAddBytes) {
 		res, err := s.campaignAdd(ctx, name, by, b)
 		if err != nil {
 			return total, err

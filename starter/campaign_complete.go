@@ -28,7 +28,7 @@ type omittedStart struct {
 }
 
 // completeReport adds to a closed campaign's report the started rows the campaign only
-// counted (past contract.MaxCampaignReportRows): it lists the campaign's migrations in
+// counted (past contract.MaxCampaignReportRows or its byte budgets): it lists the campaign's migrations in
 // visibility by CampaignID and reads each one missing from the report as the campaign
 // reads its own (outcome.Read), at most Options.ReportConcurrency at once and within
 // Options.ReportTimeout. A row's line comes from its migration's memo
@@ -78,8 +78,8 @@ func (s *Starter) completeReport(ctx context.Context, name string, rep *contract
 // caller's or Options.ReportTimeout) or cancelled.
 func (s *Starter) reportUnfinished(name string, err error, limit time.Duration) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("the report of campaign %s is longer than the %d rows the campaign keeps, and reading the rest of its migrations from visibility did not finish within %s; try again when Temporal is less busy, or read it with \"sellmigrate campaign report %s\", which waits up to %s",
-			name, contract.MaxCampaignReportRows, limit, name, s.opts.ReportTimeout)
+		return fmt.Errorf("the report of campaign %s is longer than the rows the campaign keeps (%d, and at most %d KiB), and reading the rest of its migrations from visibility did not finish within %s; try again when Temporal is less busy, or read it with \"sellmigrate campaign report %s\", which waits up to %s",
+			name, contract.MaxCampaignReportRows, contract.MaxCampaignResultBytes/1024, limit, name, s.opts.ReportTimeout)
 	}
 	return fmt.Errorf("complete the report of campaign %s from visibility: %w", name, err)
 }

@@ -47,13 +47,16 @@ func (c *campaign) restore(cr contract.CampaignCarry) {
 	c.paused = cr.Paused
 	c.canceled = cr.Canceled
 	c.nextLine = max(cr.NextLine, 1)
-	c.reports = cr.Reports
-	if c.bounded {
-		for _, r := range c.reports {
-			c.reportBytes += contract.ReportBytes(r)
-		}
-	}
 	c.omitted = cr.Omitted
+	if c.bounded {
+		// Through report, so rows carried by a run from before the budget are clipped
+		// and kept within it too.
+		for _, r := range cr.Reports {
+			c.report(r)
+		}
+	} else {
+		c.reports = cr.Reports
+	}
 	c.paceSince, c.paceStarts = cr.PaceSince, cr.PaceStarts
 	c.rateSince, c.rateStarts = cr.RateSince, cr.RateStarts
 	c.recent = cr.Recent

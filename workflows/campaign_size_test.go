@@ -32,9 +32,10 @@ func pastedRow() contract.CampaignRow {
 	return contract.CampaignRow{AccountID: strings.Repeat("<pasted text> ", 150), Mode: "new", RequestedBy: "admin@acme.test"}
 }
 
-// fillQueue is as many long rows from id as the campaign's queue holds.
+// fillQueue is about as many long rows from id as the campaign's queue holds, an even
+// number so that each half fits one add.
 func fillQueue(id int) []contract.CampaignRow {
-	n := contract.MaxCampaignQueuedBytes / contract.RowBytes(longRow(id))
+	n := 2 * (contract.MaxCampaignAddBytes / contract.RowBytes(longRow(id))) // two adds of at most MaxCampaignAddBytes
 	rows := make([]contract.CampaignRow, n)
 	for i := range rows {
 		rows[i] = longRow(id + i)
@@ -58,7 +59,9 @@ func TestCampaignStateStaysUnderThePayloadLimit(t *testing.T) {
 			h := newCampaignHarness(t, in, start, 0)
 			h.env.OnGetVersion(ChangeCampaignBoundedState, workflow.DefaultVersion, 1).Return(version)
 			pause := h.control(0, contract.CampaignPauseName, contract.CampaignControlInput{By: by})
-			add := h.control(time.Second, contract.CampaignAddName, contract.CampaignAddInput{By: by, Rows: fillQueue(100_000)})
+			full := fillQueue(100_000)
+			add := h.control(time.Second, contract.CampaignAddName, contract.CampaignAddInput{By: by, Rows: full[:len(full)/2]})
+			add2 := h.control(1500*time.Millisecond, contract.CampaignAddName, contract.CampaignAddInput{By: by, Rows: full[len(full)/2:]})
 			more := h.control(2*time.Second, contract.CampaignAddName, contract.CampaignAddInput{By: by, Rows: fillQueue(900_000)[:100]})
 			h.env.RegisterDelayedCallback(func() { h.env.SetContinueAsNewSuggested(true) }, 3*time.Second)
 			// The resume wakes the paused loop, which continues as new before any start.
@@ -69,14 +72,16 @@ func TestCampaignStateStaysUnderThePayloadLimit(t *testing.T) {
 			var can *workflow.ContinueAsNewError
 			require.ErrorAs(t, h.env.GetWorkflowError(), &can)
 			require.True(t, pause.done && pause.rejected == nil, "pause: %+v", pause)
-			require.True(t, add.done && add.rejected == nil && add.failed == nil, "add filling the queue: %+v", add)
+			require.True(t, add.done && add.rejected == nil && add.failed == nil, "add filling half the queue: %+v", add)
+			require.True(t, add2.done && add2.rejected == nil && add2.failed == nil, "add filling the queue: %+v", add2)
 			require.True(t, more.done, "add past the queue's room")
 			require.True(t, resume.done && resume.rejected == nil, "resume: %+v", resume)
 			require.Empty(t, h.started, "nothing starts before the continue-as-new")
 			require.ErrorContains(t, more.rejected, "queues at most 1024 KiB of rows", "an add past the queue's room is refused with the reason")
+			require.ErrorContains(t, more.rejected, "fits now", "and says what fits")
 			var next contract.CampaignInput
 			require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
-			require.Len(t, next.Rows, len(fillQueue(100_000)), "the queue is carried whole; the refused add changed nothing")
+			require.Len(t, next.Rows, len(full), "the queue is carried whole; the refused add changed nothing")
 			require.Equal(t, len(next.Rows), next.Carry.Counts.Queued)
 			require.Equal(t, len(pasted), next.Carry.Counts.Refused)
 
@@ -144,4 +149,20 @@ func TestCampaignCarriedReportsKeepTheirBudget(t *testing.T) {
 	require.Less(t, len(c.reports), contract.MaxCampaignReportRows, "the byte budget, not the count, stops rows this long")
 	require.Equal(t, contract.MaxCampaignReportRows, len(c.reports)+c.omitted)
 	require.Equal(t, contract.MaxCampaignReportRows, c.counts.Refused)
+}
+
+// A bounded run that takes over from a run before the budget clips the report rows it
+// carried and keeps them within the budget; none goes uncounted.
+func TestCampaignRestoreBoundsAnOldRunsReports(t *testing.T) {
+	var carried []contract.CampaignRowReport
+	for i := range contract.MaxCampaignReportRows {
+		r := pastedRow()
+		carried = append(carried, contract.CampaignRowReport{Line: i + 1, AccountID: r.AccountID, Outcome: contract.OutcomeInvalid, Error: "the Sell account ID " + r.AccountID + " must be digits only"})
+	}
+	c := &campaign{bounded: true, queued: map[string]int{}}
+	c.restore(contract.CampaignCarry{Reports: carried, Omitted: 7, Counts: contract.CampaignCounts{Total: 2007, Refused: 2007}})
+	require.LessOrEqual(t, c.reportBytes, contract.MaxCampaignReportBytes)
+	require.Less(t, len(c.reports), len(carried))
+	require.Equal(t, len(carried)+7, len(c.reports)+c.omitted)
+	require.Equal(t, 2007, c.counts.Refused, "restoring reports counts no row twice")
 }

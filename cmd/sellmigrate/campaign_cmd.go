@@ -371,7 +371,7 @@ from Temporal's visibility (their migrations carry the campaign's ID and their l
 					note = "so far (the campaign is running; started rows get their outcome at the end)"
 				}
 				if rep.Report.Omitted > 0 {
-					note += fmt.Sprintf("; %d more rows counted only (refused rows past the %d the campaign keeps, or migrations visibility no longer shows)", rep.Report.Omitted, contract.MaxCampaignReportRows)
+					note += fmt.Sprintf("; %d more rows counted only (refused rows past the %d, or the size, the campaign keeps, or migrations visibility no longer shows)", rep.Report.Omitted, contract.MaxCampaignReportRows)
 				}
 				if out != "" {
 					a.out("report of campaign %s written to %s: %d rows, %s\n", args[0], out, len(rep.Report.Rows), note)
