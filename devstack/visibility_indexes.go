@@ -42,23 +42,15 @@ func trimVisibilityIndexes(ctx context.Context, cfg *config.SQL) (int, error) {
 		return 0, fmt.Errorf("devstack: open %s: %w", cfg.DatabaseName, err)
 	}
 	defer func() { _ = db.Close() }()
-	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'executions_visibility' AND sql IS NOT NULL")
+	names, err := visibilityIndexes(ctx, db)
 	if err != nil {
 		return 0, fmt.Errorf("devstack: list the visibility indexes of %s: %w", cfg.DatabaseName, err)
 	}
 	var drops []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			_ = rows.Close()
-			return 0, fmt.Errorf("devstack: list the visibility indexes of %s: %w", cfg.DatabaseName, err)
-		}
+	for _, name := range names {
 		if !slices.Contains(keptVisibilityIndexes, name) {
 			drops = append(drops, fmt.Sprintf("DROP INDEX IF EXISTS %q", name))
 		}
-	}
-	if err := rows.Close(); err != nil {
-		return 0, err
 	}
 	if len(drops) == 0 {
 		return 0, nil
@@ -69,4 +61,23 @@ func trimVisibilityIndexes(ctx context.Context, cfg *config.SQL) (int, error) {
 		return 0, fmt.Errorf("devstack: drop unused visibility indexes in %s: %w", cfg.DatabaseName, err)
 	}
 	return len(drops), nil
+}
+
+// visibilityIndexes names the indexes of the visibility table (not SQLite's own
+// automatic ones, which have no SQL).
+func visibilityIndexes(ctx context.Context, db *stdsql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'executions_visibility' AND sql IS NOT NULL")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		names = append(names, name)
+	}
+	return names, rows.Err()
 }

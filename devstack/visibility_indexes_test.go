@@ -52,18 +52,9 @@ func indexNames(t *testing.T, path string) []string {
 		t.Fatal(err)
 	}
 	defer func() { _ = db.Close() }()
-	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'executions_visibility' AND sql IS NOT NULL")
+	names, err := visibilityIndexes(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer func() { _ = rows.Close() }()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
 	}
 	return names
 }
