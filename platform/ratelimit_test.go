@@ -62,10 +62,12 @@ func TestRateLimitsSpaceCallsPerTokenAndAccount(t *testing.T) {
 		t.Fatalf("calls seen = %v", seen)
 	}
 	for _, key := range []string{"Bearer " + testSellToken, "Bearer sell-demo-1002"} {
-		// The bucket grants at 0, 50, ..., 200ms; arrival jitters, so check the span.
+		// The bucket grants at 0, 50, ..., 200ms, so each token's last call cannot arrive
+		// before 200ms. (Not the span from its first arrival: on a busy machine the
+		// first call's connection can take 100ms, and the arrivals then bunch up.)
 		times := seen[key]
-		if span := times[4].Sub(times[0]); span < 150*time.Millisecond {
-			t.Errorf("5 calls on one token arrived within %v, want about 200ms", span)
+		if last := times[4].Sub(began); last < 190*time.Millisecond {
+			t.Errorf("the 5th call on one token arrived %v after the start, want at least 200ms", last)
 		}
 	}
 	if partner.Load() != 20 || partnerTook > time.Second {
