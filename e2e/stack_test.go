@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/grpc"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/e2e/harness"
@@ -94,14 +95,18 @@ func TestStackSurvivesRestartAndCrash(t *testing.T) {
 // attributes with the types given.
 func checkNamespace(ctx context.Context, t *testing.T, c client.Client, want map[string]enumspb.IndexedValueType) {
 	t.Helper()
-	ns, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: "default"})
+	// After a restart the client's connection may still be backing off from the refused
+	// dials of the stop; waiting for it to be ready (within ctx) is what a long-lived
+	// client of a restarted server sees, rather than failing on the last refused dial.
+	ready := grpc.WaitForReady(true)
+	ns, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: "default"}, ready)
 	if err != nil {
 		t.Fatalf("describe namespace: %v", err)
 	}
 	if got := ns.GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration(); got != 7*24*time.Hour {
 		t.Errorf("namespace retention = %s, want 168h", got)
 	}
-	resp, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: "default"})
+	resp, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: "default"}, ready)
 	if err != nil {
 		t.Fatalf("list search attributes: %v", err)
 	}
