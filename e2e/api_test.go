@@ -191,7 +191,7 @@ func nextEvent(t *testing.T, events <-chan sseEvent, name string, ok func(map[st
 // migration of a stack, which other tests would change under it.
 func TestAPIEndToEnd(t *testing.T) {
 	t.Parallel()
-	dev := harness.DevT(t, binary(t), harness.DevOptions{Name: "api-dev"})
+	dev := harness.DevT(t, binaries(t), harness.DevOptions{Name: "api-dev"})
 	dev.AddOperatorToken(t, "umbrella", "admin@umbrella.test") // 1004 is connected already
 	for _, want := range []string{dev.APIURL + "/", "demo-viewer", "demo-ops", "demo-admin"} {
 		if !strings.Contains(dev.Banner(), want) {
@@ -383,7 +383,7 @@ func testAPIRole(t *testing.T, dev *harness.Dev) {
 	if r := dev.CLIWith(harness.Settings{"api.admin_tokens": "demo-admin"}, "api", "--api-listen", "127.0.0.1:1"); r.Code == 0 || !strings.Contains(r.Stderr, "api.admin_tokens item 1 is the public demo value") {
 		t.Errorf("api with a demo token: want a refusal naming api.admin_tokens; got %s", r)
 	}
-	p, err := harness.StartProc(dev.Bin, t.TempDir(), "api", []string{"api", "--api-listen", addr},
+	p, err := harness.StartProc(dev.Bins.Lean, t.TempDir(), "api", []string{"api", "--api-listen", addr},
 		dev.Env(harness.Settings{"api.admin_tokens": roleAdmin, "credentials.dsn": dsn, "credentials.keys": key}))
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ import (
 // embedded server, simulator and worker process (`sellmigrate worker --bench-floor`).
 func TestBenchEndToEndAndParked(t *testing.T) {
 	t.Parallel()
-	bin := binary(t)
+	bin := binaries(t).Full // bench embeds the Temporal server
 	dir := t.TempDir()
 	env := harness.Env()
 

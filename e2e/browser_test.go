@@ -26,9 +26,9 @@ import (
 // counts it checks cover every migration of the stack.
 func TestDashboardInBrowser(t *testing.T) {
 	t.Parallel()
-	bin := binary(t)
+	bins := binaries(t)
 	chromium := chromiumPath(t)
-	dev := harness.DevT(t, bin, harness.DevOptions{Name: "browser-dev"})
+	dev := harness.DevT(t, bins, harness.DevOptions{Name: "browser-dev"})
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("dev log:\n%s", dev.Proc().LogTail())

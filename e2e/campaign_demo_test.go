@@ -79,7 +79,7 @@ var demoAccounts = []demoAccount{
 // (Hooli's 2,500 users), as TestDemoMigrationsEndToEnd's is.
 func TestCampaignOverDemoAccounts(t *testing.T) {
 	t.Parallel()
-	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "campaign-demo-dev"})
+	d := harness.DevT(t, binaries(t), harness.DevOptions{Name: "campaign-demo-dev"})
 	sim := d.Sim()
 	dir := t.TempDir()
 	var list strings.Builder

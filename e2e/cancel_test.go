@@ -36,7 +36,7 @@ import (
 func TestCancelHooliMidConversionThenStartAgain(t *testing.T) {
 	t.Parallel()
 	const cancelAtConverted, freeze = 1800, 15 * time.Second
-	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "hooli-cancel-dev"})
+	d := harness.DevT(t, binaries(t), harness.DevOptions{Name: "hooli-cancel-dev"})
 	sim := d.Sim()
 	start := []string{"start", "--account", "1005", "--mode", "new", "--subdomain", "hooli", "--requested-by", "admin@hooli.test"}
 	harness.MustCLI(t, d, start...)
@@ -162,7 +162,7 @@ func distinctAgents(t *testing.T, sim harness.Sim, subdomain, owner string) int 
 // Its stack is its own: it slows the simulator down.
 func TestCancelWhileAStepRuns(t *testing.T) {
 	t.Parallel()
-	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "slow-dev"})
+	d := harness.DevT(t, binaries(t), harness.DevOptions{Name: "slow-dev"})
 	sim := d.Sim()
 	harness.MustCLI(t, d, "start", "--account", "1002", "--mode", "existing", "--subdomain", "globex", "--requested-by", "admin@globex.test")
 	harness.AwaitStatus(t, d, "1002", "awaiting_owner_login")

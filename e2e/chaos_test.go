@@ -47,11 +47,11 @@ type chaosSummary struct {
 // converted exactly once, in the exact expected totals.
 func TestChaosMigrations(t *testing.T) {
 	t.Parallel()
-	bin := binary(t)
+	bins := binaries(t)
 	began := time.Now()
 	logDir := t.TempDir()
 	// The stack runs no worker: the test runs (and kills) them.
-	d := harness.DevT(t, bin, harness.DevOptions{Name: "stack", LogDir: logDir, NoWorker: true})
+	d := harness.DevT(t, bins, harness.DevOptions{Name: "stack", LogDir: logDir, NoWorker: true})
 	sim := d.Sim()
 	accounts := harness.LayOut(3001, "chaos", harness.ChaosMix)
 	harness.AddChaosAccounts(t, sim, accounts, func(sub, email string) { d.AddOperatorToken(t, sub, email) })

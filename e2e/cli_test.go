@@ -17,11 +17,12 @@ import (
 	"github.com/sellmigrate/sellmigrate/internal/ownerlink"
 )
 
-// run runs one command line of the real binary with Temporal pointed at a closed
-// loopback port, so nothing here can reach a server; env adds config (key: value).
+// run runs one command line of the lean binary (the one production ships) with Temporal
+// pointed at a closed loopback port, so nothing here can reach a server; env adds config
+// (key: value).
 func run(t *testing.T, env harness.Settings, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	r := harness.Run(binary(t), harness.Env(harness.Settings{"temporal.address": "127.0.0.1:1"}, env), args...)
+	r := harness.Run(binaries(t).Lean, harness.Env(harness.Settings{"temporal.address": "127.0.0.1:1"}, env), args...)
 	return r.Code, r.Stdout, r.Stderr
 }
 
@@ -82,7 +83,8 @@ func TestArgumentErrors(t *testing.T) {
 		{"list positional", []string{"list", "running"}, "takes no arguments besides flags"},
 		{"unknown flag", []string{"status", "1001", "--verbose"}, "unknown flag: --verbose"},
 		{"unknown command", []string{"migrate"}, `unknown command "migrate"`},
-		{"dev positional", []string{"dev", "now"}, "takes no arguments besides flags"},
+		{"dev in the lean build", []string{"dev", "--data-dir", "x"}, "sellmigrate dev is not in this build: it was built with -tags lean"},
+		{"bench in the lean build", []string{"bench", "--n", "4"}, "sellmigrate bench is not in this build"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -140,9 +142,6 @@ func TestConfigErrorsAreOneLine(t *testing.T) {
 	code, _, stderr = run(t, nil, "worker")
 	wantOneLineError(t, code, stderr, "config: credentials.dsn must be set for the worker")
 
-	code, _, stderr = run(t, nil, "dev", "--temporal-port", "9000", "--ui-port", "9000", "--data-dir", t.TempDir())
-	wantOneLineError(t, code, stderr, "dev.ui_port 9000 must differ from dev.temporal_port 9000")
-
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	if err := os.WriteFile(bad, []byte("temporal:\n  adress: 127.0.0.1:7233\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -153,7 +152,7 @@ func TestConfigErrorsAreOneLine(t *testing.T) {
 
 func TestUnreachableTemporalIsOneLine(t *testing.T) {
 	t.Parallel()
-	binary(t) // built before the clock starts
+	binaries(t) // built before the clock starts
 	began := time.Now()
 	code, _, stderr := run(t, nil, "status", "1001")
 	wantOneLineError(t, code, stderr, `cannot reach Temporal at 127.0.0.1:1`)

@@ -21,7 +21,7 @@ import (
 // Demo 1007 Stark (bulk imports off) has a test of its own: TestStarkConvertsOneByOne.
 func TestDemoMigrationsEndToEnd(t *testing.T) {
 	t.Parallel()
-	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "demo-dev"})
+	d := harness.DevT(t, binaries(t), harness.DevOptions{Name: "demo-dev"})
 	// Umbrella (1004) is connected already: an operator stores a token of its admin,
 	// the only credential a migration has for an account it neither created nor got
 	// the owner's sign-in for.

@@ -35,7 +35,7 @@ func TestWorkersHandOffConversion(t *testing.T) {
 	t.Parallel()
 	began := time.Now()
 	logDir := t.TempDir()
-	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "handoff-stack", LogDir: logDir, NoWorker: true})
+	d := harness.DevT(t, binaries(t), harness.DevOptions{Name: "handoff-stack", LogDir: logDir, NoWorker: true})
 	sim := d.Sim()
 	c := harness.MustClient(t, d)
 	// Heartbeats reach Temporal within 100 ms of each page, so the cursor Temporal holds
@@ -49,7 +49,7 @@ func TestWorkersHandOffConversion(t *testing.T) {
 
 	// A dead worker's conversion is noticed after 2 s without a heartbeat; the policy is
 	// recorded at start, so it goes in the start command's environment.
-	harness.Run(d.Bin, d.Env(harness.Settings{"migration.heartbeat_timeout": "2s"}),
+	harness.Run(d.Bins.Lean, d.Env(harness.Settings{"migration.heartbeat_timeout": "2s"}),
 		"start", "--account", "1005", "--mode", "new", "--subdomain", "hooli", "--requested-by", "admin@hooli.test")
 	harness.AwaitStatus(t, d, "1005", "awaiting_disclaimers")
 	harness.MustCLI(t, d, "signal", "1005", "accept-disclaimers", "--by", "admin@hooli.test")

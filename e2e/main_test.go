@@ -18,7 +18,7 @@ const parallelTests = 16
 var (
 	buildOnce sync.Once
 	buildDir  string
-	binPath   string
+	bins      harness.Binaries
 	buildErr  error
 
 	sharedOnce sync.Once
@@ -60,32 +60,33 @@ func endToEnd(t *testing.T) {
 	}
 }
 
-// binary is the sellmigrate binary, built on first use (go build ./cmd/sellmigrate,
-// about 25 s here) and shared by every process of every test.
-func binary(t *testing.T) string {
+// binaries are the sellmigrate builds (full and lean), built on first use (go build
+// ./cmd/sellmigrate with and without -tags lean, about 25 s here) and shared by every
+// process of every test.
+func binaries(t *testing.T) harness.Binaries {
 	t.Helper()
 	endToEnd(t)
 	buildOnce.Do(func() {
 		buildDir, buildErr = os.MkdirTemp("", "sellmigrate-e2e-bin-")
 		if buildErr == nil {
-			binPath, buildErr = harness.Build(buildDir)
+			bins, buildErr = harness.Build(buildDir)
 		}
 	})
 	if buildErr != nil {
-		t.Fatalf("build the binary: %v", buildErr)
+		t.Fatalf("build the binaries: %v", buildErr)
 	}
-	return binPath
+	return bins
 }
 
 // shared is the stack the tests that kill, restart and slow nothing share: started on
 // first use, stopped (and checked to stop cleanly) when every test has run.
 func shared(t *testing.T) *harness.Dev {
 	t.Helper()
-	bin := binary(t)
+	bins := binaries(t)
 	sharedOnce.Do(func() {
 		sharedDir, sharedErr = os.MkdirTemp("", "sellmigrate-e2e-shared-")
 		if sharedErr == nil {
-			sharedDev, sharedErr = harness.StartDev(bin, harness.DevOptions{DataDir: sharedDir, Name: "shared-dev"})
+			sharedDev, sharedErr = harness.StartDev(bins, harness.DevOptions{DataDir: sharedDir, Name: "shared-dev"})
 		}
 	})
 	if sharedErr != nil {

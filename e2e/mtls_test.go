@@ -17,7 +17,7 @@ import (
 // plaintext.
 func TestMigrationOverMTLS(t *testing.T) {
 	t.Parallel()
-	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "mtls-dev", TLS: true})
+	d := harness.DevT(t, binaries(t), harness.DevOptions{Name: "mtls-dev", TLS: true})
 	printed := strings.Join(d.ClientEnv(), "\n")
 	for _, name := range []string{"TEMPORAL_ADDRESS=" + d.TemporalAddress, "TEMPORAL_TLS_CLIENT_CERT_PATH=",
 		"TEMPORAL_TLS_CLIENT_KEY_PATH=", "TEMPORAL_TLS_SERVER_CA_CERT_PATH="} {
@@ -49,7 +49,7 @@ func TestMigrationOverMTLS(t *testing.T) {
 			}
 		}
 		begin := time.Now()
-		r := harness.Run(d.Bin, env, "status", "1001")
+		r := harness.Run(d.Bins.Lean, env, "status", "1001")
 		took := time.Since(begin)
 		if r.Code == 0 {
 			t.Fatalf("a client %s was served: %s", what, r)

@@ -24,7 +24,7 @@ import (
 func TestInputsQueuedWithoutAWorker(t *testing.T) {
 	t.Parallel()
 	logDir := t.TempDir()
-	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "queued-stack", LogDir: logDir, NoWorker: true})
+	d := harness.DevT(t, binaries(t), harness.DevOptions{Name: "queued-stack", LogDir: logDir, NoWorker: true})
 	harness.MustCLI(t, d, "start", "--account", "1002", "--mode", "existing", "--subdomain", "globex",
 		"--requested-by", "admin@globex.test", "--owner-email", "owner@globex.test")
 	st, err := d.Starter()

@@ -32,7 +32,7 @@ import (
 func TestStackSurvivesRestartAndCrash(t *testing.T) {
 	t.Parallel()
 	dataDir := t.TempDir()
-	d := harness.DevT(t, binary(t), harness.DevOptions{Name: "restart-dev", DataDir: dataDir, UI: true})
+	d := harness.DevT(t, binaries(t), harness.DevOptions{Name: "restart-dev", DataDir: dataDir, UI: true})
 	c := harness.MustClient(t, d)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -187,7 +187,7 @@ func checkWALMode(t *testing.T, path string) {
 // that names what to change, and nothing is left running.
 func TestDevExplainsBadSetup(t *testing.T) {
 	t.Parallel()
-	bin := binary(t)
+	bin := binaries(t).Full // dev is in the full build only
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -212,6 +212,9 @@ func TestDevExplainsBadSetup(t *testing.T) {
 			[]string{"data dir", "--data-dir"}},
 		{"bad synchronous", nil, harness.Settings{"dev.sqlite_synchronous": "off"},
 			[]string{"dev.sqlite_synchronous", "normal, full"}},
+		{"positional argument", []string{"now"}, nil, []string{"takes no arguments besides flags"}},
+		{"one port for two servers", []string{"--temporal-port", "9000", "--ui-port", "9000"}, nil,
+			[]string{"dev.ui_port 9000 must differ from dev.temporal_port 9000"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -45,7 +45,7 @@ func (s *supervisor) spawn() *harness.Proc {
 		s.t.Error(err)
 		return nil
 	}
-	p, err := harness.StartProc(s.d.Bin, s.logDir, s.name, []string{"worker"}, s.d.Env(ws, s.extra))
+	p, err := harness.StartProc(s.d.Bins.Lean, s.logDir, s.name, []string{"worker"}, s.d.Env(ws, s.extra))
 	if err != nil {
 		s.t.Error(err)
 		return nil

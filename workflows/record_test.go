@@ -37,11 +37,11 @@ func TestRecordHistories(t *testing.T) {
 	if testing.Short() {
 		t.Skip("records from real runs of the embedded Temporal server (skipped with -short)")
 	}
-	bin, err := harness.Build(t.TempDir())
+	bins, err := harness.Build(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := harness.DevT(t, bin, harness.DevOptions{Name: "record-dev"})
+	d := harness.DevT(t, bins, harness.DevOptions{Name: "record-dev"})
 	rec := recorder{d: d}
 	for _, p := range append(recordedPaths, campaignPaths...) {
 		t.Run(p.name, func(t *testing.T) {

@@ -12,36 +12,60 @@ import (
 	"time"
 )
 
-// buildTimeout bounds `go build` of the binary: linking the Temporal server and the Web
-// UI takes 10–25 s on a warm cache here (more while other tests run), a cold cache some
-// minutes.
+// buildTimeout bounds each `go build` of the binary: linking the Temporal server and
+// the Web UI takes 10–25 s on a warm cache here (more while other tests run), a cold
+// cache some minutes.
 const buildTimeout = 10 * time.Minute
 
-// Build compiles ./cmd/sellmigrate (the full build, with dev) into dir and returns the
-// binary's path. It runs the go command that runs the tests, from the module root.
-func Build(dir string) (string, error) {
+// Binaries are the two builds of ./cmd/sellmigrate the tests run, as they ship.
+type Binaries struct {
+	// Full is the default build: it also has dev and bench, which embed the Temporal
+	// server and the Web UI.
+	Full string
+	// Lean is the -tags lean build the Docker image ships: the worker and api roles and
+	// every client command. It starts in a third of the full build's CPU (no Temporal
+	// server or Kubernetes packages to initialise), which a test that runs hundreds of
+	// commands and restarts its worker dozens of times notices.
+	Lean string
+}
+
+// Build compiles both builds of ./cmd/sellmigrate into dir, side by side. It runs the
+// go command that runs the tests, from the module root.
+func Build(dir string) (Binaries, error) {
+	b := Binaries{Full: filepath.Join(dir, "sellmigrate"), Lean: filepath.Join(dir, "sellmigrate-lean")}
+	errs := make(chan error, 2)
+	go func() { errs <- build(b.Full) }()
+	go func() { errs <- build(b.Lean, "-tags", "lean") }()
+	if err := errors.Join(<-errs, <-errs); err != nil {
+		return Binaries{}, err
+	}
+	return b, nil
+}
+
+// build runs go build of ./cmd/sellmigrate into out with the extra flags given.
+func build(out string, flags ...string) error {
 	goCmd, err := goTool()
 	if err != nil {
-		return "", err
+		return err
 	}
 	root, err := ModuleRoot()
 	if err != nil {
-		return "", err
+		return err
 	}
-	out := filepath.Join(dir, "sellmigrate")
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
 	// -s -w: no symbol table or DWARF, which nobody debugs here and which cost about a
 	// fifth of the link; panics still print function names and lines.
-	cmd := exec.CommandContext(ctx, goCmd, "build", "-ldflags=-s -w", "-o", out, "./cmd/sellmigrate")
+	args := append(append([]string{"build"}, flags...), "-ldflags=-s -w", "-o", out, "./cmd/sellmigrate")
+	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	began := time.Now()
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/sellmigrate (in %s) failed after %s: %v\n%s", root, time.Since(began).Round(time.Second), err, stderr.String())
+		return fmt.Errorf("go %s (in %s) failed after %s: %v\n%s", strings.Join(args, " "), root, time.Since(began).Round(time.Second), err, stderr.String())
 	}
-	return out, nil
+	return nil
 }
 
 // goTool is the go command: $GOROOT/bin/go when go test set GOROOT, else go on PATH.

@@ -53,10 +53,10 @@ func Run(bin string, env []string, args ...string) Result {
 }
 
 // CLI runs a command line against this stack.
-func (d *Dev) CLI(args ...string) Result { return Run(d.Bin, d.Env(), args...) }
+func (d *Dev) CLI(args ...string) Result { return Run(d.Bins.Lean, d.Env(), args...) }
 
 // CLIWith runs a command line against this stack with extra settings in its
 // environment (e.g. a policy recorded at start).
 func (d *Dev) CLIWith(extra Settings, args ...string) Result {
-	return Run(d.Bin, d.Env(extra), args...)
+	return Run(d.Bins.Lean, d.Env(extra), args...)
 }

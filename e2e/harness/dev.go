@@ -45,7 +45,9 @@ type DevOptions struct {
 // Dev is `sellmigrate dev` in a child process, on free loopback ports that stay the
 // same across restarts.
 type Dev struct {
-	Bin  string
+	// Bins: dev runs the full build; the worker, the api and every command run against
+	// the stack run the lean one, as in production.
+	Bins Binaries
 	Opts DevOptions
 	// TemporalAddress is the frontend host:port; SimURL, APIURL and UIURL are base URLs
 	// (UIURL is empty without the UI); SMTPAddr is the simulator's SMTP sink.
@@ -63,7 +65,7 @@ type Dev struct {
 type devPorts struct{ temporal, sim, smtp, api, apiAdmin, ui, metrics int }
 
 // NewDev picks the ports; Start runs it.
-func NewDev(bin string, o DevOptions) (*Dev, error) {
+func NewDev(bins Binaries, o DevOptions) (*Dev, error) {
 	if o.DataDir == "" {
 		return nil, errors.New("harness: DevOptions.DataDir is required")
 	}
@@ -86,7 +88,7 @@ func NewDev(bin string, o DevOptions) (*Dev, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dev{Bin: bin, Opts: o, ports: p, secrets: secrets,
+	d := &Dev{Bins: bins, Opts: o, ports: p, secrets: secrets,
 		TemporalAddress: Addr(p.temporal),
 		SimURL:          "http://" + Addr(p.sim),
 		APIURL:          "http://" + Addr(p.api),
@@ -105,8 +107,8 @@ func NewDev(bin string, o DevOptions) (*Dev, error) {
 }
 
 // StartDev picks the ports and starts the stack.
-func StartDev(bin string, o DevOptions) (*Dev, error) {
-	d, err := NewDev(bin, o)
+func StartDev(bins Binaries, o DevOptions) (*Dev, error) {
+	d, err := NewDev(bins, o)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +134,7 @@ func (d *Dev) Start() error {
 	if d.proc != nil {
 		before = len(d.proc.LogText()) // the log file is appended to across restarts
 	}
-	p, err := StartProc(d.Bin, d.Opts.LogDir, d.Opts.Name, args, d.Env(Settings{"worker.metrics_listen": Addr(d.ports.metrics), "api.admin_listen": Addr(d.ports.apiAdmin)}))
+	p, err := StartProc(d.Bins.Full, d.Opts.LogDir, d.Opts.Name, args, d.Env(Settings{"worker.metrics_listen": Addr(d.ports.metrics), "api.admin_listen": Addr(d.ports.apiAdmin)}))
 	if err != nil {
 		return err
 	}
@@ -237,7 +239,7 @@ func (d *Dev) StartWorker(logDir, name string, extra Settings) (*Proc, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := StartProc(d.Bin, logDir, name, []string{"worker"}, d.Env(ws, extra))
+	p, err := StartProc(d.Bins.Lean, logDir, name, []string{"worker"}, d.Env(ws, extra))
 	if err != nil {
 		return nil, err
 	}

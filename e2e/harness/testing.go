@@ -6,12 +6,12 @@ import (
 
 // DevT starts `sellmigrate dev` for one test (on t.TempDir() unless DataDir is given)
 // and stops it when the test ends, failing the test unless it stops cleanly (exit 0).
-func DevT(t testing.TB, bin string, o DevOptions) *Dev {
+func DevT(t testing.TB, bins Binaries, o DevOptions) *Dev {
 	t.Helper()
 	if o.DataDir == "" {
 		o.DataDir = t.TempDir()
 	}
-	d, err := NewDev(bin, o)
+	d, err := NewDev(bins, o)
 	if err != nil {
 		t.Fatal(err)
 	}
