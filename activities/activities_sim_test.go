@@ -12,6 +12,7 @@ import (
 )
 
 func TestPreflight(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t)
 	env := f.env()
 
@@ -36,6 +37,7 @@ func TestPreflight(t *testing.T) {
 }
 
 func TestReserveSubdomainIsIdempotentAndReportsTaken(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t)
 	env := f.env()
 	in := ReserveSubdomainInput{AccountName: "Acme", Subdomain: "acme", OwnerName: "Acme Admin", OwnerEmail: "admin@acme.test", IdempotencyKey: "sell-migration-1001/account/acme/1"}
@@ -85,6 +87,7 @@ func TestReserveSubdomainIsIdempotentAndReportsTaken(t *testing.T) {
 // our creation (same idempotency key) is recovered from Zendesk's replay and released;
 // someone else's account is never touched.
 func TestReleaseIfOwnedWhenTheCreationsAnswerWasLost(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t)
 	env := f.env()
 	release := func(in ReleaseSubdomainInput) ReleaseResult {
@@ -116,6 +119,7 @@ func TestReleaseIfOwnedWhenTheCreationsAnswerWasLost(t *testing.T) {
 }
 
 func TestCheckSubdomainExists(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t)
 	env := f.env()
 	for sub, want := range map[string]bool{"globex": true, "nosuchaccount": false} {
@@ -128,6 +132,7 @@ func TestCheckSubdomainExists(t *testing.T) {
 }
 
 func TestLinkIsIdempotent(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t)
 	env := f.env()
 	in := LinkInput{SellAccountID: "1002", Subdomain: "globex", IdempotencyKey: "sell-migration-1002/link/globex"}

@@ -43,6 +43,7 @@ func attrs(t *testing.T, kv map[string]string) *commonpb.SearchAttributes {
 // TestCountCampaignByStatus: one count query per status that is not an outcome, each
 // on the campaign's running migrations; Active sums the statuses in active steps only.
 func TestCountCampaignByStatus(t *testing.T) {
+	t.Parallel()
 	c := &mocks.Client{}
 	var queries []string
 	c.On("CountWorkflow", mock.Anything, mock.Anything).Return(
@@ -79,6 +80,7 @@ func TestCountCampaignByStatus(t *testing.T) {
 // TestPaceCampaignCounts: three counts, Seen first (every run of the campaign's
 // migrations but those that continued as new), then Active and Running.
 func TestPaceCampaignCounts(t *testing.T) {
+	t.Parallel()
 	c := &mocks.Client{}
 	var queries []string
 	c.On("CountWorkflow", mock.Anything, mock.Anything).Return(
@@ -111,6 +113,7 @@ func TestPaceCampaignCounts(t *testing.T) {
 // TestCancelCampaignMigrationsOnlyUnlinked: every page is read; a migration is
 // cancelled only if, read again, it still runs before the link.
 func TestCancelCampaignMigrationsOnlyUnlinked(t *testing.T) {
+	t.Parallel()
 	c := &mocks.Client{}
 	exec := func(id string) *workflowpb.WorkflowExecutionInfo {
 		return &workflowpb.WorkflowExecutionInfo{Execution: &commonpb.WorkflowExecution{WorkflowId: id, RunId: "r-" + id}}
@@ -147,6 +150,7 @@ func TestCancelCampaignMigrationsOnlyUnlinked(t *testing.T) {
 // TestReadMigrationOutcomes: a completed migration gives its result's figures, a
 // running one its status, one that cannot be read says why on its line.
 func TestReadMigrationOutcomes(t *testing.T) {
+	t.Parallel()
 	c := &mocks.Client{}
 	c.On("DescribeWorkflowExecution", mock.Anything, "sell-migration-1001", "").Return(&workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: &workflowpb.WorkflowExecutionInfo{
 		Status: enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, Execution: &commonpb.WorkflowExecution{WorkflowId: "sell-migration-1001", RunId: "r1"},
@@ -176,6 +180,7 @@ func TestReadMigrationOutcomes(t *testing.T) {
 // TestCampaignActiveQuery: one query for the statuses MaxActive bounds, on the
 // campaign's running migrations; a bad ID gives no query.
 func TestCampaignActiveQuery(t *testing.T) {
+	t.Parallel()
 	q, err := CampaignActiveQuery("campaign-wave")
 	require.NoError(t, err)
 	require.Equal(t, "WorkflowType = 'MigrationWorkflow' AND CampaignID = 'campaign-wave' AND ExecutionStatus = 'Running' AND MigrationStatus IN ('running')", q)
@@ -187,6 +192,7 @@ func TestCampaignActiveQuery(t *testing.T) {
 // campaign sent account IDs alone (before rows recorded their runs; such an activity
 // may be retried after an upgrade) or account and run.
 func TestMigrationRefReadsBothForms(t *testing.T) {
+	t.Parallel()
 	dc := converter.GetDefaultDataConverter()
 	for _, sent := range []any{
 		[]string{"1001", "1002"},

@@ -46,6 +46,7 @@ func (f *convFixture) check(t *testing.T, in CheckContributorsInput, onBeat func
 // the check stops at the first of them and writes nothing. After the conversion it is complete; a contributor later
 // downgraded to end-user is reported for reactivation, and the account stays complete.
 func TestCheckContributorsTellsWhatIsMissingWithoutChangingAnything(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	in := CheckContributorsInput{SellAccountID: "1002", Subdomain: "globex", ActingEmail: "owner@globex.test"}
 
@@ -96,6 +97,7 @@ func TestCheckContributorsTellsWhatIsMissingWithoutChangingAnything(t *testing.T
 // complete. The check heartbeats its page, resumes from its last heartbeat, and costs
 // one look-up per page plus one search per user it does not find by external id.
 func TestCheckContributorsPagesHooli(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
 	in := CheckContributorsInput{SellAccountID: "1005", Subdomain: "hooli", ActingEmail: "admin@hooli.test"}
@@ -168,6 +170,7 @@ func TestCheckContributorsPagesHooli(t *testing.T) {
 
 // TestCheckContributorsRefusesBadInput names the bad field, non-retryable.
 func TestCheckContributorsRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	_, err := f.check(t, CheckContributorsInput{SellAccountID: "1002", Subdomain: "globex", CredentialID: "owner@globex.test"}, nil, nil)
 	requireNonRetryable(t, err, contract.ErrTypeInvalidInput, "not a credential store ID")

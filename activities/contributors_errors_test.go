@@ -58,6 +58,7 @@ func timeoutFailure(t *testing.T, kind enumspb.TimeoutType, heartbeat any, cause
 }
 
 func TestCursorFromErrorAsTheWorkflowReceivesIt(t *testing.T) {
+	t.Parallel()
 	page3 := contract.ContributorCursor{NextPage: 3, SellUsers: 200, Converted: 199, AlreadyAgents: 1, Total: 2500}
 	page5 := contract.ContributorCursor{NextPage: 5, SellUsers: 400, Converted: 398, AlreadyAgents: 1,
 		NeedsReactivation: []string{"lee@globex.test"}, Total: 2500}
@@ -107,6 +108,7 @@ func TestCursorFromErrorAsTheWorkflowReceivesIt(t *testing.T) {
 // TestStoppedKeepsTheClassification: wrapping an error with the cursor keeps what
 // classify decided: type, retryability, the Retry-After delay and the message.
 func TestStoppedKeepsTheClassification(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cur := contract.ContributorCursor{NextPage: 2, SellUsers: 100, Converted: 100, Total: 150}
 	apiErr := func(status int) error {

@@ -54,6 +54,7 @@ func (c *countCalls) see(r *http.Request) {
 // under their email only, is asked for too, answered 422 and tallied as an agent); the
 // result names the one-by-one path.
 func TestStarkLikeConvertsOneByOne(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	in := addStarkLike(t, f)
 	var calls countCalls
@@ -75,6 +76,7 @@ func TestStarkLikeConvertsOneByOne(t *testing.T) {
 // the dead attempt created by its external id, creates the rest, and never calls
 // create_many again.
 func TestOneByOneResumesMidPage(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	in := addStarkLike(t, f)
 	first := f.newAttempt(nil)
@@ -115,6 +117,7 @@ func TestOneByOneResumesMidPage(t *testing.T) {
 // contributor someone added by hand). Creating them answers 422 "already being used";
 // the conversion looks them up and tallies them for what they are, changing nothing.
 func TestOneByOneTreatsTakenEmailAsExisting(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	in := addStarkLike(t, f)
 	owner := f.support(t, "jarvis")
@@ -159,6 +162,7 @@ func TestOneByOneTreatsTakenEmailAsExisting(t *testing.T) {
 // retries it; in the end the 300 contributors exist, none created twice, and the result
 // names the one-by-one path.
 func TestOneByOneSurvivesServerErrors(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	in := addStarkLike(t, f)
 	f.sim.SetFaults(sim.Faults{ErrorRate: 0.2})

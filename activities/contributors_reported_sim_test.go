@@ -48,6 +48,7 @@ func (f *convFixture) suspend(t *testing.T, email string) {
 // this migration created and an admin later suspended counts as suspended on a re-run
 // (found by external id, not by email). The check agrees and calls the account complete.
 func TestInactiveAndSuspendedUsersAreReported(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	in := addReportedShapes(t, f)
 
@@ -79,6 +80,7 @@ func TestInactiveAndSuspendedUsersAreReported(t *testing.T) {
 // TestReportedListsAreBounded: 150 inactive Sell users are all counted, and the first
 // contract.MaxReportedEmails of them listed, so cursors and histories stay small.
 func TestReportedListsAreBounded(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	_, err := f.sim.AddAccount(context.Background(), sim.AccountSpec{SellAccountID: 2202, Name: "Gone", Users: 150, InactiveUsers: 150,
 		ExistingSupport: &sim.ExistingSupportSpec{Subdomain: "gone", OwnerEmail: "admin@gone.test"}})

@@ -51,6 +51,7 @@ func requireCursor(t *testing.T, err error, a *attempt, want contract.Contributo
 // while page 5 is being created; the CanceledError carries the cursor (pages 1–4). A new
 // execution, with no heartbeat details, resumes from it through Input.Resume at page 5.
 func TestCancelledConversionResumesFromWorkflowCursor(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
 
@@ -91,6 +92,7 @@ func TestCancelledConversionResumesFromWorkflowCursor(t *testing.T) {
 // created by attempt 1 but never heartbeated, is found by external id and not created
 // again; nobody is converted twice.
 func TestTwoInterruptedAttemptsThenResume(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
 
@@ -160,6 +162,7 @@ func TestTwoInterruptedAttemptsThenResume(t *testing.T) {
 // does not stop: it creates page 4 onwards one user at a time, never tries create_many
 // again, converts everyone once and says it went one by one.
 func TestBulkImportRefusedGoesOnOneByOne(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
 	var creates, single atomic.Int32
@@ -193,6 +196,7 @@ func TestBulkImportRefusedGoesOnOneByOne(t *testing.T) {
 // saying what to fix, with the cursor of the pages done; once fixed, a new execution
 // resumes there in bulk.
 func TestOtherForbiddenStopsWithCursorAndAdvice(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
 	first := f.newAttempt(nil)
@@ -230,6 +234,7 @@ func TestOtherForbiddenStopsWithCursorAndAdvice(t *testing.T) {
 // with the role still gone, it stops at once the same way. With the role recreated
 // (POST /api/v2/custom_roles), a new execution converts everyone once.
 func TestDeletedContributorRoleStopsWithCursorAndAdvice(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
 	owner := f.support(t, "hooli")
@@ -275,6 +280,7 @@ func TestDeletedContributorRoleStopsWithCursorAndAdvice(t *testing.T) {
 // TestBadInputIsRefusedWithCursor: input the activity cannot act on fails at once,
 // non-retryable, naming the field, and still hands back the cursor it was given.
 func TestBadInputIsRefusedWithCursor(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	resume := hooliAfter(7)
 	for _, in := range []ConvertContributorsInput{

@@ -27,6 +27,7 @@ func createHooli(t *testing.T, f *simFixture) {
 // fail), then runs it again with the last heartbeat, as a retry on another worker does.
 // The retry starts at page 6, not page 1, and every user is converted exactly once.
 func TestContributorConversionResumesFromHeartbeat(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t)
 	createHooli(t, f)
 	in := ConvertContributorsInput{SellAccountID: "1005", Subdomain: "hooli", ActingEmail: "admin@hooli.test"}
@@ -79,6 +80,7 @@ func TestContributorConversionResumesFromHeartbeat(t *testing.T) {
 // TestEndUserIsReportedForReactivation converts Globex into its existing account: lee is
 // an end-user there and is reported, not promoted; the owner is already an agent.
 func TestEndUserIsReportedForReactivation(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t)
 	v, err := f.env().ExecuteActivity(f.acts.ConvertContributors, ConvertContributorsInput{SellAccountID: "1002", Subdomain: "globex", ActingEmail: "owner@globex.test"})
 	require.NoError(t, err)

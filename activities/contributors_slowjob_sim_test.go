@@ -53,6 +53,7 @@ func convertWithHeartbeatTimeout(ctx workflow.Context, in ConvertContributorsInp
 // of a third of that, the conversion completes in one attempt, and every heartbeat that
 // reaches the server carries the committed cursor.
 func TestSlowJobsDoNotTimeOutTheConversion(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	in := newSlowAccount(t, f)
 
@@ -100,6 +101,7 @@ func TestSlowJobsDoNotTimeOutTheConversion(t *testing.T) {
 // converter calls beat once per poll of the job, so the activity heartbeats as often
 // as it asks Zendesk, not only on its keep-alive timer.
 func TestPageConverterBeatsOnEveryJobPoll(t *testing.T) {
+	t.Parallel()
 	f := newConvFixture(t)
 	in := newSlowAccount(t, f)
 	var polls atomic.Int32

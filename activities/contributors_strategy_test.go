@@ -254,6 +254,7 @@ func lookupCases(t testing.TB, f *convFixture) []lookupCase {
 // TestContributorLookupCalls runs the per-page strategy once per case and pins the
 // Support and Sell calls its cost model predicts, so a change in cost fails here.
 func TestContributorLookupCalls(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("converts 5,000+ simulated users")
 	}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCheckSellLicense(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t)
 	env := f.env()
 	check := func(account, email string) CheckSellLicenseResult {

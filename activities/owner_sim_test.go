@@ -59,6 +59,7 @@ func (f *simFixture) verify(t *testing.T, in VerifyOwnerInput) VerifyOwnerResult
 // one for another subdomain or another migration, an operator's token posing as a
 // grant, an expired one, one revoked in the store, one Zendesk no longer accepts.
 func TestVerifyOwnerTakesOnlyTheOwnersOwnGrant(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t)
 	owner := f.signIn(t, "globex", "owner@globex.test", testWorkflowID)
 	globex := func(grantID string) VerifyOwnerInput {
@@ -116,6 +117,7 @@ func TestVerifyOwnerTakesOnlyTheOwnersOwnGrant(t *testing.T) {
 // works at Zendesk and the store says revoked; revoking again, or an unknown grant, is
 // no error.
 func TestRevokeGrantRevokesAtZendeskAndInTheStore(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t)
 	g := f.signIn(t, "globex", "owner@globex.test", testWorkflowID)
 	support := f.acts.platform.Support("globex", platform.Credentials{BearerToken: g.Secret})

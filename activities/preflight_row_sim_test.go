@@ -13,6 +13,7 @@ import (
 // and owning the Zendesk account, the Contributor role, bulk imports, the users) with
 // the credentials stored and nothing else, and change nothing in the simulator.
 func TestCheckPreflightRowOnTheDemoAccounts(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t) // stores an operator token of globex
 	allowIn(t, f.acts, "stark", "owner@stark.test")
 	before, _ := f.ledger(t)

@@ -24,6 +24,7 @@ import (
 // many. The platform test TestTwoWorkersShareOneAccountsBudget checks the pacing itself;
 // this one checks it reaches the activities.
 func TestTwoWorkersActivitiesShareOneAccountsBudget(t *testing.T) {
+	t.Parallel()
 	const (
 		window    = time.Second
 		windows   = 2

@@ -16,6 +16,7 @@ import (
 // An owner reminder sent to the requesting admin, because nobody named the owner at the
 // start, says so and asks them to forward it; one sent to the owner does not.
 func TestOwnerReminderToTheAdminAsksToForwardIt(t *testing.T) {
+	t.Parallel()
 	a := &Activities{notify: Notify{DashboardURL: "http://127.0.0.1:8080", OwnerLinks: testOwnerLinks(t)}, now: time.Now}
 	named := a.reminderMessage(reminder(contract.StatusAwaitingOwnerLogin, "owner", "owner@globex.test"), "email")
 	require.Contains(t, named.Body, "as the owner of the Zendesk account globex, sign in")
@@ -30,6 +31,7 @@ func TestOwnerReminderToTheAdminAsksToForwardIt(t *testing.T) {
 // Each owner reminder carries a link signed when it is sent, good for the TTL from
 // then; without a key, it links to the migration's dashboard page instead.
 func TestOwnerReminderLinkIsSignedFresh(t *testing.T) {
+	t.Parallel()
 	sent := time.Now().Add(-70 * time.Hour)
 	a := &Activities{notify: Notify{DashboardURL: "http://127.0.0.1:8080/", OwnerLinks: testOwnerLinks(t)}, now: func() time.Time { return sent }}
 	m := a.reminderMessage(reminder(contract.StatusAwaitingOwnerLogin, "owner", "owner@globex.test"), "email")

@@ -49,6 +49,7 @@ func reminder(status contract.Status, audience string, to ...string) ReminderInp
 // The owner is told to sign in through the owner-login page; ops get a needs-attention
 // reminder with what went wrong; every reminder links to where to act.
 func TestRemindersReachTheSinks(t *testing.T) {
+	t.Parallel()
 	f := reminderFixture(t, sim.DefaultWebhookSecret)
 	env := f.env()
 
@@ -92,6 +93,7 @@ func TestRemindersReachTheSinks(t *testing.T) {
 // A webhook the receiver refuses for good (here: a signature it cannot verify) is a
 // non-retryable error; a channel that is off is skipped, not an error.
 func TestReminderRefusalsAndOffChannels(t *testing.T) {
+	t.Parallel()
 	f := reminderFixture(t, "not-the-receivers-secret")
 	env := f.env()
 	_, err := env.ExecuteActivity(f.acts.PostReminderWebhook, reminder(contract.StatusAwaitingDisclaimers, "admin", "admin@globex.test"))

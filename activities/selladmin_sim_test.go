@@ -14,6 +14,7 @@ import (
 // active), so a deactivated admin is not tried here; a deactivated user is, and the
 // rule (role admin and status active) is the preflight's.
 func TestCheckSellAdmin(t *testing.T) {
+	t.Parallel()
 	f := newSimFixture(t)
 	added, err := f.sim.AddAccount(t.Context(), sim.AccountSpec{SellAccountID: 2101, Name: "Gone", Users: 2, InactiveUsers: 1})
 	require.NoError(t, err)

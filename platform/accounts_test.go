@@ -9,6 +9,7 @@ import (
 )
 
 func TestAccountsAvailable(t *testing.T) {
+	t.Parallel()
 	c, _ := newSimClient(t)
 	ctx := context.Background()
 	for sub, want := range map[string]bool{"globex": false, "taken": false, "newco": true, "Bad_Name": false, "a b": false} {
@@ -23,6 +24,7 @@ func TestAccountsAvailable(t *testing.T) {
 }
 
 func TestAccountsCreateIsIdempotentWithAKey(t *testing.T) {
+	t.Parallel()
 	c, s := newSimClient(t)
 	ctx := context.Background()
 	na := NewAccount{Name: "Newco", Subdomain: "newco", OwnerName: "Ada Admin", OwnerEmail: "admin@newco.test"}
@@ -55,6 +57,7 @@ func TestAccountsCreateIsIdempotentWithAKey(t *testing.T) {
 }
 
 func TestAccountsCreateRejections(t *testing.T) {
+	t.Parallel()
 	c, s := newSimClient(t)
 	ctx := context.Background()
 

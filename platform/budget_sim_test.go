@@ -85,6 +85,7 @@ func (w *windowCounts) totals() (served, denied, maxServed int) {
 // The fixed per-minute limiters are off in both runs, since they cannot be sized to a
 // 1s window: the difference between the runs is the adaptation alone.
 func TestTwoWorkersShareOneAccountsBudget(t *testing.T) {
+	t.Parallel()
 	const (
 		window      = time.Second
 		limit       = 30 // per window

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPaceDelay(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name              string
 		remaining, limit  int
@@ -51,6 +52,7 @@ func rateHeaders(limit, remaining string) http.Header {
 var windowStart = time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
 
 func TestBudgetsPaceByTheReportedRemainder(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{windowStart.Add(10 * time.Second)}
 	b := newBudgets(time.Minute, clock.now)
 	const key = "https://acme.zendesk.com"
@@ -135,6 +137,7 @@ func TestBudgetsPaceByTheReportedRemainder(t *testing.T) {
 // Without both headers (Sell sends none) or with garbled ones, nothing is paced: the
 // fixed limiters alone apply.
 func TestBudgetsIgnoreMissingHeaders(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{windowStart}
 	b := newBudgets(0, clock.now)
 	for _, h := range []http.Header{
@@ -150,6 +153,7 @@ func TestBudgetsIgnoreMissingHeaders(t *testing.T) {
 
 // A 429's Retry-After holds every call of this process, not only the one that drew it.
 func TestBudgetsHoldCallsForRetryAfter(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{windowStart.Add(30 * time.Second)}
 	b := newBudgets(time.Minute, clock.now)
 	b.observeRetryAfter("k", 7*time.Second)
@@ -167,6 +171,7 @@ func TestBudgetsHoldCallsForRetryAfter(t *testing.T) {
 // Concurrent callers at a low remainder go one at a time, spread over the window, not
 // together; once the remainder is spent they wait for the reset.
 func TestBudgetsSpreadConcurrentCallers(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{windowStart}
 	b := newBudgets(time.Minute, clock.now)
 	b.observe("k", rateHeaders("100", "20"), clock.t)
@@ -205,6 +210,7 @@ func TestBudgetsSpreadConcurrentCallers(t *testing.T) {
 
 // A caller that gives up while paced gets its context's error, naming the setting.
 func TestBudgetWaitRespectsContext(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{windowStart}
 	b := newBudgets(time.Minute, clock.now) // a minute to the reset, however late the test runs
 	b.observe("k", rateHeaders("700", "0"), clock.t)

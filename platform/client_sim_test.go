@@ -82,6 +82,7 @@ func (e simEnv) ledgerCount(t *testing.T, kind, subjectPrefix string) int {
 }
 
 func TestSimSellAccounts(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 
@@ -116,6 +117,7 @@ func TestSimSellAccounts(t *testing.T) {
 }
 
 func TestSimWalkAllHooliSellUsers(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 	hooli := env.sell(1005)
@@ -155,6 +157,7 @@ func TestSimWalkAllHooliSellUsers(t *testing.T) {
 }
 
 func TestSimAvailabilityCreateAndReplay(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 	accounts := env.client.Accounts()
@@ -227,6 +230,7 @@ func TestSimAvailabilityCreateAndReplay(t *testing.T) {
 }
 
 func TestSimLinkAndContributors(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 	acme, err := env.client.Accounts().Create(ctx, platform.NewAccount{Name: "Acme", Subdomain: "acme", OwnerName: "Acme Admin", OwnerEmail: "admin@acme.test"}, "k-create")
@@ -362,6 +366,7 @@ func TestSimLinkAndContributors(t *testing.T) {
 }
 
 func TestSimReleaseUnlinkedAccount(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 	created, err := env.client.Accounts().Create(ctx, platform.NewAccount{Name: "Hooli", Subdomain: "hooli", OwnerName: "Hooli Admin", OwnerEmail: "admin@hooli.test"}, "")
@@ -381,6 +386,7 @@ func TestSimReleaseUnlinkedAccount(t *testing.T) {
 }
 
 func TestSimAuthErrors(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 	_, err := env.client.Support("globex", platform.Credentials{Email: "owner@globex.test", APIToken: "wrong"}).Me(ctx)
@@ -403,6 +409,7 @@ func TestSimAuthErrors(t *testing.T) {
 }
 
 func TestSimFaults(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 

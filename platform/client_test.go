@@ -53,6 +53,7 @@ func (rc *recorder) last(t *testing.T) seenRequest {
 }
 
 func TestHeadersAndAuth(t *testing.T) {
+	t.Parallel()
 	rec := &recorder{fn: func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/users/me"):
@@ -120,6 +121,7 @@ func TestHeadersAndAuth(t *testing.T) {
 }
 
 func TestTimeoutIsARetryableNetworkError(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -151,6 +153,7 @@ func TestTimeoutIsARetryableNetworkError(t *testing.T) {
 }
 
 func TestTimeoutCoversReadingTheBody(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -175,6 +178,7 @@ func TestTimeoutCoversReadingTheBody(t *testing.T) {
 }
 
 func TestConnectionRefusedIsARetryableNetworkError(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, http.NotFoundHandler())
 	c, err := New(Config{SupportURL: srv.URL + "/zendesk/{subdomain}", SellURL: srv.URL + "/sell", Timeout: 2 * time.Second})
 	if err != nil {
@@ -192,6 +196,7 @@ func TestConnectionRefusedIsARetryableNetworkError(t *testing.T) {
 }
 
 func TestCallerCancellationIsNotRetryable(t *testing.T) {
+	t.Parallel()
 	started := make(chan struct{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(started)
@@ -210,6 +215,7 @@ func TestCallerCancellationIsNotRetryable(t *testing.T) {
 }
 
 func TestErrorStatusesOverHTTP(t *testing.T) {
+	t.Parallel()
 	retryAt := time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
 	h := http.NewServeMux()
 	h.HandleFunc("GET /zendesk/{sub}/api/v2/users/me", func(w http.ResponseWriter, r *http.Request) {
@@ -266,6 +272,7 @@ func TestErrorStatusesOverHTTP(t *testing.T) {
 }
 
 func TestSuccessWithUnexpectedBody(t *testing.T) {
+	t.Parallel()
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/custom_roles") {
 			w.WriteHeader(200)
@@ -288,6 +295,7 @@ func TestSuccessWithUnexpectedBody(t *testing.T) {
 // TestNoSecretsInErrorsOrLogs makes calls that fail every way while the server echoes
 // our Authorization header back, and checks no credential surfaces anywhere.
 func TestNoSecretsInErrorsOrLogs(t *testing.T) {
+	t.Parallel()
 	core, logs := observer.New(zapcore.DebugLevel)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Rate-Limit-Remaining", "42")

@@ -7,6 +7,7 @@ import (
 )
 
 func TestNewFillsProductionDefaults(t *testing.T) {
+	t.Parallel()
 	c, err := New(Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -24,6 +25,7 @@ func TestNewFillsProductionDefaults(t *testing.T) {
 }
 
 func TestLoginURLWithSimulatorTemplate(t *testing.T) {
+	t.Parallel()
 	c, err := New(Config{SupportURL: "http://127.0.0.1:8081/zendesk/{subdomain}/", SellURL: "http://127.0.0.1:8081/sell/"})
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +39,7 @@ func TestLoginURLWithSimulatorTemplate(t *testing.T) {
 }
 
 func TestNewRejectsBadConfig(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		cfg  Config

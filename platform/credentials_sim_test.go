@@ -36,6 +36,7 @@ func partnerClient(t *testing.T, env simEnv, partnerToken string, log *bytes.Buf
 // both partner calls are 401 and create nothing; the token never shows in an error or
 // a log line.
 func TestSimPartnerCallsNeedThePartnerToken(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 	na := platform.NewAccount{Name: "Acme", Subdomain: "acme", OwnerName: "Acme Admin", OwnerEmail: "admin@acme.test"}
@@ -81,6 +82,7 @@ func TestSimPartnerCallsNeedThePartnerToken(t *testing.T) {
 // TestSimRevokeCurrentToken: the owner token account creation hands out is revoked by
 // RevokeCurrentToken and refused from then on; an API token has nothing to revoke.
 func TestSimRevokeCurrentToken(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 	created, err := env.client.Accounts().Create(ctx, platform.NewAccount{Name: "Acme", Subdomain: "acme", OwnerName: "Acme Admin", OwnerEmail: "admin@acme.test"}, "")

@@ -11,6 +11,7 @@ import (
 )
 
 func TestParseAPIErrorShapes(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	cases := []struct {
 		name       string
@@ -140,6 +141,7 @@ func TestParseAPIErrorShapes(t *testing.T) {
 }
 
 func TestParseAPIErrorLongBodyIsShortened(t *testing.T) {
+	t.Parallel()
 	e := parseAPIError("support", "GET", "/x", 500, nil, []byte(strings.Repeat("a", 5000)), nil, time.Now())
 	if n := len([]rune(e.Message)); n != 201 || !strings.HasSuffix(e.Message, "…") {
 		t.Errorf("message of %d runes: %q", n, e.Message)
@@ -147,6 +149,7 @@ func TestParseAPIErrorLongBodyIsShortened(t *testing.T) {
 }
 
 func TestParseAPIErrorRedactsSecrets(t *testing.T) {
+	t.Parallel()
 	body := "<pre>Authorization: Bearer " + testSellToken + " rejected</pre>"
 	e := parseAPIError("sell", "GET", "/v2/users", 400, nil, []byte(body), []string{testSellToken}, time.Now())
 	if strings.Contains(e.Error(), testSellToken) || !strings.Contains(e.Error(), "[redacted]") {
@@ -160,6 +163,7 @@ func TestParseAPIErrorRedactsSecrets(t *testing.T) {
 }
 
 func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	cases := map[string]time.Duration{
 		"":     0,
@@ -186,6 +190,7 @@ func TestParseRetryAfter(t *testing.T) {
 }
 
 func TestRetryable(t *testing.T) {
+	t.Parallel()
 	for status, want := range map[int]bool{
 		400: false, 401: false, 403: false, 404: false, 409: false, 422: false,
 		408: true, 429: true, 500: true, 502: true, 503: true, 504: true,
@@ -207,6 +212,7 @@ func TestRetryable(t *testing.T) {
 }
 
 func TestAsAPIErrorAndIsStatus(t *testing.T) {
+	t.Parallel()
 	err := fmt.Errorf("creating account: %w", &APIError{StatusCode: 422, Code: "RecordInvalid"})
 	ae, ok := AsAPIError(err)
 	if !ok || ae.Code != "RecordInvalid" {

@@ -12,6 +12,7 @@ import (
 // The client-side limiter spaces Sell calls per token and Support calls per account,
 // and leaves partner calls and other tokens alone.
 func TestRateLimitsSpaceCallsPerTokenAndAccount(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	seen := map[string][]time.Time{}
 	var partner atomic.Int32
@@ -77,6 +78,7 @@ func TestRateLimitsSpaceCallsPerTokenAndAccount(t *testing.T) {
 
 // A caller that gives up while waiting for its turn gets an error naming the setting.
 func TestRateLimitWaitRespectsContext(t *testing.T) {
+	t.Parallel()
 	l := newLimiters(RateLimits{SellPerSecond: 0.1})
 	ctx := context.Background()
 	if err := l.wait(ctx, ServiceSell, "tok"); err != nil {

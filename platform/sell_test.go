@@ -10,6 +10,7 @@ import (
 )
 
 func TestSellAccount(t *testing.T) {
+	t.Parallel()
 	c, _ := newSimClient(t)
 	ctx := context.Background()
 	a, err := c.Sell(sim.DemoSellToken(1001)).Account(ctx)
@@ -29,6 +30,7 @@ func TestSellAccount(t *testing.T) {
 }
 
 func TestSellUsersWalksPages(t *testing.T) {
+	t.Parallel()
 	c, s := newSimClient(t)
 	ctx := context.Background()
 	// An admin and 249 users: three pages of at most 100.
@@ -77,6 +79,7 @@ func TestSellUsersWalksPages(t *testing.T) {
 }
 
 func TestSellUserByEmail(t *testing.T) {
+	t.Parallel()
 	c, _ := newSimClient(t)
 	ctx := context.Background()
 	sell := c.Sell(sim.DemoSellToken(1001))
@@ -94,6 +97,7 @@ func TestSellUserByEmail(t *testing.T) {
 }
 
 func TestSellLink(t *testing.T) {
+	t.Parallel()
 	var rec *recorder
 	c, _ := newSimClient(t, func(h http.Handler) http.Handler {
 		rec = &recorder{fn: h.ServeHTTP}

@@ -13,6 +13,7 @@ import (
 // recognised as refused for that reason, CreateUser creates a contributor and returns
 // it, and creating the same email again is recognised as taken, not as any other 422.
 func TestSimCreateUserAndEmailTaken(t *testing.T) {
+	t.Parallel()
 	e := newSimEnv(t)
 	ctx := context.Background()
 	owner := e.support("stark", "owner@stark.test")
@@ -52,6 +53,7 @@ func TestSimCreateUserAndEmailTaken(t *testing.T) {
 // TestBulkImportsDisabledOnlyMatchesThat403: another 403 (a token without access) is
 // not mistaken for imports being off, and neither is a 422.
 func TestBulkImportsDisabledOnlyMatchesThat403(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		err  error
 		want bool

@@ -14,6 +14,7 @@ import (
 // TestSimShowManyByExternalIDs creates users with external ids and finds them again in
 // one call, whatever the case; unknown ids are absent; bad arguments never reach Zendesk.
 func TestSimShowManyByExternalIDs(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 	s := env.support("globex", "owner@globex.test")
@@ -53,6 +54,7 @@ func TestSimShowManyByExternalIDs(t *testing.T) {
 // TestSimCustomRoleDeleteAndCreate deletes a role nobody holds, is refused for one that
 // is held, and creates the Contributor role again.
 func TestSimCustomRoleDeleteAndCreate(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 	s := env.support("umbrella", "admin@umbrella.test")
@@ -94,6 +96,7 @@ func TestSimCustomRoleDeleteAndCreate(t *testing.T) {
 // TestSimSellCountUsers counts accounts around page boundaries with few calls: Sell
 // reports no total, so CountUsers probes pages.
 func TestSimSellCountUsers(t *testing.T) {
+	t.Parallel()
 	env := newSimEnv(t)
 	ctx := context.Background()
 	cases := []struct {

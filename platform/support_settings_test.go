@@ -12,6 +12,7 @@ import (
 // TestBulkImportsEnabled reads the setting where the simulator serves it (on for
 // globex, off for stark) and says "unknown", not "off", when the answer has no field.
 func TestBulkImportsEnabled(t *testing.T) {
+	t.Parallel()
 	read := func(c *Client, sub, email string) *bool {
 		t.Helper()
 		on, err := c.Support(sub, Credentials{Email: email, APIToken: sim.DemoAPIToken(sub)}).BulkImportsEnabled(context.Background())

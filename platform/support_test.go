@@ -14,6 +14,7 @@ import (
 )
 
 func TestSupportMeAndAccount(t *testing.T) {
+	t.Parallel()
 	c, _ := newSimClient(t)
 	ctx := context.Background()
 	s := c.Support("globex", simCreds("owner@globex.test"))
@@ -42,6 +43,7 @@ func TestSupportMeAndAccount(t *testing.T) {
 }
 
 func TestSupportRelease(t *testing.T) {
+	t.Parallel()
 	c, s := newSimClient(t)
 	ctx := context.Background()
 	created, err := c.Accounts().Create(ctx, NewAccount{Name: "Spare", Subdomain: "spare", OwnerName: "Sam Spare", OwnerEmail: "sam@spare.test"}, "")
@@ -68,6 +70,7 @@ func TestSupportRelease(t *testing.T) {
 }
 
 func TestSupportSearchUserByEmail(t *testing.T) {
+	t.Parallel()
 	c, _ := newSimClient(t)
 	ctx := context.Background()
 	s := c.Support("globex", simCreds("owner@globex.test"))
@@ -114,6 +117,7 @@ func pagerSupport(t *testing.T, c *Client, s *sim.Sim) *Support {
 }
 
 func TestSupportListUsersWalksCursorPages(t *testing.T) {
+	t.Parallel()
 	c, sm := newSimClient(t)
 	ctx := context.Background()
 	s := pagerSupport(t, c, sm)
@@ -177,6 +181,7 @@ func TestSupportListUsersWalksCursorPages(t *testing.T) {
 }
 
 func TestSupportCustomRoles(t *testing.T) {
+	t.Parallel()
 	c, _ := newSimClient(t)
 	roles, err := c.Support("globex", simCreds("owner@globex.test")).CustomRoles(context.Background())
 	if err != nil || len(roles) < 2 {
@@ -210,6 +215,7 @@ func contributorRoleID(t *testing.T, s *Support) int64 {
 }
 
 func TestSupportCreateManyUsersAndWaitJob(t *testing.T) {
+	t.Parallel()
 	polls := &jobPolls{working: 2} // queued (the POST), working twice, then done
 	c, _ := newSimClient(t, polls.wrap)
 	ctx := context.Background()
@@ -256,6 +262,7 @@ func queueJob(t *testing.T, s *Support, email string) string {
 }
 
 func TestWaitJobReportsAFailedJob(t *testing.T) {
+	t.Parallel()
 	polls := &jobPolls{fail: true}
 	c, _ := newSimClient(t, polls.wrap)
 	s := c.Support("globex", simCreds("owner@globex.test"))
@@ -270,6 +277,7 @@ func TestWaitJobReportsAFailedJob(t *testing.T) {
 }
 
 func TestWaitJobRidesOutRateLimitsAndServerErrors(t *testing.T) {
+	t.Parallel()
 	polls := &jobPolls{}
 	c, _ := newSimClient(t, polls.wrap)
 	s := c.Support("globex", simCreds("owner@globex.test"))
@@ -289,6 +297,7 @@ func TestWaitJobRidesOutRateLimitsAndServerErrors(t *testing.T) {
 }
 
 func TestWaitJobGivesUpOnPersistentOrFatalErrors(t *testing.T) {
+	t.Parallel()
 	polls := &jobPolls{}
 	c, _ := newSimClient(t, polls.wrap)
 	ctx := context.Background()
@@ -312,6 +321,7 @@ func TestWaitJobGivesUpOnPersistentOrFatalErrors(t *testing.T) {
 }
 
 func TestWaitJobHonoursContext(t *testing.T) {
+	t.Parallel()
 	polls := &jobPolls{working: -1}
 	c, _ := newSimClient(t, polls.wrap)
 	s := c.Support("globex", simCreds("owner@globex.test"))
@@ -345,6 +355,7 @@ func TestWaitJobHonoursContext(t *testing.T) {
 // wait then doubles up to JobPollMax, and the callback hears of every poll, failed
 // ones included.
 func TestWaitJobBacksOff(t *testing.T) {
+	t.Parallel()
 	polls := &jobPolls{working: 6} // the failed first poll uses one of the six
 	c, _ := newSimClientWith(t, func(c *Config) { c.JobPollInitial, c.JobPollMax = 40*time.Millisecond, 100*time.Millisecond }, polls.wrap)
 	s := c.Support("globex", simCreds("owner@globex.test"))
@@ -384,6 +395,7 @@ func TestWaitJobBacksOff(t *testing.T) {
 }
 
 func TestWaitJobIsBounded(t *testing.T) {
+	t.Parallel()
 	defer func(d time.Duration) { jobWaitLimit = d }(jobWaitLimit)
 	jobWaitLimit = 30 * time.Millisecond
 	polls := &jobPolls{working: -1} // never finishes
@@ -403,6 +415,7 @@ func TestWaitJobIsBounded(t *testing.T) {
 // account, the 31st create_many is Zendesk's 429, retryable, with the Retry-After the
 // caller's retry should wait.
 func TestCreateManyBeyondThirtyJobsIsARetryable429(t *testing.T) {
+	t.Parallel()
 	s, err := sim.New(sim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), JobDuration: time.Minute})
 	if err != nil {
 		t.Fatal(err)

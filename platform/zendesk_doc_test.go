@@ -19,6 +19,7 @@ var funcPattern = regexp.MustCompile(`(?m)^func \(\w+ \*(\w+)\) (\w+)\(`)
 // side: every request built in this package has a row for its method and path that
 // names the function building it (platform/sim checks the simulator's side).
 func TestDocListsEveryClientCall(t *testing.T) {
+	t.Parallel()
 	doc, err := os.ReadFile("../docs/ZENDESK.md")
 	if err != nil {
 		t.Fatal(err)
