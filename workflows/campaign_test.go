@@ -483,7 +483,7 @@ func TestCampaignContinuesAsNewAt100k(t *testing.T) {
 		t.Skip("100,000 mocked starts")
 	}
 	const total = 100_000
-	const limit = contract.DefaultMaxHistoryEvents
+	const limit = 5_000
 	in := campaignInput(crows(contract.MaxCampaignAddRows, 1_000_000)...)
 	in.RatePerMinute, in.MaxActive = contract.MaxCampaignRate, total
 	in.Policy.MaxHistoryEvents = limit
