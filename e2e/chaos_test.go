@@ -66,6 +66,7 @@ func TestChaosMigrations(t *testing.T) {
 	}()
 
 	st := chaosStarter(t, d)
+	t.Logf("after %s: the stack runs, with the accounts and a worker", time.Since(began).Round(100*time.Millisecond))
 	resp := harness.NewResponder(st, sim, harness.API{URL: d.APIURL, AdminToken: config.DemoAdminToken}, accounts)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -95,12 +96,14 @@ func TestChaosMigrations(t *testing.T) {
 	var starts errgroup.Group
 	for i, a := range accounts {
 		if i == len(accounts)/3 || i == 2*len(accounts)/3 {
+			stopped := time.Now()
 			n, err := restartStack(t, d)
 			if err != nil {
 				t.Fatal(err)
 			}
 			injected += n
 			stackRestarts++
+			t.Logf("after %s: the stack restarted, down for %s", time.Since(began).Round(100*time.Millisecond), time.Since(stopped).Round(100*time.Millisecond))
 		}
 		starts.Go(func() error { return harness.StartMigrationWithin(st, a, time.Minute) })
 		time.Sleep(500 * time.Millisecond)
@@ -108,6 +111,7 @@ func TestChaosMigrations(t *testing.T) {
 	if err := starts.Wait(); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("after %s: every migration started", time.Since(began).Round(100*time.Millisecond))
 
 	// Wait until every migration has an outcome.
 	deadline := began.Add(chaosDeadline)
