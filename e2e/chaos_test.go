@@ -51,6 +51,7 @@ func TestChaosMigrations(t *testing.T) {
 	t.Parallel()
 	bins := binaries(t)
 	began := time.Now()
+	elapsed := func() time.Duration { return time.Since(began).Round(100 * time.Millisecond) }
 	logDir := t.TempDir()
 	// The stack runs no worker: the test runs (and kills) them.
 	d := harness.DevT(t, bins, harness.DevOptions{Name: "stack", LogDir: logDir, NoWorker: true})
@@ -66,7 +67,7 @@ func TestChaosMigrations(t *testing.T) {
 	}()
 
 	st := chaosStarter(t, d)
-	t.Logf("after %s: the stack runs, with the accounts and a worker", time.Since(began).Round(100*time.Millisecond))
+	t.Logf("after %s: the stack runs, with the accounts, and a worker process is started", elapsed())
 	resp := harness.NewResponder(st, sim, harness.API{URL: d.APIURL, AdminToken: config.DemoAdminToken}, accounts)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -103,15 +104,16 @@ func TestChaosMigrations(t *testing.T) {
 			}
 			injected += n
 			stackRestarts++
-			t.Logf("after %s: the stack restarted, down for %s", time.Since(began).Round(100*time.Millisecond), time.Since(stopped).Round(100*time.Millisecond))
+			t.Logf("after %s: the stack restarted, down for %s", elapsed(), time.Since(stopped).Round(100*time.Millisecond))
 		}
-		starts.Go(func() error { return harness.StartMigrationWithin(st, a, time.Minute) })
+		// ctx ends if the test fails first: no start outlives it.
+		starts.Go(func() error { return harness.StartMigrationWithin(ctx, st, a, time.Minute) })
 		time.Sleep(500 * time.Millisecond)
 	}
 	if err := starts.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("after %s: every migration started", time.Since(began).Round(100*time.Millisecond))
+	t.Logf("after %s: every migration started", elapsed())
 
 	// Wait until every migration has an outcome.
 	deadline := began.Add(chaosDeadline)
@@ -156,7 +158,7 @@ func TestChaosMigrations(t *testing.T) {
 	sum.WaitsAnswered, sum.InputRetries = len(seen), retried
 	// Each migration waited for exactly the people its path needs, each wait once.
 	resp.CheckWaits(t, accounts)
-	sum.Seconds = time.Since(began).Round(100 * time.Millisecond).Seconds()
+	sum.Seconds = elapsed().Seconds()
 	sum.FinishedAt = time.Now().UTC().Format(time.RFC3339)
 	cancel()
 	resp.Wait()

@@ -6,5 +6,7 @@
 // each on Sell accounts of its own; tests that kill, restart or slow down processes, or
 // check what only a whole stack shows (every migration counted and listed, the README's
 // dashboard pictures of the demo data), run their own. All run in parallel. The test
-// binary links no Temporal server. `go test -short` skips them all.
+// binary links no Temporal server. The two builds share every command but dev and bench,
+// which the lean one leaves out (its placeholders are checked). `go test -short` skips
+// them all.
 package e2e

@@ -49,8 +49,10 @@ func TestWorkersHandOffConversion(t *testing.T) {
 
 	// A dead worker's conversion is noticed after 2 s without a heartbeat; the policy is
 	// recorded at start, so it goes in the start command's environment.
-	harness.Run(d.Bins.Lean, d.Env(harness.Settings{"migration.heartbeat_timeout": "2s"}),
-		"start", "--account", "1005", "--mode", "new", "--subdomain", "hooli", "--requested-by", "admin@hooli.test")
+	if r := d.CLIWith(harness.Settings{"migration.heartbeat_timeout": "2s"},
+		"start", "--account", "1005", "--mode", "new", "--subdomain", "hooli", "--requested-by", "admin@hooli.test"); r.Code != 0 {
+		t.Fatalf("start: %s", r)
+	}
 	harness.AwaitStatus(t, d, "1005", "awaiting_disclaimers")
 	harness.MustCLI(t, d, "signal", "1005", "accept-disclaimers", "--by", "admin@hooli.test")
 

@@ -18,7 +18,7 @@ const parallelTests = 16
 var (
 	buildOnce sync.Once
 	buildDir  string
-	bins      harness.Binaries
+	builtBins harness.Binaries
 	buildErr  error
 
 	sharedOnce sync.Once
@@ -69,13 +69,13 @@ func binaries(t *testing.T) harness.Binaries {
 	buildOnce.Do(func() {
 		buildDir, buildErr = os.MkdirTemp("", "sellmigrate-e2e-bin-")
 		if buildErr == nil {
-			bins, buildErr = harness.Build(buildDir)
+			builtBins, buildErr = harness.Build(buildDir)
 		}
 	})
 	if buildErr != nil {
 		t.Fatalf("build the binaries: %v", buildErr)
 	}
-	return bins
+	return builtBins
 }
 
 // shared is the stack the tests that kill, restart and slow nothing share: started on

@@ -40,12 +40,7 @@ func superviseWorker(t *testing.T, d *harness.Dev, logDir, name string, extra ha
 // spawn starts a worker without waiting for it to poll: while the stack restarts it
 // may exit at once, and the loop starts another.
 func (s *supervisor) spawn() *harness.Proc {
-	ws, err := s.d.WorkerSettings()
-	if err != nil {
-		s.t.Error(err)
-		return nil
-	}
-	p, err := harness.StartProc(s.d.Bins.Lean, s.logDir, s.name, []string{"worker"}, s.d.Env(ws, s.extra))
+	p, err := s.d.SpawnWorker(s.logDir, s.name, s.extra)
 	if err != nil {
 		s.t.Error(err)
 		return nil

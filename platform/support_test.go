@@ -394,8 +394,9 @@ func TestWaitJobBacksOff(t *testing.T) {
 	}
 }
 
+// TestWaitJobIsBounded shortens the package's job-wait limit, so it runs alone: Go runs
+// every sequential test before it resumes the parallel ones, which wait on jobs too.
 func TestWaitJobIsBounded(t *testing.T) {
-	t.Parallel()
 	defer func(d time.Duration) { jobWaitLimit = d }(jobWaitLimit)
 	jobWaitLimit = 30 * time.Millisecond
 	polls := &jobPolls{working: -1} // never finishes

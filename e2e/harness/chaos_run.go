@@ -150,24 +150,24 @@ func (r *Responder) CheckWaits(t testing.TB, accounts []ChaosAccount) {
 // unreachable; a start whose answer was lost but which happened is found and counts.
 func StartMigration(t testing.TB, st *starter.Starter, a ChaosAccount, within time.Duration) {
 	t.Helper()
-	if err := StartMigrationWithin(st, a, within); err != nil {
+	if err := StartMigrationWithin(context.Background(), st, a, within); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // StartMigrationWithin is StartMigration for a goroutine: it returns the last error
-// once within has passed, instead of failing the test.
-func StartMigrationWithin(st *starter.Starter, a ChaosAccount, within time.Duration) error {
+// once within has passed, or at once when ctx ends, instead of failing the test.
+func StartMigrationWithin(ctx context.Context, st *starter.Starter, a ChaosAccount, within time.Duration) error {
 	deadline := time.Now().Add(within)
 	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := st.Start(ctx, a.Start())
+		callCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := st.Start(callCtx, a.Start())
 		cancel()
 		var dup *starter.AlreadyStartedError
 		if err == nil || errors.As(err, &dup) {
 			return nil
 		}
-		if time.Now().After(deadline) {
+		if time.Now().After(deadline) || ctx.Err() != nil {
 			return fmt.Errorf("start the migration of %d: %w", a.ID, err)
 		}
 		time.Sleep(500 * time.Millisecond)

@@ -232,14 +232,27 @@ func (d *Dev) CredentialStore() (dsn, key string, err error) {
 	return "sqlite:" + filepath.Join(d.Opts.DataDir, config.DevCredentialsDB), strings.TrimSpace(string(raw)), nil
 }
 
+// SpawnWorker runs `sellmigrate worker` (the lean build) against this stack, logging to
+// logDir/name.log, without waiting for it to poll: a supervisor's restart while the
+// stack is down may exit at once.
+func (d *Dev) SpawnWorker(logDir, name string, extra Settings) (*Proc, error) {
+	p, _, err := d.spawnWorker(logDir, name, extra)
+	return p, err
+}
+
+func (d *Dev) spawnWorker(logDir, name string, extra Settings) (*Proc, Settings, error) {
+	ws, err := d.WorkerSettings()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := StartProc(d.Bins.Lean, logDir, name, []string{"worker"}, d.Env(ws, extra))
+	return p, ws, err
+}
+
 // StartWorker runs `sellmigrate worker` against this stack, logging to logDir/name.log,
 // and waits until its /readyz says it polls.
 func (d *Dev) StartWorker(logDir, name string, extra Settings) (*Proc, error) {
-	ws, err := d.WorkerSettings()
-	if err != nil {
-		return nil, err
-	}
-	p, err := StartProc(d.Bins.Lean, logDir, name, []string{"worker"}, d.Env(ws, extra))
+	p, ws, err := d.spawnWorker(logDir, name, extra)
 	if err != nil {
 		return nil, err
 	}
