@@ -17,6 +17,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
+	"google.golang.org/grpc"
 
 	"github.com/sellmigrate/sellmigrate/codec"
 	"github.com/sellmigrate/sellmigrate/config"
@@ -56,6 +57,8 @@ type env struct {
 	client  client.Client
 	workers []*workerProc
 	log     *zap.Logger
+	// visibility times the lists and counts the embedded server answers.
+	visibility *visibilityTimer
 }
 
 // workerProc is one worker child process.
@@ -70,7 +73,7 @@ const firstAccountID = 100000
 
 func startEnv(ctx context.Context, o Options, accounts int) (*env, error) {
 	// The server and the simulator log every linked account at info; only problems matter here.
-	e := &env{dataDir: o.DataDir, log: o.Logger.WithOptions(zap.IncreaseLevel(zap.WarnLevel))}
+	e := &env{dataDir: o.DataDir, log: o.Logger.WithOptions(zap.IncreaseLevel(zap.WarnLevel)), visibility: newVisibilityTimer()}
 	if e.dataDir == "" {
 		dir, err := os.MkdirTemp("", "sellmigrate-bench-")
 		if err != nil {
@@ -94,7 +97,7 @@ func (e *env) start(ctx context.Context, o Options, accounts int) error {
 	stack, err := o.StartServer(ctx, ServerOptions{
 		DataDir: e.dataDir, FrontendPort: ports[0], Namespace: namespace,
 		SQLiteSynchronous: o.SQLiteSynchronous, SQLiteMaxConns: o.SQLiteMaxConns, DynamicConfig: o.ServerConfig,
-		Logger: e.log.Named("temporal"),
+		Logger: e.log.Named("temporal"), FrontendInterceptors: []grpc.UnaryServerInterceptor{e.visibility.Interceptor},
 	})
 	if err != nil {
 		return err

@@ -47,6 +47,10 @@ type Result struct {
 	Parked   *ParkedResult   `json:"parked,omitempty"`
 	Campaign *CampaignResult `json:"campaign,omitempty"`
 
+	// VisibilityQueries are the lists and counts that cost the embedded server the most
+	// time, by query shape (none against a server the benchmark did not start).
+	VisibilityQueries []VisibilityQuery `json:"visibility_queries,omitempty"`
+
 	// SimStats is the simulator's own count of the requests it served.
 	SimStats sim.Stats `json:"sim_stats"`
 	Setup    Setup     `json:"setup"`

@@ -53,6 +53,10 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		err = runEndToEnd(ctx, o, e, st, &res)
 	}
 	res.SimStats = e.sim.Stats()
+	res.VisibilityQueries = e.visibility.Top(12)
+	for _, q := range res.VisibilityQueries[:min(5, len(res.VisibilityQueries))] {
+		o.Progress("visibility: %.1f s in %d calls (mean %.1f ms, max %.0f ms): %s %s", q.TotalSec, q.Calls, q.MeanMs, q.MaxMs, q.Method, q.Query)
+	}
 	_, res.PeakRSSMB = e.workerRSS()
 	_, res.ServerPeakRSSMB = procRSS("/proc/self/status")
 	res.PeakRSSMB, res.ServerPeakRSSMB = round(res.PeakRSSMB), round(res.ServerPeakRSSMB)

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"go.uber.org/zap"
+	"google.golang.org/grpc"
 )
 
 // Server is the Temporal server a benchmark runs against. The benchmark does not link
@@ -28,6 +29,10 @@ type ServerOptions struct {
 	SQLiteMaxConns    int
 	DynamicConfig     map[string]any
 	Logger            *zap.Logger
+	// FrontendInterceptors run on every call the frontend serves (the benchmark times
+	// its visibility reads with one). A server the benchmark does not start ignores
+	// them.
+	FrontendInterceptors []grpc.UnaryServerInterceptor
 }
 
 // StartServerFunc starts the benchmark's server; it returns once the namespace exists

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"go.uber.org/zap"
+	"google.golang.org/grpc"
 
 	"github.com/sellmigrate/sellmigrate/internal/devtls"
 )
@@ -58,6 +59,9 @@ type Options struct {
 	// Start's readiness client and the Web UI use its client certificate. Nil serves
 	// plaintext.
 	TLS *devtls.Files
+	// FrontendInterceptors run, after the server's own, on every call the frontend
+	// serves (the benchmark times visibility reads with one).
+	FrontendInterceptors []grpc.UnaryServerInterceptor
 	// Logger receives the server's warnings and errors; nil discards them.
 	Logger *zap.Logger
 }

@@ -141,6 +141,7 @@ func newServer(o Options, gate *logGate) (temporal.Server, serverPorts, error) {
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
 		temporal.WithDynamicConfigClient(dynamicConfig(o.DynamicConfig)),
+		temporal.WithChainedFrontendGrpcInterceptors(o.FrontendInterceptors...),
 	)
 	if err != nil {
 		return nil, serverPorts{}, fmt.Errorf("devstack: assemble Temporal server (%s): %w", ports, err)

@@ -178,7 +178,7 @@ func startBenchServer(ctx context.Context, o bench.ServerOptions) (bench.Server,
 	s, err := devstack.Start(ctx, devstack.Options{
 		DataDir: o.DataDir, FrontendPort: o.FrontendPort, UIPort: -1, Namespace: o.Namespace,
 		SQLiteSynchronous: o.SQLiteSynchronous, SQLiteMaxConns: o.SQLiteMaxConns, DynamicConfig: o.DynamicConfig,
-		Logger: o.Logger,
+		Logger: o.Logger, FrontendInterceptors: o.FrontendInterceptors,
 	})
 	if err != nil {
 		return nil, err // not a typed nil in the interface

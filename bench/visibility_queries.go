@@ -1,0 +1,125 @@
+package bench
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"go.temporal.io/api/workflowservice/v1"
+	"google.golang.org/grpc"
+)
+
+// VisibilityQuery is one shape of visibility read the server answered during a run:
+// the same method and query with its literals blanked, split by first page and later
+// pages. Times are the frontend's, from the request's arrival to its answer, so they
+// include the wait for SQLite's one connection: they rank the shapes by what they
+// cost the run, not by SQLite's time alone.
+type VisibilityQuery struct {
+	Method string `json:"method"` // ListWorkflowExecutions or CountWorkflowExecutions
+	Query  string `json:"query"`
+	// LaterPage is true for the calls that carried a next-page token.
+	LaterPage bool    `json:"later_page,omitempty"`
+	Calls     int     `json:"calls"`
+	TotalSec  float64 `json:"total_sec"`
+	MeanMs    float64 `json:"mean_ms"`
+	MaxMs     float64 `json:"max_ms"`
+	// Rows is the executions the lists returned, or the counts' summed answers.
+	Rows int64 `json:"rows"`
+}
+
+// visibilityTimer times every list and count the frontend serves, by query shape. It
+// answers which visibility read grows with the run, which the CPU profile cannot: the
+// profile shows SQLite executing statements, not which caller sent them.
+type visibilityTimer struct {
+	mu     sync.Mutex
+	shapes map[shapeKey]*VisibilityQuery
+}
+
+type shapeKey struct {
+	method, query string
+	laterPage     bool
+}
+
+func newVisibilityTimer() *visibilityTimer {
+	return &visibilityTimer{shapes: map[shapeKey]*VisibilityQuery{}}
+}
+
+const (
+	listMethod  = "/temporal.api.workflowservice.v1.WorkflowService/ListWorkflowExecutions"
+	countMethod = "/temporal.api.workflowservice.v1.WorkflowService/CountWorkflowExecutions"
+)
+
+// Interceptor is the frontend's unary interceptor; other methods pass through untimed.
+func (v *visibilityTimer) Interceptor(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	var key shapeKey
+	switch r := req.(type) {
+	case *workflowservice.ListWorkflowExecutionsRequest:
+		key = shapeKey{method: "ListWorkflowExecutions", query: querySkeleton(r.GetQuery()), laterPage: len(r.GetNextPageToken()) > 0}
+	case *workflowservice.CountWorkflowExecutionsRequest:
+		key = shapeKey{method: "CountWorkflowExecutions", query: querySkeleton(r.GetQuery())}
+	default:
+		return handler(ctx, req)
+	}
+	began := time.Now()
+	resp, err := handler(ctx, req)
+	took := time.Since(began)
+	var rows int64
+	switch r := resp.(type) {
+	case *workflowservice.ListWorkflowExecutionsResponse:
+		rows = int64(len(r.GetExecutions()))
+	case *workflowservice.CountWorkflowExecutionsResponse:
+		rows = r.GetCount()
+	}
+	v.record(key, took, rows)
+	return resp, err
+}
+
+func (v *visibilityTimer) record(key shapeKey, took time.Duration, rows int64) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	q := v.shapes[key]
+	if q == nil {
+		q = &VisibilityQuery{Method: key.method, Query: key.query, LaterPage: key.laterPage}
+		v.shapes[key] = q
+	}
+	ms := float64(took.Microseconds()) / 1000
+	q.Calls++
+	q.TotalSec += ms / 1000
+	q.MaxMs = max(q.MaxMs, ms)
+	q.Rows += rows
+}
+
+// Top returns the n shapes that took the most time, longest first, rounded for the
+// report.
+func (v *visibilityTimer) Top(n int) []VisibilityQuery {
+	v.mu.Lock()
+	out := make([]VisibilityQuery, 0, len(v.shapes))
+	for _, q := range v.shapes {
+		out = append(out, *q)
+	}
+	v.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].TotalSec > out[j].TotalSec })
+	if len(out) > n {
+		out = out[:n]
+	}
+	for i := range out {
+		out[i].MeanMs = round(out[i].TotalSec * 1000 / float64(out[i].Calls))
+		out[i].TotalSec, out[i].MaxMs = round(out[i].TotalSec), round(out[i].MaxMs)
+	}
+	return out
+}
+
+var (
+	quotedLiteral = regexp.MustCompile(`'(?:[^']|'')*'|"(?:[^"]|"")*"`)
+	literalList   = regexp.MustCompile(`\?(?:\s*,\s*\?)+`)
+)
+
+// querySkeleton blanks a visibility query's literals (IDs, times, statuses) and folds
+// lists of them into one mark, so that each caller's query is one shape.
+func querySkeleton(q string) string {
+	q = quotedLiteral.ReplaceAllString(strings.TrimSpace(q), "?")
+	return literalList.ReplaceAllString(q, "?…")
+}
