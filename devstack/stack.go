@@ -117,6 +117,9 @@ func newServer(o Options, gate *logGate) (temporal.Server, serverPorts, error) {
 	} else if n > 0 {
 		o.Logger.Info("dropped visibility indexes no list here uses", zap.Int("indexes", n), zap.String("db", dbPath))
 	}
+	if err := writeVisibilityPlannerStats(context.Background(), sqlCfg); err != nil {
+		return nil, serverPorts{}, err
+	}
 	if err := ensureNamespace(sqlCfg, o.Namespace); err != nil {
 		return nil, serverPorts{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	stdsql "database/sql"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.temporal.io/server/common/log"
@@ -57,4 +58,58 @@ func indexNames(t *testing.T, path string) []string {
 		t.Fatal(err)
 	}
 	return names
+}
+
+// The lists this project sends plan on their selective index, not on one that matches
+// every row: a migration's runs by workflow ID, a status page's wait list by its Keyword
+// slot. Temporal adds the namespace-division clause to each.
+func TestVisibilityListsPlanOnASelectiveIndex(t *testing.T) {
+	cfg, err := sqlConfig(filepath.Join(t.TempDir(), "temporal.db"), "normal", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ensureSchema(cfg, log.NewNoopLogger()); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := trimVisibilityIndexes(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 { // the second write, as at every later start, must leave the same plan
+		if err := writeVisibilityPlannerStats(ctx, cfg); err != nil {
+			t.Fatalf("write %d: %v", i+1, err)
+		}
+	}
+	db, err := stdsql.Open("sqlite", "file:"+cfg.DatabaseName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = db.Close() }()
+	const (
+		where = "WHERE namespace_id = 'ns' AND TemporalNamespaceDivision IS NULL AND "
+		order = " ORDER BY coalesce(close_time, '9999-12-31 23:59:59+00:00') DESC, start_time DESC, run_id LIMIT 10"
+	)
+	for query, wantIndex := range map[string]string{
+		where + "(workflow_type_name = 'MigrationWorkflow' AND status != 6 AND workflow_id IN ('sell-migration-1001'))" + order: "by_workflow_id",
+		where + "(workflow_type_name = 'MigrationWorkflow' AND status = 1 AND Keyword02 = 'awaiting_owner_login')" + order:      "by_keyword_02",
+		where + "(workflow_type_name = 'MigrationWorkflow' AND status != 6)" + order:                                            "by_workflow_type",
+	} {
+		var plan []string
+		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN SELECT run_id FROM executions_visibility "+query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		_ = rows.Close()
+		if got := strings.Join(plan, "; "); !strings.Contains(got, "USING INDEX "+wantIndex+" ") {
+			t.Errorf("plan of %s\n= %s\nwant it on %s", query, got, wantIndex)
+		}
+	}
 }
