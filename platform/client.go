@@ -24,8 +24,9 @@ type Client struct {
 	log               *zap.Logger
 	limits            *limiters
 	budgets           *budgets // nil when Limits.FixedOnly
-	// jobPollInitial and jobPollMax shape WaitJob's backoff (Config.JobPoll*).
-	jobPollInitial, jobPollMax time.Duration
+	// jobPollInitial and jobPollMax shape WaitJob's backoff (Config.JobPoll*);
+	// jobWaitMax bounds it (Config.JobWaitMax).
+	jobPollInitial, jobPollMax, jobWaitMax time.Duration
 }
 
 // New checks cfg, fills its defaults and returns a Client. An invalid field is reported
@@ -52,6 +53,7 @@ func New(cfg Config) (*Client, error) {
 		budgets:           b,
 		jobPollInitial:    cfg.JobPollInitial,
 		jobPollMax:        cfg.JobPollMax,
+		jobWaitMax:        cfg.JobWaitMax,
 	}, nil
 }
 

@@ -61,6 +61,9 @@ type Config struct {
 	// DefaultJobPollInitial and DefaultJobPollMax.
 	JobPollInitial time.Duration
 	JobPollMax     time.Duration
+	// JobWaitMax is the longest WaitJob waits for one job before it gives up with
+	// ErrJobPending; zero means MaxJobWait.
+	JobWaitMax time.Duration
 }
 
 // withDefaults fills empty fields and checks the rest, so a bad setting fails at start-up
@@ -95,6 +98,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.JobPollMax == 0 {
 		cfg.JobPollMax = max(DefaultJobPollMax, cfg.JobPollInitial)
 	}
+	if cfg.JobWaitMax == 0 {
+		cfg.JobWaitMax = MaxJobWait
+	}
 
 	cfg.SupportURL = strings.TrimRight(strings.TrimSpace(cfg.SupportURL), "/")
 	if !strings.Contains(cfg.SupportURL, SubdomainPlaceholder) ||
@@ -120,6 +126,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.JobPollInitial < 0 || cfg.JobPollMax < cfg.JobPollInitial {
 		return cfg, fmt.Errorf("platform: JobPollInitial %s must be positive and JobPollMax %s at least as long (0 for the defaults %s and %s)",
 			cfg.JobPollInitial, cfg.JobPollMax, DefaultJobPollInitial, DefaultJobPollMax)
+	}
+	if cfg.JobWaitMax < 0 {
+		return cfg, fmt.Errorf("platform: JobWaitMax %s must be positive (or 0 for the default %s)", cfg.JobWaitMax, MaxJobWait)
 	}
 	if strings.ContainsAny(cfg.PartnerToken, " \t\r\n") {
 		return cfg, fmt.Errorf("platform: PartnerToken must be one word without whitespace; check the partner credential you were issued")

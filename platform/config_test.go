@@ -54,6 +54,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"accounts uppercase", Config{AccountsSubdomain: "WWW"}, `platform: AccountsSubdomain "WWW" must be one lowercase DNS label`},
 		{"negative timeout", Config{Timeout: -time.Second}, `platform: Timeout -1s must be positive`},
 		{"negative job poll", Config{JobPollInitial: -time.Second}, `platform: JobPollInitial -1s must be positive`},
+		{"negative job wait", Config{JobWaitMax: -time.Minute}, `platform: JobWaitMax -1m0s must be positive (or 0 for the default 10m0s)`},
 		{"job poll max below initial", Config{JobPollInitial: 2 * time.Second, JobPollMax: time.Second}, `JobPollMax 1s at least as long`},
 		{"multi-line user agent", Config{UserAgent: "a\r\nX-Evil: 1"}, `platform: UserAgent`},
 	}

@@ -22,15 +22,12 @@ const (
 
 // WaitJob bounds.
 const (
-	// MaxJobWait is the longest WaitJob waits, so a stuck job surfaces as an error (and
-	// an activity retry) instead of an endless poll.
+	// MaxJobWait is the longest WaitJob waits by default (Config.JobWaitMax), so a
+	// stuck job surfaces as an error (and an activity retry) instead of an endless poll.
 	MaxJobWait = 10 * time.Minute
 	// maxJobPollErrors is how many retryable poll failures in a row WaitJob rides out.
 	maxJobPollErrors = 5
 )
-
-// jobWaitLimit is MaxJobWait, shortened by tests.
-var jobWaitLimit = MaxJobWait
 
 var (
 	// ErrJobFailed marks a job that ended failed or killed; its JobStatus is returned
@@ -63,10 +60,11 @@ type JobPollFunc func(last JobStatus, err error)
 // with backoff: the first poll Config.JobPollInitial after it starts, each wait then
 // doubling up to Config.JobPollMax, or longer when a 429 or 503 asks for it with
 // Retry-After. It rides out a few retryable poll failures in a row, calls onPoll (if
-// not nil) after every poll, stops when ctx ends, and gives up after MaxJobWait with
+// not nil) after every poll, stops when ctx ends, and gives up after Config.JobWaitMax with
 // ErrJobPending.
 func (s *Support) WaitJob(ctx context.Context, id string, onPoll JobPollFunc) (JobStatus, error) {
-	giveUp := time.Now().Add(jobWaitLimit)
+	limit := s.ep.c.jobWaitMax
+	giveUp := time.Now().Add(limit)
 	var last JobStatus
 	pollErrors := 0
 	interval := s.ep.c.jobPollInitial
@@ -75,7 +73,7 @@ func (s *Support) WaitJob(ctx context.Context, id string, onPoll JobPollFunc) (J
 		remaining := time.Until(giveUp)
 		if remaining <= 0 {
 			return last, fmt.Errorf("zendesk support job %s is still %q after %s; check it later with JobStatus: %w",
-				id, last.Status, jobWaitLimit, ErrJobPending)
+				id, last.Status, limit, ErrJobPending)
 		}
 		// The last sleep is cut short so the final poll happens at the bound.
 		t := time.NewTimer(min(wait, remaining))

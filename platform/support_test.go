@@ -394,13 +394,10 @@ func TestWaitJobBacksOff(t *testing.T) {
 	}
 }
 
-// TestWaitJobIsBounded shortens the package's job-wait limit, so it runs alone: Go runs
-// every sequential test before it resumes the parallel ones, which wait on jobs too.
 func TestWaitJobIsBounded(t *testing.T) {
-	defer func(d time.Duration) { jobWaitLimit = d }(jobWaitLimit)
-	jobWaitLimit = 30 * time.Millisecond
+	t.Parallel()
 	polls := &jobPolls{working: -1} // never finishes
-	c, _ := newSimClient(t, polls.wrap)
+	c, _ := newSimClientWith(t, func(cfg *Config) { cfg.JobWaitMax = 30 * time.Millisecond }, polls.wrap)
 	s := c.Support("globex", simCreds("owner@globex.test"))
 	id := queueJob(t, s, "slow@globex.test")
 	js, err := s.WaitJob(context.Background(), id, nil)
