@@ -14,9 +14,10 @@ import (
 
 // VisibilityQuery is one shape of visibility read the server answered during a run:
 // the same method and query with its literals blanked, split by first page and later
-// pages. Times are the frontend's, from the request's arrival to its answer, so they
-// include the wait for SQLite's one connection: they rank the shapes by what they
-// cost the run, not by SQLite's time alone.
+// pages. Times are the frontend's, from past its own interceptors (authorization,
+// namespace checks, rate limits) to the answer, retries included, so they include the
+// wait for SQLite's one connection: they rank the shapes by what they cost the run,
+// not by SQLite's time alone.
 type VisibilityQuery struct {
 	Method string `json:"method"` // ListWorkflowExecutions or CountWorkflowExecutions
 	Query  string `json:"query"`
@@ -26,8 +27,10 @@ type VisibilityQuery struct {
 	TotalSec  float64 `json:"total_sec"`
 	MeanMs    float64 `json:"mean_ms"`
 	MaxMs     float64 `json:"max_ms"`
-	// Rows is the executions the lists returned, or the counts' summed answers.
-	Rows int64 `json:"rows"`
+	// Rows is the executions the lists returned, or the counts' summed answers;
+	// Errors the calls that failed (timed, with no rows).
+	Rows   int64 `json:"rows"`
+	Errors int   `json:"errors,omitempty"`
 }
 
 // visibilityTimer times every list and count the frontend serves, by query shape. It
@@ -46,11 +49,6 @@ type shapeKey struct {
 func newVisibilityTimer() *visibilityTimer {
 	return &visibilityTimer{shapes: map[shapeKey]*VisibilityQuery{}}
 }
-
-const (
-	listMethod  = "/temporal.api.workflowservice.v1.WorkflowService/ListWorkflowExecutions"
-	countMethod = "/temporal.api.workflowservice.v1.WorkflowService/CountWorkflowExecutions"
-)
 
 // Interceptor is the frontend's unary interceptor; other methods pass through untimed.
 func (v *visibilityTimer) Interceptor(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
@@ -73,11 +71,11 @@ func (v *visibilityTimer) Interceptor(ctx context.Context, req any, info *grpc.U
 	case *workflowservice.CountWorkflowExecutionsResponse:
 		rows = r.GetCount()
 	}
-	v.record(key, took, rows)
+	v.record(key, took, rows, err != nil)
 	return resp, err
 }
 
-func (v *visibilityTimer) record(key shapeKey, took time.Duration, rows int64) {
+func (v *visibilityTimer) record(key shapeKey, took time.Duration, rows int64, failed bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	q := v.shapes[key]
@@ -90,6 +88,9 @@ func (v *visibilityTimer) record(key shapeKey, took time.Duration, rows int64) {
 	q.TotalSec += ms / 1000
 	q.MaxMs = max(q.MaxMs, ms)
 	q.Rows += rows
+	if failed {
+		q.Errors++
+	}
 }
 
 // Top returns the n shapes that took the most time, longest first, rounded for the
@@ -101,7 +102,19 @@ func (v *visibilityTimer) Top(n int) []VisibilityQuery {
 		out = append(out, *q)
 	}
 	v.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].TotalSec > out[j].TotalSec })
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.TotalSec != b.TotalSec {
+			return a.TotalSec > b.TotalSec
+		}
+		if a.Method != b.Method {
+			return a.Method < b.Method
+		}
+		if a.Query != b.Query {
+			return a.Query < b.Query
+		}
+		return !a.LaterPage && b.LaterPage
+	})
 	if len(out) > n {
 		out = out[:n]
 	}
@@ -117,8 +130,9 @@ var (
 	literalList   = regexp.MustCompile(`\?(?:\s*,\s*\?)+`)
 )
 
-// querySkeleton blanks a visibility query's literals (IDs, times, statuses) and folds
-// lists of them into one mark, so that each caller's query is one shape.
+// querySkeleton blanks a visibility query's quoted literals (IDs, times, statuses; the
+// queries here have no bare numbers) and folds lists of them into one mark, so that
+// each caller's query is one shape.
 func querySkeleton(q string) string {
 	q = quotedLiteral.ReplaceAllString(strings.TrimSpace(q), "?")
 	return literalList.ReplaceAllString(q, "?…")

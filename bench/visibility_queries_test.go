@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	workflowpb "go.temporal.io/api/workflow/v1"
@@ -25,7 +26,7 @@ func TestQuerySkeletonBlanksLiterals(t *testing.T) {
 
 func TestVisibilityTimerGroupsByShapeAndPage(t *testing.T) {
 	v := newVisibilityTimer()
-	info := &grpc.UnaryServerInfo{FullMethod: listMethod}
+	info := &grpc.UnaryServerInfo{FullMethod: "/temporal.api.workflowservice.v1.WorkflowService/ListWorkflowExecutions"}
 	call := func(req any, resp any) {
 		t.Helper()
 		got, err := v.Interceptor(context.Background(), req, info, func(context.Context, any) (any, error) { return resp, nil })
@@ -39,6 +40,11 @@ func TestVisibilityTimerGroupsByShapeAndPage(t *testing.T) {
 	call(&workflowservice.ListWorkflowExecutionsRequest{Query: "CampaignID = 'b'", NextPageToken: []byte{1}}, listResp)
 	call(&workflowservice.CountWorkflowExecutionsRequest{Query: "CampaignID = 'a'"}, &workflowservice.CountWorkflowExecutionsResponse{Count: 7})
 	call(&workflowservice.DescribeWorkflowExecutionRequest{}, &workflowservice.DescribeWorkflowExecutionResponse{})
+	failing := errors.New("unavailable")
+	if _, err := v.Interceptor(context.Background(), &workflowservice.CountWorkflowExecutionsRequest{Query: "CampaignID = 'c'"}, info,
+		func(context.Context, any) (any, error) { return nil, failing }); err != failing {
+		t.Fatalf("the interceptor changed the error: %v", err)
+	}
 
 	top := v.Top(10)
 	if len(top) != 3 {
@@ -54,7 +60,7 @@ func TestVisibilityTimerGroupsByShapeAndPage(t *testing.T) {
 	if q := byKey[shapeKey{"ListWorkflowExecutions", "CampaignID = ?", true}]; q.Calls != 1 {
 		t.Errorf("later-page lists: %+v, want 1 call", q)
 	}
-	if q := byKey[shapeKey{"CountWorkflowExecutions", "CampaignID = ?", false}]; q.Calls != 1 || q.Rows != 7 {
-		t.Errorf("counts: %+v, want 1 call counting 7", q)
+	if q := byKey[shapeKey{"CountWorkflowExecutions", "CampaignID = ?", false}]; q.Calls != 2 || q.Rows != 7 || q.Errors != 1 {
+		t.Errorf("counts: %+v, want 2 calls counting 7, one failed", q)
 	}
 }

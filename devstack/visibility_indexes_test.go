@@ -75,7 +75,7 @@ func TestVisibilityListsPlanOnASelectiveIndex(t *testing.T) {
 	if _, err := trimVisibilityIndexes(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
-	for i := range 2 { // the second write, as at every later start, must leave the same plan
+	for i := range 2 { // the second write, as at every later start, must leave the same rows
 		if err := writeVisibilityPlannerStats(ctx, cfg); err != nil {
 			t.Fatalf("write %d: %v", i+1, err)
 		}
@@ -85,6 +85,13 @@ func TestVisibilityListsPlanOnASelectiveIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = db.Close() }()
+	var rows int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'executions_visibility'").Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if want := len(keptVisibilityIndexes) + 1; rows != want { // + the primary key's
+		t.Errorf("sqlite_stat1 holds %d rows for the visibility table after two writes, want one per index: %d", rows, want)
+	}
 	const (
 		where = "WHERE namespace_id = 'ns' AND TemporalNamespaceDivision IS NULL AND "
 		order = " ORDER BY coalesce(close_time, '9999-12-31 23:59:59+00:00') DESC, start_time DESC, run_id LIMIT 10"
