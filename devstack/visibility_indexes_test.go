@@ -8,19 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/log"
 )
 
 // A new database keeps exactly the visibility indexes the lists here use; a second
 // trim, as at every later start, drops nothing.
 func TestTrimVisibilityIndexesKeepsWhatListsUse(t *testing.T) {
-	cfg, err := sqlConfig(filepath.Join(t.TempDir(), "temporal.db"), "normal", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ensureSchema(cfg, log.NewNoopLogger()); err != nil {
-		t.Fatal(err)
-	}
+	cfg := newTemporalFile(t)
 	before := indexNames(t, cfg.DatabaseName)
 	for _, kept := range keptVisibilityIndexes {
 		if !slices.Contains(before, kept) {
@@ -46,6 +41,20 @@ func TestTrimVisibilityIndexesKeepsWhatListsUse(t *testing.T) {
 	}
 }
 
+// newTemporalFile is a new SQLite file with Temporal's schema, as devstack's first
+// start makes it.
+func newTemporalFile(t *testing.T) *config.SQL {
+	t.Helper()
+	cfg, err := sqlConfig(filepath.Join(t.TempDir(), "temporal.db"), "normal", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ensureSchema(cfg, log.NewNoopLogger()); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 func indexNames(t *testing.T, path string) []string {
 	t.Helper()
 	db, err := stdsql.Open("sqlite", "file:"+path)
@@ -64,13 +73,7 @@ func indexNames(t *testing.T, path string) []string {
 // every row: a migration's runs by workflow ID, a status page's wait list by its Keyword
 // slot. Temporal adds the namespace-division clause to each.
 func TestVisibilityListsPlanOnASelectiveIndex(t *testing.T) {
-	cfg, err := sqlConfig(filepath.Join(t.TempDir(), "temporal.db"), "normal", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ensureSchema(cfg, log.NewNoopLogger()); err != nil {
-		t.Fatal(err)
-	}
+	cfg := newTemporalFile(t)
 	ctx := context.Background()
 	if _, err := trimVisibilityIndexes(ctx, cfg); err != nil {
 		t.Fatal(err)
