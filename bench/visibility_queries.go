@@ -1,9 +1,10 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -102,18 +103,9 @@ func (v *visibilityTimer) Top(n int) []VisibilityQuery {
 		out = append(out, *q)
 	}
 	v.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.TotalSec != b.TotalSec {
-			return a.TotalSec > b.TotalSec
-		}
-		if a.Method != b.Method {
-			return a.Method < b.Method
-		}
-		if a.Query != b.Query {
-			return a.Query < b.Query
-		}
-		return !a.LaterPage && b.LaterPage
+	slices.SortFunc(out, func(a, b VisibilityQuery) int {
+		return cmp.Or(cmp.Compare(b.TotalSec, a.TotalSec), cmp.Compare(a.Method, b.Method), cmp.Compare(a.Query, b.Query),
+			cmp.Compare(boolRank(a.LaterPage), boolRank(b.LaterPage)))
 	})
 	if len(out) > n {
 		out = out[:n]
@@ -123,6 +115,14 @@ func (v *visibilityTimer) Top(n int) []VisibilityQuery {
 		out[i].TotalSec, out[i].MaxMs = round(out[i].TotalSec), round(out[i].MaxMs)
 	}
 	return out
+}
+
+// boolRank orders false before true.
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 var (

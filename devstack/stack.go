@@ -112,13 +112,10 @@ func newServer(o Options, gate *logGate) (temporal.Server, serverPorts, error) {
 	if created {
 		o.Logger.Info("created Temporal schema", zap.String("db", dbPath))
 	}
-	if n, err := trimVisibilityIndexes(context.Background(), sqlCfg); err != nil {
+	if n, err := prepareVisibilityTable(context.Background(), sqlCfg); err != nil {
 		return nil, serverPorts{}, err
 	} else if n > 0 {
 		o.Logger.Info("dropped visibility indexes no list here uses", zap.Int("indexes", n), zap.String("db", dbPath))
-	}
-	if err := writeVisibilityPlannerStats(context.Background(), sqlCfg); err != nil {
-		return nil, serverPorts{}, err
 	}
 	if err := ensureNamespace(sqlCfg, o.Namespace); err != nil {
 		return nil, serverPorts{}, err

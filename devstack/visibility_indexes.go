@@ -30,18 +30,38 @@ var keptVisibilityIndexes = []string{
 	"by_datetime_01", "by_datetime_02", "by_datetime_03",
 }
 
+// prepareVisibilityTable trims the visibility table's indexes and writes its planner
+// statistics (visibility_planner_stats.go), on one connection to the file before the
+// server opens it. It returns how many indexes it dropped.
+func prepareVisibilityTable(ctx context.Context, cfg *config.SQL) (int, error) {
+	db, err := openTemporalFile(cfg)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = db.Close() }()
+	dropped, err := trimVisibilityIndexes(ctx, db, cfg)
+	if err != nil {
+		return 0, err
+	}
+	return dropped, writeVisibilityPlannerStats(ctx, db, cfg)
+}
+
+// openTemporalFile opens Temporal's SQLite file with the driver Temporal's SQLite
+// plugin registers; devstack's own changes run before the server has it open.
+func openTemporalFile(cfg *config.SQL) (*stdsql.DB, error) {
+	db, err := stdsql.Open("sqlite", "file:"+cfg.DatabaseName+"?_pragma=busy_timeout("+sqliteBusyTimeoutMS+")")
+	if err != nil {
+		return nil, fmt.Errorf("devstack: open %s: %w", cfg.DatabaseName, err)
+	}
+	return db, nil
+}
+
 // trimVisibilityIndexes drops the visibility indexes not in keptVisibilityIndexes, in a
 // new database and in one made before this trim alike, before the server opens it. It
 // returns how many it dropped; a second call drops none. (Temporal's SQLite store sets
 // its schema up only in an empty file and never migrates it, so no later step expects
 // the dropped indexes.)
-func trimVisibilityIndexes(ctx context.Context, cfg *config.SQL) (int, error) {
-	// The driver Temporal's SQLite plugin registers; the file is not open elsewhere yet.
-	db, err := stdsql.Open("sqlite", "file:"+cfg.DatabaseName+"?_pragma=busy_timeout("+sqliteBusyTimeoutMS+")")
-	if err != nil {
-		return 0, fmt.Errorf("devstack: open %s: %w", cfg.DatabaseName, err)
-	}
-	defer func() { _ = db.Close() }()
+func trimVisibilityIndexes(ctx context.Context, db *stdsql.DB, cfg *config.SQL) (int, error) {
 	names, err := visibilityIndexes(ctx, db)
 	if err != nil {
 		return 0, fmt.Errorf("devstack: list the visibility indexes of %s: %w", cfg.DatabaseName, err)

@@ -22,7 +22,8 @@ func TestTrimVisibilityIndexesKeepsWhatListsUse(t *testing.T) {
 			t.Errorf("Temporal's schema has no index %s: keptVisibilityIndexes names one that does not exist", kept)
 		}
 	}
-	n, err := trimVisibilityIndexes(context.Background(), cfg)
+	db := openT(t, cfg)
+	n, err := trimVisibilityIndexes(context.Background(), db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func TestTrimVisibilityIndexesKeepsWhatListsUse(t *testing.T) {
 	if n != len(before)-len(want) || n == 0 {
 		t.Errorf("dropped %d of %d, want %d", n, len(before), len(before)-len(want))
 	}
-	if again, err := trimVisibilityIndexes(context.Background(), cfg); err != nil || again != 0 {
+	if again, err := trimVisibilityIndexes(context.Background(), db, cfg); err != nil || again != 0 {
 		t.Errorf("second trim dropped %d (%v), want none", again, err)
 	}
 }
@@ -53,6 +54,17 @@ func newTemporalFile(t *testing.T) *config.SQL {
 		t.Fatal(err)
 	}
 	return cfg
+}
+
+// openT opens the file as devstack does, for the test's length.
+func openT(t *testing.T, cfg *config.SQL) *stdsql.DB {
+	t.Helper()
+	db, err := openTemporalFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
 }
 
 func indexNames(t *testing.T, path string) []string {
@@ -75,19 +87,13 @@ func indexNames(t *testing.T, path string) []string {
 func TestVisibilityListsPlanOnASelectiveIndex(t *testing.T) {
 	cfg := newTemporalFile(t)
 	ctx := context.Background()
-	if _, err := trimVisibilityIndexes(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
-	for i := range 2 { // the second write, as at every later start, must leave the same rows
-		if err := writeVisibilityPlannerStats(ctx, cfg); err != nil {
-			t.Fatalf("write %d: %v", i+1, err)
+	for i := range 2 { // the second start's preparation must leave the same rows
+		if _, err := prepareVisibilityTable(ctx, cfg); err != nil {
+			t.Fatalf("start %d: %v", i+1, err)
 		}
 	}
-	db, err := stdsql.Open("sqlite", "file:"+cfg.DatabaseName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = db.Close() }()
+	// Opened after the writes: SQLite reads the statistics when a connection opens.
+	db := openT(t, cfg)
 	var rows int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'executions_visibility'").Scan(&rows); err != nil {
 		t.Fatal(err)

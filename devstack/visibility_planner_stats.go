@@ -64,12 +64,7 @@ const visibilityPrimaryKey = "sqlite_autoindex_executions_visibility_1"
 // statistics when a connection opens). Idempotent. Every visibility index must have a
 // row: once the table has statistics, SQLite takes an index without any for a very
 // selective one, and would walk the table through it.
-func writeVisibilityPlannerStats(ctx context.Context, cfg *config.SQL) error {
-	db, err := stdsql.Open("sqlite", "file:"+cfg.DatabaseName+"?_pragma=busy_timeout("+sqliteBusyTimeoutMS+")")
-	if err != nil {
-		return fmt.Errorf("devstack: open %s: %w", cfg.DatabaseName, err)
-	}
-	defer func() { _ = db.Close() }()
+func writeVisibilityPlannerStats(ctx context.Context, db *stdsql.DB, cfg *config.SQL) error {
 	names, err := visibilityIndexes(ctx, db)
 	if err != nil {
 		return fmt.Errorf("devstack: list the visibility indexes of %s: %w", cfg.DatabaseName, err)
