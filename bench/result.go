@@ -50,6 +50,9 @@ type Result struct {
 	// VisibilityQueries are the lists and counts that cost the embedded server the most
 	// time, by query shape (none against a server the benchmark did not start).
 	VisibilityQueries []VisibilityQuery `json:"visibility_queries,omitempty"`
+	// FrontendCalls counts what the run asked of the embedded server, by gRPC method
+	// (workers' polls included).
+	FrontendCalls map[string]FrontendCalls `json:"frontend_calls,omitempty"`
 
 	// SimStats is the simulator's own count of the requests it served.
 	SimStats sim.Stats `json:"sim_stats"`

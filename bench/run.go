@@ -54,6 +54,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	res.SimStats = e.sim.Stats()
 	res.VisibilityQueries = e.visibility.Top(12)
+	res.FrontendCalls = e.visibility.Methods()
 	for _, q := range res.VisibilityQueries[:min(5, len(res.VisibilityQueries))] {
 		o.Progress("visibility: %.1f s in %d calls (mean %.1f ms, max %.0f ms): %s %s", q.TotalSec, q.Calls, q.MeanMs, q.MaxMs, q.Method, q.Query)
 	}

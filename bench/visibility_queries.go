@@ -3,6 +3,7 @@ package bench
 import (
 	"cmp"
 	"context"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -40,6 +41,16 @@ type VisibilityQuery struct {
 type visibilityTimer struct {
 	mu     sync.Mutex
 	shapes map[shapeKey]*VisibilityQuery
+	// methods counts every frontend call by method, visibility or not: what the run
+	// asked of the server, to divide by the migrations.
+	methods map[string]*FrontendCalls
+}
+
+// FrontendCalls is one frontend method's calls during a run and the time the frontend
+// took to answer them (waits for SQLite's connection included).
+type FrontendCalls struct {
+	Calls    int     `json:"calls"`
+	TotalSec float64 `json:"total_sec"`
 }
 
 type shapeKey struct {
@@ -48,11 +59,16 @@ type shapeKey struct {
 }
 
 func newVisibilityTimer() *visibilityTimer {
-	return &visibilityTimer{shapes: map[shapeKey]*VisibilityQuery{}}
+	return &visibilityTimer{shapes: map[shapeKey]*VisibilityQuery{}, methods: map[string]*FrontendCalls{}}
 }
 
-// Interceptor is the frontend's unary interceptor; other methods pass through untimed.
+// Interceptor is the frontend's unary interceptor: it counts every call by method and
+// times lists and counts by query shape.
 func (v *visibilityTimer) Interceptor(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	began := time.Now()
+	resp, err := handler(ctx, req)
+	took := time.Since(began)
+	v.count(path.Base(info.FullMethod), took)
 	var key shapeKey
 	switch r := req.(type) {
 	case *workflowservice.ListWorkflowExecutionsRequest:
@@ -60,11 +76,8 @@ func (v *visibilityTimer) Interceptor(ctx context.Context, req any, info *grpc.U
 	case *workflowservice.CountWorkflowExecutionsRequest:
 		key = shapeKey{method: "CountWorkflowExecutions", query: querySkeleton(r.GetQuery())}
 	default:
-		return handler(ctx, req)
+		return resp, err
 	}
-	began := time.Now()
-	resp, err := handler(ctx, req)
-	took := time.Since(began)
 	var rows int64
 	switch r := resp.(type) {
 	case *workflowservice.ListWorkflowExecutionsResponse:
@@ -92,6 +105,29 @@ func (v *visibilityTimer) record(key shapeKey, took time.Duration, rows int64, f
 	if failed {
 		q.Errors++
 	}
+}
+
+func (v *visibilityTimer) count(method string, took time.Duration) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	m := v.methods[method]
+	if m == nil {
+		m = &FrontendCalls{}
+		v.methods[method] = m
+	}
+	m.Calls++
+	m.TotalSec += took.Seconds()
+}
+
+// Methods returns the calls by frontend method, times rounded for the report.
+func (v *visibilityTimer) Methods() map[string]FrontendCalls {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := make(map[string]FrontendCalls, len(v.methods))
+	for name, m := range v.methods {
+		out[name] = FrontendCalls{Calls: m.Calls, TotalSec: round(m.TotalSec)}
+	}
+	return out
 }
 
 // Top returns the n shapes that took the most time, longest first, rounded for the
