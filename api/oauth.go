@@ -159,7 +159,7 @@ func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), oauthTimeout)
 	defer cancel()
-	rep, err := o.s.status(ctx, ref)
+	rep, err := o.s.headline(ctx, ref)
 	var inputErr *starter.InputError
 	var notFound *starter.NotFoundError
 	switch {
@@ -206,7 +206,7 @@ func (o *ownerLogin) start(w http.ResponseWriter, r *http.Request) {
 // migration reads the migration for the callback (whose signed state shows this
 // server started the login for it), or writes a page saying why it cannot.
 func (o *ownerLogin) migration(ctx context.Context, w http.ResponseWriter, r *http.Request, ref string) (starter.Report, bool) {
-	rep, err := o.s.status(ctx, ref)
+	rep, err := o.s.headline(ctx, ref)
 	if err == nil {
 		return rep, true
 	}
@@ -230,28 +230,25 @@ func (o *ownerLogin) migration(ctx context.Context, w http.ResponseWriter, r *ht
 }
 
 // ownerLoginRefusal says why a migration does not take an owner login now, or nil.
-// The reason is for the log; the caller sees only linkNotValidNow.
+// It reads only the headline (starter.Headline: mode, step, status, subdomain). The
+// reason is for the log; the caller sees only linkNotValidNow.
 func ownerLoginRefusal(rep starter.Report) *oauthPageData {
 	name := "The migration of Sell account " + rep.SellAccountID
 	switch {
-	case rep.Mode != contract.ModeExisting:
+	case rep.Status == contract.StatusAwaitingOwnerLogin && rep.Mode == contract.ModeExisting && rep.Subdomain != "":
+		return nil
+	case rep.Mode == contract.ModeNew:
 		return &oauthPageData{Title: "No owner login needed",
 			Reason: name + " creates a new Zendesk account, so no existing account owner has to log in."}
-	case rep.Status == contract.StatusAwaitingOwnerLogin && rep.Subdomain != "":
-		return nil
 	case rep.Status == contract.StatusOwnerNeedsSellLicense:
 		return &oauthPageData{Title: "The owner has already logged in",
-			Reason: "The account owner " + rep.OwnerEmail + " was verified and needs a Sell license.",
+			Reason: "The Zendesk account owner was verified and needs a Sell license.",
 			Advice: "A Sell admin assigns the owner a Sell license, then sends license-assigned from the migration."}
 	case rep.Status.Final():
 		return &oauthPageData{Title: "The migration has ended",
 			Reason: name + " has ended (" + string(rep.Status) + "); it takes no more logins."}
 	}
-	what := string(rep.Status)
-	if rep.WaitingFor != "" {
-		what += ", waiting for " + rep.WaitingFor
-	}
 	return &oauthPageData{Title: "Not waiting for the owner",
-		Reason: name + " is at step " + string(rep.Step) + " (" + what + "), not waiting for the Zendesk account owner to log in.",
+		Reason: name + " is at step " + string(rep.Step) + " (" + string(rep.Status) + "), not waiting for the Zendesk account owner to log in.",
 		Advice: "Open the login again once the dashboard shows it awaiting the owner login."}
 }

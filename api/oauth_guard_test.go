@@ -21,7 +21,7 @@ func ownerLoginServer(t *testing.T, perMinute int, reports map[string]starter.Re
 		o.OAuth.Grants = unusedGrants{t}
 		o.OwnerLoginPerMinute = perMinute
 	})
-	s.readStatus = func(_ context.Context, ref string) (starter.Report, error) {
+	s.readHeadline = func(_ context.Context, ref string) (starter.Report, error) {
 		account, workflowID, err := starter.ParseRef(ref)
 		if err != nil {
 			return starter.Report{}, err

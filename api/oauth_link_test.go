@@ -22,8 +22,8 @@ func TestOwnerLoginRefusesBadLinksBeforeTemporal(t *testing.T) {
 		"1002": ownerReport("1002", contract.ModeExisting, contract.StatusAwaitingOwnerLogin, "Running"),
 	})
 	reads := 0
-	read := s.readStatus
-	s.readStatus = func(ctx context.Context, ref string) (starter.Report, error) {
+	read := s.readHeadline
+	s.readHeadline = func(ctx context.Context, ref string) (starter.Report, error) {
 		reads++
 		return read(ctx, ref)
 	}

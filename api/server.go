@@ -140,6 +140,9 @@ type Server struct {
 	streamQuota *streamQuota
 	// readStatus reads one migration (starter.Status); tests count and fake it.
 	readStatus func(ctx context.Context, ref string) (starter.Report, error)
+	// readHeadline reads one migration's headline (starter.Headline), as the owner's
+	// sign-in does; tests count and fake it.
+	readHeadline func(ctx context.Context, ref string) (starter.Report, error)
 	// principalLimits and ipLimits rate-limit API requests by token and, for callers
 	// without one, by client IP.
 	principalLimits, ipLimits *keyedLimiter
@@ -233,7 +236,7 @@ func NewServer(o Options) (*Server, error) {
 	s.list = newListHub(s)
 	s.watches = newMigrationHub(s)
 	s.streamQuota = newStreamQuota(o.MaxStreamsPerPrincipal)
-	s.readStatus = o.Starter.Status
+	s.readStatus, s.readHeadline = o.Starter.Status, o.Starter.Headline
 	if o.AuditFile != "" {
 		if s.auditFile, err = openAuditFile(o.AuditFile, o.Logger); err != nil {
 			return nil, fmt.Errorf("api: the audit file (audit.file): %w; set audit.file to a path in a directory that exists and this process may write", err)
@@ -315,6 +318,16 @@ func (s *Server) status(ctx context.Context, ref string) (starter.Report, error)
 		return s.readStatus(ctx, ref)
 	}
 	return s.starter.Status(ctx, ref)
+}
+
+// headline reads one migration's headline through readHeadline (starter.Headline
+// when unset): enough to decide whether it takes a request now, at a fraction of a
+// status read's cost.
+func (s *Server) headline(ctx context.Context, ref string) (starter.Report, error) {
+	if s.readHeadline != nil {
+		return s.readHeadline(ctx, ref)
+	}
+	return s.starter.Headline(ctx, ref)
 }
 
 // Close ends every live stream; Serve calls it on shutdown.

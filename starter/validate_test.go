@@ -104,6 +104,8 @@ func TestValidationBeforeAnyCall(t *testing.T) {
 	for _, ref := range []string{"", "acme", "sell-migration-", "sell-migration-x1", "workflow-1001"} {
 		_, err = s.Status(ctx, ref)
 		wantInputError(t, err, "ref")
+		_, err = s.Headline(ctx, ref)
+		wantInputError(t, err, "ref")
 		wantInputError(t, s.Cancel(ctx, ref), "ref")
 		_, err = s.Wait(ctx, ref)
 		wantInputError(t, err, "ref")
