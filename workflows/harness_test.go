@@ -30,8 +30,10 @@ type harness struct {
 	reminded  []activities.ReminderInput
 	// webhookErr, when set, is what every webhook reminder fails with.
 	webhookErr error
-	// revoked are the owner grants RevokeGrant was asked to revoke.
-	revoked []string
+	// revoked are the owner grants RevokeGrant revoked; revokeErrs are the errors its
+	// next calls fail with instead, one per call, first first.
+	revoked    []string
+	revokeErrs []error
 	// adminChecks are the inputs CheckSellAdmin was asked about by the default mock,
 	// which says admin for the demo admins (admin@<account>.test), as the simulator's
 	// demo data has them, and "not an active admin" for anyone else.
@@ -74,6 +76,11 @@ func newHarnessWith(t *testing.T, configure func(*testsuite.WorkflowTestSuite)) 
 		}).Maybe()
 	env.OnActivity(a.RevokeGrant, mock.Anything, mock.Anything).
 		Return(func(_ context.Context, in activities.RevokeGrantInput) error {
+			if len(h.revokeErrs) > 0 {
+				err := h.revokeErrs[0]
+				h.revokeErrs = h.revokeErrs[1:]
+				return err
+			}
 			h.revoked = append(h.revoked, in.CredentialID)
 			return nil
 		}).Maybe()

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/sellmigrate/sellmigrate/activities"
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -25,6 +27,7 @@ func TestOwnerLoginNeedsAGrantActsWithItAndRevokesIt(t *testing.T) {
 	h.link("globex")
 	h.env.OnActivity(h.a.ConvertContributors, mock.Anything, mock.MatchedBy(func(in activities.ConvertContributorsInput) bool { return in.CredentialID == grant })).
 		Return(contract.ContributorCursor{NextPage: 2, SellUsers: 3, Converted: 3}, nil).Once()
+	k := recordKinds(h)
 	var emailOnly, forgedEmail *updateOutcome
 	h.at(time.Minute, func() {
 		emailOnly = h.update(contract.OwnerLoginName, contract.OwnerLoginInput{UserEmail: "owner@globex.test"})
@@ -47,6 +50,43 @@ func TestOwnerLoginNeedsAGrantActsWithItAndRevokesIt(t *testing.T) {
 	require.NoError(t, forgedEmail.failed)
 	require.Equal(t, "owner@globex.test", h.progress().OwnerEmail, "the owner is who Zendesk says signed in")
 	require.Equal(t, []string{grant}, h.revoked, "the grant is revoked once, when the migration ends")
+	require.Equal(t, []string{"local"}, k.of("RevokeGrant"), "the revocation runs inside the workflow task that ends the migration")
+}
+
+// A local revocation that fails for a reason a retry may fix is retried as a regular
+// activity, which shows in the pending activities while it retries; one no retry can
+// fix is logged and left, as before.
+func TestRevokeFallsBackToAnActivity(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		err     error
+		kinds   []string
+		revoked int
+	}{
+		{"retryable", temporal.NewApplicationError("Zendesk answered 503", "Unavailable"), []string{"local", "activity"}, 1},
+		{"refused", temporal.NewNonRetryableApplicationError("the credential store refused", "Refused", nil), []string{"local"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := existingHarness(t, false)
+			h.revokeErrs = []error{tc.err}
+			k := recordKinds(h)
+			runExistingHappyPath(h)
+			require.Equal(t, contract.StatusCompleted, h.result().Outcome)
+			require.Equal(t, tc.kinds, k.of("RevokeGrant"))
+			require.Len(t, h.revoked, tc.revoked)
+		})
+	}
+}
+
+// Runs started before ChangeLocalRevoke revoke the grant with a regular activity.
+func TestLocalRevokeOldBranchUsesAnActivity(t *testing.T) {
+	h := existingHarness(t, false)
+	h.env.OnGetVersion(ChangeLocalRevoke, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	k := recordKinds(h)
+	runExistingHappyPath(h)
+	require.Equal(t, contract.StatusCompleted, h.result().Outcome)
+	require.Equal(t, []string{"activity"}, k.of("RevokeGrant"))
+	require.Len(t, h.revoked, 1)
 }
 
 // A migration cancelled while it waits after the owner's login still revokes the grant.

@@ -30,6 +30,13 @@ func (m *migration) readOnly(ctx workflow.Context, summary, activity string, in,
 	if !m.localChecks {
 		return workflow.ExecuteActivity(m.stepCtx(ctx, summary), activity, in).Get(ctx, out)
 	}
+	return m.localFirst(ctx, summary, activity, in, out)
+}
+
+// localFirst runs an activity that is safe to run twice, by its registered name, as
+// a local activity first, and again as a regular activity under the step's retry
+// policy when that attempt fails for a reason a retry may fix (see readOnly).
+func (m *migration) localFirst(ctx workflow.Context, summary, activity string, in, out any) error {
 	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: m.in.Policy.ActivityTimeout,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 1},
@@ -39,7 +46,7 @@ func (m *migration) readOnly(ctx workflow.Context, summary, activity string, in,
 	if err == nil || !mayPassOnRetry(err) || ctx.Err() != nil {
 		return err
 	}
-	m.logger.Info("read-only check failed in the workflow task; retrying it as an activity", "activity", activity, "error", err)
+	m.logger.Info("local attempt failed in the workflow task; retrying it as an activity", "activity", activity, "error", err)
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.NextRetryDelay() > 0 {
 		m.flush(ctx)

@@ -59,6 +59,7 @@ var preVersionHistories = map[string][]string{
 	workflows.ChangeLocalChecks:          {"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
 	workflows.ChangeCampaignExactPace:    {"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
 	workflows.ChangeCampaignBoundedState: {"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
+	workflows.ChangeLocalRevoke:          {"existing-owner-login.json"},
 }
 
 // TestReplayRecordedHistories replays every recorded history against today's workflow
@@ -132,6 +133,9 @@ var versionBranches = []struct {
 	{change: workflows.ChangeRevokeGrant,
 		newBranch: []string{"existing-owner-login.json"},
 		oldBranch: []string{"existing-license-assigned.json", "needs-attention-retry.json"}},
+	// The only recorded path that revokes a grant; its run from before the change is kept
+	// under local-revoke/.
+	{change: workflows.ChangeLocalRevoke, newBranch: []string{"existing-owner-login.json"}},
 	{change: workflows.ChangeBoundedQuietWait,
 		newBranch:  []string{"pending-input-expired.json"},
 		whyNoneOld: "no run recorded before the change had an input pending when continue-as-new was due; TestBoundedQuietWaitOldBranchWaitsForQuiet pins the old branch"},

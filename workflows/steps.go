@@ -303,8 +303,16 @@ func (m *migration) revokeOwnerGrant(ctx workflow.Context) {
 	if workflow.GetVersion(ctx, ChangeRevokeGrant, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return
 	}
-	err := workflow.ExecuteActivity(m.stepCtx(ctx, "Revoke the owner's Zendesk sign-in"), acts.RevokeGrant,
-		activities.RevokeGrantInput{CredentialID: m.ownerGrant}).Get(ctx, nil)
+	const summary = "Revoke the owner's Zendesk sign-in"
+	in := activities.RevokeGrantInput{CredentialID: m.ownerGrant}
+	var err error
+	if workflow.GetVersion(ctx, ChangeLocalRevoke, workflow.DefaultVersion, 1) == 1 {
+		// Safe to run twice: a grant already revoked is skipped, and Zendesk's 401 for
+		// a revoked token counts as done.
+		err = m.localFirst(ctx, summary, "RevokeGrant", in, nil)
+	} else {
+		err = workflow.ExecuteActivity(m.stepCtx(ctx, summary), acts.RevokeGrant, in).Get(ctx, nil)
+	}
 	if err != nil {
 		m.logger.Warn("could not revoke the owner's Zendesk sign-in; it expires on its own", "grant", m.ownerGrant, "error", err)
 		return

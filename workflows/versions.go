@@ -30,6 +30,14 @@ const (
 	// carried a grant reach it; DefaultVersion = nothing is revoked.
 	ChangeRevokeGrant = "revoke-grant"
 
+	// ChangeLocalRevoke: the owner's grant is revoked with a first attempt as a local
+	// activity, inside the workflow task that ends the migration or goes back to
+	// another subdomain, and again as a regular activity when that attempt fails for a
+	// reason a retry may fix (see localFirst): one marker instead of an activity's and
+	// a workflow task's six events. Revoking twice is harmless. DefaultVersion = a
+	// regular activity.
+	ChangeLocalRevoke = "local-revoke"
+
 	// ChangeBoundedQuietWait: when a long history calls for continue-as-new while an
 	// input is still pending (accepted early for a later step), the wait for quiet ends
 	// at the next reminder or the deadline, which then go on. DefaultVersion = it waited
