@@ -17,7 +17,7 @@ import (
 // conversion; if all are, there is nothing to do. Guarded by ChangeFinishLinked.
 func (m *migration) connected(ctx workflow.Context, pre activities.PreflightResult) (contract.Result, error) {
 	m.progress.Subdomain = pre.ConnectedSubdomain
-	if workflow.GetVersion(ctx, ChangeFinishLinked, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if m.version(ctx, ChangeFinishLinked, 1) == workflow.DefaultVersion {
 		m.logger.Info("Sell account is already connected; nothing to do", "subdomain", pre.ConnectedSubdomain)
 		m.endStep(ctx)
 		return m.result(ctx, contract.StatusAlreadyConnected), nil
@@ -146,7 +146,7 @@ func (m *migration) untilDone(ctx workflow.Context, step func() error) error {
 		if errors.As(err, &canceled) || ctx.Err() != nil {
 			return err
 		}
-		if workflow.GetVersion(ctx, ChangeNeedsAttention, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		if m.version(ctx, ChangeNeedsAttention, 1) == workflow.DefaultVersion {
 			return err
 		}
 		m.progress.LastError = fmt.Sprintf("%s: %s", m.progress.Step, contract.RootMessage(err))

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/sellmigrate/sellmigrate/activities"
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -205,4 +206,10 @@ func demoSellAdmin(in activities.CheckSellAdminInput) activities.CheckSellAdminR
 		account += " (" + in.AccountName + ")"
 	}
 	return activities.CheckSellAdminResult{Reason: fmt.Sprintf("%s is not an active admin of %s; a Sell admin of the account must send %s", in.Email, account, in.Input)}
+}
+
+// beforeOneMarker makes the run one started before ChangeOneMarker, which asks each
+// change with its own GetVersion, so that a test can pin a change's old branch.
+func (h *harness) beforeOneMarker() {
+	h.env.OnGetVersion(ChangeOneMarker, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 }

@@ -122,6 +122,7 @@ func TestUpsertsCoalescePerWorkflowTask(t *testing.T) {
 		log := &upsertLog{}
 		h := newHarness(t)
 		h.env.SetWorkerOptions(sdkworker.Options{Interceptors: []interceptor.WorkerInterceptor{log}})
+		h.beforeOneMarker()
 		h.env.OnGetVersion(ChangeCoalescedUpserts, workflow.DefaultVersion, 1).Return(version)
 		existingWithWaits(h)
 		return log.seen

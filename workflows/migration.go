@@ -65,6 +65,9 @@ type migration struct {
 	// closing is set when the workflow is about to return: no input is taken any more
 	// and every pending one is answered.
 	closing bool
+	// oneMarker is whether this run settled its changes with ChangeOneMarker; nil
+	// until asked (see version).
+	oneMarker *bool
 	// localChecks: read-only checks run first as local activities (ChangeLocalChecks).
 	localChecks bool
 	// coalesce: search attributes are upserted once per workflow task, with its last
@@ -148,8 +151,8 @@ func validateStart(in contract.StartInput) error {
 // that to the next run instead.
 func (m *migration) run(ctx workflow.Context) (contract.Result, error) {
 	// Asked once, first: every read-only check of this run then takes the same branch.
-	m.localChecks = workflow.GetVersion(ctx, ChangeLocalChecks, workflow.DefaultVersion, 1) == 1
-	m.coalesce = workflow.GetVersion(ctx, ChangeCoalescedUpserts, workflow.DefaultVersion, 1) == 1
+	m.localChecks = m.version(ctx, ChangeLocalChecks, 1) == 1
+	m.coalesce = m.version(ctx, ChangeCoalescedUpserts, 1) == 1
 	m.publish(ctx)
 	result, err := m.steps(ctx)
 	var can *workflow.ContinueAsNewError

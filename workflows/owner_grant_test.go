@@ -81,6 +81,7 @@ func TestRevokeFallsBackToAnActivity(t *testing.T) {
 // Runs started before ChangeLocalRevoke revoke the grant with a regular activity.
 func TestLocalRevokeOldBranchUsesAnActivity(t *testing.T) {
 	h := existingHarness(t, false)
+	h.beforeOneMarker()
 	h.env.OnGetVersion(ChangeLocalRevoke, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	k := recordKinds(h)
 	runExistingHappyPath(h)

@@ -125,6 +125,7 @@ func TestReadOnlyRefusalIsNotRetried(t *testing.T) {
 // Runs started before ChangeLocalChecks keep regular activities for every check.
 func TestLocalChecksOldBranchUsesActivities(t *testing.T) {
 	h := existingHarness(t, false)
+	h.beforeOneMarker()
 	h.env.OnGetVersion(ChangeLocalChecks, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	k := recordKinds(h)
 	runExistingHappyPath(h)

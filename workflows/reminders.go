@@ -21,7 +21,7 @@ func (m *migration) remind(ctx workflow.Context, clock *waitClock) {
 		WorkflowID: m.progress.WorkflowID, SellAccountID: m.in.SellAccountID, RequestedBy: m.in.RequestedBy,
 		WaitingFor: m.progress.WaitingFor, Since: clock.since, Deadline: clock.deadline,
 	}
-	if workflow.GetVersion(ctx, ChangeReminderNotify, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if m.version(ctx, ChangeReminderNotify, 1) == workflow.DefaultVersion {
 		if err := workflow.ExecuteActivity(m.stepCtx(ctx, "Log a reminder"), acts.SendReminder, in).Get(ctx, nil); err != nil {
 			m.logger.Warn("reminder could not be sent", "error", err)
 		}

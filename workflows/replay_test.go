@@ -60,6 +60,7 @@ var preVersionHistories = map[string][]string{
 	workflows.ChangeCampaignExactPace:    {"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
 	workflows.ChangeCampaignBoundedState: {"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
 	workflows.ChangeLocalRevoke:          {"existing-owner-login.json"},
+	workflows.ChangeOneMarker:            {"new-completed.json", "existing-owner-login.json"},
 }
 
 // TestReplayRecordedHistories replays every recorded history against today's workflow
@@ -131,11 +132,11 @@ var versionBranches = []struct {
 		newBranch:  []string{"needs-attention-retry.json"},
 		whyNoneOld: "no run recorded before the change failed past the link; TestNeedsAttentionOldBranchFails pins the old branch"},
 	{change: workflows.ChangeRevokeGrant,
-		newBranch: []string{"existing-owner-login.json"},
+		newBranch: []string{"one-version-marker/existing-owner-login.json"},
 		oldBranch: []string{"existing-license-assigned.json", "needs-attention-retry.json"}},
 	// The only recorded path that revokes a grant; its run from before the change is kept
 	// under local-revoke/.
-	{change: workflows.ChangeLocalRevoke, newBranch: []string{"existing-owner-login.json"}},
+	{change: workflows.ChangeLocalRevoke, newBranch: []string{"one-version-marker/existing-owner-login.json"}},
 	{change: workflows.ChangeBoundedQuietWait,
 		newBranch:  []string{"pending-input-expired.json"},
 		whyNoneOld: "no run recorded before the change had an input pending when continue-as-new was due; TestBoundedQuietWaitOldBranchWaitsForQuiet pins the old branch"},
@@ -143,13 +144,13 @@ var versionBranches = []struct {
 	// recorded with today's code takes it). Every history with an input given on behalf of
 	// the customer was recorded before the change and replays its old branch.
 	{change: workflows.ChangeSellAdminInputs,
-		newBranch: []string{"new-completed.json", "taken-subdomain-corrected.json"},
+		newBranch: []string{"one-version-marker/new-completed.json", "taken-subdomain-corrected.json"},
 		oldBranch: []string{"existing-license-assigned.json",
 			"needs-attention-retry.json", "reminder-notified.json", "continued-as-new-last-run.json"}},
 	// Both changes apply to every new run and were recorded together; the histories kept
 	// under local-read-only-checks/ are those re-recorded, as they were before.
 	{change: workflows.ChangeLocalChecks,
-		newBranch: []string{"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
+		newBranch: []string{"one-version-marker/new-completed.json", "taken-subdomain-corrected.json", "one-version-marker/existing-owner-login.json"},
 		oldBranch: []string{"existing-license-assigned.json", "expired-deadline.json", "needs-attention-retry.json", "reminder-notified.json"}},
 	{change: workflows.ChangeCampaignExactPace,
 		newBranch: []string{"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
@@ -161,8 +162,14 @@ var versionBranches = []struct {
 		newBranch: []string{"campaign-paused-added-cancelled.json"},
 		oldBranch: []string{"campaign-window-cancelled.json", "campaign-continued-as-new.json"}},
 	{change: workflows.ChangeCoalescedUpserts,
-		newBranch: []string{"new-completed.json", "taken-subdomain-corrected.json", "existing-owner-login.json"},
+		newBranch: []string{"one-version-marker/new-completed.json", "taken-subdomain-corrected.json", "one-version-marker/existing-owner-login.json"},
 		oldBranch: []string{"existing-license-assigned.json", "expired-deadline.json", "needs-attention-retry.json", "reminder-notified.json"}},
+	// Every change above but the campaign's is settled by it; the histories that took
+	// their new branches with markers of their own are kept under one-version-marker/.
+	{change: workflows.ChangeOneMarker,
+		newBranch: []string{"new-completed.json", "existing-owner-login.json"},
+		oldBranch: []string{"taken-subdomain-corrected.json", "existing-license-assigned.json", "expired-deadline.json",
+			"needs-attention-retry.json", "reminder-notified.json", "pending-input-expired.json", "connected-unfinished-completed.json"}},
 }
 
 // TestVersionMarkers checks which branch of each GetVersion change the histories
@@ -186,6 +193,15 @@ func TestVersionMarkers(t *testing.T) {
 			if hasVersionMarker(t, filepath.Join(historiesDir, name), b.change) {
 				t.Errorf("%s was recorded before %s, to replay its old branch, but carries its marker: before recording it again, "+
 					"copy the old one to %s/%s/ and list it in preVersionHistories (docs/RELIABILITY.md)", name, b.change, historiesDir, b.change)
+			}
+		}
+		if b.change == workflows.ChangeOneMarker {
+			for _, name := range b.newBranch {
+				for _, settled := range workflows.SettledChanges() {
+					if hasVersionMarker(t, filepath.Join(historiesDir, name), settled) {
+						t.Errorf("%s was recorded with %s but carries a marker of %s, which it settles", name, b.change, settled)
+					}
+				}
 			}
 		}
 		if len(b.oldBranch) == 0 && len(preVersionHistories[b.change]) == 0 && b.whyNoneOld == "" {

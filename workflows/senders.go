@@ -55,7 +55,7 @@ func (m *migration) screenSenders(ctx workflow.Context) (bool, error) {
 			return refused, nil
 		}
 		p.screened = true
-		if workflow.GetVersion(ctx, ChangeSellAdminInputs, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		if m.version(ctx, ChangeSellAdminInputs, 1) == workflow.DefaultVersion {
 			continue
 		}
 		reason, err := m.checkSellAdmin(ctx, p)

@@ -177,6 +177,7 @@ func TestSellAdminCheckFailures(t *testing.T) {
 // user's acceptance is taken, and CheckSellAdmin is never called.
 func TestSellAdminInputsOldBranchTakesAnySender(t *testing.T) {
 	h := existingHarness(t, false)
+	h.beforeOneMarker()
 	h.env.OnGetVersion(ChangeSellAdminInputs, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	var accepted *updateOutcome
 	h.at(30*time.Second, func() { h.env.SignalWorkflow(ownerLogin.name, ownerLogin.payload) })

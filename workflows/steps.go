@@ -209,7 +209,7 @@ func (m *migration) verifyOwner(ctx workflow.Context, login contract.OwnerLoginI
 // recheckLicense checks the verified owner's Sell license again after license-assigned.
 // Guarded by ChangeLicenseRecheck: runs recorded before the change re-ran VerifyOwner.
 func (m *migration) recheckLicense(ctx workflow.Context, email string) (activities.VerifyOwnerResult, error) {
-	if workflow.GetVersion(ctx, ChangeLicenseRecheck, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if m.version(ctx, ChangeLicenseRecheck, 1) == workflow.DefaultVersion {
 		return m.verifyOwner(ctx, contract.OwnerLoginInput{GrantID: m.ownerGrant, UserEmail: email})
 	}
 	m.setStatus(ctx, contract.StatusRunning, "")
@@ -300,13 +300,13 @@ func (m *migration) revokeOwnerGrant(ctx workflow.Context) {
 	if m.ownerGrant == "" {
 		return
 	}
-	if workflow.GetVersion(ctx, ChangeRevokeGrant, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if m.version(ctx, ChangeRevokeGrant, 1) == workflow.DefaultVersion {
 		return
 	}
 	const summary = "Revoke the owner's Zendesk sign-in"
 	in := activities.RevokeGrantInput{CredentialID: m.ownerGrant}
 	var err error
-	if workflow.GetVersion(ctx, ChangeLocalRevoke, workflow.DefaultVersion, 1) == 1 {
+	if m.version(ctx, ChangeLocalRevoke, 1) == 1 {
 		// Safe to run twice: a grant already revoked is skipped, and Zendesk's 401 for
 		// a revoked token counts as done.
 		err = m.localFirst(ctx, summary, "RevokeGrant", in, nil)

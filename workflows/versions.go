@@ -80,6 +80,12 @@ const (
 	// Asked once at the start of each run. DefaultVersion = CountCampaign at every step.
 	ChangeCampaignExactPace = "campaign-exact-pace"
 
+	// ChangeOneMarker: a new run records this one marker, first, and takes every change
+	// in settledVersions at the version given there without a marker (and a
+	// TemporalChangeVersion upsert, a visibility write) of its own; see version.
+	// DefaultVersion = each change is asked with its own GetVersion.
+	ChangeOneMarker = "one-version-marker"
+
 	// ChangeCampaignBoundedState: a campaign keeps its state under Temporal's payload
 	// limit by size, not only by count: a new campaign's first list must fit in
 	// contract.MaxCampaignQueuedBytes, report rows are clipped (Clipped) and carried up

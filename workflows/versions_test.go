@@ -18,6 +18,7 @@ import (
 // calls CheckSellLicense. (The new branch is TestOwnerWithoutLicenseWaitsForLicense.)
 func TestLicenseRecheckOldBranchReverifiesOwner(t *testing.T) {
 	h := newHarness(t)
+	h.beforeOneMarker()
 	h.env.OnGetVersion(ChangeLicenseRecheck, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	h.preflightLegacy()
 	h.env.OnActivity(h.a.CheckSubdomainExists, mock.Anything, "initech").Return(true, nil).Once()
@@ -44,6 +45,7 @@ func TestLicenseRecheckOldBranchReverifiesOwner(t *testing.T) {
 // run of the old code failing past the link.)
 func TestNeedsAttentionOldBranchFails(t *testing.T) {
 	h := newHarness(t)
+	h.beforeOneMarker()
 	h.env.OnGetVersion(ChangeNeedsAttention, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	h.preflightLegacy()
 	h.reserveCreates("acme")
@@ -69,6 +71,7 @@ func TestNeedsAttentionOldBranchFails(t *testing.T) {
 // (here the admin picks the subdomain; the owner login pending since is then handled).
 func TestBoundedQuietWaitOldBranchWaitsForQuiet(t *testing.T) {
 	h := existingHarness(t, false)
+	h.beforeOneMarker()
 	h.env.OnGetVersion(ChangeBoundedQuietWait, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	h.env.SetStartTime(testStart)
 	h.at(10*time.Minute, func() { h.update(contract.OwnerLoginName, ownerLoginAs("owner@globex.test")) })
@@ -84,4 +87,34 @@ func TestBoundedQuietWaitOldBranchWaitsForQuiet(t *testing.T) {
 	in.RequestedBy = "admin@globex.test"
 	h.run(in)
 	require.True(t, h.env.IsWorkflowCompleted())
+}
+
+// askedChanges counts the GetVersion calls a run makes for each settled change.
+func askedChanges(h *harness) map[string]int {
+	asked := map[string]int{}
+	for id := range settledVersions {
+		h.env.OnGetVersion(id, workflow.DefaultVersion, 1).
+			Run(func(mock.Arguments) { asked[id]++ }).Return(workflow.Version(1)).Maybe()
+	}
+	return asked
+}
+
+// A new run records ChangeOneMarker and asks none of the settled changes (each would
+// record a marker and upsert TemporalChangeVersion, a visibility write); one started
+// before the marker asks those its path reaches, as it did.
+func TestNewRunSettlesItsChangesWithOneMarker(t *testing.T) {
+	h := existingHarness(t, false)
+	asked := askedChanges(h)
+	runExistingHappyPath(h)
+	require.Equal(t, contract.StatusCompleted, h.result().Outcome)
+	require.Empty(t, asked, "a run with the one marker asks no settled change")
+
+	old := existingHarness(t, false)
+	old.beforeOneMarker()
+	asked = askedChanges(old)
+	runExistingHappyPath(old)
+	require.Equal(t, contract.StatusCompleted, old.result().Outcome)
+	for _, id := range []string{ChangeLocalChecks, ChangeCoalescedUpserts, ChangeSellAdminInputs, ChangeRevokeGrant, ChangeLocalRevoke} {
+		require.Positive(t, asked[id], "a run from before the marker asks %s", id)
+	}
 }

@@ -126,7 +126,7 @@ func (m *migration) untilQuiet(ctx workflow.Context, due time.Time, ready func()
 		return m.quiet(ctx), nil
 	}
 	m.flush(ctx)
-	if workflow.GetVersion(ctx, ChangeBoundedQuietWait, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if m.version(ctx, ChangeBoundedQuietWait, 1) == workflow.DefaultVersion {
 		err := workflow.Await(ctx, func() bool { return ready() || m.quiet(ctx) })
 		return err == nil && !ready(), err
 	}
