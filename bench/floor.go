@@ -42,11 +42,12 @@ func noop(context.Context) error { return nil }
 // FloorWorkflow has the shape of an existing-mode migration as Temporal sees it: the
 // same seven activities with the same options (preflight, subdomain check, owner
 // verification, the check that the disclaimers' sender is a Sell admin, link,
-// conversion, and the owner grant's revocation at the end; the four checks as local
-// activities, as the migration runs them since ChangeLocalChecks), the same two human
+// conversion, and the owner grant's revocation at the end; the three read-only checks
+// but the owner's verification as local activities, as the migration runs them since
+// ChangeLocalChecks, and the revocation too, since ChangeLocalRevoke), the same two human
 // inputs as updates with validators that answer once the workflow has acted, one
 // search-attribute upsert per workflow task where it blocks (as the migration since
-// ChangeCoalescedUpserts), and a progress query. Only the activities' work (the
+// ChangeCoalescedUpserts), one version marker, and a progress query. Only the activities' work (the
 // Zendesk calls) and the migration's bookkeeping are missing.
 func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
 	f := &floor{in: in, step: contract.StepPreflight, status: contract.StatusRunning}
@@ -57,12 +58,15 @@ func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
 	if err := f.register(ctx); err != nil {
 		return "", err
 	}
+	// One version marker, and its TemporalChangeVersion upsert, as every migration run
+	// records since ChangeOneMarker.
+	_ = workflow.GetVersion(ctx, "floor-version-marker", workflow.DefaultVersion, 1)
 	f.publish(ctx)
 	steps := []func(workflow.Context) error{
 		f.check("FloorPreflight"),
 		f.enter(contract.StepSubdomain), f.check("FloorCheckSubdomain"),
 		f.enter(contract.StepOwnerLogin), f.wait(contract.StatusAwaitingOwnerLogin, &f.loggedIn),
-		f.check("FloorVerifyOwner"), func(workflow.Context) error { f.verified = true; return nil },
+		f.activity("FloorVerifyOwner"), func(workflow.Context) error { f.verified = true; return nil },
 		f.enter(contract.StepDisclaimers), f.wait(contract.StatusAwaitingDisclaimers, &f.accepted), f.check("FloorCheckSellAdmin"),
 		f.enter(contract.StepLink), f.activity("FloorLink"),
 		f.enter(contract.StepContributors), f.activity("FloorConvert"),
@@ -74,7 +78,7 @@ func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
 		}
 	}
 	f.setStatus(ctx, contract.StatusCompleted)
-	if err := f.activity("FloorRevokeGrant")(ctx); err != nil {
+	if err := f.check("FloorRevokeGrant")(ctx); err != nil {
 		return "", err
 	}
 	f.flush(ctx)
@@ -133,8 +137,8 @@ func (f *floor) activity(name string) func(workflow.Context) error {
 	}
 }
 
-// check is a read-only check as the migration runs it (workflows' readOnly): a local
-// activity with one attempt, inside the workflow task.
+// check is a read-only check (or the revocation) as the migration runs it (workflows'
+// localFirst): a local activity with one attempt, inside the workflow task.
 func (f *floor) check(name string) func(workflow.Context) error {
 	return func(ctx workflow.Context) error {
 		ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
