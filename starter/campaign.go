@@ -230,15 +230,7 @@ func (s *Starter) campaignUpdate(ctx context.Context, name, control string, arg,
 	id := contract.CampaignWorkflowID(name)
 	ctx, cancel := context.WithTimeout(ctx, s.opts.UpdateTimeout)
 	defer cancel()
-	handle, err := s.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   id,
-		UpdateName:   control,
-		Args:         []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(ctx, result)
-	}
+	err := s.update(ctx, id, control, arg, result)
 	if err == nil {
 		s.log.Debug("campaign control accepted", zap.String("control", control), zap.String("workflowId", id))
 		return nil

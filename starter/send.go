@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 
@@ -30,16 +29,7 @@ func (s *Starter) Send(ctx context.Context, ref, input string, payload any) (con
 	ctx, cancel := context.WithTimeout(ctx, s.opts.UpdateTimeout)
 	defer cancel()
 	var progress contract.Progress
-	handle, err := s.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflowID,
-		UpdateName:   input,
-		Args:         []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(ctx, &progress)
-	}
-	if err != nil {
+	if err := s.update(ctx, workflowID, input, arg, &progress); err != nil {
 		return contract.Progress{}, s.sendError(ctx, input, accountID, workflowID, err)
 	}
 	s.log.Debug("input accepted", zap.String("input", input), zap.String("workflowId", workflowID),
