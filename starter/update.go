@@ -22,9 +22,9 @@ const (
 // ctx ends. When the workflow task that carried it fails before the workflow took it
 // (a worker that died mid-task, a completion Temporal refused because new events had
 // arrived), Temporal aborts the update with WorkflowNotReady: nothing was applied, and
-// it may be sent again, so it is, under the same update ID. Should the first send have
-// been taken after all, Temporal answers the second with the first one's result
-// instead of running it twice.
+// it may be sent again, so it is. Temporal aborts this way only an update the workflow
+// had not accepted, so nothing runs twice; every send carries the same update ID all
+// the same, which Temporal answers with the outcome of an update it already took.
 func (s *Starter) update(ctx context.Context, workflowID, name string, arg, result any) error {
 	opts := client.UpdateWorkflowOptions{
 		UpdateID:     uuid.NewString(),
