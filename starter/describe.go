@@ -44,6 +44,15 @@ type PendingActivity struct {
 	NextAttemptTime   *time.Time `json:"nextAttemptTime,omitempty"`
 }
 
+// describeRef fetches the latest run of the migration ref names (see ParseRef).
+func (s *Starter) describeRef(ctx context.Context, ref string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	accountID, workflowID, err := ParseRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.describe(ctx, accountID, workflowID)
+}
+
 // describe fetches the latest run of a migration; a missing one is *NotFoundError.
 func (s *Starter) describe(ctx context.Context, accountID, workflowID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
 	desc, err := s.c.DescribeWorkflowExecution(ctx, workflowID, "")

@@ -17,11 +17,7 @@ import (
 // such as the owner's sign-in, which reads a migration twice per login; Status gives
 // the whole report.
 func (s *Starter) Headline(ctx context.Context, ref string) (Report, error) {
-	accountID, workflowID, err := ParseRef(ref)
-	if err != nil {
-		return Report{}, err
-	}
-	desc, err := s.describe(ctx, accountID, workflowID)
+	desc, err := s.describeRef(ctx, ref)
 	if err != nil {
 		return Report{}, err
 	}

@@ -33,15 +33,12 @@ type Report struct {
 
 // Status reports on a migration, running or closed.
 func (s *Starter) Status(ctx context.Context, ref string) (Report, error) {
-	accountID, workflowID, err := ParseRef(ref)
-	if err != nil {
-		return Report{}, err
-	}
-	desc, err := s.describe(ctx, accountID, workflowID)
+	desc, err := s.describeRef(ctx, ref)
 	if err != nil {
 		return Report{}, err
 	}
 	info := desc.GetWorkflowExecutionInfo()
+	workflowID := info.GetExecution().GetWorkflowId()
 	r := Report{Execution: executionOf(info), PendingActivities: pendingOf(desc, s.opts.DataConverter)}
 
 	progress, qerr := s.queryProgress(ctx, workflowID, r.Execution.RunID)
