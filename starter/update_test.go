@@ -15,8 +15,9 @@ import (
 
 // TestUpdateIsSentAgainWhenItsWorkflowTaskFailed: Temporal aborts an update whose
 // workflow task failed before the workflow took it (WorkflowNotReady); the starter
-// sends it again, under the same update ID, and returns the answer. Any other error
-// is returned as it came, after one send.
+// sends it again, under the same update ID, and returns the answer; a workflow task
+// that keeps failing is said so after a bounded number of resends. Any other error is
+// returned as it came, after one send.
 func TestUpdateIsSentAgainWhenItsWorkflowTaskFailed(t *testing.T) {
 	c := &mocks.Client{}
 	var ids []string
@@ -37,6 +38,16 @@ func TestUpdateIsSentAgainWhenItsWorkflowTaskFailed(t *testing.T) {
 	require.NotEmpty(t, ids[0])
 	require.Equal(t, []string{ids[0], ids[0], ids[0]}, ids, "every send carries the first one's update ID")
 	c.AssertExpectations(t)
+
+	failing := &mocks.Client{}
+	failing.On("UpdateWorkflow", mock.Anything, mock.Anything).
+		Return(nil, serviceerror.NewWorkflowNotReady("Unable to perform workflow execution update due to Workflow Task in failed state.")).
+		Times(notReadyResends + 1)
+	_, err = New(failing, Options{}).Send(context.Background(), "1002", contract.OwnerLoginName, contract.OwnerLoginInput{GrantID: "cred_1"})
+	var stuck *WorkflowTaskFailingError
+	require.ErrorAs(t, err, &stuck, "a workflow task that keeps failing is said so after the resends: %v", err)
+	require.ErrorContains(t, err, "kept failing")
+	failing.AssertExpectations(t)
 
 	other := &mocks.Client{}
 	other.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(nil, serviceerror.NewUnavailable("frontend down")).Once()
