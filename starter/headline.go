@@ -10,7 +10,8 @@ import (
 // task-queue describe, no list of runs. Temporal keeps those search attributes with
 // the run, and the workflow upserts them in every workflow task that changes them, so
 // they are as current as the query's answer; visibility's copy, which lags, is not
-// read. A closed run that never recorded its outcome (terminated, timed out) shows
+// read (ProgressSource says "visibility" all the same, as Status does when it reads
+// these attributes without the query). A closed run that never recorded its outcome (terminated, timed out) shows
 // how it ended, as in Status.
 //
 // It is for a page that only has to decide whether the migration takes a request now,

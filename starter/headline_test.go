@@ -33,6 +33,7 @@ func TestHeadlineIsOneDescribe(t *testing.T) {
 	for _, tc := range cases {
 		c := &mocks.Client{}
 		info := migrationInfo(t, tc.account, "run-"+tc.account, tc.execution, tc.attribute, 0)
+		info.SearchAttributes.IndexedFields[contract.SearchAttrMode.GetName()] = payload(t, string(contract.ModeExisting))
 		c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID(tc.account), "").
 			Return(&workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: info}, nil).Once()
 		rep, err := New(c, Options{}).Headline(context.Background(), tc.account)
@@ -40,6 +41,7 @@ func TestHeadlineIsOneDescribe(t *testing.T) {
 		require.Equal(t, tc.want, rep.Status, tc.account)
 		require.Equal(t, "sub"+tc.account, rep.Subdomain)
 		require.Equal(t, tc.account, rep.SellAccountID)
+		require.Equal(t, contract.ModeExisting, rep.Mode)
 		require.Equal(t, "run-"+tc.account, rep.Execution.RunID)
 		c.AssertExpectations(t)
 	}

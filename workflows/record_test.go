@@ -274,14 +274,14 @@ func recordContinuedAsNew(t *testing.T, r recorder) {
 // finds the missing user and finishes the conversion.
 func recordConnectedUnfinished(t *testing.T, r recorder) {
 	sim := r.d.Sim()
-	sim.AddAccount(t, harness.AccountSpec{SellAccountID: 6103, Name: "Linkedco", Users: 3, ConnectedSubdomain: "linkedco"})
+	sim.AddAccount(t, harness.AccountSpec{SellAccountID: 6105, Name: "Linkedco", Users: 3, ConnectedSubdomain: "linkedco"})
 	r.d.AddOperatorToken(t, "linkedco", "admin@linkedco.test") // connected already: the migration acts with an operator's token
-	sim.AssignLicense(t, "6103", "Late Linkedco", "late@linkedco.test")
-	r.cli(t, "start", "--account", "6103", "--mode", "new", "--subdomain", "linkedco", "--requested-by", "admin@linkedco.test")
-	if s := r.await(t, "6103", "completed"); s.Result == nil || s.Result.UsersConverted != 4 {
+	sim.AssignLicense(t, "6105", "Late Linkedco", "late@linkedco.test")
+	r.cli(t, "start", "--account", "6105", "--mode", "new", "--subdomain", "linkedco", "--requested-by", "admin@linkedco.test")
+	if s := r.await(t, "6105", "completed"); s.Result == nil || s.Result.UsersConverted != 4 {
 		t.Errorf("connected but unfinished: result %+v, want the conversion finished (4 contributors)", s.Result)
 	}
-	r.save(t, "6103", "connected-unfinished-completed")
+	r.save(t, "6105", "connected-unfinished-completed")
 }
 
 // recordReminderNotified: a wait reminds the admin twice, by email and by webhook, then

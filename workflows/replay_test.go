@@ -60,7 +60,8 @@ var preVersionHistories = map[string][]string{
 	workflows.ChangeCampaignExactPace:    {"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
 	workflows.ChangeCampaignBoundedState: {"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
 	workflows.ChangeLocalRevoke:          {"existing-owner-login.json"},
-	workflows.ChangeOneMarker:            {"new-completed.json", "existing-owner-login.json"},
+	workflows.ChangeOneMarker: {"new-completed.json", "existing-owner-login.json", "existing-license-assigned.json",
+		"needs-attention-retry.json", "reminder-notified.json", "pending-input-expired.json", "connected-unfinished-completed.json"},
 }
 
 // TestReplayRecordedHistories replays every recorded history against today's workflow
@@ -121,37 +122,37 @@ var versionBranches = []struct {
 	oldBranch  []string
 	whyNoneOld string
 }{
-	{change: workflows.ChangeLicenseRecheck, newBranch: []string{"existing-license-assigned.json"}},
+	{change: workflows.ChangeLicenseRecheck, newBranch: []string{"one-version-marker/existing-license-assigned.json"}},
 	{change: workflows.ChangeReminderNotify,
-		newBranch: []string{"reminder-notified.json", "continued-as-new.json"},
+		newBranch: []string{"one-version-marker/reminder-notified.json", "continued-as-new.json"},
 		oldBranch: []string{"expired-deadline.json"}},
 	{change: workflows.ChangeFinishLinked,
-		newBranch: []string{"connected-unfinished-completed.json"},
+		newBranch: []string{"one-version-marker/connected-unfinished-completed.json"},
 		oldBranch: []string{"already-connected.json"}},
 	{change: workflows.ChangeNeedsAttention,
-		newBranch:  []string{"needs-attention-retry.json"},
+		newBranch:  []string{"one-version-marker/needs-attention-retry.json"},
 		whyNoneOld: "no run recorded before the change failed past the link; TestNeedsAttentionOldBranchFails pins the old branch"},
 	{change: workflows.ChangeRevokeGrant,
 		newBranch: []string{"one-version-marker/existing-owner-login.json"},
-		oldBranch: []string{"existing-license-assigned.json", "needs-attention-retry.json"}},
+		oldBranch: []string{"one-version-marker/existing-license-assigned.json", "one-version-marker/needs-attention-retry.json"}},
 	// The only recorded path that revokes a grant; its run from before the change is kept
 	// under local-revoke/.
 	{change: workflows.ChangeLocalRevoke, newBranch: []string{"one-version-marker/existing-owner-login.json"}},
 	{change: workflows.ChangeBoundedQuietWait,
-		newBranch:  []string{"pending-input-expired.json"},
+		newBranch:  []string{"one-version-marker/pending-input-expired.json"},
 		whyNoneOld: "no run recorded before the change had an input pending when continue-as-new was due; TestBoundedQuietWaitOldBranchWaitsForQuiet pins the old branch"},
 	// No history of the new branch yet: it needs the full stack to record (a new-completed.json
 	// recorded with today's code takes it). Every history with an input given on behalf of
 	// the customer was recorded before the change and replays its old branch.
 	{change: workflows.ChangeSellAdminInputs,
 		newBranch: []string{"one-version-marker/new-completed.json", "taken-subdomain-corrected.json"},
-		oldBranch: []string{"existing-license-assigned.json",
-			"needs-attention-retry.json", "reminder-notified.json", "continued-as-new-last-run.json"}},
+		oldBranch: []string{"one-version-marker/existing-license-assigned.json",
+			"one-version-marker/needs-attention-retry.json", "one-version-marker/reminder-notified.json", "continued-as-new-last-run.json"}},
 	// Both changes apply to every new run and were recorded together; the histories kept
 	// under local-read-only-checks/ are those re-recorded, as they were before.
 	{change: workflows.ChangeLocalChecks,
 		newBranch: []string{"one-version-marker/new-completed.json", "taken-subdomain-corrected.json", "one-version-marker/existing-owner-login.json"},
-		oldBranch: []string{"existing-license-assigned.json", "expired-deadline.json", "needs-attention-retry.json", "reminder-notified.json"}},
+		oldBranch: []string{"one-version-marker/existing-license-assigned.json", "expired-deadline.json", "one-version-marker/needs-attention-retry.json", "one-version-marker/reminder-notified.json"}},
 	{change: workflows.ChangeCampaignExactPace,
 		newBranch: []string{"campaign-paused-added-cancelled.json", "campaign-all-refused-done.json"},
 		oldBranch: []string{"campaign-window-cancelled.json", "campaign-continued-as-new.json", "campaign-continued-as-new-last-run.json"}},
@@ -163,13 +164,15 @@ var versionBranches = []struct {
 		oldBranch: []string{"campaign-window-cancelled.json", "campaign-continued-as-new.json"}},
 	{change: workflows.ChangeCoalescedUpserts,
 		newBranch: []string{"one-version-marker/new-completed.json", "taken-subdomain-corrected.json", "one-version-marker/existing-owner-login.json"},
-		oldBranch: []string{"existing-license-assigned.json", "expired-deadline.json", "needs-attention-retry.json", "reminder-notified.json"}},
+		oldBranch: []string{"one-version-marker/existing-license-assigned.json", "expired-deadline.json", "one-version-marker/needs-attention-retry.json", "one-version-marker/reminder-notified.json"}},
 	// Every change above but the campaign's is settled by it; the histories that took
-	// their new branches with markers of their own are kept under one-version-marker/.
+	// their branches with markers of their own, or none, are kept under one-version-marker/
+	// as they were recorded before it.
 	{change: workflows.ChangeOneMarker,
-		newBranch: []string{"new-completed.json", "existing-owner-login.json"},
-		oldBranch: []string{"taken-subdomain-corrected.json", "existing-license-assigned.json", "expired-deadline.json",
-			"needs-attention-retry.json", "reminder-notified.json", "pending-input-expired.json", "connected-unfinished-completed.json"}},
+		newBranch: []string{"new-completed.json", "existing-owner-login.json", "existing-license-assigned.json",
+			"needs-attention-retry.json", "reminder-notified.json", "pending-input-expired.json", "connected-unfinished-completed.json"},
+		oldBranch: []string{"taken-subdomain-corrected.json", "expired-deadline.json", "already-connected.json",
+			"cancelled-compensated.json", "failed-not-admin.json", "continued-as-new.json", "continued-as-new-last-run.json"}},
 }
 
 // TestVersionMarkers checks which branch of each GetVersion change the histories

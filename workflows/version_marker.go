@@ -28,8 +28,8 @@ var settledVersions = map[string]workflow.Version{
 // the migration's changes. Why not GetVersion itself: the SDK records each change's
 // first GetVersion in a run as a marker and an upsert of the TemporalChangeVersion
 // search attribute, and the server writes the run's visibility row again for every
-// upsert. With ten changes that was up to ten extra history events and visibility
-// writes per migration, paid by every new run for changes that every new run takes.
+// upsert. With ten changes that was up to twenty extra history events and ten extra
+// visibility writes per migration, paid by every new run for changes that every new run takes.
 // A run that recorded ChangeOneMarker (every run started since) takes the settled
 // ones from settledVersions; one started before asks each change as it did.
 func (m *migration) version(ctx workflow.Context, changeID string, maxSupported workflow.Version) workflow.Version {
