@@ -51,7 +51,7 @@ type Result struct {
 	// time, by query shape (none against a server the benchmark did not start).
 	VisibilityQueries []VisibilityQuery `json:"visibility_queries,omitempty"`
 	// FrontendCalls counts what the run asked of the embedded server, by gRPC method
-	// (workers' polls included).
+	// (workers' polls included; a long poll's time is mostly waiting for a task).
 	FrontendCalls map[string]FrontendCalls `json:"frontend_calls,omitempty"`
 
 	// SimStats is the simulator's own count of the requests it served.
