@@ -42,13 +42,14 @@ func noop(context.Context) error { return nil }
 // FloorWorkflow has the shape of an existing-mode migration as Temporal sees it: the
 // same seven activities with the same options (preflight, subdomain check, owner
 // verification, the check that the disclaimers' sender is a Sell admin, link,
-// conversion, and the owner grant's revocation at the end; the three read-only checks
-// but the owner's verification as local activities, as the migration runs them since
-// ChangeLocalChecks, and the revocation too, since ChangeLocalRevoke), the same two human
-// inputs as updates with validators that answer once the workflow has acted, one
-// search-attribute upsert per workflow task where it blocks (as the migration since
-// ChangeCoalescedUpserts), one version marker, and a progress query. Only the activities' work (the
-// Zendesk calls) and the migration's bookkeeping are missing.
+// conversion, and the owner grant's revocation at the end), local or regular as the
+// migration runs each (the three read-only checks local since ChangeLocalChecks, the
+// revocation since ChangeLocalRevoke; the owner's verification regular), the same two
+// human inputs as updates with validators that answer once the workflow has acted,
+// one search-attribute upsert per workflow task where it blocks (as the migration
+// since ChangeCoalescedUpserts), one version marker (since ChangeOneMarker), and a
+// progress query. Only the activities' work (the Zendesk calls) and the migration's
+// bookkeeping are missing.
 func FloorWorkflow(ctx workflow.Context, in FloorInput) (string, error) {
 	f := &floor{in: in, step: contract.StepPreflight, status: contract.StatusRunning}
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{

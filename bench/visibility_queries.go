@@ -35,9 +35,10 @@ type VisibilityQuery struct {
 	Errors int   `json:"errors,omitempty"`
 }
 
-// visibilityTimer times every list and count the frontend serves, by query shape. It
-// answers which visibility read grows with the run, which the CPU profile cannot: the
-// profile shows SQLite executing statements, not which caller sent them.
+// visibilityTimer times every list and count the frontend serves, by query shape, and
+// counts every call by method (Methods). The shapes answer which visibility read grows
+// with the run, which the CPU profile cannot: the profile shows SQLite executing
+// statements, not which caller sent them.
 type visibilityTimer struct {
 	mu     sync.Mutex
 	shapes map[shapeKey]*VisibilityQuery

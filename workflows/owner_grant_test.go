@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/sellmigrate/sellmigrate/activities"
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -80,11 +79,7 @@ func TestRevokeFallsBackToAnActivity(t *testing.T) {
 
 // Runs started before ChangeLocalRevoke revoke the grant with a regular activity.
 func TestLocalRevokeOldBranchUsesAnActivity(t *testing.T) {
-	h := existingHarness(t, false)
-	h.beforeOneMarker()
-	h.env.OnGetVersion(ChangeLocalRevoke, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
-	k := recordKinds(h)
-	runExistingHappyPath(h)
+	h, k := runExistingBefore(t, ChangeLocalRevoke)
 	require.Equal(t, contract.StatusCompleted, h.result().Outcome)
 	require.Equal(t, []string{"activity"}, k.of("RevokeGrant"))
 	require.Len(t, h.revoked, 1)

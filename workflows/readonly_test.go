@@ -122,13 +122,21 @@ func TestReadOnlyRefusalIsNotRetried(t *testing.T) {
 	require.Equal(t, []string{"local"}, k.of("Preflight"))
 }
 
-// Runs started before ChangeLocalChecks keep regular activities for every check.
-func TestLocalChecksOldBranchUsesActivities(t *testing.T) {
+// runExistingBefore runs the existing-mode happy path as a run started before change
+// (and before ChangeOneMarker, so that it asks it), recording how each activity ran.
+func runExistingBefore(t *testing.T, change string) (*harness, *kinds) {
+	t.Helper()
 	h := existingHarness(t, false)
 	h.beforeOneMarker()
-	h.env.OnGetVersion(ChangeLocalChecks, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	h.env.OnGetVersion(change, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	k := recordKinds(h)
 	runExistingHappyPath(h)
+	return h, k
+}
+
+// Runs started before ChangeLocalChecks keep regular activities for every check.
+func TestLocalChecksOldBranchUsesActivities(t *testing.T) {
+	h, k := runExistingBefore(t, ChangeLocalChecks)
 	require.Equal(t, contract.StatusCompleted, h.result().Outcome)
 	for _, name := range []string{"Preflight", "CheckSubdomainExists", "VerifyOwner", "CheckSellAdmin"} {
 		require.Equal(t, []string{"activity"}, k.of(name), name)
