@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -23,14 +24,21 @@ import (
 // talk to Zendesk and have no business holding a Temporal client.
 type CampaignActivities struct {
 	c client.Client
+	// dc decodes what the client's data converter encoded (a started migration's memo).
+	dc converter.DataConverter
 }
 
-// NewCampaignActivities builds the campaign's activities on a Temporal client.
-func NewCampaignActivities(c client.Client) (*CampaignActivities, error) {
+// NewCampaignActivities builds the campaign's activities on a Temporal client and the
+// data converter it was dialled with (nil: the SDK's default, for a client without a
+// codec).
+func NewCampaignActivities(c client.Client, dc converter.DataConverter) (*CampaignActivities, error) {
 	if c == nil {
 		return nil, fmt.Errorf("campaign activities: a Temporal client is required")
 	}
-	return &CampaignActivities{c: c}, nil
+	if dc == nil {
+		dc = converter.GetDefaultDataConverter()
+	}
+	return &CampaignActivities{c: c, dc: dc}, nil
 }
 
 // CampaignCount is how many of a campaign's migrations run, by status, as visibility

@@ -21,7 +21,7 @@ import (
 
 func campaignEnv(t *testing.T, c *mocks.Client) (*testsuite.TestActivityEnvironment, *CampaignActivities) {
 	t.Helper()
-	ca, err := NewCampaignActivities(c)
+	ca, err := NewCampaignActivities(c, nil)
 	require.NoError(t, err)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()

@@ -10,8 +10,9 @@ import (
 
 // A campaign is one workflow, campaign-<name>, that starts the migrations of a list of
 // rows in paced waves: at most MaxActive in active steps at once, at most RatePerMinute
-// starts a minute, and only inside its windows. Each migration is a child it abandons,
-// so the campaign's cancel or continue-as-new never touches a started migration.
+// starts a minute, and only inside its windows. Each migration is a workflow of its
+// own, started by the campaign's activity, so the campaign's cancel or continue-as-new
+// never touches a started migration.
 
 // CampaignWorkflowName is the registered name of the campaign workflow.
 const CampaignWorkflowName = "CampaignWorkflow"

@@ -45,3 +45,22 @@ func KeywordOf(sa *commonpb.SearchAttributes, key temporal.SearchAttributeKeyKey
 	}
 	return s
 }
+
+// StartSearchAttributes are the search attributes a migration starts with, so lists
+// and a campaign's counts show it from its first moment: its account, mode, first step
+// and status, the subdomain when one is given, and the campaign that started it.
+func StartSearchAttributes(in StartInput) temporal.SearchAttributes {
+	attrs := []temporal.SearchAttributeUpdate{
+		SearchAttrSellAccountID.ValueSet(in.SellAccountID),
+		SearchAttrMode.ValueSet(string(in.Mode)),
+		SearchAttrStep.ValueSet(string(StepPreflight)),
+		SearchAttrStatus.ValueSet(string(StatusRunning)),
+	}
+	if in.Subdomain != "" {
+		attrs = append(attrs, SearchAttrSubdomain.ValueSet(in.Subdomain))
+	}
+	if in.CampaignID != "" {
+		attrs = append(attrs, SearchAttrCampaignID.ValueSet(in.CampaignID))
+	}
+	return temporal.NewSearchAttributes(attrs...)
+}

@@ -8,7 +8,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -30,15 +29,6 @@ func (s *Starter) Start(ctx context.Context, req StartRequest) (Started, error) 
 		return Started{}, err
 	}
 	id := contract.WorkflowID(in.SellAccountID)
-	attrs := []temporal.SearchAttributeUpdate{
-		contract.SearchAttrSellAccountID.ValueSet(in.SellAccountID),
-		contract.SearchAttrMode.ValueSet(string(in.Mode)),
-		contract.SearchAttrStep.ValueSet(string(contract.StepPreflight)),
-		contract.SearchAttrStatus.ValueSet(string(contract.StatusRunning)),
-	}
-	if in.Subdomain != "" {
-		attrs = append(attrs, contract.SearchAttrSubdomain.ValueSet(in.Subdomain))
-	}
 	run, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:        id,
 		TaskQueue: contract.TaskQueue,
@@ -47,7 +37,7 @@ func (s *Starter) Start(ctx context.Context, req StartRequest) (Started, error) 
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes:                    temporal.NewSearchAttributes(attrs...),
+		TypedSearchAttributes:                    contract.StartSearchAttributes(in),
 		StaticSummary:                            startSummary(in),
 	}, contract.WorkflowName, in)
 	if err != nil {

@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"go.temporal.io/sdk/converter"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 
@@ -15,6 +16,9 @@ type Options struct {
 	// (the benchmark's floor workflow).
 	Register func(sdkworker.Registry)
 	Logger   *zap.Logger
+	// DataConverter is the one the client was dialled with (nil: the SDK's default):
+	// the campaign's activities decode what that client encoded.
+	DataConverter converter.DataConverter
 }
 
 // OptionsFromConfig reads the worker.* settings.

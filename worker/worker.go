@@ -65,7 +65,7 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 	wk.w.RegisterActivity(acts)
 	// The campaign's activities ask Temporal itself (count, cancel, read migrations),
 	// so they hold the worker's client; the migration's activities never do.
-	campaignActs, err := activities.NewCampaignActivities(c)
+	campaignActs, err := activities.NewCampaignActivities(c, o.DataConverter)
 	if err != nil {
 		return nil, err
 	}

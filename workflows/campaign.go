@@ -21,10 +21,12 @@ var campaignActs *activities.CampaignActivities
 
 // CampaignWorkflow starts the migrations of a list of rows in paced waves: at most
 // MaxActive in active steps at once, at most RatePerMinute starts a minute, only inside
-// its windows. Each migration is a child it abandons (ParentClosePolicy ABANDON) under
-// the migration's usual workflow ID, so a campaign's cancel or continue-as-new never
-// touches one it started, and a row whose migration exists elsewhere is refused by
-// Temporal itself. Pause, resume, cancel and add are updates; progress is a query.
+// its windows. Each migration is started by an activity (StartCampaignMigrations, a
+// batch at a time) under the migration's usual workflow ID, with no parent, so a
+// campaign's cancel or continue-as-new never touches one it started, and a row whose
+// migration exists elsewhere is refused by Temporal itself (runs from before
+// ChangeCampaignStartActivity start children they abandon). Pause, resume, cancel and
+// add are updates; progress is a query.
 func CampaignWorkflow(ctx workflow.Context, in contract.CampaignInput) (contract.CampaignReport, error) {
 	c, err := setupCampaign(ctx, in)
 	if err != nil {
@@ -103,12 +105,15 @@ type campaign struct {
 	last       activities.CampaignCount
 	// exactPace: pacing counts with PaceCampaign (ChangeCampaignExactPace); lastFull is
 	// when the breakdown by status was last counted.
-	exactPace  bool
-	lastFull   time.Time
-	state      contract.CampaignState
-	nextWindow *time.Time
-	startedAt  time.Time
-	runs       int
+	exactPace bool
+	lastFull  time.Time
+	// startsByActivity: migrations are started by StartCampaignMigrations
+	// (ChangeCampaignStartActivity), not as children.
+	startsByActivity bool
+	state            contract.CampaignState
+	nextWindow       *time.Time
+	startedAt        time.Time
+	runs             int
 	// cancelledMigrations counts those a cancel with CancelStarted stopped.
 	cancelledMigrations int
 }
@@ -234,6 +239,7 @@ func (c *campaign) fitResult() {
 func (c *campaign) run(ctx workflow.Context) (contract.CampaignReport, error) {
 	// Asked once, first: every count of this run then takes the same branch.
 	c.exactPace = workflow.GetVersion(ctx, ChangeCampaignExactPace, workflow.DefaultVersion, 1) == 1
+	c.startsByActivity = workflow.GetVersion(ctx, ChangeCampaignStartActivity, workflow.DefaultVersion, 1) == 1
 	for c.canceled == nil {
 		if c.continueAsNewDue(ctx) {
 			if err := c.awaitHandlers(ctx); err != nil {
@@ -315,16 +321,29 @@ func (c *campaign) sleep(ctx workflow.Context, d time.Duration) error {
 	return err
 }
 
-// startBatch starts up to n queued rows whose window is open, all at once, then waits
-// for Temporal to say whether each started.
+// startBatch starts up to n queued rows whose window is open, all at once, and
+// settles each on its row: started, or refused with the reason.
 func (c *campaign) startBatch(ctx workflow.Context, n int) error {
-	type launch struct {
-		row    contract.CampaignRow
-		future workflow.ChildWorkflowFuture
+	batch := c.dequeue(workflow.Now(ctx), n)
+	if len(batch) == 0 {
+		return nil
 	}
-	var launched []launch
-	now := workflow.Now(ctx)
-	for len(launched) < n && c.head < len(c.pending) && c.pickOpen(now) {
+	if c.startsByActivity {
+		return c.startWithActivity(ctx, batch)
+	}
+	return c.startAsChildren(ctx, batch)
+}
+
+// queuedStart is a row taken off the queue, with its migration's input.
+type queuedStart struct {
+	row contract.CampaignRow
+	in  contract.StartInput
+}
+
+// dequeue takes up to n queued rows whose window is open.
+func (c *campaign) dequeue(now time.Time, n int) []queuedStart {
+	var batch []queuedStart
+	for len(batch) < n && c.head < len(c.pending) && c.pickOpen(now) {
 		row := c.pending[c.head]
 		c.pending[c.head] = contract.CampaignRow{} // let the row go; the slice is rebuilt at CAN
 		c.head++
@@ -336,29 +355,85 @@ func (c *campaign) startBatch(ctx workflow.Context, n int) error {
 			continue
 		}
 		in.Principal = c.in.StartedBy
-		launched = append(launched, launch{row: row, future: workflow.ExecuteChildWorkflow(c.childCtx(ctx, in, row.Line), contract.WorkflowName, in)})
+		batch = append(batch, queuedStart{row: row, in: in})
 	}
-	for _, l := range launched {
-		var started workflow.Execution
-		err := l.future.GetChildWorkflowExecution().Get(ctx, &started)
-		switch {
-		case err == nil:
-			c.counts.Started++
-			c.paceStarts++
-			c.rateStarts++
-			c.noteStart(workflow.Now(ctx))
-			c.report(contract.CampaignRowReport{Line: l.row.Line, AccountID: l.row.AccountID, Outcome: contract.OutcomeStarted, Subdomain: l.row.Subdomain,
-				RunID: started.RunID})
-		case temporal.IsWorkflowExecutionAlreadyStartedError(err):
-			c.refuse(l.row, contract.OutcomeAlreadyExists, fmt.Sprintf("a migration of Sell account %s already runs or has completed (%s); it was left alone — see \"sellmigrate status %s\"",
-				l.row.AccountID, contract.WorkflowID(l.row.AccountID), l.row.AccountID))
-		case temporal.IsCanceledError(err):
+	return batch
+}
+
+// startWithActivity starts the batch through StartCampaignMigrations
+// (ChangeCampaignStartActivity): one activity, whose retries never start a row twice.
+func (c *campaign) startWithActivity(ctx workflow.Context, batch []queuedStart) error {
+	req := activities.CampaignStarts{CampaignID: c.id, CampaignName: c.in.Name, Rows: make([]activities.CampaignStart, len(batch))}
+	for i, s := range batch {
+		req.Rows[i] = activities.CampaignStart{Line: s.row.Line, Input: s.in}
+	}
+	var results []activities.CampaignStartResult
+	if err := workflow.ExecuteActivity(c.activityCtx(ctx, "Start migrations of the campaign"), campaignActs.StartCampaignMigrations, req).Get(ctx, &results); err != nil {
+		var canceled *temporal.CanceledError
+		if errors.As(err, &canceled) {
 			return err
+		}
+		return fmt.Errorf("start migrations of campaign %s: %w", c.in.Name, err)
+	}
+	byLine := make(map[int]activities.CampaignStartResult, len(results))
+	for _, r := range results {
+		byLine[r.Line] = r
+	}
+	for _, s := range batch {
+		r, ok := byLine[s.row.Line]
+		switch {
+		case r.RunID != "":
+			c.started(ctx, s.row, r.RunID)
+		case r.Exists:
+			c.refuseExisting(s.row)
+		case !ok:
+			c.refuse(s.row, contract.OutcomeNotStarted, "the migration could not be started: the start activity gave no answer for this row")
 		default:
-			c.refuse(l.row, contract.OutcomeNotStarted, "the migration could not be started: "+contract.RootMessage(err))
+			c.refuse(s.row, contract.OutcomeNotStarted, "the migration could not be started: "+r.Refused)
 		}
 	}
 	return nil
+}
+
+// startAsChildren starts the batch as children the campaign abandons (runs from
+// before ChangeCampaignStartActivity), then waits for Temporal to say whether each
+// started.
+func (c *campaign) startAsChildren(ctx workflow.Context, batch []queuedStart) error {
+	futures := make([]workflow.ChildWorkflowFuture, len(batch))
+	for i, s := range batch {
+		futures[i] = workflow.ExecuteChildWorkflow(c.childCtx(ctx, s.in, s.row.Line), contract.WorkflowName, s.in)
+	}
+	for i, s := range batch {
+		var started workflow.Execution
+		err := futures[i].GetChildWorkflowExecution().Get(ctx, &started)
+		switch {
+		case err == nil:
+			c.started(ctx, s.row, started.RunID)
+		case temporal.IsWorkflowExecutionAlreadyStartedError(err):
+			c.refuseExisting(s.row)
+		case temporal.IsCanceledError(err):
+			return err
+		default:
+			c.refuse(s.row, contract.OutcomeNotStarted, "the migration could not be started: "+contract.RootMessage(err))
+		}
+	}
+	return nil
+}
+
+// started counts a row's migration as started, for the pace and the report.
+func (c *campaign) started(ctx workflow.Context, row contract.CampaignRow, runID string) {
+	c.counts.Started++
+	c.paceStarts++
+	c.rateStarts++
+	c.noteStart(workflow.Now(ctx))
+	c.report(contract.CampaignRowReport{Line: row.Line, AccountID: row.AccountID, Outcome: contract.OutcomeStarted, Subdomain: row.Subdomain, RunID: runID})
+}
+
+// refuseExisting reports a row whose account's migration runs or has completed
+// elsewhere: the reuse rule of every start leaves it alone.
+func (c *campaign) refuseExisting(row contract.CampaignRow) {
+	c.refuse(row, contract.OutcomeAlreadyExists, fmt.Sprintf("a migration of Sell account %s already runs or has completed (%s); it was left alone — see \"sellmigrate status %s\"",
+		row.AccountID, contract.WorkflowID(row.AccountID), row.AccountID))
 }
 
 // childCtx starts a row's migration as a child the campaign abandons: it has the
@@ -367,23 +442,13 @@ func (c *campaign) startBatch(ctx workflow.Context, n int) error {
 // from visibility. (A replay compares a child's type, not its memo: the memo needs no
 // version.)
 func (c *campaign) childCtx(ctx workflow.Context, in contract.StartInput, line int) workflow.Context {
-	attrs := []temporal.SearchAttributeUpdate{
-		contract.SearchAttrSellAccountID.ValueSet(in.SellAccountID),
-		contract.SearchAttrMode.ValueSet(string(in.Mode)),
-		contract.SearchAttrStep.ValueSet(string(contract.StepPreflight)),
-		contract.SearchAttrStatus.ValueSet(string(contract.StatusRunning)),
-		contract.SearchAttrCampaignID.ValueSet(c.id),
-	}
-	if in.Subdomain != "" {
-		attrs = append(attrs, contract.SearchAttrSubdomain.ValueSet(in.Subdomain))
-	}
 	return workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID: contract.WorkflowID(in.SellAccountID),
 		TaskQueue:  contract.TaskQueue,
 		// As a bulk start: running or completed migrations are never started twice.
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		TypedSearchAttributes: temporal.NewSearchAttributes(attrs...),
+		TypedSearchAttributes: contract.StartSearchAttributes(in),
 		Memo:                  map[string]any{contract.CampaignLineMemo: line},
 		StaticSummary:         fmt.Sprintf("Sell account %s, campaign %s", in.SellAccountID, c.in.Name),
 	})

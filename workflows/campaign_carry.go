@@ -15,8 +15,9 @@ func (c *campaign) continueAsNewDue(ctx workflow.Context) bool {
 
 // continueAsNew hands the next run the rows not yet started and the counts, flags,
 // pace and report lines: started rows travel only as counts and (capped) report lines,
-// so what is carried shrinks as the campaign goes on. Started migrations are
-// abandoned children and go on untouched.
+// so what is carried shrinks as the campaign goes on. Started migrations have no
+// parent (or, started before ChangeCampaignStartActivity, an abandoning one) and go on
+// untouched.
 func (c *campaign) continueAsNew(ctx workflow.Context) error {
 	next := c.in
 	next.Rows = append([]contract.CampaignRow(nil), c.pending[c.head:]...)

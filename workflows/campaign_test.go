@@ -23,25 +23,32 @@ import (
 
 const testCampaignID = "campaign-wave"
 
-// campaignHarness runs CampaignWorkflow with the migrations mocked: each child counts
-// itself running for childDur of the test clock, and the count activity reports the
-// children running now, as visibility would (the children's own status is "running").
+// campaignHarness runs CampaignWorkflow with the migrations mocked: each migration the
+// start activity starts (or, on the branch from before ChangeCampaignStartActivity,
+// each child) runs for childDur of the test clock, and the count activities report
+// those running now, as visibility would (their own status is "running").
 type campaignHarness struct {
 	t   *testing.T
 	env *testsuite.TestWorkflowEnvironment
 	ca  *activities.CampaignActivities
 	in  contract.CampaignInput
 	dur time.Duration
-	// running is the children running now; maxRunning the most seen at once.
-	running, maxRunning int
-	starts              []time.Time
-	started             []contract.StartInput
-	cancelCalls         []string
-	updates             []*updateOutcome
-	addResults          []contract.CampaignAddResult
+	// migrations are those started, in order; maxRunning the most running at once.
+	migrations []standIn
+	maxRunning int
+	// startCalls counts the calls of the start activity; refusedStarts are the
+	// accounts whose start Temporal refuses for good, with its reason.
+	startCalls    int
+	refusedStarts map[string]string
+	starts        []time.Time
+	started       []contract.StartInput
+	cancelCalls   []string
+	updates       []*updateOutcome
+	addResults    []contract.CampaignAddResult
 	// events models the history length, which the test environment does not count:
-	// the events a server records for each start (initiated, started, completed) and
-	// each count (scheduled, started, completed, and a workflow task).
+	// the events a server records for each activity (scheduled, started, completed,
+	// and a workflow task's three) and, on the old branch, each child (initiated,
+	// started, completed).
 	events int
 	// modelHistory turns the model on; the other tests stay far from any limit.
 	modelHistory bool
@@ -80,30 +87,46 @@ func newCampaignHarness(t *testing.T, in contract.CampaignInput, start time.Time
 	h := &campaignHarness{t: t, env: env, in: in, dur: childDur, failFirst: map[string]bool{}, failedRuns: map[string]bool{}}
 	env.RegisterActivity(h.ca)
 	env.RegisterWorkflowWithOptions(CampaignWorkflow, CampaignRegisterOptions())
-	// A stand-in migration registered under its name (a mocked child would only report
-	// started once it ended): it runs for childDur of the test clock.
+	// A stand-in migration registered under its name, for the branch that starts
+	// children (a mocked child would only report started once it ended).
 	env.RegisterWorkflowWithOptions(func(ctx workflow.Context, si contract.StartInput) (contract.Result, error) {
-		h.running++
-		h.maxRunning = max(h.maxRunning, h.running)
-		h.starts = append(h.starts, workflow.Now(ctx))
-		h.started = append(h.started, si)
+		m := h.begin(si, workflow.GetInfo(ctx).WorkflowExecution.RunID)
 		h.recorded(3)
 		if h.dur > 0 {
 			_ = workflow.Sleep(ctx, h.dur)
 		}
-		h.running--
-		if h.failFirst[si.SellAccountID] {
-			delete(h.failFirst, si.SellAccountID)
-			h.failedRuns[workflow.GetInfo(ctx).WorkflowExecution.RunID] = true
+		if m.failed {
 			return contract.Result{}, temporal.NewNonRetryableApplicationError("the stand-in fails its first run", "StandIn", nil)
 		}
 		return contract.Result{Outcome: contract.StatusCompleted, Subdomain: si.Subdomain, UsersConverted: 3, NeedsReactivationCount: 1}, nil
 	}, RegisterOptions())
+	env.OnActivity(h.ca.StartCampaignMigrations, mock.Anything, mock.Anything).
+		Return(func(_ context.Context, b activities.CampaignStarts) ([]activities.CampaignStartResult, error) {
+			require.Equal(t, testCampaignID, b.CampaignID)
+			h.recorded(6)
+			h.startCalls++
+			out := make([]activities.CampaignStartResult, len(b.Rows))
+			for i, r := range b.Rows {
+				require.Equal(t, testCampaignID, r.Input.CampaignID)
+				out[i] = activities.CampaignStartResult{Line: r.Line}
+				if why, ok := h.refusedStarts[r.Input.SellAccountID]; ok {
+					out[i].Refused = why
+					continue
+				}
+				if h.exists(r.Input.SellAccountID) {
+					out[i].Exists = true
+					continue
+				}
+				out[i].RunID = h.begin(r.Input, fmt.Sprintf("run-%d", len(h.migrations)+1)).runID
+			}
+			return out, nil
+		}).Maybe()
 	env.OnActivity(h.ca.CountCampaign, mock.Anything, mock.Anything).
 		Return(func(_ context.Context, id string) (activities.CampaignCount, error) {
 			require.Equal(t, testCampaignID, id)
 			h.recorded(6)
-			return activities.CampaignCount{ByStatus: map[contract.Status]int{contract.StatusRunning: h.running}, Active: h.running, Running: h.running}, nil
+			n := h.running()
+			return activities.CampaignCount{ByStatus: map[contract.Status]int{contract.StatusRunning: n}, Active: n, Running: n}, nil
 		}).Maybe()
 	env.OnActivity(h.ca.PaceCampaign, mock.Anything, mock.Anything).
 		Return(func(_ context.Context, id string) (activities.CampaignPace, error) {
@@ -113,12 +136,13 @@ func newCampaignHarness(t *testing.T, in contract.CampaignInput, start time.Time
 			if h.lag > 0 {
 				return h.laggingPace(), nil
 			}
-			return activities.CampaignPace{Active: h.running, Running: h.running, Seen: h.seenBefore + len(h.starts) - h.hidden}, nil
+			n := h.running()
+			return activities.CampaignPace{Active: n, Running: n, Seen: h.seenBefore + len(h.starts) - h.hidden}, nil
 		}).Maybe()
 	env.OnActivity(h.ca.CancelCampaignMigrations, mock.Anything, mock.Anything).
 		Return(func(_ context.Context, id string) (int, error) {
 			h.cancelCalls = append(h.cancelCalls, id)
-			return h.running, nil
+			return h.running(), nil
 		}).Maybe()
 	env.OnActivity(h.ca.ReadMigrationOutcomes, mock.Anything, mock.Anything).
 		Return(func(_ context.Context, refs []activities.MigrationRef) ([]activities.MigrationOutcome, error) {
@@ -133,6 +157,58 @@ func newCampaignHarness(t *testing.T, in contract.CampaignInput, start time.Time
 			return out, nil
 		}).Maybe()
 	return h
+}
+
+// standIn is one migration the harness started: it runs from start to end on the test
+// clock; failed ones (failFirst) end failed.
+type standIn struct {
+	account    string
+	runID      string
+	start, end time.Time
+	failed     bool
+}
+
+// begin starts a stand-in migration now.
+func (h *campaignHarness) begin(si contract.StartInput, runID string) standIn {
+	now := h.env.Now()
+	m := standIn{account: si.SellAccountID, runID: runID, start: now, end: now.Add(h.dur), failed: h.failFirst[si.SellAccountID]}
+	if m.failed {
+		delete(h.failFirst, si.SellAccountID)
+		h.failedRuns[runID] = true
+	}
+	h.migrations = append(h.migrations, m)
+	h.starts = append(h.starts, now)
+	h.started = append(h.started, si)
+	h.maxRunning = max(h.maxRunning, h.running())
+	return m
+}
+
+// running counts the stand-ins running now.
+func (h *campaignHarness) running() int {
+	now, n := h.env.Now(), 0
+	for _, m := range h.migrations {
+		if now.Before(m.end) {
+			n++
+		}
+	}
+	return n
+}
+
+// exists applies the reuse rule of every start: the account's latest migration runs,
+// or ended other than failed.
+func (h *campaignHarness) exists(account string) bool {
+	for i := len(h.migrations) - 1; i >= 0; i-- {
+		if m := h.migrations[i]; m.account == account {
+			return h.env.Now().Before(m.end) || !m.failed
+		}
+	}
+	return false
+}
+
+// childStarts makes the campaign take the branch from before
+// ChangeCampaignStartActivity: its migrations are children.
+func (h *campaignHarness) childStarts() {
+	h.env.OnGetVersion(ChangeCampaignStartActivity, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 }
 
 func campaignInput(rows ...contract.CampaignRow) contract.CampaignInput {
@@ -329,44 +405,67 @@ func TestCampaignWindowRespected(t *testing.T) {
 
 // TestCampaignAddAndRowsReported: invalid and duplicated rows are reported on their
 // rows and the rest go on; add appends rows to a running campaign, and a row whose
-// migration already exists (here: completed) is reported and left alone.
+// migration already exists (here: completed) is reported and left alone. The same
+// holds for runs from before ChangeCampaignStartActivity, which start children.
 func TestCampaignAddAndRowsReported(t *testing.T) {
-	bad := crow("acme")
-	badMode := crow("1003")
-	badMode.Mode = "merge"
-	in := campaignInput(crow("1001"), bad, crow("1001"), crow("1002"), badMode)
-	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	h := newCampaignHarness(t, in, start, 10*time.Second)
-	add := h.control(30*time.Second, contract.CampaignAddName, contract.CampaignAddInput{By: by, Rows: []contract.CampaignRow{crow("1004"), crow("1001"), crow("1005"), crow("1004")}})
+	for _, children := range []bool{false, true} {
+		t.Run(fmt.Sprint("children=", children), func(t *testing.T) {
+			bad := crow("acme")
+			badMode := crow("1003")
+			badMode.Mode = "merge"
+			in := campaignInput(crow("1001"), bad, crow("1001"), crow("1002"), badMode)
+			start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+			h := newCampaignHarness(t, in, start, 10*time.Second)
+			if children {
+				h.childStarts()
+			}
+			add := h.control(30*time.Second, contract.CampaignAddName, contract.CampaignAddInput{By: by, Rows: []contract.CampaignRow{crow("1004"), crow("1001"), crow("1005"), crow("1004")}})
+			rep := h.run()
+			require.True(t, add.done && add.rejected == nil && add.failed == nil, "%+v", add)
+			require.Equal(t, []contract.CampaignAddResult{{FirstLine: 6, LastLine: 9}}, h.addResults)
+			got := map[int]contract.CampaignRowReport{}
+			for _, r := range rep.Rows {
+				got[r.Line] = r
+			}
+			want := map[int]contract.CampaignOutcome{
+				1: contract.CampaignOutcome(contract.StatusCompleted),
+				2: contract.OutcomeInvalid,
+				3: contract.OutcomeDuplicate,
+				4: contract.CampaignOutcome(contract.StatusCompleted),
+				5: contract.OutcomeInvalid,
+				6: contract.CampaignOutcome(contract.StatusCompleted),
+				7: contract.OutcomeAlreadyExists,
+				8: contract.CampaignOutcome(contract.StatusCompleted),
+				9: contract.OutcomeDuplicate,
+			}
+			require.Len(t, got, len(want))
+			for line, outcome := range want {
+				require.Equal(t, outcome, got[line].Outcome, "line %d: %+v", line, got[line])
+			}
+			require.Contains(t, got[2].Error, "digits only")
+			require.Contains(t, got[3].Error, "already appears on line 1")
+			require.Contains(t, got[5].Error, `mode "merge" is not known`)
+			require.Contains(t, got[7].Error, "already runs or has completed")
+			require.Contains(t, got[9].Error, "already appears on line 6")
+			require.Equal(t, contract.CampaignCounts{Total: 9, Started: 4, Refused: 5}, rep.Counts)
+			require.Len(t, h.starts, 4)
+			require.Equal(t, !children, h.startCalls > 0, "the start activity was called %d times", h.startCalls)
+		})
+	}
+}
+
+// TestCampaignReportsAStartTemporalRefused: a start Temporal refuses for good is
+// reported on its row as not started, with Temporal's reason, and the rest go on.
+func TestCampaignReportsAStartTemporalRefused(t *testing.T) {
+	h := newCampaignHarness(t, campaignInput(crows(3, 1001)...), time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), 10*time.Second)
+	h.refusedStarts = map[string]string{"1002": "memo is too large"}
 	rep := h.run()
-	require.True(t, add.done && add.rejected == nil && add.failed == nil, "%+v", add)
-	require.Equal(t, []contract.CampaignAddResult{{FirstLine: 6, LastLine: 9}}, h.addResults)
-	got := map[int]contract.CampaignRowReport{}
-	for _, r := range rep.Rows {
-		got[r.Line] = r
-	}
-	want := map[int]contract.CampaignOutcome{
-		1: contract.CampaignOutcome(contract.StatusCompleted),
-		2: contract.OutcomeInvalid,
-		3: contract.OutcomeDuplicate,
-		4: contract.CampaignOutcome(contract.StatusCompleted),
-		5: contract.OutcomeInvalid,
-		6: contract.CampaignOutcome(contract.StatusCompleted),
-		7: contract.OutcomeAlreadyExists,
-		8: contract.CampaignOutcome(contract.StatusCompleted),
-		9: contract.OutcomeDuplicate,
-	}
-	require.Len(t, got, len(want))
-	for line, outcome := range want {
-		require.Equal(t, outcome, got[line].Outcome, "line %d: %+v", line, got[line])
-	}
-	require.Contains(t, got[2].Error, "digits only")
-	require.Contains(t, got[3].Error, "already appears on line 1")
-	require.Contains(t, got[5].Error, `mode "merge" is not known`)
-	require.Contains(t, got[7].Error, "already runs or has completed")
-	require.Contains(t, got[9].Error, "already appears on line 6")
-	require.Equal(t, contract.CampaignCounts{Total: 9, Started: 4, Refused: 5}, rep.Counts)
-	require.Len(t, h.starts, 4)
+	require.Len(t, rep.Rows, 3)
+	refused := rep.Rows[1]
+	require.Equal(t, []any{2, contract.OutcomeNotStarted, "the migration could not be started: memo is too large"},
+		[]any{refused.Line, refused.Outcome, refused.Error})
+	require.Equal(t, contract.CampaignCounts{Total: 3, Started: 2, Refused: 1}, rep.Counts)
+	require.Len(t, h.starts, 2)
 }
 
 // TestCampaignAccountStartedTwiceReadsEachRun: an account whose migration failed is
@@ -479,14 +578,10 @@ func TestCampaignValidatorsRefuseAndChangeNothing(t *testing.T) {
 // history reaches the policy's limit; each run's history stays bounded, the carry holds
 // only rows not yet started, and every row starts exactly once across the runs.
 func TestCampaignContinuesAsNewAt100k(t *testing.T) {
-	if testing.Short() {
-		t.Skip("100,000 mocked starts")
-	}
 	const total = 100_000
-	// 5,000 events a run (59 runs) for the test's speed: the test environment scans
-	// every child at each event, so longer runs cost more, and each run decodes a full
-	// queue, so more runs cost more too.
-	const limit = 5_000
+	// 1,000 events a run: a hundred starts cost one activity's six events, so a run
+	// at 1,000 starts about 8,000 rows and the campaign needs a dozen runs.
+	const limit = 1_000
 	in := campaignInput(crows(contract.MaxCampaignAddRows, 1_000_000)...)
 	in.RatePerMinute, in.MaxActive = contract.MaxCampaignRate, total
 	in.Policy.MaxHistoryEvents = limit
@@ -511,8 +606,9 @@ func TestCampaignContinuesAsNewAt100k(t *testing.T) {
 		}
 		h.env.ExecuteWorkflow(contract.CampaignWorkflowName, in)
 		require.True(t, h.env.IsWorkflowCompleted())
-		// The run stops at the limit, at most one batch and its count past it.
-		require.LessOrEqual(t, h.events, limit+3*campaignBatch+6, "run %d's history grew past its bound", runs)
+		// The run stops at the limit, at most one step past it: its two counts and its
+		// batch of starts.
+		require.LessOrEqual(t, h.events, limit+3*6, "run %d's history grew past its bound", runs)
 		for _, si := range h.started {
 			require.False(t, started[si.SellAccountID], "account %s started twice", si.SellAccountID)
 			started[si.SellAccountID] = true

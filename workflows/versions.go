@@ -94,4 +94,13 @@ const (
 	// each run. DefaultVersion = counts only, so a queue of long rows could outgrow the
 	// continue-as-new's payload, which terminates the campaign.
 	ChangeCampaignBoundedState = "campaign-bounded-state"
+
+	// ChangeCampaignStartActivity: a campaign starts its migrations with the
+	// StartCampaignMigrations activity, a batch at a time, rather than as children it
+	// abandons. A child still reports its start and its close to its parent while the
+	// parent runs: close to one workflow task and three events of the campaign per
+	// migration, a history that reached its limit every few hundred migrations, and a
+	// continue-as-new Temporal refuses while children keep closing. Asked once at the
+	// start of each run. DefaultVersion = children.
+	ChangeCampaignStartActivity = "campaign-start-activity"
 )

@@ -133,7 +133,7 @@ func (a *app) runDev(ctx context.Context, cfg config.Config, logger *zap.Logger,
 		return err
 	}
 	defer func() { _ = creds.Close() }()
-	w, err := newWorker(cfg, c, creds, logger)
+	w, err := newWorker(cfg, c, pc, creds, logger)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/activities"
+	"github.com/sellmigrate/sellmigrate/codec"
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/credstore"
 	"github.com/sellmigrate/sellmigrate/notify"
@@ -21,7 +22,7 @@ import (
 
 // newWorker wires the Zendesk client, the activities and the worker from config; tune
 // adjusts the worker options (the benchmark registers its floor workflow so).
-func newWorker(cfg config.Config, c client.Client, creds *credstore.Store, logger *zap.Logger, tune ...func(*worker.Options)) (*worker.Worker, error) {
+func newWorker(cfg config.Config, c client.Client, pc *codec.Codec, creds *credstore.Store, logger *zap.Logger, tune ...func(*worker.Options)) (*worker.Worker, error) {
 	p, err := zendeskClient(cfg, logger)
 	if err != nil {
 		return nil, err
@@ -45,6 +46,7 @@ func newWorker(cfg config.Config, c client.Client, creds *credstore.Store, logge
 	}
 	logNotifyChannels(cfg.Notify, logger.Named("notify"))
 	opts := worker.OptionsFromConfig(cfg.Worker, logger.Named("worker"))
+	opts.DataConverter = pc.DataConverter()
 	for _, f := range tune {
 		f(&opts)
 	}

@@ -62,7 +62,7 @@ zendesk.sell_token_template for Sell. Ctrl-C stops it gracefully.`,
 				return err
 			}
 			defer func() { _ = creds.Close() }()
-			w, err := newWorker(cfg, c, creds, logger, tune...)
+			w, err := newWorker(cfg, c, pc, creds, logger, tune...)
 			if err != nil {
 				return err
 			}
