@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/client"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 )
@@ -83,16 +81,10 @@ func (a *CampaignActivities) startRow(ctx context.Context, b CampaignStarts, row
 			return res, err
 		}
 	}
-	run, err := a.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                                       id,
-		TaskQueue:                                contract.TaskQueue,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes:                    contract.StartSearchAttributes(in),
-		Memo:                                     map[string]any{contract.CampaignLineMemo: row.Line},
-		StaticSummary:                            fmt.Sprintf("Sell account %s, campaign %s", in.SellAccountID, b.CampaignName),
-	}, contract.WorkflowName, in)
+	opts := contract.StartOptions(in)
+	opts.Memo = map[string]any{contract.CampaignLineMemo: row.Line}
+	opts.StaticSummary = fmt.Sprintf("Sell account %s, campaign %s", in.SellAccountID, b.CampaignName)
+	run, err := a.c.ExecuteWorkflow(ctx, opts, contract.WorkflowName, in)
 	if err == nil {
 		res.RunID = run.GetRunID()
 		return res, nil

@@ -3,6 +3,7 @@ package contract
 import (
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 )
@@ -63,4 +64,19 @@ func StartSearchAttributes(in StartInput) temporal.SearchAttributes {
 		attrs = append(attrs, SearchAttrCampaignID.ValueSet(in.CampaignID))
 	}
 	return temporal.NewSearchAttributes(attrs...)
+}
+
+// StartOptions are how every migration is started, alone, in bulk or by a campaign:
+// under its account's workflow ID on the task queue, never while one runs or after one
+// completed (a failed, cancelled, expired or terminated one may be started again), with
+// its start search attributes. Callers add its summary and, from a campaign, its memo.
+func StartOptions(in StartInput) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                                       WorkflowID(in.SellAccountID),
+		TaskQueue:                                TaskQueue,
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		TypedSearchAttributes:                    StartSearchAttributes(in),
+	}
 }

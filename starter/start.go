@@ -7,7 +7,6 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/contract"
@@ -29,17 +28,9 @@ func (s *Starter) Start(ctx context.Context, req StartRequest) (Started, error) 
 		return Started{}, err
 	}
 	id := contract.WorkflowID(in.SellAccountID)
-	run, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:        id,
-		TaskQueue: contract.TaskQueue,
-		// Running or completed migrations are never started twice; failed, cancelled,
-		// expired or terminated ones may be retried by starting again.
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes:                    contract.StartSearchAttributes(in),
-		StaticSummary:                            startSummary(in),
-	}, contract.WorkflowName, in)
+	opts := contract.StartOptions(in)
+	opts.StaticSummary = startSummary(in)
+	run, err := s.c.ExecuteWorkflow(ctx, opts, contract.WorkflowName, in)
 	if err != nil {
 		var dup *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &dup) {
