@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 )
@@ -52,22 +54,32 @@ type CampaignStartResult struct {
 // good (InvalidArgument) is reported on its row.
 func (a *CampaignActivities) StartCampaignMigrations(ctx context.Context, b CampaignStarts) ([]CampaignStartResult, error) {
 	if err := checkCampaignID(b.CampaignID); err != nil {
-		return nil, err
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), contract.ErrTypeInvalidInput, err)
 	}
-	// A retry, or an attempt after one that beat: an earlier attempt may have started
-	// some of the rows.
+	// A retry, or an attempt after one that heartbeated: an earlier attempt may have
+	// started some of the rows.
 	retry := activity.GetInfo(ctx).Attempt > 1 || activity.HasHeartbeatDetails(ctx)
 	out := make([]CampaignStartResult, 0, len(b.Rows))
 	for _, row := range b.Rows {
+		// Beat before each start and stop once cancelled or timed out, so an attempt
+		// Temporal has given up on starts nothing after the next one has begun.
+		activity.RecordHeartbeat(ctx, len(out))
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		r, err := a.startRow(ctx, b, row, retry)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, r)
-		activity.RecordHeartbeat(ctx, len(out))
 	}
 	return out, nil
 }
+
+// startCallTimeout bounds each call to Temporal, well within the activity's heartbeat
+// timeout: a call stuck in the client's own retries cannot land after Temporal has
+// handed the batch to another attempt.
+const startCallTimeout = 15 * time.Second
 
 func (a *CampaignActivities) startRow(ctx context.Context, b CampaignStarts, row CampaignStart, retry bool) (CampaignStartResult, error) {
 	res := CampaignStartResult{Line: row.Line}
@@ -84,7 +96,9 @@ func (a *CampaignActivities) startRow(ctx context.Context, b CampaignStarts, row
 	opts := contract.StartOptions(in)
 	opts.Memo = map[string]any{contract.CampaignLineMemo: row.Line}
 	opts.StaticSummary = fmt.Sprintf("Sell account %s, campaign %s", in.SellAccountID, b.CampaignName)
-	run, err := a.c.ExecuteWorkflow(ctx, opts, contract.WorkflowName, in)
+	callCtx, cancel := context.WithTimeout(ctx, startCallTimeout)
+	run, err := a.c.ExecuteWorkflow(callCtx, opts, contract.WorkflowName, in)
+	cancel()
 	if err == nil {
 		res.RunID = run.GetRunID()
 		return res, nil
@@ -106,9 +120,13 @@ func (a *CampaignActivities) startRow(ctx context.Context, b CampaignStarts, row
 	return res, fmt.Errorf("start the migration of Sell account %s (line %d of %s): %w; the campaign retries the batch", in.SellAccountID, row.Line, b.CampaignID, err)
 }
 
-// startedByRow returns the run ID of the workflow's run (runID, or its latest when
-// empty) when that run was started by this campaign for this line, and "" otherwise.
+// startedByRow returns the first run ID of the migration whose run this is (runID, or
+// the workflow's latest when empty) when this campaign started it for this line, and
+// "" otherwise. Only the latest run is read: a row whose own migration failed and was
+// started again since by someone else reads as that other migration's.
 func (a *CampaignActivities) startedByRow(ctx context.Context, workflowID, runID, campaignID string, line int) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, startCallTimeout)
+	defer cancel()
 	desc, err := a.c.DescribeWorkflowExecution(ctx, workflowID, runID)
 	if err != nil {
 		var nf *serviceerror.NotFound
@@ -122,9 +140,21 @@ func (a *CampaignActivities) startedByRow(ctx context.Context, workflowID, runID
 		return "", nil
 	}
 	p, ok := info.GetMemo().GetFields()[contract.CampaignLineMemo]
-	var got int
-	if !ok || a.dc.FromPayload(p, &got) != nil || got != line {
+	if !ok {
 		return "", nil
+	}
+	var got int
+	if err := a.dc.FromPayload(p, &got); err != nil {
+		// Not knowing must not read as "not ours": that could start the row again.
+		return "", fmt.Errorf("read the campaign line of %s (check that this worker has the payload keys it was started with): %w", workflowID, err)
+	}
+	if got != line {
+		return "", nil
+	}
+	// The row names the migration's first run, as a row started now does; the latest
+	// may be a continuation of it.
+	if first := info.GetFirstRunId(); first != "" {
+		return first, nil
 	}
 	return info.GetExecution().GetRunId(), nil
 }

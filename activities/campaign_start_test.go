@@ -15,8 +15,11 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/mocks"
+	"go.temporal.io/sdk/testsuite"
 
+	"github.com/sellmigrate/sellmigrate/codec"
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/keyring"
 )
 
 const startCampaignID = "campaign-wave"
@@ -104,6 +107,7 @@ func TestStartCampaignMigrationsSettlesEachRow(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, v.Get(&got))
 	require.Equal(t, []CampaignStartResult{{Line: 1, RunID: "run-1001"}}, got)
+	c.AssertExpectations(t)
 }
 
 // TestStartCampaignMigrationsRetryStartsNothingTwice: a retry (an attempt after one
@@ -115,8 +119,10 @@ func TestStartCampaignMigrationsRetryStartsNothingTwice(t *testing.T) {
 	t.Parallel()
 	c := &mocks.Client{}
 	var seen []client.StartWorkflowOptions
-	failed := describedRun(t, "run-1001", startCampaignID, 1)
+	// Row 1's migration continued as new, then failed: the row names its first run.
+	failed := describedRun(t, "run-1001-latest", startCampaignID, 1)
 	failed.WorkflowExecutionInfo.Status = enumspb.WORKFLOW_EXECUTION_STATUS_FAILED
+	failed.WorkflowExecutionInfo.FirstRunId = "run-1001"
 	c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID("1001"), "").Return(failed, nil).Once()
 	c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID("1002"), "").Return(nil, serviceerror.NewNotFound("no such workflow")).Once()
 	c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID("1003"), "").Return(describedRun(t, "run-1003-line1", startCampaignID, 1), nil).Once()
@@ -150,4 +156,54 @@ func TestStartCampaignMigrationsRetriesWhatTemporalCannotTakeNow(t *testing.T) {
 	require.ErrorContains(t, err, "frontend restarting")
 	require.ErrorContains(t, err, fmt.Sprintf("line 1 of %s", startCampaignID))
 	require.Len(t, seen, 1, "the batch stops at the first start that must be retried")
+}
+
+// TestStartCampaignMigrationsReadsTheLineThroughTheCodec: the line in a migration's
+// memo is read with the data converter the worker's client encrypts with; a memo the
+// activity cannot read fails the attempt (to be retried) rather than passing for
+// someone else's migration, which could start the row again; so does a describe that
+// fails for any reason but "not found".
+func TestStartCampaignMigrationsReadsTheLineThroughTheCodec(t *testing.T) {
+	t.Parallel()
+	key, err := keyring.NewKey()
+	require.NoError(t, err)
+	pc, err := codec.Parse([]string{key}, "")
+	require.NoError(t, err)
+	sealed, err := pc.DataConverter().ToPayload(1)
+	require.NoError(t, err)
+	ours := describedRun(t, "run-1001", startCampaignID, 0)
+	ours.WorkflowExecutionInfo.Memo = &commonpb.Memo{Fields: map[string]*commonpb.Payload{contract.CampaignLineMemo: sealed}}
+
+	run := func(dc converter.DataConverter, describe func(c *mocks.Client)) ([]CampaignStartResult, error) {
+		c := &mocks.Client{}
+		describe(c)
+		ca, err := NewCampaignActivities(c, dc)
+		require.NoError(t, err)
+		var suite testsuite.WorkflowTestSuite
+		env := suite.NewTestActivityEnvironment()
+		env.RegisterActivity(ca)
+		env.SetHeartbeatDetails(1) // a retry
+		v, err := env.ExecuteActivity(ca.StartCampaignMigrations, startRows(map[string]int{"1001": 1}))
+		if err != nil {
+			return nil, err
+		}
+		var got []CampaignStartResult
+		require.NoError(t, v.Get(&got))
+		c.AssertExpectations(t)
+		return got, nil
+	}
+	describeOurs := func(c *mocks.Client) {
+		c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID("1001"), "").Return(ours, nil).Once()
+	}
+	got, err := run(pc.DataConverter(), describeOurs)
+	require.NoError(t, err)
+	require.Equal(t, []CampaignStartResult{{Line: 1, RunID: "run-1001"}}, got)
+
+	_, err = run(nil, describeOurs)
+	require.ErrorContains(t, err, "read the campaign line of "+contract.WorkflowID("1001"))
+
+	_, err = run(pc.DataConverter(), func(c *mocks.Client) {
+		c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID("1001"), "").Return(nil, serviceerror.NewUnavailable("frontend restarting")).Once()
+	})
+	require.ErrorContains(t, err, "frontend restarting")
 }

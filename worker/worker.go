@@ -63,8 +63,9 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 	wk.w.RegisterWorkflowWithOptions(workflows.MigrationWorkflow, workflow.RegisterOptions{Name: contract.WorkflowName})
 	wk.w.RegisterWorkflowWithOptions(workflows.PreflightWorkflow, workflows.PreflightRegisterOptions())
 	wk.w.RegisterActivity(acts)
-	// The campaign's activities ask Temporal itself (count, cancel, read migrations),
-	// so they hold the worker's client; the migration's activities never do.
+	// The campaign's activities ask Temporal itself (start, count, cancel and read
+	// migrations), so they hold the worker's client and its data converter; the
+	// migration's activities never do.
 	campaignActs, err := activities.NewCampaignActivities(c, o.DataConverter)
 	if err != nil {
 		return nil, err

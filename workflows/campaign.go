@@ -367,8 +367,10 @@ func (c *campaign) startWithActivity(ctx workflow.Context, batch []queuedStart) 
 	for i, s := range batch {
 		req.Rows[i] = activities.CampaignStart{Line: s.row.Line, Input: s.in}
 	}
+	// A cancelled campaign closes only once the activity has stopped starting rows.
+	actCtx := workflow.WithWaitForCancellation(c.activityCtx(ctx, "Start migrations of the campaign"), true)
 	var results []activities.CampaignStartResult
-	if err := workflow.ExecuteActivity(c.activityCtx(ctx, "Start migrations of the campaign"), campaignActs.StartCampaignMigrations, req).Get(ctx, &results); err != nil {
+	if err := workflow.ExecuteActivity(actCtx, campaignActs.StartCampaignMigrations, req).Get(ctx, &results); err != nil {
 		var canceled *temporal.CanceledError
 		if errors.As(err, &canceled) {
 			return err
