@@ -247,6 +247,8 @@ func listAndScreenshots(t *testing.T, b *tab, dev *harness.Dev) {
 		t.Errorf("the retry is not recorded as the signed-in operator's: %+v", s.Inputs)
 	}
 	b.do("back to the list", 20*time.Second, chromedp.Click(chromedp.ID("back-to-list")))
+	// The screenshot shows the rows, not the list still loading.
+	b.await("the list's rows", `!!document.querySelector('tr[data-workflow-id="sell-migration-1002"]')`, 30*time.Second)
 
 	list := b.screenshot("dashboard-list")
 	b.do("open the completed migration", 30*time.Second,
