@@ -48,6 +48,18 @@ func describedRun(t *testing.T, runID, campaignID string, line int) *workflowser
 	return &workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: info}
 }
 
+// startBatch runs the start activity on rows and returns its answer.
+func startBatch(t *testing.T, env *testsuite.TestActivityEnvironment, ca *CampaignActivities, rows CampaignStarts) ([]CampaignStartResult, error) {
+	t.Helper()
+	v, err := env.ExecuteActivity(ca.StartCampaignMigrations, rows)
+	if err != nil {
+		return nil, err
+	}
+	var got []CampaignStartResult
+	require.NoError(t, v.Get(&got))
+	return got, nil
+}
+
 func startedRun(runID string) *mocks.WorkflowRun {
 	run := &mocks.WorkflowRun{}
 	run.On("GetRunID").Return(runID)
@@ -78,10 +90,8 @@ func TestStartCampaignMigrationsSettlesEachRow(t *testing.T) {
 	// 1002's run was started by another campaign's row 2.
 	c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID("1002"), "other-1002").Return(describedRun(t, "other-1002", "campaign-other", 2), nil).Once()
 	env, ca := campaignEnv(t, c)
-	v, err := env.ExecuteActivity(ca.StartCampaignMigrations, startRows(map[string]int{"1001": 1, "1002": 2, "1003": 3}))
+	got, err := startBatch(t, env, ca, startRows(map[string]int{"1001": 1, "1002": 2, "1003": 3}))
 	require.NoError(t, err)
-	var got []CampaignStartResult
-	require.NoError(t, v.Get(&got))
 	require.Equal(t, []CampaignStartResult{
 		{Line: 1, RunID: "run-1001"},
 		{Line: 2, Exists: true},
@@ -103,9 +113,8 @@ func TestStartCampaignMigrationsSettlesEachRow(t *testing.T) {
 	onStart(c, "1001", nil, serviceerror.NewWorkflowExecutionAlreadyStarted("running", "", "run-1001"), &seen)
 	c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID("1001"), "run-1001").Return(describedRun(t, "run-1001", startCampaignID, 1), nil).Once()
 	env, ca = campaignEnv(t, c)
-	v, err = env.ExecuteActivity(ca.StartCampaignMigrations, startRows(map[string]int{"1001": 1}))
+	got, err = startBatch(t, env, ca, startRows(map[string]int{"1001": 1}))
 	require.NoError(t, err)
-	require.NoError(t, v.Get(&got))
 	require.Equal(t, []CampaignStartResult{{Line: 1, RunID: "run-1001"}}, got)
 	c.AssertExpectations(t)
 }
@@ -131,10 +140,8 @@ func TestStartCampaignMigrationsRetryStartsNothingTwice(t *testing.T) {
 	c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID("1003"), "run-1003-line1").Return(describedRun(t, "run-1003-line1", startCampaignID, 1), nil).Once()
 	env, ca := campaignEnv(t, c)
 	env.SetHeartbeatDetails(1)
-	v, err := env.ExecuteActivity(ca.StartCampaignMigrations, startRows(map[string]int{"1001": 1, "1002": 2, "1003": 7}))
+	got, err := startBatch(t, env, ca, startRows(map[string]int{"1001": 1, "1002": 2, "1003": 7}))
 	require.NoError(t, err)
-	var got []CampaignStartResult
-	require.NoError(t, v.Get(&got))
 	require.Equal(t, []CampaignStartResult{
 		{Line: 1, RunID: "run-1001"},
 		{Line: 2, RunID: "run-1002"},
@@ -152,7 +159,7 @@ func TestStartCampaignMigrationsRetriesWhatTemporalCannotTakeNow(t *testing.T) {
 	var seen []client.StartWorkflowOptions
 	onStart(c, "1001", nil, serviceerror.NewUnavailable("frontend restarting"), &seen)
 	env, ca := campaignEnv(t, c)
-	_, err := env.ExecuteActivity(ca.StartCampaignMigrations, startRows(map[string]int{"1001": 1, "1002": 2}))
+	_, err := startBatch(t, env, ca, startRows(map[string]int{"1001": 1, "1002": 2}))
 	require.ErrorContains(t, err, "frontend restarting")
 	require.ErrorContains(t, err, fmt.Sprintf("line 1 of %s", startCampaignID))
 	require.Len(t, seen, 1, "the batch stops at the first start that must be retried")
@@ -177,20 +184,13 @@ func TestStartCampaignMigrationsReadsTheLineThroughTheCodec(t *testing.T) {
 	run := func(dc converter.DataConverter, describe func(c *mocks.Client)) ([]CampaignStartResult, error) {
 		c := &mocks.Client{}
 		describe(c)
-		ca, err := NewCampaignActivities(c, dc)
-		require.NoError(t, err)
-		var suite testsuite.WorkflowTestSuite
-		env := suite.NewTestActivityEnvironment()
-		env.RegisterActivity(ca)
+		env, ca := campaignEnvWith(t, c, dc)
 		env.SetHeartbeatDetails(1) // a retry
-		v, err := env.ExecuteActivity(ca.StartCampaignMigrations, startRows(map[string]int{"1001": 1}))
-		if err != nil {
-			return nil, err
+		got, err := startBatch(t, env, ca, startRows(map[string]int{"1001": 1}))
+		if err == nil {
+			c.AssertExpectations(t)
 		}
-		var got []CampaignStartResult
-		require.NoError(t, v.Get(&got))
-		c.AssertExpectations(t)
-		return got, nil
+		return got, err
 	}
 	describeOurs := func(c *mocks.Client) {
 		c.On("DescribeWorkflowExecution", mock.Anything, contract.WorkflowID("1001"), "").Return(ours, nil).Once()

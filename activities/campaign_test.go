@@ -21,7 +21,13 @@ import (
 
 func campaignEnv(t *testing.T, c *mocks.Client) (*testsuite.TestActivityEnvironment, *CampaignActivities) {
 	t.Helper()
-	ca, err := NewCampaignActivities(c, nil)
+	return campaignEnvWith(t, c, nil)
+}
+
+// campaignEnvWith is campaignEnv with the data converter the worker's client has.
+func campaignEnvWith(t *testing.T, c *mocks.Client, dc converter.DataConverter) (*testsuite.TestActivityEnvironment, *CampaignActivities) {
+	t.Helper()
+	ca, err := NewCampaignActivities(c, dc)
 	require.NoError(t, err)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
