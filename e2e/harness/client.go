@@ -100,7 +100,9 @@ func (d *Dev) Client() (client.Client, error) {
 		return nil, err
 	}
 	d.sdk.client = c
-	d.sdk.starter = starter.New(c, starter.Options{UpdateTimeout: 30 * time.Second, DataConverter: pc.DataConverter()})
+	// The suite runs many stacks at once on a few cores: an update or a query may wait
+	// for a busy worker longer than the defaults allow an operator's command.
+	d.sdk.starter = starter.New(c, starter.Options{UpdateTimeout: 30 * time.Second, QueryTimeout: 30 * time.Second, DataConverter: pc.DataConverter()})
 	return c, nil
 }
 
