@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
 
+	"github.com/sellmigrate/sellmigrate/devstack/serverconfig"
 	"github.com/sellmigrate/sellmigrate/internal/devtls"
 )
 
@@ -105,7 +106,7 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("devstack: SQLite synchronous mode %q is not supported; use \"normal\" or \"full\"", o.SQLiteSynchronous)
 	}
 	if o.SQLiteMaxConns == 0 {
-		o.SQLiteMaxConns = sqliteMaxConns
+		o.SQLiteMaxConns = serverconfig.DefaultMaxConns
 	}
 	if o.SQLiteMaxConns < 1 || o.SQLiteMaxConns > 64 {
 		return o, fmt.Errorf("devstack: SQLite connections %d must be 1 to 64", o.SQLiteMaxConns)

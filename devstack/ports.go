@@ -6,10 +6,6 @@ import (
 	"strconv"
 )
 
-// loopback is where the internal services (history, matching, worker) listen: nothing
-// outside this process needs them.
-const loopback = "127.0.0.1"
-
 // checkPortFree fails with an actionable message when host:port cannot be bound. The
 // server and the UI library both exit the process on a bind failure, so every port they
 // will bind is probed here first.

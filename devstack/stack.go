@@ -17,6 +17,8 @@ import (
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/temporal"
 	"go.uber.org/zap"
+
+	"github.com/sellmigrate/sellmigrate/devstack/serverconfig"
 )
 
 // Stack is a running embedded Temporal server and, unless disabled, its Web UI.
@@ -95,56 +97,57 @@ func (s *Stack) finishStart(ctx context.Context, o Options) error {
 }
 
 // newServer prepares the database and assembles, without starting, the server.
-func newServer(o Options, gate *logGate) (temporal.Server, serverPorts, error) {
+func newServer(o Options, gate *logGate) (temporal.Server, serverconfig.Ports, error) {
 	dbPath, err := prepareDataDir(o.DataDir)
 	if err != nil {
-		return nil, serverPorts{}, err
+		return nil, serverconfig.Ports{}, err
 	}
-	sqlCfg, err := sqlConfig(dbPath, o.SQLiteSynchronous, o.SQLiteMaxConns)
+	sqlCfg, err := serverconfig.SQL(dbPath, o.SQLiteSynchronous, o.SQLiteMaxConns)
 	if err != nil {
-		return nil, serverPorts{}, err
+		return nil, serverconfig.Ports{}, err
 	}
 	logger := serverLogger(o.Logger, gate)
-	created, err := ensureSchema(sqlCfg, logger)
+	created, err := serverconfig.EnsureSchema(sqlCfg, logger)
 	if err != nil {
-		return nil, serverPorts{}, err
+		return nil, serverconfig.Ports{}, err
 	}
 	if created {
 		o.Logger.Info("created Temporal schema", zap.String("db", dbPath))
 	}
-	if n, err := prepareVisibilityTable(context.Background(), sqlCfg); err != nil {
-		return nil, serverPorts{}, err
+	if n, err := serverconfig.PrepareVisibilityTable(context.Background(), sqlCfg); err != nil {
+		return nil, serverconfig.Ports{}, err
 	} else if n > 0 {
 		o.Logger.Info("dropped visibility indexes no list here uses", zap.Int("indexes", n), zap.String("db", dbPath))
 	}
-	if err := ensureNamespace(sqlCfg, o.Namespace); err != nil {
-		return nil, serverPorts{}, err
+	if err := serverconfig.EnsureNamespace(sqlCfg, o.Namespace); err != nil {
+		return nil, serverconfig.Ports{}, err
 	}
-	ports, err := pickServerPorts(o.FrontendPort)
+	ports, err := serverconfig.PickPorts(o.FrontendPort)
 	if err != nil {
-		return nil, serverPorts{}, err
+		return nil, serverconfig.Ports{}, err
 	}
-	cfg := serverConfig(o, ports, sqlCfg)
+	frontend := serverconfig.Frontend{Host: o.Host, DialHost: o.dialHost(), TLS: o.TLS}
+	cfg := serverconfig.Server(frontend, ports, sqlCfg)
 	authorizer, err := authorization.GetAuthorizerFromConfig(&cfg.Global.Authorization)
 	if err != nil {
-		return nil, serverPorts{}, fmt.Errorf("devstack: build authorizer: %w", err)
+		return nil, serverconfig.Ports{}, fmt.Errorf("devstack: build authorizer: %w", err)
 	}
 	claimMapper, err := authorization.GetClaimMapperFromConfig(&cfg.Global.Authorization, logger)
 	if err != nil {
-		return nil, serverPorts{}, fmt.Errorf("devstack: build claim mapper: %w", err)
+		return nil, serverconfig.Ports{}, fmt.Errorf("devstack: build claim mapper: %w", err)
 	}
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
-		temporal.WithStaticHosts(staticHosts(o, ports)),
+		temporal.WithStaticHosts(serverconfig.StaticHosts(frontend, ports)),
 		temporal.WithLogger(logger),
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
-		temporal.WithDynamicConfigClient(dynamicConfig(o.DynamicConfig)),
+		temporal.WithDynamicConfigClient(serverconfig.DynamicConfig(o.DynamicConfig)),
 		temporal.WithChainedFrontendGrpcInterceptors(o.FrontendInterceptors...),
 	)
 	if err != nil {
-		return nil, serverPorts{}, fmt.Errorf("devstack: assemble Temporal server (%s): %w", ports, err)
+		return nil, serverconfig.Ports{}, fmt.Errorf("devstack: assemble Temporal server (%s): %w", ports, err)
 	}
 	return srv, ports, nil
 }

@@ -43,6 +43,15 @@ func wantOneLineError(t *testing.T, code int, stderr, contains string) {
 
 func TestArgumentErrors(t *testing.T) {
 	t.Parallel()
+	// A campaign's bad flags are refused before any connection (port 1 answers nothing).
+	wave := filepath.Join(t.TempDir(), "wave.csv")
+	if err := os.WriteFile(wave, []byte("account_id,mode,subdomain,requested_by,owner_email\n1001,new,acme,admin@acme.test,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	campaignStart := func(extra ...string) []string {
+		return append([]string{"campaign", "start", "--name", "wave-1", "--csv", wave, "--by", "ops@acme.test",
+			"--temporal-address", "127.0.0.1:1"}, extra...)
+	}
 	cases := []struct {
 		name     string
 		args     []string
@@ -79,6 +88,13 @@ func TestArgumentErrors(t *testing.T) {
 		{"status bad id", []string{"status", "acme"}, "neither a Sell account ID"},
 		{"cancel no id", []string{"cancel"}, "cancel needs the Sell account ID"},
 		{"cancel bad id", []string{"cancel", "sell-migration-x"}, "neither a Sell account ID"},
+		{"campaign bad window", campaignStart("--window", "Mon-Fri 9-17"), "--window: "},
+		{"campaign bad rate", campaignStart("--rate", "0/m"), `--rate "0/m" is not valid`},
+		{"campaign rate per hour", campaignStart("--rate", "30/h"), `--rate "30/h" is not valid`},
+		{"campaign no room", campaignStart("--max-active", "0"), "--max-active"},
+		{"campaign bad name", campaignStart("--name", "Wave 1"), "--name"},
+		{"campaign csv and json", campaignStart("--json", wave), "not both"},
+		{"campaign no sender", campaignStart("--by", ""), "--by"},
 		{"list bad status", []string{"list", "--status", "stuck"}, `status "stuck" is not known`},
 		{"list positional", []string{"list", "running"}, "takes no arguments besides flags"},
 		{"unknown flag", []string{"status", "1001", "--verbose"}, "unknown flag: --verbose"},

@@ -1,4 +1,4 @@
-package devstack
+package serverconfig
 
 import (
 	"context"
@@ -30,10 +30,10 @@ var keptVisibilityIndexes = []string{
 	"by_datetime_01", "by_datetime_02", "by_datetime_03",
 }
 
-// prepareVisibilityTable trims the visibility table's indexes and writes its planner
+// PrepareVisibilityTable trims the visibility table's indexes and writes its planner
 // statistics (visibility_planner_stats.go), on one connection to the file before the
 // server opens it. It returns how many indexes it dropped.
-func prepareVisibilityTable(ctx context.Context, cfg *config.SQL) (int, error) {
+func PrepareVisibilityTable(ctx context.Context, cfg *config.SQL) (int, error) {
 	db, err := openTemporalFile(cfg)
 	if err != nil {
 		return 0, err

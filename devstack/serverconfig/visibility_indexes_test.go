@@ -1,4 +1,4 @@
-package devstack
+package serverconfig
 
 import (
 	"context"
@@ -46,11 +46,11 @@ func TestTrimVisibilityIndexesKeepsWhatListsUse(t *testing.T) {
 // start makes it.
 func newTemporalFile(t *testing.T) *config.SQL {
 	t.Helper()
-	cfg, err := sqlConfig(filepath.Join(t.TempDir(), "temporal.db"), "normal", 1)
+	cfg, err := SQL(filepath.Join(t.TempDir(), "temporal.db"), "normal", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ensureSchema(cfg, log.NewNoopLogger()); err != nil {
+	if _, err := EnsureSchema(cfg, log.NewNoopLogger()); err != nil {
 		t.Fatal(err)
 	}
 	return cfg
@@ -88,7 +88,7 @@ func TestVisibilityListsPlanOnASelectiveIndex(t *testing.T) {
 	cfg := newTemporalFile(t)
 	ctx := context.Background()
 	for i := range 2 { // the second start's preparation must leave the same rows
-		if _, err := prepareVisibilityTable(ctx, cfg); err != nil {
+		if _, err := PrepareVisibilityTable(ctx, cfg); err != nil {
 			t.Fatalf("start %d: %v", i+1, err)
 		}
 	}

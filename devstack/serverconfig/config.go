@@ -1,4 +1,10 @@
-package devstack
+// Package serverconfig is what devstack's embedded Temporal server is built from: its
+// configuration (one process, four services at known loopback addresses, SQLite, the
+// frontend's TLS, the dynamic config) and its SQLite file (the schema, the namespace,
+// the visibility indexes kept and the planner's statistics). It imports Temporal's
+// configuration and persistence packages but not the server itself, so its tests link
+// in seconds, not the half minute a test binary with the whole server takes.
+package serverconfig
 
 import (
 	"fmt"
@@ -21,27 +27,43 @@ import (
 // 10/s: the Web UI, the dashboard and `list` all page through visibility.
 const visibilityRPS = 100
 
-// serverPorts are the gRPC ports of the four services of one process.
-type serverPorts struct {
-	frontend, history, matching, worker int
+// Loopback is where the internal services (history, matching, worker) listen: nothing
+// outside this process needs them.
+const Loopback = "127.0.0.1"
+
+// Ports are the gRPC ports of the four services of one process.
+type Ports struct {
+	Frontend, History, Matching, Worker int
 }
 
-func pickServerPorts(frontend int) (serverPorts, error) {
+// PickPorts keeps the frontend's port and picks free loopback ports for the others.
+func PickPorts(frontend int) (Ports, error) {
 	free, err := loopport.PickOwn(3)
 	if err != nil {
-		return serverPorts{}, fmt.Errorf("devstack: pick loopback ports for the internal Temporal services: %w", err)
+		return Ports{}, fmt.Errorf("devstack: pick loopback ports for the internal Temporal services: %w", err)
 	}
-	return serverPorts{frontend: frontend, history: free[0], matching: free[1], worker: free[2]}, nil
+	return Ports{Frontend: frontend, History: free[0], Matching: free[1], Worker: free[2]}, nil
 }
 
-// serverConfig assembles a single-process cluster: one history shard, SQLite for
+// Frontend is where the frontend listens and how clients in this process reach it.
+type Frontend struct {
+	// Host is the address the frontend binds (possibly a wildcard).
+	Host string
+	// DialHost is the address clients in this process dial: Host, or loopback for a
+	// wildcard.
+	DialHost string
+	// TLS, when set, serves the frontend over mTLS with these files.
+	TLS *devtls.Files
+}
+
+// Server assembles a single-process cluster: one history shard, SQLite for
 // persistence and visibility, archival off, no metrics or pprof listeners, and no
 // frontend HTTP API (the Web UI talks gRPC).
-func serverConfig(o Options, ports serverPorts, sqlCfg *config.SQL) *config.Config {
-	frontendAddr := net.JoinHostPort(o.dialHost(), strconv.Itoa(ports.frontend))
+func Server(f Frontend, ports Ports, sqlCfg *config.SQL) *config.Config {
+	frontendAddr := net.JoinHostPort(f.DialHost, strconv.Itoa(ports.Frontend))
 	var c config.Config
 	c.Global.Membership.MaxJoinDuration = 30 * time.Second
-	c.Global.Membership.BroadcastAddress = loopback
+	c.Global.Membership.BroadcastAddress = Loopback
 	c.Persistence = config.Persistence{
 		DefaultStore:     sqliteplugin.PluginName,
 		VisibilityStore:  sqliteplugin.PluginName,
@@ -59,10 +81,10 @@ func serverConfig(o Options, ports serverPorts, sqlCfg *config.SQL) *config.Conf
 	}
 	c.DCRedirectionPolicy.Policy = "noop"
 	c.Services = map[string]config.Service{
-		string(primitives.FrontendService): serviceConfig(o.Host, ports.frontend),
-		string(primitives.HistoryService):  serviceConfig(loopback, ports.history),
-		string(primitives.MatchingService): serviceConfig(loopback, ports.matching),
-		string(primitives.WorkerService):   serviceConfig(loopback, ports.worker),
+		string(primitives.FrontendService): serviceConfig(f.Host, ports.Frontend),
+		string(primitives.HistoryService):  serviceConfig(Loopback, ports.History),
+		string(primitives.MatchingService): serviceConfig(Loopback, ports.Matching),
+		string(primitives.WorkerService):   serviceConfig(Loopback, ports.Worker),
 	}
 	c.Archival.History.State = "disabled"
 	c.Archival.Visibility.State = "disabled"
@@ -70,8 +92,8 @@ func serverConfig(o Options, ports serverPorts, sqlCfg *config.SQL) *config.Conf
 	c.NamespaceDefaults.Archival.Visibility.State = "disabled"
 	// The server's own worker service (system workflows) dials the frontend as a client.
 	c.PublicClient.HostPort = frontendAddr
-	if o.TLS != nil {
-		c.Global.TLS = frontendTLS(*o.TLS)
+	if f.TLS != nil {
+		c.Global.TLS = frontendTLS(*f.TLS)
 	}
 	return &c
 }
@@ -95,23 +117,23 @@ func serviceConfig(host string, port int) config.Service {
 	return config.Service{RPC: config.RPC{GRPCPort: port, BindOnIP: host}}
 }
 
-// staticHosts replaces ringpop membership: every service is in this process at a known
+// StaticHosts replaces ringpop membership: every service is in this process at a known
 // address, so no membership ports are opened and no gossip runs.
-func staticHosts(o Options, ports serverPorts) map[primitives.ServiceName]static.Hosts {
+func StaticHosts(f Frontend, ports Ports) map[primitives.ServiceName]static.Hosts {
 	at := func(host string, port int) static.Hosts {
 		return static.SingleLocalHost(net.JoinHostPort(host, strconv.Itoa(port)))
 	}
 	return map[primitives.ServiceName]static.Hosts{
-		primitives.FrontendService: at(o.dialHost(), ports.frontend),
-		primitives.HistoryService:  at(loopback, ports.history),
-		primitives.MatchingService: at(loopback, ports.matching),
-		primitives.WorkerService:   at(loopback, ports.worker),
+		primitives.FrontendService: at(f.DialHost, ports.Frontend),
+		primitives.HistoryService:  at(Loopback, ports.History),
+		primitives.MatchingService: at(Loopback, ports.Matching),
+		primitives.WorkerService:   at(Loopback, ports.Worker),
 	}
 }
 
-// dynamicConfig holds the few server knobs that differ from the defaults, then the
+// DynamicConfig holds the few server knobs that differ from the defaults, then the
 // caller's overrides.
-func dynamicConfig(overrides map[string]any) dynamicconfig.StaticClient {
+func DynamicConfig(overrides map[string]any) dynamicconfig.StaticClient {
 	c := dynamicconfig.StaticClient{
 		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): visibilityRPS,
 	}
@@ -121,6 +143,6 @@ func dynamicConfig(overrides map[string]any) dynamicconfig.StaticClient {
 	return c
 }
 
-func (p serverPorts) String() string {
-	return fmt.Sprintf("frontend %d, history %d, matching %d, worker %d", p.frontend, p.history, p.matching, p.worker)
+func (p Ports) String() string {
+	return fmt.Sprintf("frontend %d, history %d, matching %d, worker %d", p.Frontend, p.History, p.Matching, p.Worker)
 }

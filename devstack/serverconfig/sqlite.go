@@ -1,4 +1,4 @@
-package devstack
+package serverconfig
 
 import (
 	"fmt"
@@ -25,7 +25,8 @@ import (
 // and extra connections only add lock contention. busy_timeout only matters when another process (a sqlite3 shell, a
 // backup) holds the file briefly: the server then waits instead of failing.
 const (
-	sqliteMaxConns      = 1
+	// DefaultMaxConns is the SQL connections to the file unless told otherwise.
+	DefaultMaxConns     = 1
 	sqliteBusyTimeoutMS = "10000"
 	namespaceRetention  = 7 * 24 * time.Hour
 	clusterName         = "active"
@@ -35,8 +36,8 @@ const (
 // file lacking them is not one we may start on.
 var requiredTables = []string{"cluster_metadata_info", "namespaces", "executions", "executions_visibility"}
 
-// sqlConfig is the one SQL store backing both persistence and visibility.
-func sqlConfig(dbPath, synchronous string, maxConns int) (*config.SQL, error) {
+// SQL is the one SQL store backing both persistence and visibility.
+func SQL(dbPath, synchronous string, maxConns int) (*config.SQL, error) {
 	// The plugin pastes the path into a file: URI unescaped, so these would be misparsed.
 	if strings.ContainsAny(dbPath, "?#%") {
 		return nil, fmt.Errorf("devstack: data dir path %q contains ?, # or %%, which SQLite URIs cannot carry; choose another --data-dir", dbPath)
@@ -55,9 +56,9 @@ func sqlConfig(dbPath, synchronous string, maxConns int) (*config.SQL, error) {
 	}, nil
 }
 
-// ensureSchema creates the Temporal schema in an empty database and leaves an existing
+// EnsureSchema creates the Temporal schema in an empty database and leaves an existing
 // Temporal database untouched. It reports whether it created the schema.
-func ensureSchema(cfg *config.SQL, logger log.Logger) (bool, error) {
+func EnsureSchema(cfg *config.SQL, logger log.Logger) (bool, error) {
 	db, err := sql.NewSQLAdminDB(sqlplugin.DbKindUnknown, cfg, resolver.NewNoopResolver(), logger, metrics.NoopMetricsHandler)
 	if err != nil {
 		return false, fmt.Errorf("devstack: open %s: %w", cfg.DatabaseName, err)
@@ -104,12 +105,12 @@ func (r *statementRecorder) Exec(stmt string, args ...any) error {
 	return nil
 }
 
-// ensureNamespace writes namespace, with the migration search attributes and a 7-day
+// EnsureNamespace writes namespace, with the migration search attributes and a 7-day
 // retention, straight into the database before the server starts, as the Temporal CLI
 // dev server does: every service then loads it at startup, with no cache-refresh lag
 // before the first workflow may upsert the attributes. An existing namespace is left
 // as it is; Start then adds any missing attribute through the operator service.
-func ensureNamespace(cfg *config.SQL, namespace string) error {
+func EnsureNamespace(cfg *config.SQL, namespace string) error {
 	ns, err := sqliteschema.NewNamespaceConfig(clusterName, namespace, false, contract.SearchAttributes)
 	if err != nil {
 		return fmt.Errorf("devstack: describe namespace %q: %w", namespace, err)
