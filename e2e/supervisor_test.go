@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ type supervisor struct {
 
 	mu       sync.Mutex
 	current  *harness.Proc
+	readyURL string // the current worker's /readyz
 	kills    int
 	restarts int
 	stopped  bool
@@ -30,7 +32,7 @@ func superviseWorker(t *testing.T, d *harness.Dev, logDir, name string, extra ha
 	t.Helper()
 	s := &supervisor{t: t, d: d, logDir: logDir, name: name, extra: extra}
 	s.mu.Lock()
-	s.current = s.spawn()
+	s.current, s.readyURL = s.spawn()
 	s.mu.Unlock()
 	s.wg.Add(1)
 	go s.loop()
@@ -39,15 +41,15 @@ func superviseWorker(t *testing.T, d *harness.Dev, logDir, name string, extra ha
 
 // spawn starts a worker without waiting for it to poll: while the stack restarts it
 // may exit at once, and the loop starts another.
-func (s *supervisor) spawn() *harness.Proc {
-	p, err := s.d.SpawnWorker(s.logDir, s.name, s.extra)
+func (s *supervisor) spawn() (*harness.Proc, string) {
+	p, ready, err := s.d.SpawnWorker(s.logDir, s.name, s.extra)
 	if err != nil {
 		s.t.Error(err)
-		return nil
+		return nil, ""
 	}
 	// A test that stops early leaves no process behind; stop() stops it cleanly first.
 	s.t.Cleanup(p.Kill)
-	return p
+	return p, ready
 }
 
 // loop restarts the worker whenever it exits, until stop.
@@ -67,9 +69,28 @@ func (s *supervisor) loop() {
 			s.mu.Unlock()
 			return
 		}
-		s.current = s.spawn()
+		s.current, s.readyURL = s.spawn()
 		s.restarts++
 		s.mu.Unlock()
+	}
+}
+
+// waitReady waits until the current worker polls (its /readyz answers), checking every
+// 100 ms, and reports whether it does before ctx ends. A worker restarted while the
+// stack is down exits and is replaced; the wait follows the replacement.
+func (s *supervisor) waitReady(ctx context.Context) bool {
+	for {
+		s.mu.Lock()
+		url := s.readyURL
+		s.mu.Unlock()
+		if url != "" && harness.Ready(url) {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 }
 
@@ -78,6 +99,7 @@ func (s *supervisor) kill() {
 	s.mu.Lock()
 	c := s.current
 	s.kills++
+	s.readyURL = "" // a dying worker may still answer; waitReady waits for the next one
 	s.mu.Unlock()
 	if c != nil {
 		c.Kill()

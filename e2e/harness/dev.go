@@ -234,11 +234,21 @@ func (d *Dev) CredentialStore() (dsn, key string, err error) {
 
 // SpawnWorker runs `sellmigrate worker` (the lean build) against this stack, logging to
 // logDir/name.log, without waiting for it to poll: a supervisor's restart while the
-// stack is down may exit at once.
-func (d *Dev) SpawnWorker(logDir, name string, extra Settings) (*Proc, error) {
-	p, _, err := d.spawnWorker(logDir, name, extra)
-	return p, err
+// stack is down may exit at once. It returns the worker's /readyz URL, which answers
+// 200 once the worker polls.
+func (d *Dev) SpawnWorker(logDir, name string, extra Settings) (*Proc, string, error) {
+	p, ws, err := d.spawnWorker(logDir, name, extra)
+	if err != nil {
+		return nil, "", err
+	}
+	return p, readyURL(ws), nil
 }
+
+// readyURL is the /readyz of a worker started with these settings.
+func readyURL(ws Settings) string { return "http://" + ws["worker.metrics_listen"] + "/readyz" }
+
+// Ready reports whether url answers 200 now.
+func Ready(url string) bool { return httpOK(url) }
 
 func (d *Dev) spawnWorker(logDir, name string, extra Settings) (*Proc, Settings, error) {
 	ws, err := d.WorkerSettings()
@@ -256,7 +266,7 @@ func (d *Dev) StartWorker(logDir, name string, extra Settings) (*Proc, error) {
 	if err != nil {
 		return nil, err
 	}
-	ready := "http://" + ws["worker.metrics_listen"] + "/readyz"
+	ready := readyURL(ws)
 	if err := p.waitFor("the worker is ready ("+ready+")", DevReadyTimeout, func() bool { return httpOK(ready) }); err != nil {
 		p.Kill()
 		return nil, err
