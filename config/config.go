@@ -40,6 +40,10 @@ type Temporal struct {
 	ConfigFile string
 	// AllowInsecure lets api and worker dial a non-loopback Temporal in plaintext.
 	AllowInsecure bool
+	// QueryTimeout bounds a progress query (status, campaign status, the API's reads):
+	// a worker answers it, replaying a closed or evicted workflow first. Past it the
+	// CLI and API fall back to search attributes and say so.
+	QueryTimeout time.Duration
 	// Connection is the TLS, API key and metadata every client uses; set at load by
 	// resolveClient, never by a setting.
 	Connection TemporalConnection

@@ -218,6 +218,8 @@ func TestValidationNamesKey(t *testing.T) {
 		{"worker.activities_per_second", "-3"},
 		{"worker.task_queue_activities_per_second", "fast"},
 		{"worker.stop_timeout", "-1s"},
+		{"temporal.query_timeout", "0s"},
+		{"temporal.query_timeout", "soon"},
 		{"worker.sticky_schedule_to_start_timeout", "0s"},
 		{"worker.sticky_schedule_to_start_timeout", "1500ms"},
 		{"worker.sticky_schedule_to_start_timeout", "1h"},

@@ -27,6 +27,7 @@ var keys = []key{
 	{"temporal.profile", "", func(c *Config) any { return &c.Temporal.Profile }},
 	{"temporal.config_file", "", func(c *Config) any { return &c.Temporal.ConfigFile }},
 	{"temporal.allow_insecure", false, func(c *Config) any { return &c.Temporal.AllowInsecure }},
+	{"temporal.query_timeout", 5 * time.Second, func(c *Config) any { return &c.Temporal.QueryTimeout }},
 	// Empty codec keys mean dev's key file under dev.data_dir (see Config.PayloadCodec).
 	{"temporal.codec_keys", []string{}, func(c *Config) any { return &c.Temporal.CodecKeys }},
 	{"temporal.codec_active_key", "", func(c *Config) any { return &c.Temporal.CodecActiveKey }},

@@ -18,6 +18,7 @@ func (c Config) validate(r Role) error {
 		hostPort("temporal.address", c.Temporal.Address, "127.0.0.1:7233"),
 		word("temporal.namespace", c.Temporal.Namespace, "default"),
 		c.Temporal.validateCodec(),
+		positive("temporal.query_timeout", c.Temporal.QueryTimeout, "5s"),
 
 		urlTemplate("zendesk.support_url", c.Zendesk.SupportURL, "{subdomain}", "https://{subdomain}.zendesk.com"),
 		label("zendesk.accounts_subdomain", c.Zendesk.AccountsSubdomain),

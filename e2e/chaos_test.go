@@ -95,7 +95,7 @@ func TestChaosMigrations(t *testing.T) {
 		}
 	}()
 
-	// Start the migrations one every 0.5s, as ops would fire them: each start goes on
+	// Start the migrations one every 0.2s, as ops would fire them: each start goes on
 	// (retrying while the stack is down) without holding up the next. Stop and restart
 	// the stack twice on the way.
 	var injected int64
@@ -114,7 +114,7 @@ func TestChaosMigrations(t *testing.T) {
 		}
 		// ctx ends if the test fails first: no start outlives it.
 		starts.Go(func() error { return harness.StartMigrationWithin(ctx, st, a, time.Minute) })
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond)
 	}
 	if err := starts.Wait(); err != nil {
 		t.Fatal(err)

@@ -98,8 +98,9 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 		return nil, err
 	}
 	return api.NewServer(api.Options{
-		Starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger.Named("starter"), DataConverter: pc.DataConverter()}),
-		Logger:  logger.Named("api"),
+		Starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger.Named("starter"), DataConverter: pc.DataConverter(),
+			QueryTimeout: cfg.Temporal.QueryTimeout}),
+		Logger: logger.Named("api"),
 		Tokens: api.Tokens{
 			Viewer: cfg.API.ViewerTokens,
 			Ops:    cfg.API.OpsTokens,

@@ -90,10 +90,11 @@ func (a *app) connect(ctx context.Context, cmd *cobra.Command) (*session, error)
 		return nil, err
 	}
 	return &session{
-		cfg:     cfg,
-		logger:  logger,
-		client:  c,
-		starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger, DataConverter: pc.DataConverter()}),
+		cfg:    cfg,
+		logger: logger,
+		client: c,
+		starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger, DataConverter: pc.DataConverter(),
+			QueryTimeout: cfg.Temporal.QueryTimeout}),
 	}, nil
 }
 

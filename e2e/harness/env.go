@@ -51,9 +51,12 @@ func childEnv(settings ...Settings) []string {
 // Hooli conversion) while jobs still run asynchronously. Tests that need slow jobs give
 // an account its own (AccountSpec.JobDurationMs). The API's admin endpoints take any
 // free port, so stacks and API processes side by side never fight over the default
-// one; Dev gives its stack a known port.
+// one; Dev gives its stack a known port. Progress queries wait up to 30 s, not 5: with
+// a dozen stacks on two cores a worker can take longer to replay a closed migration,
+// and the tests check the query's answer, not the fallback to search attributes.
 var testDefaults = Settings{
 	"api.admin_listen":                 "127.0.0.1:0",
+	"temporal.query_timeout":           "30s",
 	"log.level":                        "warn",
 	"migration.retry_initial_interval": "100ms",
 	"migration.retry_max_interval":     "1s",
