@@ -59,10 +59,7 @@ func TestChaosMigrations(t *testing.T) {
 	accounts := harness.LayOut(3001, "chaos", harness.ChaosMix)
 	harness.AddChaosAccounts(t, sim, accounts, func(sub, email string) { d.AddOperatorToken(t, sub, email) })
 	sim.SetFaults(t, harness.ChaosFaults)
-	// Workers here live 2–4 s: with the SDK's 5 s sticky timeout nearly every workflow
-	// task would first wait out a dead worker's queue. Operators of workers that die
-	// often lower it the same way; the fallback it speeds up is the one under test.
-	sup := superviseWorker(t, d, logDir, "worker", harness.Settings{"worker.sticky_schedule_to_start_timeout": "1s"})
+	sup := superviseWorker(t, d, logDir, "worker", nil)
 	defer func() {
 		if err := sup.stop(); err != nil {
 			t.Error(err)
