@@ -108,10 +108,6 @@ type Worker struct {
 	// smaller cache bounds memory when thousands wait, at the cost of a history replay
 	// when an evicted one moves again. See docs/PERFORMANCE.md.
 	StickyCacheSize int
-	// StickyScheduleToStartTimeout is how long a workflow task waits on the queue of
-	// the worker that ran the workflow's last task before any worker may take it: after
-	// a worker crash, each workflow it held waits this long once (SDK default 5s).
-	StickyScheduleToStartTimeout time.Duration
 	// WorkflowTaskPollers and ActivityTaskPollers: long polls per task type; 0 = SDK default (2).
 	WorkflowTaskPollers int
 	ActivityTaskPollers int

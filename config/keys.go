@@ -64,7 +64,6 @@ var keys = []key{
 	{"worker.stop_timeout", 10 * time.Second, func(c *Config) any { return &c.Worker.StopTimeout }},
 	{"worker.max_heartbeat_throttle", time.Second, func(c *Config) any { return &c.Worker.MaxHeartbeatThrottle }},
 	{"worker.sticky_cache_size", 2000, func(c *Config) any { return &c.Worker.StickyCacheSize }},
-	{"worker.sticky_schedule_to_start_timeout", 5 * time.Second, func(c *Config) any { return &c.Worker.StickyScheduleToStartTimeout }},
 	{"worker.workflow_task_pollers", 0, func(c *Config) any { return &c.Worker.WorkflowTaskPollers }},
 	{"worker.activity_task_pollers", 0, func(c *Config) any { return &c.Worker.ActivityTaskPollers }},
 	{"worker.disable_eager_activities", false, func(c *Config) any { return &c.Worker.DisableEagerActivities }},

@@ -35,7 +35,6 @@ func (c Config) validate(r Role) error {
 		nonNegative("worker.stop_timeout", c.Worker.StopTimeout, "10s"),
 		positive("worker.max_heartbeat_throttle", c.Worker.MaxHeartbeatThrottle, "1s"),
 		intRange("worker.sticky_cache_size", c.Worker.StickyCacheSize, 0, 1_000_000),
-		wholeSeconds("worker.sticky_schedule_to_start_timeout", c.Worker.StickyScheduleToStartTimeout, time.Second, 10*time.Minute, "5s"),
 		intRange("worker.workflow_task_pollers", c.Worker.WorkflowTaskPollers, 0, 1_000),
 		intRange("worker.activity_task_pollers", c.Worker.ActivityTaskPollers, 0, 1_000),
 		optionalHostPort("worker.metrics_listen", c.Worker.MetricsListen, "127.0.0.1:9090"),
@@ -201,14 +200,6 @@ func partnerToken(v string) error {
 func positive(name string, d time.Duration, example string) error {
 	if d <= 0 {
 		return fmt.Errorf("config: %s %s must be a positive duration, e.g. %s", name, d, example)
-	}
-	return nil
-}
-
-// wholeSeconds is a duration Temporal keeps in whole seconds, from lo to hi.
-func wholeSeconds(name string, d, lo, hi time.Duration, example string) error {
-	if d < lo || d > hi || d%time.Second != 0 {
-		return fmt.Errorf("config: %s %s must be whole seconds from %s to %s, e.g. %s", name, d, lo, hi, example)
 	}
 	return nil
 }

@@ -53,7 +53,6 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 		DisableEagerActivities:                 o.DisableEagerActivities,
 		WorkerStopTimeout:                      o.StopTimeout,
 		MaxHeartbeatThrottleInterval:           o.MaxHeartbeatThrottle,
-		StickyScheduleToStartTimeout:           o.StickyScheduleToStartTimeout,
 		OnFatalError: func(err error) {
 			select {
 			case wk.fatal <- err:
