@@ -44,9 +44,10 @@ type chaosSummary struct {
 // restarted, as a supervisor would), the whole stack (embedded Temporal + simulator) is
 // stopped cleanly and started again on its data directory twice, and the simulator
 // answers 20% of Zendesk calls with a 5xx and 10% with a 429 (Retry-After 1s). A
-// responder answers every human input as soon as a migration waits for it. Every migration must reach its expected outcome, and
-// the simulator's ledger must show each account created and linked and each user
-// converted exactly once, in the exact expected totals.
+// responder answers every human input as soon as a migration waits for it. Every
+// migration must reach its expected outcome, and the simulator's ledger must show each
+// account created and linked and each user converted exactly once, in the exact
+// expected totals.
 func TestChaosMigrations(t *testing.T) {
 	t.Parallel()
 	bins := binaries(t)
@@ -82,12 +83,12 @@ func TestChaosMigrations(t *testing.T) {
 	killerDone := make(chan struct{})
 	go func() {
 		defer close(killerDone)
-		for sup.waitReady(killCtx) {
+		for w := sup.waitReady(killCtx); w != nil; w = sup.waitReady(killCtx) {
 			select {
 			case <-killCtx.Done():
 				return
 			case <-time.After(2*time.Second + rand.N(2*time.Second)):
-				sup.kill()
+				sup.killIf(w)
 			}
 		}
 	}()

@@ -75,35 +75,52 @@ func (s *supervisor) loop() {
 	}
 }
 
+// readyWithin bounds the wait for one worker's /readyz: a worker that cannot serve it
+// (its metrics port taken) still polls, and is then killed without the signal.
+const readyWithin = 20 * time.Second
+
 // waitReady waits until the current worker polls (its /readyz answers), checking every
-// 100 ms, and reports whether it does before ctx ends. A worker restarted while the
-// stack is down exits and is replaced; the wait follows the replacement.
-func (s *supervisor) waitReady(ctx context.Context) bool {
+// 100 ms, and returns it; nil once ctx ends. A worker restarted while the stack is down
+// exits and is replaced; the wait follows the replacement. One that has not answered
+// within readyWithin is returned as it is.
+func (s *supervisor) waitReady(ctx context.Context) *harness.Proc {
+	var waiting *harness.Proc
+	var since time.Time
 	for {
 		s.mu.Lock()
-		url := s.readyURL
+		c, url := s.current, s.readyURL
 		s.mu.Unlock()
-		if url != "" && harness.Ready(url) {
-			return true
+		if c != waiting {
+			waiting, since = c, time.Now()
+		}
+		if c != nil && !c.Exited() && url != "" {
+			if harness.Ready(url) {
+				return c
+			}
+			if time.Since(since) > readyWithin {
+				s.t.Logf("worker not ready after %s (%s); killing it all the same", readyWithin, url)
+				return c
+			}
 		}
 		select {
 		case <-ctx.Done():
-			return false
+			return nil
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }
 
-// kill SIGKILLs the running worker; the loop starts another.
-func (s *supervisor) kill() {
+// killIf SIGKILLs p if it is still the running worker, and counts the kill; the loop
+// starts another. A worker that has exited or been replaced meanwhile (the stack
+// restarted under it) is left alone and not counted, so only real kills count.
+func (s *supervisor) killIf(p *harness.Proc) {
 	s.mu.Lock()
-	c := s.current
-	s.kills++
-	s.readyURL = "" // a dying worker may still answer; waitReady waits for the next one
-	s.mu.Unlock()
-	if c != nil {
-		c.Kill()
+	defer s.mu.Unlock()
+	if p == nil || s.current != p || p.Exited() {
+		return
 	}
+	s.kills++
+	p.Kill()
 }
 
 func (s *supervisor) counts() (kills, restarts int) {
