@@ -41,8 +41,9 @@ type Temporal struct {
 	// AllowInsecure lets api and worker dial a non-loopback Temporal in plaintext.
 	AllowInsecure bool
 	// QueryTimeout bounds a progress query (status, campaign status, the API's reads):
-	// a worker answers it, replaying a closed or evicted workflow first. Past it the
-	// CLI and API fall back to search attributes and say so.
+	// a worker answers it, replaying a closed or evicted workflow first. Past it a
+	// migration's status falls back to its search attributes and says so; a campaign's
+	// fails, naming this key. At most a minute, within the API's write timeout.
 	QueryTimeout time.Duration
 	// Connection is the TLS, API key and metadata every client uses; set at load by
 	// resolveClient, never by a setting.

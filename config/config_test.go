@@ -220,6 +220,7 @@ func TestValidationNamesKey(t *testing.T) {
 		{"worker.stop_timeout", "-1s"},
 		{"temporal.query_timeout", "0s"},
 		{"temporal.query_timeout", "soon"},
+		{"temporal.query_timeout", "2m"},
 		{"dev.temporal_port", "70000"},
 		{"dev.ui_port", "7233"},
 		{"dev.ui_port", "0"},

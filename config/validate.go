@@ -18,7 +18,7 @@ func (c Config) validate(r Role) error {
 		hostPort("temporal.address", c.Temporal.Address, "127.0.0.1:7233"),
 		word("temporal.namespace", c.Temporal.Namespace, "default"),
 		c.Temporal.validateCodec(),
-		positive("temporal.query_timeout", c.Temporal.QueryTimeout, "5s"),
+		upTo("temporal.query_timeout", c.Temporal.QueryTimeout, time.Minute, "5s"),
 
 		urlTemplate("zendesk.support_url", c.Zendesk.SupportURL, "{subdomain}", "https://{subdomain}.zendesk.com"),
 		label("zendesk.accounts_subdomain", c.Zendesk.AccountsSubdomain),
@@ -200,6 +200,14 @@ func partnerToken(v string) error {
 func positive(name string, d time.Duration, example string) error {
 	if d <= 0 {
 		return fmt.Errorf("config: %s %s must be a positive duration, e.g. %s", name, d, example)
+	}
+	return nil
+}
+
+// upTo is a positive duration no longer than most.
+func upTo(name string, d, most time.Duration, example string) error {
+	if d <= 0 || d > most {
+		return fmt.Errorf("config: %s %s must be a positive duration up to %s, e.g. %s", name, d, most, example)
 	}
 	return nil
 }

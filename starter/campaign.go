@@ -289,7 +289,7 @@ func (s *Starter) CampaignProgress(ctx context.Context, name string) (contract.C
 			return contract.CampaignProgress{}, &CampaignNotFoundError{Name: name}
 		}
 		if isTimeout(qctx, err) {
-			return contract.CampaignProgress{}, fmt.Errorf("campaign %s did not answer its progress query within %s; if no worker is running, start one (\"sellmigrate worker\" or \"sellmigrate dev\")", name, s.opts.QueryTimeout)
+			return contract.CampaignProgress{}, fmt.Errorf("campaign %s did not answer its progress query within %s (temporal.query_timeout); if no worker is running, start one (\"sellmigrate worker\" or \"sellmigrate dev\"), if the worker is busy, wait or raise the timeout", name, s.opts.QueryTimeout)
 		}
 		return contract.CampaignProgress{}, fmt.Errorf("query the progress of campaign %s: %w", name, err)
 	}

@@ -81,6 +81,9 @@ func (s *Starter) queryProgress(ctx context.Context, workflowID, runID string) (
 	v, err := s.c.QueryWorkflow(qctx, workflowID, runID, contract.ProgressQuery)
 	if err != nil {
 		s.log.Debug("progress query failed", zap.String("workflowId", workflowID), zap.Error(err))
+		if isTimeout(qctx, err) {
+			return contract.Progress{}, fmt.Errorf("the progress query was not answered within %s (temporal.query_timeout), so the progress comes from search attributes", s.opts.QueryTimeout)
+		}
 		return contract.Progress{}, fmt.Errorf("the progress query was not answered (%s), so the progress comes from search attributes", contract.RootMessage(err))
 	}
 	var p contract.Progress
