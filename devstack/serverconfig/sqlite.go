@@ -109,7 +109,8 @@ func (r *statementRecorder) Exec(stmt string, args ...any) error {
 // retention, straight into the database before the server starts, as the Temporal CLI
 // dev server does: every service then loads it at startup, with no cache-refresh lag
 // before the first workflow may upsert the attributes. An existing namespace is left
-// as it is; Start then adds any missing attribute through the operator service.
+// as it is; devstack's Start then adds any missing attribute through the operator
+// service.
 func EnsureNamespace(cfg *config.SQL, namespace string) error {
 	ns, err := sqliteschema.NewNamespaceConfig(clusterName, namespace, false, contract.SearchAttributes)
 	if err != nil {
