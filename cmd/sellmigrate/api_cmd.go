@@ -16,7 +16,6 @@ import (
 	"github.com/sellmigrate/sellmigrate/codec"
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/credstore"
-	"github.com/sellmigrate/sellmigrate/starter"
 	"github.com/sellmigrate/sellmigrate/worker"
 )
 
@@ -98,9 +97,8 @@ func newAPIServer(cfg config.Config, c client.Client, creds *credstore.Store, pc
 		return nil, err
 	}
 	return api.NewServer(api.Options{
-		Starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger.Named("starter"), DataConverter: pc.DataConverter(),
-			QueryTimeout: cfg.Temporal.QueryTimeout}),
-		Logger: logger.Named("api"),
+		Starter: newStarter(cfg, c, pc, logger.Named("starter")),
+		Logger:  logger.Named("api"),
 		Tokens: api.Tokens{
 			Viewer: cfg.API.ViewerTokens,
 			Ops:    cfg.API.OpsTokens,

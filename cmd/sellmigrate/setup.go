@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
+	"github.com/sellmigrate/sellmigrate/codec"
 	"github.com/sellmigrate/sellmigrate/config"
 	"github.com/sellmigrate/sellmigrate/starter"
 	"github.com/sellmigrate/sellmigrate/worker"
@@ -90,12 +91,17 @@ func (a *app) connect(ctx context.Context, cmd *cobra.Command) (*session, error)
 		return nil, err
 	}
 	return &session{
-		cfg:    cfg,
-		logger: logger,
-		client: c,
-		starter: starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger, DataConverter: pc.DataConverter(),
-			QueryTimeout: cfg.Temporal.QueryTimeout}),
+		cfg:     cfg,
+		logger:  logger,
+		client:  c,
+		starter: newStarter(cfg, c, pc, logger),
 	}, nil
+}
+
+// newStarter is the starter the CLI and the API use, with the settings from config.
+func newStarter(cfg config.Config, c client.Client, pc *codec.Codec, logger *zap.Logger) *starter.Starter {
+	return starter.New(c, starter.Options{Policy: cfg.Migration, Logger: logger, DataConverter: pc.DataConverter(),
+		QueryTimeout: cfg.Temporal.QueryTimeout})
 }
 
 // withSession connects as connect does, runs fn with the session and closes it: the
