@@ -144,7 +144,7 @@ func (a *Activities) convertAll(ctx context.Context, in ConvertContributorsInput
 		return err
 	}
 	sell := a.sell(in.SellAccountID)
-	conv := pageConverter{support: support, sellAccountID: in.SellAccountID, roleID: roleID, beat: box.beat}
+	conv := pageConverter{support: support, sellAccountID: in.SellAccountID, roleID: roleID, beat: box.beat, submitted: box.recordJob}
 	for range maxSellPages {
 		cur := box.get()
 		page, err := sell.Users(ctx, cur.NextPage, sellPageSize)
@@ -176,6 +176,7 @@ func (a *Activities) convertAll(ctx context.Context, in ConvertContributorsInput
 func (a *Activities) convertPage(ctx context.Context, conv pageConverter, box *cursorBox,
 	cur contract.ContributorCursor, users []platform.SellUser) (contract.ContributorCursor, error) {
 	if cur.OneByOne {
+		cur.CreateJobID = "" // only the bulk path submits jobs
 		return conv.convertOneByOne(ctx, cur, users, box.commit)
 	}
 	next, err := conv.convert(ctx, cur, users)
@@ -185,7 +186,7 @@ func (a *Activities) convertPage(ctx context.Context, conv pageConverter, box *c
 	activity.GetLogger(ctx).Warn("Zendesk bulk user imports are off; creating contributors one at a time",
 		"subdomain", conv.support.Subdomain(), "page", cur.NextPage, "error", err)
 	cur = cur.Clone()
-	cur.OneByOne = true
+	cur.OneByOne, cur.CreateJobID = true, ""
 	box.commit(cur)
 	return conv.convertOneByOne(ctx, cur, users, box.commit)
 }

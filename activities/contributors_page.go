@@ -2,9 +2,13 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
+
+	"go.temporal.io/sdk/activity"
 
 	"github.com/sellmigrate/sellmigrate/contract"
 	"github.com/sellmigrate/sellmigrate/platform"
@@ -131,12 +135,22 @@ type pageConverter struct {
 	// beat is called on every poll of a create_many job, so the activity heartbeats
 	// its committed cursor while Zendesk works; nil calls nothing.
 	beat func()
+	// submitted is told the ID of every create_many job as soon as Zendesk queues it,
+	// so the committed cursor names it (CreateJobID) before the wait begins; nil
+	// records nothing.
+	submitted func(jobID string)
 }
 
 // convert returns cur with one more page's tallies (NextPage unchanged). cur itself is
 // not touched, so a page that fails half-way leaves no partial counts behind.
 func (p pageConverter) convert(ctx context.Context, cur contract.ContributorCursor, users []platform.SellUser) (contract.ContributorCursor, error) {
+	if cur.CreateJobID != "" {
+		if err := p.awaitEarlierJob(ctx, cur); err != nil {
+			return cur, err
+		}
+	}
 	next := cur.Clone()
+	next.CreateJobID = ""
 	pl, err := lookupPage(ctx, p.support, p.sellAccountID, users)
 	if err != nil {
 		return cur, err
@@ -167,11 +181,10 @@ func (p pageConverter) create(ctx context.Context, cands []candidate, next *cont
 	if err != nil {
 		return createManyError(p.support.Subdomain(), len(users), err)
 	}
-	job, err = p.support.WaitJob(ctx, job.ID, func(platform.JobStatus, error) {
-		if p.beat != nil {
-			p.beat()
-		}
-	})
+	if p.submitted != nil {
+		p.submitted(job.ID)
+	}
+	job, err = p.support.WaitJob(ctx, job.ID, p.onPoll)
 	if err != nil {
 		return classify("wait for the Zendesk job creating contributors in "+p.support.Subdomain(), err)
 	}
@@ -189,6 +202,32 @@ func (p pageConverter) create(ctx context.Context, cands []candidate, next *cont
 		}
 	}
 	return nil
+}
+
+// onPoll heartbeats on every poll of a job.
+func (p pageConverter) onPoll(platform.JobStatus, error) {
+	if p.beat != nil {
+		p.beat()
+	}
+}
+
+// awaitEarlierJob waits for the create_many job an earlier attempt submitted for this
+// page (cur.CreateJobID), so that the look-up which follows finds the users it created.
+// Its rows are not used: the look-up by external_id sees what the job did, and a row
+// it refused is sent again and refused again, with its reason. A job that failed as a
+// whole, or that Zendesk no longer shows (job statuses are kept for a day), leaves the
+// page to the look-up alike.
+func (p pageConverter) awaitEarlierJob(ctx context.Context, cur contract.ContributorCursor) error {
+	activity.GetLogger(ctx).Info("waiting for the create_many job an earlier attempt submitted before redoing the page",
+		"subdomain", p.support.Subdomain(), "page", cur.NextPage, "job", cur.CreateJobID)
+	_, err := p.support.WaitJob(ctx, cur.CreateJobID, p.onPoll)
+	switch {
+	case err == nil, errors.Is(err, platform.ErrJobFailed), platform.IsStatus(err, http.StatusNotFound):
+		return nil
+	default:
+		return classify(fmt.Sprintf("wait for Zendesk job %s, submitted by an earlier attempt to create contributors in %s",
+			cur.CreateJobID, p.support.Subdomain()), err)
+	}
 }
 
 // rowsByIndex puts a finished job's rows in the order the users were sent. A Failed row

@@ -15,7 +15,8 @@ import (
 const defaultKeepAlive = 10 * time.Second
 
 // cursorBox holds the committed cursor: the one every heartbeat and every error carries.
-// A page in progress never shows in it, so a retry redoes that page from its start.
+// A page in progress shows in it only as the create_many job it submitted
+// (CreateJobID): a retry redoes that page from its start, once that job has finished.
 type cursorBox struct {
 	ctx context.Context
 	mu  sync.Mutex
@@ -41,6 +42,16 @@ func (b *cursorBox) get() contract.ContributorCursor {
 func (b *cursorBox) commit(next contract.ContributorCursor) {
 	b.mu.Lock()
 	b.cur = next
+	b.mu.Unlock()
+	b.beat()
+}
+
+// recordJob commits the cursor with the create_many job just submitted for its page,
+// tallies unchanged, so a retry after a crash mid-wait waits for that job instead of
+// submitting the page again.
+func (b *cursorBox) recordJob(jobID string) {
+	b.mu.Lock()
+	b.cur.CreateJobID = jobID
 	b.mu.Unlock()
 	b.beat()
 }

@@ -86,11 +86,11 @@ func TestCancelledConversionResumesFromWorkflowCursor(t *testing.T) {
 }
 
 // TestTwoInterruptedAttemptsThenResume: attempt 1 dies on page 3 after its create_many
-// went through (every job poll fails); attempt 2, given attempt 1's last heartbeat, is
-// cancelled during the look-up of page 6; attempt 3, given attempt 2's last heartbeat
-// (and a stale Resume cursor, which the heartbeat beats), resumes at page 6. Page 3,
-// created by attempt 1 but never heartbeated, is found by external id and not created
-// again; nobody is converted twice.
+// went through (every job poll fails), its cursor naming page 3's job; attempt 2, given
+// attempt 1's last heartbeat, waits for that job, then is cancelled during the look-up
+// of page 6; attempt 3, given attempt 2's last heartbeat (and a stale Resume cursor,
+// which the heartbeat beats), resumes at page 6. Page 3, created by attempt 1 but never
+// counted, is found by external id and not created again; nobody is converted twice.
 func TestTwoInterruptedAttemptsThenResume(t *testing.T) {
 	t.Parallel()
 	f := newConvFixture(t)
@@ -115,17 +115,24 @@ func TestTwoInterruptedAttemptsThenResume(t *testing.T) {
 	require.ErrorAs(t, err, &appErr)
 	require.False(t, appErr.NonRetryable(), "a Zendesk outage is retryable: %v", err)
 	require.Equal(t, contract.ErrTypeZendeskUnavailable, appErr.Type())
-	requireCursor(t, err, one, hooliAfter(3))
+	stale, _ := CursorFromError(err)
+	require.NotEmpty(t, stale.CreateJobID, "the cursor names page 3's job, queued before the attempt died")
+	want := hooliAfter(3)
+	want.CreateJobID = stale.CreateJobID
+	requireCursor(t, err, one, want)
 	converted, _ := f.userConversions(t)
 	require.Equal(t, 299, converted, "page 3 was created before the attempt died")
-	stale, _ := CursorFromError(err)
 
-	// Attempt 2: resumes at page 3 from the heartbeat; cancelled during page 6's look-up.
+	// Attempt 2: resumes at page 3 from the heartbeat, polling page 3's job before its
+	// first look-up; cancelled during page 6's look-up.
 	two := f.newAttempt(&stale)
-	var lookups, creates2 atomic.Int32
+	var lookups, creates2, earlyPolls atomic.Int32
 	f.setHook(func(_ http.ResponseWriter, r *http.Request) bool {
 		if isCreateMany(r) {
 			creates2.Add(1)
+		}
+		if isJobPoll(r) && lookups.Load() == 0 && strings.HasSuffix(r.URL.Path, "/"+stale.CreateJobID) {
+			earlyPolls.Add(1)
 		}
 		if isShowMany(r) && lookups.Add(1) == 4 { // pages 3, 4, 5, then 6
 			two.cancelAsWorkflow()
@@ -140,6 +147,7 @@ func TestTwoInterruptedAttemptsThenResume(t *testing.T) {
 	requireCursor(t, err, two, hooliAfter(6))
 	require.Equal(t, []int{3, 4, 5, 6}, f.pagesRead())
 	require.Equal(t, int32(2), creates2.Load(), "page 3 is found by external id, only pages 4 and 5 are created")
+	require.Positive(t, earlyPolls.Load(), "attempt 2 polled page 3's job before looking the page up")
 	converted, _ = f.userConversions(t)
 	require.Equal(t, 499, converted)
 
@@ -254,7 +262,9 @@ func TestDeletedContributorRoleStopsWithCursorAndAdvice(t *testing.T) {
 	_, err = first.convert(hooliIn)
 	requireNonRetryable(t, err, contract.ErrTypeZendeskClient, "no Contributor custom role")
 	require.Contains(t, err.Error(), "POST /api/v2/custom_roles")
-	requireCursor(t, err, first, contract.ContributorCursor{NextPage: 1, Total: 0})
+	stopped, _ := CursorFromError(err)
+	require.NotEmpty(t, stopped.CreateJobID, "the cursor names page 1's job, whose rows were refused")
+	requireCursor(t, err, first, contract.ContributorCursor{NextPage: 1, Total: 0, CreateJobID: stopped.CreateJobID})
 	converted, _ := f.userConversions(t)
 	require.Zero(t, converted)
 
@@ -298,4 +308,24 @@ func TestBadInputIsRefusedWithCursor(t *testing.T) {
 	_, err := f.newAttempt(nil).convert(ConvertContributorsInput{SellAccountID: "1005", Subdomain: "hooli", ActingEmail: "admin@hooli.test", Resume: &bad})
 	requireNonRetryable(t, err, contract.ErrTypeInvalidInput, "pages count from 1")
 	require.Empty(t, f.pagesRead(), "nothing was read with a bad cursor")
+}
+
+// TestResumeWithAJobZendeskNoLongerShows: the cursor names a job whose status Zendesk
+// answers 404 for (job statuses are kept for a day; this one never existed in the
+// account). The page is looked up and converted as if no job had been sent.
+func TestResumeWithAJobZendeskNoLongerShows(t *testing.T) {
+	t.Parallel()
+	f := newConvFixture(t)
+	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	cur := hooliAfter(2)
+	cur.CreateJobID = "0123456789abcdef0123456789abcdef"
+	in := hooliIn
+	in.Resume = &cur
+	res, err := f.newAttempt(nil).convert(in)
+	require.NoError(t, err)
+	require.Equal(t, hooliDone, res)
+	require.Equal(t, 2, f.pagesRead()[0], "it starts at the cursor's page")
+	converted, bySubject := f.userConversions(t)
+	require.Equal(t, 2400, converted, "pages 2 to 25; page 1 counts as done in the cursor")
+	requireConvertedOnce(t, bySubject)
 }

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -126,4 +127,50 @@ func TestPageConverterBeatsOnEveryJobPoll(t *testing.T) {
 	// 20ms, 40ms, 80ms, then every 100ms (activitiesOn): about a dozen polls for 1s.
 	require.GreaterOrEqual(t, polls.Load(), int32(5))
 	require.Equal(t, polls.Load(), beats.Load(), "one beat per job poll")
+}
+
+// TestResumedPageWaitsForTheJobAlreadyQueued: the workflow cancels the conversion while
+// page 1's job (a second long) runs. The cancellation's cursor names that job; the new
+// execution given it waits for the job, then finds page 1's 99 new contributors by
+// external id. Only the row that job refused (the admin, whose email the account's
+// owner has) is sent again, refused again and searched by email; everyone is converted
+// once. Without the job in the cursor, the new execution would look the page up before
+// the job ran, send all 100 again, and search each of the 100 rows refused as taken.
+func TestResumedPageWaitsForTheJobAlreadyQueued(t *testing.T) {
+	t.Parallel()
+	f := newConvFixture(t)
+	in := newSlowAccount(t, f)
+	first := f.newAttempt(nil)
+	var creates, searches atomic.Int32
+	f.setHook(func(_ http.ResponseWriter, r *http.Request) bool {
+		if isCreateMany(r) {
+			creates.Add(1)
+		}
+		if isJobPoll(r) && creates.Load() == 1 {
+			first.cancelAsWorkflow() // mid-wait on page 1's job
+		}
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/api/v2/users/search") {
+			searches.Add(1)
+		}
+		return false
+	})
+	_, err := first.convert(in)
+	var canceled *temporal.CanceledError
+	require.ErrorAs(t, err, &canceled, "cancelled while page 1's job runs: %v", err)
+	cur, ok := CursorFromError(err)
+	require.True(t, ok)
+	require.Equal(t, 1, cur.NextPage)
+	require.NotEmpty(t, cur.CreateJobID, "the cursor names page 1's queued job")
+	require.Equal(t, cur, first.lastHeartbeat(t), "the heartbeat names it too")
+
+	resumed := in
+	resumed.Resume = &cur
+	got, err := f.newAttempt(nil).convert(resumed)
+	require.NoError(t, err)
+	require.Equal(t, contract.ContributorCursor{NextPage: 3, SellUsers: 121, Converted: 120, AlreadyAgents: 1, Total: 121}, got)
+	require.EqualValues(t, 3, creates.Load(), "page 1, its refused row again, page 2")
+	require.EqualValues(t, 1, searches.Load(), "only the admin's row, refused as taken, was searched by email")
+	converted, bySubject := f.userConversions(t)
+	require.Equal(t, 120, converted)
+	requireConvertedOnce(t, bySubject)
 }

@@ -31,6 +31,11 @@ func readJob(ctx context.Context, q queryer, accountID int64, id string) (stored
 	return j, err
 }
 
+// jobStatusTTL is how long a job's status can be read after the job was created, as
+// Zendesk documents ("for one day after a particular job is created"); after that the
+// status answers 404.
+const jobStatusTTL = 24 * time.Hour
+
 // handleJobStatus serves GET /api/v2/job_statuses/{id}. A queued job shows "queued"
 // for the first half of its time and "working" with a growing progress for the
 // second; a due job is completed before answering, so a client polling at the due
@@ -38,6 +43,9 @@ func readJob(ctx context.Context, q queryer, accountID int64, id string) (stored
 func (s *Sim) handleJobStatus(w http.ResponseWriter, r *http.Request, acct supportAccount, _ supportUser) {
 	id := r.PathValue("id")
 	j, err := readJob(r.Context(), s.store.db, acct.ID, id)
+	if err == nil && !s.now().Before(j.queuedAt.Add(jobStatusTTL)) {
+		err = errNotFound
+	}
 	if err == nil && j.status == jobStateQueued && !s.now().Before(j.due) {
 		if err = s.completeJob(r.Context(), id); err == nil {
 			j, err = readJob(r.Context(), s.store.db, acct.ID, id)
