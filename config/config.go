@@ -87,6 +87,11 @@ type Zendesk struct {
 	// the role's default: 1s and 10s, or DevJobPoll* in dev.
 	JobPollInitial time.Duration
 	JobPollMax     time.Duration
+	// ReadRetries is how many more times a Zendesk read (GET) that answered 429, 5xx or
+	// nothing is tried within the call, after its Retry-After (up to 2s) or a short
+	// backoff, before the activity's retry policy takes over. 0 leaves every failure
+	// to that policy.
+	ReadRetries int
 }
 
 // Worker tunes the worker. Zero means the SDK's default (or unlimited for rates).

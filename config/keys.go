@@ -45,6 +45,7 @@ var keys = []key{
 	// 0 means the role's default (deriveRoleValues): 1s/10s, shorter in dev.
 	{"zendesk.job_poll_initial", time.Duration(0), func(c *Config) any { return &c.Zendesk.JobPollInitial }},
 	{"zendesk.job_poll_max", time.Duration(0), func(c *Config) any { return &c.Zendesk.JobPollMax }},
+	{"zendesk.read_retries", 2, func(c *Config) any { return &c.Zendesk.ReadRetries }},
 
 	{"migration.reminder_interval", defaultPolicy.ReminderInterval, func(c *Config) any { return &c.Migration.ReminderInterval }},
 	{"migration.wait_deadline", defaultPolicy.WaitDeadline, func(c *Config) any { return &c.Migration.WaitDeadline }},

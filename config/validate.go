@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/platform"
 )
 
 // validate checks every setting; each error names its key and the expected form.
@@ -40,6 +41,7 @@ func (c Config) validate(r Role) error {
 		optionalHostPort("worker.metrics_listen", c.Worker.MetricsListen, "127.0.0.1:9090"),
 		floatRange("zendesk.sell_requests_per_second", c.Zendesk.SellRequestsPerSecond, 0, 1e6, "0 for unlimited, Sell allows about 10"),
 		intRange("zendesk.support_requests_per_minute", c.Zendesk.SupportRequestsPerMinute, 0, 1_000_000),
+		intRange("zendesk.read_retries", c.Zendesk.ReadRetries, 0, platform.MaxReadRetries),
 		jobPoll(c.Zendesk),
 
 		nonEmpty("dev.data_dir", c.Dev.DataDir, "./.sellmigrate"),

@@ -27,6 +27,8 @@ type Client struct {
 	// jobPollInitial and jobPollMax shape WaitJob's backoff (Config.JobPoll*);
 	// jobWaitMax bounds it (Config.JobWaitMax).
 	jobPollInitial, jobPollMax, jobWaitMax time.Duration
+	// readRetries is how often a failed read is tried again in the call (Config.ReadRetries).
+	readRetries int
 }
 
 // New checks cfg, fills its defaults and returns a Client. An invalid field is reported
@@ -54,6 +56,7 @@ func New(cfg Config) (*Client, error) {
 		jobPollInitial:    cfg.JobPollInitial,
 		jobPollMax:        cfg.JobPollMax,
 		jobWaitMax:        cfg.JobWaitMax,
+		readRetries:       cfg.ReadRetries,
 	}, nil
 }
 

@@ -64,6 +64,12 @@ type Config struct {
 	// JobWaitMax is the longest WaitJob waits for one job before it gives up with
 	// ErrJobPending; zero means MaxJobWait.
 	JobWaitMax time.Duration
+	// ReadRetries is how many more times a read (GET) is tried within the call when
+	// its answer is one time may cure (a 429, a 5xx, no complete answer): after the
+	// answer's Retry-After, or a short backoff, as long as that wait is at most
+	// MaxReadRetryWait. Zero tries once and leaves every failure to the caller (an
+	// activity's retry policy). Writes are never repeated here.
+	ReadRetries int
 }
 
 // withDefaults fills empty fields and checks the rest, so a bad setting fails at start-up
@@ -126,6 +132,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.JobPollInitial < 0 || cfg.JobPollMax < cfg.JobPollInitial {
 		return cfg, fmt.Errorf("platform: JobPollInitial %s must be positive and JobPollMax %s at least as long (0 for the defaults %s and %s)",
 			cfg.JobPollInitial, cfg.JobPollMax, DefaultJobPollInitial, DefaultJobPollMax)
+	}
+	if cfg.ReadRetries < 0 || cfg.ReadRetries > MaxReadRetries {
+		return cfg, fmt.Errorf("platform: ReadRetries %d must be from 0 (try once) to %d", cfg.ReadRetries, MaxReadRetries)
 	}
 	if cfg.JobWaitMax < 0 {
 		return cfg, fmt.Errorf("platform: JobWaitMax %s must be positive (or 0 for the default %s)", cfg.JobWaitMax, MaxJobWait)

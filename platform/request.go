@@ -47,9 +47,63 @@ type request struct {
 	out            any // decoded from a 2xx body when non-nil
 }
 
-// do performs r with the per-request timeout. A non-2xx answer becomes *APIError, a
-// failure to get an answer *NetworkError, a cancelled caller context the context error.
+// do performs r, and repeats a read that failed for a reason time may cure up to
+// Config.ReadRetries times (retryRead). Each try goes through the rate limits again.
 func (e endpoint) do(ctx context.Context, r request) error {
+	err := e.doOnce(ctx, r)
+	if r.method != http.MethodGet {
+		return err
+	}
+	for try := 0; err != nil && try < e.c.readRetries; try++ {
+		wait, ok := readRetryWait(err, try)
+		if !ok {
+			return err
+		}
+		if ce := e.c.log.Check(zap.DebugLevel, "zendesk read failed; trying again in the call"); ce != nil {
+			ce.Write(zap.String("service", e.service), zap.String("path", r.path), zap.Duration("wait", wait), zap.Error(err))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		err = e.doOnce(ctx, r)
+	}
+	return err
+}
+
+// Bounds of the in-call retry of reads (Config.ReadRetries).
+const (
+	// MaxReadRetries bounds Config.ReadRetries: past a few tries the outage is not a
+	// blip, and the caller's own retry (with its longer backoff) should take over.
+	MaxReadRetries = 5
+	// MaxReadRetryWait is the longest wait before a read is tried again in the call; a
+	// longer Retry-After goes back to the caller, whose retry honours it.
+	MaxReadRetryWait = 2 * time.Second
+	// readRetryBackoff is the first wait after a failure that names none (a 5xx without
+	// Retry-After, no complete answer); it doubles with each try.
+	readRetryBackoff = 100 * time.Millisecond
+)
+
+// readRetryWait is how long to wait before trying a failed read again (its Retry-After,
+// else readRetryBackoff doubled per earlier try), and whether to: only for a failure
+// time may cure, and only if the wait is at most MaxReadRetryWait.
+func readRetryWait(err error, try int) (time.Duration, bool) {
+	if !IsRetryable(err) {
+		return 0, false
+	}
+	wait := readRetryBackoff << try
+	if ae, ok := AsAPIError(err); ok && ae.RetryAfter > 0 {
+		wait = ae.RetryAfter
+	}
+	return wait, wait <= MaxReadRetryWait
+}
+
+// doOnce performs r with the per-request timeout. A non-2xx answer becomes *APIError, a
+// failure to get an answer *NetworkError, a cancelled caller context the context error.
+func (e endpoint) doOnce(ctx context.Context, r request) error {
 	budgetKey := e.budgetKey()
 	if err := e.c.budgets.wait(ctx, budgetKey); err != nil {
 		return err

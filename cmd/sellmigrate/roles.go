@@ -111,6 +111,7 @@ func zendeskClient(cfg config.Config, logger *zap.Logger) (*platform.Client, err
 		},
 		JobPollInitial: cfg.Zendesk.JobPollInitial,
 		JobPollMax:     cfg.Zendesk.JobPollMax,
+		ReadRetries:    cfg.Zendesk.ReadRetries,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("zendesk settings: %w", err)
