@@ -155,6 +155,10 @@ func (a *Activities) convertAll(ctx context.Context, in ConvertContributorsInput
 			if cur.Total, err = sellUserTotal(ctx, sell, cur.NextPage, page); err != nil {
 				return classify("count the users of Sell account "+in.SellAccountID, err)
 			}
+			// Committed at once (no page's tallies change): counting costs about
+			// 2·log2(pages) calls, which an attempt that dies before its first page
+			// is done would otherwise leave its retry to make again.
+			box.commit(cur)
 		}
 		next, err := a.convertPage(ctx, conv, box, cur, page.Users)
 		if err != nil {

@@ -264,7 +264,7 @@ func TestDeletedContributorRoleStopsWithCursorAndAdvice(t *testing.T) {
 	require.Contains(t, err.Error(), "POST /api/v2/custom_roles")
 	stopped, _ := CursorFromError(err)
 	require.NotEmpty(t, stopped.CreateJobID, "the cursor names page 1's job, whose rows were refused")
-	requireCursor(t, err, first, contract.ContributorCursor{NextPage: 1, Total: 0, CreateJobID: stopped.CreateJobID})
+	requireCursor(t, err, first, contract.ContributorCursor{NextPage: 1, Total: 2500, CreateJobID: stopped.CreateJobID})
 	converted, _ := f.userConversions(t)
 	require.Zero(t, converted)
 
@@ -328,4 +328,40 @@ func TestResumeWithAJobZendeskNoLongerShows(t *testing.T) {
 	converted, bySubject := f.userConversions(t)
 	require.Equal(t, 2400, converted, "pages 2 to 25; page 1 counts as done in the cursor")
 	requireConvertedOnce(t, bySubject)
+}
+
+// TestCountedTotalSurvivesTheAttempt: counting Hooli's users costs several Sell reads
+// (pages 1, 2, 4 … then a binary search). An attempt cancelled during page 1's look-up
+// has already committed the total, so the next one reads each page once, in order,
+// and counts nothing again.
+func TestCountedTotalSurvivesTheAttempt(t *testing.T) {
+	t.Parallel()
+	f := newConvFixture(t)
+	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	first := f.newAttempt(nil)
+	f.setHook(func(_ http.ResponseWriter, r *http.Request) bool {
+		if isShowMany(r) {
+			first.cancelAsWorkflow()
+			waitForAbort(r)
+			return true
+		}
+		return false
+	})
+	_, err := first.convert(hooliIn)
+	var canceled *temporal.CanceledError
+	require.ErrorAs(t, err, &canceled)
+	requireCursor(t, err, first, contract.ContributorCursor{NextPage: 1, Total: 2500})
+	require.Greater(t, len(f.pagesRead()), 1, "the first attempt counted beyond page 1: %v", f.pagesRead())
+
+	f.setHook(nil)
+	counted := first.lastHeartbeat(t)
+	before := len(f.pagesRead())
+	res, err := f.newAttempt(&counted).convert(hooliIn)
+	require.NoError(t, err)
+	require.Equal(t, hooliDone, res)
+	want := make([]int, 25)
+	for i := range want {
+		want[i] = i + 1
+	}
+	require.Equal(t, want, f.pagesRead()[before:], "the retry reads pages 1 to 25 once each: no count")
 }
