@@ -48,7 +48,7 @@ type request struct {
 }
 
 // do performs r, and repeats a read that failed for a reason time may cure up to
-// Config.ReadRetries times (retryRead). Each try goes through the rate limits again.
+// Config.ReadRetries times (readRetryWait). Each try goes through the rate limits again.
 func (e endpoint) do(ctx context.Context, r request) error {
 	err := e.doOnce(ctx, r)
 	if r.method != http.MethodGet {
