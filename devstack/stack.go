@@ -114,13 +114,16 @@ func newServer(o Options, gate *logGate) (temporal.Server, serverconfig.Ports, e
 	if created {
 		o.Logger.Info("created Temporal schema", zap.String("db", dbPath))
 	}
-	if n, err := serverconfig.PrepareVisibilityTable(context.Background(), sqlCfg); err != nil {
-		return nil, serverconfig.Ports{}, err
-	} else if n > 0 {
-		o.Logger.Info("dropped visibility indexes no list here uses", zap.Int("indexes", n), zap.String("db", dbPath))
-	}
+	// The namespace first: which search-attribute slots it maps decides which
+	// visibility indexes are kept.
 	if err := serverconfig.EnsureNamespace(sqlCfg, o.Namespace); err != nil {
 		return nil, serverconfig.Ports{}, err
+	}
+	if ch, err := serverconfig.PrepareVisibilityTable(context.Background(), sqlCfg); err != nil {
+		return nil, serverconfig.Ports{}, err
+	} else if ch.Dropped > 0 || ch.Created > 0 {
+		o.Logger.Info("fitted the visibility indexes to the lists here", zap.Int("dropped", ch.Dropped),
+			zap.Int("created", ch.Created), zap.String("db", dbPath))
 	}
 	ports, err := serverconfig.PickPorts(o.FrontendPort)
 	if err != nil {

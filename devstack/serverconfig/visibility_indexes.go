@@ -6,44 +6,56 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/server/common/config"
+	"go.temporal.io/server/common/persistence/serialization"
+	sqliteschema "go.temporal.io/server/schema/sqlite"
 )
 
-// keptVisibilityIndexes are the indexes of Temporal's SQLite visibility table that the
-// lists here filter or sort on: the default order (the Web UI's list, `sellmigrate list`
-// and the dashboard), workflow ID and type, execution status, execution time, the
-// custom Keyword and Datetime slots where this project's search attributes live (which
-// slot each takes is the namespace's choice, so all of them), and the namespace
-// division the server's own schedule lists filter on.
+// baseVisibilityIndexes are the indexes on Temporal's own visibility columns that the
+// lists here filter or sort on: the default order (the Web UI's list, `sellmigrate
+// list` and the dashboard), workflow ID and type, execution status, execution time,
+// and the namespace division the server's own schedule lists filter on. Besides
+// them, the index of each custom search-attribute slot a namespace maps an attribute
+// to is kept (slotIndex): which Keyword or Datetime slot holds which of this project's
+// attributes is the namespace's choice, made when it is created.
 //
 // The schema has 58. Every visibility write (a start, each search-attribute upsert, a
-// close) updates every index of the row, so the other 35, on columns nothing here
-// queries (history length and size, parent and root IDs, deployments, the Bool, Int,
-// Double and pre-allocated Temporal slots), cost CPU on each write for no read. A query
-// that does filter on one of them still answers, by scanning the table.
-var keptVisibilityIndexes = []string{
+// close) updates every index of the row, so the others, on columns nothing here
+// queries (history length and size, parent and root IDs, deployments, the slots no
+// attribute is mapped to, the pre-allocated Temporal slots), cost CPU on each write for
+// no read. A query that does filter on one of them still answers, by scanning the table.
+var baseVisibilityIndexes = []string{
 	"default_idx", "by_execution_time", "by_workflow_id", "by_workflow_type", "by_status",
 	"by_temporal_namespace_division",
-	"by_keyword_01", "by_keyword_02", "by_keyword_03", "by_keyword_04", "by_keyword_05",
-	"by_keyword_06", "by_keyword_07", "by_keyword_08", "by_keyword_09", "by_keyword_10",
-	"by_datetime_01", "by_datetime_02", "by_datetime_03",
 }
 
-// PrepareVisibilityTable trims the visibility table's indexes and writes its planner
+// IndexChanges is what PrepareVisibilityTable did to the visibility table's indexes.
+type IndexChanges struct {
+	// Dropped are indexes no list here uses; Created, indexes of slots a namespace
+	// mapped an attribute to since the last start (an attribute added at run time).
+	Dropped, Created int
+}
+
+// PrepareVisibilityTable keeps exactly the visibility indexes the lists here use (the
+// base ones and one per mapped search-attribute slot) and writes the table's planner
 // statistics (visibility_planner_stats.go), on one connection to the file before the
-// server opens it. It returns how many indexes it dropped.
-func PrepareVisibilityTable(ctx context.Context, cfg *config.SQL) (int, error) {
+// server opens it. Run it after EnsureNamespace, so a new file's namespace has its
+// slots.
+func PrepareVisibilityTable(ctx context.Context, cfg *config.SQL) (IndexChanges, error) {
 	db, err := openTemporalFile(cfg)
 	if err != nil {
-		return 0, err
+		return IndexChanges{}, err
 	}
 	defer func() { _ = db.Close() }()
-	dropped, err := trimVisibilityIndexes(ctx, db, cfg)
+	changes, err := fitVisibilityIndexes(ctx, db, cfg)
 	if err != nil {
-		return 0, err
+		return IndexChanges{}, err
 	}
-	return dropped, writeVisibilityPlannerStats(ctx, db, cfg)
+	return changes, writeVisibilityPlannerStats(ctx, db, cfg)
 }
 
 // openTemporalFile opens Temporal's SQLite file with the driver Temporal's SQLite
@@ -56,31 +68,111 @@ func openTemporalFile(cfg *config.SQL) (*stdsql.DB, error) {
 	return db, nil
 }
 
-// trimVisibilityIndexes drops the visibility indexes not in keptVisibilityIndexes, in a
-// new database and in one made before this trim alike, before the server opens it. It
-// returns how many it dropped; a second call drops none. (Temporal's SQLite store sets
-// its schema up only in an empty file and never migrates it, so no later step expects
-// the dropped indexes.)
-func trimVisibilityIndexes(ctx context.Context, db *stdsql.DB, cfg *config.SQL) (int, error) {
-	names, err := visibilityIndexes(ctx, db)
+// fitVisibilityIndexes drops the visibility indexes not wanted (wantedVisibilityIndexes)
+// and creates the wanted ones missing, with the statements of Temporal's own schema, in
+// one transaction, in a new database and an older one alike. A second call changes
+// nothing. (Temporal's SQLite store sets its schema up only in an empty file and never
+// migrates it, so no later step expects a dropped index.)
+func fitVisibilityIndexes(ctx context.Context, db *stdsql.DB, cfg *config.SQL) (IndexChanges, error) {
+	have, err := visibilityIndexes(ctx, db)
 	if err != nil {
-		return 0, fmt.Errorf("devstack: list the visibility indexes of %s: %w", cfg.DatabaseName, err)
+		return IndexChanges{}, fmt.Errorf("devstack: list the visibility indexes of %s: %w", cfg.DatabaseName, err)
 	}
-	var drops []string
-	for _, name := range names {
-		if !slices.Contains(keptVisibilityIndexes, name) {
-			drops = append(drops, fmt.Sprintf("DROP INDEX IF EXISTS %q", name))
+	wanted, err := wantedVisibilityIndexes(ctx, db)
+	if err != nil {
+		return IndexChanges{}, fmt.Errorf("devstack: read the search-attribute slots of the namespaces in %s: %w", cfg.DatabaseName, err)
+	}
+	schema, err := visibilityIndexStatements()
+	if err != nil {
+		return IndexChanges{}, err
+	}
+	var changes IndexChanges
+	var stmts []string
+	for _, name := range have {
+		if !slices.Contains(wanted, name) {
+			stmts = append(stmts, fmt.Sprintf("DROP INDEX IF EXISTS %q", name))
+			changes.Dropped++
 		}
 	}
-	if len(drops) == 0 {
-		return 0, nil
+	for _, name := range wanted {
+		if create, ok := schema[name]; ok && !slices.Contains(have, name) {
+			stmts = append(stmts, create)
+			changes.Created++
+		}
+	}
+	if len(stmts) == 0 {
+		return changes, nil
 	}
 	// One transaction: all go, or none.
-	if _, err := db.ExecContext(ctx, "BEGIN IMMEDIATE;\n"+strings.Join(drops, ";\n")+";\nCOMMIT;"); err != nil {
+	if _, err := db.ExecContext(ctx, "BEGIN IMMEDIATE;\n"+strings.Join(stmts, ";\n")+";\nCOMMIT;"); err != nil {
 		_, _ = db.ExecContext(ctx, "ROLLBACK")
-		return 0, fmt.Errorf("devstack: drop unused visibility indexes in %s: %w", cfg.DatabaseName, err)
+		return IndexChanges{}, fmt.Errorf("devstack: fit the visibility indexes of %s to the lists here: %w", cfg.DatabaseName, err)
 	}
-	return len(drops), nil
+	return changes, nil
+}
+
+// wantedVisibilityIndexes are the base indexes and the index of every custom slot any
+// namespace in the file maps a search attribute to.
+func wantedVisibilityIndexes(ctx context.Context, db *stdsql.DB) ([]string, error) {
+	wanted := slices.Clone(baseVisibilityIndexes)
+	rows, err := db.QueryContext(ctx, "SELECT name, data, data_encoding FROM namespaces")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	serializer := serialization.NewSerializer()
+	for rows.Next() {
+		var name, encoding string
+		var data []byte
+		if err := rows.Scan(&name, &data, &encoding); err != nil {
+			return nil, err
+		}
+		enc, err := enumspb.EncodingTypeFromString(encoding)
+		if err != nil {
+			return nil, fmt.Errorf("namespace %q: %w", name, err)
+		}
+		detail, err := serializer.NamespaceDetailFromBlob(&commonpb.DataBlob{Data: data, EncodingType: enc})
+		if err != nil {
+			return nil, fmt.Errorf("decode namespace %q: %w", name, err)
+		}
+		for field := range detail.GetConfig().GetCustomSearchAttributeAliases() {
+			if index := slotIndex(field); !slices.Contains(wanted, index) {
+				wanted = append(wanted, index)
+			}
+		}
+	}
+	return wanted, rows.Err()
+}
+
+// slotIndex is the name of the index Temporal's schema gives a custom slot's column:
+// Keyword03 is indexed by by_keyword_03, Datetime01 by by_datetime_01.
+func slotIndex(field string) string {
+	i := strings.IndexFunc(field, unicode.IsDigit)
+	if i < 0 {
+		return "by_" + strings.ToLower(field)
+	}
+	return "by_" + strings.ToLower(field[:i]) + "_" + field[i:]
+}
+
+// visibilityIndexStatements are the CREATE INDEX statements of Temporal's SQLite
+// visibility schema, by index name.
+func visibilityIndexStatements() (map[string]string, error) {
+	rec := &statementRecorder{}
+	if err := sqliteschema.SetupSchemaOnDB(rec); err != nil {
+		return nil, fmt.Errorf("devstack: read Temporal's SQLite schema: %w", err)
+	}
+	out := map[string]string{}
+	for _, stmt := range rec.statements {
+		f := strings.Fields(stmt)
+		if len(f) > 4 && strings.EqualFold(f[0], "CREATE") && strings.EqualFold(f[1], "INDEX") &&
+			strings.EqualFold(f[3], "ON") && f[4] == "executions_visibility" {
+			out[f[2]] = stmt
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("devstack: Temporal's SQLite schema has no index on executions_visibility; its layout changed, check visibility_indexes.go")
+	}
+	return out, nil
 }
 
 // visibilityIndexes names the indexes of the visibility table (not SQLite's own

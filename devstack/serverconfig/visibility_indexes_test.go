@@ -3,6 +3,7 @@ package serverconfig
 import (
 	"context"
 	stdsql "database/sql"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,35 +11,93 @@ import (
 
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/log"
+	sqliteschema "go.temporal.io/server/schema/sqlite"
+
+	"github.com/sellmigrate/sellmigrate/contract"
 )
 
-// A new database keeps exactly the visibility indexes the lists here use; a second
-// trim, as at every later start, drops nothing.
-func TestTrimVisibilityIndexesKeepsWhatListsUse(t *testing.T) {
+// A new database keeps exactly the base visibility indexes and those of the slots its
+// namespace maps this project's search attributes to; a second start changes nothing;
+// a namespace that maps more slots (an attribute added at run time) gets their indexes
+// back at the next start, built by Temporal's own statements.
+func TestVisibilityIndexesFollowTheNamespaceSlots(t *testing.T) {
 	cfg := newTemporalFile(t)
+	ctx := context.Background()
 	before := indexNames(t, cfg.DatabaseName)
-	for _, kept := range keptVisibilityIndexes {
-		if !slices.Contains(before, kept) {
-			t.Errorf("Temporal's schema has no index %s: keptVisibilityIndexes names one that does not exist", kept)
+	for _, base := range baseVisibilityIndexes {
+		if !slices.Contains(before, base) {
+			t.Errorf("Temporal's schema has no index %s: baseVisibilityIndexes names one that does not exist", base)
 		}
 	}
-	db := openT(t, cfg)
-	n, err := trimVisibilityIndexes(context.Background(), db, cfg)
+	slots := createNamespace(t, cfg, "default", nil)
+	if len(slots) != len(contract.SearchAttributes) {
+		t.Fatalf("the namespace maps %d slots, want one per attribute: %v", len(slots), slots)
+	}
+	want := slices.Clone(baseVisibilityIndexes)
+	for field := range slots {
+		want = append(want, slotIndex(field))
+	}
+	ch, err := PrepareVisibilityTable(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	after := indexNames(t, cfg.DatabaseName)
-	slices.Sort(after)
-	want := slices.Clone(keptVisibilityIndexes)
+	requireIndexes(t, cfg, want)
+	if ch.Dropped != len(before)-len(want) || ch.Created != 0 {
+		t.Errorf("first start: %+v, want %d dropped of %d and none created", ch, len(before)-len(want), len(before))
+	}
+	if again, err := PrepareVisibilityTable(ctx, cfg); err != nil || again != (IndexChanges{}) {
+		t.Errorf("second start: %+v (%v), want no change", again, err)
+	}
+
+	// A second namespace maps a Keyword slot the first left free, and an Int slot.
+	var freeKeyword string
+	for i := 10; i >= 1 && freeKeyword == ""; i-- {
+		if f := fmt.Sprintf("Keyword%02d", i); slots[f] == "" {
+			freeKeyword = f
+		}
+	}
+	createNamespace(t, cfg, "other", map[string]string{freeKeyword: "Extra", "Int02": "Count"})
+	ch, err = PrepareVisibilityTable(ctx, cfg)
+	if err != nil || ch != (IndexChanges{Created: 2}) {
+		t.Fatalf("start after a namespace mapped two more slots: %+v (%v), want 2 created", ch, err)
+	}
+	requireIndexes(t, cfg, append(want, slotIndex(freeKeyword), "by_int_02"))
+}
+
+// createNamespace writes a namespace into the file as EnsureNamespace does, with this
+// project's search attributes in the slots Temporal picks, or, if aliases is given,
+// in exactly those slots (field name to attribute). It returns the slots mapped.
+func createNamespace(t *testing.T, cfg *config.SQL, name string, aliases map[string]string) map[string]string {
+	t.Helper()
+	ns, err := sqliteschema.NewNamespaceConfig(clusterName, name, false, contract.SearchAttributes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aliases != nil {
+		ns.Detail.Config.CustomSearchAttributeAliases = aliases
+	}
+	if err := sqliteschema.CreateNamespaces(cfg, ns); err != nil {
+		t.Fatal(err)
+	}
+	return ns.Detail.Config.CustomSearchAttributeAliases
+}
+
+func requireIndexes(t *testing.T, cfg *config.SQL, want []string) {
+	t.Helper()
+	got := indexNames(t, cfg.DatabaseName)
+	slices.Sort(got)
+	want = slices.Clone(want)
 	slices.Sort(want)
-	if !slices.Equal(after, want) {
-		t.Errorf("indexes after the trim = %v, want %v", after, want)
+	if !slices.Equal(got, want) {
+		t.Errorf("visibility indexes = %v, want %v", got, want)
 	}
-	if n != len(before)-len(want) || n == 0 {
-		t.Errorf("dropped %d of %d, want %d", n, len(before), len(before)-len(want))
-	}
-	if again, err := trimVisibilityIndexes(context.Background(), db, cfg); err != nil || again != 0 {
-		t.Errorf("second trim dropped %d (%v), want none", again, err)
+}
+
+func TestSlotIndex(t *testing.T) {
+	for field, want := range map[string]string{"Keyword03": "by_keyword_03", "Datetime01": "by_datetime_01", "Int10": "by_int_10", "Bool02": "by_bool_02"} {
+		if got := slotIndex(field); got != want {
+			t.Errorf("slotIndex(%q) = %q, want %q", field, got, want)
+		}
 	}
 }
 
@@ -87,6 +146,13 @@ func indexNames(t *testing.T, path string) []string {
 func TestVisibilityListsPlanOnASelectiveIndex(t *testing.T) {
 	cfg := newTemporalFile(t)
 	ctx := context.Background()
+	slots := createNamespace(t, cfg, "default", nil)
+	var statusSlot string
+	for field, attr := range slots {
+		if attr == contract.SearchAttrStatus.GetName() {
+			statusSlot = field
+		}
+	}
 	for i := range 2 { // the second start's preparation must leave the same rows
 		if _, err := PrepareVisibilityTable(ctx, cfg); err != nil {
 			t.Fatalf("start %d: %v", i+1, err)
@@ -98,7 +164,7 @@ func TestVisibilityListsPlanOnASelectiveIndex(t *testing.T) {
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'executions_visibility'").Scan(&rows); err != nil {
 		t.Fatal(err)
 	}
-	if want := len(keptVisibilityIndexes) + 1; rows != want { // + the primary key's
+	if want := len(indexNames(t, cfg.DatabaseName)) + 1; rows != want { // + the primary key's
 		t.Errorf("sqlite_stat1 holds %d rows for the visibility table after two writes, want one per index: %d", rows, want)
 	}
 	const (
@@ -107,7 +173,7 @@ func TestVisibilityListsPlanOnASelectiveIndex(t *testing.T) {
 	)
 	for query, wantIndex := range map[string]string{
 		where + "(workflow_type_name = 'MigrationWorkflow' AND status != 6 AND workflow_id IN ('sell-migration-1001'))" + order: "by_workflow_id",
-		where + "(workflow_type_name = 'MigrationWorkflow' AND status = 1 AND Keyword02 = 'awaiting_owner_login')" + order:      "by_keyword_02",
+		where + "(workflow_type_name = 'MigrationWorkflow' AND status = 1 AND " + statusSlot + " = 'awaiting_owner_login')" + order: slotIndex(statusSlot),
 		where + "(workflow_type_name = 'MigrationWorkflow' AND status != 6)" + order:                                            "by_workflow_type",
 	} {
 		var plan []string

@@ -45,6 +45,10 @@ func visibilityIndexStat(index string) (string, bool) {
 		return rows(10), true
 	case strings.HasPrefix(index, "by_keyword_"):
 		return rows(1_000), true
+	case strings.HasPrefix(index, "by_int_"), strings.HasPrefix(index, "by_double_"):
+		return rows(10), true
+	case strings.HasPrefix(index, "by_bool_"):
+		return rows(assumedVisibilityRows / 2), true
 	case index == "by_status":
 		return rows(assumedVisibilityRows / 5), true
 	case index == "by_workflow_type":
