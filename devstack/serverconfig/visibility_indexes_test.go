@@ -172,9 +172,9 @@ func TestVisibilityListsPlanOnASelectiveIndex(t *testing.T) {
 		order = " ORDER BY coalesce(close_time, '9999-12-31 23:59:59+00:00') DESC, start_time DESC, run_id LIMIT 10"
 	)
 	for query, wantIndex := range map[string]string{
-		where + "(workflow_type_name = 'MigrationWorkflow' AND status != 6 AND workflow_id IN ('sell-migration-1001'))" + order: "by_workflow_id",
+		where + "(workflow_type_name = 'MigrationWorkflow' AND status != 6 AND workflow_id IN ('sell-migration-1001'))" + order:     "by_workflow_id",
 		where + "(workflow_type_name = 'MigrationWorkflow' AND status = 1 AND " + statusSlot + " = 'awaiting_owner_login')" + order: slotIndex(statusSlot),
-		where + "(workflow_type_name = 'MigrationWorkflow' AND status != 6)" + order:                                            "by_workflow_type",
+		where + "(workflow_type_name = 'MigrationWorkflow' AND status != 6)" + order:                                                "by_workflow_type",
 	} {
 		var plan []string
 		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN SELECT run_id FROM executions_visibility "+query)
