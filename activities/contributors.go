@@ -144,7 +144,7 @@ func (a *Activities) convertAll(ctx context.Context, in ConvertContributorsInput
 		return err
 	}
 	sell := a.sell(in.SellAccountID)
-	conv := pageConverter{support: support, sellAccountID: in.SellAccountID, roleID: roleID, beat: box.beat, submitted: box.recordJob}
+	conv := pageConverter{support: support, sellAccountID: in.SellAccountID, roleID: roleID, beat: box.beat, recordJob: box.recordJob}
 	for range maxSellPages {
 		cur := box.get()
 		page, err := sell.Users(ctx, cur.NextPage, sellPageSize)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -135,10 +134,10 @@ type pageConverter struct {
 	// beat is called on every poll of a create_many job, so the activity heartbeats
 	// its committed cursor while Zendesk works; nil calls nothing.
 	beat func()
-	// submitted is told the ID of every create_many job as soon as Zendesk queues it,
-	// so the committed cursor names it (CreateJobID) before the wait begins; nil
-	// records nothing.
-	submitted func(jobID string)
+	// recordJob records in the committed cursor (CreateJobID) the create_many job just
+	// queued for the page, before the wait begins, or with "" forgets it; nil records
+	// nothing.
+	recordJob func(jobID string)
 }
 
 // convert returns cur with one more page's tallies (NextPage unchanged). cur itself is
@@ -181,8 +180,8 @@ func (p pageConverter) create(ctx context.Context, cands []candidate, next *cont
 	if err != nil {
 		return createManyError(p.support.Subdomain(), len(users), err)
 	}
-	if p.submitted != nil {
-		p.submitted(job.ID)
+	if p.recordJob != nil {
+		p.recordJob(job.ID)
 	}
 	job, err = p.support.WaitJob(ctx, job.ID, p.onPoll)
 	if err != nil {
@@ -214,20 +213,33 @@ func (p pageConverter) onPoll(platform.JobStatus, error) {
 // awaitEarlierJob waits for the create_many job an earlier attempt submitted for this
 // page (cur.CreateJobID), so that the look-up which follows finds the users it created.
 // Its rows are not used: the look-up by external_id sees what the job did, and a row
-// it refused is sent again and refused again, with its reason. A job that failed as a
-// whole, or that Zendesk no longer shows (job statuses are kept for a day), leaves the
-// page to the look-up alike.
+// it refused is sent again and refused again, with its reason.
+//
+// Waiting only saves calls, so it stops the page only for what a later attempt may get
+// past by waiting again: a retryable failure, or the caller's cancellation. Anything
+// else (the job failed as a whole, Zendesk no longer shows it (job statuses are kept
+// for a day), it is still queued after the wait's bound, a refusal) leaves the page to
+// the look-up, and the cursor forgets the job, so no later attempt waits for it again.
 func (p pageConverter) awaitEarlierJob(ctx context.Context, cur contract.ContributorCursor) error {
-	activity.GetLogger(ctx).Info("waiting for the create_many job an earlier attempt submitted before redoing the page",
+	log := activity.GetLogger(ctx)
+	log.Info("waiting for the create_many job an earlier attempt submitted before redoing the page",
 		"subdomain", p.support.Subdomain(), "page", cur.NextPage, "job", cur.CreateJobID)
 	_, err := p.support.WaitJob(ctx, cur.CreateJobID, p.onPoll)
 	switch {
-	case err == nil, errors.Is(err, platform.ErrJobFailed), platform.IsStatus(err, http.StatusNotFound):
+	case err == nil:
 		return nil
-	default:
-		return classify(fmt.Sprintf("wait for Zendesk job %s, submitted by an earlier attempt to create contributors in %s",
+	case ctx.Err() != nil:
+		return err
+	case platform.IsRetryable(err) && !errors.Is(err, platform.ErrJobPending):
+		return classify(fmt.Sprintf("wait for Zendesk job %s, queued by an earlier attempt to create contributors in %s",
 			cur.CreateJobID, p.support.Subdomain()), err)
 	}
+	log.Warn("not waiting for the create_many job an earlier attempt submitted; looking the page up without it",
+		"subdomain", p.support.Subdomain(), "page", cur.NextPage, "job", cur.CreateJobID, "error", err)
+	if p.recordJob != nil {
+		p.recordJob("")
+	}
+	return nil
 }
 
 // rowsByIndex puts a finished job's rows in the order the users were sent. A Failed row

@@ -48,7 +48,7 @@ func (b *cursorBox) commit(next contract.ContributorCursor) {
 
 // recordJob commits the cursor with the create_many job just submitted for its page,
 // tallies unchanged, so a retry after a crash mid-wait waits for that job instead of
-// submitting the page again.
+// submitting the page again; "" forgets the job.
 func (b *cursorBox) recordJob(jobID string) {
 	b.mu.Lock()
 	b.cur.CreateJobID = jobID

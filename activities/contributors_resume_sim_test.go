@@ -310,24 +310,70 @@ func TestBadInputIsRefusedWithCursor(t *testing.T) {
 	require.Empty(t, f.pagesRead(), "nothing was read with a bad cursor")
 }
 
-// TestResumeWithAJobZendeskNoLongerShows: the cursor names a job whose status Zendesk
-// answers 404 for (job statuses are kept for a day; this one never existed in the
-// account). The page is looked up and converted as if no job had been sent.
-func TestResumeWithAJobZendeskNoLongerShows(t *testing.T) {
+// TestResumeWithAJobItCannotWaitFor: the cursor names a job the attempt cannot wait
+// for: Zendesk answers 404 (job statuses are kept for a day; this one never existed),
+// reports it failed as a whole, or refuses the poll (403). Waiting only saves calls, so
+// the page is looked up and converted as if no job had been sent, and the job is
+// forgotten, so no later attempt waits for it.
+func TestResumeWithAJobItCannotWaitFor(t *testing.T) {
 	t.Parallel()
-	f := newConvFixture(t)
-	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
-	cur := hooliAfter(2)
-	cur.CreateJobID = "0123456789abcdef0123456789abcdef"
-	in := hooliIn
-	in.Resume = &cur
-	res, err := f.newAttempt(nil).convert(in)
-	require.NoError(t, err)
-	require.Equal(t, hooliDone, res)
-	require.Equal(t, 2, f.pagesRead()[0], "it starts at the cursor's page")
-	converted, bySubject := f.userConversions(t)
-	require.Equal(t, 2400, converted, "pages 2 to 25; page 1 counts as done in the cursor")
-	requireConvertedOnce(t, bySubject)
+	const jobID = "0123456789abcdef0123456789abcdef"
+	for name, answer := range map[string]func(w http.ResponseWriter){
+		"not found": nil, // the simulator's own answer
+		"failed": func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"job_status":{"id":"` + jobID + `","status":"failed","total":100,"message":"worker lost"}}`))
+		},
+		"forbidden": func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"error":"Forbidden","description":"You do not have access to this page."}`))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newConvFixture(t)
+			f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+			first := f.newAttempt(nil)
+			var polls atomic.Int32
+			f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+				if isShowMany(r) { // the look-up of page 2: the job is behind it
+					first.cancelAsWorkflow()
+					waitForAbort(r)
+					return true
+				}
+				if !isJobPoll(r) || !strings.HasSuffix(r.URL.Path, "/"+jobID) {
+					return false
+				}
+				polls.Add(1)
+				if answer == nil {
+					return false
+				}
+				answer(w)
+				return true
+			})
+			cur := hooliAfter(2)
+			cur.CreateJobID = jobID
+			in := hooliIn
+			in.Resume = &cur
+			_, err := first.convert(in)
+			var canceled *temporal.CanceledError
+			require.ErrorAs(t, err, &canceled)
+			require.Positive(t, polls.Load(), "the named job was polled first")
+			requireCursor(t, err, first, hooliAfter(2)) // the job forgotten
+
+			f.setHook(nil)
+			forgot, _ := CursorFromError(err)
+			in.Resume = &forgot
+			res, err := f.newAttempt(nil).convert(in)
+			require.NoError(t, err)
+			require.Equal(t, hooliDone, res)
+			require.Equal(t, 2, f.pagesRead()[0], "it starts at the cursor's page")
+			converted, bySubject := f.userConversions(t)
+			require.Equal(t, 2400, converted, "pages 2 to 25; page 1 counts as done in the cursor")
+			requireConvertedOnce(t, bySubject)
+		})
+	}
 }
 
 // TestCountedTotalSurvivesTheAttempt: counting Hooli's users costs several Sell reads

@@ -183,11 +183,11 @@ type ContributorCursor struct {
 	// by one, in the Sell page's order, so a resumed attempt goes on with the next one.
 	// The bulk path handles a page whole and leaves it 0.
 	PageUsersDone int `json:"pageUsersDone,omitempty"`
-	// CreateJobID is the create_many job submitted for page NextPage that no attempt has
-	// yet seen finish. The attempt that resumes the page waits for that job before it
-	// looks the page up, instead of submitting the page again: the second job would
-	// find every user the first one created and refuse each row as taken, and every
-	// refused row costs a search by email. Empty once the page is done.
+	// CreateJobID is the last create_many job submitted for page NextPage. The attempt
+	// that resumes the page waits for that job before it looks the page up, instead of
+	// submitting the page again: the second job would find every user the first one
+	// created and refuse each row as taken, and every refused row costs a search by
+	// email. Cleared when the page is committed, or when the job cannot be waited for.
 	CreateJobID string `json:"createJobId,omitempty"`
 }
 

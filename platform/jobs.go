@@ -26,6 +26,7 @@ const (
 	// stuck job surfaces as an error (and an activity retry) instead of an endless poll.
 	MaxJobWait = 10 * time.Minute
 	// maxJobPollErrors is how many retryable poll failures in a row WaitJob rides out.
+	// Each poll is a read, itself tried up to 1 + Config.ReadRetries times.
 	maxJobPollErrors = 5
 )
 

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -98,5 +99,53 @@ func TestReadRetriesOutOfRangeRefused(t *testing.T) {
 		if _, err := New(Config{ReadRetries: n}); err == nil || !contains(err.Error(), "ReadRetries") {
 			t.Errorf("ReadRetries %d: %v; want an error naming ReadRetries", n, err)
 		}
+	}
+}
+
+// TestReadRetryBoundsAndCancellation: a read whose connection is closed without an
+// answer is tried again; a caller that gives up during the wait gets its own
+// cancellation back, not the 503 before it; a try that could not finish before the
+// caller's deadline (the wait plus the per-request timeout) is not made.
+func TestReadRetryBoundsAndCancellation(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	var answers atomic.Value // func(n int32, w http.ResponseWriter)
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		answers.Load().(func(int32, http.ResponseWriter))(calls.Add(1), w)
+	})
+	c := newTestClient(t, h, func(cfg *Config) { cfg.ReadRetries = 2; cfg.Timeout = 5 * time.Second })
+	support := c.Support("acme", supportCreds())
+	unavailable := func(w http.ResponseWriter) {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": "ServiceUnavailable", "description": "down"})
+	}
+
+	answers.Store(func(n int32, w http.ResponseWriter) {
+		if n == 1 { // no answer at all: the connection is closed
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_ = conn.Close()
+			}
+			return
+		}
+		writeJSON(w, 200, map[string]any{"user": map[string]any{"id": 7, "email": testEmail, "role": "admin"}})
+	})
+	if _, err := support.Me(context.Background()); err != nil || calls.Load() != 2 {
+		t.Errorf("a closed connection, then 200: %d calls, %v; want 2 and no error", calls.Load(), err)
+	}
+
+	calls.Store(0)
+	answers.Store(func(_ int32, w http.ResponseWriter) { unavailable(w) })
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(30*time.Millisecond, cancel) // during the first 100ms wait
+	_, err := support.Me(ctx)
+	if !errors.Is(err, context.Canceled) || calls.Load() != 1 {
+		t.Errorf("cancelled during the wait: %d calls, %v; want 1 call and context.Canceled", calls.Load(), err)
+	}
+
+	calls.Store(0)
+	ctx, cancel = context.WithTimeout(context.Background(), 3*time.Second) // < 100ms + 5s
+	defer cancel()
+	if _, err := support.Me(ctx); !IsStatus(err, http.StatusServiceUnavailable) || calls.Load() != 1 {
+		t.Errorf("3s left, 5s per request: %d calls, %v; want 1 call and the 503", calls.Load(), err)
 	}
 }

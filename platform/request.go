@@ -56,7 +56,9 @@ func (e endpoint) do(ctx context.Context, r request) error {
 	}
 	for try := 0; err != nil && try < e.c.readRetries; try++ {
 		wait, ok := readRetryWait(err, try)
-		if !ok {
+		// A try that could not finish before the caller's deadline is not made: the
+		// caller gets this failure, with its cause, rather than its own timeout.
+		if dl, has := ctx.Deadline(); !ok || (has && time.Until(dl) < wait+e.c.timeout) {
 			return err
 		}
 		if ce := e.c.log.Check(zap.DebugLevel, "zendesk read failed; trying again in the call"); ce != nil {
@@ -66,7 +68,8 @@ func (e endpoint) do(ctx context.Context, r request) error {
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return err
+			// The caller gave up: that, not the failure before, is the answer.
+			return fmt.Errorf("zendesk %s %s %s: %w (while waiting to try again after: %v)", e.service, r.method, r.path, ctx.Err(), err)
 		case <-t.C:
 		}
 		err = e.doOnce(ctx, r)

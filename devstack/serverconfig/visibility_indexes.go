@@ -104,8 +104,17 @@ func fitVisibilityIndexes(ctx context.Context, db *stdsql.DB, cfg *config.SQL) (
 		return changes, nil
 	}
 	// One transaction: all go, or none.
-	if _, err := db.ExecContext(ctx, "BEGIN IMMEDIATE;\n"+strings.Join(stmts, ";\n")+";\nCOMMIT;"); err != nil {
-		_, _ = db.ExecContext(ctx, "ROLLBACK")
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return IndexChanges{}, fmt.Errorf("devstack: fit the visibility indexes of %s to the lists here: %w", cfg.DatabaseName, err)
+	}
+	defer func() { _ = tx.Rollback() }() // after Commit, a no-op
+	for _, stmt := range stmts {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return IndexChanges{}, fmt.Errorf("devstack: fit the visibility indexes of %s to the lists here (%s): %w", cfg.DatabaseName, stmt, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
 		return IndexChanges{}, fmt.Errorf("devstack: fit the visibility indexes of %s to the lists here: %w", cfg.DatabaseName, err)
 	}
 	return changes, nil

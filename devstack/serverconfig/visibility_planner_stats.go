@@ -23,8 +23,9 @@ import (
 // shape only appears as it fills. Instead devstack writes the shape into sqlite_stat1,
 // as SQLite documents for steering its planner by hand: a table of a million rows in
 // one namespace and one division, a handful of statuses and workflow types, a workflow
-// ID shared by a run or two, a Keyword value shared by about a thousand rows and a
-// time by about ten. Only the relative sizes matter to the planner, not the million.
+// ID shared by a run or two, a Keyword value shared by about a thousand rows, a time,
+// an Int or a Double by about ten, and a Bool by half the table. Only the relative
+// sizes matter to the planner, not the million.
 const assumedVisibilityRows = 1_000_000
 
 // visibilityIndexStat is the sqlite_stat1 "stat" of each kept visibility index: the

@@ -43,7 +43,8 @@ const jobStatusTTL = 24 * time.Hour
 func (s *Sim) handleJobStatus(w http.ResponseWriter, r *http.Request, acct supportAccount, _ supportUser) {
 	id := r.PathValue("id")
 	j, err := readJob(r.Context(), s.store.db, acct.ID, id)
-	if err == nil && !s.now().Before(j.queuedAt.Add(jobStatusTTL)) {
+	// Jobs stored before queue times were kept (queued_at_ms 0) never expire.
+	if err == nil && j.queuedAt.UnixMilli() > 0 && !s.now().Before(j.queuedAt.Add(jobStatusTTL)) {
 		err = errNotFound
 	}
 	if err == nil && j.status == jobStateQueued && !s.now().Before(j.due) {
