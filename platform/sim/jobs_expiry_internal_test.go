@@ -4,10 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -16,16 +13,7 @@ import (
 // status answers until then and 404 RecordNotFound after, as Zendesk documents.
 func TestJobStatusExpiresAfterADay(t *testing.T) {
 	t.Parallel()
-	s, err := New(Config{DBPath: filepath.Join(t.TempDir(), "sim.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	start := time.Now()
-	var elapsed atomic.Int64 // the test moves the clock while the server reads it
-	s.now = func() time.Time { return start.Add(time.Duration(elapsed.Load())) }
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
+	srv, elapsed := newClockedSim(t)
 
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("owner@globex.test/token:"+DemoAPIToken("globex")))
 	call := func(method, path, body string) (int, map[string]json.RawMessage) {

@@ -13,19 +13,27 @@ import (
 	"time"
 )
 
-// TestOAuthCodeExpires moves the simulator's clock past a code's five minutes.
-func TestOAuthCodeExpires(t *testing.T) {
-	t.Parallel()
+// newClockedSim serves a new simulator whose clock the test moves: it reads the start
+// time plus what the test stores in elapsed (nanoseconds), while the server runs.
+func newClockedSim(t *testing.T) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
 	s, err := New(Config{DBPath: filepath.Join(t.TempDir(), "sim.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { _ = s.Close() })
 	start := time.Now()
-	var elapsed atomic.Int64 // the test moves the clock while the server reads it
+	elapsed := new(atomic.Int64)
 	s.now = func() time.Time { return start.Add(time.Duration(elapsed.Load())) }
 	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv, elapsed
+}
+
+// TestOAuthCodeExpires moves the simulator's clock past a code's five minutes.
+func TestOAuthCodeExpires(t *testing.T) {
+	t.Parallel()
+	srv, elapsed := newClockedSim(t)
 	client := srv.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
