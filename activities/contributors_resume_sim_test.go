@@ -52,8 +52,7 @@ func requireCursor(t *testing.T, err error, a *attempt, want contract.Contributo
 // execution, with no heartbeat details, resumes from it through Input.Resume at page 5.
 func TestCancelledConversionResumesFromWorkflowCursor(t *testing.T) {
 	t.Parallel()
-	f := newConvFixture(t)
-	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	f := newHooliFixture(t)
 
 	first := f.newAttempt(nil)
 	var creates atomic.Int32
@@ -81,6 +80,15 @@ func TestCancelledConversionResumesFromWorkflowCursor(t *testing.T) {
 	requireHooliDone(t, f, res, 5, 2499)
 }
 
+// newHooliFixture is a fixture with Hooli's Zendesk account made, as the migration
+// leaves it before the conversion.
+func newHooliFixture(t *testing.T) *convFixture {
+	t.Helper()
+	f := newConvFixture(t)
+	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	return f
+}
+
 // requireHooliDone checks a conversion that ended with Hooli converted: the result, the
 // Sell page it began at (0: not checked) and the users converted in the ledger (each
 // once) since the fixture began.
@@ -103,8 +111,7 @@ func requireHooliDone(t *testing.T, f *convFixture, res contract.ContributorCurs
 // counted, is found by external id and not created again; nobody is converted twice.
 func TestTwoInterruptedAttemptsThenResume(t *testing.T) {
 	t.Parallel()
-	f := newConvFixture(t)
-	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	f := newHooliFixture(t)
 
 	// Attempt 1: page 3's create_many reaches Zendesk, then every job poll answers 503.
 	one := f.newAttempt(nil)
@@ -177,8 +184,7 @@ func TestTwoInterruptedAttemptsThenResume(t *testing.T) {
 // again, converts everyone once and says it went one by one.
 func TestBulkImportRefusedGoesOnOneByOne(t *testing.T) {
 	t.Parallel()
-	f := newConvFixture(t)
-	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	f := newHooliFixture(t)
 	var creates, single atomic.Int32
 	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
 		if isCreateUser(r) {
@@ -211,8 +217,7 @@ func TestBulkImportRefusedGoesOnOneByOne(t *testing.T) {
 // resumes there in bulk.
 func TestOtherForbiddenStopsWithCursorAndAdvice(t *testing.T) {
 	t.Parallel()
-	f := newConvFixture(t)
-	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	f := newHooliFixture(t)
 	first := f.newAttempt(nil)
 	var creates atomic.Int32
 	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
@@ -246,8 +251,7 @@ func TestOtherForbiddenStopsWithCursorAndAdvice(t *testing.T) {
 // (POST /api/v2/custom_roles), a new execution converts everyone once.
 func TestDeletedContributorRoleStopsWithCursorAndAdvice(t *testing.T) {
 	t.Parallel()
-	f := newConvFixture(t)
-	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	f := newHooliFixture(t)
 	owner := f.support(t, "hooli")
 	roleID, err := contributorRoleID(t.Context(), owner)
 	require.NoError(t, err)
@@ -332,8 +336,7 @@ func TestResumeWithAJobItCannotWaitFor(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			f := newConvFixture(t)
-			f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+			f := newHooliFixture(t)
 			first := f.newAttempt(nil)
 			var polls atomic.Int32
 			f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
@@ -378,8 +381,7 @@ func TestResumeWithAJobItCannotWaitFor(t *testing.T) {
 // and counts nothing again.
 func TestCountedTotalSurvivesTheAttempt(t *testing.T) {
 	t.Parallel()
-	f := newConvFixture(t)
-	f.createAccount(t, "Hooli", "hooli", "admin@hooli.test")
+	f := newHooliFixture(t)
 	first := f.newAttempt(nil)
 	f.setHook(func(_ http.ResponseWriter, r *http.Request) bool {
 		if isShowMany(r) {
