@@ -180,7 +180,6 @@ func (a *Activities) convertAll(ctx context.Context, in ConvertContributorsInput
 func (a *Activities) convertPage(ctx context.Context, conv pageConverter, box *cursorBox,
 	cur contract.ContributorCursor, users []platform.SellUser) (contract.ContributorCursor, error) {
 	if cur.OneByOne {
-		cur.CreateJobID = "" // only the bulk path submits jobs
 		return conv.convertOneByOne(ctx, cur, users, box.commit)
 	}
 	next, err := conv.convert(ctx, cur, users)
@@ -190,7 +189,7 @@ func (a *Activities) convertPage(ctx context.Context, conv pageConverter, box *c
 	activity.GetLogger(ctx).Warn("Zendesk bulk user imports are off; creating contributors one at a time",
 		"subdomain", conv.support.Subdomain(), "page", cur.NextPage, "error", err)
 	cur = cur.Clone()
-	cur.OneByOne, cur.CreateJobID = true, ""
+	cur.OneByOne = true
 	box.commit(cur)
 	return conv.convertOneByOne(ctx, cur, users, box.commit)
 }

@@ -36,7 +36,7 @@ var errBulkImportsOff = errors.New("zendesk bulk user imports are off for this a
 func (p pageConverter) convertOneByOne(ctx context.Context, cur contract.ContributorCursor, users []platform.SellUser,
 	commit func(contract.ContributorCursor)) (contract.ContributorCursor, error) {
 	next := cur.Clone()
-	next.OneByOne = true
+	next.OneByOne, next.CreateJobID = true, "" // only the bulk path queues jobs
 	if next.PageUsersDone > len(users) {
 		next.PageUsersDone = len(users) // the page shrank since; nothing of it is left to do
 	}
