@@ -19,6 +19,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sellmigrate/sellmigrate/devstack/serverconfig"
+	"github.com/sellmigrate/sellmigrate/internal/binaryid"
 )
 
 // Stack is a running embedded Temporal server and, unless disabled, its Web UI.
@@ -55,6 +56,8 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 			return nil, err
 		}
 	}
+	// Before the server, whose system workers would otherwise hash the executable.
+	binaryid.UseGoBuildID(o.Logger)
 	begin := time.Now()
 	gate := &logGate{}
 	srv, ports, err := newServer(o, gate)

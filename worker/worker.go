@@ -15,6 +15,7 @@ import (
 
 	"github.com/sellmigrate/sellmigrate/activities"
 	"github.com/sellmigrate/sellmigrate/contract"
+	"github.com/sellmigrate/sellmigrate/internal/binaryid"
 	"github.com/sellmigrate/sellmigrate/workflows"
 )
 
@@ -42,6 +43,7 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 		// Process-wide, and only honoured before the first worker starts.
 		sdkworker.SetStickyWorkflowCacheSize(o.StickyCacheSize)
 	}
+	binaryid.UseGoBuildID(o.Logger)
 	wk := &Worker{fatal: make(chan error, 1), logger: o.Logger}
 	wk.w = sdkworker.New(c, contract.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize:     o.MaxConcurrentActivities,
