@@ -39,14 +39,15 @@ func chromiumPath(t *testing.T) string {
 	return path
 }
 
-// tab is one headless Chromium with a fresh profile, so no cookie or storage is
-// shared between tests.
-type tab struct {
-	t   *testing.T
+// chromiumBrowser is one headless Chromium that the tabs of a test share. Starting one costs
+// about 4 s of CPU here (the browser, its zygotes, GPU and network processes), more
+// than most pages then ask of it, so a test starts it once.
+type chromiumBrowser struct {
 	ctx context.Context
 }
 
-func newTab(t *testing.T, chromium string) *tab {
+// startChromium starts Chromium with a fresh profile, stopped when the test ends.
+func startChromium(t *testing.T, chromium string) *chromiumBrowser {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
@@ -64,25 +65,50 @@ func newTab(t *testing.T, chromium string) *tab {
 		chromedp.WindowSize(1280, 900),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
-		cancelTab()
+		cancelBrowser()
 		cancelAlloc()
 	})
 	// The first call starts the browser and binds its life to the context it is
 	// given, so it gets ctx itself (no deadline) and the wait is bounded here.
+	startWithin(t, "start Chromium "+chromium, ctx, cancelBrowser)
+	return &chromiumBrowser{ctx: ctx}
+}
+
+// tab is one page in a browser context of its own (the DevTools protocol's
+// incognito-like profile), so no cookie or storage is shared between the tabs of a
+// browser, as if each had its own Chromium.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+// newTab opens a tab in a new browser context, closed (and its context disposed)
+// when the test ends.
+func (br *chromiumBrowser) newTab(t *testing.T) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(br.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	startWithin(t, "open a tab", ctx, cancel)
+	return &tab{t: t, ctx: ctx}
+}
+
+// startWithin makes the context's first call (which creates its target, and for the
+// first context the browser) and fails the test if it takes over a minute.
+func startWithin(t *testing.T, what string, ctx context.Context, cancel context.CancelFunc) {
+	t.Helper()
 	started := make(chan error, 1)
 	go func() { started <- chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)) }()
 	select {
 	case err := <-started:
 		if err != nil {
-			t.Fatalf("start Chromium %s: %v", chromium, err)
+			t.Fatalf("%s: %v", what, err)
 		}
 	case <-time.After(60 * time.Second):
-		cancelTab()
-		t.Fatalf("Chromium %s did not start within 60s", chromium)
+		cancel()
+		t.Fatalf("%s: not done within 60s", what)
 	}
-	return &tab{t: t, ctx: ctx}
 }
 
 // do runs steps within the timeout, failing the test with what was being done.

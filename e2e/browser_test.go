@@ -29,6 +29,8 @@ func TestDashboardInBrowser(t *testing.T) {
 	bins := binaries(t)
 	chromium := chromiumPath(t)
 	dev := harness.DevT(t, bins, harness.DevOptions{Name: "browser-dev"})
+	// One browser for the four parts, each in a browser context of its own.
+	br := startChromium(t, chromium)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("dev log:\n%s", dev.Proc().LogTail())
@@ -36,17 +38,17 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 
 	t.Run("admin approves and watches it complete live", func(t *testing.T) {
-		adminApprovesLive(t, newTab(t, chromium), dev)
+		adminApprovesLive(t, br.newTab(t), dev)
 	})
 	t.Run("viewer sees no actions", func(t *testing.T) {
-		viewerCannotAct(t, newTab(t, chromium), dev)
+		viewerCannotAct(t, br.newTab(t), dev)
 	})
 	t.Run("list updates live; screenshots", func(t *testing.T) {
-		listAndScreenshots(t, newTab(t, chromium), dev)
+		listAndScreenshots(t, br.newTab(t), dev)
 	})
 	// Last: the campaign's migrations would change the list and counts checked above.
 	t.Run("campaign followed, paused, resumed and cancelled", func(t *testing.T) {
-		campaignPage(t, newTab(t, chromium), dev)
+		campaignPage(t, br.newTab(t), dev)
 	})
 }
 
