@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/temporal"
@@ -57,7 +58,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		}
 	}
 	// Before the server, whose system workers would otherwise hash the executable.
-	binaryid.UseGoBuildID(o.Logger)
+	binaryid.UseGoBuildID(sdkworker.SetBinaryChecksum, o.Logger)
 	begin := time.Now()
 	gate := &logGate{}
 	srv, ports, err := newServer(o, gate)

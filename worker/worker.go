@@ -43,7 +43,7 @@ func New(c client.Client, acts *activities.Activities, o Options) (*Worker, erro
 		// Process-wide, and only honoured before the first worker starts.
 		sdkworker.SetStickyWorkflowCacheSize(o.StickyCacheSize)
 	}
-	binaryid.UseGoBuildID(o.Logger)
+	binaryid.UseGoBuildID(sdkworker.SetBinaryChecksum, o.Logger)
 	wk := &Worker{fatal: make(chan error, 1), logger: o.Logger}
 	wk.w = sdkworker.New(c, contract.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize:     o.MaxConcurrentActivities,

@@ -19,16 +19,17 @@ import (
 	"strings"
 	"sync"
 
-	sdkworker "go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 )
 
 var once sync.Once
 
-// UseGoBuildID sets the SDK's binary checksum to the executable's Go content ID, once
-// per process; call it before anything in the process starts an SDK worker. Where
-// the ID cannot be read (not an ELF file, no build ID) the SDK's MD5 stays.
-func UseGoBuildID(logger *zap.Logger) {
+// UseGoBuildID gives the executable's Go content ID to set (the SDK's
+// worker.SetBinaryChecksum: a parameter, so that this package and its test link
+// without the SDK), once per process; call it before anything in the process starts
+// an SDK worker. Where the ID cannot be read (not an ELF file, no build ID) the SDK's
+// MD5 stays.
+func UseGoBuildID(set func(string), logger *zap.Logger) {
 	if logger == nil {
 		logger = zap.NewNop()
 	}
@@ -37,7 +38,7 @@ func UseGoBuildID(logger *zap.Logger) {
 		if err == nil {
 			var id string
 			if id, err = goContentID(exe); err == nil {
-				sdkworker.SetBinaryChecksum(id)
+				set(id)
 				return
 			}
 		}
