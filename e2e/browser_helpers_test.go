@@ -39,9 +39,9 @@ func chromiumPath(t *testing.T) string {
 	return path
 }
 
-// chromiumBrowser is one headless Chromium that the tabs of a test share. Starting one costs
-// about 4 s of CPU here (the browser, its zygotes, GPU and network processes), more
-// than most pages then ask of it, so a test starts it once.
+// chromiumBrowser is one headless Chromium that the tabs of a test share. Starting
+// one costs about 4 s of CPU here (the browser, its zygotes, GPU and network
+// processes), more than most pages then ask of it, so a test starts it once.
 type chromiumBrowser struct {
 	ctx context.Context
 }
@@ -72,7 +72,7 @@ func startChromium(t *testing.T, chromium string) *chromiumBrowser {
 	})
 	// The first call starts the browser and binds its life to the context it is
 	// given, so it gets ctx itself (no deadline) and the wait is bounded here.
-	startWithin(t, "start Chromium "+chromium, ctx, cancelBrowser)
+	startWithin(t, ctx, cancelBrowser, "start Chromium "+chromium)
 	return &chromiumBrowser{ctx: ctx}
 }
 
@@ -90,13 +90,13 @@ func (br *chromiumBrowser) newTab(t *testing.T) *tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(br.ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	startWithin(t, "open a tab", ctx, cancel)
+	startWithin(t, ctx, cancel, "open a tab")
 	return &tab{t: t, ctx: ctx}
 }
 
 // startWithin makes the context's first call (which creates its target, and for the
 // first context the browser) and fails the test if it takes over a minute.
-func startWithin(t *testing.T, what string, ctx context.Context, cancel context.CancelFunc) {
+func startWithin(t *testing.T, ctx context.Context, cancel context.CancelFunc, what string) {
 	t.Helper()
 	started := make(chan error, 1)
 	go func() { started <- chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)) }()

@@ -1,13 +1,14 @@
 // Package binaryid names this binary to the Temporal SDK by its Go build ID.
 //
-// The SDK names the binary behind each workflow task (the binary checksum Temporal
-// records with the task and the Web UI shows) by an MD5 of the whole executable, read
-// when the process's first SDK worker starts: 226 MB for the build that embeds the
-// Temporal server (whose own system workers start first), about 0.35 s of CPU here,
+// Unless told otherwise, the SDK names the binary behind each workflow task (the
+// worker's build ID, which Temporal records with each completed task and in the
+// BuildIds search attribute) by an MD5 of the whole executable, read when the
+// process's first SDK worker is created: 226 MB for the build that embeds the
+// Temporal server (whose own system workers come first), about 0.35 s of CPU here,
 // 0.1 s for the lean build, at every start of a worker or of `dev`. The Go linker
 // already writes a hash of the binary's content into it, the last part of its build
-// ID (`go tool buildid`), in a note of about a hundred bytes: that names the binary
-// as uniquely, for one small read.
+// ID (`go tool buildid`), in a note of about a hundred bytes: that names the build as
+// well, for one small read.
 package binaryid
 
 import (
@@ -34,19 +35,30 @@ func UseGoBuildID(set func(string), logger *zap.Logger) {
 		logger = zap.NewNop()
 	}
 	once.Do(func() {
-		exe, err := os.Executable()
+		id, err := runningContentID()
 		if err == nil {
-			var id string
-			if id, err = goContentID(exe); err == nil {
-				set(id)
-				return
-			}
+			set(id)
+			return
 		}
-		logger.Debug("the worker's binary is named by the SDK's MD5 of the executable", zap.Error(err))
+		logger.Info("no Go build ID in this executable (not ELF, or linked with -ldflags=-buildid=); "+
+			"Temporal sees the SDK's MD5 of the executable as the worker's build ID instead", zap.Error(err))
 	})
 }
 
-// goBuildIDNote is the ELF note the Go linker writes: name "Go", type 4.
+// runningContentID reads the running image (/proc/self/exe, even if the file was
+// replaced since), else the file os.Executable names.
+func runningContentID() (string, error) {
+	if id, err := goContentID("/proc/self/exe"); err == nil {
+		return id, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find the executable: %w", err)
+	}
+	return goContentID(exe)
+}
+
+// The section and note type the Go linker writes the build ID in (owner "Go\x00\x00").
 const (
 	goBuildIDSection  = ".note.go.buildid"
 	goBuildIDNoteType = 4
@@ -86,12 +98,13 @@ func parseGoBuildIDNote(data []byte, order binary.ByteOrder) (string, error) {
 	if len(data) < 12 {
 		return "", fmt.Errorf("note of %d bytes is too short", len(data))
 	}
-	nameSize := int(order.Uint32(data[0:4]))
-	descSize := int(order.Uint32(data[4:8]))
+	// In uint64, so no size a file declares can overflow the bounds checks.
+	nameSize := uint64(order.Uint32(data[0:4]))
+	descSize := uint64(order.Uint32(data[4:8]))
 	typ := order.Uint32(data[8:12])
 	nameEnd := 12 + nameSize
 	descStart := 12 + (nameSize+3)&^3
-	if typ != goBuildIDNoteType || nameSize < 2 || nameEnd > len(data) || descStart+descSize > len(data) {
+	if typ != goBuildIDNoteType || nameSize < 2 || nameEnd > uint64(len(data)) || descStart+descSize > uint64(len(data)) {
 		return "", fmt.Errorf("not a Go build ID note (type %d, name %d bytes, descriptor %d bytes)", typ, nameSize, descSize)
 	}
 	if name := bytes.TrimRight(data[12:nameEnd], "\x00"); string(name) != "Go" {

@@ -57,3 +57,23 @@ func TestGoBuildIDNoteRefusesOtherNotes(t *testing.T) {
 		t.Error("goContentID(/dev/null): want an error")
 	}
 }
+
+// UseGoBuildID hands the content ID to the setter once per process, however often it
+// is called (the only test here that calls it: its sync.Once is the package's).
+func TestUseGoBuildIDSetsTheContentIDOnce(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := goContentID(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	set := func(id string) { got = append(got, id) }
+	UseGoBuildID(set, nil)
+	UseGoBuildID(set, nil)
+	if len(got) != 1 || got[0] != want {
+		t.Fatalf("set got %q, want [%q] once", got, want)
+	}
+}
