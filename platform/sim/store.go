@@ -136,7 +136,7 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", path+"?"+q.Encode())
+	db, err := openWithStmtCache(path + "?" + q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sim: open %s: %w", path, err)
 	}
