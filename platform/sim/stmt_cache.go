@@ -164,7 +164,8 @@ func (c *stmtCachingConn) ResetSession(ctx context.Context) error {
 func (c *stmtCachingConn) IsValid() bool { return c.inner.IsValid() }
 
 // cachedRows frees its statement for the next use when closed (the driver resets
-// the statement then).
+// the statement then). It offers Columns, Next and Close only: Rows.ColumnTypes
+// reports no database types for a cached query, which nothing here asks for.
 type cachedRows struct {
 	driver.Rows
 	stmt *cachedStmt

@@ -141,6 +141,9 @@ func openStore(ctx context.Context, path string) (*store, error) {
 		return nil, fmt.Errorf("sim: open %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(8)
+	// Kept open when idle (up to a minute), with their prepared statements, rather
+	// than closed past database/sql's default of two idle connections.
+	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(time.Minute)
 	var mode string
 	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
