@@ -8,16 +8,23 @@ import (
 	"testing"
 )
 
-// The content ID read from the note is the one the Go tool reports for the binary.
-func TestGoContentIDIsTheGoToolsBuildID(t *testing.T) {
+// ownContentID is the test binary's path and the content ID goContentID reads from it.
+func ownContentID(t *testing.T) (exe, id string) {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := goContentID(exe)
+	id, err = goContentID(exe)
 	if err != nil {
 		t.Fatalf("goContentID(%s): %v", exe, err)
 	}
+	return exe, id
+}
+
+// The content ID read from the note is the one the Go tool reports for the binary.
+func TestGoContentIDIsTheGoToolsBuildID(t *testing.T) {
+	exe, got := ownContentID(t)
 	out, err := exec.Command("go", "tool", "buildid", exe).Output()
 	if err != nil {
 		t.Fatalf("go tool buildid %s: %v", exe, err)
@@ -61,14 +68,7 @@ func TestGoBuildIDNoteRefusesOtherNotes(t *testing.T) {
 // UseGoBuildID hands the content ID to the setter once per process, however often it
 // is called (the only test here that calls it: its sync.Once is the package's).
 func TestUseGoBuildIDSetsTheContentIDOnce(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := goContentID(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, want := ownContentID(t)
 	var got []string
 	set := func(id string) { got = append(got, id) }
 	UseGoBuildID(set, nil)

@@ -85,11 +85,15 @@ type stmtCachingConn struct {
 	prepared int
 }
 
-// cached returns the connection's statement for query, preparing it on first use;
-// nil when query is a script (several statements, which the driver parses one by one
-// at each run) or the cache is full.
-func (c *stmtCachingConn) cached(ctx context.Context, query string) (*cachedStmt, error) {
+// reusable returns the connection's statement for query, preparing it on first use;
+// nil, for the driver to run query uncached, when query is a script (several
+// statements, which the driver parses one by one at each run), the cache is full, or
+// the statement's rows are open.
+func (c *stmtCachingConn) reusable(ctx context.Context, query string) (*cachedStmt, error) {
 	if s, ok := c.stmts[query]; ok {
+		if s.busy {
+			return nil, nil
+		}
 		return s, nil
 	}
 	if strings.Contains(query, ";") || len(c.stmts) >= maxCachedStatements {
@@ -106,22 +110,22 @@ func (c *stmtCachingConn) cached(ctx context.Context, query string) (*cachedStmt
 }
 
 func (c *stmtCachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	s, err := c.cached(ctx, query)
-	if err != nil {
+	s, err := c.reusable(ctx, query)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if s == nil || s.busy {
+	case s == nil:
 		return c.inner.ExecContext(ctx, query, args)
 	}
 	return s.stmt.(driver.StmtExecContext).ExecContext(ctx, args)
 }
 
 func (c *stmtCachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	s, err := c.cached(ctx, query)
-	if err != nil {
+	s, err := c.reusable(ctx, query)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if s == nil || s.busy {
+	case s == nil:
 		return c.inner.QueryContext(ctx, query, args)
 	}
 	rows, err := s.stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
