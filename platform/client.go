@@ -69,7 +69,7 @@ func (c *Client) LoginURL(subdomain string) string {
 // Accounts returns the partner calls, which are made with the partner credential
 // (Config.PartnerToken) rather than as any account's user.
 func (c *Client) Accounts() *Accounts {
-	ep := endpoint{c: c, service: ServiceSupport, base: c.LoginURL(c.accountsSubdomain)}
+	ep := endpoint{c: c, service: ServiceSupport, base: c.LoginURL(c.accountsSubdomain), partner: true}
 	if c.partnerToken != "" {
 		ep.auth = "Bearer " + c.partnerToken
 		ep.secrets = []string{c.partnerToken}

@@ -16,9 +16,11 @@ type RateLimits struct {
 	// SellPerSecond caps calls per Sell token (Sell allows about 10 requests/s per token).
 	SellPerSecond float64
 	// SupportPerMinute caps calls made as users of one Zendesk account (the plan's
-	// per-account limit: 200/min on Team, 400 on Growth and Professional, 700 on Enterprise). The partner calls (availability check,
-	// account creation) are not made as any account and are not counted here; cap
-	// them across workers with the task-queue activity rate.
+	// per-account limit: 200/min on Team, 400 on Growth and Professional, 700 on
+	// Enterprise). The partner calls (availability check, account creation) are not made
+	// as any account and are not counted here, only paced by the budget the accounts
+	// subdomain reports (budget.go); cap them across workers with the task-queue
+	// activity rate.
 	SupportPerMinute int
 	// FixedOnly turns off pacing by the budget Zendesk reports (budget.go), leaving the
 	// fixed limits above. Off by default: only the server's report can account for
@@ -97,9 +99,12 @@ func limitKeyName(service string) string {
 }
 
 // limitKey is what a call counts against: the Sell token, or the Support account (its
-// base URL) when the call is made as one of its users; partner calls count against none.
+// base URL) when the call is made as one of its users. Partner calls carry the partner
+// token but are made as no account, so they count against none: one bucket for the
+// accounts subdomain would hold every migration's availability check and account
+// creation in a process to one account's minute.
 func (e endpoint) limitKey() string {
-	if e.auth == "" {
+	if e.auth == "" || e.partner {
 		return ""
 	}
 	if e.service == ServiceSell {
@@ -108,14 +113,15 @@ func (e endpoint) limitKey() string {
 	return e.base
 }
 
-// budgetKey is the account whose reported budget paces a call: Support calls made as one
-// of its users. Sell documents no rate-limit headers (docs/ZENDESK.md), and partner calls
-// are not made as any account.
+// budgetKey is the address whose reported budget paces a call: Support calls with
+// credentials, partner calls included. Only what Zendesk itself reports (a budget running
+// low, a 429's Retry-After) slows them; Sell documents no rate-limit headers
+// (docs/ZENDESK.md).
 func (e endpoint) budgetKey() string {
-	if e.service != ServiceSupport {
+	if e.service != ServiceSupport || e.auth == "" {
 		return ""
 	}
-	return e.limitKey()
+	return e.base
 }
 
 // SupportPerMinute is the per-account Support limit this client keeps to (0: none), so

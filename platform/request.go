@@ -33,6 +33,7 @@ type endpoint struct {
 	service string
 	base    string
 	auth    string   // Authorization header value; empty for unauthenticated calls
+	partner bool     // a partner call: the partner token, made as no account (limitKey)
 	secrets []string // substrings scrubbed from anything we echo back from the server
 }
 
