@@ -42,7 +42,8 @@ type accountBudget struct {
 	retryAt   time.Time // a 429's Retry-After: no call before this
 }
 
-// budgets is the per-account view, keyed like the fixed limiters (the account's base URL).
+// budgets is the per-account view, keyed by budgetKey: the account's base URL, or the
+// accounts subdomain's for partner calls.
 type budgets struct {
 	window time.Duration
 	now    func() time.Time

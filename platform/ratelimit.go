@@ -19,8 +19,8 @@ type RateLimits struct {
 	// per-account limit: 200/min on Team, 400 on Growth and Professional, 700 on
 	// Enterprise). The partner calls (availability check, account creation) are not made
 	// as any account and are not counted here, only paced by the budget the accounts
-	// subdomain reports (budget.go); cap them across workers with the task-queue
-	// activity rate.
+	// subdomain reports (budget.go; with FixedOnly, not at all); cap them across
+	// workers with the task-queue activity rate.
 	SupportPerMinute int
 	// FixedOnly turns off pacing by the budget Zendesk reports (budget.go), leaving the
 	// fixed limits above. Off by default: only the server's report can account for

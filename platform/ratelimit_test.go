@@ -12,7 +12,8 @@ import (
 // The client-side limiter spaces Sell calls per token and Support calls per account,
 // and leaves partner calls and other tokens alone. The partner calls carry the partner
 // token, as every configured client's do: credentials alone must not put them under
-// the accounts subdomain's bucket (at 600 a minute, 40 of them would take 3 s).
+// the accounts subdomain's bucket (at 600 a minute, 40 of them would take 3 s; loopback
+// answers them in well under the 2 s allowed).
 func TestRateLimitsSpaceCallsPerTokenAndAccount(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -76,7 +77,7 @@ func TestRateLimitsSpaceCallsPerTokenAndAccount(t *testing.T) {
 			t.Errorf("the 5th call on one token arrived %v after the start, want at least 200ms", last)
 		}
 	}
-	if partner.Load() != 40 || partnerTook > time.Second {
+	if partner.Load() != 40 || partnerTook > 2*time.Second {
 		t.Errorf("partner calls: %d in %v, want 40 unthrottled", partner.Load(), partnerTook)
 	}
 }
