@@ -60,9 +60,9 @@ func endToEnd(t *testing.T) {
 	}
 }
 
-// binaries are the sellmigrate builds (full and lean), built on first use (go build
-// ./cmd/sellmigrate with and without -tags lean, about 25 s here) and shared by every
-// process of every test.
+// binaries are the sellmigrate builds (full and lean), built on first use (about 25 s
+// here after a change to the code, a second when go's build cache has them; see
+// harness.Build) and shared by every process of every test.
 func binaries(t *testing.T) harness.Binaries {
 	t.Helper()
 	endToEnd(t)
