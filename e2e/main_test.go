@@ -11,14 +11,9 @@ import (
 )
 
 // parallelTests is how many tests run at once unless -parallel says otherwise. They
-// mostly wait on child processes, so the default (GOMAXPROCS: 2 here) would run them
-// almost one after another; but each starts processes that want the CPU, and with 16
-// at once a dozen stacks starting together slowed every one of them. go test ./e2e
-// alone, warm, on two cores: 16 at once 145 and 149 s (195–197 CPU-s), 8 at once 127
-// and 129 s (172–184), 6 at once 106 s (145), 5 at once 125 s (168), 4 at once 136 s
-// (154); the spread is how early the go command happens to resume the chaos run and
-// the browser test (docs/PERFORMANCE.md, "The test suite's time").
-const parallelTests = 6
+// mostly wait on child processes, so the default (GOMAXPROCS: 2 here) would run the
+// two-minute reminder test and the rest almost one after another.
+const parallelTests = 16
 
 var (
 	buildOnce sync.Once
