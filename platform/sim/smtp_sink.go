@@ -31,6 +31,7 @@ const (
 type SMTPSink struct {
 	sim  *Sim
 	srv  *smtp.Server
+	ln   net.Listener
 	addr string
 
 	stopOnce sync.Once
@@ -49,7 +50,7 @@ func (s *Sim) StartSMTP(ctx context.Context, listen string) (*SMTPSink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sim: SMTP sink: listen on %s (is another process using the port? pick another address): %w", listen, err)
 	}
-	k := &SMTPSink{sim: s, addr: ln.Addr().String(), stop: make(chan struct{}), done: make(chan struct{}),
+	k := &SMTPSink{sim: s, ln: ln, addr: ln.Addr().String(), stop: make(chan struct{}), done: make(chan struct{}),
 		conns: map[net.Conn]struct{}{}}
 	k.srv = smtp.NewServer(smtp.BackendFunc(k.newSession))
 	k.srv.Domain = "sim.sellmigrate.test"
@@ -114,6 +115,10 @@ func (k *SMTPSink) run(ctx context.Context, served <-chan error) {
 	if err := k.srv.Shutdown(grace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		k.err = fmt.Errorf("sim: stop SMTP sink on %s: %w", k.addr, err)
 	}
+	// go-smtp's Shutdown closes only the listeners Serve has registered, and Serve does
+	// not look for a shutdown before it accepts: stopped before its goroutine ran, it
+	// would accept forever. Closing the listener here (again, if Shutdown did) ends it.
+	_ = k.ln.Close()
 	// go-smtp's Shutdown only waits for connections; one still open after the grace
 	// period is closed here, which ends its handler.
 	k.mu.Lock()

@@ -233,3 +233,28 @@ func TestMailAndWebhooksSurviveRestart(t *testing.T) {
 		t.Errorf("webhooks after restart and a repeat: %+v, want one with 2 deliveries", hooks)
 	}
 }
+
+// TestSMTPSinkClosedAtOnceStops: a sink closed right after it starts still stops.
+// go-smtp's Shutdown closes only the listeners Serve has registered, and Serve does not
+// look at the shutdown before its first Accept: a Close that runs before the serving
+// goroutine does would leave Serve, and Close with it, waiting forever.
+func TestSMTPSinkClosedAtOnceStops(t *testing.T) {
+	t.Parallel()
+	e := start(t, sim.Config{})
+	for i := range 200 {
+		k, err := e.sim.StartSMTP(t.Context(), "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		closed := make(chan error, 1)
+		go func() { closed <- k.Close() }()
+		select {
+		case err := <-closed:
+			if err != nil {
+				t.Fatalf("close %d: %v", i, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("sink %d, closed right after it started, did not stop within 10s", i)
+		}
+	}
+}
