@@ -76,6 +76,9 @@ func startRelay(t *testing.T, o relayOptions) *relay {
 	go func() { defer close(done); _ = srv.Serve(ln) }()
 	t.Cleanup(func() {
 		_ = srv.Close()
+		// go-smtp closes only the listeners Serve has registered: one not yet
+		// registered (Serve not yet running) would be accepted on forever.
+		_ = ln.Close()
 		<-done
 	})
 	return r
