@@ -76,8 +76,8 @@ func startRelay(t *testing.T, o relayOptions) *relay {
 	go func() { defer close(done); _ = srv.Serve(ln) }()
 	t.Cleanup(func() {
 		_ = srv.Close()
-		// go-smtp closes only the listeners Serve has registered: one not yet
-		// registered (Serve not yet running) would be accepted on forever.
+		// go-smtp's Close closes only the listeners Serve has registered: if Serve has
+		// not run yet, it would accept on this one forever (see sim's SMTPSink.run).
 		_ = ln.Close()
 		<-done
 	})

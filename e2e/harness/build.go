@@ -14,8 +14,7 @@ import (
 
 // buildTimeout bounds each build of the binary: the full build links the Temporal
 // server and the Web UI in 10–25 s here (more while other tests run), a cold cache some
-// minutes; the lean build links in a third of that. Unchanged code links in neither:
-// the go command keeps what go run links in its build cache.
+// minutes; the lean build links in a third of that (over unchanged code, see build).
 const buildTimeout = 10 * time.Minute
 
 // Binaries are the two builds of ./cmd/sellmigrate the tests run, as they ship.
